@@ -1,0 +1,103 @@
+# sesame — see README.md. `make demo` and `make check` each do everything,
+# starting with `make deps`.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man/man1
+DATADIR = $(PREFIX)/share/sesame
+
+CC ?= cc
+PKGS = ncursesw libcurl libcjson libsecret-1 glib-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -pthread $(PKG_CFLAGS) \
+             -DSESAME_DATADIR='"$(DATADIR)"' -Isrc -Iui
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS) -pthread
+
+# One build tree per flavour: build/ (release), build/asan, build/tsan.
+FLAVOUR ?= release
+B = build/$(FLAVOUR)
+ifeq ($(FLAVOUR),asan)
+  EXTRA_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  EXTRA_LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FLAVOUR),tsan)
+  EXTRA_CFLAGS += -O1 -fsanitize=thread -fno-omit-frame-pointer
+  EXTRA_LDFLAGS += -fsanitize=thread
+endif
+
+CORE_SRC = $(filter-out src/main.c,$(wildcard src/*.c src/providers/*.c src/cli/*.c))
+UI_SRC = $(wildcard ui/*.c)
+CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o)
+UI_OBJ = $(UI_SRC:%.c=$(B)/%.o)
+TEST_SUPPORT_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard tests/support/*.c))
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps demo check test unit asan tsan bench install uninstall clean screenshots faults fuzz
+
+all: sesame
+
+sesame: $(B)/sesame
+	@if [ "$(FLAVOUR)" = release ]; then cp $(B)/sesame sesame; fi
+
+$(B)/sesame: $(CORE_OBJ) $(UI_OBJ) $(B)/src/main.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(CORE_OBJ) $(UI_OBJ) $(TEST_SUPPORT_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps:
+	@sh tools/deps.sh
+
+# Unit and integration tests of one flavour, inside a private keyring.
+unit: $(UNIT_TESTS) $(B)/sesame
+	@SESAME_BIN=$(B)/sesame sh tests/run-tests.sh $(UNIT_TESTS)
+
+asan:
+	@$(MAKE) --no-print-directory FLAVOUR=asan unit
+
+tsan:
+	@$(MAKE) --no-print-directory FLAVOUR=tsan TESTS_ONLY="test_worker test_http" tsan-unit
+
+tsan-unit: $(UNIT_TESTS)
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" sh tests/run-tests.sh \
+	  $(foreach t,$(TESTS_ONLY),$(B)/tests/$(t))
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory asan
+	@if [ -f tests/e2e/run.sh ]; then sh tests/e2e/run.sh ./sesame; fi
+
+test: check
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/bench.sh
+
+install: sesame
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes
+	install -m 0755 sesame $(DESTDIR)$(BINDIR)/sesame
+	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/ 2>/dev/null || true
+	if [ -f doc/sesame.1 ]; then install -d $(DESTDIR)$(MANDIR) && install -m 0644 doc/sesame.1 $(DESTDIR)$(MANDIR)/sesame.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sesame $(DESTDIR)$(MANDIR)/sesame.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build sesame

@@ -1,0 +1,52 @@
+/* HTTP requests as data. Providers fill a struct http_request and read a
+ * struct http_response; only the worker (through http.c) touches libcurl. */
+#ifndef SESAME_HTTP_H
+#define SESAME_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HTTP_MAX_HEADERS 12
+#define HTTP_MAX_BODY (16u * 1024u * 1024u) /* larger answers are refused */
+
+enum http_flags {
+    HTTP_IDEMPOTENT = 1u << 0, /* safe to repeat after a 5xx or a reset */
+    HTTP_SECRET_URL = 1u << 1, /* the URL carries a secret: never log it */
+};
+
+struct http_request {
+    const char *method;                 /* static string: "GET", "POST" ... */
+    char *url;                          /* owned */
+    char *headers[HTTP_MAX_HEADERS];    /* owned "Name: value" lines, may hold secrets */
+    size_t n_headers;
+    char *body;                         /* owned, may hold secrets; NULL = none */
+    size_t body_len;
+    unsigned flags;
+};
+
+struct http_response {
+    long status;                        /* 0 when no HTTP answer arrived */
+    char *body;                         /* NUL-terminated, owned */
+    size_t body_len;
+    char *content_type;                 /* owned, may be NULL */
+    long retry_after_s;                 /* from Retry-After, -1 if absent */
+};
+
+/* Builders used by the providers. All copy their arguments. */
+void http_request_init(struct http_request *r, const char *method, unsigned flags);
+void http_request_set_url(struct http_request *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void http_request_add_header(struct http_request *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void http_request_set_body(struct http_request *r, const char *body, size_t len);
+/* Wipes every header and the body (they may hold secrets), then frees. */
+void http_request_free(struct http_request *r);
+void http_response_free(struct http_response *r);
+
+/* Percent-encode for a query string or form body; the result is owned. */
+char *http_urlencode(const char *s);
+
+/* True when the response says it is JSON (application/json, +json). */
+bool http_is_json(const struct http_response *r);
+
+#endif

@@ -1,0 +1,89 @@
+/* Accounts, sessions and users: plain data owned by whoever holds them.
+ * The UI thread keeps one struct model; the worker only ever sees copies. */
+#ifndef SESAME_MODEL_H
+#define SESAME_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct provider;
+
+#define ACCOUNT_MAX_FIELDS 16
+
+struct kv {
+    char *key;
+    char *value;
+};
+
+/* A configured account. Non-secret only: secrets live in the keyring under
+ * (account id, kind). */
+struct account {
+    char *id;                          /* stable, [a-z0-9-], unique */
+    char *provider_id;                 /* "clerk", "basistheory", "plantly", "cbrain", "apideck" */
+    char *label;                       /* what the user called it */
+    char *base_url;                    /* NULL = provider default */
+    char *ca_file;                     /* extra CA bundle for TLS, NULL = system */
+    bool allow_http;                   /* plain http:// to a non-loopback host */
+    struct kv fields[ACCOUNT_MAX_FIELDS]; /* provider fields that are not secret */
+    size_t n_fields;
+};
+
+enum session_status {
+    SESSION_UNKNOWN = 0,
+    SESSION_ACTIVE,
+    SESSION_PENDING,
+    SESSION_REVOKED,
+    SESSION_ENDED,
+    SESSION_EXPIRED,
+    SESSION_REMOVED,
+    SESSION_ABANDONED,
+    SESSION_REPLACED,
+    SESSION_STATUS_COUNT
+};
+
+struct session {
+    char *id;
+    char *account_id;
+    char *user_id;          /* provider's user id, NULL if none */
+    char *user_display;     /* name or e-mail once known, NULL before */
+    char *client_id;
+    enum session_status status;
+    int64_t created_ms;     /* 0 = unknown */
+    int64_t last_active_ms;
+    int64_t expires_ms;
+    char *device;           /* "desktop / Chrome 120" etc, NULL if not given */
+    char *browser;
+    char *ip;
+    char *place;            /* "Berlin, DE" */
+    bool tracked;           /* created by sesame (kept in the state file) */
+    bool has_url;           /* an openable URL is in the keyring (Vault) */
+    char *raw_json;         /* the provider's object as received, for the detail view */
+};
+
+struct user {
+    char *id;
+    char *display;          /* "Ada Lovelace <ada@example.com>" or what exists */
+};
+
+const char *session_status_name(enum session_status s);
+enum session_status session_status_parse(const char *s); /* UNKNOWN if unknown */
+
+void account_free(struct account *a);             /* frees members, not a */
+void account_copy(struct account *dst, const struct account *src);
+const char *account_field(const struct account *a, const char *key); /* NULL if unset */
+void account_set_field(struct account *a, const char *key, const char *value); /* NULL value removes */
+
+void session_free(struct session *s);
+void session_copy(struct session *dst, const struct session *src);
+void user_free(struct user *u);
+
+/* A growable array of sessions. */
+struct session_list {
+    struct session *v;
+    size_t n, cap;
+};
+struct session *session_list_push(struct session_list *l); /* zeroed slot */
+void session_list_clear(struct session_list *l);
+
+#endif

@@ -1,0 +1,127 @@
+#include "common.h"
+
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../util.h"
+
+void result_fail(struct op_result *out, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *raw = xvasprintf(fmt, ap);
+    va_end(ap);
+    free(out->error);
+    out->error = sanitize_text(raw);
+    free(raw);
+    out->err = err ? err : ERR_PROVIDER;
+}
+
+int err_for_status(long status)
+{
+    return status >= 400 && status < 500 ? ERR_PROVIDER : ERR_NETWORK;
+}
+
+cJSON *parse_json_body(const char *title, const struct http_response *resp,
+                       struct op_result *out)
+{
+    if (!resp->body || resp->body_len == 0) {
+        result_fail(out, err_for_status(resp->status), "HTTP %ld from %s: empty body",
+                    resp->status, title);
+        return NULL;
+    }
+    cJSON *j = cJSON_ParseWithLength(resp->body, resp->body_len);
+    if (!j) {
+        char *pre = escape_preview(resp->body, resp->body_len, 60);
+        result_fail(out, err_for_status(resp->status),
+                    "HTTP %ld from %s: body is not JSON (%s)", resp->status, title, pre);
+        free(pre);
+    }
+    return j;
+}
+
+void result_bad_shape(struct op_result *out, const char *title,
+                      const struct http_response *resp, const char *what)
+{
+    result_fail(out, resp->status >= 500 ? ERR_NETWORK : ERR_PROVIDER,
+                "HTTP %ld from %s: unexpected answer: %s", resp->status, title, what);
+}
+
+const char *json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+char *json_dup_str(const cJSON *obj, const char *key)
+{
+    const char *s = json_str(obj, key);
+    return s ? sanitize_text(s) : NULL;
+}
+
+bool json_int64(const cJSON *obj, const char *key, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v))
+        return false;
+    double d = v->valuedouble;
+    if (d != d || d > 9.2e18 || d < -9.2e18)
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
+
+bool json_bool(const cJSON *obj, const char *key, bool *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsBool(v))
+        return false;
+    *out = cJSON_IsTrue(v);
+    return true;
+}
+
+bool parse_iso8601_ms(const char *s, int64_t *out_ms)
+{
+    if (!s)
+        return false;
+    GDateTime *dt = g_date_time_new_from_iso8601(s, NULL);
+    if (!dt) {
+        /* A value without a zone is UTC in these APIs. */
+        char *withz = g_strconcat(s, "Z", NULL);
+        dt = g_date_time_new_from_iso8601(withz, NULL);
+        g_free(withz);
+    }
+    if (!dt)
+        return false;
+    *out_ms = g_date_time_to_unix(dt) * 1000 + g_date_time_get_microsecond(dt) / 1000;
+    g_date_time_unref(dt);
+    return true;
+}
+
+void format_iso8601(int64_t ms, char *buf, size_t n)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *session_id_from_secret(const char *prefix, const char *secret)
+{
+    gchar *hex = g_compute_checksum_for_string(G_CHECKSUM_SHA256, secret ? secret : "", -1);
+    char *id = xasprintf("%s-%.12s", prefix, hex);
+    g_free(hex);
+    return id;
+}
+
+char *json_compact(const cJSON *obj)
+{
+    char *s = cJSON_PrintUnformatted(obj);
+    char *copy = xstrdup(s ? s : "null");
+    cJSON_free(s);
+    return copy;
+}

@@ -1,0 +1,49 @@
+/* Shared pieces of the provider parsers: JSON access that tolerates any
+ * input, and the one-line error messages every provider produces. */
+#ifndef SESAME_PROVIDER_COMMON_H
+#define SESAME_PROVIDER_COMMON_H
+
+#include <cJSON.h>
+
+#include "provider.h"
+
+/* Set out->err/out->error (printf-style, the text is sanitised). */
+void result_fail(struct op_result *out, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ERR_PROVIDER for 4xx, ERR_NETWORK for 0 and 5xx. */
+int err_for_status(long status);
+
+/* Parse resp->body as JSON. On failure sets out->error to
+ * "HTTP <status> from <title>: body is not JSON (<first bytes, escaped>)"
+ * (or "empty body") and returns NULL. */
+cJSON *parse_json_body(const char *title, const struct http_response *resp,
+                       struct op_result *out);
+
+/* Error for a well-formed JSON body that lacks what the spec promises:
+ * "HTTP 200 from Clerk: unexpected answer: <what>". */
+void result_bad_shape(struct op_result *out, const char *title,
+                      const struct http_response *resp, const char *what);
+
+/* Typed reads; NULL/0 when missing or of another type. json_dup_str returns
+ * a sanitised owned copy (safe for a terminal). */
+const char *json_str(const cJSON *obj, const char *key);
+char *json_dup_str(const cJSON *obj, const char *key);
+bool json_int64(const cJSON *obj, const char *key, int64_t *out);
+bool json_bool(const cJSON *obj, const char *key, bool *out);
+
+/* RFC 3339 / ISO 8601 ("2023-01-09T20:14:55.2130891+00:00") to Unix ms;
+ * returns false if unparseable. */
+bool parse_iso8601_ms(const char *s, int64_t *out_ms);
+/* Unix ms to "2023-01-09T20:14:55Z" into buf (>= 32 bytes). */
+void format_iso8601(int64_t ms, char *buf, size_t n);
+
+/* A stable id for a session the provider gives no id to:
+ * "<prefix>-" + first 12 hex digits of SHA-256(secret). Owned. */
+char *session_id_from_secret(const char *prefix, const char *secret);
+
+/* Compact JSON of obj, owned, for session.raw_json; secrets must be
+ * removed from obj by the caller first. */
+char *json_compact(const cJSON *obj);
+
+#endif

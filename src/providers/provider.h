@@ -1,0 +1,139 @@
+/* The interface every provider implements: data plus pure functions.
+ * A provider builds requests and parses responses; it never does I/O, so it
+ * is tested and fuzzed on bodies alone. The worker does the talking. */
+#ifndef SESAME_PROVIDER_H
+#define SESAME_PROVIDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../http.h"
+#include "../model.h"
+
+enum op {
+    OP_LIST = 0,   /* list sessions (remote list, paged) */
+    OP_GET,        /* one session */
+    OP_REVOKE,     /* revoke / log out / destroy a session */
+    OP_VERIFY,     /* Clerk's deprecated verify */
+    OP_TOKEN,      /* Clerk JWT from a template */
+    OP_CREATE,     /* create or log in: a new (tracked) session */
+    OP_AUTHORIZE,  /* Basis Theory: grant a created session access */
+    OP_REFRESH,    /* Plantly: new tokens from the refresh token */
+    OP_INFO,       /* CBRAIN: is the tracked session still valid */
+    OP_USERS,      /* Clerk: names for a batch of user ids */
+    OP_COUNT
+};
+
+enum provider_caps {
+    CAP_LIST = 1u << 0,      /* sessions come from a remote list */
+    CAP_GET = 1u << 1,
+    CAP_REVOKE = 1u << 2,
+    CAP_VERIFY = 1u << 3,
+    CAP_TOKEN = 1u << 4,
+    CAP_CREATE = 1u << 5,
+    CAP_AUTHORIZE = 1u << 6,
+    CAP_REFRESH = 1u << 7,
+    CAP_INFO = 1u << 8,
+    CAP_OPEN_URL = 1u << 9,  /* sessions have a URL to open (Vault) */
+    CAP_USERS = 1u << 10,
+};
+
+enum field_flags {
+    FIELD_SECRET = 1u << 0,   /* goes to the keyring under kind = key */
+    FIELD_REQUIRED = 1u << 1,
+};
+
+/* What the add-account form asks. Secret fields are stored in the keyring
+ * with kind = key; the others in the config file. */
+struct field {
+    const char *key;          /* "api_key", "app_id" ... */
+    const char *label;        /* "Secret key (sk_...)" */
+    unsigned flags;
+    const char *help;
+};
+
+/* Secrets handed to build(), looked up by the worker from the keyring. */
+#define SECRET_BAG_MAX 6
+struct secret_bag {
+    struct {
+        char *kind;           /* "api_key", "refresh_token" ... */
+        char *value;          /* wiped when the bag is cleared */
+    } item[SECRET_BAG_MAX];
+    size_t n;
+};
+const char *secret_bag_get(const struct secret_bag *b, const char *kind); /* NULL if absent */
+void secret_bag_put(struct secret_bag *b, const char *kind, const char *value); /* copies */
+void secret_bag_clear(struct secret_bag *b); /* wipes and frees */
+
+/* Which secrets an operation needs: comma-separated kinds, looked up on the
+ * account ("api_key") and on the target session ("refresh_token"). */
+struct op_needs {
+    const char *account_secrets;
+    const char *session_secrets;
+};
+
+/* Arguments of one operation. Strings are owned (op_args_free frees them). */
+struct op_args {
+    char *session_id;          /* target of GET/REVOKE/VERIFY/TOKEN/AUTHORIZE/REFRESH/INFO */
+    char *user_id;             /* LIST filter */
+    char *client_id;           /* LIST filter */
+    char *status;              /* LIST filter, provider's own word */
+    char *template_name;       /* TOKEN */
+    long expires_in_seconds;   /* TOKEN, 0 = not sent */
+    char *verify_token;        /* VERIFY: the __session JWT (secret, wiped) */
+    char *options_json;        /* CREATE / AUTHORIZE: provider options as a JSON object */
+    long limit, offset;        /* LIST paging, filled by the provider's next */
+    char **user_ids;           /* USERS batch */
+    size_t n_user_ids;
+};
+void op_args_free(struct op_args *a);
+void op_args_copy(struct op_args *dst, const struct op_args *src);
+
+/* What parse() produced. */
+struct op_result {
+    struct session_list sessions;   /* listed, fetched, created or changed */
+    struct user *users;             /* USERS */
+    size_t n_users;
+    char *token;                    /* TOKEN: the JWT (secret, wiped) */
+    char *url;                      /* CREATE on Vault: session_uri (secret) */
+    struct secret_bag new_secrets;  /* per-session secrets for sessions.v[0] */
+    bool forget_session;            /* REVOKE of a tracked session: drop it and its secrets */
+    bool more;                      /* run again with next (paging) */
+    struct op_args next;
+    int err;                        /* enum sesame_err, 0 = ok */
+    char *error;                    /* one line for a person, when err != 0 */
+};
+void op_result_free(struct op_result *r);
+
+struct provider {
+    const char *id;                 /* "clerk" */
+    const char *title;              /* "Clerk" */
+    const char *default_base_url;   /* "https://api.clerk.com/v1" */
+    const struct field *fields;     /* terminated by {NULL} */
+    unsigned caps;
+    /* Secrets op needs; NULL members mean none. */
+    struct op_needs (*needs)(enum op op);
+    /* Fill out for op. Returns 0, or an enum sesame_err with *error set
+     * (e.g. a missing required field). */
+    int (*build)(const struct account *acct, enum op op, const struct op_args *args,
+                 const struct secret_bag *secrets, struct http_request *out, char **error);
+    /* Read a response (any status) into out. Never crashes on any input; on
+     * a provider error sets out->err and out->error to one line. */
+    void (*parse)(const struct account *acct, enum op op, const struct op_args *args,
+                  const struct http_response *resp, struct op_result *out);
+};
+
+extern const struct provider provider_clerk;
+extern const struct provider provider_basistheory;
+extern const struct provider provider_plantly;
+extern const struct provider provider_cbrain;
+extern const struct provider provider_apideck;
+
+const struct provider *provider_find(const char *id);   /* NULL if unknown */
+const struct provider *const *provider_all(void);       /* NULL-terminated */
+const char *op_name(enum op op);                         /* "list", "revoke" ... */
+
+/* The base URL an account talks to, without a trailing slash. */
+const char *provider_base_url(const struct provider *p, const struct account *a);
+
+#endif

@@ -1,0 +1,43 @@
+/* The table of providers and the small types of provider.h. Adding a
+ * provider is one file and one line here. */
+#include "provider.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+
+static const struct provider *const all[] = {
+    &provider_clerk, &provider_basistheory, &provider_plantly,
+    &provider_cbrain, &provider_apideck, NULL,
+};
+
+const struct provider *const *provider_all(void)
+{
+    return all;
+}
+
+const struct provider *provider_find(const char *id)
+{
+    for (size_t i = 0; id && all[i]; i++)
+        if (strcmp(all[i]->id, id) == 0)
+            return all[i];
+    return NULL;
+}
+
+const char *op_name(enum op op)
+{
+    static const char *const names[OP_COUNT] = {
+        [OP_LIST] = "list", [OP_GET] = "get", [OP_REVOKE] = "revoke",
+        [OP_VERIFY] = "verify", [OP_TOKEN] = "token", [OP_CREATE] = "create",
+        [OP_AUTHORIZE] = "authorize", [OP_REFRESH] = "refresh", [OP_INFO] = "info",
+        [OP_USERS] = "users",
+    };
+    return (unsigned)op < OP_COUNT ? names[op] : "?";
+}
+
+const char *provider_base_url(const struct provider *p, const struct account *a)
+{
+    return !str_empty(a->base_url) ? a->base_url : p->default_base_url;
+}
+

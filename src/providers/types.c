@@ -1,0 +1,87 @@
+/* The small value types of provider.h: secret bags, arguments, results. */
+#include "provider.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+
+const char *secret_bag_get(const struct secret_bag *b, const char *kind)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(b->item[i].kind, kind) == 0)
+            return b->item[i].value;
+    return NULL;
+}
+
+void secret_bag_put(struct secret_bag *b, const char *kind, const char *value)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (strcmp(b->item[i].kind, kind) == 0) {
+            wipe_free(b->item[i].value);
+            b->item[i].value = xstrdup(value);
+            return;
+        }
+    }
+    if (b->n >= SECRET_BAG_MAX)
+        abort(); /* a provider bug, caught by its unit tests */
+    b->item[b->n].kind = xstrdup(kind);
+    b->item[b->n].value = xstrdup(value);
+    b->n++;
+}
+
+void secret_bag_clear(struct secret_bag *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->item[i].kind);
+        wipe_free(b->item[i].value);
+    }
+    memset(b, 0, sizeof *b);
+}
+
+void op_args_free(struct op_args *a)
+{
+    free(a->session_id);
+    free(a->user_id);
+    free(a->client_id);
+    free(a->status);
+    free(a->template_name);
+    wipe_free(a->verify_token);
+    free(a->options_json);
+    for (size_t i = 0; i < a->n_user_ids; i++)
+        free(a->user_ids[i]);
+    free(a->user_ids);
+    memset(a, 0, sizeof *a);
+}
+
+void op_args_copy(struct op_args *dst, const struct op_args *src)
+{
+    *dst = *src;
+    dst->session_id = xstrdup(src->session_id);
+    dst->user_id = xstrdup(src->user_id);
+    dst->client_id = xstrdup(src->client_id);
+    dst->status = xstrdup(src->status);
+    dst->template_name = xstrdup(src->template_name);
+    dst->verify_token = xstrdup(src->verify_token);
+    dst->options_json = xstrdup(src->options_json);
+    dst->user_ids = NULL;
+    if (src->n_user_ids) {
+        dst->user_ids = xcalloc(src->n_user_ids, sizeof *dst->user_ids);
+        for (size_t i = 0; i < src->n_user_ids; i++)
+            dst->user_ids[i] = xstrdup(src->user_ids[i]);
+    }
+}
+
+void op_result_free(struct op_result *r)
+{
+    session_list_clear(&r->sessions);
+    for (size_t i = 0; i < r->n_users; i++)
+        user_free(&r->users[i]);
+    free(r->users);
+    wipe_free(r->token);
+    wipe_free(r->url);
+    secret_bag_clear(&r->new_secrets);
+    op_args_free(&r->next);
+    free(r->error);
+    memset(r, 0, sizeof *r);
+}

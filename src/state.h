@@ -1,0 +1,16 @@
+/* Sessions sesame created or logged into, for providers with no list
+ * endpoint: $SESAME_STATE_DIR/sessions.state (GKeyFile, no secrets; the
+ * tokens are in the keyring). Same atomic write and lock as config. */
+#ifndef SESAME_STATE_H
+#define SESAME_STATE_H
+
+#include "model.h"
+
+/* Missing file: empty list. Malformed: ERR_CONFIG, "path:line: ...". */
+int state_load(struct session_list *out, char **error);
+/* Insert or replace (by account id + session id), under the lock. */
+int state_upsert(const struct session *s, char **error);
+int state_remove(const char *account_id, const char *session_id, char **error);
+int state_remove_account(const char *account_id, char **error);
+
+#endif

@@ -1,0 +1,227 @@
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void oom(void)
+{
+    fputs("sesame: out of memory\n", stderr);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    size_t len = strnlen(s, n);
+    char *d = xmalloc(len + 1);
+    memcpy(d, s, len);
+    d[len] = '\0';
+    return d;
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void wipe(void *p, size_t n)
+{
+    if (p)
+        explicit_bzero(p, n);
+}
+
+void wipe_free(char *s)
+{
+    if (!s)
+        return;
+    explicit_bzero(s, strlen(s));
+    free(s);
+}
+
+int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Length of a valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; }
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    /* C1 controls (U+0080..U+009F) act as escape introducers on some terminals */
+    if (cp >= 0x80 && cp <= 0x9f)
+        return 0;
+    return len;
+}
+
+/* Skip an escape sequence starting at s[0] == ESC; returns bytes consumed. */
+static size_t skip_escape(const unsigned char *s, size_t n)
+{
+    if (n < 2)
+        return n;
+    size_t i = 2;
+    switch (s[1]) {
+    case '[': /* CSI: parameters and intermediates, then a final byte 0x40-0x7e */
+        while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7e))
+            i++;
+        return i < n ? i + 1 : n;
+    case ']': case 'P': case 'X': case '^': case '_': /* OSC, DCS, SOS, PM, APC: to ST or BEL */
+        while (i < n) {
+            if (s[i] == 0x07)
+                return i + 1;
+            if (s[i] == 0x1b && i + 1 < n && s[i + 1] == '\\')
+                return i + 2;
+            i++;
+        }
+        return n;
+    default:
+        return 2;
+    }
+}
+
+char *sanitize_text(const char *in)
+{
+    if (!in)
+        return xstrdup("");
+    const unsigned char *s = (const unsigned char *)in;
+    size_t n = strlen(in);
+    char *out = xmalloc(n * 3 + 1); /* every bad byte may become U+FFFD (3 bytes) */
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == 0x1b) {
+            i += skip_escape(s + i, n - i);
+            continue;
+        }
+        if (s[i] < 0x20 || s[i] == 0x7f) {
+            if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+                out[o++] = ' ';
+            i++;
+            continue;
+        }
+        size_t len = utf8_valid_len(s + i, n - i);
+        if (len == 0) {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+            continue;
+        }
+        memcpy(out + o, s + i, len);
+        o += len;
+        i += len;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *escape_preview(const char *s, size_t len, size_t max)
+{
+    size_t take = len < max ? len : max;
+    char *out = xmalloc(take * 4 + 4);
+    size_t o = 0;
+    for (size_t i = 0; i < take; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
+        else if (c == '\\') { out[o++] = '\\'; out[o++] = '\\'; }
+        else if (c < 0x20 || c >= 0x7f)
+            o += (size_t)sprintf(out + o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    if (len > max) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+void format_duration(int64_t ms, char *buf, size_t bufsz)
+{
+    if (ms <= 0) {
+        snprintf(buf, bufsz, "expired");
+        return;
+    }
+    int64_t s = ms / 1000;
+    if (s >= 86400)
+        snprintf(buf, bufsz, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+    else if (s >= 3600)
+        snprintf(buf, bufsz, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else
+        snprintf(buf, bufsz, "%lldm %02llds", (long long)(s / 60), (long long)(s % 60));
+}

@@ -1,0 +1,54 @@
+/* Small helpers shared by every module: allocation that cannot return NULL,
+ * secret wiping, clocks and the text sanitiser that guards the terminal. */
+#ifndef SESAME_UTIL_H
+#define SESAME_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SESAME_VERSION "0.1.0"
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes of the headless commands; also the error classes of events. */
+enum sesame_err {
+    ERR_OK = 0,
+    ERR_INTERNAL = 1,
+    ERR_USAGE = 2,    /* bad arguments or input from the user */
+    ERR_PROVIDER = 3, /* the provider answered with an error (4xx, bad body) */
+    ERR_NETWORK = 4,  /* could not reach it, timeout, TLS, 5xx after retries */
+    ERR_KEYRING = 5,  /* Secret Service missing, locked, or refused */
+    ERR_CONFIG = 6,   /* config or state file unreadable or malformed */
+    ERR_CANCELLED = 7,
+};
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);                 /* NULL stays NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Overwrite then free: for every buffer that held a secret. NULL is fine. */
+void wipe(void *p, size_t n);
+void wipe_free(char *s);
+
+int64_t now_ms(void);       /* wall clock, Unix epoch, milliseconds */
+int64_t mono_ms(void);      /* monotonic clock, for deadlines */
+
+/* A copy of s that is safe to put on a terminal: control characters, escape
+ * sequences (CSI, OSC, DCS ...) and invalid UTF-8 are removed or replaced by
+ * U+FFFD; valid multi-byte UTF-8 is kept. Never returns NULL. */
+char *sanitize_text(const char *s);
+
+/* First n bytes of a body, escaped for an error message ("\x1b", "\n"). */
+char *escape_preview(const char *s, size_t len, size_t max);
+
+/* "3d 4h", "12m 05s", "expired" ... relative to now; buf >= 32 bytes. */
+void format_duration(int64_t ms, char *buf, size_t bufsz);
+
+/* true if s is empty or NULL */
+static inline int str_empty(const char *s) { return !s || !*s; }
+
+#endif

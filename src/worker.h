@@ -1,0 +1,77 @@
+/* The worker thread: jobs in, events out. It owns one curl multi handle (all
+ * requests in flight at once) and makes every keyring call, so the caller
+ * (UI thread or a headless command) never blocks on network or keyring.
+ * Jobs and events are passed by value; each carries owned data. */
+#ifndef SESAME_WORKER_H
+#define SESAME_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "providers/provider.h"
+
+enum job_kind {
+    JOB_OP = 0,          /* run a provider operation (may span several requests) */
+    JOB_SECRET_STORE,    /* store secret under (account, kind, session) */
+    JOB_SECRET_LOOKUP,   /* read one secret back (reveal, copy a URL) */
+    JOB_SECRET_CLEAR,    /* clear one session's secrets, or the account's (session NULL) */
+    JOB_KEYRING_CHECK,   /* is the keyring there and unlocked */
+};
+
+struct job {
+    enum job_kind kind;
+    struct account account;   /* a copy: the worker never reads the caller's model */
+    enum op op;
+    struct op_args args;
+    char *kind_name;          /* SECRET_*: keyring kind */
+    char *session_id;         /* SECRET_*: NULL = account level */
+    char *secret;             /* SECRET_STORE: wiped after use */
+    int64_t timeout_ms;       /* whole job; 0 = default (30 s) */
+};
+
+struct event {
+    uint64_t job_id;
+    enum job_kind kind;
+    enum op op;
+    char *account_id;
+    int err;                  /* enum sesame_err, 0 = ok */
+    char *error;              /* one line when err != 0 */
+    struct op_result result;  /* JOB_OP: merged over every page */
+    char *secret;             /* SECRET_LOOKUP: the value (wiped by event_free) */
+    int64_t elapsed_ms;
+};
+
+struct worker;
+
+struct worker_options {
+    int max_per_host;         /* requests in flight per host; 0 = 6 */
+    long connect_timeout_ms;  /* 0 = 10 s */
+    int max_retries;          /* 5xx / reset retries for idempotent requests; 0 = 3, -1 = none */
+};
+
+struct worker *worker_start(const struct worker_options *opt, char **error);
+/* Cancels what is in flight, joins the thread, frees everything. */
+void worker_stop(struct worker *w);
+
+/* Takes ownership of job's contents (job is zeroed). Returns its id (> 0). */
+uint64_t worker_submit(struct worker *w, struct job *job);
+/* The event for a cancelled job comes back with err = ERR_CANCELLED. */
+void worker_cancel(struct worker *w, uint64_t job_id);
+/* Cancel every job of an account; its later answers are dropped. */
+void worker_cancel_account(struct worker *w, const char *account_id);
+
+/* Readable (poll POLLIN) whenever events are waiting. */
+int worker_event_fd(struct worker *w);
+/* Non-blocking: true and *ev filled if an event was waiting. */
+bool worker_next_event(struct worker *w, struct event *ev);
+/* Blocking wait for the event answering job_id (other events are kept for
+ * later worker_next_event); for headless commands. */
+bool worker_wait_event(struct worker *w, uint64_t job_id, struct event *ev);
+/* Jobs not yet answered. */
+int worker_pending(struct worker *w);
+
+void job_free(struct job *j);
+void event_free(struct event *e);
+
+#endif
