@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../http.h"
 #include "../model.h"
@@ -82,12 +83,19 @@ struct op_args {
     long expires_in_seconds;   /* TOKEN, 0 = not sent */
     char *verify_token;        /* VERIFY: the __session JWT (secret, wiped) */
     char *options_json;        /* CREATE / AUTHORIZE: provider options as a JSON object */
-    long limit, offset;        /* LIST paging, filled by the provider's next */
+    long limit, offset;        /* LIST paging, set by the provider in follow-ups */
+    int phase;                 /* provider's own step marker for multi-request ops */
     char **user_ids;           /* USERS batch */
     size_t n_user_ids;
+    int64_t now_ms;            /* the clock parse() uses (expiry from expires_in); 0 = now */
 };
 void op_args_free(struct op_args *a);
 void op_args_copy(struct op_args *dst, const struct op_args *src);
+
+struct op_followup {
+    enum op op;
+    struct op_args args;
+};
 
 /* What parse() produced. */
 struct op_result {
@@ -98,12 +106,19 @@ struct op_result {
     char *url;                      /* CREATE on Vault: session_uri (secret) */
     struct secret_bag new_secrets;  /* per-session secrets for sessions.v[0] */
     bool forget_session;            /* REVOKE of a tracked session: drop it and its secrets */
-    bool more;                      /* run again with next (paging) */
-    struct op_args next;
+    /* Further requests this answer calls for (the next pages, the users of
+     * the listed sessions). The worker runs them concurrently as part of the
+     * same job and merges their results into one. */
+    struct op_followup *follow;
+    size_t n_follow;
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
 };
 void op_result_free(struct op_result *r);
+/* Queue a follow-up request (args copied). */
+void op_result_follow(struct op_result *r, enum op op, const struct op_args *args);
+/* Move everything from src into dst (sessions, users, secrets, first error). */
+void op_result_merge(struct op_result *dst, struct op_result *src);
 
 struct provider {
     const char *id;                 /* "clerk" */

@@ -81,7 +81,48 @@ void op_result_free(struct op_result *r)
     wipe_free(r->token);
     wipe_free(r->url);
     secret_bag_clear(&r->new_secrets);
-    op_args_free(&r->next);
+    for (size_t i = 0; i < r->n_follow; i++)
+        op_args_free(&r->follow[i].args);
+    free(r->follow);
     free(r->error);
     memset(r, 0, sizeof *r);
+}
+
+void op_result_follow(struct op_result *r, enum op op, const struct op_args *args)
+{
+    r->follow = xrealloc(r->follow, (r->n_follow + 1) * sizeof *r->follow);
+    r->follow[r->n_follow].op = op;
+    op_args_copy(&r->follow[r->n_follow].args, args);
+    r->n_follow++;
+}
+
+void op_result_merge(struct op_result *dst, struct op_result *src)
+{
+    for (size_t i = 0; i < src->sessions.n; i++)
+        *session_list_push(&dst->sessions) = src->sessions.v[i];
+    src->sessions.n = 0;
+    if (src->n_users) {
+        dst->users = xrealloc(dst->users, (dst->n_users + src->n_users) * sizeof *dst->users);
+        memcpy(dst->users + dst->n_users, src->users, src->n_users * sizeof *src->users);
+        dst->n_users += src->n_users;
+        src->n_users = 0;
+    }
+    if (src->token && !dst->token) {
+        dst->token = src->token;
+        src->token = NULL;
+    }
+    if (src->url && !dst->url) {
+        dst->url = src->url;
+        src->url = NULL;
+    }
+    for (size_t i = 0; i < src->new_secrets.n; i++)
+        secret_bag_put(&dst->new_secrets, src->new_secrets.item[i].kind,
+                       src->new_secrets.item[i].value);
+    dst->forget_session |= src->forget_session;
+    if (src->err && !dst->err) {
+        dst->err = src->err;
+        dst->error = src->error;
+        src->error = NULL;
+    }
+    op_result_free(src);
 }
