@@ -146,7 +146,10 @@ extern const struct provider provider_apideck;
 
 const struct provider *provider_find(const char *id);   /* NULL if unknown */
 const struct provider *const *provider_all(void);       /* NULL-terminated */
-const char *op_name(enum op op);                         /* "list", "revoke" ... */
+const char *op_name(enum op op);
+/* Add a provider at run time (the worker tests' loopback provider). Call
+ * before any worker starts. -1 if the id is taken or the table is full. */
+int provider_register(const struct provider *p);                         /* "list", "revoke" ... */
 
 /* The base URL an account talks to, without a trailing slash. */
 const char *provider_base_url(const struct provider *p, const struct account *a);

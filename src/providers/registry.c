@@ -7,10 +7,23 @@
 
 #include "../util.h"
 
-static const struct provider *const all[] = {
+#define MAX_PROVIDERS 16
+
+static const struct provider *all[MAX_PROVIDERS + 1] = {
     &provider_clerk, &provider_basistheory, &provider_plantly,
     &provider_cbrain, &provider_apideck, NULL,
 };
+
+int provider_register(const struct provider *p)
+{
+    size_t n = 0;
+    while (all[n])
+        n++;
+    if (n >= MAX_PROVIDERS || provider_find(p->id))
+        return -1;
+    all[n] = p;
+    return 0;
+}
 
 const struct provider *const *provider_all(void)
 {

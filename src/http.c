@@ -1,0 +1,240 @@
+/* libcurl transfers: the transport policy every request gets. */
+#include "http_curl.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "util.h"
+
+const char *http_user_agent(void)
+{
+    static char ua[96];
+    if (!ua[0]) {
+        const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+        snprintf(ua, sizeof ua, "sesame/%s libcurl/%s", SESAME_VERSION, v->version);
+    }
+    return ua;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct http_transfer *t = userp;
+    size_t n = size * nmemb;
+    if (t->resp.body_len + n > HTTP_MAX_BODY) {
+        t->too_big = true;
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    if (t->resp.body_len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 16384;
+        while (cap < t->resp.body_len + n + 1)
+            cap *= 2;
+        t->resp.body = xrealloc(t->resp.body, cap);
+        t->cap = cap;
+    }
+    memcpy(t->resp.body + t->resp.body_len, data, n);
+    t->resp.body_len += n;
+    t->resp.body[t->resp.body_len] = '\0';
+    return n;
+}
+
+/* Retry-After is seconds or an HTTP date (RFC 9110 10.2.3). */
+static long parse_retry_after(const char *v)
+{
+    while (*v == ' ')
+        v++;
+    if (isdigit((unsigned char)*v)) {
+        long s = strtol(v, NULL, 10);
+        return s < 0 ? 0 : s;
+    }
+    time_t when = curl_getdate(v, NULL);
+    if (when < 0)
+        return -1;
+    long d = (long)(when - time(NULL));
+    return d < 0 ? 0 : d;
+}
+
+static size_t on_header(char *data, size_t size, size_t nitems, void *userp)
+{
+    struct http_transfer *t = userp;
+    size_t n = size * nitems;
+    static const char name[] = "retry-after:";
+    if (n > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
+        char buf[64];
+        size_t len = n - (sizeof name - 1);
+        if (len >= sizeof buf)
+            len = sizeof buf - 1;
+        memcpy(buf, data + sizeof name - 1, len);
+        buf[len] = '\0';
+        t->resp.retry_after_s = parse_retry_after(buf);
+    }
+    /* a new status line (redirect, 100-continue) resets what we saw */
+    if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
+        t->resp.retry_after_s = -1;
+    return n;
+}
+
+int http_transfer_setup(struct http_transfer *t, const struct http_request *req,
+                        const struct http_policy *pol)
+{
+    memset(t, 0, sizeof *t);
+    t->resp.retry_after_s = -1;
+    t->easy = curl_easy_init();
+    if (!t->easy)
+        return ERR_INTERNAL;
+    CURL *e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, req->url);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+    if (strcmp(req->method, "GET") == 0)
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    if (req->body) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    } else if (strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+    }
+    /* libcurl would add "Content-Type: application/x-www-form-urlencoded"
+     * to every POST; a request without a body must not claim one. */
+    if (!req->body)
+        t->headers = curl_slist_append(t->headers, "Content-Type:");
+    t->headers = curl_slist_append(t->headers, "Expect:");
+    for (size_t i = 0; i < req->n_headers; i++)
+        t->headers = curl_slist_append(t->headers, req->headers[i]);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, http_user_agent());
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (pol->ca_file)
+        curl_easy_setopt(e, CURLOPT_CAINFO, pol->ca_file);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, pol->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    return 0;
+}
+
+char *http_transfer_finish(struct http_transfer *t, CURLcode rc, const char *who)
+{
+    long status = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    char *ct = NULL;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct);
+    free(t->resp.content_type);
+    t->resp.content_type = xstrdup(ct);
+    if (t->too_big)
+        return xasprintf("%s sent an answer larger than %u MB: refused", who,
+                         HTTP_MAX_BODY / (1024 * 1024));
+    if (rc == CURLE_OK) {
+        t->resp.status = status;
+        if (!t->resp.body)
+            t->resp.body = xstrdup("");
+        return NULL;
+    }
+    t->resp.status = 0;
+    const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return xasprintf("no answer from %s in time (%s)", who, detail);
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return xasprintf("could not reach %s: %s", who, detail);
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+        return xasprintf("TLS with %s failed: %s (name a CA file for the account if it uses a private CA)",
+                         who, detail);
+    default:
+        return xasprintf("connection to %s failed: %s", who, detail);
+    }
+}
+
+void http_transfer_cleanup(struct http_transfer *t)
+{
+    if (t->easy)
+        curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->headers); /* header lines may hold secrets: */
+    http_response_free(&t->resp);    /* the request's own copies are wiped */
+    memset(t, 0, sizeof *t);
+}
+
+long http_retry_delay_ms(long status, long retry_after_s, bool transport_failed,
+                         bool maybe_sent, bool idempotent, int attempt, int max_retries,
+                         uint32_t rnd)
+{
+    if (attempt >= max_retries)
+        return -1;
+    if (status == 429) {
+        /* the server did not act on it: safe to repeat any request */
+        if (retry_after_s >= 0)
+            return retry_after_s * 1000;
+    } else if (transport_failed) {
+        if (maybe_sent && !idempotent)
+            return -1;
+    } else if (status == 500 || status == 502 || status == 503 || status == 504) {
+        if (!idempotent)
+            return -1;
+        if (status == 503 && retry_after_s >= 0)
+            return retry_after_s * 1000;
+    } else {
+        return -1;
+    }
+    /* exponential backoff from 250 ms with full +-50% jitter */
+    long base = 250L << (attempt < 6 ? attempt : 6);
+    return base / 2 + (long)(rnd % (uint32_t)base);
+}
+
+static bool host_is_loopback(const char *host, size_t len)
+{
+    if (len == 9 && strncasecmp(host, "localhost", 9) == 0)
+        return true;
+    if (len >= 4 && strncmp(host, "127.", 4) == 0)
+        return true;
+    return len == 5 && strncmp(host, "[::1]", 5) == 0;
+}
+
+int http_check_url(const char *url, bool allow_http, char **error)
+{
+    if (strncasecmp(url, "https://", 8) == 0)
+        return 0;
+    if (strncasecmp(url, "http://", 7) != 0) {
+        if (error)
+            *error = xasprintf("unsupported URL (only http:// and https://): %s", url);
+        return ERR_USAGE;
+    }
+    const char *host = url + 7;
+    size_t len = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', len);
+    if (at) {
+        len -= (size_t)(at + 1 - host);
+        host = at + 1;
+    }
+    size_t hostlen = len;
+    if (host[0] == '[') {
+        const char *end = memchr(host, ']', len);
+        hostlen = end ? (size_t)(end - host) + 1 : len;
+    } else {
+        const char *colon = memchr(host, ':', len);
+        if (colon)
+            hostlen = (size_t)(colon - host);
+    }
+    if (allow_http || host_is_loopback(host, hostlen))
+        return 0;
+    if (error)
+        *error = xasprintf("plain http:// to %.*s is refused: use https://, or allow http for "
+                           "this account (sesame account add ... --allow-http)",
+                           (int)hostlen, host);
+    return ERR_USAGE;
+}

@@ -1,0 +1,94 @@
+/* util.c: the sanitiser that guards the terminal, previews, durations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void check_sanitize(const char *in, const char *want)
+{
+    char *out = sanitize_text(in);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void test_sanitize_keeps_plain_and_utf8(void **state)
+{
+    check_sanitize("hello", "hello");
+    check_sanitize("Zoë Straße 東京 🙂", "Zoë Straße 東京 🙂");
+    check_sanitize(NULL, "");
+}
+
+static void test_sanitize_strips_escapes(void **state)
+{
+    check_sanitize("a\x1b[2Jb", "ab");                      /* CSI */
+    check_sanitize("x\x1b]52;c;aGVsbG8=\x07y", "xy");       /* OSC 52 with BEL */
+    check_sanitize("x\x1b]0;title\x1b\\y", "xy");          /* OSC with ST */
+    check_sanitize("x\x1bPq#0;2;0;0;0\x1b\\y", "xy");      /* DCS (sixel) */
+    check_sanitize("a\x1b", "a");                          /* lone ESC at end */
+    check_sanitize("a\x1b[31", "a");                        /* unterminated CSI */
+}
+
+static void test_sanitize_controls_and_c1(void **state)
+{
+    check_sanitize("a\tb\nc\rd", "a b c d");
+    check_sanitize("a\x07\x08\x7f" "b", "ab");
+    /* U+009B is a one-byte CSI on some terminals: replaced */
+    check_sanitize("a\xc2\x9b" "31mb", "a\xef\xbf\xbd\xef\xbf\xbd" "31mb");
+}
+
+static void test_sanitize_invalid_utf8(void **state)
+{
+    check_sanitize("a\xff" "b", "a\xef\xbf\xbd" "b");
+    check_sanitize("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");   /* overlong */
+    check_sanitize("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
+    check_sanitize("\xe6\x9d", "\xef\xbf\xbd\xef\xbf\xbd");   /* truncated */
+}
+
+static void test_escape_preview(void **state)
+{
+    char *p = escape_preview("<html>\n\x1b", 8, 60);
+    assert_string_equal(p, "<html>\\n\\x1b");
+    free(p);
+    p = escape_preview("abcdef", 6, 3);
+    assert_string_equal(p, "abc...");
+    free(p);
+}
+
+static void test_format_duration(void **state)
+{
+    char b[32];
+    format_duration(0, b, sizeof b);
+    assert_string_equal(b, "expired");
+    format_duration(65 * 1000, b, sizeof b);
+    assert_string_equal(b, "1m 05s");
+    format_duration((2 * 3600 + 3 * 60) * 1000LL, b, sizeof b);
+    assert_string_equal(b, "2h 03m");
+    format_duration((3 * 86400 + 4 * 3600) * 1000LL, b, sizeof b);
+    assert_string_equal(b, "3d 04h");
+}
+
+static void test_wipe_free_null(void **state)
+{
+    wipe_free(NULL);
+    char *s = xstrdup("secret");
+    wipe_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sanitize_keeps_plain_and_utf8),
+        cmocka_unit_test(test_sanitize_strips_escapes),
+        cmocka_unit_test(test_sanitize_controls_and_c1),
+        cmocka_unit_test(test_sanitize_invalid_utf8),
+        cmocka_unit_test(test_escape_preview),
+        cmocka_unit_test(test_format_duration),
+        cmocka_unit_test(test_wipe_free_null),
+    };
+    return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
