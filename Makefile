@@ -70,7 +70,8 @@ tsan:
 	@$(MAKE) --no-print-directory FLAVOUR=tsan TESTS_ONLY="test_worker test_http" tsan-unit
 
 tsan-unit: $(UNIT_TESTS)
-	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" sh tests/run-tests.sh \
+	@G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  sh tests/run-tests.sh \
 	  $(foreach t,$(TESTS_ONLY),$(B)/tests/$(t))
 
 check: deps

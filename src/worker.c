@@ -42,6 +42,7 @@ struct running_job {
     struct op_result merged;
     int outstanding;
     int64_t started, deadline; /* monotonic ms */
+    bool uncounted;            /* no longer in worker_pending() */
     struct running_job *next;
 };
 
@@ -187,6 +188,17 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
 
 /* ---- jobs ------------------------------------------------------------- */
 
+/* Before the answer is visible, so a caller that got it sees the count drop. */
+static void job_uncount(struct worker *w, struct running_job *j)
+{
+    if (j->uncounted)
+        return;
+    j->uncounted = true;
+    pthread_mutex_lock(&w->lock);
+    w->pending--;
+    pthread_mutex_unlock(&w->lock);
+}
+
 static void job_post(struct worker *w, struct running_job *j, int err, char *error)
 {
     struct event ev = {
@@ -200,6 +212,7 @@ static void job_post(struct worker *w, struct running_job *j, int err, char *err
         .elapsed_ms = mono_ms() - j->started,
     };
     memset(&j->merged, 0, sizeof j->merged);
+    job_uncount(w, j);
     event_queue_push(&w->events, &ev);
 }
 
@@ -214,11 +227,9 @@ static void job_destroy(struct worker *w, struct running_job *j)
     drop_requests_of(w, j);
     secret_bag_clear(&j->secrets);
     op_result_free(&j->merged);
+    job_uncount(w, j);
     job_free(&j->job);
     free(j);
-    pthread_mutex_lock(&w->lock);
-    w->pending--;
-    pthread_mutex_unlock(&w->lock);
 }
 
 /* Sessions name their user once the users are known; every session says
@@ -374,6 +385,7 @@ static void run_keyring_job(struct worker *w, struct running_job *j)
     };
     if (!rc)
         free(err);
+    job_uncount(w, j);
     event_queue_push(&w->events, &ev);
     job_destroy(w, j);
 }

@@ -1,0 +1,397 @@
+/* The worker thread against a real loopback HTTP server: concurrency, the
+ * per-host cap, retries, Retry-After, deadlines, cancellation, follow-ups,
+ * keyring jobs and shutdown. Runs inside the private keyring. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/loopback.h"
+#include "providers/common.h"
+#include "util.h"
+#include "worker.h"
+
+/* ---- a provider that talks to the loopback server ---------------------- */
+/* args->status carries the path, args->template_name the method. */
+
+static struct op_needs loop_needs(enum op op)
+{
+    return (struct op_needs){.account_secrets = op == OP_VERIFY ? "api_key" : NULL};
+}
+
+static int loop_build(const struct account *a, enum op op, const struct op_args *args,
+                      const struct secret_bag *secrets, struct http_request *out, char **error)
+{
+    const char *method = args->template_name ? args->template_name : "GET";
+    http_request_init(out, method, strcmp(method, "GET") == 0 ? HTTP_IDEMPOTENT : 0);
+    http_request_set_url(out, "%s%s", a->base_url, args->status ? args->status : "/");
+    if (op == OP_VERIFY)
+        http_request_add_header(out, "Authorization: Bearer %s", secret_bag_get(secrets, "api_key"));
+    return 0;
+}
+
+static void loop_parse(const struct account *a, enum op op, const struct op_args *args,
+                       const struct http_response *resp, struct op_result *out)
+{
+    if (resp->status != 200) {
+        result_fail(out, err_for_status(resp->status), "HTTP %ld from Loop", resp->status);
+        return;
+    }
+    struct session *s = session_list_push(&out->sessions);
+    s->id = xasprintf("%s#%d#%ld", args->status, args->phase, args->offset);
+    if (args->status && strcmp(args->status, "/fan") == 0 && args->phase == 0) {
+        for (long i = 1; i <= 3; i++) {
+            struct op_args next = {0};
+            op_args_copy(&next, args);
+            next.phase = 1;
+            next.offset = i;
+            op_result_follow(out, op, &next);
+            op_args_free(&next);
+        }
+    }
+}
+
+static const struct field loop_fields[] = {{NULL, NULL, 0, NULL}};
+static const struct provider provider_loop = {
+    .id = "loop", .title = "Loop", .default_base_url = "http://127.0.0.1:1",
+    .fields = loop_fields, .caps = CAP_GET, .needs = loop_needs,
+    .build = loop_build, .parse = loop_parse,
+};
+
+/* ---- the server's behaviour ------------------------------------------- */
+
+static atomic_int flaky_left;   /* /flaky answers 503 this many times */
+static atomic_int limited_left; /* /limited answers 429 + Retry-After: 1 */
+
+static void handler(const struct lb_request *req, struct lb_response *r, void *ud)
+{
+    if (strcmp(req->path, "/slow") == 0) {
+        r->delay_ms = 300;
+    } else if (strcmp(req->path, "/hang") == 0) {
+        r->hang = 1;
+    } else if (strcmp(req->path, "/flaky") == 0 && atomic_fetch_sub(&flaky_left, 1) > 0) {
+        r->status = 503;
+    } else if (strcmp(req->path, "/limited") == 0 && atomic_fetch_sub(&limited_left, 1) > 0) {
+        r->status = 429;
+        snprintf(r->extra_headers, sizeof r->extra_headers, "Retry-After: 1\r\n");
+    } else if (strcmp(req->path, "/auth") == 0) {
+        r->status = strstr(req->headers, "Authorization: Bearer k-123") ? 200 : 401;
+    } else if (strcmp(req->path, "/huge") == 0) {
+        size_t n = HTTP_MAX_BODY + 1024;
+        r->body = malloc(n + 1);
+        memset(r->body, 'x', n);
+        r->body[n] = '\0';
+    }
+    if (!r->body)
+        r->body = strdup("{}");
+}
+
+struct fixture {
+    struct loopback *lb;
+    struct worker *w;
+    char base[64];
+};
+
+static int setup_with(void **state, int per_host)
+{
+    static bool registered;
+    if (!registered) {
+        assert_int_equal(provider_register(&provider_loop), 0);
+        registered = true;
+    }
+    struct fixture *f = calloc(1, sizeof *f);
+    f->lb = loopback_start(handler, NULL);
+    snprintf(f->base, sizeof f->base, "http://127.0.0.1:%d", loopback_port(f->lb));
+    struct worker_options o = {.max_per_host = per_host};
+    char *err = NULL;
+    f->w = worker_start(&o, &err);
+    assert_non_null(f->w);
+    *state = f;
+    return 0;
+}
+
+static int setup(void **state) { return setup_with(state, 6); }
+static int setup_cap2(void **state) { return setup_with(state, 2); }
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    worker_stop(f->w);
+    loopback_stop(f->lb);
+    free(f);
+    return 0;
+}
+
+static uint64_t submit(struct fixture *f, const char *account, enum op op, const char *path,
+                       const char *method, int64_t timeout_ms)
+{
+    struct job j = {.kind = JOB_OP, .op = op, .timeout_ms = timeout_ms};
+    j.account.id = xstrdup(account);
+    j.account.label = xstrdup(account);
+    j.account.provider_id = xstrdup("loop");
+    j.account.base_url = xstrdup(f->base);
+    j.args.status = xstrdup(path);
+    j.args.template_name = xstrdup(method);
+    return worker_submit(f->w, &j);
+}
+
+static struct event wait_for(struct fixture *f, uint64_t id)
+{
+    struct event ev;
+    assert_true(worker_wait_event(f->w, id, &ev));
+    return ev;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_requests_run_concurrently(void **state)
+{
+    struct fixture *f = *state;
+    enum { N = 5 };
+    uint64_t ids[N];
+    int64_t t0 = mono_ms();
+    for (int i = 0; i < N; i++)
+        ids[i] = submit(f, "a", OP_GET, "/slow", "GET", 0);
+    for (int i = 0; i < N; i++) {
+        struct event ev = wait_for(f, ids[i]);
+        assert_int_equal(ev.err, 0);
+        assert_int_equal(ev.result.sessions.n, 1);
+        event_free(&ev);
+    }
+    int64_t took = mono_ms() - t0;
+    printf("# %d requests of 300 ms took %lld ms\n", N, (long long)took);
+    assert_true(took < 900); /* serial would be 1500 */
+    assert_true(loopback_max_concurrent(f->lb) >= 3);
+}
+
+static void test_per_host_cap(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t ids[6];
+    for (int i = 0; i < 6; i++)
+        ids[i] = submit(f, "a", OP_GET, "/slow", "GET", 0);
+    for (int i = 0; i < 6; i++) {
+        struct event ev = wait_for(f, ids[i]);
+        assert_int_equal(ev.err, 0);
+        event_free(&ev);
+    }
+    assert_true(loopback_max_concurrent(f->lb) <= 2);
+}
+
+static void test_retry_5xx_when_idempotent(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&flaky_left, 2);
+    struct event ev = wait_for(f, submit(f, "a", OP_GET, "/flaky", "GET", 0));
+    assert_int_equal(ev.err, 0);
+    assert_int_equal(loopback_requests(f->lb), 3);
+    event_free(&ev);
+}
+
+static void test_no_retry_5xx_for_post(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&flaky_left, 2);
+    struct event ev = wait_for(f, submit(f, "a", OP_CREATE, "/flaky", "POST", 0));
+    assert_int_equal(ev.err, ERR_NETWORK);
+    assert_non_null(strstr(ev.error, "503"));
+    assert_int_equal(loopback_requests(f->lb), 1);
+    event_free(&ev);
+}
+
+static void test_429_waits_for_retry_after(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&limited_left, 1);
+    int64_t t0 = mono_ms();
+    struct event ev = wait_for(f, submit(f, "a", OP_CREATE, "/limited", "POST", 0));
+    assert_int_equal(ev.err, 0);
+    assert_true(mono_ms() - t0 >= 990);
+    assert_int_equal(loopback_requests(f->lb), 2);
+    event_free(&ev);
+}
+
+static void test_429_past_deadline_is_reported(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&limited_left, 1);
+    struct event ev = wait_for(f, submit(f, "a", OP_GET, "/limited", "GET", 500));
+    assert_int_equal(ev.err, ERR_NETWORK);
+    assert_non_null(strstr(ev.error, "rate limited by Loop"));
+    event_free(&ev);
+}
+
+static void test_deadline_with_hanging_server(void **state)
+{
+    struct fixture *f = *state;
+    int64_t t0 = mono_ms();
+    uint64_t hang = submit(f, "a", OP_GET, "/hang", "GET", 600);
+    uint64_t fast = submit(f, "b", OP_GET, "/", "GET", 0);
+    struct event ev = wait_for(f, fast);
+    assert_int_equal(ev.err, 0); /* a hanging host does not hold up others */
+    event_free(&ev);
+    ev = wait_for(f, hang);
+    int64_t took = mono_ms() - t0;
+    assert_int_equal(ev.err, ERR_NETWORK);
+    assert_true(took >= 550 && took < 2500);
+    event_free(&ev);
+}
+
+static void test_cancel_job(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = submit(f, "a", OP_GET, "/hang", "GET", 0);
+    worker_cancel(f->w, id);
+    int64_t t0 = mono_ms();
+    struct event ev = wait_for(f, id);
+    assert_int_equal(ev.err, ERR_CANCELLED);
+    assert_true(mono_ms() - t0 < 1000);
+    event_free(&ev);
+    assert_int_equal(worker_pending(f->w), 0);
+}
+
+static void test_cancel_account_drops_answers(void **state)
+{
+    struct fixture *f = *state;
+    submit(f, "gone", OP_GET, "/slow", "GET", 0);
+    uint64_t keep = submit(f, "kept", OP_GET, "/slow", "GET", 0);
+    worker_cancel_account(f->w, "gone");
+    struct event ev = wait_for(f, keep);
+    assert_int_equal(ev.err, 0);
+    event_free(&ev);
+    for (int i = 0; i < 100 && worker_pending(f->w) > 0; i++)
+        poll(NULL, 0, 10);
+    assert_int_equal(worker_pending(f->w), 0);
+    assert_false(worker_next_event(f->w, &ev)); /* nothing for "gone" */
+}
+
+static void test_followups_merge_into_one_event(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit(f, "a", OP_LIST, "/fan", "GET", 0));
+    assert_int_equal(ev.err, 0);
+    assert_int_equal(ev.result.sessions.n, 4);
+    assert_int_equal(loopback_requests(f->lb), 4);
+    for (size_t i = 0; i < ev.result.sessions.n; i++)
+        assert_string_equal(ev.result.sessions.v[i].account_id, "a");
+    event_free(&ev);
+}
+
+static void test_event_fd_tracks_queue(void **state)
+{
+    struct fixture *f = *state;
+    int fd = worker_event_fd(f->w);
+    struct pollfd p = {fd, POLLIN, 0};
+    assert_int_equal(poll(&p, 1, 0), 0);
+    submit(f, "a", OP_GET, "/", "GET", 0);
+    assert_int_equal(poll(&p, 1, 5000), 1);
+    struct event ev;
+    assert_true(worker_next_event(f->w, &ev));
+    event_free(&ev);
+    assert_int_equal(poll(&p, 1, 0), 0);
+}
+
+static void test_body_too_large_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit(f, "a", OP_GET, "/huge", "GET", 0));
+    assert_int_equal(ev.err, ERR_NETWORK);
+    assert_non_null(strstr(ev.error, "larger than"));
+    event_free(&ev);
+}
+
+static void test_secrets_through_keyring_jobs(void **state)
+{
+    struct fixture *f = *state;
+    /* no key stored yet: a clear keyring error, no request sent */
+    struct event ev = wait_for(f, submit(f, "kr", OP_VERIFY, "/auth", "GET", 0));
+    assert_int_equal(ev.err, ERR_KEYRING);
+    assert_non_null(strstr(ev.error, "no api_key in the keyring"));
+    event_free(&ev);
+    assert_int_equal(loopback_requests(f->lb), 0);
+
+    struct job j = {.kind = JOB_SECRET_STORE, .kind_name = xstrdup("api_key"),
+                    .secret = xstrdup("k-123")};
+    j.account.id = xstrdup("kr");
+    j.account.label = xstrdup("keyring test");
+    ev = wait_for(f, worker_submit(f->w, &j));
+    assert_int_equal(ev.err, 0);
+    event_free(&ev);
+
+    ev = wait_for(f, submit(f, "kr", OP_VERIFY, "/auth", "GET", 0));
+    assert_int_equal(ev.err, 0); /* the server saw the stored key */
+    event_free(&ev);
+
+    struct job c = {.kind = JOB_SECRET_CLEAR};
+    c.account.id = xstrdup("kr");
+    ev = wait_for(f, worker_submit(f->w, &c));
+    assert_int_equal(ev.err, 0);
+    event_free(&ev);
+
+    struct job l = {.kind = JOB_SECRET_LOOKUP, .kind_name = xstrdup("api_key")};
+    l.account.id = xstrdup("kr");
+    ev = wait_for(f, worker_submit(f->w, &l));
+    assert_int_equal(ev.err, ERR_KEYRING);
+    assert_null(ev.secret);
+    event_free(&ev);
+}
+
+static void test_unknown_provider_and_http_policy(void **state)
+{
+    struct fixture *f = *state;
+    struct job j = {.kind = JOB_OP, .op = OP_LIST};
+    j.account.id = xstrdup("x");
+    j.account.provider_id = xstrdup("nope");
+    struct event ev = wait_for(f, worker_submit(f->w, &j));
+    assert_int_equal(ev.err, ERR_CONFIG);
+    event_free(&ev);
+
+    struct job h = {.kind = JOB_OP, .op = OP_GET};
+    h.account.id = xstrdup("x");
+    h.account.provider_id = xstrdup("loop");
+    h.account.base_url = xstrdup("http://portal.example.org");
+    ev = wait_for(f, worker_submit(f->w, &h));
+    assert_int_equal(ev.err, ERR_USAGE);
+    assert_non_null(strstr(ev.error, "plain http://"));
+    event_free(&ev);
+}
+
+static void test_stop_with_requests_in_flight(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 4; i++)
+        submit(f, "a", OP_GET, "/hang", "GET", 0);
+    poll(NULL, 0, 100);
+    int64_t t0 = mono_ms();
+    worker_stop(f->w);
+    f->w = worker_start(NULL, NULL); /* teardown stops this one */
+    assert_true(mono_ms() - t0 < 1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_requests_run_concurrently, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_per_host_cap, setup_cap2, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_5xx_when_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_retry_5xx_for_post, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_429_waits_for_retry_after, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_429_past_deadline_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deadline_with_hanging_server, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_job, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_account_drops_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_followups_merge_into_one_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_fd_tracks_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_body_too_large_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secrets_through_keyring_jobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_provider_and_http_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_with_requests_in_flight, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("worker", tests, NULL, NULL);
+}
