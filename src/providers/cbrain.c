@@ -1,0 +1,229 @@
+/* CBRAIN (aces/cbrain): the login session of the account on /session.
+ * POST logs in with a form, GET checks the token, DELETE logs out. The
+ * session is tracked by sesame, its API token kept in the keyring. Every
+ * request says Accept: application/json, or Rails answers the HTML way. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "tracked.h"
+
+#define TITLE "CBRAIN"
+
+static const struct field cbrain_fields[] = {
+    {"login", "Login", FIELD_REQUIRED, "your CBRAIN user name"},
+    {"password", "Password", FIELD_SECRET | FIELD_REQUIRED, "kept in the keyring"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct op_needs cbrain_needs(enum op op)
+{
+    struct op_needs n = {NULL, NULL};
+    switch (op) {
+    case OP_CREATE:
+        n.account_secrets = "password";
+        break;
+    case OP_INFO:
+    case OP_REVOKE:
+        n.session_secrets = "api_token";
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+static int cbrain_build(const struct account *acct, enum op op, const struct op_args *args,
+                        const struct secret_bag *secrets, struct http_request *out,
+                        char **error)
+{
+    int rc = 0;
+    const char *tok;
+    switch (op) {
+    case OP_CREATE: {
+        const char *login = tracked_need_field(acct, TITLE, "login", "login", false, error, &rc);
+        if (!login)
+            return rc;
+        const char *pw = tracked_need_secret(secrets, TITLE, "password", "password", false, error,
+                                             &rc);
+        if (!pw)
+            return rc;
+        /* Exactly these two fields: CBRAIN bans an IP that sends extra ones. */
+        char *l = http_urlencode(login);
+        char *p = http_urlencode(pw);
+        char *body = xasprintf("login=%s&password=%s", l, p);
+        free(l);
+        wipe_free(p);
+        http_request_init(out, "POST", 0);
+        tracked_set_url(out, &provider_cbrain, acct, "/session");
+        http_request_add_header(out, "Accept: application/json");
+        http_request_add_header(out, "Content-Type: application/x-www-form-urlencoded");
+        http_request_set_body(out, body, strlen(body));
+        wipe_free(body);
+        return 0;
+    }
+    case OP_INFO:
+    case OP_REVOKE:
+        tok = tracked_need_secret(secrets, TITLE, "api_token",
+                                  "API token for this session (log in again)", true, error,
+                                  &rc);
+        if (!tok)
+            return rc;
+        http_request_init(out, op == OP_INFO ? "GET" : "DELETE",
+                          op == OP_INFO ? HTTP_IDEMPOTENT : 0);
+        tracked_set_url(out, &provider_cbrain, acct, "/session");
+        http_request_add_header(out, "Accept: application/json");
+        http_request_add_header(out, "Authorization: Bearer %s", tok);
+        return 0;
+    default:
+        return tracked_build_fail(error, ERR_USAGE,
+                                  "CBRAIN sessions can only be logged in, checked or logged out");
+    }
+}
+
+/* Anything that is not the documented success. */
+static void cbrain_error(enum op op, const struct http_response *resp, struct op_result *out)
+{
+    if (op == OP_CREATE && resp->status == 401) {
+        result_fail(out, ERR_PROVIDER,
+                    "HTTP 401 from %s: login refused (wrong login or password, account locked, "
+                    "or IP not allowed)", TITLE);
+        return;
+    }
+    cJSON *j = parse_json_body(TITLE, resp, out);
+    if (!j)
+        return;
+    const char *msg = json_str(j, "error");
+    if (msg)
+        result_fail(out, tracked_ok(resp->status) ? ERR_PROVIDER : err_for_status(resp->status),
+                    "HTTP %ld from %s: %s", resp->status, TITLE, msg);
+    else
+        result_bad_shape(out, TITLE, resp,
+                         tracked_ok(resp->status) ? "not a SessionInfo" : "error without a message");
+    cJSON_Delete(j);
+}
+
+static void set_user(struct session *s, const struct account *acct, const cJSON *info)
+{
+    const char *login = account_field(acct, "login");
+    int64_t uid;
+    bool have_uid = info && json_int64(info, "user_id", &uid);
+    if (have_uid)
+        s->user_id = xasprintf("%" PRId64, uid);
+    char *clean = login ? sanitize_text(login) : NULL;
+    if (clean && have_uid)
+        s->user_display = xasprintf("%s (user %" PRId64 ")", clean, uid);
+    else if (clean)
+        s->user_display = xstrdup(clean);
+    else if (have_uid)
+        s->user_display = xasprintf("user %" PRId64, uid);
+    free(clean);
+}
+
+/* 200 SessionInfo {user_id, cbrain_api_token}. */
+static void parse_info(const struct account *acct, enum op op, const struct op_args *args,
+                       const struct http_response *resp, struct op_result *out)
+{
+    cJSON *j = tracked_parse_body(TITLE, resp, out);
+    if (!j)
+        return;
+    if (!cJSON_IsObject(j)) {
+        result_bad_shape(out, TITLE, resp, "SessionInfo is not an object");
+        goto out;
+    }
+    if (json_str(j, "error") && !json_str(j, "cbrain_api_token")) {
+        cJSON_Delete(j);
+        cbrain_error(op, resp, out);
+        return;
+    }
+    const char *token = json_str(j, "cbrain_api_token");
+    int64_t uid;
+    if (!json_int64(j, "user_id", &uid)) {
+        result_bad_shape(out, TITLE, resp, "SessionInfo without a numeric user_id");
+        goto out;
+    }
+    if (op == OP_CREATE && (str_empty(token) || !tracked_header_value_ok(token))) {
+        result_bad_shape(out, TITLE, resp, "SessionInfo without a usable cbrain_api_token");
+        goto out;
+    }
+    int64_t now = tracked_now(args);
+    char *id = op == OP_CREATE ? session_id_from_secret("cbrain", token)
+                               : xstrdup(args ? args->session_id : NULL);
+    if (str_empty(id)) {
+        free(id);
+        result_fail(out, ERR_INTERNAL, "%s: session check without a session id", TITLE);
+        goto out;
+    }
+    struct session *s = tracked_session(out, acct, id, SESSION_ACTIVE);
+    free(id);
+    set_user(s, acct, j);
+    s->created_ms = op == OP_CREATE ? now : 0; /* check: the stored one stands */
+    s->last_active_ms = now;
+    s->expires_ms = 0; /* CBRAIN says nothing about expiry */
+    if (op == OP_CREATE)
+        secret_bag_put(&out->new_secrets, "api_token", token);
+    cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(j, "cbrain_api_token");
+    if (t && cJSON_IsString(t))
+        wipe(t->valuestring, strlen(t->valuestring));
+    cJSON_Delete(t);
+    s->raw_json = tracked_raw_json(j);
+out:
+    cJSON_Delete(j);
+}
+
+static void cbrain_parse(const struct account *acct, enum op op, const struct op_args *args,
+                         const struct http_response *resp, struct op_result *out)
+{
+    const char *sid = args ? args->session_id : NULL;
+    switch (op) {
+    case OP_CREATE:
+        if (resp->status == 200)
+            parse_info(acct, op, args, resp, out);
+        else
+            cbrain_error(op, resp, out);
+        return;
+    case OP_INFO:
+        if (resp->status == 200) {
+            parse_info(acct, op, args, resp, out);
+        } else if (resp->status == 401) {
+            /* no longer valid: not an error, the session shows as expired */
+            struct session *s = tracked_session(out, acct, sid, SESSION_EXPIRED);
+            set_user(s, acct, NULL);
+        } else {
+            cbrain_error(op, resp, out);
+        }
+        return;
+    case OP_REVOKE:
+        if (tracked_ok(resp->status) && resp->body_len > 0) {
+            /* head :ok sends nothing; a page here is not CBRAIN's answer */
+            cJSON *j = tracked_parse_body(TITLE, resp, out);
+            if (!j)
+                return;
+            cJSON_Delete(j);
+        }
+        if (tracked_ok(resp->status) || resp->status == 401) {
+            /* 401: already logged out or expired, which is what was asked */
+            struct session *s = tracked_session(out, acct, sid, SESSION_ENDED);
+            set_user(s, acct, NULL);
+            out->forget_session = true;
+        } else {
+            cbrain_error(op, resp, out);
+        }
+        return;
+    default:
+        result_fail(out, ERR_INTERNAL, "%s: no answer expected for this operation", TITLE);
+        return;
+    }
+}
+
+const struct provider provider_cbrain = {
+    .id = "cbrain",
+    .title = TITLE,
+    .default_base_url = "https://portal.cbrain.mcgill.ca",
+    .fields = cbrain_fields,
+    .caps = CAP_CREATE | CAP_INFO | CAP_REVOKE,
+    .needs = cbrain_needs,
+    .build = cbrain_build,
+    .parse = cbrain_parse,
+};
