@@ -117,6 +117,38 @@ void session_copy(struct session *dst, const struct session *src)
     dst->raw_json = xstrdup(src->raw_json);
 }
 
+static void update_str(char **dst, const char *src)
+{
+    if (!src)
+        return;
+    free(*dst);
+    *dst = xstrdup(src);
+}
+
+void session_update(struct session *dst, const struct session *u)
+{
+    update_str(&dst->id, u->id);
+    update_str(&dst->account_id, u->account_id);
+    update_str(&dst->user_id, u->user_id);
+    update_str(&dst->user_display, u->user_display);
+    update_str(&dst->client_id, u->client_id);
+    update_str(&dst->device, u->device);
+    update_str(&dst->browser, u->browser);
+    update_str(&dst->ip, u->ip);
+    update_str(&dst->place, u->place);
+    update_str(&dst->raw_json, u->raw_json);
+    if (u->status != SESSION_UNKNOWN)
+        dst->status = u->status;
+    if (u->created_ms)
+        dst->created_ms = u->created_ms;
+    if (u->last_active_ms)
+        dst->last_active_ms = u->last_active_ms;
+    if (u->expires_ms)
+        dst->expires_ms = u->expires_ms;
+    dst->tracked |= u->tracked;
+    dst->has_url |= u->has_url;
+}
+
 void user_free(struct user *u)
 {
     free(u->id);

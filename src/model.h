@@ -77,6 +77,10 @@ void account_set_field(struct account *a, const char *key, const char *value); /
 void session_free(struct session *s);
 void session_copy(struct session *dst, const struct session *src);
 void user_free(struct user *u);
+/* Apply a provider's newer view of a session onto the one we hold: fields
+ * the update leaves unset (NULL, 0) keep their old value, so a refresh that
+ * does not repeat the creation time does not lose it. */
+void session_update(struct session *dst, const struct session *update);
 
 /* A growable array of sessions. */
 struct session_list {
