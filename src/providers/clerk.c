@@ -1,0 +1,692 @@
+/* Clerk Backend API (specs/clerk-bapi.yml, NOTES.md section 1): sessions
+ * are listed remotely, per user or per client, and can be fetched, revoked,
+ * verified (deprecated, 410) or turned into a JWT from a template.
+ *
+ * OP_LIST runs in steps told apart by args->phase:
+ *   - with a user or client filter (from args, else the account's default
+ *     fields): GET /sessions?...&limit=500&offset=N&paginated=true; the
+ *     first page emits every further page at once (from total_count), then
+ *     OP_USERS for the page's distinct user ids, so sessions get names;
+ *   - without a filter (Clerk wants one): phase 0 walks the users,
+ *     GET /users?limit=500&offset=N (bare array, newest first), giving
+ *     out->users and one phase-1 OP_LIST per user (filter user_id), plus
+ *     the next users page when this one was full. Phase-1 lists do not ask
+ *     for names again: the walk already has them. */
+#include "common.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+
+#define TITLE "Clerk"
+#define PAGE_LIMIT 500        /* the spec's LimitParameter maximum */
+#define USERS_BATCH 100       /* GET /users: "Accepts up to 100 user IDs" */
+#define MAX_PAGES 200         /* never more than 100 000 sessions or users */
+#define TOKEN_TTL_MIN 30L
+#define TOKEN_TTL_MAX 315360000L
+
+enum clerk_phase {
+    PHASE_WALK_USERS = 0,     /* no filter: list the users, then their sessions */
+    PHASE_USER_SESSIONS = 1,  /* one user's sessions, from the walk */
+};
+
+static const struct field clerk_fields[] = {
+    {"api_key", "Secret key (sk_...)", FIELD_SECRET | FIELD_REQUIRED,
+     "the instance's Backend API secret key, kept in the keyring"},
+    {"user_id", "User id (optional)", 0,
+     "list only this user's sessions (user_...); empty = every user"},
+    {"client_id", "Client id (optional)", 0, "list only this client's sessions (client_...)"},
+    {NULL, NULL, 0, NULL},
+};
+
+/* The status filter of GET /sessions (the spec's enum; no "pending"). */
+static const char *const list_statuses[] = {
+    "abandoned", "active", "ended", "expired", "removed", "replaced", "revoked",
+};
+
+static struct op_needs clerk_needs(enum op op)
+{
+    struct op_needs n = {NULL, NULL};
+    switch (op) {
+    case OP_LIST: case OP_GET: case OP_REVOKE: case OP_VERIFY: case OP_TOKEN: case OP_USERS:
+        n.account_secrets = "api_key";
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+/* ---- build ---------------------------------------------------------------- */
+
+static int build_fail(char **error, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int build_fail(char **error, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *raw = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (error) {
+        free(*error);
+        *error = sanitize_text(raw);
+    }
+    free(raw);
+    return err;
+}
+
+static bool has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* The filters of a list: the arguments' when they give one, else the
+ * account's default fields (as a pair, so an explicit user id does not get
+ * mixed with a default client id). */
+struct filters {
+    const char *user_id, *client_id, *status;
+};
+
+static struct filters list_filters(const struct account *acct, const struct op_args *args)
+{
+    struct filters f = {NULL, NULL, str_empty(args->status) ? NULL : args->status};
+    if (!str_empty(args->user_id) || !str_empty(args->client_id)) {
+        f.user_id = str_empty(args->user_id) ? NULL : args->user_id;
+        f.client_id = str_empty(args->client_id) ? NULL : args->client_id;
+    } else {
+        const char *u = account_field(acct, "user_id");
+        const char *c = account_field(acct, "client_id");
+        f.user_id = str_empty(u) ? NULL : u;
+        f.client_id = str_empty(c) ? NULL : c;
+    }
+    return f;
+}
+
+static long page_limit(const struct op_args *args)
+{
+    return args->limit >= 1 && args->limit <= PAGE_LIMIT ? args->limit : PAGE_LIMIT;
+}
+
+static long page_offset(const struct op_args *args)
+{
+    return args->offset > 0 ? args->offset : 0;
+}
+
+/* base URL without trailing slashes */
+static int base_len(const char *base)
+{
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    return (int)n;
+}
+
+/* Append "&name=<encoded value>" (or "?name=" first) to *q. */
+static void query_add(char **q, const char *name, const char *value)
+{
+    char *enc = http_urlencode(value);
+    char *n = xasprintf("%s%c%s=%s", *q, **q ? '&' : '?', name, enc);
+    free(enc);
+    free(*q);
+    *q = n;
+}
+
+static int build_list(const struct account *acct, const struct op_args *args, const char *base,
+                      struct http_request *out, char **error)
+{
+    struct filters f = list_filters(acct, args);
+    if (f.status) {
+        bool known = false;
+        for (size_t i = 0; i < ARRAY_LEN(list_statuses); i++)
+            known |= strcmp(f.status, list_statuses[i]) == 0;
+        if (!known)
+            return build_fail(error, ERR_USAGE,
+                              "Clerk status filter \"%s\" is not one of abandoned, active, "
+                              "ended, expired, removed, replaced, revoked", f.status);
+    }
+    char *q = xstrdup("");
+    char num[32];
+    const char *path;
+    if (f.user_id || f.client_id) {
+        path = "/sessions";
+        if (f.user_id)
+            query_add(&q, "user_id", f.user_id);
+        if (f.client_id)
+            query_add(&q, "client_id", f.client_id);
+        if (f.status)
+            query_add(&q, "status", f.status);
+        snprintf(num, sizeof num, "%ld", page_limit(args));
+        query_add(&q, "limit", num);
+        snprintf(num, sizeof num, "%ld", page_offset(args));
+        query_add(&q, "offset", num);
+        query_add(&q, "paginated", "true");
+    } else {
+        path = "/users";
+        snprintf(num, sizeof num, "%ld", page_limit(args));
+        query_add(&q, "limit", num);
+        snprintf(num, sizeof num, "%ld", page_offset(args));
+        query_add(&q, "offset", num);
+    }
+    http_request_init(out, "GET", HTTP_IDEMPOTENT);
+    http_request_set_url(out, "%.*s%s%s", base_len(base), base, path, q);
+    free(q);
+    return 0;
+}
+
+static int build_users(const struct op_args *args, const char *base, struct http_request *out,
+                       char **error)
+{
+    if (args->n_user_ids == 0 || args->n_user_ids > USERS_BATCH)
+        return build_fail(error, ERR_INTERNAL, "Clerk: a users batch holds 1 to %d ids, not %zu",
+                          USERS_BATCH, args->n_user_ids);
+    char *q = xstrdup("");
+    for (size_t i = 0; i < args->n_user_ids; i++)
+        if (!str_empty(args->user_ids[i]))
+            query_add(&q, "user_id", args->user_ids[i]);
+    if (!*q) { /* without an id, GET /users would list everyone */
+        free(q);
+        return build_fail(error, ERR_INTERNAL, "Clerk: a users batch without user ids");
+    }
+    query_add(&q, "limit", "100");
+    http_request_init(out, "GET", HTTP_IDEMPOTENT);
+    http_request_set_url(out, "%.*s/users%s", base_len(base), base, q);
+    free(q);
+    return 0;
+}
+
+/* {"token":"<jwt>"} without leaving a copy of the JWT behind. */
+static char *verify_body(const char *token)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "token", cJSON_CreateStringReference(token));
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o); /* a reference: the token itself is not freed */
+    return s;
+}
+
+static int clerk_build(const struct account *acct, enum op op, const struct op_args *args,
+                       const struct secret_bag *secrets, struct http_request *out,
+                       char **error)
+{
+    static const struct op_args no_args;
+    if (!args)
+        args = &no_args;
+    if (!(op == OP_LIST || op == OP_GET || op == OP_REVOKE || op == OP_VERIFY ||
+          op == OP_TOKEN || op == OP_USERS))
+        return build_fail(error, ERR_USAGE,
+                          "Clerk sessions can be listed, shown, revoked, verified or "
+                          "turned into a token, not %s", op_name(op));
+    const char *key = secrets ? secret_bag_get(secrets, "api_key") : NULL;
+    if (str_empty(key))
+        return build_fail(error, ERR_KEYRING,
+                          "no Clerk secret key in the keyring for this account: edit the "
+                          "account and enter the sk_... key");
+    if (has_ctl(key))
+        return build_fail(error, ERR_USAGE,
+                          "the Clerk secret key holds control characters: enter it again");
+    const char *base = provider_base_url(&provider_clerk, acct);
+    char *sid = NULL;
+    if (op != OP_LIST && op != OP_USERS) {
+        if (str_empty(args->session_id))
+            return build_fail(error, ERR_USAGE, "Clerk %s needs a session id", op_name(op));
+        sid = http_urlencode(args->session_id);
+    }
+
+    int rc = 0;
+    switch (op) {
+    case OP_LIST:
+        rc = build_list(acct, args, base, out, error);
+        break;
+    case OP_USERS:
+        rc = build_users(args, base, out, error);
+        break;
+    case OP_GET:
+        http_request_init(out, "GET", HTTP_IDEMPOTENT);
+        http_request_set_url(out, "%.*s/sessions/%s", base_len(base), base, sid);
+        break;
+    case OP_REVOKE:
+        /* revoking twice leaves the same revoked session: safe to repeat */
+        http_request_init(out, "POST", HTTP_IDEMPOTENT);
+        http_request_set_url(out, "%.*s/sessions/%s/revoke", base_len(base), base, sid);
+        break;
+    case OP_VERIFY:
+        if (str_empty(args->verify_token)) {
+            rc = build_fail(error, ERR_USAGE,
+                            "Clerk verify needs the session's token (the __session JWT)");
+            break;
+        }
+        http_request_init(out, "POST", HTTP_IDEMPOTENT); /* a check, changes nothing */
+        http_request_set_url(out, "%.*s/sessions/%s/verify", base_len(base), base, sid);
+        break;
+    case OP_TOKEN: {
+        long ttl = args->expires_in_seconds;
+        if (ttl != 0 && (ttl < TOKEN_TTL_MIN || ttl > TOKEN_TTL_MAX)) {
+            rc = build_fail(error, ERR_USAGE,
+                            "Clerk token lifetime must be %ld to %ld seconds, not %ld",
+                            TOKEN_TTL_MIN, TOKEN_TTL_MAX, ttl);
+            break;
+        }
+        /* another JWT for the same session: harmless to mint twice */
+        http_request_init(out, "POST", HTTP_IDEMPOTENT);
+        if (str_empty(args->template_name)) {
+            http_request_set_url(out, "%.*s/sessions/%s/tokens", base_len(base), base, sid);
+        } else {
+            char *tpl = http_urlencode(args->template_name);
+            http_request_set_url(out, "%.*s/sessions/%s/tokens/%s", base_len(base), base, sid,
+                                 tpl);
+            free(tpl);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    free(sid);
+    if (rc)
+        return rc;
+
+    http_request_add_header(out, "Authorization: Bearer %s", key);
+    http_request_add_header(out, "Accept: application/json");
+    if (op == OP_VERIFY) {
+        char *body = verify_body(args->verify_token);
+        http_request_add_header(out, "Content-Type: application/json");
+        http_request_set_body(out, body, strlen(body));
+        wipe(body, strlen(body));
+        cJSON_free(body);
+    } else if (op == OP_TOKEN && args->expires_in_seconds > 0) {
+        char body[64];
+        int n = snprintf(body, sizeof body, "{\"expires_in_seconds\":%ld}",
+                         args->expires_in_seconds);
+        http_request_add_header(out, "Content-Type: application/json");
+        http_request_set_body(out, body, (size_t)n);
+    }
+    return 0;
+}
+
+/* ---- parse ---------------------------------------------------------------- */
+
+static bool ok_status(long s)
+{
+    return s >= 200 && s < 300;
+}
+
+/* A string member that is present and not empty, else NULL. */
+static const char *nonempty(const cJSON *o, const char *key)
+{
+    const char *s = json_str(o, key);
+    return str_empty(s) ? NULL : s;
+}
+
+/* "a<sep>b", "a", "b" or NULL, from two optional strings; sanitised. */
+static char *join2(const char *a, const char *sep, const char *b)
+{
+    char *r;
+    if (a && b)
+        r = xasprintf("%s%s%s", a, sep, b);
+    else if (a || b)
+        r = xstrdup(a ? a : b);
+    else
+        return NULL;
+    char *clean = sanitize_text(r);
+    free(r);
+    return clean;
+}
+
+static char *raw_json(const cJSON *o)
+{
+    char *j = json_compact(o);
+    char *clean = sanitize_text(j); /* cJSON keeps C1 controls and bad UTF-8 as they are */
+    free(j);
+    return clean;
+}
+
+/* One Session object into a new slot of out->sessions; false (nothing
+ * added) for an item that is not an object or has no id. */
+static bool add_session(const cJSON *o, const struct account *acct, struct op_result *out)
+{
+    if (!cJSON_IsObject(o) || !nonempty(o, "id"))
+        return false;
+    struct session *s = session_list_push(&out->sessions);
+    s->id = json_dup_str(o, "id");
+    s->account_id = xstrdup(acct ? acct->id : NULL);
+    s->user_id = json_dup_str(o, "user_id");
+    s->client_id = json_dup_str(o, "client_id");
+    s->status = session_status_parse(json_str(o, "status"));
+    int64_t v;
+    if (json_int64(o, "created_at", &v))
+        s->created_ms = v;
+    if (json_int64(o, "last_active_at", &v))
+        s->last_active_ms = v;
+    if (json_int64(o, "expire_at", &v))
+        s->expires_ms = v;
+    const cJSON *act = cJSON_GetObjectItemCaseSensitive(o, "latest_activity");
+    if (cJSON_IsObject(act)) {
+        bool mobile = false;
+        const char *dev = nonempty(act, "device_type");
+        if (dev)
+            s->device = sanitize_text(dev);
+        else if (json_bool(act, "is_mobile", &mobile) && mobile)
+            s->device = xstrdup("mobile");
+        s->browser = join2(nonempty(act, "browser_name"), " ", nonempty(act, "browser_version"));
+        s->ip = json_dup_str(act, "ip_address");
+        s->place = join2(nonempty(act, "city"), ", ", nonempty(act, "country"));
+    }
+    s->raw_json = raw_json(o);
+    return true;
+}
+
+/* "First Last <email>", else the username, else the primary (or first)
+ * e-mail address, else the id. Owned and sanitised. */
+static char *user_display(const cJSON *u)
+{
+    const char *email = NULL;
+    const char *primary = json_str(u, "primary_email_address_id");
+    const cJSON *emails = cJSON_GetObjectItemCaseSensitive(u, "email_addresses");
+    const cJSON *e;
+    if (cJSON_IsArray(emails)) {
+        cJSON_ArrayForEach(e, emails) {
+            const char *addr = nonempty(e, "email_address");
+            if (!addr)
+                continue;
+            if (!email)
+                email = addr;
+            const char *id = json_str(e, "id");
+            if (primary && id && strcmp(id, primary) == 0) {
+                email = addr;
+                break;
+            }
+        }
+    }
+    char *name = join2(nonempty(u, "first_name"), " ", nonempty(u, "last_name"));
+    if (name) {
+        char *d = email ? xasprintf("%s <%s>", name, email) : xstrdup(name);
+        free(name);
+        char *clean = sanitize_text(d);
+        free(d);
+        return clean;
+    }
+    const char *pick = nonempty(u, "username");
+    if (!pick)
+        pick = email;
+    if (!pick)
+        pick = json_str(u, "id");
+    return sanitize_text(pick);
+}
+
+static void add_user(struct op_result *out, const cJSON *u)
+{
+    out->users = xrealloc(out->users, (out->n_users + 1) * sizeof *out->users);
+    struct user *usr = &out->users[out->n_users++];
+    usr->id = json_dup_str(u, "id");
+    usr->display = user_display(u);
+}
+
+/* The items of a list answer: a bare array, or {data: [...], total_count}.
+ * NULL for any other shape. */
+static const cJSON *list_items(const cJSON *j, bool *has_total, int64_t *total)
+{
+    *has_total = false;
+    if (cJSON_IsArray(j))
+        return j;
+    if (!cJSON_IsObject(j))
+        return NULL;
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(j, "data");
+    if (!cJSON_IsArray(data))
+        return NULL;
+    *has_total = json_int64(j, "total_count", total) && *total >= 0;
+    return data;
+}
+
+/* OP_USERS follow-ups for the distinct user ids of the listed sessions
+ * (ids as the server sent them, not sanitised: they go back to it). */
+static void follow_users(struct op_result *out, const cJSON *items, const struct op_args *args)
+{
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *ids = g_ptr_array_new();
+    const cJSON *o;
+    cJSON_ArrayForEach(o, items) {
+        if (!cJSON_IsObject(o) || !nonempty(o, "id"))
+            continue;
+        const char *uid = nonempty(o, "user_id");
+        if (!uid || g_hash_table_contains(seen, uid))
+            continue;
+        g_hash_table_add(seen, (gpointer)uid);
+        g_ptr_array_add(ids, (gpointer)uid);
+    }
+    for (guint i = 0; i < ids->len; i += USERS_BATCH) {
+        struct op_args a = {0};
+        a.user_ids = (char **)ids->pdata + i;
+        a.n_user_ids = ids->len - i < USERS_BATCH ? ids->len - i : USERS_BATCH;
+        a.now_ms = args->now_ms;
+        op_result_follow(out, OP_USERS, &a); /* copies the borrowed ids */
+    }
+    g_ptr_array_free(ids, TRUE);
+    g_hash_table_destroy(seen);
+}
+
+/* The next pages of a list: all of them at once when the first page told
+ * the total, else the next one when this page was full. */
+static void follow_pages(struct op_result *out, const struct op_args *args, int n_items,
+                         bool has_total, int64_t total)
+{
+    long limit = page_limit(args);
+    long offset = page_offset(args);
+    long cap = (long)MAX_PAGES * limit;
+    struct op_args a = *args; /* shallow: op_result_follow copies */
+    a.limit = limit;
+    if (has_total) {
+        if (offset != 0)
+            return; /* the first page asked for every page already */
+        for (long off = limit; off < total && off < cap; off += limit) {
+            a.offset = off;
+            op_result_follow(out, OP_LIST, &a);
+        }
+    } else if (n_items >= limit && offset + limit < cap) {
+        a.offset = offset + limit;
+        op_result_follow(out, OP_LIST, &a);
+    }
+}
+
+static void parse_sessions_page(const struct account *acct, const struct op_args *args,
+                                const struct filters *f, const struct http_response *resp,
+                                const cJSON *j, struct op_result *out)
+{
+    bool has_total;
+    int64_t total = 0;
+    const cJSON *items = list_items(j, &has_total, &total);
+    if (!items) {
+        result_bad_shape(out, TITLE, resp, "sessions are neither a list nor {data, total_count}");
+        return;
+    }
+    const cJSON *o;
+    cJSON_ArrayForEach(o, items)
+        add_session(o, acct, out);
+    follow_pages(out, args, cJSON_GetArraySize(items), has_total, total);
+    /* The walk of users already named them; one user's sessions need its
+     * name only once. */
+    if (args->phase == PHASE_USER_SESSIONS && !str_empty(args->user_id))
+        return;
+    if (f->user_id && page_offset(args) != 0)
+        return;
+    follow_users(out, items, args);
+}
+
+static void parse_users_walk(const struct op_args *args, const struct http_response *resp,
+                             const cJSON *j, struct op_result *out)
+{
+    bool has_total;
+    int64_t total = 0;
+    const cJSON *items = list_items(j, &has_total, &total);
+    if (!items) {
+        result_bad_shape(out, TITLE, resp, "users are not a list");
+        return;
+    }
+    const cJSON *u;
+    cJSON_ArrayForEach(u, items) {
+        const char *id = cJSON_IsObject(u) ? nonempty(u, "id") : NULL;
+        if (!id)
+            continue;
+        add_user(out, u);
+        struct op_args a = {0};
+        a.user_id = (char *)id; /* borrowed: copied by op_result_follow */
+        a.status = args->status;
+        a.phase = PHASE_USER_SESSIONS;
+        a.limit = PAGE_LIMIT;
+        a.now_ms = args->now_ms;
+        op_result_follow(out, OP_LIST, &a);
+    }
+    /* The next users page when this one was full. Users are walked one page
+     * after another rather than counted first (GET /users/count): most
+     * instances fit in one page, which then costs one request, not two in
+     * a row; and the spec warns that deep offsets get slow, so asking for
+     * them all at once would not pay off. */
+    struct op_args next = {0};
+    next.status = args->status;
+    next.phase = PHASE_WALK_USERS;
+    next.limit = page_limit(args);
+    next.offset = page_offset(args);
+    next.now_ms = args->now_ms;
+    follow_pages(out, &next, cJSON_GetArraySize(items), false, 0);
+}
+
+/* ClerkErrors: {errors: [{message, long_message, code, meta}], clerk_trace_id} */
+static void parse_error(enum op op, const struct http_response *resp, struct op_result *out)
+{
+    bool gone = op == OP_VERIFY && resp->status == 410;
+    cJSON *j = parse_json_body(TITLE, resp, out);
+    if (!j) {
+        if (gone)
+            result_fail(out, ERR_PROVIDER, "HTTP 410 from Clerk: verify is deprecated by Clerk");
+        return;
+    }
+    const cJSON *errs = cJSON_GetObjectItemCaseSensitive(j, "errors");
+    const cJSON *first = cJSON_IsArray(errs) ? cJSON_GetArrayItem(errs, 0) : NULL;
+    if (!cJSON_IsObject(first)) {
+        if (gone)
+            result_fail(out, ERR_PROVIDER, "HTTP 410 from Clerk: verify is deprecated by Clerk");
+        else
+            result_bad_shape(out, TITLE, resp, "an error without errors[]");
+        cJSON_Delete(j);
+        return;
+    }
+    const char *code = nonempty(first, "code");
+    const char *msg = nonempty(first, "long_message");
+    if (!msg)
+        msg = nonempty(first, "message");
+    char *text = join2(code, ": ", msg);
+    int more = cJSON_GetArraySize(errs) - 1;
+    int err = err_for_status(resp->status);
+    if (gone)
+        result_fail(out, err, "HTTP 410 from Clerk: verify is deprecated by Clerk (%s)",
+                    text ? text : "no message");
+    else if (more > 0)
+        result_fail(out, err, "HTTP %ld from Clerk: %s (+%d more)", resp->status,
+                    text ? text : "no message", more);
+    else
+        result_fail(out, err, "HTTP %ld from Clerk: %s", resp->status,
+                    text ? text : "no message");
+    free(text);
+    cJSON_Delete(j);
+}
+
+/* The token answer {object: "token", jwt}. The body holds a secret: a
+ * truncated one is not previewed in the error. */
+static void parse_token(const struct http_response *resp, struct op_result *out)
+{
+    cJSON *j = resp->body ? cJSON_ParseWithLength(resp->body, resp->body_len) : NULL;
+    if (!j) {
+        result_fail(out, err_for_status(resp->status),
+                    "HTTP %ld from Clerk: the token answer is not JSON", resp->status);
+        return;
+    }
+    cJSON *jwt = cJSON_GetObjectItemCaseSensitive(j, "jwt");
+    if (cJSON_IsString(jwt) && jwt->valuestring[0]) {
+        out->token = sanitize_text(jwt->valuestring);
+        wipe(jwt->valuestring, strlen(jwt->valuestring)); /* cJSON frees without wiping */
+    } else {
+        result_bad_shape(out, TITLE, resp, "no jwt in the token answer");
+    }
+    cJSON_Delete(j);
+}
+
+static void clerk_parse(const struct account *acct, enum op op, const struct op_args *args,
+                        const struct http_response *resp, struct op_result *out)
+{
+    static const struct op_args no_args;
+    if (!args)
+        args = &no_args;
+    if (!ok_status(resp->status)) {
+        parse_error(op, resp, out);
+        return;
+    }
+    if (op == OP_TOKEN) {
+        parse_token(resp, out);
+        return;
+    }
+    cJSON *j = parse_json_body(TITLE, resp, out);
+    if (!j)
+        return;
+    switch (op) {
+    case OP_LIST: {
+        struct filters f = list_filters(acct, args);
+        if (f.user_id || f.client_id)
+            parse_sessions_page(acct, args, &f, resp, j, out);
+        else
+            parse_users_walk(args, resp, j, out);
+        break;
+    }
+    case OP_USERS: {
+        bool has_total;
+        int64_t total;
+        const cJSON *items = list_items(j, &has_total, &total);
+        const cJSON *u;
+        if (!items) {
+            result_bad_shape(out, TITLE, resp, "users are not a list");
+            break;
+        }
+        cJSON_ArrayForEach(u, items)
+            if (cJSON_IsObject(u) && nonempty(u, "id"))
+                add_user(out, u);
+        break;
+    }
+    case OP_GET: case OP_REVOKE: case OP_VERIFY:
+        if (!add_session(j, acct, out)) {
+            result_bad_shape(out, TITLE, resp, "no session object");
+            break;
+        }
+        if (op == OP_GET) {
+            const char *uid = nonempty(j, "user_id");
+            if (uid) {
+                struct op_args a = {0};
+                char *ids[1] = {(char *)uid};
+                a.user_ids = ids;
+                a.n_user_ids = 1;
+                a.now_ms = args->now_ms;
+                op_result_follow(out, OP_USERS, &a);
+            }
+        }
+        break;
+    default:
+        result_fail(out, ERR_INTERNAL, "Clerk cannot %s", op_name(op));
+        break;
+    }
+    cJSON_Delete(j);
+}
+
+const struct provider provider_clerk = {
+    .id = "clerk",
+    .title = TITLE,
+    .default_base_url = "https://api.clerk.com/v1",
+    .fields = clerk_fields,
+    .caps = CAP_LIST | CAP_GET | CAP_REVOKE | CAP_VERIFY | CAP_TOKEN | CAP_USERS,
+    .needs = clerk_needs,
+    .build = clerk_build,
+    .parse = clerk_parse,
+};

@@ -1,0 +1,1189 @@
+/* The Clerk provider on recorded bodies: every request it builds, every
+ * answer the spec documents, and the ones it does not. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/common.h"
+#include "providers/provider.h"
+#include "util.h"
+
+/* registry.c (the table of every provider) is not linked into this test on
+ * its own; these stand in for it and give way to it when it is. */
+__attribute__((weak)) const char *provider_base_url(const struct provider *p,
+                                                    const struct account *a)
+{
+    return !str_empty(a->base_url) ? a->base_url : p->default_base_url;
+}
+
+__attribute__((weak)) const char *op_name(enum op op)
+{
+    static const char *const names[OP_COUNT] = {
+        [OP_LIST] = "list", [OP_GET] = "get", [OP_REVOKE] = "revoke",
+        [OP_VERIFY] = "verify", [OP_TOKEN] = "token", [OP_CREATE] = "create",
+        [OP_AUTHORIZE] = "authorize", [OP_REFRESH] = "refresh", [OP_INFO] = "info",
+        [OP_USERS] = "users",
+    };
+    return (unsigned)op < OP_COUNT ? names[op] : "?";
+}
+
+#define P (&provider_clerk)
+#define KEY "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
+#define NOW 1700000000000LL
+
+/* ---- fixtures ------------------------------------------------------------- */
+
+/* A Session as the 2021-02-05 schema has it (every required field). */
+#define SESSION_1                                                                       \
+    "{\"object\":\"session\",\"id\":\"sess_2a\",\"user_id\":\"user_1\","              \
+    "\"client_id\":\"client_1\",\"actor\":null,\"status\":\"active\","                \
+    "\"last_active_organization_id\":null,\"last_active_at\":1700000100000,"          \
+    "\"latest_activity\":{\"object\":\"session_activity\",\"id\":\"sess_activity_1\"," \
+    "\"device_type\":\"Macintosh\",\"is_mobile\":false,\"browser_name\":\"Chrome\","   \
+    "\"browser_version\":\"120.0\",\"ip_address\":\"203.0.113.7\",\"city\":\"Berlin\"," \
+    "\"country\":\"DE\"},\"expire_at\":1700604800000,\"abandon_at\":1702592000000,"    \
+    "\"updated_at\":1700000100000,\"created_at\":1699990000000}"
+
+#define SESSION_2                                                                       \
+    "{\"object\":\"session\",\"id\":\"sess_2b\",\"user_id\":\"user_2\","              \
+    "\"client_id\":\"client_2\",\"actor\":null,\"status\":\"revoked\","               \
+    "\"last_active_organization_id\":null,\"last_active_at\":1699000000000,"          \
+    "\"latest_activity\":null,\"expire_at\":1699600000000,\"abandon_at\":1701000000000," \
+    "\"updated_at\":1699000000000,\"created_at\":1698990000000}"
+
+/* 2026-05-12: status pending and tasks. */
+#define SESSION_PENDING_JSON                                                            \
+    "{\"object\":\"session\",\"id\":\"sess_p\",\"user_id\":\"user_1\","               \
+    "\"client_id\":\"client_1\",\"status\":\"pending\",\"tasks\":[{\"key\":\"choose-organization\"}]," \
+    "\"last_active_at\":1,\"latest_activity\":{\"object\":\"session_activity\",\"id\":\"a\"," \
+    "\"is_mobile\":true},\"expire_at\":2,\"abandon_at\":3,\"updated_at\":4,\"created_at\":5}"
+
+#define ERR_404                                                                          \
+    "{\"errors\":[{\"message\":\"not found\",\"long_message\":\"Resource not found\","   \
+    "\"code\":\"resource_not_found\",\"meta\":{}}],\"clerk_trace_id\":\"abc123\"}"
+
+static struct account acct;
+
+static int setup(void **state)
+{
+    memset(&acct, 0, sizeof acct);
+    acct.id = xstrdup("clerk-1");
+    acct.provider_id = xstrdup("clerk");
+    acct.label = xstrdup("Clerk dev");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    account_free(&acct);
+    return 0;
+}
+
+static struct secret_bag key_bag(void)
+{
+    struct secret_bag b = {0};
+    secret_bag_put(&b, "api_key", KEY);
+    return b;
+}
+
+/* build() with the api key; returns rc and leaves req/err for checks. */
+static int build(enum op op, const struct op_args *args, struct http_request *req, char **err)
+{
+    struct secret_bag b = key_bag();
+    memset(req, 0, sizeof *req);
+    *err = NULL;
+    int rc = P->build(&acct, op, args, &b, req, err);
+    secret_bag_clear(&b);
+    return rc;
+}
+
+static void assert_auth_headers(const struct http_request *r)
+{
+    assert_true(r->n_headers >= 2);
+    assert_string_equal(r->headers[0], "Authorization: Bearer " KEY);
+    assert_string_equal(r->headers[1], "Accept: application/json");
+}
+
+static void parse_n(enum op op, const struct op_args *args, long status, const char *body,
+                    size_t len, struct op_result *out)
+{
+    struct http_response r = {0};
+    r.status = status;
+    r.retry_after_s = -1;
+    if (body) {
+        r.body = xmalloc(len + 1);
+        memcpy(r.body, body, len);
+        r.body[len] = '\0';
+        r.body_len = len;
+        r.content_type = xstrdup("application/json");
+    }
+    memset(out, 0, sizeof *out);
+    static const struct op_args none;
+    P->parse(&acct, op, args ? args : &none, &r, out);
+    http_response_free(&r);
+}
+
+static void parse(enum op op, const struct op_args *args, long status, const char *body,
+                  struct op_result *out)
+{
+    parse_n(op, args, status, body, body ? strlen(body) : 0, out);
+}
+
+static bool has_esc(const char *s)
+{
+    return s && (strchr(s, 0x1b) || strchr(s, 0x07) || strstr(s, "\xc2\x9b"));
+}
+
+/* ---- the provider as data ------------------------------------------------- */
+
+static void test_descriptor(void **state)
+{
+    assert_string_equal(P->id, "clerk");
+    assert_string_equal(P->title, "Clerk");
+    assert_string_equal(P->default_base_url, "https://api.clerk.com/v1");
+    assert_int_equal(P->caps, CAP_LIST | CAP_GET | CAP_REVOKE | CAP_VERIFY | CAP_TOKEN |
+                                  CAP_USERS);
+    assert_string_equal(P->fields[0].key, "api_key");
+    assert_string_equal(P->fields[0].label, "Secret key (sk_...)");
+    assert_int_equal(P->fields[0].flags, FIELD_SECRET | FIELD_REQUIRED);
+    assert_string_equal(P->fields[1].key, "user_id");
+    assert_int_equal(P->fields[1].flags, 0);
+    assert_string_equal(P->fields[2].key, "client_id");
+    assert_int_equal(P->fields[2].flags, 0);
+    assert_null(P->fields[3].key);
+}
+
+static void test_needs(void **state)
+{
+    enum op ops[] = {OP_LIST, OP_GET, OP_REVOKE, OP_VERIFY, OP_TOKEN, OP_USERS};
+    for (size_t i = 0; i < ARRAY_LEN(ops); i++) {
+        struct op_needs n = P->needs(ops[i]);
+        assert_string_equal(n.account_secrets, "api_key");
+        assert_null(n.session_secrets);
+    }
+    struct op_needs n = P->needs(OP_CREATE);
+    assert_null(n.account_secrets);
+    assert_null(n.session_secrets);
+}
+
+/* ---- build ---------------------------------------------------------------- */
+
+static void test_build_list_user(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_null(err);
+    assert_string_equal(r.method, "GET");
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions?user_id=user_1&limit=500"
+                               "&offset=0&paginated=true");
+    assert_int_equal(r.n_headers, 2);
+    assert_auth_headers(&r);
+    assert_null(r.body);
+    assert_int_equal(r.body_len, 0);
+    assert_int_equal(r.flags, HTTP_IDEMPOTENT);
+    http_request_free(&r);
+}
+
+static void test_build_list_encoding(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user a&b=c/\xc3\xbc";
+    a.client_id = "client+1?#";
+    a.status = "active";
+    a.offset = 1000;
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions?user_id=user%20a%26b%3Dc%2F%C3%BC"
+                               "&client_id=client%2B1%3F%23&status=active&limit=500"
+                               "&offset=1000&paginated=true");
+    http_request_free(&r);
+}
+
+static void test_build_list_account_defaults(void **state)
+{
+    account_set_field(&acct, "user_id", "user_default");
+    account_set_field(&acct, "client_id", "client_default");
+    struct op_args a = {0};
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions?user_id=user_default"
+                               "&client_id=client_default&limit=500&offset=0&paginated=true");
+    http_request_free(&r);
+
+    /* a filter in the arguments replaces the account's pair */
+    a.client_id = "client_x";
+    a.status = "revoked";
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions?client_id=client_x"
+                               "&status=revoked&limit=500&offset=0&paginated=true");
+    http_request_free(&r);
+}
+
+static void test_build_list_no_filter_walks_users(void **state)
+{
+    struct op_args a = {0};
+    a.status = "active";
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.method, "GET");
+    assert_string_equal(r.url, "https://api.clerk.com/v1/users?limit=500&offset=0");
+    assert_int_equal(r.n_headers, 2);
+    assert_auth_headers(&r);
+    assert_null(r.body);
+    assert_int_equal(r.flags, HTTP_IDEMPOTENT);
+    http_request_free(&r);
+
+    a.offset = 1500;
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.url, "https://api.clerk.com/v1/users?limit=500&offset=1500");
+    http_request_free(&r);
+}
+
+static void test_build_list_bad_status(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    a.status = "pending"; /* a Session status, but not a filter of GET /sessions */
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_LIST, &a, &r, &err), ERR_USAGE);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "\"pending\""));
+    assert_non_null(strstr(err, "abandoned, active"));
+    free(err);
+    http_request_free(&r);
+}
+
+static void test_build_base_url(void **state)
+{
+    acct.base_url = xstrdup("http://127.0.0.1:8081/v1//");
+    struct op_args a = {0};
+    a.session_id = "sess_1";
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_GET, &a, &r, &err), 0);
+    assert_string_equal(r.url, "http://127.0.0.1:8081/v1/sessions/sess_1");
+    http_request_free(&r);
+}
+
+static void test_build_missing_or_bad_key(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct http_request r = {0};
+    char *err = NULL;
+    struct secret_bag b = {0};
+    assert_int_equal(P->build(&acct, OP_LIST, &a, &b, &r, &err), ERR_KEYRING);
+    assert_non_null(strstr(err, "no Clerk secret key"));
+    free(err);
+    err = NULL;
+    secret_bag_put(&b, "api_key", "sk_test\r\nX-Evil: 1");
+    assert_int_equal(P->build(&acct, OP_LIST, &a, &b, &r, &err), ERR_USAGE);
+    assert_non_null(strstr(err, "control characters"));
+    assert_null(strstr(err, "X-Evil")); /* the key is not echoed */
+    free(err);
+    secret_bag_clear(&b);
+    http_request_free(&r);
+}
+
+static void test_build_users(void **state)
+{
+    char *ids[] = {"user_1", "user_2", "user+3/x"};
+    struct op_args a = {0};
+    a.user_ids = ids;
+    a.n_user_ids = 3;
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_USERS, &a, &r, &err), 0);
+    assert_string_equal(r.method, "GET");
+    assert_string_equal(r.url, "https://api.clerk.com/v1/users?user_id=user_1&user_id=user_2"
+                               "&user_id=user%2B3%2Fx&limit=100");
+    assert_int_equal(r.n_headers, 2);
+    assert_auth_headers(&r);
+    assert_null(r.body);
+    assert_int_equal(r.flags, HTTP_IDEMPOTENT);
+    http_request_free(&r);
+
+    char *empty[] = {"", NULL};
+    a.user_ids = empty;
+    a.n_user_ids = 2;
+    assert_int_not_equal(build(OP_USERS, &a, &r, &err), 0);
+    assert_non_null(err);
+    free(err);
+    http_request_free(&r);
+
+    a.n_user_ids = 0;
+    assert_int_not_equal(build(OP_USERS, &a, &r, &err), 0);
+    assert_non_null(err);
+    free(err);
+    http_request_free(&r);
+
+    char *many[101];
+    for (int i = 0; i < 101; i++)
+        many[i] = "user_x";
+    a.user_ids = many;
+    a.n_user_ids = 101;
+    assert_int_not_equal(build(OP_USERS, &a, &r, &err), 0);
+    free(err);
+    http_request_free(&r);
+}
+
+static void test_build_get_revoke(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "sess_1/../x?y";
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_GET, &a, &r, &err), 0);
+    assert_string_equal(r.method, "GET");
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions/sess_1%2F..%2Fx%3Fy");
+    assert_int_equal(r.n_headers, 2);
+    assert_auth_headers(&r);
+    assert_null(r.body);
+    assert_int_equal(r.flags, HTTP_IDEMPOTENT);
+    http_request_free(&r);
+
+    a.session_id = "sess_2a";
+    assert_int_equal(build(OP_REVOKE, &a, &r, &err), 0);
+    assert_string_equal(r.method, "POST");
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions/sess_2a/revoke");
+    assert_int_equal(r.n_headers, 2);
+    assert_auth_headers(&r);
+    assert_null(r.body);
+    assert_int_equal(r.flags, HTTP_IDEMPOTENT);
+    http_request_free(&r);
+
+    a.session_id = NULL;
+    assert_int_equal(build(OP_REVOKE, &a, &r, &err), ERR_USAGE);
+    assert_non_null(strstr(err, "session id"));
+    free(err);
+    http_request_free(&r);
+}
+
+static void test_build_verify(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "sess_2a";
+    a.verify_token = "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzIn0.c2ln";
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_VERIFY, &a, &r, &err), 0);
+    assert_string_equal(r.method, "POST");
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions/sess_2a/verify");
+    assert_int_equal(r.n_headers, 3);
+    assert_auth_headers(&r);
+    assert_string_equal(r.headers[2], "Content-Type: application/json");
+    assert_string_equal(r.body,
+                        "{\"token\":\"eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzIn0.c2ln\"}");
+    assert_int_equal(r.body_len, strlen(r.body));
+    assert_int_equal(r.flags, HTTP_IDEMPOTENT);
+    http_request_free(&r);
+
+    a.verify_token = "a\"b\\c";
+    assert_int_equal(build(OP_VERIFY, &a, &r, &err), 0);
+    assert_string_equal(r.body, "{\"token\":\"a\\\"b\\\\c\"}");
+    http_request_free(&r);
+
+    a.verify_token = NULL;
+    assert_int_equal(build(OP_VERIFY, &a, &r, &err), ERR_USAGE);
+    assert_non_null(strstr(err, "__session"));
+    free(err);
+    http_request_free(&r);
+}
+
+static void test_build_token(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "sess_2a";
+    a.template_name = "custom hasura/1";
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_TOKEN, &a, &r, &err), 0);
+    assert_string_equal(r.method, "POST");
+    assert_string_equal(r.url,
+                        "https://api.clerk.com/v1/sessions/sess_2a/tokens/custom%20hasura%2F1");
+    assert_int_equal(r.n_headers, 2);
+    assert_auth_headers(&r);
+    assert_null(r.body);
+    assert_int_equal(r.flags, HTTP_IDEMPOTENT);
+    http_request_free(&r);
+
+    a.template_name = "hasura";
+    a.expires_in_seconds = 60;
+    assert_int_equal(build(OP_TOKEN, &a, &r, &err), 0);
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions/sess_2a/tokens/hasura");
+    assert_int_equal(r.n_headers, 3);
+    assert_string_equal(r.headers[2], "Content-Type: application/json");
+    assert_string_equal(r.body, "{\"expires_in_seconds\":60}");
+    assert_int_equal(r.body_len, strlen("{\"expires_in_seconds\":60}"));
+    http_request_free(&r);
+
+    long ok[] = {30, 315360000};
+    for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
+        a.expires_in_seconds = ok[i];
+        assert_int_equal(build(OP_TOKEN, &a, &r, &err), 0);
+        http_request_free(&r);
+    }
+    long bad[] = {29, 315360001, -1};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        a.expires_in_seconds = bad[i];
+        assert_int_equal(build(OP_TOKEN, &a, &r, &err), ERR_USAGE);
+        assert_non_null(strstr(err, "30 to 315360000 seconds"));
+        free(err);
+        http_request_free(&r);
+    }
+
+    /* no template: the instance's default session token */
+    a.template_name = NULL;
+    a.expires_in_seconds = 0;
+    assert_int_equal(build(OP_TOKEN, &a, &r, &err), 0);
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions/sess_2a/tokens");
+    http_request_free(&r);
+}
+
+static void test_build_unsupported(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "s";
+    struct http_request r;
+    char *err;
+    enum op ops[] = {OP_CREATE, OP_AUTHORIZE, OP_REFRESH, OP_INFO};
+    for (size_t i = 0; i < ARRAY_LEN(ops); i++) {
+        assert_int_equal(build(ops[i], &a, &r, &err), ERR_USAGE);
+        assert_non_null(err);
+        free(err);
+        http_request_free(&r);
+    }
+}
+
+/* ---- parse: sessions ------------------------------------------------------ */
+
+static void assert_session_1(const struct session *s)
+{
+    assert_string_equal(s->id, "sess_2a");
+    assert_string_equal(s->account_id, "clerk-1");
+    assert_string_equal(s->user_id, "user_1");
+    assert_null(s->user_display);
+    assert_string_equal(s->client_id, "client_1");
+    assert_int_equal(s->status, SESSION_ACTIVE);
+    assert_int_equal(s->created_ms, 1699990000000LL);
+    assert_int_equal(s->last_active_ms, 1700000100000LL);
+    assert_int_equal(s->expires_ms, 1700604800000LL);
+    assert_string_equal(s->device, "Macintosh");
+    assert_string_equal(s->browser, "Chrome 120.0");
+    assert_string_equal(s->ip, "203.0.113.7");
+    assert_string_equal(s->place, "Berlin, DE");
+    assert_false(s->tracked);
+    assert_non_null(s->raw_json);
+    assert_non_null(strstr(s->raw_json, "\"id\":\"sess_2a\""));
+    assert_non_null(strstr(s->raw_json, "\"abandon_at\":1702592000000"));
+}
+
+static void test_parse_list_paginated_first_page(void **state)
+{
+    struct op_args a = {0};
+    a.client_id = "client_1";
+    a.status = "active";
+    struct op_result out;
+    parse(OP_LIST, &a, 200,
+          "{\"data\":[" SESSION_1 "," SESSION_2 "],\"total_count\":1234}", &out);
+    assert_int_equal(out.err, 0);
+    assert_null(out.error);
+    assert_int_equal(out.sessions.n, 2);
+    assert_session_1(&out.sessions.v[0]);
+    const struct session *s2 = &out.sessions.v[1];
+    assert_string_equal(s2->id, "sess_2b");
+    assert_int_equal(s2->status, SESSION_REVOKED);
+    assert_null(s2->device);
+    assert_null(s2->browser);
+    assert_null(s2->ip);
+    assert_null(s2->place);
+    /* every other page at once (1234 = 500 + 500 + 234), then the names */
+    assert_int_equal(out.n_follow, 3);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(out.follow[i].op, OP_LIST);
+        assert_int_equal(out.follow[i].args.offset, 500 * (i + 1));
+        assert_int_equal(out.follow[i].args.limit, 500);
+        assert_string_equal(out.follow[i].args.client_id, "client_1");
+        assert_string_equal(out.follow[i].args.status, "active");
+        assert_null(out.follow[i].args.user_id);
+    }
+    assert_int_equal(out.follow[2].op, OP_USERS);
+    assert_int_equal(out.follow[2].args.n_user_ids, 2);
+    assert_string_equal(out.follow[2].args.user_ids[0], "user_1");
+    assert_string_equal(out.follow[2].args.user_ids[1], "user_2");
+    op_result_free(&out);
+}
+
+static void test_parse_list_paginated_later_page(void **state)
+{
+    struct op_args a = {0};
+    a.client_id = "client_1";
+    a.offset = 500;
+    struct op_result out;
+    parse(OP_LIST, &a, 200, "{\"data\":[" SESSION_1 "],\"total_count\":1234}", &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 1);
+    assert_int_equal(out.n_follow, 1); /* names only: the pages were asked for by page 1 */
+    assert_int_equal(out.follow[0].op, OP_USERS);
+    op_result_free(&out);
+}
+
+static void test_parse_list_total_exact_and_small(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct op_result out;
+    parse(OP_LIST, &a, 200, "{\"data\":[" SESSION_1 "],\"total_count\":1}", &out);
+    assert_int_equal(out.n_follow, 1);
+    assert_int_equal(out.follow[0].op, OP_USERS);
+    op_result_free(&out);
+
+    parse(OP_LIST, &a, 200, "{\"data\":[],\"total_count\":1000}", &out);
+    assert_int_equal(out.n_follow, 1); /* offset 500 only: 1000 ends there */
+    assert_int_equal(out.follow[0].args.offset, 500);
+    op_result_free(&out);
+
+    parse(OP_LIST, &a, 200, "{\"data\":[],\"total_count\":0}", &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 0);
+    assert_int_equal(out.n_follow, 0);
+    op_result_free(&out);
+}
+
+static void test_parse_list_total_absurd(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct op_result out;
+    parse(OP_LIST, &a, 200, "{\"data\":[],\"total_count\":1e15}", &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.n_follow, 199); /* capped at 200 pages */
+    assert_int_equal(out.follow[198].args.offset, 199 * 500);
+    op_result_free(&out);
+
+    /* a total that is not a count is no total: the empty page ends it */
+    const char *bodies[] = {"{\"data\":[],\"total_count\":-5}",
+                            "{\"data\":[],\"total_count\":\"9\"}",
+                            "{\"data\":[],\"total_count\":null}", "{\"data\":[]}"};
+    for (size_t i = 0; i < ARRAY_LEN(bodies); i++) {
+        parse(OP_LIST, &a, 200, bodies[i], &out);
+        assert_int_equal(out.err, 0);
+        assert_int_equal(out.n_follow, 0);
+        op_result_free(&out);
+    }
+}
+
+static char *full_page(int n, int distinct_users)
+{
+    size_t cap = (size_t)n * 120 + 16;
+    char *b = xmalloc(cap);
+    size_t o = 0;
+    b[o++] = '[';
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(b + o, cap - o,
+                              "%s{\"object\":\"session\",\"id\":\"sess_%d\",\"user_id\":"
+                              "\"user_%d\",\"client_id\":\"c\",\"status\":\"active\"}",
+                              i ? "," : "", i, i % distinct_users);
+    b[o++] = ']';
+    b[o] = '\0';
+    return b;
+}
+
+static void test_parse_list_bare_array_paging(void **state)
+{
+    struct op_args a = {0};
+    a.client_id = "client_1";
+    struct op_result out;
+    char *body = full_page(500, 250);
+    parse(OP_LIST, &a, 200, body, &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 500);
+    /* next page (full page, no total), then 250 distinct users in 3 batches */
+    assert_int_equal(out.n_follow, 4);
+    assert_int_equal(out.follow[0].op, OP_LIST);
+    assert_int_equal(out.follow[0].args.offset, 500);
+    assert_string_equal(out.follow[0].args.client_id, "client_1");
+    size_t sizes[] = {100, 100, 50};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(out.follow[1 + i].op, OP_USERS);
+        assert_int_equal(out.follow[1 + i].args.n_user_ids, sizes[i]);
+    }
+    assert_string_equal(out.follow[1].args.user_ids[0], "user_0");
+    assert_string_equal(out.follow[3].args.user_ids[49], "user_249");
+    op_result_free(&out);
+
+    a.offset = 500;
+    parse(OP_LIST, &a, 200, body, &out);
+    assert_int_equal(out.follow[0].op, OP_LIST);
+    assert_int_equal(out.follow[0].args.offset, 1000);
+    op_result_free(&out);
+    free(body);
+
+    body = full_page(499, 1);
+    a.offset = 0;
+    parse(OP_LIST, &a, 200, body, &out);
+    assert_int_equal(out.sessions.n, 499);
+    assert_int_equal(out.n_follow, 1); /* not full: no next page; one user */
+    assert_int_equal(out.follow[0].op, OP_USERS);
+    assert_int_equal(out.follow[0].args.n_user_ids, 1);
+    op_result_free(&out);
+    free(body);
+
+    /* a server that always answers a full page is stopped at 200 pages */
+    body = full_page(500, 1);
+    a.offset = 199 * 500;
+    parse(OP_LIST, &a, 200, body, &out);
+    assert_int_equal(out.n_follow, 1);
+    assert_int_equal(out.follow[0].op, OP_USERS);
+    op_result_free(&out);
+    free(body);
+}
+
+static void test_parse_list_user_filter_names_once(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    a.offset = 500;
+    struct op_result out;
+    parse(OP_LIST, &a, 200, "[" SESSION_1 "]", &out);
+    assert_int_equal(out.sessions.n, 1);
+    assert_int_equal(out.n_follow, 0); /* page 1 asked for user_1's name */
+    op_result_free(&out);
+}
+
+static void test_parse_list_skips_bad_items(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct op_result out;
+    parse(OP_LIST, &a, 200,
+          "[1,\"x\",null,[]," SESSION_1 ",{\"user_id\":\"user_9\"},{\"id\":42},{\"id\":\"\"},"
+          "{\"id\":\"sess_w\",\"user_id\":7,\"status\":5,\"created_at\":\"1\","
+          "\"latest_activity\":\"x\",\"expire_at\":1e300}]",
+          &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 2);
+    assert_string_equal(out.sessions.v[0].id, "sess_2a");
+    const struct session *w = &out.sessions.v[1];
+    assert_string_equal(w->id, "sess_w");
+    assert_null(w->user_id);
+    assert_int_equal(w->status, SESSION_UNKNOWN);
+    assert_int_equal(w->created_ms, 0);
+    assert_int_equal(w->expires_ms, 0);
+    assert_null(w->device);
+    assert_int_equal(out.n_follow, 1);
+    assert_int_equal(out.follow[0].args.n_user_ids, 1); /* user_9 had no session id */
+    op_result_free(&out);
+}
+
+static void test_parse_pending_and_activity(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct op_result out;
+    parse(OP_LIST, &a, 200, "[" SESSION_PENDING_JSON "]", &out);
+    assert_int_equal(out.sessions.n, 1);
+    const struct session *s = &out.sessions.v[0];
+    assert_int_equal(s->status, SESSION_PENDING);
+    assert_string_equal(s->device, "mobile");
+    assert_null(s->browser);
+    assert_null(s->place);
+    assert_non_null(strstr(s->raw_json, "choose-organization"));
+    op_result_free(&out);
+
+    /* half of each pair */
+    parse(OP_GET, &a, 200,
+          "{\"id\":\"s\",\"latest_activity\":{\"browser_name\":\"Firefox\",\"country\":\"FR\","
+          "\"browser_version\":\"\",\"city\":null,\"is_mobile\":false}}",
+          &out);
+    s = &out.sessions.v[0];
+    assert_string_equal(s->browser, "Firefox");
+    assert_string_equal(s->place, "FR");
+    assert_null(s->device);
+    op_result_free(&out);
+}
+
+static void test_parse_escapes_stripped(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct op_result out;
+    parse(OP_LIST, &a, 200,
+          "[{\"id\":\"sess_\\u001b[2Jx\",\"user_id\":\"user_\\u001b]0;pwn\\u0007\","
+          "\"client_id\":\"c\\u009b31m\",\"status\":\"active\","
+          "\"latest_activity\":{\"device_type\":\"\\u001b[31mred\",\"browser_name\":\"B\\u0007\","
+          "\"browser_version\":\"1\\u001bP\\u001b\\\\\",\"ip_address\":\"1.2.3.4\\r\\n\","
+          "\"city\":\"X\\u001b[0m\",\"country\":\"\\u009bY\"}}]",
+          &out);
+    assert_int_equal(out.sessions.n, 1);
+    const struct session *s = &out.sessions.v[0];
+    assert_string_equal(s->id, "sess_x");
+    assert_string_equal(s->user_id, "user_");
+    assert_false(has_esc(s->client_id));
+    assert_string_equal(s->device, "red");
+    assert_string_equal(s->browser, "B 1");
+    assert_false(has_esc(s->ip));
+    assert_string_equal(s->place, "X, \xef\xbf\xbd\xef\xbf\xbdY"); /* C1 CSI: 2 bytes */
+    assert_false(has_esc(s->raw_json));
+    /* the name request asks for the id as the server spelled it */
+    assert_int_equal(out.n_follow, 1);
+    assert_string_equal(out.follow[0].args.user_ids[0], "user_\x1b]0;pwn\x07");
+    op_result_free(&out);
+}
+
+static void test_parse_list_wrong_shapes(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    const char *bodies[] = {"{}", "{\"data\":5}", "\"sessions\"", "null", "42", "true",
+                            "{\"data\":{\"0\":{}}}"};
+    for (size_t i = 0; i < ARRAY_LEN(bodies); i++) {
+        struct op_result out;
+        parse(OP_LIST, &a, 200, bodies[i], &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_string_equal(out.error, "HTTP 200 from Clerk: unexpected answer: sessions are "
+                                       "neither a list nor {data, total_count}");
+        assert_int_equal(out.sessions.n, 0);
+        assert_int_equal(out.n_follow, 0);
+        op_result_free(&out);
+    }
+}
+
+/* ---- parse: the walk of users --------------------------------------------- */
+
+#define USER_ADA                                                                          \
+    "{\"id\":\"user_ada\",\"object\":\"user\",\"username\":\"ada\",\"first_name\":\"Ada\"," \
+    "\"last_name\":\"Lovelace\",\"primary_email_address_id\":\"idn_2\","                \
+    "\"email_addresses\":[{\"id\":\"idn_1\",\"object\":\"email_address\","              \
+    "\"email_address\":\"old@example.com\"},{\"id\":\"idn_2\",\"object\":\"email_address\"," \
+    "\"email_address\":\"ada@example.com\"}]}"
+
+static void test_parse_users_walk(void **state)
+{
+    struct op_args a = {0};
+    a.status = "active";
+    struct op_result out;
+    parse(OP_LIST, &a, 200,
+          "[" USER_ADA ",{\"id\":\"user_bob\",\"username\":\"bob\"},7,{\"username\":\"noid\"},"
+          "{\"id\":\"user_c\"}]",
+          &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 0);
+    assert_int_equal(out.n_users, 3);
+    assert_string_equal(out.users[0].id, "user_ada");
+    assert_string_equal(out.users[0].display, "Ada Lovelace <ada@example.com>");
+    assert_string_equal(out.users[1].display, "bob");
+    assert_string_equal(out.users[2].display, "user_c");
+    assert_int_equal(out.n_follow, 3); /* one list per user, no next page (not full) */
+    const char *ids[] = {"user_ada", "user_bob", "user_c"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(out.follow[i].op, OP_LIST);
+        assert_string_equal(out.follow[i].args.user_id, ids[i]);
+        assert_string_equal(out.follow[i].args.status, "active");
+        assert_int_equal(out.follow[i].args.phase, 1);
+        assert_int_equal(out.follow[i].args.offset, 0);
+    }
+    op_result_free(&out);
+
+    /* a user's sessions (phase 1) do not ask for names again */
+    struct op_args p1 = {0};
+    p1.user_id = "user_ada";
+    p1.phase = 1;
+    parse(OP_LIST, &p1, 200, "{\"data\":[" SESSION_1 "],\"total_count\":1}", &out);
+    assert_int_equal(out.sessions.n, 1);
+    assert_int_equal(out.n_follow, 0);
+    op_result_free(&out);
+
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_LIST, &p1, &r, &err), 0);
+    assert_string_equal(r.url, "https://api.clerk.com/v1/sessions?user_id=user_ada&limit=500"
+                               "&offset=0&paginated=true");
+    http_request_free(&r);
+}
+
+static void test_parse_users_walk_full_page(void **state)
+{
+    size_t cap = 500 * 40 + 16;
+    char *b = xmalloc(cap);
+    size_t o = 0;
+    b[o++] = '[';
+    for (int i = 0; i < 500; i++)
+        o += (size_t)snprintf(b + o, cap - o, "%s{\"id\":\"user_%d\"}", i ? "," : "", i);
+    b[o++] = ']';
+    b[o] = '\0';
+    struct op_args a = {0};
+    a.offset = 500;
+    struct op_result out;
+    parse(OP_LIST, &a, 200, b, &out);
+    assert_int_equal(out.n_users, 500);
+    assert_int_equal(out.n_follow, 501);
+    const struct op_followup *next = &out.follow[500];
+    assert_int_equal(next->op, OP_LIST);
+    assert_int_equal(next->args.phase, 0);
+    assert_null(next->args.user_id);
+    assert_int_equal(next->args.offset, 1000);
+    op_result_free(&out);
+    free(b);
+}
+
+static void test_parse_users_display_rules(void **state)
+{
+    struct op_args a = {0};
+    struct op_result out;
+    parse(OP_USERS, &a, 200,
+          "[" USER_ADA ","
+          "{\"id\":\"u2\",\"first_name\":\"Grace\",\"last_name\":null,\"username\":\"g\"},"
+          "{\"id\":\"u3\",\"first_name\":\"\",\"last_name\":\"Hopper\","
+          "\"email_addresses\":[{\"email_address\":\"gh@example.com\"}]},"
+          "{\"id\":\"u4\",\"username\":null,\"primary_email_address_id\":\"e2\","
+          "\"email_addresses\":[{\"id\":\"e1\",\"email_address\":\"a@x.org\"},"
+          "{\"id\":\"e2\",\"email_address\":\"b@x.org\"}]},"
+          "{\"id\":\"u5\",\"primary_email_address_id\":\"missing\","
+          "\"email_addresses\":[{\"id\":\"e1\"},{\"id\":\"e2\",\"email_address\":\"first@x.org\"}]},"
+          "{\"id\":\"u6\",\"email_addresses\":\"nope\",\"first_name\":5},"
+          "{\"id\":\"u7\",\"username\":\"\\u001b[31mevil\\u001b[0m\"}]",
+          &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.n_users, 7);
+    assert_string_equal(out.users[0].display, "Ada Lovelace <ada@example.com>");
+    assert_string_equal(out.users[1].display, "Grace");
+    assert_string_equal(out.users[2].display, "Hopper <gh@example.com>");
+    assert_string_equal(out.users[3].display, "b@x.org");
+    assert_string_equal(out.users[4].display, "first@x.org");
+    assert_string_equal(out.users[5].display, "u6");
+    assert_string_equal(out.users[6].display, "evil");
+    assert_int_equal(out.n_follow, 0);
+    op_result_free(&out);
+
+    parse(OP_USERS, &a, 200, "{\"users\":[]}", &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_string_equal(out.error, "HTTP 200 from Clerk: unexpected answer: users are not a list");
+    op_result_free(&out);
+}
+
+/* ---- parse: one session --------------------------------------------------- */
+
+static void test_parse_get_revoke_verify(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "sess_2a";
+    struct op_result out;
+    parse(OP_GET, &a, 200, SESSION_1, &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 1);
+    assert_session_1(&out.sessions.v[0]);
+    assert_int_equal(out.n_follow, 1);
+    assert_int_equal(out.follow[0].op, OP_USERS);
+    assert_int_equal(out.follow[0].args.n_user_ids, 1);
+    assert_string_equal(out.follow[0].args.user_ids[0], "user_1");
+    op_result_free(&out);
+
+    parse(OP_REVOKE, &a, 200, SESSION_2, &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 1);
+    assert_int_equal(out.sessions.v[0].status, SESSION_REVOKED);
+    assert_false(out.forget_session);
+    assert_int_equal(out.n_follow, 0);
+    op_result_free(&out);
+
+    parse(OP_VERIFY, &a, 200, SESSION_1, &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 1);
+    op_result_free(&out);
+
+    const char *bad[] = {"[]", "{}", "{\"id\":null}", "\"s\""};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        parse(OP_GET, &a, 200, bad[i], &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_string_equal(out.error, "HTTP 200 from Clerk: unexpected answer: no session object");
+        assert_int_equal(out.sessions.n, 0);
+        op_result_free(&out);
+    }
+}
+
+static void test_parse_token(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "sess_2a";
+    struct op_result out;
+    parse(OP_TOKEN, &a, 200, "{\"object\":\"token\",\"jwt\":\"eyJ0.eyJ1.sig\"}", &out);
+    assert_int_equal(out.err, 0);
+    assert_string_equal(out.token, "eyJ0.eyJ1.sig");
+    assert_int_equal(out.sessions.n, 0);
+    op_result_free(&out);
+
+    const char *bad[] = {"{\"object\":\"token\"}", "{\"jwt\":5}", "{\"jwt\":\"\"}", "[]"};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        parse(OP_TOKEN, &a, 200, bad[i], &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_string_equal(out.error,
+                            "HTTP 200 from Clerk: unexpected answer: no jwt in the token answer");
+        assert_null(out.token);
+        op_result_free(&out);
+    }
+
+    /* a cut-off token answer is not shown in the error: it holds the JWT */
+    parse(OP_TOKEN, &a, 200, "{\"object\":\"token\",\"jwt\":\"eyJsecret", &out);
+    assert_int_equal(out.err, ERR_NETWORK);
+    assert_string_equal(out.error, "HTTP 200 from Clerk: the token answer is not JSON");
+    assert_null(strstr(out.error, "eyJsecret"));
+    assert_null(out.token);
+    op_result_free(&out);
+
+    parse(OP_TOKEN, &a, 200, NULL, &out);
+    assert_int_not_equal(out.err, 0);
+    op_result_free(&out);
+}
+
+/* ---- parse: errors -------------------------------------------------------- */
+
+static void test_parse_clerk_errors(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "sess_x";
+    a.user_id = "user_1";
+    enum op ops[] = {OP_LIST, OP_GET, OP_REVOKE, OP_VERIFY, OP_TOKEN, OP_USERS};
+    for (size_t i = 0; i < ARRAY_LEN(ops); i++) {
+        struct op_result out;
+        parse(ops[i], &a, 404, ERR_404, &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_string_equal(out.error,
+                            "HTTP 404 from Clerk: resource_not_found: Resource not found");
+        assert_int_equal(out.sessions.n, 0);
+        assert_int_equal(out.n_follow, 0);
+        op_result_free(&out);
+    }
+
+    struct op_result out;
+    parse(OP_LIST, &a, 401,
+          "{\"errors\":[{\"message\":\"Invalid authentication\",\"long_message\":\"\","
+          "\"code\":\"authentication_invalid\"}]}",
+          &out);
+    assert_string_equal(out.error, "HTTP 401 from Clerk: authentication_invalid: Invalid "
+                                   "authentication");
+    op_result_free(&out);
+
+    parse(OP_LIST, &a, 422,
+          "{\"errors\":[{\"message\":\"is invalid\",\"long_message\":\"limit must be 1..500\","
+          "\"code\":\"form_param_value_invalid\",\"meta\":{\"param_name\":\"limit\"}},"
+          "{\"message\":\"m2\",\"long_message\":\"l2\",\"code\":\"c2\"},"
+          "{\"message\":\"m3\",\"long_message\":\"l3\",\"code\":\"c3\"}],"
+          "\"meta\":{},\"clerk_trace_id\":\"t\"}",
+          &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_string_equal(out.error, "HTTP 422 from Clerk: form_param_value_invalid: limit must be "
+                                   "1..500 (+2 more)");
+    op_result_free(&out);
+
+    parse(OP_LIST, &a, 429,
+          "{\"errors\":[{\"message\":\"Too many requests\",\"long_message\":\"Too many "
+          "requests, retry later\",\"code\":\"too_many_requests\"}]}",
+          &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_string_equal(out.error, "HTTP 429 from Clerk: too_many_requests: Too many requests, "
+                                   "retry later");
+    op_result_free(&out);
+
+    parse(OP_GET, &a, 500, "{\"errors\":[{\"message\":\"oops\",\"code\":\"internal\"}]}", &out);
+    assert_int_equal(out.err, ERR_NETWORK);
+    assert_string_equal(out.error, "HTTP 500 from Clerk: internal: oops");
+    op_result_free(&out);
+
+    /* no code, no message */
+    parse(OP_GET, &a, 400, "{\"errors\":[{\"meta\":{}}]}", &out);
+    assert_string_equal(out.error, "HTTP 400 from Clerk: no message");
+    op_result_free(&out);
+
+    /* escape sequences in an error message */
+    parse(OP_GET, &a, 400,
+          "{\"errors\":[{\"message\":\"m\",\"long_message\":\"bad\\u001b[2J\\u001b]0;x\\u0007"
+          " thing\",\"code\":\"c\\u001b[31m\"}]}",
+          &out);
+    assert_string_equal(out.error, "HTTP 400 from Clerk: c: bad thing");
+    op_result_free(&out);
+}
+
+static void test_parse_error_bodies_not_clerk(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct op_result out;
+    parse(OP_LIST, &a, 502, "<html><body>Bad Gateway</body></html>", &out);
+    assert_int_equal(out.err, ERR_NETWORK);
+    assert_string_equal(out.error, "HTTP 502 from Clerk: body is not JSON (<html><body>Bad "
+                                   "Gateway</body></html>)");
+    op_result_free(&out);
+
+    parse(OP_LIST, &a, 503, NULL, &out);
+    assert_int_equal(out.err, ERR_NETWORK);
+    assert_string_equal(out.error, "HTTP 503 from Clerk: empty body");
+    op_result_free(&out);
+
+    parse(OP_LIST, &a, 0, NULL, &out);
+    assert_int_equal(out.err, ERR_NETWORK);
+    op_result_free(&out);
+
+    parse(OP_LIST, &a, 404, "{\"error\":\"not found\"}", &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_string_equal(out.error,
+                        "HTTP 404 from Clerk: unexpected answer: an error without errors[]");
+    op_result_free(&out);
+
+    const char *shapes[] = {"{\"errors\":[]}", "{\"errors\":{}}", "{\"errors\":[\"x\"]}", "[]",
+                            "null"};
+    for (size_t i = 0; i < ARRAY_LEN(shapes); i++) {
+        parse(OP_GET, &a, 400, shapes[i], &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_non_null(strstr(out.error, "unexpected answer"));
+        op_result_free(&out);
+    }
+
+    parse(OP_GET, &a, 400, "\x1b[31mred\x1b[0m\n", &out);
+    assert_string_equal(out.error, "HTTP 400 from Clerk: body is not JSON (\\x1b[31mred\\x1b[0m\\n)");
+    assert_false(has_esc(out.error));
+    op_result_free(&out);
+}
+
+static void test_parse_verify_gone(void **state)
+{
+    struct op_args a = {0};
+    a.session_id = "sess_2a";
+    struct op_result out;
+    parse(OP_VERIFY, &a, 410,
+          "{\"errors\":[{\"message\":\"endpoint is deprecated\",\"long_message\":\"This "
+          "endpoint is deprecated and pending removal\",\"code\":\"deprecated_endpoint\"}]}",
+          &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_string_equal(out.error, "HTTP 410 from Clerk: verify is deprecated by Clerk "
+                                   "(deprecated_endpoint: This endpoint is deprecated and pending "
+                                   "removal)");
+    op_result_free(&out);
+
+    parse(OP_VERIFY, &a, 410, NULL, &out);
+    assert_string_equal(out.error, "HTTP 410 from Clerk: verify is deprecated by Clerk");
+    op_result_free(&out);
+
+    parse(OP_VERIFY, &a, 410, "{}", &out);
+    assert_string_equal(out.error, "HTTP 410 from Clerk: verify is deprecated by Clerk");
+    op_result_free(&out);
+
+    /* 410 elsewhere is an ordinary error */
+    parse(OP_GET, &a, 410, "{\"errors\":[{\"message\":\"gone\",\"code\":\"gone\"}]}", &out);
+    assert_string_equal(out.error, "HTTP 410 from Clerk: gone: gone");
+    op_result_free(&out);
+}
+
+static void test_parse_200_not_json(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    a.session_id = "s";
+    enum op ops[] = {OP_LIST, OP_GET, OP_REVOKE, OP_VERIFY, OP_USERS};
+    for (size_t i = 0; i < ARRAY_LEN(ops); i++) {
+        struct op_result out;
+        parse(ops[i], &a, 200, "<!DOCTYPE html><html>", &out);
+        assert_int_equal(out.err, ERR_NETWORK); /* err_for_status: not a provider answer */
+        assert_string_equal(out.error,
+                            "HTTP 200 from Clerk: body is not JSON (<!DOCTYPE html><html>)");
+        op_result_free(&out);
+        parse(ops[i], &a, 200, "", &out);
+        assert_string_equal(out.error, "HTTP 200 from Clerk: empty body");
+        op_result_free(&out);
+    }
+}
+
+/* Every prefix of a good answer, under every operation: no crash, no leak
+ * (ASan), and either a result or one error line. */
+static void test_parse_truncated_everywhere(void **state)
+{
+    const char *body = "{\"data\":[" SESSION_1 "," SESSION_PENDING_JSON "],\"total_count\":3}";
+    size_t n = strlen(body);
+    enum op ops[] = {OP_LIST, OP_GET, OP_REVOKE, OP_VERIFY, OP_TOKEN, OP_USERS};
+    struct op_args a = {0};
+    a.client_id = "c";
+    for (size_t o = 0; o < ARRAY_LEN(ops); o++) {
+        for (size_t len = 0; len < n; len++) {
+            struct op_result out;
+            parse_n(ops[o], &a, 200, body, len, &out);
+            assert_true(out.err != 0 || out.error == NULL);
+            if (out.err)
+                assert_non_null(out.error);
+            op_result_free(&out);
+            parse_n(ops[o], &a, 404, body, len, &out);
+            assert_int_not_equal(out.err, 0);
+            op_result_free(&out);
+        }
+    }
+}
+
+static void test_parse_huge_array(void **state)
+{
+    int n = 20000;
+    char *body = full_page(n, n);
+    struct op_args a = {0};
+    a.client_id = "c";
+    struct op_result out;
+    parse(OP_LIST, &a, 200, body, &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, (size_t)n);
+    /* next page (the page was "full"), then 200 batches of user ids */
+    assert_int_equal(out.n_follow, 1 + n / 100);
+    op_result_free(&out);
+    free(body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_descriptor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_needs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_list_user, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_list_encoding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_list_account_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_list_no_filter_walks_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_list_bad_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_base_url, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_missing_or_bad_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_get_revoke, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_unsupported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_paginated_first_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_paginated_later_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_total_exact_and_small, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_total_absurd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_bare_array_paging, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_user_filter_names_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_skips_bad_items, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_pending_and_activity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_escapes_stripped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_wrong_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_users_walk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_users_walk_full_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_users_display_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_get_revoke_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_clerk_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_error_bodies_not_clerk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_verify_gone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_200_not_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_truncated_everywhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_huge_array, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("clerk", tests, NULL, NULL);
+}
