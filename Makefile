@@ -35,7 +35,8 @@ UI_SRC = $(wildcard ui/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o)
 UI_OBJ = $(UI_SRC:%.c=$(B)/%.o)
 TEST_SUPPORT_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard tests/support/*.c))
-UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c)) \
+             $(patsubst tests/integration/%.c,$(B)/tests/%,$(wildcard tests/integration/test_*.c))
 
 .PHONY: all deps demo check test unit asan tsan bench install uninstall clean screenshots faults fuzz
 
@@ -52,6 +53,9 @@ $(B)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(CORE_OBJ) $(UI_OBJ) $(TEST_SUPPORT_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(B)/tests/test_%: $(B)/tests/integration/test_%.o $(CORE_OBJ) $(UI_OBJ) $(TEST_SUPPORT_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
