@@ -1,0 +1,492 @@
+#!/usr/bin/python3
+"""sesame's fake of its five providers, over loopback HTTP/1.1.
+
+    /usr/bin/python3 tests/fake/fake.py [--port 0] [--port-file PATH]
+        [--clerk-users N] [--clerk-sessions-per-user M] [--seed S] [--verbose]
+
+Base URLs: http://127.0.0.1:PORT/clerk/v1, /basistheory, /plantly, /cbrain,
+/apideck. Control API under /_fake/ (see tests/fake/README.md)."""
+
+import argparse
+import collections
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import apideck      # noqa: E402
+import basistheory  # noqa: E402
+import cbrain       # noqa: E402
+import clerk        # noqa: E402
+import faults       # noqa: E402
+import plantly      # noqa: E402
+from common import JSON, Req, Resp, json_resp  # noqa: E402
+
+DEFAULT_CONFIG = {
+    "clerk_verify_enabled": False,      # POST /sessions/{id}/verify: 410 unless true
+    "clerk_require_filter": False,      # GET /sessions without user_id/client_id: 400 if true
+    "cbrain_bad_password_sleep": False,  # sleep like the real server on a bad login
+    "cbrain_bad_password_sleep_ms": 3000,
+    "bt_session_ttl_s": 180,            # Basis Theory session lifetime
+    "plantly_expires_in": 3600,         # Plantly access token lifetime (s)
+}
+LOG_MAX = 50_000
+STOP = threading.Event()
+
+
+class FakeState:
+    def __init__(self, args):
+        self.lock = threading.Lock()
+        self.base_url = "http://127.0.0.1:0"
+        self.verbose = args.verbose
+        self.cli_seed = (args.clerk_users, args.clerk_sessions_per_user, args.seed)
+        self.seed_params = self.cli_seed
+        self.config = dict(DEFAULT_CONFIG)
+        self.faults = faults.FaultTable()
+        self.clerk = clerk.Clerk(self)
+        self.clerk.seed(*self.seed_params)
+        self.providers = [self.clerk, basistheory.BasisTheory(self), plantly.Plantly(self),
+                          cbrain.Cbrain(self), apideck.Apideck(self)]
+        self.by_name = {p.name: p for p in self.providers}
+        self.reset_log_and_stats()
+
+    def reset_log_and_stats(self):
+        with self.lock:
+            self.log = collections.deque(maxlen=LOG_MAX)
+            self.seq = 0
+            self.counts = collections.Counter()
+            self.in_flight = 0
+            self.max_concurrent = 0
+            self.connections = 0
+
+    def reset(self):
+        self.faults.clear()
+        self.config = dict(DEFAULT_CONFIG)
+        self.seed_params = self.cli_seed     # back to the command line's seed
+        self.clerk.seed(*self.seed_params)
+        for p in self.providers:
+            if p is not self.clerk:
+                p.reset()
+        self.reset_log_and_stats()
+
+    def provider_for(self, path):
+        for p in self.providers:
+            if path == p.prefix or path.startswith(p.prefix + "/"):
+                return p
+        return None
+
+    def record(self, req):
+        hdrs = [[k, v] for k, v in req.header_list]
+        with self.lock:
+            self.seq += 1
+            self.counts[req.provider] += 1
+            self.log.append({
+                "seq": self.seq, "time_ms": int(time.time() * 1000), "provider": req.provider,
+                "method": req.method, "path": req.path, "subpath": req.subpath,
+                "query": req.raw_query, "headers": hdrs,
+                "body": req.body.decode("utf-8", "replace"),
+            })
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            self.max_concurrent = max(self.max_concurrent, self.in_flight)
+
+    def leave(self):
+        with self.lock:
+            self.in_flight -= 1
+
+
+STATE = None  # FakeState, set in main()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "sesame-fake/1"
+    sys_version = ""
+    timeout = 300           # idle keep-alive connections are dropped after this
+
+    def version_string(self):
+        return self.server_version
+
+    # ------------------------------------------------------------ plumbing
+
+    def setup(self):
+        super().setup()
+        with STATE.lock:
+            STATE.connections += 1
+
+    def finish(self):
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def log_message(self, fmt, *args):
+        if STATE.verbose:
+            sys.stderr.write("fake: %s %s\n" % (self.address_string(), fmt % args))
+
+    def _read_body(self):
+        te = (self.headers.get("Transfer-Encoding") or "").lower()
+        if "chunked" in te:
+            out = bytearray()
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return bytes(out)
+                out += self.rfile.read(size)
+                self.rfile.readline(65537)
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def _make_req(self):
+        split = urllib.parse.urlsplit(self.path)
+        path = urllib.parse.unquote(split.path) or "/"
+        query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        body = self._read_body()
+        header_list = list(self.headers.items())
+        headers = {k.lower(): v for k, v in header_list}
+        return Req(self.command, path, path, split.query, query, headers, header_list, body,
+                   self.client_address[0], None)
+
+    def _send(self, resp, head_only=False):
+        if resp.delay:
+            STOP.wait(resp.delay)
+        self.send_response(resp.status)
+        if resp.ctype:
+            self.send_header("Content-Type", resp.ctype)
+        if resp.status != 204 and resp.status >= 200:
+            self.send_header("Content-Length", str(len(resp.body)))
+        for k, v in resp.headers:
+            self.send_header(k, v)
+        if resp.close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if resp.body and not head_only and resp.status != 204:
+            self.wfile.write(resp.body)
+
+    def _dispatch(self):
+        try:
+            req = self._make_req()
+        except (ValueError, OSError):
+            self.close_connection = True
+            return
+        try:
+            if req.path.startswith("/_fake/") and req.path != "/_fake/echo":
+                self._send(control(req))
+                return
+            if req.path == "/_fake/echo":
+                req.provider, req.subpath, prov = "echo", "/", None
+            else:
+                prov = STATE.provider_for(req.path)
+                if prov is None:
+                    self._send(json_resp(404, {"error": "no such route on the fake",
+                                               "path": req.path}))
+                    return
+                req.provider = prov.name
+                req.subpath = req.path[len(prov.prefix):] or "/"
+            STATE.record(req)
+            STATE.enter()
+            try:
+                self._serve(req, prov)
+            finally:
+                STATE.leave()
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            self.close_connection = True
+        except Exception as e:  # a bug in the fake: say so loudly, answer 500
+            traceback.print_exc()
+            try:
+                self._send(json_resp(500, {"error": "fake internal error", "detail": repr(e)}))
+            except OSError:
+                pass
+            self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
+
+    # ------------------------------------------------------------ a provider request
+
+    def _normal(self, req, prov):
+        if prov is None:
+            return echo(req)
+        return prov.handle(req)
+
+    def _error_for(self, prov, status, headers):
+        if prov is None:
+            return json_resp(status, {"error": "injected status %d" % status}, headers)
+        return prov.error_resp(status, headers)
+
+    def _serve(self, req, prov):
+        delay, fault = STATE.faults.take(req.provider, req.method, req.subpath)
+        if delay:
+            STOP.wait(delay)
+        head = req.method == "HEAD"
+        if fault is None:
+            self._send(self._normal(req, prov), head)
+            return
+        kind = fault.kind
+        if kind == "hang":
+            self._hang(fault.max_s)
+        elif kind == "reset":
+            self._reset()
+        elif kind == "status":
+            self._send(self._error_for(prov, fault.status, faults.retry_after_headers(fault)), head)
+        elif kind == "malformed":
+            self._send(Resp(fault.status, faults.MALFORMED, JSON,
+                            faults.retry_after_headers(fault)), head)
+        elif kind == "html":
+            self._send(Resp(fault.status, faults.HTML_PAGE, "text/html",
+                            faults.retry_after_headers(fault)), head)
+        else:
+            resp = self._normal(req, prov)
+            if fault.status:
+                resp.status = fault.status
+            obj = resp.obj
+            if obj is None and resp.body and "json" in (resp.ctype or ""):
+                try:
+                    obj = json.loads(resp.body)
+                except ValueError:
+                    obj = None
+            if kind == "escape":
+                if obj is not None:
+                    resp.body = faults.escape_body(obj)
+                self._send(resp, head)
+            elif kind == "truncated":
+                self._truncated(resp, fault.send_fraction)
+            elif kind == "huge":
+                self._huge(resp, obj, fault)
+
+    def _hang(self, max_s):
+        """Never answer: wait until the client goes away, the server stops, or max_s."""
+        sock = self.connection
+        end = time.monotonic() + max_s
+        while not STOP.is_set() and time.monotonic() < end:
+            try:
+                r, _, _ = select.select([sock], [], [], 0.1)
+                if r:
+                    if not sock.recv(1, socket.MSG_PEEK):
+                        break
+                    STOP.wait(0.1)
+            except (OSError, ValueError):
+                break
+        self.close_connection = True
+
+    def _reset(self):
+        """Close with a TCP RST, no answer."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def _truncated(self, resp, fraction):
+        body = resp.body or b'{"truncated":true}'
+        claimed = len(body) if resp.body else len(body) + 100
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.ctype or JSON)
+        self.send_header("Content-Length", str(claimed))
+        self.end_headers()
+        self.wfile.write(body[:int(len(body) * fraction)] if resp.body else b"")
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def _huge(self, resp, obj, fault):
+        head, unit, count, tail = faults.huge_plan(obj, fault.mb)
+        chunked = bool(fault.spec.get("chunked"))
+        self.send_response(resp.status)
+        self.send_header("Content-Type", JSON)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(head) + len(unit) * count + len(tail)))
+        self.end_headers()
+        per = max(1, 65536 // len(unit))
+
+        def put(data):
+            if chunked:
+                self.wfile.write(b"%x\r\n" % len(data) + data + b"\r\n")
+            else:
+                self.wfile.write(data)
+        put(head)
+        left = count
+        while left > 0 and not STOP.is_set():
+            n = min(per, left)
+            put(unit * n)
+            left -= n
+        put(tail)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+
+
+# ---------------------------------------------------------------- echo
+
+def echo(req):
+    try:
+        delay = int(req.q1("delay_ms", "0") or 0)
+        status = int(req.q1("status", "200") or 200)
+    except ValueError:
+        return json_resp(400, {"error": "delay_ms and status must be integers"})
+    if not 100 <= status <= 599:
+        return json_resp(400, {"error": "status out of range"})
+    body = {"method": req.method, "path": req.path, "query": req.raw_query,
+            "headers": {k: v for k, v in req.header_list},
+            "body": req.body.decode("utf-8", "replace"), "delay_ms": delay,
+            "thread": threading.current_thread().name}
+    resp = json_resp(status, body)
+    resp.delay = max(0, min(delay, 600_000)) / 1000.0
+    return resp
+
+
+# ---------------------------------------------------------------- control API
+
+def _body(req):
+    if not req.body.strip():
+        return {}
+    ok, val = req.json_body()
+    if not ok or not isinstance(val, dict):
+        raise faults.FaultError("body must be a JSON object")
+    return val
+
+
+def control(req):
+    route = (req.method, req.path.rstrip("/"))
+    try:
+        if route == ("POST", "/_fake/fault"):
+            f = STATE.faults.add(_body(req))
+            return json_resp(200, f.describe())
+        if route in (("DELETE", "/_fake/fault"), ("POST", "/_fake/faults/clear")):
+            STATE.faults.clear()
+            return json_resp(200, {"ok": True})
+        if route in (("GET", "/_fake/fault"), ("GET", "/_fake/faults")):
+            return json_resp(200, {"faults": STATE.faults.list()})
+        if route == ("POST", "/_fake/reset"):
+            STATE.reset()
+            return json_resp(200, {"ok": True})
+        if route == ("GET", "/_fake/requests"):
+            prov = req.q1("provider")
+            with STATE.lock:
+                items = [e for e in STATE.log if prov is None or e["provider"] == prov]
+            last = req.q1("last")
+            if last:
+                items = items[-int(last):]
+            return json_resp(200, {"count": len(items), "requests": items})
+        if route == ("POST", "/_fake/requests/clear"):
+            with STATE.lock:
+                STATE.log.clear()
+            return json_resp(200, {"ok": True})
+        if route == ("GET", "/_fake/config"):
+            return json_resp(200, STATE.config)
+        if route == ("POST", "/_fake/config"):
+            body = _body(req)
+            for k, v in body.items():
+                if k not in DEFAULT_CONFIG:
+                    raise faults.FaultError("unknown config key %s (known: %s)"
+                                            % (k, ", ".join(DEFAULT_CONFIG)))
+                want_bool = isinstance(DEFAULT_CONFIG[k], bool)
+                is_bool = isinstance(v, bool)
+                if want_bool != is_bool or not isinstance(v, (int, float)):
+                    raise faults.FaultError("config %s must be a %s"
+                                            % (k, "boolean" if want_bool else "number"))
+            STATE.config.update(body)
+            return json_resp(200, STATE.config)
+        if route == ("POST", "/_fake/seed"):
+            body = _body(req)
+            users = body.get("clerk_users", STATE.seed_params[0])
+            per = body.get("sessions_per_user", STATE.seed_params[1])
+            seed = body.get("seed", STATE.seed_params[2])
+            for name, v in (("clerk_users", users), ("sessions_per_user", per), ("seed", seed)):
+                if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                    raise faults.FaultError("%s must be a non-negative integer" % name)
+            t0 = time.monotonic()
+            STATE.seed_params = (users, per, seed)
+            STATE.clerk.seed(users, per, seed)
+            return json_resp(200, {"clerk_users": users, "sessions_per_user": per, "seed": seed,
+                                   "seconds": round(time.monotonic() - t0, 3)})
+        if route == ("GET", "/_fake/stats"):
+            with STATE.lock:
+                return json_resp(200, {"requests": dict(STATE.counts),
+                                       "total": sum(STATE.counts.values()),
+                                       "in_flight": STATE.in_flight,
+                                       "max_concurrent": STATE.max_concurrent,
+                                       "connections": STATE.connections})
+        if route == ("GET", "/_fake/health"):
+            return json_resp(200, {"ok": True, "base_url": STATE.base_url})
+    except (faults.FaultError, ValueError) as e:
+        return json_resp(400, {"error": str(e)})
+    return json_resp(404, {"error": "unknown control route %s %s" % route})
+
+
+# ---------------------------------------------------------------- main
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 256
+    allow_reuse_address = True
+
+
+def write_port_file(path, port):
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write("%d\n" % port)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    global STATE
+    ap = argparse.ArgumentParser(description="sesame's fake providers")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--clerk-users", type=int, default=8)
+    ap.add_argument("--clerk-sessions-per-user", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args(argv)
+
+    signal.signal(signal.SIGTERM, lambda *_: STOP.set())
+    signal.signal(signal.SIGINT, lambda *_: STOP.set())
+
+    t0 = time.monotonic()
+    STATE = FakeState(args)
+    server = Server(("127.0.0.1", args.port), Handler)
+    port = server.server_address[1]
+    STATE.base_url = "http://127.0.0.1:%d" % port
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="serve", daemon=True)
+    thread.start()
+    if args.port_file:
+        write_port_file(args.port_file, port)
+    print("fake listening on %s" % STATE.base_url, flush=True)
+    if args.verbose:
+        sys.stderr.write("fake: ready in %.3f s (%d users x %d sessions)\n"
+                         % (time.monotonic() - t0, args.clerk_users, args.clerk_sessions_per_user))
+    while not STOP.is_set():
+        STOP.wait(1.0)
+    server.shutdown()
+    server.server_close()
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
