@@ -15,10 +15,12 @@ struct account_list {
     size_t n, cap;
 };
 
-/* Directory of config files: $SESAME_CONFIG_DIR, else $XDG_CONFIG_HOME/sesame. */
+/* Directory of config files: $SESAME_CONFIG_DIR, else $XDG_CONFIG_HOME/sesame
+ * (~/.config/sesame). The environment is read on every call; the pointer
+ * stays valid until a call finds a different answer. Main thread only. */
 const char *config_dir(void);
 /* Directory of state files: $SESAME_STATE_DIR, else $XDG_STATE_HOME/sesame
- * (~/.local/state/sesame). */
+ * (~/.local/state/sesame). Same rules as config_dir. */
 const char *state_dir(void);
 
 /* Load accounts. A missing file is an empty list (0). A malformed one gives
@@ -44,5 +46,27 @@ int config_write_atomic(const char *path, const char *data, size_t len, char **e
 /* Advisory lock (flock on <dir>/.lock) around read-modify-write. */
 int config_lock(const char *dir, char **error);   /* returns fd or -1 */
 void config_unlock(int fd);
+
+/* ---- shared with state.c ---- */
+
+/* mkdir -p, new directories mode 0700. 0 or ERR_CONFIG, "dir: reason". */
+int config_mkdir(const char *dir, char **error);
+
+/* A GKeyFile read with the line of every group and key, so that errors can
+ * say "path:line: ...". Syntax is checked line by line (blank, # comment,
+ * [group] or key=value; no duplicate group, no duplicate key in a group). */
+struct conf_file;
+/* Missing file: an empty one. Malformed: ERR_CONFIG, "path:line: ...". */
+int conf_file_read(const char *path, struct conf_file **out, char **error);
+struct _GKeyFile *conf_file_keyfile(struct conf_file *f); /* a GKeyFile *, owned by f */
+/* "path:line: <fmt...>", line of key in group, else of group, else none. */
+char *conf_file_error(const struct conf_file *f, const char *group, const char *key,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The string value of key in group: 0 and *out (owned, NULL if there is no
+ * such key), or ERR_CONFIG with "path:line: bad value for key ...". */
+int conf_file_get_string(struct conf_file *f, const char *group, const char *key, char **out,
+                         char **error);
+int conf_file_write(struct conf_file *f, char **error); /* config_write_atomic */
+void conf_file_free(struct conf_file *f);
 
 #endif

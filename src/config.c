@@ -1,0 +1,889 @@
+/* Accounts on disk: <config_dir>/accounts.conf, a GKeyFile with no secrets.
+ *
+ *   # sesame accounts: no secrets here, they are in the keyring
+ *   [account clerk-prod]
+ *   provider=clerk
+ *   label=Clerk prod
+ *   base_url=https://api.clerk.com
+ *   allow_http=false
+ *   field.instance=prod
+ *
+ * Reading checks every line first, so that any error names its line:
+ * GKeyFile's own errors carry none. A malformed file is never rewritten.
+ * Writes go through a lock on the directory, re-read the file, change one
+ * group in place (keys this version does not know are kept) and replace
+ * the file atomically. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "util.h"
+
+#define ACCOUNTS_FILE "accounts.conf"
+#define GROUP_PREFIX "account "
+#define FIELD_PREFIX "field."
+#define MAX_FILE_SIZE (16 * 1024 * 1024)
+#define LOCK_WAIT_MS 5000
+#define ID_MAX 48
+
+/* The provider ids of src/providers/registry.c. Kept here so that config.c
+ * (and its tests) need no provider code, and so that a typo in a hand-edited
+ * file is reported with its line when the file is read, not later. */
+static const char *const known_providers[] = {
+    "clerk", "basistheory", "plantly", "cbrain", "apideck",
+};
+
+static void set_error(char **error, char *msg)
+{
+    if (error)
+        *error = msg;
+    else
+        free(msg);
+}
+
+/* ---- directories --------------------------------------------------------- */
+
+/* Keep the last answer: the pointer stays valid until the environment
+ * changes. Called from the main thread only. */
+static const char *remember(char **slot, char *fresh)
+{
+    if (*slot && strcmp(*slot, fresh) == 0) {
+        g_free(fresh);
+        return *slot;
+    }
+    g_free(*slot);
+    *slot = fresh;
+    return fresh;
+}
+
+/* $own, else $xdg/sesame (absolute paths only, as the XDG spec says), else
+ * $HOME/home_rel/sesame, else GLib's idea of it. The environment is read
+ * each time: GLib caches its answer for the life of the process. */
+static char *resolve_dir(const char *own, const char *xdg, const char *home_rel,
+                         const char *(*glib_dir)(void))
+{
+    const char *v = getenv(own);
+    if (!str_empty(v))
+        return g_strdup(v);
+    v = getenv(xdg);
+    if (!str_empty(v) && v[0] == '/')
+        return g_build_filename(v, "sesame", NULL);
+    v = getenv("HOME");
+    if (!str_empty(v))
+        return g_build_filename(v, home_rel, "sesame", NULL);
+    return g_build_filename(glib_dir(), "sesame", NULL);
+}
+
+const char *config_dir(void)
+{
+    static char *dir;
+    return remember(&dir, resolve_dir("SESAME_CONFIG_DIR", "XDG_CONFIG_HOME", ".config",
+                                      g_get_user_config_dir));
+}
+
+const char *state_dir(void)
+{
+    static char *dir;
+    return remember(&dir, resolve_dir("SESAME_STATE_DIR", "XDG_STATE_HOME", ".local/state",
+                                      g_get_user_state_dir));
+}
+
+int config_mkdir(const char *dir, char **error)
+{
+    if (g_mkdir_with_parents(dir, 0700) != 0) {
+        set_error(error, xasprintf("%s: %s", dir, g_strerror(errno)));
+        return ERR_CONFIG;
+    }
+    return 0;
+}
+
+/* ---- atomic write and lock ----------------------------------------------- */
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* ERR_CONFIG with "what: strerror(errno)". */
+static int sys_error(char **error, const char *what)
+{
+    set_error(error, xasprintf("%s: %s", what, g_strerror(errno)));
+    return ERR_CONFIG;
+}
+
+/* Create tmp (it must not exist), write data, fsync, close. On failure the
+ * temp file is gone and the error names path, the file being written. */
+static int write_temp(const char *tmp, const char *path, const char *data, size_t len,
+                      char **error)
+{
+    int flags = O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
+    int fd = open(tmp, flags, 0600);
+    if (fd < 0 && errno == EEXIST) {
+        unlink(tmp); /* left by a crashed process that had our pid; we hold the lock */
+        fd = open(tmp, flags, 0600);
+    }
+    if (fd < 0)
+        return sys_error(error, tmp);
+    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        errno = e;
+        return sys_error(error, path);
+    }
+    if (close(fd) != 0) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+        return sys_error(error, path);
+    }
+    return 0;
+}
+
+int config_write_atomic(const char *path, const char *data, size_t len, char **error)
+{
+    char *dir = g_path_get_dirname(path);
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int rc = config_mkdir(dir, error);
+    if (rc == 0)
+        rc = write_temp(tmp, path, data, len, error);
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = sys_error(error, path);
+        unlink(tmp);
+    }
+    if (rc == 0) {
+        /* make the rename itself durable */
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || (fsync(dfd) != 0 && errno != EINVAL))
+            rc = sys_error(error, dir);
+        if (dfd >= 0)
+            close(dfd);
+    }
+    free(tmp);
+    g_free(dir);
+    return rc;
+}
+
+int config_lock(const char *dir, char **error)
+{
+    if (config_mkdir(dir, error) != 0)
+        return -1;
+    char *path = g_build_filename(dir, ".lock", NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        set_error(error, xasprintf("%s: %s", path, g_strerror(errno)));
+        g_free(path);
+        return -1;
+    }
+    g_free(path);
+    int64_t deadline = mono_ms() + LOCK_WAIT_MS;
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
+        if (errno == EINTR)
+            continue;
+        if (errno != EWOULDBLOCK || mono_ms() >= deadline)
+            break;
+        nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
+    }
+    if (errno == EWOULDBLOCK)
+        set_error(error, xasprintf("another sesame holds the lock on %s (waited %d s)", dir,
+                                   LOCK_WAIT_MS / 1000));
+    else
+        set_error(error, xasprintf("%s/.lock: %s", dir, g_strerror(errno)));
+    close(fd);
+    return -1;
+}
+
+void config_unlock(int fd)
+{
+    if (fd >= 0) {
+        flock(fd, LOCK_UN);
+        close(fd);
+    }
+}
+
+/* ---- key files with line numbers ------------------------------------------ */
+
+struct conf_file {
+    char *path;
+    GKeyFile *kf;
+    bool existed;
+    GHashTable *lines; /* "group" or "group\nkey" -> line number */
+};
+
+static char *line_key(const char *group, const char *key)
+{
+    return key ? g_strconcat(group, "\n", key, NULL) : g_strdup(group);
+}
+
+static int find_line(const struct conf_file *f, const char *group, const char *key)
+{
+    char *k = line_key(group, key);
+    int line = GPOINTER_TO_INT(g_hash_table_lookup(f->lines, k));
+    g_free(k);
+    return line;
+}
+
+static void add_line(struct conf_file *f, const char *group, const char *key, int line)
+{
+    g_hash_table_insert(f->lines, line_key(group, key), GINT_TO_POINTER(line));
+}
+
+static char *verror(const char *path, int line, const char *fmt, va_list ap)
+{
+    char *msg = xvasprintf(fmt, ap);
+    char *s = line > 0 ? xasprintf("%s:%d: %s", path, line, msg) : xasprintf("%s: %s", path, msg);
+    free(msg);
+    return s;
+}
+
+char *conf_file_error(const struct conf_file *f, const char *group, const char *key,
+                      const char *fmt, ...)
+{
+    int line = 0;
+    if (group && key)
+        line = find_line(f, group, key);
+    if (group && !line)
+        line = find_line(f, group, NULL);
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = verror(f->path, line, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static int line_error(char **error, const char *path, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int line_error(char **error, const char *path, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_error(error, verror(path, line, fmt, ap));
+    va_end(ap);
+    return ERR_CONFIG;
+}
+
+/* GKeyFile's rule for a key: no '=', '[' or ']' except a trailing
+ * "[locale]", no space at either end. */
+static bool key_name_ok(const char *k, size_t len)
+{
+    size_t i = 0;
+    while (i < len && k[i] != '[' && k[i] != ']' && k[i] != '=')
+        i++;
+    if (i == 0 || k[0] == ' ' || k[i - 1] == ' ')
+        return false;
+    if (i < len && k[i] == '[') {
+        i++;
+        while (i < len && (g_ascii_isalnum(k[i]) || strchr("-_.@", k[i])))
+            i++;
+        if (i >= len || k[i] != ']')
+            return false;
+        i++;
+    }
+    return i == len;
+}
+
+/* Check every line and note where each group and key is. */
+static int prescan(struct conf_file *f, const char *data, size_t len, char **error)
+{
+    const char *path = f->path;
+    char *group = NULL;
+    int rc = 0, lineno = 0;
+    for (const char *p = data, *end = data + len; p < end && rc == 0;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        char *line = xstrndup(p, (size_t)(eol - p));
+        p = nl ? nl + 1 : end;
+        lineno++;
+        size_t n = strlen(line);
+        if (n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        const char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!g_utf8_validate(line, -1, NULL)) {
+            rc = line_error(error, path, lineno, "not valid UTF-8");
+        } else if (*s == '\0' || *s == '#') {
+            /* blank or comment */
+        } else if (*s == '[') {
+            const char *close = strchr(s, ']');
+            const char *t = close ? close + 1 : NULL;
+            while (t && (*t == ' ' || *t == '\t'))
+                t++;
+            if (!close || *t) {
+                rc = line_error(error, path, lineno, "expected [group], key=value or # comment");
+                goto next;
+            }
+            char *name = xstrndup(s + 1, (size_t)(close - s - 1));
+            bool ok = *name != '\0';
+            for (const char *c = name; *c && ok; c++)
+                ok = *c != '[' && !g_ascii_iscntrl(*c);
+            int first = ok ? find_line(f, name, NULL) : 0;
+            if (!ok)
+                rc = line_error(error, path, lineno, "bad group name [%s]", name);
+            else if (first)
+                rc = line_error(error, path, lineno, "duplicate group [%s] (first on line %d)",
+                                name, first);
+            else
+                add_line(f, name, NULL, lineno);
+            free(group);
+            group = name;
+        } else {
+            const char *eq = strchr(s, '=');
+            if (!eq) {
+                rc = line_error(error, path, lineno, "expected [group], key=value or # comment");
+                goto next;
+            }
+            size_t klen = (size_t)(eq - s);
+            while (klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t'))
+                klen--;
+            char *key = xstrndup(s, klen);
+            int first = group ? find_line(f, group, key) : 0;
+            if (klen == 0)
+                rc = line_error(error, path, lineno, "a line starting with '=' has no key");
+            else if (!group)
+                rc = line_error(error, path, lineno, "key \"%s\" before any [group]", key);
+            else if (!key_name_ok(key, klen))
+                rc = line_error(error, path, lineno, "bad key name \"%s\"", key);
+            else if (first)
+                rc = line_error(error, path, lineno,
+                                "duplicate key \"%s\" in [%s] (first on line %d)", key, group,
+                                first);
+            else
+                add_line(f, group, key, lineno);
+            free(key);
+        }
+    next:
+        free(line);
+    }
+    free(group);
+    return rc;
+}
+
+static int read_file(const char *path, char **data, size_t *len, bool *existed, char **error)
+{
+    *data = NULL;
+    *len = 0;
+    *existed = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        set_error(error, xasprintf("%s: %s", path, g_strerror(errno)));
+        return ERR_CONFIG;
+    }
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0) {
+        set_error(error, xasprintf("%s: %s", path, g_strerror(errno)));
+        rc = ERR_CONFIG;
+    } else if (!S_ISREG(st.st_mode)) {
+        set_error(error, xasprintf("%s: not a regular file", path));
+        rc = ERR_CONFIG;
+    } else if (st.st_size > MAX_FILE_SIZE) {
+        set_error(error, xasprintf("%s: too large (%lld bytes, at most %d)", path,
+                                   (long long)st.st_size, MAX_FILE_SIZE));
+        rc = ERR_CONFIG;
+    }
+    size_t cap = rc ? 0 : (size_t)st.st_size + 1, n = 0;
+    char *buf = rc ? NULL : xmalloc(cap);
+    while (rc == 0) {
+        if (n + 1 >= cap)
+            buf = xrealloc(buf, cap *= 2);
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            set_error(error, xasprintf("%s: %s", path, g_strerror(errno)));
+            rc = ERR_CONFIG;
+        } else if (r == 0) {
+            break;
+        } else if ((n += (size_t)r) > MAX_FILE_SIZE) {
+            set_error(error, xasprintf("%s: too large (at most %d bytes)", path, MAX_FILE_SIZE));
+            rc = ERR_CONFIG;
+        }
+    }
+    close(fd);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    if (memchr(buf, '\0', n)) {
+        free(buf);
+        set_error(error, xasprintf("%s: contains a NUL byte (not a text file)", path));
+        return ERR_CONFIG;
+    }
+    *data = buf;
+    *len = n;
+    *existed = true;
+    return 0;
+}
+
+int conf_file_read(const char *path, struct conf_file **out, char **error)
+{
+    *out = NULL;
+    struct conf_file *f = xcalloc(1, sizeof *f);
+    f->path = xstrdup(path);
+    f->kf = g_key_file_new();
+    f->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char *data;
+    size_t len;
+    int rc = read_file(path, &data, &len, &f->existed, error);
+    if (rc == 0 && data)
+        rc = prescan(f, data, len, error);
+    if (rc == 0 && data) {
+        GError *e = NULL;
+        if (!g_key_file_load_from_data(f->kf, data, len, G_KEY_FILE_KEEP_COMMENTS, &e)) {
+            set_error(error, xasprintf("%s: %s", path, e->message)); /* the pre-scan missed it */
+            g_error_free(e);
+            rc = ERR_CONFIG;
+        }
+    }
+    free(data);
+    if (rc) {
+        conf_file_free(f);
+        return rc;
+    }
+    *out = f;
+    return 0;
+}
+
+struct _GKeyFile *conf_file_keyfile(struct conf_file *f)
+{
+    return f->kf;
+}
+
+int conf_file_get_string(struct conf_file *f, const char *group, const char *key, char **out,
+                         char **error)
+{
+    *out = NULL;
+    GError *e = NULL;
+    char *v = g_key_file_get_string(f->kf, group, key, &e);
+    if (!e) {
+        *out = xstrdup(v);
+        g_free(v);
+        return 0;
+    }
+    g_free(v); /* GKeyFile may return a value and an error */
+    int rc = 0;
+    if (g_error_matches(e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE)) {
+        set_error(error, conf_file_error(f, group, key, "bad value for %s (a backslash may only "
+                                         "start \\s, \\n, \\t, \\r or \\\\)", key));
+        rc = ERR_CONFIG;
+    } else if (!g_error_matches(e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND) &&
+               !g_error_matches(e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND)) {
+        set_error(error, conf_file_error(f, group, key, "%s: %s", key, e->message));
+        rc = ERR_CONFIG;
+    }
+    g_error_free(e);
+    return rc;
+}
+
+int conf_file_write(struct conf_file *f, char **error)
+{
+    gsize len = 0;
+    char *data = g_key_file_to_data(f->kf, &len, NULL);
+    int rc = config_write_atomic(f->path, data, len, error);
+    g_free(data);
+    return rc;
+}
+
+void conf_file_free(struct conf_file *f)
+{
+    if (!f)
+        return;
+    g_hash_table_unref(f->lines);
+    g_key_file_free(f->kf);
+    free(f->path);
+    free(f);
+}
+
+/* ---- accounts ----------------------------------------------------------- */
+
+static bool provider_known(const char *id)
+{
+    for (size_t i = 0; i < ARRAY_LEN(known_providers); i++)
+        if (strcmp(id, known_providers[i]) == 0)
+            return true;
+    return false;
+}
+
+static char *provider_ids(void)
+{
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < ARRAY_LEN(known_providers); i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", known_providers[i]);
+    char *r = xstrdup(s->str);
+    g_string_free(s, TRUE);
+    return r;
+}
+
+static bool id_ok(const char *id)
+{
+    size_t n = 0;
+    for (; id[n]; n++)
+        if (!(g_ascii_islower(id[n]) || g_ascii_isdigit(id[n]) || id[n] == '-'))
+            return false;
+    return n > 0 && n <= ID_MAX;
+}
+
+static bool field_key_ok(const char *k)
+{
+    if (str_empty(k))
+        return false;
+    for (; *k; k++)
+        if (!(g_ascii_isalnum(*k) || *k == '_' || *k == '-' || *k == '.'))
+            return false;
+    return true;
+}
+
+static char *accounts_path(const char *dir)
+{
+    return g_build_filename(dir, ACCOUNTS_FILE, NULL);
+}
+
+void account_list_free(struct account_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        account_free(&l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static struct account *list_push(struct account_list *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    struct account *a = &l->v[l->n++];
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+struct account *account_list_find(struct account_list *l, const char *id_or_label)
+{
+    if (!l || !id_or_label)
+        return NULL;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].id && strcmp(l->v[i].id, id_or_label) == 0)
+            return &l->v[i];
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].label && strcmp(l->v[i].label, id_or_label) == 0)
+            return &l->v[i];
+    return NULL;
+}
+
+static char *empty_to_null(char *s)
+{
+    if (s && !*s) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int parse_account(struct conf_file *f, const char *g, struct account *a, char **error)
+{
+    GKeyFile *kf = f->kf;
+    a->id = xstrdup(g + strlen(GROUP_PREFIX));
+    if (!id_ok(a->id)) {
+        set_error(error, conf_file_error(f, g, NULL, "bad account id \"%s\": use 1 to %d of "
+                                         "a-z, 0-9 and -", a->id, ID_MAX));
+        return ERR_CONFIG;
+    }
+    gsize n = 0;
+    char **keys = g_key_file_get_keys(kf, g, &n, NULL);
+    int rc = 0;
+    for (gsize i = 0; keys && keys[i] && rc == 0; i++) {
+        const char *k = keys[i];
+        char *v = NULL;
+        if (strcmp(k, "provider") == 0 || strcmp(k, "label") == 0 ||
+            strcmp(k, "base_url") == 0 || strcmp(k, "ca_file") == 0 ||
+            g_str_has_prefix(k, FIELD_PREFIX)) {
+            rc = conf_file_get_string(f, g, k, &v, error);
+            if (rc)
+                break;
+        }
+        if (strcmp(k, "provider") == 0) {
+            if (!provider_known(v)) {
+                char *ids = provider_ids();
+                set_error(error, conf_file_error(f, g, k, "unknown provider \"%s\" (known: %s)",
+                                                 v, ids));
+                free(ids);
+                rc = ERR_CONFIG;
+            }
+            free(a->provider_id);
+            a->provider_id = v;
+        } else if (strcmp(k, "label") == 0) {
+            free(a->label);
+            a->label = v;
+        } else if (strcmp(k, "base_url") == 0) {
+            free(a->base_url);
+            a->base_url = empty_to_null(v);
+        } else if (strcmp(k, "ca_file") == 0) {
+            free(a->ca_file);
+            a->ca_file = empty_to_null(v);
+        } else if (strcmp(k, "allow_http") == 0) {
+            GError *e = NULL;
+            a->allow_http = g_key_file_get_boolean(kf, g, k, &e);
+            if (e) {
+                g_error_free(e);
+                set_error(error, conf_file_error(f, g, k, "allow_http must be true or false"));
+                rc = ERR_CONFIG;
+            }
+        } else if (g_str_has_prefix(k, FIELD_PREFIX)) {
+            const char *fk = k + strlen(FIELD_PREFIX);
+            if (!field_key_ok(fk)) {
+                set_error(error, conf_file_error(f, g, k, "bad field name \"%s\": use a-z, "
+                                                 "A-Z, 0-9, _ . and -", fk));
+                rc = ERR_CONFIG;
+            } else if (a->n_fields >= ACCOUNT_MAX_FIELDS) {
+                set_error(error, conf_file_error(f, g, k, "too many fields in [%s] (at most %d)",
+                                                 g, ACCOUNT_MAX_FIELDS));
+                rc = ERR_CONFIG;
+            } else {
+                account_set_field(a, fk, v);
+            }
+            free(v);
+        }
+        /* any other key: not ours (a newer sesame?); left in the file as is */
+    }
+    g_strfreev(keys);
+    if (rc)
+        return rc;
+    if (str_empty(a->provider_id))
+        rc = line_error(error, f->path, find_line(f, g, NULL), "[%s] has no provider "
+                        "(add provider=<one of clerk, basistheory, plantly, cbrain, apideck>)", g);
+    else if (str_empty(a->label))
+        rc = line_error(error, f->path, find_line(f, g, NULL), "[%s] has no label", g);
+    return rc;
+}
+
+static int parse_accounts(struct conf_file *f, struct account_list *out, char **error)
+{
+    gsize n = 0;
+    char **groups = g_key_file_get_groups(f->kf, &n);
+    int rc = 0;
+    for (gsize i = 0; i < n && rc == 0; i++) {
+        const char *g = groups[i];
+        if (!g_str_has_prefix(g, GROUP_PREFIX)) {
+            set_error(error, conf_file_error(f, g, NULL, "unknown group [%s] (expected "
+                                             "[account <id>])", g));
+            rc = ERR_CONFIG;
+            break;
+        }
+        struct account *a = list_push(out);
+        rc = parse_account(f, g, a, error);
+        for (size_t j = 0; rc == 0 && j + 1 < out->n; j++) {
+            if (strcmp(out->v[j].label, a->label) == 0) {
+                char *other = xasprintf(GROUP_PREFIX "%s", out->v[j].id);
+                set_error(error, conf_file_error(f, g, "label", "label \"%s\" is used by [%s] "
+                                                 "too (line %d): labels must differ", a->label,
+                                                 other, find_line(f, other, NULL)));
+                free(other);
+                rc = ERR_CONFIG;
+            }
+        }
+    }
+    g_strfreev(groups);
+    if (rc)
+        account_list_free(out);
+    return rc;
+}
+
+/* Read and check <dir>/accounts.conf. */
+static int load_from(const char *dir, struct conf_file **file, struct account_list *out,
+                     char **error)
+{
+    memset(out, 0, sizeof *out);
+    char *path = accounts_path(dir);
+    int rc = conf_file_read(path, file, error);
+    g_free(path);
+    if (rc == 0)
+        rc = parse_accounts(*file, out, error);
+    if (rc) {
+        conf_file_free(*file);
+        *file = NULL;
+    }
+    return rc;
+}
+
+int accounts_load(struct account_list *out, char **error)
+{
+    struct conf_file *f = NULL;
+    int rc = load_from(config_dir(), &f, out, error);
+    conf_file_free(f);
+    return rc;
+}
+
+static int check_account(const struct account *a, char **error)
+{
+    const char *bad = NULL;
+    if (str_empty(a->id) || !id_ok(a->id))
+        bad = "a bad id (use a-z, 0-9 and -)";
+    else if (str_empty(a->provider_id) || !provider_known(a->provider_id))
+        bad = "an unknown provider";
+    else if (str_empty(a->label))
+        bad = "no label";
+    else if (a->n_fields > ACCOUNT_MAX_FIELDS)
+        bad = "too many fields";
+    const char *strs[] = { a->label, a->base_url, a->ca_file };
+    for (size_t i = 0; !bad && i < ARRAY_LEN(strs); i++)
+        if (strs[i] && !g_utf8_validate(strs[i], -1, NULL))
+            bad = "text that is not UTF-8";
+    for (size_t i = 0; !bad && i < a->n_fields; i++) {
+        if (!field_key_ok(a->fields[i].key))
+            bad = "a bad field name";
+        else if (!a->fields[i].value || !g_utf8_validate(a->fields[i].value, -1, NULL))
+            bad = "a field value that is not UTF-8";
+    }
+    if (!bad)
+        return 0;
+    set_error(error, xasprintf("account %s has %s", a->id ? a->id : "(no id)", bad));
+    return ERR_USAGE;
+}
+
+/* Put a into its group, keeping keys this version does not know. */
+static void set_account(GKeyFile *kf, const struct account *a)
+{
+    char *g = xasprintf(GROUP_PREFIX "%s", a->id);
+    gsize n = 0;
+    char **keys = g_key_file_get_keys(kf, g, &n, NULL);
+    for (gsize i = 0; keys && keys[i]; i++) {
+        const char *k = keys[i];
+        if (strcmp(k, "provider") == 0 || strcmp(k, "label") == 0 ||
+            strcmp(k, "base_url") == 0 || strcmp(k, "ca_file") == 0 ||
+            strcmp(k, "allow_http") == 0 || g_str_has_prefix(k, FIELD_PREFIX))
+            g_key_file_remove_key(kf, g, k, NULL);
+    }
+    g_strfreev(keys);
+    g_key_file_set_string(kf, g, "provider", a->provider_id);
+    g_key_file_set_string(kf, g, "label", a->label);
+    if (!str_empty(a->base_url))
+        g_key_file_set_string(kf, g, "base_url", a->base_url);
+    if (!str_empty(a->ca_file))
+        g_key_file_set_string(kf, g, "ca_file", a->ca_file);
+    g_key_file_set_boolean(kf, g, "allow_http", a->allow_http);
+    for (size_t i = 0; i < a->n_fields; i++) {
+        char *k = xasprintf(FIELD_PREFIX "%s", a->fields[i].key);
+        g_key_file_set_string(kf, g, k, a->fields[i].value);
+        free(k);
+    }
+    free(g);
+}
+
+/* Lock the config dir, read and check the file, apply, write, unlock.
+ * a != NULL: upsert a; else remove the account with id rm_id. */
+static int change_accounts(const struct account *a, const char *rm_id, char **error)
+{
+    char *dir = xstrdup(config_dir());
+    struct conf_file *f = NULL;
+    struct account_list l = { 0 };
+    int rc = 0, fd = config_lock(dir, error);
+    if (fd < 0) {
+        rc = ERR_CONFIG;
+        goto out;
+    }
+    rc = load_from(dir, &f, &l, error);
+    if (rc)
+        goto out;
+    GKeyFile *kf = f->kf;
+    if (a) {
+        for (size_t i = 0; i < l.n; i++) {
+            if (strcmp(l.v[i].id, a->id) != 0 && strcmp(l.v[i].label, a->label) == 0) {
+                set_error(error, xasprintf("an account labelled \"%s\" exists already (id %s)",
+                                           a->label, l.v[i].id));
+                rc = ERR_USAGE;
+                goto out;
+            }
+        }
+        if (!f->existed)
+            g_key_file_set_comment(kf, NULL, NULL,
+                                   " sesame accounts: no secrets here, they are in the keyring",
+                                   NULL);
+        set_account(kf, a);
+    } else {
+        char *g = xasprintf(GROUP_PREFIX "%s", rm_id);
+        bool had = g_key_file_remove_group(kf, g, NULL);
+        free(g);
+        if (!had)
+            goto out; /* already gone: nothing to write */
+    }
+    rc = conf_file_write(f, error);
+out:
+    account_list_free(&l);
+    conf_file_free(f);
+    config_unlock(fd);
+    free(dir);
+    return rc;
+}
+
+int accounts_upsert(const struct account *a, char **error)
+{
+    int rc = check_account(a, error);
+    return rc ? rc : change_accounts(a, NULL, error);
+}
+
+int accounts_remove(const char *id, char **error)
+{
+    if (str_empty(id) || !id_ok(id)) {
+        set_error(error, xasprintf("bad account id \"%s\"", id ? id : ""));
+        return ERR_USAGE;
+    }
+    return change_accounts(NULL, id, error);
+}
+
+char *account_new_id(const struct account_list *existing, const char *label)
+{
+    char *ascii = g_str_to_ascii(label ? label : "", "C"); /* "Clérk" -> "Clerk" */
+    char *slug = xmalloc(strlen(ascii) + 1);
+    size_t n = 0;
+    for (const char *s = ascii; *s && n < ID_MAX - 8; s++) {
+        if (g_ascii_isalnum(*s))
+            slug[n++] = g_ascii_tolower(*s);
+        else if (n > 0 && slug[n - 1] != '-')
+            slug[n++] = '-';
+    }
+    while (n > 0 && slug[n - 1] == '-')
+        n--;
+    slug[n] = '\0';
+    g_free(ascii);
+    if (n == 0) {
+        free(slug);
+        slug = xstrdup("account");
+    }
+    char *id = xstrdup(slug);
+    for (unsigned k = 2; existing; k++) {
+        bool taken = false;
+        for (size_t i = 0; i < existing->n && !taken; i++)
+            taken = existing->v[i].id && strcmp(existing->v[i].id, id) == 0;
+        if (!taken)
+            break;
+        free(id);
+        id = xasprintf("%s-%u", slug, k);
+    }
+    free(slug);
+    return id;
+}

@@ -1,0 +1,658 @@
+/* config.c: directories, the accounts file, atomic writes and the lock. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "config.h"
+#include "util.h"
+
+struct fixture {
+    char *root; /* temp dir, removed afterwards */
+    char *cfg;  /* SESAME_CONFIG_DIR, not created yet */
+    char *path; /* cfg/accounts.conf */
+};
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(p);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = xcalloc(1, sizeof *f);
+    const char *base = getenv("SESAME_TEST_TMP") ? getenv("SESAME_TEST_TMP") : "/tmp";
+    f->root = xasprintf("%s/config.XXXXXX", base);
+    if (!mkdtemp(f->root))
+        return -1;
+    f->cfg = xasprintf("%s/cfg/sesame", f->root);
+    f->path = xasprintf("%s/accounts.conf", f->cfg);
+    setenv("SESAME_CONFIG_DIR", f->cfg, 1);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    unsetenv("SESAME_CONFIG_DIR");
+    free(f->root);
+    free(f->cfg);
+    free(f->path);
+    free(f);
+    return 0;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static char *read_text(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return NULL;
+    size_t cap = 1 << 16, n;
+    char *buf = xmalloc(cap);
+    n = fread(buf, 1, cap - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void make_account(struct account *a, const char *id, const char *provider,
+                         const char *label)
+{
+    memset(a, 0, sizeof *a);
+    a->id = xstrdup(id);
+    a->provider_id = xstrdup(provider);
+    a->label = xstrdup(label);
+}
+
+static void upsert_ok(const struct account *a)
+{
+    char *error = NULL;
+    int rc = accounts_upsert(a, &error);
+    if (rc)
+        fail_msg("upsert %s: %s", a->id, error);
+    assert_null(error);
+}
+
+static void assert_same_account(const struct account *x, const struct account *y)
+{
+    assert_string_equal(x->id, y->id);
+    assert_string_equal(x->provider_id, y->provider_id);
+    assert_string_equal(x->label, y->label);
+    if (x->base_url || y->base_url)
+        assert_string_equal(x->base_url, y->base_url);
+    if (x->ca_file || y->ca_file)
+        assert_string_equal(x->ca_file, y->ca_file);
+    assert_int_equal(x->allow_http, y->allow_http);
+    assert_int_equal(x->n_fields, y->n_fields);
+    for (size_t i = 0; i < x->n_fields; i++) {
+        const char *v = account_field(y, x->fields[i].key);
+        assert_non_null(v);
+        assert_string_equal(v, x->fields[i].value);
+    }
+}
+
+static void load_ok(struct account_list *l)
+{
+    char *error = NULL;
+    int rc = accounts_load(l, &error);
+    if (rc)
+        fail_msg("load: %s", error);
+    assert_null(error);
+}
+
+/* ---- directories ---- */
+
+static void test_dirs(void **state)
+{
+    char *saved_home = xstrdup(getenv("HOME"));
+    char *saved_xdg = xstrdup(getenv("XDG_CONFIG_HOME"));
+    char *saved_xdgs = xstrdup(getenv("XDG_STATE_HOME"));
+
+    setenv("SESAME_CONFIG_DIR", "/x/own", 1);
+    assert_string_equal(config_dir(), "/x/own");
+    const char *p1 = config_dir();
+    assert_ptr_equal(config_dir(), p1); /* same answer, same pointer */
+    unsetenv("SESAME_CONFIG_DIR");
+    setenv("XDG_CONFIG_HOME", "/x/xdg", 1);
+    assert_string_equal(config_dir(), "/x/xdg/sesame");
+    setenv("XDG_CONFIG_HOME", "/x/xdg2", 1); /* GLib would cache; we do not */
+    assert_string_equal(config_dir(), "/x/xdg2/sesame");
+    setenv("XDG_CONFIG_HOME", "relative/path", 1); /* ignored, as the spec says */
+    setenv("HOME", "/x/home", 1);
+    assert_string_equal(config_dir(), "/x/home/.config/sesame");
+    unsetenv("XDG_CONFIG_HOME");
+    assert_string_equal(config_dir(), "/x/home/.config/sesame");
+
+    setenv("SESAME_STATE_DIR", "/x/state", 1);
+    assert_string_equal(state_dir(), "/x/state");
+    unsetenv("SESAME_STATE_DIR");
+    setenv("XDG_STATE_HOME", "/x/xs", 1);
+    assert_string_equal(state_dir(), "/x/xs/sesame");
+    unsetenv("XDG_STATE_HOME");
+    assert_string_equal(state_dir(), "/x/home/.local/state/sesame");
+
+    if (saved_home)
+        setenv("HOME", saved_home, 1);
+    else
+        unsetenv("HOME");
+    if (saved_xdg)
+        setenv("XDG_CONFIG_HOME", saved_xdg, 1);
+    if (saved_xdgs)
+        setenv("XDG_STATE_HOME", saved_xdgs, 1);
+    free(saved_home);
+    free(saved_xdg);
+    free(saved_xdgs);
+}
+
+/* ---- round trip ---- */
+
+static void test_load_missing(void **state)
+{
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 0);
+    account_list_free(&l);
+}
+
+static void test_round_trip(void **state)
+{
+    struct account a, b;
+    make_account(&a, "clerk-prod", "clerk", "Clerk prod");
+    a.base_url = xstrdup("https://api.clerk.test:8443/v1");
+    a.ca_file = xstrdup("/etc/ssl/extra ca.pem");
+    account_set_field(&a, "instance", "prod");
+    account_set_field(&a, "note", "line one\nline two; \"quoted\" #not-a-comment ü ");
+    account_set_field(&a, "padded", "  leading and trailing spaces  ");
+    make_account(&b, "plantly-dev", "plantly", "Plantly — dév [test] = x");
+    b.allow_http = true;
+    upsert_ok(&a);
+    upsert_ok(&b);
+
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 2);
+    assert_same_account(&a, &l.v[0]); /* file order */
+    assert_same_account(&b, &l.v[1]);
+    assert_ptr_equal(account_list_find(&l, "plantly-dev"), &l.v[1]);
+    assert_ptr_equal(account_list_find(&l, "Clerk prod"), &l.v[0]);
+    assert_null(account_list_find(&l, "clerk"));
+    assert_null(account_list_find(&l, NULL));
+    account_list_free(&l);
+
+    /* replace: a field dropped is gone, base_url unset is gone */
+    account_set_field(&a, "note", NULL);
+    free(a.base_url);
+    a.base_url = NULL;
+    free(a.label);
+    a.label = xstrdup("Clerk production");
+    upsert_ok(&a);
+    load_ok(&l);
+    assert_int_equal(l.n, 2);
+    assert_same_account(&a, &l.v[0]);
+    assert_null(l.v[0].base_url);
+    assert_null(account_field(&l.v[0], "note"));
+    account_list_free(&l);
+
+    char *error = NULL;
+    assert_int_equal(accounts_remove("clerk-prod", &error), 0);
+    assert_null(error);
+    assert_int_equal(accounts_remove("clerk-prod", &error), 0); /* gone already: fine */
+    load_ok(&l);
+    assert_int_equal(l.n, 1);
+    assert_same_account(&b, &l.v[0]);
+    account_list_free(&l);
+
+    char *text = read_text(((struct fixture *)*state)->path);
+    assert_non_null(strstr(text, "[account plantly-dev]\n"));
+    assert_non_null(strstr(text, "provider=plantly\n"));
+    assert_non_null(strstr(text, "allow_http=true\n"));
+    assert_non_null(strstr(text, "no secrets"));
+    free(text);
+    account_free(&a);
+    account_free(&b);
+}
+
+static void test_modes(void **state)
+{
+    struct fixture *f = *state;
+    struct account a;
+    make_account(&a, "x", "cbrain", "X");
+    mode_t old = umask(0);
+    upsert_ok(&a);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(stat(f->cfg, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    char *parent = xasprintf("%s/cfg", f->root); /* created on the way: 0700 too */
+    assert_int_equal(stat(parent, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    free(parent);
+    char *lock = xasprintf("%s/.lock", f->cfg);
+    assert_int_equal(stat(lock, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(lock);
+    account_free(&a);
+}
+
+/* Keys and groups' comments this version does not know survive a rewrite. */
+static void test_unknown_keys_kept(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(config_mkdir(f->cfg, NULL), 0);
+    write_text(f->path, "# my accounts\n"
+                        "[account a]\n"
+                        "provider=apideck\n"
+                        "label=A\n"
+                        "colour=teal\n"
+                        "label[de]=A auf Deutsch\n"
+                        "field.app_id=app_1\n");
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(account_field(&l.v[0], "app_id"), "app_1");
+    free(l.v[0].label);
+    l.v[0].label = xstrdup("A2");
+    upsert_ok(&l.v[0]);
+    account_list_free(&l);
+    char *text = read_text(f->path);
+    assert_non_null(strstr(text, "# my accounts\n"));
+    assert_non_null(strstr(text, "colour=teal\n"));
+    assert_non_null(strstr(text, "label=A2\n"));
+    assert_non_null(strstr(text, "field.app_id=app_1\n"));
+    free(text);
+}
+
+static void test_crlf(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(config_mkdir(f->cfg, NULL), 0);
+    write_text(f->path, "[account a]\r\nprovider=clerk\r\nlabel=A\r\n");
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].provider_id, "clerk");
+    assert_string_equal(l.v[0].label, "A");
+    account_list_free(&l);
+}
+
+/* ---- malformed files: the error names path and line, the file is kept ---- */
+
+static const struct {
+    const char *text;
+    int line;
+    const char *what;
+} bad_files[] = {
+    { "[account a]\nprovider=clerk\nlabel=A\nthis is not a key\n", 4, "expected [group], key=value" },
+    { "# comment\n\n[account a]\nlabel=A\n", 3, "[account a] has no provider" },
+    { "[account a]\nprovider=clerk\n", 1, "[account a] has no label" },
+    { "[account a]\nlabel=A\nprovider=clerkk\n", 3, "unknown provider \"clerkk\" (known: clerk, basistheory" },
+    { "[account a]\nprovider=clerk\nlabel=A\n\n[account b]\nprovider=clerk\nlabel=B\n\n"
+      "[account a]\nprovider=cbrain\nlabel=C\n", 9, "duplicate group [account a] (first on line 1)" },
+    { "[account a]\nprovider=clerk\nlabel=Same\n[account b]\nprovider=clerk\nlabel=Same\n", 6,
+      "label \"Same\" is used by [account a] too (line 1)" },
+    { "[account Bad_Id]\nprovider=clerk\nlabel=A\n", 1, "bad account id \"Bad_Id\"" },
+    { "provider=clerk\n[account a]\n", 1, "key \"provider\" before any [group]" },
+    { "[account a\nprovider=clerk\n", 1, "expected [group]" },
+    { "[account a] trailing\n", 1, "expected [group]" },
+    { "[account a]\nprovider=clerk\nlabel=A\nallow_http=maybe\n", 4, "allow_http must be true or false" },
+    { "[account a]\nprovider=clerk\nlabel=A\\qB\n", 3, "bad value for label (a backslash" },
+    { "[account a]\nprovider=clerk\nlabel=\xff\xfe\n", 3, "not valid UTF-8" },
+    { "[account a]\nprovider=clerk\nlabel=A\nlabel=B\n", 4, "duplicate key \"label\" in [account a] (first on line 3)" },
+    { "[accounts]\nprovider=clerk\n", 1, "unknown group [accounts]" },
+    { "[account a]\nprovider=clerk\nlabel=A\n=value\n", 4, "has no key" },
+    { "[account a]\nprovider=clerk\nlabel=A\nfield.=x\n", 4, "bad field name" },
+    { "[account a]\nprovider=clerk\nlabel=A\nbad]key=x\n", 4, "bad key name" },
+    { "[]\n", 1, "bad group name" },
+};
+
+static void test_malformed(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(config_mkdir(f->cfg, NULL), 0);
+    struct account good;
+    make_account(&good, "good", "clerk", "Good");
+    for (size_t i = 0; i < ARRAY_LEN(bad_files); i++) {
+        write_text(f->path, bad_files[i].text);
+        char *want = xasprintf("%s:%d: ", f->path, bad_files[i].line);
+        struct account_list l = { 0 };
+        char *error = NULL;
+        if (accounts_load(&l, &error) != ERR_CONFIG)
+            fail_msg("case %zu: loaded", i);
+        assert_int_equal(l.n, 0);
+        assert_non_null(error);
+        if (strncmp(error, want, strlen(want)) != 0 || !strstr(error, bad_files[i].what))
+            fail_msg("case %zu: got \"%s\", want \"%s...%s\"", i, error, want, bad_files[i].what);
+
+        /* refused, with the same error, and the file is untouched */
+        char *error2 = NULL;
+        assert_int_equal(accounts_upsert(&good, &error2), ERR_CONFIG);
+        assert_string_equal(error2, error);
+        free(error2);
+        error2 = NULL;
+        assert_int_equal(accounts_remove("a", &error2), ERR_CONFIG);
+        assert_string_equal(error2, error);
+        free(error2);
+        char *text = read_text(f->path);
+        assert_string_equal(text, bad_files[i].text);
+        free(text);
+        free(error);
+        free(want);
+    }
+    account_free(&good);
+}
+
+static void test_too_many_fields(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(config_mkdir(f->cfg, NULL), 0);
+    GString *s = g_string_new("[account a]\nprovider=clerk\nlabel=A\n");
+    for (int i = 0; i <= ACCOUNT_MAX_FIELDS; i++)
+        g_string_append_printf(s, "field.f%d=%d\n", i, i);
+    write_text(f->path, s->str);
+    g_string_free(s, TRUE);
+    struct account_list l = { 0 };
+    char *error = NULL;
+    assert_int_equal(accounts_load(&l, &error), ERR_CONFIG);
+    char *want = xasprintf("%s:%d: too many fields", f->path, 4 + ACCOUNT_MAX_FIELDS);
+    assert_non_null(strstr(error, want));
+    free(want);
+    free(error);
+}
+
+static void test_upsert_rejects(void **state)
+{
+    struct fixture *f = *state;
+    struct account a;
+    make_account(&a, "one", "clerk", "One");
+    upsert_ok(&a);
+    char *before = read_text(f->path);
+
+    struct account bad;
+    const char *ids[] = { "Bad", "", "a b", "x/y" };
+    for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+        make_account(&bad, ids[i], "clerk", "Bad");
+        char *error = NULL;
+        assert_int_equal(accounts_upsert(&bad, &error), ERR_USAGE);
+        assert_non_null(strstr(error, "bad id"));
+        free(error);
+        account_free(&bad);
+    }
+    make_account(&bad, "two", "nope", "Two");
+    assert_int_equal(accounts_upsert(&bad, NULL), ERR_USAGE);
+    account_free(&bad);
+    make_account(&bad, "two", "clerk", "");
+    assert_int_equal(accounts_upsert(&bad, NULL), ERR_USAGE);
+    account_free(&bad);
+    make_account(&bad, "two", "clerk", "One"); /* label of another account */
+    char *error = NULL;
+    assert_int_equal(accounts_upsert(&bad, &error), ERR_USAGE);
+    assert_string_equal(error, "an account labelled \"One\" exists already (id one)");
+    free(error);
+    account_free(&bad);
+    make_account(&bad, "two", "clerk", "Two");
+    account_set_field(&bad, "bad key", "v");
+    assert_int_equal(accounts_upsert(&bad, NULL), ERR_USAGE);
+    account_free(&bad);
+    make_account(&bad, "two", "clerk", "T\xffo");
+    assert_int_equal(accounts_upsert(&bad, NULL), ERR_USAGE);
+    account_free(&bad);
+    assert_int_equal(accounts_remove("Not An Id", NULL), ERR_USAGE);
+
+    char *after = read_text(f->path);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    account_free(&a);
+}
+
+/* ---- concurrency: two processes, 50 upserts each, none lost ---- */
+
+#define PER_CHILD 50
+
+static void test_concurrent_upserts(void **state)
+{
+    pid_t pids[2];
+    for (int c = 0; c < 2; c++) {
+        fflush(NULL);
+        pids[c] = fork();
+        assert_true(pids[c] >= 0);
+        if (pids[c] == 0) {
+            int bad = 0;
+            for (int i = 0; i < PER_CHILD; i++) {
+                char id[32], label[32];
+                snprintf(id, sizeof id, "p%d-%d", c, i);
+                snprintf(label, sizeof label, "Proc %d account %d", c, i);
+                struct account a;
+                make_account(&a, id, c ? "apideck" : "basistheory", label);
+                account_set_field(&a, "n", id);
+                char *error = NULL;
+                if (accounts_upsert(&a, &error) != 0) {
+                    fprintf(stderr, "child %d: %s\n", c, error);
+                    bad++;
+                }
+                free(error);
+                account_free(&a);
+            }
+            _exit(bad ? 1 : 0);
+        }
+    }
+    for (int c = 0; c < 2; c++) {
+        int status;
+        assert_int_equal(waitpid(pids[c], &status, 0), pids[c]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 2 * PER_CHILD);
+    for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < PER_CHILD; i++) {
+            char id[32];
+            snprintf(id, sizeof id, "p%d-%d", c, i);
+            struct account *a = account_list_find(&l, id);
+            if (!a)
+                fail_msg("account %s lost", id);
+            assert_string_equal(account_field(a, "n"), id);
+        }
+    }
+    account_list_free(&l);
+}
+
+/* ---- atomic writes ---- */
+
+static int count_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".tmp."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void test_atomic_write(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 5; i++) {
+        struct account a;
+        char id[16];
+        snprintf(id, sizeof id, "acc-%d", i);
+        make_account(&a, id, "clerk", id);
+        upsert_ok(&a);
+        account_free(&a);
+    }
+    assert_int_equal(count_temps(f->cfg), 0);
+
+    char *p = xasprintf("%s/plain.txt", f->cfg);
+    char *error = NULL;
+    assert_int_equal(config_write_atomic(p, "hello\n", 6, &error), 0);
+    assert_null(error);
+    char *text = read_text(p);
+    assert_string_equal(text, "hello\n");
+    free(text);
+    assert_int_equal(config_write_atomic(p, "", 0, &error), 0); /* empty is fine */
+    text = read_text(p);
+    assert_string_equal(text, "");
+    free(text);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(p);
+
+    /* the rename fails (a directory is in the way): the temp file goes */
+    p = xasprintf("%s/in-the-way", f->cfg);
+    assert_int_equal(mkdir(p, 0700), 0);
+    assert_int_equal(config_write_atomic(p, "x", 1, &error), ERR_CONFIG);
+    char *want = xasprintf("%s: %s", p, strerror(EISDIR));
+    assert_string_equal(error, want);
+    free(want);
+    free(error);
+    assert_int_equal(count_temps(f->cfg), 0);
+    free(p);
+
+    /* parent is missing: created (0700) on the way */
+    p = xasprintf("%s/new/dir/file", f->root);
+    assert_int_equal(config_write_atomic(p, "y", 1, NULL), 0);
+    free(p);
+    /* parent cannot be made: a file is in the way */
+    p = xasprintf("%s/plain.txt/sub/file", f->cfg);
+    error = NULL;
+    assert_int_equal(config_write_atomic(p, "z", 1, &error), ERR_CONFIG);
+    assert_non_null(strstr(error, strerror(ENOTDIR)));
+    free(error);
+    free(p);
+}
+
+static void test_lock(void **state)
+{
+    struct fixture *f = *state;
+    char *error = NULL;
+    int fd = config_lock(f->cfg, &error);
+    assert_true(fd >= 0);
+    assert_null(error);
+    int64_t t0 = mono_ms();
+    assert_int_equal(config_lock(f->cfg, &error), -1); /* another open file: conflicts */
+    int64_t waited = mono_ms() - t0;
+    assert_true(waited >= 4900 && waited < 8000);
+    char *want = xasprintf("another sesame holds the lock on %s", f->cfg);
+    assert_non_null(strstr(error, want));
+    free(want);
+    free(error);
+    config_unlock(fd);
+    fd = config_lock(f->cfg, NULL);
+    assert_true(fd >= 0);
+    config_unlock(fd);
+}
+
+/* ---- ids ---- */
+
+static void test_new_id(void **state)
+{
+    char *id = account_new_id(NULL, "Clerk Prod!");
+    assert_string_equal(id, "clerk-prod");
+    free(id);
+    id = account_new_id(NULL, "  --  ");
+    assert_string_equal(id, "account");
+    free(id);
+    id = account_new_id(NULL, NULL);
+    assert_string_equal(id, "account");
+    free(id);
+    id = account_new_id(NULL, "Clérk — Ünïcode");
+    assert_string_equal(id, "clerk-unicode");
+    free(id);
+    id = account_new_id(NULL, "密码");
+    assert_true(strlen(id) > 0);
+    for (const char *c = id; *c; c++)
+        assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-');
+    free(id);
+    char long_label[300];
+    memset(long_label, 'a', sizeof long_label - 1);
+    long_label[sizeof long_label - 1] = '\0';
+    id = account_new_id(NULL, long_label);
+    assert_true(strlen(id) > 0 && strlen(id) <= 48);
+    free(id);
+
+    struct account_list l = { 0 };
+    struct account *a = l.v = xcalloc(4, sizeof *l.v);
+    l.cap = 4;
+    make_account(&a[0], "clerk-prod", "clerk", "x");
+    make_account(&a[1], "clerk-prod-2", "clerk", "y");
+    make_account(&a[2], "other", "clerk", "z");
+    l.n = 3;
+    id = account_new_id(&l, "Clerk prod");
+    assert_string_equal(id, "clerk-prod-3");
+    free(id);
+    id = account_new_id(&l, "Other");
+    assert_string_equal(id, "other-2");
+    free(id);
+    id = account_new_id(&l, "Fresh");
+    assert_string_equal(id, "fresh");
+    free(id);
+    account_list_free(&l);
+
+    /* ids made this way are accepted by upsert, for any label */
+    const char *labels[] = { "Clérk — Ünïcode", "密码", "  ", long_label };
+    for (size_t i = 0; i < ARRAY_LEN(labels); i++) {
+        struct account_list cur = { 0 };
+        load_ok(&cur);
+        struct account n;
+        make_account(&n, "", "clerk", labels[i]);
+        free(n.id);
+        n.id = account_new_id(&cur, labels[i]);
+        if (str_empty(labels[i]) || labels[i][0] == ' ') {
+            free(n.label);
+            n.label = xstrdup("blank");
+        }
+        upsert_ok(&n);
+        account_free(&n);
+        account_list_free(&cur);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dirs),
+        cmocka_unit_test_setup_teardown(test_load_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_keys_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crlf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_many_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upsert_rejects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_upserts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_atomic_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_id, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
