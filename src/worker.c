@@ -10,65 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_curl.h"
-#include "keyring.h"
 #include "util.h"
-#include "worker_queue.h"
+#include "worker_internal.h"
 
 #define DEFAULT_JOB_TIMEOUT_MS 30000
 #define DEFAULT_MAX_PER_HOST 6
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define DEFAULT_MAX_RETRIES 3
-
-struct running_job;
-
-struct request {
-    struct running_job *job;
-    enum op op;
-    struct op_args args;
-    struct http_request http;
-    struct http_transfer xfer;
-    int attempt;
-    int64_t start_at;          /* monotonic ms; waiting for a retry until then */
-    bool in_multi;
-    struct request *next;
-};
-
-struct running_job {
-    uint64_t id;
-    struct job job;
-    const struct provider *prov;
-    struct secret_bag secrets;
-    struct op_result merged;
-    int outstanding;
-    int64_t started, deadline; /* monotonic ms */
-    bool uncounted;            /* no longer in worker_pending() */
-    struct running_job *next;
-};
-
-struct worker {
-    pthread_t thread;
-    CURLM *multi;
-    struct worker_options opt;
-
-    pthread_mutex_t lock;      /* guards everything up to 'pending' */
-    struct queued_job *in_head, *in_tail;
-    uint64_t *cancel_ids;
-    size_t n_cancel_ids;
-    char **cancel_accounts;
-    size_t n_cancel_accounts;
-    bool stop;
-    uint64_t next_id;
-    int pending;
-
-    struct event_queue events;
-    bool waiters_stop;         /* guarded by events.lock */
-
-    /* worker thread only */
-    struct running_job *jobs;
-    struct request *reqs;
-    uint32_t rng;
-};
+#define KEYRING_SLOW_MS 400        /* then the caller hears "waiting for the keyring" */
+#define KEYRING_STOP_WAIT_MS 2000
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -98,17 +48,6 @@ void event_free(struct event *e)
     op_result_free(&e->result);
     wipe_free(e->secret);
     memset(e, 0, sizeof *e);
-}
-
-static void set_error(struct op_result *r, int err, char *msg)
-{
-    if (r->err) {
-        free(msg);
-        return;
-    }
-    r->err = err;
-    free(r->error);
-    r->error = msg;
 }
 
 /* ---- requests --------------------------------------------------------- */
@@ -199,37 +138,89 @@ static void job_uncount(struct worker *w, struct running_job *j)
     pthread_mutex_unlock(&w->lock);
 }
 
-static void job_post(struct worker *w, struct running_job *j, int err, char *error)
+static void post(struct worker *w, struct running_job *j, struct event *ev)
 {
-    struct event ev = {
-        .job_id = j->id,
-        .kind = j->job.kind,
-        .op = j->job.op,
-        .account_id = xstrdup(j->job.account.id),
-        .err = err,
-        .error = error,
-        .result = j->merged,
-        .elapsed_ms = mono_ms() - j->started,
-    };
-    memset(&j->merged, 0, sizeof j->merged);
-    job_uncount(w, j);
-    event_queue_push(&w->events, &ev);
+    ev->job_id = j->id;
+    ev->kind = j->job.kind;
+    ev->op = j->job.op;
+    ev->account_id = xstrdup(j->job.account.id);
+    ev->elapsed_ms = mono_ms() - j->started;
+    if (!ev->progress)
+        job_uncount(w, j);
+    event_queue_push(&w->events, ev);
 }
 
-static void job_destroy(struct worker *w, struct running_job *j)
+/* The answer of a job, with everything it gathered. */
+static void job_post(struct worker *w, struct running_job *j, int err, char *error)
+{
+    struct event ev = {.err = err, .error = error, .result = j->merged};
+    memset(&j->merged, 0, sizeof j->merged);
+    post(w, j, &ev);
+}
+
+static void unlink_job(struct worker *w, struct running_job *j)
 {
     for (struct running_job **p = &w->jobs; *p; p = &(*p)->next) {
         if (*p == j) {
             *p = j->next;
-            break;
+            return;
         }
     }
-    drop_requests_of(w, j);
+}
+
+static void job_free_memory(struct running_job *j)
+{
     secret_bag_clear(&j->secrets);
     op_result_free(&j->merged);
-    job_uncount(w, j);
     job_free(&j->job);
+    wipe_free(j->kr_secret);
+    free(j->kr_error);
     free(j);
+}
+
+static void job_destroy(struct worker *w, struct running_job *j)
+{
+    unlink_job(w, j);
+    drop_requests_of(w, j);
+    job_uncount(w, j);
+    job_free_memory(j);
+}
+
+/* End a job that may be on the keyring thread: answer now (event may be
+ * NULL: no answer), free it when the keyring thread hands it back. */
+static void job_abandon(struct worker *w, struct running_job *j, int err, char *msg)
+{
+    if (!j->in_keyring) {
+        if (err) {
+            drop_requests_of(w, j);
+            op_result_free(&j->merged);
+            job_post(w, j, err, msg);
+        } else {
+            free(msg);
+        }
+        job_destroy(w, j);
+        return;
+    }
+    if (err) {
+        struct event ev = {.err = err, .error = msg};
+        post(w, j, &ev);
+    } else {
+        free(msg);
+        job_uncount(w, j);
+    }
+    unlink_job(w, j);
+    j->zombie = true;
+    j->next = w->zombies;
+    w->zombies = j;
+}
+
+static void to_keyring(struct worker *w, struct running_job *j, enum keyring_phase phase)
+{
+    j->phase = phase;
+    j->in_keyring = true;
+    j->told_waiting = false;
+    j->keyring_since = mono_ms();
+    executor_submit(w->keyring, keyring_phase_run, j);
 }
 
 /* Sessions name their user once the users are known; every session says
@@ -254,140 +245,104 @@ static void attach_users(struct running_job *j)
     g_hash_table_destroy(names);
 }
 
-/* Tokens a provider handed back go to the keyring under the session. */
-static void store_new_secrets(struct running_job *j)
+static void job_answer(struct worker *w, struct running_job *j)
 {
-    struct op_result *r = &j->merged;
-    if (r->new_secrets.n == 0)
-        return;
-    const char *sid = r->sessions.n ? r->sessions.v[0].id : j->job.args.session_id;
-    if (!sid) {
-        set_error(r, ERR_INTERNAL, xstrdup("provider returned secrets without a session"));
-        return;
-    }
-    for (size_t i = 0; i < r->new_secrets.n; i++) {
-        char *label = xasprintf("sesame: %s %s (%s)", j->job.account.label ? j->job.account.label
-                                : j->job.account.id, r->new_secrets.item[i].kind, sid);
-        char *err = NULL;
-        int rc = keyring_store(j->job.account.id, r->new_secrets.item[i].kind, sid, label,
-                               r->new_secrets.item[i].value, &err);
-        free(label);
-        if (rc != 0) {
-            set_error(r, ERR_KEYRING, xasprintf("session %s was made but its %s could not be "
-                                                "kept: %s", sid, r->new_secrets.item[i].kind,
-                                                err ? err : "keyring error"));
-            free(err);
-            return;
-        }
-    }
-    secret_bag_clear(&r->new_secrets);
+    int err = j->merged.err;
+    char *msg = j->merged.error;
+    j->merged.error = NULL;
+    job_post(w, j, err, msg);
+    job_destroy(w, j);
 }
 
+/* Every request is done: keep what must be kept, then answer. */
 static void job_complete(struct worker *w, struct running_job *j)
 {
     struct op_result *r = &j->merged;
-    if (!r->err) {
+    if (!r->err)
         attach_users(j);
-        store_new_secrets(j);
+    if (!r->err && (r->new_secrets.n || (r->forget_session && j->job.args.session_id))) {
+        to_keyring(w, j, KR_FINISH);
+        return;
     }
-    if (!r->err && r->forget_session && j->job.args.session_id) {
-        char *err = NULL;
-        if (keyring_clear_session(j->job.account.id, j->job.args.session_id, &err) != 0) {
-            set_error(r, ERR_KEYRING, xasprintf("the session ended, but its secrets could not be "
-                                                "removed from the keyring: %s", err ? err : "?"));
-        }
-        free(err);
-    }
-    int err = r->err;
-    char *msg = r->error;
-    r->error = NULL;
-    job_post(w, j, err, msg);
-    job_destroy(w, j);
+    job_answer(w, j);
 }
 
 static void job_fail(struct worker *w, struct running_job *j, int err, char *msg)
 {
     drop_requests_of(w, j);
     set_error(&j->merged, err, msg);
-    job_complete(w, j);
+    job_answer(w, j);
 }
 
-/* Look up each comma-separated kind in the keyring into the job's bag. */
-static int lookup_secrets(struct running_job *j, const char *kinds, const char *session)
+static void start_requests(struct worker *w, struct running_job *j)
 {
-    if (str_empty(kinds))
-        return 0;
-    char **list = g_strsplit(kinds, ",", 0);
-    int rc = 0;
-    for (char **k = list; *k && rc == 0; k++) {
-        char *value = NULL, *err = NULL;
-        rc = keyring_lookup(j->job.account.id, *k, session ? session : "", &value, &err);
-        if (rc != 0) {
-            set_error(&j->merged, ERR_KEYRING, err ? err : xstrdup("keyring lookup failed"));
-            err = NULL;
-        } else if (!value) {
-            rc = ERR_KEYRING;
-            const char *who = j->job.account.label ? j->job.account.label : j->job.account.id;
-            set_error(&j->merged, ERR_KEYRING,
-                      session ? xasprintf("no %s in the keyring for session %s of %s (removed "
-                                          "outside sesame?)", *k, session, who)
-                              : xasprintf("no %s in the keyring for account %s: set it with "
-                                          "'sesame account add' or e in the dashboard", *k, who));
-        } else {
-            secret_bag_put(&j->secrets, *k, value);
-        }
-        free(err);
-        wipe_free(value);
-    }
-    g_strfreev(list);
-    return rc;
+    if (!j->job.args.now_ms)
+        j->job.args.now_ms = now_ms();
+    add_request(w, j, j->job.op, &j->job.args);
+    if (j->outstanding == 0)
+        job_complete(w, j);
 }
 
-static void run_keyring_job(struct worker *w, struct running_job *j)
+/* The keyring thread handed j back. */
+static void keyring_returned(struct worker *w, struct running_job *j)
 {
-    struct job *jb = &j->job;
-    char *err = NULL, *secret = NULL;
-    int rc = 0;
-    const char *session = jb->session_id ? jb->session_id : "";
-    switch (jb->kind) {
-    case JOB_SECRET_STORE: {
-        char *label = xasprintf("sesame: %s %s%s%s", jb->account.label ? jb->account.label
-                                : jb->account.id, jb->kind_name ? jb->kind_name : "secret",
-                                jb->session_id ? " " : "", session);
-        rc = keyring_store(jb->account.id, jb->kind_name, session, label, jb->secret, &err);
-        free(label);
-        break;
-    }
-    case JOB_SECRET_LOOKUP:
-        rc = keyring_lookup(jb->account.id, jb->kind_name, session, &secret, &err);
-        if (rc == 0 && !secret) {
-            rc = ERR_KEYRING;
-            err = xasprintf("no %s in the keyring for %s", jb->kind_name, jb->session_id ?
-                            jb->session_id : jb->account.id);
+    j->in_keyring = false;
+    if (j->zombie) {
+        for (struct running_job **p = &w->zombies; *p; p = &(*p)->next) {
+            if (*p == j) {
+                *p = j->next;
+                break;
+            }
         }
+        job_free_memory(j);
+        return;
+    }
+    switch (j->phase) {
+    case KR_PREPARE:
+        if (j->merged.err)
+            job_answer(w, j);
+        else
+            start_requests(w, j);
         break;
-    case JOB_SECRET_CLEAR:
-        rc = jb->session_id ? keyring_clear_session(jb->account.id, jb->session_id, &err)
-                            : keyring_clear_account(jb->account.id, &err);
+    case KR_FINISH:
+        job_answer(w, j);
         break;
-    case JOB_KEYRING_CHECK:
-        rc = keyring_check(&err);
-        break;
-    case JOB_OP:
+    case KR_CALL: {
+        struct event ev = {.err = j->kr_err, .error = j->kr_error, .secret = j->kr_secret};
+        j->kr_error = NULL;
+        j->kr_secret = NULL;
+        post(w, j, &ev);
+        job_destroy(w, j);
         break;
     }
-    wipe_free(jb->secret);
-    jb->secret = NULL;
-    struct event ev = {
-        .job_id = j->id, .kind = jb->kind, .account_id = xstrdup(jb->account.id),
-        .err = rc ? ERR_KEYRING : 0, .error = rc ? (err ? err : xstrdup("keyring error")) : NULL,
-        .secret = secret, .elapsed_ms = mono_ms() - j->started,
-    };
-    if (!rc)
-        free(err);
-    job_uncount(w, j);
-    event_queue_push(&w->events, &ev);
-    job_destroy(w, j);
+    case KR_NONE:
+        break;
+    }
+}
+
+/* Runs on the keyring thread: hand the job back and wake the curl thread. */
+static void keyring_done(void *arg, void *ud)
+{
+    struct running_job *j = arg;
+    struct worker *w = ud;
+    pthread_mutex_lock(&w->lock);
+    j->next_done = w->keyring_done;
+    w->keyring_done = j;
+    pthread_mutex_unlock(&w->lock);
+    curl_multi_wakeup(w->multi);
+}
+
+static void collect_keyring_done(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    struct running_job *j = w->keyring_done;
+    w->keyring_done = NULL;
+    pthread_mutex_unlock(&w->lock);
+    while (j) {
+        struct running_job *next = j->next_done;
+        keyring_returned(w, j);
+        j = next;
+    }
 }
 
 static void start_job(struct worker *w, struct queued_job *qj)
@@ -403,7 +358,7 @@ static void start_job(struct worker *w, struct queued_job *qj)
     free(qj);
 
     if (j->job.kind != JOB_OP) {
-        run_keyring_job(w, j);
+        to_keyring(w, j, KR_CALL);
         return;
     }
     j->prov = provider_find(j->job.account.provider_id);
@@ -420,16 +375,10 @@ static void start_job(struct worker *w, struct queued_job *qj)
         return;
     }
     struct op_needs needs = j->prov->needs ? j->prov->needs(j->job.op) : (struct op_needs){0};
-    if (lookup_secrets(j, needs.account_secrets, NULL) != 0 ||
-        lookup_secrets(j, needs.session_secrets, j->job.args.session_id) != 0) {
-        job_complete(w, j);
-        return;
-    }
-    if (!j->job.args.now_ms)
-        j->job.args.now_ms = now_ms();
-    add_request(w, j, j->job.op, &j->job.args);
-    if (j->outstanding == 0)
-        job_complete(w, j);
+    if (str_empty(needs.account_secrets) && str_empty(needs.session_secrets))
+        start_requests(w, j);
+    else
+        to_keyring(w, j, KR_PREPARE);
 }
 
 /* ---- completion of one request ---------------------------------------- */
@@ -528,10 +477,26 @@ static long run_timers(struct worker *w, long max_wait)
         struct running_job *next = j->next;
         if (j->deadline <= now) {
             long s = (long)((j->deadline - j->started + 999) / 1000);
-            job_fail(w, j, ERR_NETWORK, xasprintf("no answer from %s within %ld s",
-                                                  j->prov ? j->prov->title : "provider", s));
-        } else if (j->deadline - now < wait) {
-            wait = (long)(j->deadline - now);
+            if (j->in_keyring)
+                job_abandon(w, j, ERR_KEYRING, xasprintf("the keyring did not answer within "
+                                                         "%ld s (locked? unlock it and retry)", s));
+            else
+                job_fail(w, j, ERR_NETWORK, xasprintf("no answer from %s within %ld s",
+                                                      j->prov ? j->prov->title : "provider", s));
+        } else {
+            if (j->in_keyring && !j->told_waiting) {
+                int64_t slow_at = j->keyring_since + KEYRING_SLOW_MS;
+                if (slow_at <= now) {
+                    j->told_waiting = true;
+                    struct event ev = {.progress = true, .error = xstrdup(
+                        "waiting for the keyring (locked? an unlock prompt may be open)")};
+                    post(w, j, &ev);
+                } else if (slow_at - now < wait) {
+                    wait = (long)(slow_at - now);
+                }
+            }
+            if (j->deadline - now < wait)
+                wait = (long)(j->deadline - now);
         }
         j = next;
     }
@@ -557,19 +522,43 @@ static void apply_cancels(struct worker *w, uint64_t *ids, size_t n_ids, char **
         bool by_id = false;
         for (size_t i = 0; i < n_ids; i++)
             by_id |= ids[i] == j->id;
-        if (in_cancel_accounts(accounts, n_accounts, j->job.account.id)) {
-            job_destroy(w, j); /* the account is gone: no answer at all */
-        } else if (by_id) {
-            drop_requests_of(w, j);
-            op_result_free(&j->merged);
-            job_post(w, j, ERR_CANCELLED, xstrdup("cancelled"));
-            job_destroy(w, j);
-        }
+        if (in_cancel_accounts(accounts, n_accounts, j->job.account.id))
+            job_abandon(w, j, 0, NULL); /* the account is gone: no answer at all */
+        else if (by_id)
+            job_abandon(w, j, ERR_CANCELLED, xstrdup("cancelled"));
         j = next;
     }
 }
 
 /* ---- the thread ------------------------------------------------------- */
+
+/* Free every job. One still inside a keyring call that never returned is
+ * left allocated: the detached keyring thread may yet touch it. */
+static void shut_down(struct worker *w)
+{
+    bool stopped = executor_stop(w->keyring, KEYRING_STOP_WAIT_MS);
+    w->keyring = NULL;
+    pthread_mutex_lock(&w->lock);
+    struct running_job *back = w->keyring_done;
+    w->keyring_done = NULL;
+    pthread_mutex_unlock(&w->lock);
+    for (; back; back = back->next_done)
+        back->in_keyring = false;
+    struct running_job *j = w->jobs;
+    while (j) {
+        struct running_job *next = j->next;
+        if (!j->in_keyring || stopped)
+            job_destroy(w, j);
+        j = next;
+    }
+    for (j = w->zombies; j;) {
+        struct running_job *next = j->next;
+        if (!j->in_keyring || stopped)
+            job_free_memory(j);
+        j = next;
+    }
+    w->zombies = NULL;
+}
 
 static void *worker_main(void *arg)
 {
@@ -607,6 +596,7 @@ static void *worker_main(void *arg)
         if (stop)
             break;
 
+        collect_keyring_done(w);
         int running = 0;
         curl_multi_perform(w->multi, &running);
         collect_done(w);
@@ -617,8 +607,7 @@ static void *worker_main(void *arg)
             wait = curl_wait;
         curl_multi_poll(w->multi, NULL, 0, (int)wait, NULL);
     }
-    while (w->jobs)
-        job_destroy(w, w->jobs);
+    shut_down(w);
     return NULL;
 }
 
@@ -649,11 +638,19 @@ struct worker *worker_start(const struct worker_options *opt, char **error)
             *error = xstrdup("cannot set up the worker (libcurl multi or eventfd)");
         goto fail;
     }
+    w->keyring = executor_start(keyring_done, w);
+    if (!w->keyring) {
+        if (error)
+            *error = xstrdup("cannot start the keyring thread");
+        event_queue_destroy(&w->events);
+        goto fail;
+    }
     curl_multi_setopt(w->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)w->opt.max_per_host);
     curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->opt.max_per_host * 8);
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
         if (error)
             *error = xstrdup("cannot start the worker thread");
+        executor_stop(w->keyring, 0);
         event_queue_destroy(&w->events);
         goto fail;
     }

@@ -35,8 +35,9 @@ struct event {
     enum job_kind kind;
     enum op op;
     char *account_id;
+    bool progress;            /* not the answer: news while it runs (error says what) */
     int err;                  /* enum sesame_err, 0 = ok */
-    char *error;              /* one line when err != 0 */
+    char *error;              /* one line when err != 0, or the progress news */
     struct op_result result;  /* JOB_OP: merged over every page */
     char *secret;             /* SECRET_LOOKUP: the value (wiped by event_free) */
     int64_t elapsed_ms;
@@ -66,7 +67,8 @@ int worker_event_fd(struct worker *w);
 /* Non-blocking: true and *ev filled if an event was waiting. */
 bool worker_next_event(struct worker *w, struct event *ev);
 /* Blocking wait for the event answering job_id (other events are kept for
- * later worker_next_event); for headless commands. */
+ * later worker_next_event; progress events of job_id are dropped); for
+ * headless commands. */
 bool worker_wait_event(struct worker *w, uint64_t job_id, struct event *ev);
 /* Jobs not yet answered. */
 int worker_pending(struct worker *w);

@@ -102,11 +102,19 @@ bool event_queue_wait(struct event_queue *q, uint64_t job_id, const volatile boo
 {
     pthread_mutex_lock(&q->lock);
     for (;;) {
-        struct queued_event *prev = NULL;
-        for (struct queued_event *e = q->head; e; prev = e, e = e->next) {
-            if (e->ev.job_id != job_id)
+        struct queued_event *prev = NULL, *next;
+        for (struct queued_event *e = q->head; e; e = next) {
+            next = e->next;
+            if (e->ev.job_id != job_id) {
+                prev = e;
                 continue;
+            }
             unlink_event(q, prev, e);
+            if (e->ev.progress) {
+                event_free(&e->ev);
+                free(e);
+                continue;
+            }
             pthread_mutex_unlock(&q->lock);
             *ev = e->ev;
             free(e);
