@@ -19,6 +19,7 @@ struct executor {
     pthread_cond_t cond;
     struct task *head, *tail;
     bool stop, finished;
+    bool detached;             /* stop gave up waiting: the thread frees x */
     void (*on_done)(void *arg, void *ud);
     void *ud;
 };
@@ -43,8 +44,14 @@ static void *executor_main(void *p)
         pthread_mutex_lock(&x->lock);
     }
     x->finished = true;
+    bool detached = x->detached;
     pthread_cond_broadcast(&x->cond);
     pthread_mutex_unlock(&x->lock);
+    if (detached) {
+        pthread_mutex_destroy(&x->lock);
+        pthread_cond_destroy(&x->cond);
+        free(x);
+    }
     return NULL;
 }
 
@@ -104,12 +111,15 @@ bool executor_stop(struct executor *x, long wait_ms)
     while (!x->finished && rc != ETIMEDOUT)
         rc = pthread_cond_timedwait(&x->cond, &x->lock, &until);
     bool finished = x->finished;
-    pthread_mutex_unlock(&x->lock);
     if (!finished) {
-        /* a keyring call that never returns: leave it, the process goes on */
+        /* a keyring call that does not return: leave it; the thread frees
+         * the executor if it ever ends */
+        x->detached = true;
         pthread_detach(x->thread);
+        pthread_mutex_unlock(&x->lock);
         return false;
     }
+    pthread_mutex_unlock(&x->lock);
     pthread_join(x->thread, NULL);
     pthread_mutex_destroy(&x->lock);
     pthread_cond_destroy(&x->cond);
