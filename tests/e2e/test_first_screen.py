@@ -1,0 +1,639 @@
+#!/usr/bin/python3
+"""The first screen, end to end: the real binary in a pseudo-terminal.
+
+Usage: tests/e2e/test_first_screen.py ./sesame
+
+Each test starts sesame in a fresh pty with its own config directory, reads
+what it draws through pyte (Debian's python3-pyte), sends keys, resizes and
+signals, and checks the terminal is given back as it was (alternate screen
+left, cursor shown, termios unchanged) on q, Ctrl-C, SIGTERM and SIGHUP,
+that an idle sesame uses no CPU, and (with tmux) that Ctrl-Z and fg work
+under a real job-control shell. Prints "N passed, N failed" at the end.
+"""
+
+import fcntl
+import os
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+import traceback
+
+import pyte
+
+SMCUP = b"\x1b[?1049h"
+RMCUP = b"\x1b[?1049l"
+CURSOR_OFF = b"\x1b[?25l"
+CURSOR_ON = b"\x1b[?25h"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+BINARY = None
+
+
+def base_env(tmp):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.path.join(tmp, "home"),
+        "XDG_CONFIG_HOME": os.path.join(tmp, "xdg-config"),
+        "XDG_STATE_HOME": os.path.join(tmp, "xdg-state"),
+        "SESAME_CONFIG_DIR": os.path.join(tmp, "config"),
+        "SESAME_STATE_DIR": os.path.join(tmp, "state"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        # no Secret Service: keyring errors come at once and always the same
+        "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + os.path.join(tmp, "no-bus"),
+    }
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    for d in ("home", "config", "state"):
+        os.makedirs(os.path.join(tmp, d), exist_ok=True)
+    return env
+
+
+def set_size(fd, cols, rows):
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+class Term:
+    """sesame on the slave side of a pty; pyte reads the master side."""
+
+    def __init__(self, args=(), cols=80, rows=24, env=None, tmp=None):
+        self.master, self.slave = os.openpty()
+        set_size(self.slave, cols, rows)
+        self.tio_before = termios.tcgetattr(self.slave)
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.raw = bytearray()
+        self.lock = threading.Lock()
+        self.stop = False
+        self.errfile = tempfile.TemporaryFile(dir=tmp)
+
+        def ctty():
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.proc = subprocess.Popen(
+            [BINARY, *args], stdin=self.slave, stdout=self.slave, stderr=self.errfile,
+            env=env, start_new_session=True, preexec_fn=ctty, close_fds=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while not self.stop:
+            r, _, _ = select.select([self.master], [], [], 0.05)
+            if not r:
+                continue
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            with self.lock:
+                self.raw += data
+                self.stream.feed(data)
+
+    def text(self):
+        with self.lock:
+            return "\n".join(self.screen.display)
+
+    def line(self, y):
+        with self.lock:
+            return self.screen.display[y]
+
+    def cells(self, y):
+        """Row y as one string per column (a wide character's second cell is "")."""
+        with self.lock:
+            row = self.screen.buffer[y]
+            return [row[x].data for x in range(self.screen.columns)]
+
+    def wait_for(self, what, timeout=5.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            if what in self.text():
+                return True
+            if self.proc.poll() is not None:
+                time.sleep(0.1)
+                return what in self.text()
+            time.sleep(0.02)
+        return False
+
+    def wait_gone(self, what, timeout=5.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            if what not in self.text():
+                return True
+            time.sleep(0.02)
+        return False
+
+    def send(self, data):
+        os.write(self.master, data.encode() if isinstance(data, str) else data)
+
+    def resize(self, cols, rows):
+        with self.lock:
+            self.screen.resize(rows, cols)
+        set_size(self.slave, cols, rows)  # the kernel sends SIGWINCH
+
+    def wait_exit(self, timeout=5.0):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def output(self):
+        time.sleep(0.1)
+        with self.lock:
+            return bytes(self.raw)
+
+    def stderr(self):
+        self.errfile.seek(0)
+        return self.errfile.read().decode("utf-8", "replace")
+
+    def cpu_ticks(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    def state(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.stop = True
+        self.reader.join(1)
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.errfile.close()
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def check_restored(t, code, want_code):
+    """Exit code as wanted, alternate screen left, cursor back, termios as before."""
+    check(code is not None, "sesame did not exit")
+    check(code == want_code, "exit code %r, want %r; stderr: %s" % (code, want_code, t.stderr()))
+    out = t.output()
+    check(out.rfind(SMCUP) >= 0, "never entered the alternate screen")
+    check(out.rfind(RMCUP) > out.rfind(SMCUP), "alternate screen not left at the end")
+    if out.rfind(CURSOR_OFF) >= 0:
+        check(out.rfind(CURSOR_ON) > out.rfind(CURSOR_OFF), "cursor left hidden")
+    tail = out[out.rfind(RMCUP) + len(RMCUP):]
+    tail = re.sub(rb"\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[=>]|[\r\n]", b"", tail)
+    check(tail == b"", "left over after leaving: %r" % tail)
+    check(termios.tcgetattr(t.slave) == t.tio_before, "termios not restored")
+    check("ERROR: AddressSanitizer" not in t.stderr(), t.stderr())
+    check("ERROR: LeakSanitizer" not in t.stderr(), t.stderr())
+    check("runtime error" not in t.stderr(), t.stderr())
+
+
+ACCOUNTS = """# test accounts
+[account prod]
+provider=clerk
+label=prod
+base_url=http://127.0.0.1:9/v1
+allow_http=true
+
+[account lab]
+provider=cbrain
+label=lab 研究所 ü
+"""
+
+
+def write(tmp, name, text):
+    with open(os.path.join(tmp, "config", name), "w") as f:
+        f.write(text)
+
+
+# ---- the tests ----
+
+def t_empty_80x24(tmp, env):
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("No accounts yet"), "no empty-state text:\n" + t.text())
+        text = t.text()
+        check("sesame account add clerk --label prod" in text, "no add command:\n" + text)
+        check("clerk, basistheory, plantly, cbrain, apideck" in text, "no provider list")
+        check("q quit" in t.line(22), "no status bar on row 22: %r" % t.line(22))
+        check("0 accounts" in t.line(0), "title: %r" % t.line(0))
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def t_empty_60x15(tmp, env):
+    t = Term(cols=60, rows=15, env=env, tmp=tmp)
+    try:
+        check(t.wait_for("No accounts yet"), "no empty-state text:\n" + t.text())
+        check("sesame account add clerk --label prod" in t.text(), t.text())
+        check("terminal too small" not in t.text(), t.text())
+        check("q quit" in t.line(13), "status bar: %r" % t.line(13))
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def t_too_small_and_resize(tmp, env):
+    t = Term(cols=40, rows=10, env=env, tmp=tmp)
+    try:
+        check(t.wait_for("terminal too small (need 60x15)"), "no notice:\n" + t.text())
+        t.resize(80, 24)
+        check(t.wait_for("No accounts yet"), "not redrawn after growing:\n" + t.text())
+        check("terminal too small" not in t.text(), t.text())
+        t.resize(59, 24)
+        check(t.wait_for("terminal too small"), "59 columns accepted:\n" + t.text())
+        t.resize(60, 14)
+        check(t.wait_for("now 60x14"), "14 rows accepted:\n" + t.text())
+        t.resize(100, 30)
+        check(t.wait_for("No accounts yet"), "not redrawn:\n" + t.text())
+        check("q quit" in t.line(28), "status bar not on the new row 28: %r" % t.line(28))
+        t.resize(40, 10)
+        check(t.wait_for("terminal too small"), t.text())
+        t.send("q")  # keys still work when too small
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def t_accounts(tmp, env):
+    write(tmp, "accounts.conf", ACCOUNTS)
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("CBRAIN"), "accounts not listed:\n" + t.text())
+        check(t.wait_for("keyring unavailable"), "no keyring state for prod:\n" + t.text())
+        text = t.text()
+        for want in ("Provider", "Account", "Sessions", "State", "Clerk", "prod", "lab 研究所 ü",
+                     "2 accounts"):
+            check(want in text, "missing %r:\n%s" % (want, text))
+        rows = {}
+        for y in range(24):
+            line = t.line(y)
+            if "Clerk" in line:
+                rows["prod"] = y
+            if "CBRAIN" in line:
+                rows["lab"] = y
+        check(len(rows) == 2, "rows: %r" % rows)
+        # columns stay aligned with wide characters in the label
+        a, b = t.cells(rows["prod"]), t.cells(rows["lab"])
+        state_prod = "".join(a).find("keyring")
+        cols_b = b
+        x_ok = next(x for x in range(len(cols_b) - 1) if cols_b[x] == "o" and cols_b[x + 1] == "k")
+        x_key = next(x for x in range(len(a) - 1) if a[x] == "k" and a[x + 1] == "e")
+        check(x_ok == x_key, "State column not aligned: %d vs %d" % (x_ok, x_key))
+        check(state_prod >= 0, "no state")
+        dash = max(x for x in range(len(a)) if a[x] == "-" and x < x_key)
+        zero = max(x for x in range(len(b)) if b[x] == "0" and x < x_ok)
+        check(dash == zero, "Sessions column not aligned: %d vs %d" % (dash, zero))
+        # move, help overlay and back
+        t.send("j")
+        t.send("?")
+        check(t.wait_for("Reload accounts and refresh them all"), "no help:\n" + t.text())
+        check("R <F5>" in t.text(), "help does not show the keys")
+        t.send("\x1b")
+        check(t.wait_gone("Reload accounts and refresh"), "help did not close")
+        check(t.wait_for("CBRAIN"), t.text())
+        # too narrow for everything: still a table, the state cut with an ellipsis
+        t.resize(60, 15)
+        check(t.wait_for("…"), "no ellipsis at 60 columns:\n" + t.text())
+        check("Clerk" in t.text() and "q quit" in t.line(13), t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def row_of(t, text):
+    for y in range(t.screen.lines):
+        if text in t.line(y):
+            return y
+    raise AssertionError("no row with %r:\n%s" % (text, t.text()))
+
+
+def selected(t, y):
+    with t.lock:
+        return t.screen.buffer[y][0].bg == "cyan"  # default theme: selected = black cyan
+
+
+def wait_selected(t, y, timeout=3.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if selected(t, y):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def t_select_keys_and_mouse(tmp, env):
+    write(tmp, "accounts.conf", ACCOUNTS)
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("keyring unavailable"), t.text())
+        prod, lab = row_of(t, "Clerk"), row_of(t, "CBRAIN")
+        check(wait_selected(t, prod) and not selected(t, lab), "prod not selected first")
+        # the selected account's whole error is on the message line
+        check(t.wait_for("prod: "), "no error of the selection:\n" + t.text())
+        check("prod: " in t.line(23), "message line: %r" % t.line(23))
+        t.send("j")
+        check(wait_selected(t, lab) and not selected(t, prod), "j did not move")
+        check(t.wait_gone("prod: "), "message line kept the old selection")
+        t.send("k")
+        check(wait_selected(t, prod), "k did not move back")
+        t.send("\x1bOB")  # Down arrow, as keypad mode (smkx) sends it
+        check(wait_selected(t, lab), "<Down> did not move")
+        t.send("g")
+        check(wait_selected(t, prod), "g did not go to the first row")
+        # a click on a row selects it (SGR mouse: 1-based column;row)
+        t.send("\x1b[<0;5;%dM\x1b[<0;5;%dm" % (lab + 1, lab + 1))
+        check(wait_selected(t, lab), "a click did not select")
+        t.send("\x1b[<64;5;%dM" % (lab + 1))  # wheel up
+        check(wait_selected(t, prod), "the wheel did not scroll")
+        t.send("Z")
+        check(t.wait_for("Z does nothing; ? lists the keys"), "no word on an unbound key")
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def quit_by_signal(tmp, env, how, want_code):
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("No accounts yet"), t.text())
+        if how == "ctrl-c":
+            t.send("\x03")
+        else:
+            os.kill(t.proc.pid, how)
+        check_restored(t, t.wait_exit(), want_code)
+    finally:
+        t.close()
+
+
+def t_sigterm(tmp, env):
+    quit_by_signal(tmp, env, signal.SIGTERM, 128 + signal.SIGTERM)
+
+
+def t_sighup(tmp, env):
+    quit_by_signal(tmp, env, signal.SIGHUP, 128 + signal.SIGHUP)
+
+
+def t_ctrl_c(tmp, env):
+    quit_by_signal(tmp, env, "ctrl-c", 128 + signal.SIGINT)
+
+
+def t_sigquit(tmp, env):
+    quit_by_signal(tmp, env, signal.SIGQUIT, 128 + signal.SIGQUIT)
+
+
+def t_terminal_gone(tmp, env):
+    """The terminal closes under it: it ends, and does not spin."""
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("No accounts yet"), t.text())
+        t.stop = True
+        t.reader.join(1)
+        os.close(t.master)
+        os.close(t.slave)
+        code = t.wait_exit(5)
+        check(code is not None, "still running after the terminal went away")
+    finally:
+        t.master = t.slave = -1
+        t.close()
+
+
+def idle_cpu(t):
+    time.sleep(0.5)
+    before = t.cpu_ticks()
+    time.sleep(2.0)
+    used = t.cpu_ticks() - before
+    check(used <= 2, "idle sesame used %d ticks (%d ms) in 2 s" % (used, used * 1000 // CLK_TCK))
+
+
+def t_idle_cpu(tmp, env):
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("No accounts yet"), t.text())
+        idle_cpu(t)
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def t_idle_cpu_with_accounts(tmp, env):
+    write(tmp, "accounts.conf", ACCOUNTS)
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("keyring unavailable"), t.text())
+        idle_cpu(t)
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def t_suspend_orphaned(tmp, env):
+    """Ctrl-Z without a job-control shell: the stop is dropped by the kernel,
+    sesame gives the terminal back, then takes it again and redraws."""
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("No accounts yet"), t.text())
+        n = t.output().count(SMCUP)
+        t.send("\x1a")
+        end = time.time() + 5
+        while time.time() < end and t.output().count(SMCUP) <= n:
+            time.sleep(0.05)
+        out = t.output()
+        check(out.count(SMCUP) > n, "did not come back after Ctrl-Z")
+        check(out.count(RMCUP) >= 1, "did not leave the screen on Ctrl-Z")
+        check(t.wait_for("No accounts yet"), "not redrawn:\n" + t.text())
+        # SIGSTOP/SIGCONT from outside: redrawn on SIGCONT
+        os.kill(t.proc.pid, signal.SIGSTOP)
+        time.sleep(0.2)
+        check(t.state() == "T", "not stopped")
+        with t.lock:
+            t.screen.reset()
+        os.kill(t.proc.pid, signal.SIGCONT)
+        check(t.wait_for("No accounts yet"), "not redrawn after SIGCONT:\n" + t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def t_no_color(tmp, env):
+    env = dict(env, NO_COLOR="1")
+    write(tmp, "accounts.conf", ACCOUNTS)
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("keyring unavailable"), t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+        out = t.output()
+        colour = re.search(rb"\x1b\[[0-9;]*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m", out)
+        check(not colour, "a colour with NO_COLOR: %r" % (colour and colour.group(0)))
+        check(b"\x1b[7m" in out or b";7m" in out, "no reverse video in mono")
+    finally:
+        t.close()
+
+
+def t_eight_colours(tmp, env):
+    env = dict(env, TERM="xterm")
+    write(tmp, "accounts.conf", ACCOUNTS)
+    t = Term(args=["--theme", "high-contrast"], env=env, tmp=tmp)
+    try:
+        check(t.wait_for("keyring unavailable"), t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+        check(b"\x1b[38;5;" not in t.output(), "256-colour codes on an 8-colour terminal")
+    finally:
+        t.close()
+
+
+def t_bad_theme(tmp, env):
+    t = Term(args=["--theme", "no-such-theme"], env=env, tmp=tmp)
+    try:
+        code = t.wait_exit()
+        check(code == 2, "exit %r" % code)
+        check("theme 'no-such-theme' not found" in t.stderr(), t.stderr())
+        check(SMCUP not in t.output(), "touched the screen before failing")
+    finally:
+        t.close()
+
+
+def t_config_keys_and_errors(tmp, env):
+    write(tmp, "sesame.conf", "bind q none\nbind Q quit\nset colour = red\nset read-only = yes\n")
+    t = Term(env=env, tmp=tmp)
+    try:
+        check(t.wait_for("sesame.conf:3: unknown setting 'colour'"), "no error:\n" + t.text())
+        check("read-only" in t.line(0), "title: %r" % t.line(0))
+        t.send("q")
+        check(t.wait_for("q does nothing"), "q still bound:\n" + t.text())
+        check(t.proc.poll() is None, "q quit")
+        t.send("Q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
+def t_escapes_in_config(tmp, env):
+    """A label holding escape sequences is drawn harmlessly."""
+    write(tmp, "accounts.conf", "[account evil]\nprovider=cbrain\n"
+          "label=ev\x1b]0;pwned\x07il\x1b[2J\n")
+    t = Term(env=env, tmp=tmp)
+    try:
+        time.sleep(1)
+        check(t.wait_for("sesame"), t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+        out = t.output()
+        check(b"pwned\x07" not in out and b"\x1b]0;" not in out, "OSC reached the terminal")
+        check(b"\x1b[2J" not in out.replace(b"\x1b[H\x1b[2J", b""), "a bare clear came through")
+    finally:
+        t.close()
+
+
+def t_tmux_suspend(tmp, env):
+    """Ctrl-Z and fg under a real job-control shell (tmux + bash)."""
+    tmux, bash = shutil.which("tmux"), shutil.which("bash")
+    if not tmux or not bash:
+        print("  (skipped: needs tmux and bash)")
+        return
+    sock = os.path.join(tmp, "tmux.sock")
+    envs = " ".join("%s='%s'" % (k, v) for k, v in env.items())
+    cmd = [tmux, "-S", sock, "-f", "/dev/null"]
+
+    def cap():
+        return subprocess.run(cmd + ["capture-pane", "-p", "-t", "e2e"], capture_output=True,
+                              text=True).stdout
+
+    def wait(what, timeout=5):
+        end = time.time() + timeout
+        while time.time() < end:
+            if what in cap():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def wait_gone_screen(timeout=5):
+        end = time.time() + timeout
+        while time.time() < end:
+            if "No accounts yet" not in cap():
+                return True
+            time.sleep(0.05)
+        return False
+
+    subprocess.run(cmd + ["new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24",
+                          "env -i %s PS1='$ ' %s --norc --noprofile -i" % (envs, bash)],
+                   check=True)
+    try:
+        check(wait("$"), "no shell:\n" + cap())
+        subprocess.run(cmd + ["send-keys", "-t", "e2e", BINARY, "Enter"])
+        check(wait("No accounts yet"), "sesame did not start:\n" + cap())
+        subprocess.run(cmd + ["send-keys", "-t", "e2e", "C-z"])
+        check(wait("Stopped"), "not stopped by Ctrl-Z:\n" + cap())
+        check("No accounts yet" not in cap(), "screen not given back on Ctrl-Z")
+        subprocess.run(cmd + ["send-keys", "-t", "e2e", "fg", "Enter"])
+        check(wait("No accounts yet"), "not redrawn after fg:\n" + cap())
+        subprocess.run(cmd + ["send-keys", "-t", "e2e", "q"])
+        check(wait_gone_screen(), "did not quit after fg:\n" + cap())
+        subprocess.run(cmd + ["send-keys", "-t", "e2e", "echo rc=$?", "Enter"])
+        check(wait("rc=0"), "no clean exit after fg:\n" + cap())
+    finally:
+        subprocess.run(cmd + ["kill-server"], capture_output=True)
+
+
+TESTS = [
+    t_empty_80x24, t_empty_60x15, t_too_small_and_resize, t_accounts, t_select_keys_and_mouse,
+    t_sigterm, t_sighup,
+    t_ctrl_c, t_sigquit, t_terminal_gone, t_idle_cpu, t_idle_cpu_with_accounts,
+    t_suspend_orphaned, t_no_color, t_eight_colours, t_bad_theme, t_config_keys_and_errors,
+    t_escapes_in_config, t_tmux_suspend,
+]
+
+
+def main():
+    global BINARY
+    if len(sys.argv) != 2:
+        print("usage: %s SESAME_BINARY" % sys.argv[0], file=sys.stderr)
+        return 2
+    BINARY = os.path.abspath(sys.argv[1])
+    only = os.environ.get("E2E_ONLY")
+    passed = failed = 0
+    for test in TESTS:
+        if only and only not in test.__name__:
+            continue
+        tmp = tempfile.mkdtemp(prefix="sesame-e2e-")
+        try:
+            test(tmp, base_env(tmp))
+            print("ok   %s" % test.__name__)
+            passed += 1
+        except Exception:
+            print("FAIL %s" % test.__name__)
+            traceback.print_exc(file=sys.stdout)
+            failed += 1
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

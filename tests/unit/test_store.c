@@ -1,0 +1,299 @@
+/* store.c: the accounts and sessions the front end shows; worker events
+ * applied (late ones dropped, strings sanitised, keyring states told
+ * apart), accounts reloaded without losing state. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/provider.h"
+#include "store.h"
+#include "util.h"
+#include "worker.h"
+
+static void add_account(struct account_list *l, const char *id, const char *provider)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    struct account *a = &l->v[l->n++];
+    memset(a, 0, sizeof *a);
+    a->id = xstrdup(id);
+    a->label = xstrdup(id);
+    a->provider_id = xstrdup(provider);
+}
+
+static void set_accounts(struct store *s, const char *const *pairs)
+{
+    struct account_list l = {0};
+    for (size_t i = 0; pairs[i]; i += 2)
+        add_account(&l, pairs[i], pairs[i + 1]);
+    store_set_accounts(s, &l);
+    account_list_free(&l);
+}
+
+static struct event list_event(const char *account, uint64_t job, size_t n_sessions)
+{
+    struct event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOB_OP;
+    ev.op = OP_LIST;
+    ev.job_id = job;
+    ev.account_id = xstrdup(account);
+    for (size_t i = 0; i < n_sessions; i++) {
+        struct session *x = session_list_push(&ev.result.sessions);
+        x->id = xasprintf("sess_%zu", i);
+        x->account_id = xstrdup(account);
+        x->status = SESSION_ACTIVE;
+    }
+    return ev;
+}
+
+static void test_accounts_and_states(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", "lab", "cbrain", NULL});
+    assert_int_equal(s.n_acc, 2);
+    assert_ptr_equal(s.acc[0].provider, provider_find("clerk"));
+    assert_int_equal(s.acc[0].state, ACCOUNT_IDLE);
+    assert_true(store_account_lists(&s.acc[0]));
+    assert_false(store_account_lists(&s.acc[1]));
+    assert_int_equal(store_index(&s, "lab"), 1);
+    assert_int_equal(store_index(&s, "nope"), -1);
+    assert_int_equal(store_index(&s, NULL), -1);
+    store_set_loading(&s, 0, 7);
+    assert_int_equal(store_in_flight(&s), 1);
+    assert_int_equal(s.acc[0].state, ACCOUNT_LOADING);
+    assert_string_equal(account_state_name(ACCOUNT_KEYRING_LOCKED), "keyring locked");
+    store_free(&s);
+}
+
+static void test_list_event(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", "dev", "clerk", NULL});
+    store_set_loading(&s, 0, 7);
+    store_set_loading(&s, 1, 8);
+    unsigned v = s.version;
+    struct event ev = list_event("prod", 7, 3);
+    /* hostile strings from the server */
+    ev.result.sessions.v[0].user_display = xstrdup("Eve\x1b]52;c;ZXZpbA==\x07 \x1b[2J<eve@x>");
+    ev.result.sessions.v[1].device = xstrdup("desk\xfftop");
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_true(s.version != v);
+    assert_int_equal(s.acc[0].state, ACCOUNT_OK);
+    assert_true(s.acc[0].loaded);
+    assert_int_equal(s.acc[0].n_sessions, 3);
+    assert_int_equal(s.acc[0].job, 0);
+    assert_true(s.acc[0].updated_ms > 0);
+    assert_int_equal(s.sessions.n, 3);
+    assert_string_equal(s.sessions.v[0].user_display, "Eve <eve@x>");
+    assert_string_equal(s.sessions.v[1].device, "desk\xef\xbf\xbdtop");
+    assert_int_equal(store_in_flight(&s), 1);
+    /* a second list replaces the account's sessions, not the other's */
+    struct event dev = list_event("dev", 8, 2);
+    assert_true(store_apply_event(&s, &dev));
+    event_free(&dev);
+    store_set_loading(&s, 0, 9);
+    struct event again = list_event("prod", 9, 1);
+    assert_true(store_apply_event(&s, &again));
+    event_free(&again);
+    assert_int_equal(s.sessions.n, 3);
+    assert_int_equal(s.acc[0].n_sessions, 1);
+    assert_int_equal(s.acc[1].n_sessions, 2);
+    store_free(&s);
+}
+
+static void test_progress(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL});
+    store_set_loading(&s, 0, 3);
+    struct event p = list_event("prod", 3, 0);
+    p.progress = true;
+    p.error = xstrdup("waiting for the keyring\x1b[5m");
+    assert_true(store_apply_event(&s, &p));
+    event_free(&p);
+    /* news, not the answer: still loading, still this job */
+    assert_int_equal(s.acc[0].state, ACCOUNT_LOADING);
+    assert_int_equal(s.acc[0].job, 3);
+    assert_false(s.acc[0].loaded);
+    assert_string_equal(s.acc[0].progress, "waiting for the keyring");
+    /* the answer clears it */
+    struct event ans = list_event("prod", 3, 1);
+    assert_true(store_apply_event(&s, &ans));
+    event_free(&ans);
+    assert_null(s.acc[0].progress);
+    assert_int_equal(s.acc[0].state, ACCOUNT_OK);
+    assert_int_equal(s.acc[0].n_sessions, 1);
+    /* a progress event of an old job changes nothing */
+    struct event late = list_event("prod", 3, 0);
+    late.progress = true;
+    assert_false(store_apply_event(&s, &late));
+    event_free(&late);
+    assert_null(s.acc[0].progress);
+    store_free(&s);
+}
+
+static void test_late_answers_dropped(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL});
+    store_set_loading(&s, 0, 5);
+    /* an older job's answer */
+    struct event old = list_event("prod", 4, 2);
+    assert_false(store_apply_event(&s, &old));
+    event_free(&old);
+    assert_int_equal(s.acc[0].state, ACCOUNT_LOADING);
+    assert_int_equal(s.sessions.n, 0);
+    /* an account that is gone */
+    struct event gone = list_event("deleted", 5, 2);
+    assert_false(store_apply_event(&s, &gone));
+    event_free(&gone);
+    /* not a list: for the dashboard's views */
+    struct event tok = list_event("prod", 5, 0);
+    tok.op = OP_TOKEN;
+    assert_false(store_apply_event(&s, &tok));
+    event_free(&tok);
+    assert_int_equal(s.acc[0].state, ACCOUNT_LOADING);
+    store_free(&s);
+}
+
+static void check_error_state(int err, const char *msg, enum account_state want)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL});
+    store_set_loading(&s, 0, 1);
+    struct event ev = list_event("prod", 1, 0);
+    ev.err = err;
+    ev.error = msg ? xstrdup(msg) : NULL;
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_int_equal(s.acc[0].state, want);
+    assert_int_equal(s.acc[0].job, 0);
+    if (want == ACCOUNT_IDLE)
+        assert_null(s.acc[0].error);
+    else
+        assert_non_null(s.acc[0].error);
+    store_free(&s);
+}
+
+static void test_errors(void **state)
+{
+    check_error_state(ERR_NETWORK, "connection refused", ACCOUNT_ERROR);
+    check_error_state(ERR_PROVIDER, NULL, ACCOUNT_ERROR);
+    check_error_state(ERR_KEYRING, "the keyring is locked: unlock it", ACCOUNT_KEYRING_LOCKED);
+    check_error_state(ERR_KEYRING, "no Secret Service on the session bus",
+                      ACCOUNT_KEYRING_UNAVAILABLE);
+    check_error_state(ERR_CANCELLED, "cancelled", ACCOUNT_IDLE);
+    /* the message is sanitised; old sessions stay on an error */
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL});
+    store_set_loading(&s, 0, 1);
+    struct event ok = list_event("prod", 1, 2);
+    store_apply_event(&s, &ok);
+    event_free(&ok);
+    store_set_loading(&s, 0, 2);
+    struct event bad = list_event("prod", 2, 0);
+    bad.err = ERR_PROVIDER;
+    bad.error = xstrdup("HTTP 500\x1b[31m boom\n");
+    store_apply_event(&s, &bad);
+    event_free(&bad);
+    assert_string_equal(s.acc[0].error, "HTTP 500 boom ");
+    assert_int_equal(s.acc[0].n_sessions, 2);
+    assert_true(s.acc[0].loaded);
+    store_set_error(&s, 0, "no worker");
+    assert_int_equal(s.acc[0].state, ACCOUNT_ERROR);
+    store_free(&s);
+}
+
+static void test_reload_keeps_state(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", "dev", "clerk", NULL});
+    store_set_loading(&s, 0, 1);
+    store_set_loading(&s, 1, 2);
+    struct event a = list_event("prod", 1, 2), b = list_event("dev", 2, 3);
+    store_apply_event(&s, &a);
+    store_apply_event(&s, &b);
+    event_free(&a);
+    event_free(&b);
+    assert_int_equal(s.sessions.n, 5);
+    /* dev removed, new one added, prod kept in a new place */
+    set_accounts(&s, (const char *const[]){"new", "clerk", "prod", "clerk", NULL});
+    assert_int_equal(s.n_acc, 2);
+    assert_int_equal(s.acc[0].state, ACCOUNT_IDLE);
+    assert_int_equal(s.acc[1].state, ACCOUNT_OK);
+    assert_int_equal(s.acc[1].n_sessions, 2);
+    assert_int_equal(s.sessions.n, 2);
+    /* same id, other provider: starts over */
+    set_accounts(&s, (const char *const[]){"prod", "cbrain", NULL});
+    assert_int_equal(s.acc[0].state, ACCOUNT_IDLE);
+    assert_int_equal(s.sessions.n, 0);
+    /* unknown provider: an error state, not a crash */
+    set_accounts(&s, (const char *const[]){"odd", "nosuch\x1b[2J", NULL});
+    assert_int_equal(s.acc[0].state, ACCOUNT_ERROR);
+    assert_null(s.acc[0].provider);
+    assert_string_equal(s.acc[0].error, "unknown provider 'nosuch'");
+    set_accounts(&s, (const char *const[]){NULL});
+    assert_int_equal(s.n_acc, 0);
+    store_free(&s);
+}
+
+static void test_tracked(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", "lab", "cbrain", NULL});
+    struct session_list t = {0};
+    const char *owners[] = {"lab", "lab", "prod", "gone"};
+    for (size_t i = 0; i < ARRAY_LEN(owners); i++) {
+        struct session *x = session_list_push(&t);
+        x->id = xasprintf("t%zu", i);
+        x->account_id = xstrdup(owners[i]);
+        x->tracked = true;
+    }
+    store_set_tracked(&s, &t);
+    assert_int_equal(t.n, 0);
+    /* only the account that does not list remotely takes them */
+    assert_int_equal(s.acc[1].n_sessions, 2);
+    assert_int_equal(s.acc[1].state, ACCOUNT_OK);
+    assert_int_equal(s.acc[0].n_sessions, 0);
+    assert_int_equal(s.acc[0].state, ACCOUNT_IDLE);
+    assert_int_equal(s.sessions.n, 2);
+    /* again: replaced, not added */
+    struct session *x = session_list_push(&t);
+    x->id = xstrdup("t9");
+    x->account_id = xstrdup("lab");
+    store_set_tracked(&s, &t);
+    assert_int_equal(s.acc[1].n_sessions, 1);
+    assert_int_equal(s.sessions.n, 1);
+    session_list_clear(&t);
+    store_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accounts_and_states),
+        cmocka_unit_test(test_list_event),
+        cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_late_answers_dropped),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_reload_keeps_state),
+        cmocka_unit_test(test_tracked),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}

@@ -1,0 +1,431 @@
+/* ui_run: set up (preferences, theme, accounts, worker, terminal), the one
+ * loop that sleeps in poll() until a key, a worker event, a signal or the
+ * next visible change, and the way out that leaves the terminal as it was. */
+#include "app.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "draw.h"
+#include "providers/provider.h"
+#include "signals.h"
+#include "state.h"
+#include "ui.h"
+#include "util.h"
+#include "worker.h"
+
+/* ---- helpers the views use ---- */
+
+static void set_message(struct app *app, bool error, const char *fmt, va_list ap)
+{
+    char *raw = xvasprintf(fmt, ap);
+    free(app->message);
+    app->message = sanitize_text(raw);
+    app->message_error = error;
+    app->dirty = true;
+    free(raw);
+}
+
+void app_message(struct app *app, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(app, false, fmt, ap);
+    va_end(ap);
+}
+
+void app_error(struct app *app, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(app, true, fmt, ap);
+    va_end(ap);
+}
+
+const char *app_spinner_glyph(const struct app *app)
+{
+    static const char *const braille[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    static const char *const ascii[] = {"|", "/", "-", "\\"};
+    if (text_ascii())
+        return ascii[app->spinner % ARRAY_LEN(ascii)];
+    return braille[app->spinner % ARRAY_LEN(braille)];
+}
+
+const char *app_key_for(const struct app *app, enum action a, char *buf, size_t bufsz)
+{
+    keycode k;
+    if (keymap_keys(&app->keymap, a, &k, 1) == 0) {
+        if (bufsz)
+            buf[0] = '\0';
+        return buf;
+    }
+    return keycode_name(k, buf, bufsz);
+}
+
+void app_open_overlay(struct app *app, struct view *v)
+{
+    app_close_overlay(app);
+    app->overlay = v;
+    v->focused = true;
+    screen_layout(app);
+    app->dirty = true;
+}
+
+void app_close_overlay(struct app *app)
+{
+    if (!app->overlay)
+        return;
+    app->overlay->ops->destroy(app->overlay);
+    app->overlay = NULL;
+    app->dirty = true;
+}
+
+static void views_changed(struct app *app)
+{
+    for (size_t i = 0; i < app->n_panes; i++)
+        if (app->panes[i]->ops->changed)
+            app->panes[i]->ops->changed(app->panes[i], app);
+    if (app->overlay && app->overlay->ops->changed)
+        app->overlay->ops->changed(app->overlay, app);
+    screen_layout(app);
+    app->dirty = true;
+}
+
+/* ---- refreshing ---- */
+
+static void reload_tracked(struct app *app)
+{
+    struct session_list tracked = {0};
+    char *err = NULL;
+    if (state_load(&tracked, &err) != 0) {
+        app_error(app, "%s", err ? err : "cannot read the state file");
+        free(err);
+    }
+    store_set_tracked(&app->store, &tracked);
+    session_list_clear(&tracked);
+}
+
+void app_refresh_account(struct app *app, size_t i)
+{
+    if (i >= app->store.n_acc)
+        return;
+    struct store_account *sa = &app->store.acc[i];
+    if (!sa->provider || sa->job)
+        return;
+    if (!store_account_lists(sa)) {
+        reload_tracked(app);
+    } else if (!app->worker) {
+        store_set_error(&app->store, i, app->worker_error ? app->worker_error : "no worker");
+    } else {
+        struct job j;
+        memset(&j, 0, sizeof j);
+        j.kind = JOB_OP;
+        j.op = OP_LIST;
+        account_copy(&j.account, &sa->a);
+        uint64_t id = worker_submit(app->worker, &j);
+        store_set_loading(&app->store, i, id);
+    }
+    views_changed(app);
+}
+
+static void refresh_listing(struct app *app)
+{
+    for (size_t i = 0; i < app->store.n_acc; i++)
+        if (store_account_lists(&app->store.acc[i]))
+            app_refresh_account(app, i);
+}
+
+void app_refresh_all(struct app *app)
+{
+    struct account_list list = {0};
+    char *err = NULL;
+    if (accounts_load(&list, &err) != 0) {
+        app_error(app, "%s", err ? err : "cannot read the accounts");
+        free(err);
+        account_list_free(&list);
+    } else {
+        for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
+            struct store_account *sa = &app->store.acc[i];
+            if (sa->job && !account_list_find(&list, sa->a.id))
+                worker_cancel_account(app->worker, sa->a.id);
+        }
+        store_set_accounts(&app->store, &list);
+        account_list_free(&list);
+    }
+    reload_tracked(app);
+    refresh_listing(app);
+    views_changed(app);
+}
+
+/* ---- timers: the spinner, automatic refresh, views' own clocks ---- */
+
+static bool any_listing(const struct app *app)
+{
+    for (size_t i = 0; i < app->store.n_acc; i++)
+        if (store_account_lists(&app->store.acc[i]))
+            return true;
+    return false;
+}
+
+static int64_t views_next_tick(struct app *app, int64_t wall)
+{
+    int64_t best = -1;
+    struct view *all[APP_MAX_PANES + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < app->n_panes; i++)
+        all[n++] = app->panes[i];
+    if (app->overlay)
+        all[n++] = app->overlay;
+    for (size_t i = 0; i < n; i++) {
+        if (!all[i]->ops->next_tick)
+            continue;
+        int64_t t = all[i]->ops->next_tick(all[i], app, wall);
+        if (t >= 0 && (best < 0 || t < best))
+            best = t;
+    }
+    return best;
+}
+
+static void run_timers(struct app *app)
+{
+    int64_t mono = mono_ms();
+    if (store_in_flight(&app->store) == 0) {
+        app->spinner_due = 0;
+    } else if (!app->spinner_due) {
+        app->spinner_due = mono + APP_SPINNER_MS;
+    } else if (mono >= app->spinner_due) {
+        app->spinner++;
+        app->spinner_due = mono + APP_SPINNER_MS;
+        app->dirty = true;
+    }
+    if (app->prefs.refresh_interval > 0 && any_listing(app)) {
+        if (!app->refresh_due) {
+            app->refresh_due = mono + (int64_t)app->prefs.refresh_interval * 1000;
+        } else if (mono >= app->refresh_due) {
+            refresh_listing(app);
+            app->refresh_due = mono + (int64_t)app->prefs.refresh_interval * 1000;
+        }
+    } else {
+        app->refresh_due = 0;
+    }
+    int64_t wall = now_ms(), tick = views_next_tick(app, wall);
+    if (tick >= 0 && tick <= wall)
+        app->dirty = true;
+}
+
+/* How long poll may sleep: until the earliest timer, or for ever (-1). */
+static int sleep_ms(struct app *app)
+{
+    int64_t mono = mono_ms(), wall = now_ms(), due = -1;
+    int64_t timers[] = {app->spinner_due, app->refresh_due};
+    for (size_t i = 0; i < ARRAY_LEN(timers); i++)
+        if (timers[i] > 0 && (due < 0 || timers[i] < due))
+            due = timers[i];
+    int64_t tick = views_next_tick(app, wall);
+    if (tick >= 0) {
+        int64_t t = mono + (tick > wall ? tick - wall : 20); /* never a busy loop */
+        if (due < 0 || t < due)
+            due = t;
+    }
+    if (due < 0)
+        return -1;
+    int64_t ms = due - mono;
+    return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* ---- the loop ---- */
+
+static void drain_events(struct app *app)
+{
+    struct event ev;
+    while (worker_next_event(app->worker, &ev)) {
+        if (store_apply_event(&app->store, &ev))
+            views_changed(app);
+        event_free(&ev);
+    }
+}
+
+static void handle_signals(struct app *app)
+{
+    int signo = 0;
+    unsigned f = signals_read(&signo);
+    if (f & SIGF_QUIT) {
+        app->quit = true;
+        app->exit_code = 128 + signo;
+        return;
+    }
+    if (f & SIGF_TSTP) {
+        screen_suspend();
+        signals_suspend();
+        screen_resume(app);
+    } else if (f & SIGF_CONT) {
+        screen_resume(app);
+    }
+    if (f & SIGF_WINCH)
+        screen_resized(app);
+}
+
+/* Returns 0, or -1 with *fatal set when the loop cannot go on. */
+static int loop(struct app *app, int sig_fd, char **fatal)
+{
+    while (!app->quit) {
+        if (app->dirty) {
+            screen_draw(app);
+            app->dirty = false;
+        }
+        struct pollfd pfd[3] = {
+            {.fd = STDIN_FILENO, .events = POLLIN},
+            {.fd = sig_fd, .events = POLLIN},
+            {.fd = app->worker ? worker_event_fd(app->worker) : -1, .events = POLLIN},
+        };
+        int n = poll(pfd, app->worker ? 3 : 2, sleep_ms(app));
+        if (n < 0 && errno != EINTR) {
+            *fatal = xasprintf("poll: %s", strerror(errno));
+            return -1;
+        }
+        if (n > 0 && (pfd[1].revents & POLLIN))
+            handle_signals(app);
+        if (n > 0 && app->worker && (pfd[2].revents & POLLIN))
+            drain_events(app);
+        if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+            app->quit = true; /* the terminal went away: nothing more to read or draw */
+            app->exit_code = 128 + SIGHUP;
+        }
+        if (!app->quit)
+            input_drain(app);
+        run_timers(app);
+    }
+    return 0;
+}
+
+/* ---- set up and tear down ---- */
+
+static void app_init(struct app *app, const struct ui_options *opt)
+{
+    memset(app, 0, sizeof *app);
+    store_init(&app->store);
+    keymap_init(&app->keymap);
+    theme_init(&app->theme);
+    prefs_init(&app->prefs);
+    app->read_only = opt->read_only;
+}
+
+static void app_free(struct app *app)
+{
+    app_close_overlay(app);
+    for (size_t i = 0; i < app->n_panes; i++)
+        app->panes[i]->ops->destroy(app->panes[i]);
+    store_free(&app->store);
+    theme_free(&app->theme);
+    theme_dirs_free(app->theme_dirs, app->n_theme_dirs);
+    prefs_free(&app->prefs);
+    free(app->message);
+    free(app->worker_error);
+}
+
+static void load_prefs(struct app *app)
+{
+    char *path = prefs_path(config_dir());
+    size_t n = prefs_load(&app->prefs, &app->keymap, path);
+    free(path);
+    if (n == 1)
+        app_error(app, "%s", app->prefs.errors[0]);
+    else if (n > 1)
+        app_error(app, "%s (and %zu more)", app->prefs.errors[0], n - 1);
+    app->read_only = app->read_only || app->prefs.read_only;
+    app->mouse = app->prefs.mouse;
+}
+
+/* The theme asked for; NO_COLOR asks for mono. -1 only when the user's
+ * own --theme is wrong (the caller stops there). */
+static int load_theme(struct app *app, const struct ui_options *opt, bool no_color)
+{
+    app->n_theme_dirs = theme_dirs(config_dir(), app->theme_dirs);
+    const char *name = opt->theme ? opt->theme : app->prefs.theme ? app->prefs.theme : "default";
+    if (no_color)
+        name = "mono";
+    char *err = NULL;
+    if (theme_load(&app->theme, name, app->theme_dirs, app->n_theme_dirs, &err) == 0)
+        return 0;
+    if (opt->theme && !no_color) {
+        fprintf(stderr, "sesame: %s\n", err);
+        free(err);
+        return -1;
+    }
+    app_error(app, "%s (using the built-in default)", err);
+    free(err);
+    return 0;
+}
+
+static void start_worker(struct app *app)
+{
+    struct worker_options wo;
+    memset(&wo, 0, sizeof wo);
+    sigset_t old;
+    char *err = NULL;
+    signals_block(&old); /* the worker and its threads never take our signals */
+    app->worker = worker_start(&wo, &err);
+    signals_unblock(&old);
+    if (!app->worker) {
+        app->worker_error = xasprintf("cannot start the worker: %s", err ? err : "?");
+        app_error(app, "%s", app->worker_error);
+    }
+    free(err);
+}
+
+int ui_run(const struct ui_options *opt)
+{
+    struct app app;
+    char *fatal = NULL;
+    int sig_fd = -1;
+    setlocale(LC_ALL, "");
+    text_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fputs("sesame: the dashboard needs a terminal on stdin and stdout "
+              "(see `sesame --help` for the commands that do not)\n", stderr);
+        return ERR_USAGE;
+    }
+    const char *nc = getenv("NO_COLOR");
+    bool no_color = opt->no_color || (nc && *nc);
+    app_init(&app, opt);
+    load_prefs(&app);
+    if (load_theme(&app, opt, no_color) != 0) {
+        app_free(&app);
+        return ERR_USAGE;
+    }
+    sig_fd = signals_install(); /* before curses, so that it keeps out of them */
+    if (sig_fd < 0) {
+        fatal = xasprintf("cannot set up signals: %s", strerror(errno));
+        goto out;
+    }
+    start_worker(&app);
+    app.panes[app.n_panes++] = accounts_view_new();
+    app_refresh_all(&app);
+    if (screen_open(&app, no_color, &fatal) != 0)
+        goto out;
+    app.exit_code = 0;
+    loop(&app, sig_fd, &fatal);
+    if (fatal)
+        app.exit_code = ERR_INTERNAL;
+out:
+    screen_close();
+    signals_restore(); /* from here a second Ctrl-C ends the process */
+    if (app.worker)
+        worker_stop(app.worker);
+    app.worker = NULL;
+    int code = fatal ? ERR_INTERNAL : app.exit_code;
+    if (fatal) {
+        fprintf(stderr, "sesame: %s\n", fatal);
+        free(fatal);
+    }
+    app_free(&app);
+    return code;
+}

@@ -1,0 +1,94 @@
+/* The front end's state, shared by the views: the store, keymap, theme,
+ * preferences, the worker, the panes and the overlay, the message line.
+ * Only the UI thread touches any of it. */
+#ifndef SESAME_APP_H
+#define SESAME_APP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keymap.h"
+#include "prefs.h"
+#include "store.h"
+#include "theme.h"
+#include "view.h"
+
+#define APP_MAX_PANES 4
+#define APP_MIN_COLS 60
+#define APP_MIN_ROWS 15
+#define APP_SPINNER_MS 100
+
+struct worker;
+
+struct app {
+    struct store store;
+    struct keymap keymap;
+    struct theme theme;
+    struct prefs prefs;
+    char *theme_dirs[4];          /* where themes are looked for */
+    size_t n_theme_dirs;
+    struct worker *worker;        /* NULL if it could not start */
+    char *worker_error;
+
+    struct view *panes[APP_MAX_PANES];
+    size_t n_panes, focus;
+    struct view *overlay;         /* help, detail, confirm: on top, first to get keys */
+
+    char *message;                /* the message line, sanitised */
+    bool message_error;
+
+    int rows, cols;
+    bool dirty;                   /* redraw before sleeping */
+    bool quit;
+    int exit_code;
+    bool read_only;
+    bool mouse;
+
+    unsigned spinner;             /* frame of the activity spinner */
+    int64_t spinner_due;          /* monotonic ms of its next frame, 0 = stopped */
+    int64_t refresh_due;          /* monotonic ms of the next automatic refresh, 0 = none */
+};
+
+/* Show a line on the message line (until the next key). */
+void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void app_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Ask the worker for account i's sessions (or reread the tracked ones). */
+void app_refresh_account(struct app *app, size_t i);
+/* Reread accounts.conf and the state file, then refresh every account. */
+void app_refresh_all(struct app *app);
+
+/* Put v on top (the app owns it from now); close the one on top. */
+void app_open_overlay(struct app *app, struct view *v);
+void app_close_overlay(struct app *app);
+
+/* The spinner's current glyph ("⠋", or "|" in ASCII mode). */
+const char *app_spinner_glyph(const struct app *app);
+
+/* "r", "<F5>": the first key bound to an action (for hints), "" if none. */
+const char *app_key_for(const struct app *app, enum action a, char *buf, size_t bufsz);
+
+/* Status bar and message line (statusbar.c). */
+void statusbar_draw(struct app *app, int y);
+void message_draw(struct app *app, int y);
+
+/* The terminal (screen.c). */
+struct theme_caps;
+int screen_open(struct app *app, bool no_color, char **error); /* newterm and modes */
+void screen_close(void);                  /* endwin: the terminal as it was */
+void screen_suspend(void);                /* endwin for a while (Ctrl-Z) */
+bool screen_active(void);
+void screen_resized(struct app *app);     /* SIGWINCH: size from the tty, resizeterm */
+void screen_sync_size(struct app *app);   /* KEY_RESIZE: curses has the new size */
+void screen_resume(struct app *app);      /* after a suspend or SIGCONT */
+void screen_layout(struct app *app);
+void screen_draw(struct app *app);        /* everything, then one refresh */
+bool screen_too_small(const struct app *app);
+
+/* Keys and the mouse (input.c). */
+void input_drain(struct app *app);        /* every key curses has, dispatched */
+void app_do_action(struct app *app, enum action a);
+
+#endif

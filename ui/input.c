@@ -1,0 +1,164 @@
+/* Keys and the mouse: from curses through the keymap to the view on top,
+ * then the focused pane, then the actions that belong to the whole app. */
+#include "app.h"
+
+#include <curses.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+/* Actions that change something at a provider: refused when read-only. */
+static bool changes_remote(enum action a)
+{
+    return a == ACT_REVOKE || a == ACT_CREATE || a == ACT_ACCOUNT_DEL;
+}
+
+static void focus_pane(struct app *app, long delta)
+{
+    if (app->n_panes < 2)
+        return;
+    long n = (long)app->n_panes;
+    app->focus = (size_t)((((long)app->focus + delta) % n + n) % n);
+}
+
+static void global_action(struct app *app, enum action a)
+{
+    switch (a) {
+    case ACT_QUIT:
+        app->quit = true;
+        break;
+    case ACT_HELP:
+        app_open_overlay(app, help_view_new());
+        break;
+    case ACT_REDRAW:
+        clearok(curscr, TRUE);
+        break;
+    case ACT_NEXT_PANE:
+        focus_pane(app, 1);
+        break;
+    case ACT_PREV_PANE:
+        focus_pane(app, -1);
+        break;
+    case ACT_REFRESH_ALL:
+        app_refresh_all(app);
+        app_message(app, "reloaded %zu account%s", app->store.n_acc,
+                    app->store.n_acc == 1 ? "" : "s");
+        break;
+    case ACT_BACK:
+        break;
+    default:
+        app_message(app, "%s: not available here", action_name(a));
+    }
+}
+
+void app_do_action(struct app *app, enum action a)
+{
+    app->dirty = true;
+    if (app->read_only && changes_remote(a)) {
+        app_error(app, "read-only: %s is turned off", action_name(a));
+        return;
+    }
+    struct view *v = app->overlay;
+    if (v) {
+        if (v->ops->action && v->ops->action(v, app, a))
+            return;
+        if (a != ACT_QUIT && a != ACT_REDRAW)
+            return; /* an overlay is modal */
+    } else if (app->n_panes) {
+        v = app->panes[app->focus];
+        if (v->ops->action && v->ops->action(v, app, a))
+            return;
+    }
+    global_action(app, a);
+}
+
+static void on_key(struct app *app, keycode k)
+{
+    app->dirty = true;
+    if (app->message) { /* a message stays until the next key */
+        free(app->message);
+        app->message = NULL;
+    }
+    struct view *top = app->overlay ? app->overlay
+                       : app->n_panes ? app->panes[app->focus]
+                                      : NULL;
+    if (top && top->ops->key && top->ops->key(top, app, k))
+        return;
+    enum action a = keymap_lookup(&app->keymap, k);
+    if (a == ACT_NONE) {
+        char name[32], help[32];
+        app_message(app, "%s does nothing; %s lists the keys", keycode_name(k, name, sizeof name),
+                    app_key_for(app, ACT_HELP, help, sizeof help));
+        return;
+    }
+    app_do_action(app, a);
+}
+
+static bool inside(const struct rect *r, int y, int x)
+{
+    return y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
+}
+
+static bool mouse_kind(const MEVENT *me, enum mouse_kind *kind)
+{
+    static int64_t last_ms;
+    static int last_y = -1;
+    if (me->bstate & BUTTON4_PRESSED) {
+        *kind = MOUSE_WHEEL_UP;
+        return true;
+    }
+#ifdef BUTTON5_PRESSED
+    if (me->bstate & BUTTON5_PRESSED) {
+        *kind = MOUSE_WHEEL_DOWN;
+        return true;
+    }
+#endif
+    if (!(me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+        return false;
+    int64_t now = mono_ms();
+    *kind = (now - last_ms < 400 && me->y == last_y) ? MOUSE_DOUBLE : MOUSE_CLICK;
+    last_ms = *kind == MOUSE_DOUBLE ? 0 : now;
+    last_y = me->y;
+    return true;
+}
+
+static void on_mouse(struct app *app)
+{
+    MEVENT me;
+    enum mouse_kind kind;
+    if (getmouse(&me) != OK || !mouse_kind(&me, &kind) || screen_too_small(app))
+        return;
+    struct view *v = NULL;
+    if (app->overlay) {
+        if (inside(&app->overlay->area, me.y, me.x))
+            v = app->overlay;
+    } else {
+        for (size_t i = 0; i < app->n_panes; i++) {
+            if (!inside(&app->panes[i]->area, me.y, me.x))
+                continue;
+            v = app->panes[i];
+            if (kind == MOUSE_CLICK || kind == MOUSE_DOUBLE)
+                app->focus = i;
+        }
+    }
+    if (!v || !v->ops->mouse)
+        return;
+    struct mouse_ev m = {kind, me.y - v->area.y, me.x - v->area.x};
+    v->ops->mouse(v, app, &m);
+    app->dirty = true;
+}
+
+void input_drain(struct app *app)
+{
+    wint_t ch;
+    int r;
+    while (!app->quit && (r = get_wch(&ch)) != ERR) {
+        bool fn = r == KEY_CODE_YES;
+        if (fn && ch == KEY_RESIZE)
+            screen_sync_size(app);
+        else if (fn && ch == KEY_MOUSE)
+            on_mouse(app);
+        else
+            on_key(app, keycode_from_curses(fn, (uint32_t)ch));
+    }
+}

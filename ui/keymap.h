@@ -1,0 +1,104 @@
+/* Actions and the keys bound to them. One table (KEYMAP_ACTIONS) names every
+ * action with its default keys and help text; it makes the default keymap,
+ * the help overlay and the status bar hints. `bind KEY ACTION` in
+ * sesame.conf changes a binding, tig-style. */
+#ifndef SESAME_KEYMAP_H
+#define SESAME_KEYMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* X(enum, name for bind, default keys separated by spaces, help text) */
+#define KEYMAP_ACTIONS(X)                                                           \
+    X(ACT_MOVE_UP,      "move-up",      "k <Up>",         "Move up")                \
+    X(ACT_MOVE_DOWN,    "move-down",    "j <Down>",       "Move down")              \
+    X(ACT_PAGE_UP,      "page-up",      "<PgUp> ^B",      "Move up a page")         \
+    X(ACT_PAGE_DOWN,    "page-down",    "<PgDn> ^F",      "Move down a page")       \
+    X(ACT_FIRST,        "move-first",   "g <Home>",       "Go to the first row")    \
+    X(ACT_LAST,         "move-last",    "G <End>",        "Go to the last row")     \
+    X(ACT_NEXT_PANE,    "next-pane",    "<Tab>",          "Switch to the next pane") \
+    X(ACT_PREV_PANE,    "prev-pane",    "<BackTab>",      "Switch to the previous pane") \
+    X(ACT_DETAILS,      "details",      "<Enter>",        "Show every field and the raw JSON") \
+    X(ACT_FILTER,       "filter",       "/",              "Filter rows as you type") \
+    X(ACT_SORT,         "sort",         "s",              "Sort by the next column") \
+    X(ACT_SORT_REVERSE, "sort-reverse", "S",              "Reverse the sort order") \
+    X(ACT_REFRESH,      "refresh",      "r",              "Refresh the selected account") \
+    X(ACT_REFRESH_ALL,  "refresh-all",  "R <F5>",         "Reload accounts and refresh them all") \
+    X(ACT_MARK,         "mark",         "<Space>",        "Mark or unmark the row") \
+    X(ACT_REVOKE,       "revoke",       "x",              "Revoke the session(s), after y/N") \
+    X(ACT_CREATE,       "create",       "n",              "Create a session")       \
+    X(ACT_OPEN_URL,     "open-url",     "o",              "Open the session's URL") \
+    X(ACT_SHOW_URL,     "show-url",     "O",              "Show the session's URL") \
+    X(ACT_COPY,         "copy",         "y",              "Copy the value (OSC 52)") \
+    X(ACT_TOKEN,        "token",        "t",              "Clerk: a JWT from a template") \
+    X(ACT_REVEAL,       "reveal",       "v",              "Show or mask a secret")  \
+    X(ACT_ACCOUNT_ADD,  "account-add",  "a",              "Add an account")         \
+    X(ACT_ACCOUNT_EDIT, "account-edit", "e",              "Edit the account")       \
+    X(ACT_ACCOUNT_DEL,  "account-delete", "D",            "Delete the account")     \
+    X(ACT_HELP,         "help",         "? <F1>",         "Show this help")         \
+    X(ACT_BACK,         "back",         "<Esc>",          "Close the overlay, cancel") \
+    X(ACT_REDRAW,       "redraw",       "^L",             "Redraw the screen")      \
+    X(ACT_QUIT,         "quit",         "q",              "Quit")
+
+enum action {
+    ACT_NONE = 0,
+#define KEYMAP_ACTION_ENUM(e, name, keys, help) e,
+    KEYMAP_ACTIONS(KEYMAP_ACTION_ENUM)
+#undef KEYMAP_ACTION_ENUM
+    ACT_COUNT
+};
+
+/* A key: a Unicode character (< KEY_FN_BIT) or a curses KEY_* code with
+ * KEY_FN_BIT set, so that KEY_* codes never clash with characters. */
+typedef uint32_t keycode;
+#define KEY_FN_BIT 0x1000000u
+#define KEY_FN(k) ((keycode)(k) | KEY_FN_BIT)
+#define KEY_CTRL(c) ((keycode)((c) & 0x1f))
+
+/* What curses' get_wch gave (is_fn: KEY_CODE_YES) as a keycode: Enter is
+ * always '\n', Backspace always KEY_FN(KEY_BACKSPACE). */
+keycode keycode_from_curses(bool is_fn, uint32_t ch);
+
+/* "j", "^R", "<Enter>", "<Tab>", "<Up>", "<PgDn>", "<F5>", "<Space>",
+ * "<Hash>", "<Esc>", "<BackTab>", "ö": 0 if the name is not a key. */
+keycode keycode_parse(const char *name);
+/* The name keycode_parse takes back ("<Space>", "^R", "ö") into buf. */
+const char *keycode_name(keycode k, char *buf, size_t bufsz);
+
+const char *action_name(enum action a);
+const char *action_help(enum action a);
+const char *action_default_keys(enum action a);
+enum action action_parse(const char *name); /* ACT_NONE if unknown */
+
+#define KEYMAP_MAX 256
+
+struct keymap {
+    struct {
+        keycode key;
+        enum action action;
+    } bind[KEYMAP_MAX];
+    size_t n;
+};
+
+/* The default bindings, from the action table. */
+void keymap_init(struct keymap *km);
+/* The action bound to key, ACT_NONE if none. */
+enum action keymap_lookup(const struct keymap *km, keycode key);
+/* Bind (replacing the key's binding); ACT_NONE unbinds. 0 or -1 if full. */
+int keymap_bind(struct keymap *km, keycode key, enum action a);
+/* The keys bound to an action, in binding order; returns the count. */
+size_t keymap_keys(const struct keymap *km, enum action a, keycode *out, size_t max);
+/* "k <Up>": the names of the keys of an action, into buf ("" if none). */
+const char *keymap_keys_text(const struct keymap *km, enum action a, char *buf, size_t bufsz);
+
+/* One `bind KEY ACTION` line (words already split: words[0] = "bind").
+ * ACTION may be "none" to unbind. Returns 0, or -1 with *error =
+ * "file:line: message". */
+int keymap_bind_words(struct keymap *km, char **words, size_t n_words, const char *file,
+                      int line, char **error);
+/* The same for a whole line of text ("bind ^R refresh-all  # comment"). */
+int keymap_bind_line(struct keymap *km, const char *text, const char *file, int line,
+                     char **error);
+
+#endif

@@ -1,0 +1,49 @@
+/* Tables: columns laid out to the terminal width, a cursor that scrolls,
+ * header and rows drawn by role. Shared by the accounts pane and the
+ * sessions table. The layout and cursor arithmetic are pure (tested). */
+#ifndef SESAME_TABLE_H
+#define SESAME_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "draw.h"
+
+struct column {
+    const char *title;
+    int min;          /* narrowest useful width */
+    int want;         /* the width it gets when there is room */
+    int grow;         /* share of the room left after every want (0: none) */
+    int keep;         /* when even the min widths do not fit, the lowest keep goes first */
+    enum align align;
+};
+
+#define TABLE_MAX_COLUMNS 16
+
+/* widths[i] for total columns, one blank between visible columns; a
+ * column that had to go gets 0. */
+void table_layout(const struct column *cols, size_t n, int total, int *widths);
+/* The column under x (0 = the table's first column), -1 if none. */
+int table_column_at(const int *widths, size_t n, int x);
+
+/* A cursor over n rows of which `visible` show at once. */
+struct listpos {
+    size_t cursor, top;
+};
+/* Keep the cursor within n rows and on screen. */
+void listpos_clamp(struct listpos *p, size_t n, size_t visible);
+/* Move by delta rows (clamped), then keep it on screen. */
+void listpos_move(struct listpos *p, size_t n, long delta, size_t visible);
+void listpos_set(struct listpos *p, size_t n, size_t index, size_t visible);
+
+/* ---- curses ---- */
+
+/* Column titles on line y; the sort column gets an arrow (sort < 0: none). */
+void table_draw_header(int y, int x, const struct column *cols, const int *widths, size_t n,
+                       int sort, bool desc);
+/* One row: cells[i] drawn in roles[i] (roles NULL: all in role). The blanks
+ * between cells take role too, so a selected row is one bar. */
+void table_draw_row(int y, int x, int total, const struct column *cols, const int *widths,
+                    size_t n, const char *const *cells, const enum role *roles, enum role role);
+
+#endif

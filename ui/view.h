@@ -1,0 +1,77 @@
+/* The view interface, as in htop and tig: each kind of view (the accounts
+ * pane, the sessions table, the detail view, the help overlay, a form) is
+ * one file that fills a struct view_ops. The app owns the views, gives each
+ * a rectangle of the screen, sends it actions from the keymap and asks it
+ * to draw when something changed. Views draw only inside their area, only
+ * with draw.h helpers and roles from theme.h. */
+#ifndef SESAME_VIEW_H
+#define SESAME_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "keymap.h"
+
+struct app;
+struct view;
+
+struct rect {
+    int y, x, h, w;
+};
+
+enum mouse_kind {
+    MOUSE_CLICK,       /* button 1 pressed or clicked */
+    MOUSE_DOUBLE,      /* button 1 double-clicked */
+    MOUSE_WHEEL_UP,
+    MOUSE_WHEEL_DOWN,
+};
+
+struct mouse_ev {
+    enum mouse_kind kind;
+    int y, x;          /* relative to the view's area */
+};
+
+struct view_ops {
+    const char *name;  /* "accounts", "help" ... */
+    /* Draw the whole of v->area. */
+    void (*draw)(struct view *v, struct app *app);
+    /* An action from the keymap. True if handled; if not, the app tries
+     * the next view down, then its own global actions. */
+    bool (*action)(struct view *v, struct app *app, enum action a);
+    /* A key before the keymap sees it, for views that take text (filter
+     * prompt, forms). True if consumed. May be NULL. */
+    bool (*key)(struct view *v, struct app *app, keycode k);
+    /* A mouse event inside v->area. True if handled. May be NULL. */
+    bool (*mouse)(struct view *v, struct app *app, const struct mouse_ev *m);
+    /* When the view's drawing next changes by itself (a countdown ticking
+     * over), in wall-clock ms; -1 if never. The app sleeps until the
+     * earliest. May be NULL. */
+    int64_t (*next_tick)(struct view *v, struct app *app, int64_t now);
+    /* A line about the selection for the message line when it has nothing
+     * else to say (the full error of an account, say); owned, NULL for
+     * none; *error picks the error colour. May be NULL. */
+    char *(*status_line)(struct view *v, struct app *app, bool *error);
+    /* Rows a pane would like (0: as many as there are). May be NULL. */
+    int (*want_rows)(struct view *v, struct app *app);
+    /* The store changed (an event applied, accounts reloaded). May be NULL. */
+    void (*changed)(struct view *v, struct app *app);
+    /* Free v and what it owns. */
+    void (*destroy)(struct view *v);
+};
+
+struct view {
+    const struct view_ops *ops;
+    struct rect area;  /* set by the app's layout before draw */
+    bool focused;      /* has the keyboard (a pane), or is on top (an overlay) */
+    void *priv;        /* the view's own state */
+};
+
+/* The views there are. Each returns a new view owned by the caller. */
+struct view *accounts_view_new(void);
+struct view *help_view_new(void);
+
+/* The accounts pane's selected account index, or -1 (for actions that
+ * need one, like refresh, edit, delete). */
+long accounts_view_selected(const struct view *v);
+
+#endif
