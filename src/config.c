@@ -15,6 +15,7 @@
  * the file atomically. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -130,19 +131,74 @@ static int sys_error(char **error, const char *what)
     return ERR_CONFIG;
 }
 
-/* Create tmp (it must not exist), write data, fsync, close. On failure the
- * temp file is gone and the error names path, the file being written. */
+/* A writer killed between creating its temp file and the rename (kill -9,
+ * power cut) leaves "<file>.tmp.<pid>" behind, and nothing else would ever
+ * remove it. So every writer holds an flock on its temp file for as long as
+ * the file has that name, and the next writer of the same file removes the
+ * ones it can lock: their writers are gone (the kernel dropped the lock). */
+static void remove_stale_temps(const char *dir, const char *path, const char *own_tmp)
+{
+    char *base = g_path_get_basename(path);
+    char *prefix = g_strconcat(base, ".tmp.", NULL);
+    char *own = g_path_get_basename(own_tmp);
+    size_t plen = strlen(prefix);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        const char *pid = e->d_name + (strncmp(e->d_name, prefix, plen) == 0 ? plen : 0);
+        if (pid == e->d_name || !*pid || pid[strspn(pid, "0123456789")] ||
+            strcmp(e->d_name, own) == 0)
+            continue;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat held, named;
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &held) == 0 &&
+            fstatat(dirfd(d), e->d_name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(held.st_mode) && held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+            unlinkat(dirfd(d), e->d_name, 0);
+        if (fd >= 0)
+            close(fd);
+    }
+    if (d)
+        closedir(d);
+    g_free(own);
+    g_free(prefix);
+    g_free(base);
+}
+
+/* Create tmp (it must not exist), lock it (see remove_stale_temps), write
+ * data, fsync. *fd stays open, and locked, until the caller has renamed it.
+ * On failure the temp file is gone and the error names path, the file being
+ * written. */
 static int write_temp(const char *tmp, const char *path, const char *data, size_t len,
-                      char **error)
+                      int *fdp, char **error)
 {
     int flags = O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
-    int fd = open(tmp, flags, 0600);
-    if (fd < 0 && errno == EEXIST) {
-        unlink(tmp); /* left by a crashed process that had our pid; we hold the lock */
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 3; tries++) {
         fd = open(tmp, flags, 0600);
+        if (fd < 0 && errno == EEXIST) {
+            unlink(tmp); /* left by a crashed process that had our pid; we hold the lock */
+            fd = open(tmp, flags, 0600);
+        }
+        if (fd < 0)
+            return sys_error(error, tmp);
+        struct stat st;
+        if (flock(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            errno = e;
+            return sys_error(error, tmp);
+        }
+        if (st.st_nlink == 0) { /* a cleaner took it before we locked it: again */
+            close(fd);
+            fd = -1;
+        }
     }
-    if (fd < 0)
+    if (fd < 0) {
+        errno = EAGAIN;
         return sys_error(error, tmp);
+    }
     if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         int e = errno;
         close(fd);
@@ -150,12 +206,7 @@ static int write_temp(const char *tmp, const char *path, const char *data, size_
         errno = e;
         return sys_error(error, path);
     }
-    if (close(fd) != 0) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-        return sys_error(error, path);
-    }
+    *fdp = fd;
     return 0;
 }
 
@@ -163,13 +214,18 @@ int config_write_atomic(const char *path, const char *data, size_t len, char **e
 {
     char *dir = g_path_get_dirname(path);
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = -1;
     int rc = config_mkdir(dir, error);
-    if (rc == 0)
-        rc = write_temp(tmp, path, data, len, error);
+    if (rc == 0) {
+        remove_stale_temps(dir, path, tmp);
+        rc = write_temp(tmp, path, data, len, &fd, error);
+    }
     if (rc == 0 && rename(tmp, path) != 0) {
         rc = sys_error(error, path);
         unlink(tmp);
     }
+    if (fd >= 0)
+        close(fd); /* only now: the lock kept cleaners off the temp file until the rename */
     if (rc == 0) {
         /* make the rename itself durable */
         int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -765,7 +821,12 @@ static int check_account(const struct account *a, char **error)
     return ERR_USAGE;
 }
 
-/* Put a into its group, keeping keys this version does not know. */
+/* Put a into its group, keeping keys this version does not know. Keys that
+ * are set again are overwritten in place, not removed first: GKeyFile (2.74)
+ * appends a new key after the blank line that ends its group and writes
+ * another blank line before the next group, so re-adding every key made the
+ * file one blank line longer on every save of an existing account. (A key
+ * that is really new, e.g. a field set for the first time, still adds one.) */
 static void set_account(GKeyFile *kf, const struct account *a)
 {
     char *g = xasprintf(GROUP_PREFIX "%s", a->id);
@@ -773,9 +834,9 @@ static void set_account(GKeyFile *kf, const struct account *a)
     char **keys = g_key_file_get_keys(kf, g, &n, NULL);
     for (gsize i = 0; keys && keys[i]; i++) {
         const char *k = keys[i];
-        if (strcmp(k, "provider") == 0 || strcmp(k, "label") == 0 ||
-            strcmp(k, "base_url") == 0 || strcmp(k, "ca_file") == 0 ||
-            strcmp(k, "allow_http") == 0 || g_str_has_prefix(k, FIELD_PREFIX))
+        if ((strcmp(k, "base_url") == 0 && str_empty(a->base_url)) ||
+            (strcmp(k, "ca_file") == 0 && str_empty(a->ca_file)) ||
+            (g_str_has_prefix(k, FIELD_PREFIX) && !account_field(a, k + strlen(FIELD_PREFIX))))
             g_key_file_remove_key(kf, g, k, NULL);
     }
     g_strfreev(keys);

@@ -3,9 +3,13 @@
 
     /usr/bin/python3 tests/fake/fake.py [--port 0] [--port-file PATH]
         [--clerk-users N] [--clerk-sessions-per-user M] [--seed S] [--verbose]
+        [--tls-cert FILE --tls-key FILE [--tls-port 0]]
 
 Base URLs: http://127.0.0.1:PORT/clerk/v1, /basistheory, /plantly, /cbrain,
-/apideck. Control API under /_fake/ (see tests/fake/README.md)."""
+/apideck. Control API under /_fake/ (see tests/fake/README.md). With
+--tls-cert/--tls-key the same fake also answers https://127.0.0.1:TLS_PORT
+(the port file then has a second line); the control API stays on plain
+http so tests steer it without trusting the certificate."""
 
 import argparse
 import collections
@@ -14,6 +18,7 @@ import os
 import select
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -274,6 +279,8 @@ class Handler(BaseHTTPRequestHandler):
     def _hang(self, max_s):
         """Never answer: wait until the client goes away, the server stops, or max_s."""
         sock = self.connection
+        if isinstance(sock, ssl.SSLSocket):  # TLS cannot peek: look below it
+            sock = socket.socket(fileno=os.dup(sock.fileno()))
         end = time.monotonic() + max_s
         while not STOP.is_set() and time.monotonic() < end:
             try:
@@ -284,6 +291,8 @@ class Handler(BaseHTTPRequestHandler):
                     STOP.wait(0.1)
             except (OSError, ValueError):
                 break
+        if sock is not self.connection:
+            sock.close()
         self.close_connection = True
 
     def _reset(self):
@@ -445,10 +454,34 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
-def write_port_file(path, port):
+class TLSServer(Server):
+    """The same fake over TLS: a second listener whose connections are wrapped
+    in the connection's own thread, so a client that refuses the certificate
+    (the point of the TLS tests) never stalls the accept loop."""
+
+    def __init__(self, addr, handler, context):
+        self.context = context
+        super().__init__(addr, handler)
+
+    def finish_request(self, request, client_address):
+        request.settimeout(10)  # the handshake; Handler.setup sets its own
+        try:
+            tls = self.context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            if STATE.verbose:
+                sys.stderr.write("fake: TLS handshake with %s failed: %s\n"
+                                 % (client_address[0], e))
+            return
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            self.shutdown_request(tls)
+
+
+def write_port_file(path, *ports):
     tmp = "%s.tmp.%d" % (path, os.getpid())
     with open(tmp, "w") as f:
-        f.write("%d\n" % port)
+        f.write("".join("%d\n" % p for p in ports))
     os.replace(tmp, path)
 
 
@@ -461,7 +494,12 @@ def main(argv=None):
     ap.add_argument("--clerk-sessions-per-user", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--tls-cert", help="PEM certificate (chain): also serve https")
+    ap.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    ap.add_argument("--tls-port", type=int, default=0)
     args = ap.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
 
     signal.signal(signal.SIGTERM, lambda *_: STOP.set())
     signal.signal(signal.SIGINT, lambda *_: STOP.set())
@@ -474,16 +512,29 @@ def main(argv=None):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="serve", daemon=True)
     thread.start()
+    servers = [server]
+    ports = [port]
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        tls_server = TLSServer(("127.0.0.1", args.tls_port), Handler, ctx)
+        ports.append(tls_server.server_address[1])
+        threading.Thread(target=tls_server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="serve-tls", daemon=True).start()
+        servers.append(tls_server)
     if args.port_file:
-        write_port_file(args.port_file, port)
+        write_port_file(args.port_file, *ports)
     print("fake listening on %s" % STATE.base_url, flush=True)
+    if args.tls_cert:
+        print("fake listening on https://127.0.0.1:%d" % ports[1], flush=True)
     if args.verbose:
         sys.stderr.write("fake: ready in %.3f s (%d users x %d sessions)\n"
                          % (time.monotonic() - t0, args.clerk_users, args.clerk_sessions_per_user))
     while not STOP.is_set():
         STOP.wait(1.0)
-    server.shutdown()
-    server.server_close()
+    for srv in servers:
+        srv.shutdown()
+        srv.server_close()
     sys.stdout.flush()
     os._exit(0)
 

@@ -26,6 +26,7 @@
 struct fake {
     pid_t pid;
     int port;
+    int tls_port;      /* 0 unless started with --tls-cert/--tls-key */
     char dir[256];
     char port_file[300];
     char base[64];
@@ -73,15 +74,19 @@ static const char *fake_tmpdir(void)
     return t;
 }
 
-/* Read the port file; 0 while it is not there yet. */
-static int fake_read_port(const char *path)
+/* Read the port file; 0 while it is not there yet. A second line is the
+ * TLS port (written in the same atomic rename), else *tls_port = 0. */
+static int fake_read_port(const char *path, int *tls_port)
 {
+    *tls_port = 0;
     FILE *fp = fopen(path, "r");
     if (!fp)
         return 0;
-    int port = 0;
+    int port = 0, tls = 0;
     if (fscanf(fp, "%d", &port) != 1)
         port = 0;
+    else if (fscanf(fp, "%d", &tls) == 1 && tls > 0 && tls < 65536)
+        *tls_port = tls;
     fclose(fp);
     return port > 0 && port < 65536 ? port : 0;
 }
@@ -151,7 +156,7 @@ struct fake *fake_start(const char *extra_args)
     f->pid = pid;
 
     long deadline = fake_mono_ms() + FAKE_START_TIMEOUT_MS;
-    while ((f->port = fake_read_port(f->port_file)) == 0) {
+    while ((f->port = fake_read_port(f->port_file, &f->tls_port)) == 0) {
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid) {
             f->pid = 0;
@@ -193,6 +198,7 @@ void fake_stop(struct fake *f)
 const char *fake_base(struct fake *f) { return f->base; }
 int fake_port(struct fake *f) { return f->port; }
 int fake_pid(struct fake *f) { return (int)f->pid; }
+int fake_tls_port(struct fake *f) { return f->tls_port; }
 
 char *fake_url(struct fake *f, const char *provider)
 {
@@ -205,6 +211,24 @@ char *fake_url(struct fake *f, const char *provider)
         snprintf(s, n, "%s%s", f->base, suffix);
     else
         snprintf(s, n, "%s/%s", f->base, provider);
+    return s;
+}
+
+char *fake_url_https(struct fake *f, const char *provider)
+{
+    if (!f->tls_port) {
+        fprintf(stderr, "fake_url_https: the fake was started without --tls-cert/--tls-key\n");
+        abort();
+    }
+    const char *suffix = strcmp(provider, "clerk") == 0 ? "/clerk/v1" : NULL;
+    size_t n = strlen(provider) + 64;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    if (suffix)
+        snprintf(s, n, "https://127.0.0.1:%d%s", f->tls_port, suffix);
+    else
+        snprintf(s, n, "https://127.0.0.1:%d/%s", f->tls_port, provider);
     return s;
 }
 

@@ -37,6 +37,13 @@ int fake_pid(struct fake *f);
  * "basistheory", "plantly", "cbrain", "apideck" -> ".../<name>". */
 char *fake_url(struct fake *f, const char *provider);
 
+/* With extra_args "--tls-cert CERT --tls-key KEY" the fake also serves
+ * https on a second loopback port (the control API below stays on plain
+ * http). The TLS port (0 without TLS), and an owned https:// base URL of one
+ * provider on it (aborts if the fake has no TLS listener). */
+int fake_tls_port(struct fake *f);
+char *fake_url_https(struct fake *f, const char *provider);
+
 /* One control request (path like "/_fake/reset"); json_body may be NULL.
  * Returns the HTTP status, or -1 if the request failed. If response_body is
  * not NULL it receives an owned, NUL-terminated copy of the body (free it). */

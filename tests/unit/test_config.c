@@ -7,10 +7,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -444,7 +446,7 @@ static void test_concurrent_upserts(void **state)
         if (pids[c] == 0) {
             int bad = 0;
             for (int i = 0; i < PER_CHILD; i++) {
-                char id[32], label[32];
+                char id[32], label[48];
                 snprintf(id, sizeof id, "p%d-%d", c, i);
                 snprintf(label, sizeof label, "Proc %d account %d", c, i);
                 struct account a;
@@ -572,6 +574,105 @@ static void test_lock(void **state)
     config_unlock(fd);
 }
 
+/* ---- leftovers of killed writers (tests/integration/test_crash_safety.c
+ * kills writers for real) ---- */
+
+static bool exists(const char *dir, const char *name)
+{
+    char *p = xasprintf("%s/%s", dir, name);
+    bool r = access(p, F_OK) == 0;
+    free(p);
+    return r;
+}
+
+/* A temp file whose writer is gone (nobody holds its flock) is removed by
+ * the next write of the same file; one still held, other files' temps and
+ * names that are not ours are left alone. */
+static void test_stale_temps_removed(void **state)
+{
+    struct fixture *f = *state;
+    struct account a;
+    make_account(&a, "stale", "clerk", "Stale");
+    upsert_ok(&a);
+    const char *names[] = { "accounts.conf.tmp.999999999", "accounts.conf.tmp.1",
+                            "accounts.conf.tmp.42", "sesame.conf.tmp.7",
+                            "accounts.conf.tmp.x1", "accounts.conf.tmp." };
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        char *p = xasprintf("%s/%s", f->cfg, names[i]);
+        write_text(p, "half a file");
+        free(p);
+    }
+    /* .42 is being written right now by a live writer: it holds the lock */
+    char *held = xasprintf("%s/accounts.conf.tmp.42", f->cfg);
+    int fd = open(held, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+
+    free(a.label);
+    a.label = xstrdup("Stale 2");
+    upsert_ok(&a);
+    assert_false(exists(f->cfg, "accounts.conf.tmp.999999999"));
+    assert_false(exists(f->cfg, "accounts.conf.tmp.1"));
+    assert_true(exists(f->cfg, "accounts.conf.tmp.42"));
+    assert_true(exists(f->cfg, "sesame.conf.tmp.7"));
+    assert_true(exists(f->cfg, "accounts.conf.tmp.x1"));
+    assert_true(exists(f->cfg, "accounts.conf.tmp."));
+
+    close(fd); /* the writer died */
+    upsert_ok(&a);
+    assert_false(exists(f->cfg, "accounts.conf.tmp.42"));
+    assert_int_equal(count_temps(f->cfg), 3); /* the ones that are not ours */
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].label, "Stale 2");
+    account_list_free(&l);
+    account_free(&a);
+    free(held);
+}
+
+/* Saving an account again with the same keys leaves the file as it was
+ * (it used to gain a blank line per save: GKeyFile puts the blank line that
+ * ends a group above keys added to it after all of them were removed). */
+static void test_resave_is_stable(void **state)
+{
+    struct fixture *f = *state;
+    struct account a, b;
+    make_account(&a, "first", "clerk", "First");
+    account_set_field(&a, "instance", "prod");
+    a.base_url = xstrdup("https://api.clerk.com/v1");
+    make_account(&b, "second", "cbrain", "Second");
+    upsert_ok(&a);
+    upsert_ok(&b);
+    char *before = read_text(f->path);
+    for (int i = 0; i < 5; i++) {
+        upsert_ok(&a);
+        upsert_ok(&b);
+    }
+    char *after = read_text(f->path);
+    assert_string_equal(after, before);
+    free(after);
+    /* a changed value is changed in place */
+    free(a.label);
+    a.label = xstrdup("First renamed");
+    upsert_ok(&a);
+    after = read_text(f->path);
+    assert_int_equal(strlen(after), strlen(before) + strlen(" renamed"));
+    free(after);
+    /* a key no longer set goes */
+    free(a.base_url);
+    a.base_url = NULL;
+    account_set_field(&a, "instance", NULL);
+    upsert_ok(&a);
+    after = read_text(f->path);
+    assert_null(strstr(after, "base_url"));
+    assert_null(strstr(after, "field.instance"));
+    free(after);
+    free(before);
+    account_free(&a);
+    account_free(&b);
+}
+
 /* ---- ids ---- */
 
 static void test_new_id(void **state)
@@ -653,6 +754,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_temps_removed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resave_is_stable, setup, teardown),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
