@@ -152,10 +152,17 @@ char *http_transfer_finish(struct http_transfer *t, CURLcode rc, const char *who
     case CURLE_COULDNT_RESOLVE_PROXY:
         return xasprintf("could not reach %s: %s", who, detail);
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
+        if (strstr(detail, "subject name") || strstr(detail, "does not match"))
+            return xasprintf("TLS with %s failed: the certificate is for another name (%s)",
+                             who, detail);
+        return xasprintf("TLS with %s failed: %s (if it uses a private CA, name a CA file "
+                         "for the account)", who, detail);
     case CURLE_SSL_CACERT_BADFILE:
-        return xasprintf("TLS with %s failed: %s (name a CA file for the account if it uses a private CA)",
-                         who, detail);
+        return xasprintf("TLS with %s failed: the account's CA file cannot be read (%s)", who,
+                         detail);
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+        return xasprintf("TLS with %s failed: %s", who, detail);
     default:
         return xasprintf("connection to %s failed: %s", who, detail);
     }
@@ -168,6 +175,22 @@ void http_transfer_cleanup(struct http_transfer *t)
     curl_slist_free_all(t->headers); /* header lines may hold secrets: */
     http_response_free(&t->resp);    /* the request's own copies are wiped */
     memset(t, 0, sizeof *t);
+}
+
+bool http_error_is_permanent(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_WRITE_ERROR: /* our own refusal of an oversized body */
+        return true;
+    default:
+        return false;
+    }
 }
 
 long http_retry_delay_ms(long status, long retry_after_s, bool transport_failed,

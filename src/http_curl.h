@@ -41,6 +41,10 @@ long http_retry_delay_ms(long status, long retry_after_s, bool transport_failed,
                          bool maybe_sent, bool idempotent, int attempt, int max_retries,
                          uint32_t rnd);
 
+/* Transport errors that another try cannot mend (certificates, our own
+ * refusals): never retried. */
+bool http_error_is_permanent(CURLcode rc);
+
 /* Refuse plain http:// to a host that is not loopback unless allowed. */
 int http_check_url(const char *url, bool allow_http, char **error);
 

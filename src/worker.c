@@ -400,7 +400,7 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
                                      maybe_sent(rc) && !r->xfer.too_big,
                                      (r->http.flags & HTTP_IDEMPOTENT) != 0, r->attempt,
                                      w->opt.max_retries, next_random(w));
-    if (r->xfer.too_big)
+    if (r->xfer.too_big || (terr && http_error_is_permanent(rc)))
         delay = -1;
     if (delay >= 0 && mono_ms() + delay < j->deadline) {
         free(terr);

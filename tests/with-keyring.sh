@@ -10,7 +10,7 @@ if [ -z "${SESAME_IN_PRIVATE_KEYRING:-}" ]; then
     chmod 700 "$tmp/run"
     SESAME_IN_PRIVATE_KEYRING=1 HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/run" \
         XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_DATA_HOME="$tmp/data" \
-        SESAME_TEST_TMP="$tmp" \
+        SESAME_TEST_TMP="$tmp" NO_PROXY="127.0.0.1,localhost,::1" no_proxy="127.0.0.1,localhost,::1" \
         dbus-run-session -- "$0" "$@" 2>"$tmp/bus.err" || :
     grep -v -e 'Failed to set fd limit' -e 'SystemPrompter' -e 'cannot open display' "$tmp/bus.err" >&2 || true
     # dbus-run-session does not pass the status on: the inner run leaves it in a file

@@ -47,6 +47,16 @@ static void test_retry_transport(void **state)
     assert_true(http_retry_delay_ms(0, -1, true, true, true, 0, 3, 1) >= 0);
 }
 
+static void test_permanent_transport_errors(void **state)
+{
+    assert_true(http_error_is_permanent(CURLE_PEER_FAILED_VERIFICATION));
+    assert_true(http_error_is_permanent(CURLE_SSL_CACERT_BADFILE));
+    assert_true(http_error_is_permanent(CURLE_WRITE_ERROR));
+    assert_false(http_error_is_permanent(CURLE_COULDNT_CONNECT));
+    assert_false(http_error_is_permanent(CURLE_OPERATION_TIMEDOUT));
+    assert_false(http_error_is_permanent(CURLE_RECV_ERROR));
+}
+
 static void test_check_url(void **state)
 {
     char *err = NULL;
@@ -113,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_retry_5xx_only_when_idempotent),
         cmocka_unit_test(test_retry_backoff_grows_with_jitter),
         cmocka_unit_test(test_retry_transport),
+        cmocka_unit_test(test_permanent_transport_errors),
         cmocka_unit_test(test_check_url),
         cmocka_unit_test(test_request_builders_and_free),
         cmocka_unit_test(test_urlencode),
