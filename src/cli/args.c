@@ -1,0 +1,229 @@
+/* Pure argument helpers of the headless commands (unit-tested): --set,
+ * --status, the options of a Basis Theory authorize, $BROWSER. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "providers/common.h"
+#include "util.h"
+
+int cli_parse_set(const char *arg, char **key, char **value, char **error)
+{
+    *key = *value = NULL;
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        *error = xasprintf("--set wants KEY=VALUE, not '%s'", arg);
+        return ERR_USAGE;
+    }
+    *key = xstrndup(arg, (size_t)(eq - arg));
+    *value = xstrdup(eq + 1);
+    return 0;
+}
+
+static const struct field *find_field(const struct provider *p, const char *key)
+{
+    for (const struct field *f = p->fields; f && f->key; f++)
+        if (strcmp(f->key, key) == 0)
+            return f;
+    return NULL;
+}
+
+static char *field_names(const struct provider *p, unsigned want, unsigned mask)
+{
+    char *acc = xstrdup("");
+    for (const struct field *f = p->fields; f && f->key; f++) {
+        if ((f->flags & mask) != want)
+            continue;
+        char *n = xasprintf("%s%s%s", acc, *acc ? ", " : "", f->key);
+        free(acc);
+        acc = n;
+    }
+    return acc;
+}
+
+int cli_apply_sets(const struct provider *p, struct account *a, char *const *sets, size_t n,
+                   char **error)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *key, *value;
+        int rc = cli_parse_set(sets[i], &key, &value, error);
+        if (rc)
+            return rc;
+        char *msg = NULL;
+        const struct field *f = find_field(p, key);
+        if (!f) {
+            char *names = field_names(p, 0, FIELD_SECRET);
+            msg = xasprintf("%s has no field '%s' (fields for --set: %s)", p->title, key,
+                            *names ? names : "none");
+            free(names);
+        } else if (f->flags & FIELD_SECRET) {
+            msg = xasprintf("secrets are never taken from the command line: %s (%s) is "
+                            "read from the terminal, or from standard input", f->key, f->label);
+        } else if (a->n_fields >= ACCOUNT_MAX_FIELDS && !account_field(a, key)) {
+            msg = xasprintf("too many fields (at most %d)", ACCOUNT_MAX_FIELDS);
+        } else {
+            account_set_field(a, key, str_empty(value) ? NULL : value);
+        }
+        /* the value may be a secret typed in the wrong place: wipe it */
+        wipe_free(value);
+        free(key);
+        if (msg) {
+            *error = msg;
+            return ERR_USAGE;
+        }
+    }
+    char *missing = xstrdup("");
+    for (const struct field *f = p->fields; f && f->key; f++) {
+        if ((f->flags & FIELD_SECRET) || !(f->flags & FIELD_REQUIRED) ||
+            !str_empty(account_field(a, f->key)))
+            continue;
+        char *m = xasprintf("%s%s--set %s=... (%s)", missing, *missing ? ", " : "", f->key,
+                            f->label);
+        free(missing);
+        missing = m;
+    }
+    if (*missing) {
+        *error = xasprintf("%s needs %s", p->title, missing);
+        free(missing);
+        return ERR_USAGE;
+    }
+    free(missing);
+    return 0;
+}
+
+int cli_authorize_options(char *const *perms, size_t n_perms, const char *rules_json,
+                          const char *expires_at, char **out, char **error)
+{
+    *out = NULL;
+    cJSON *rules = NULL;
+    if (rules_json) {
+        rules = cJSON_Parse(rules_json);
+        if (cJSON_IsObject(rules)) {
+            cJSON *arr = cJSON_CreateArray();
+            cJSON_AddItemToArray(arr, rules);
+            rules = arr;
+        }
+        if (!cJSON_IsArray(rules)) {
+            cJSON_Delete(rules);
+            *error = xstrdup("--rules wants a JSON array of access rules (or one rule object)");
+            return ERR_USAGE;
+        }
+        const cJSON *r;
+        cJSON_ArrayForEach(r, rules) {
+            if (!cJSON_IsObject(r)) {
+                cJSON_Delete(rules);
+                *error = xstrdup("--rules: every access rule is a JSON object");
+                return ERR_USAGE;
+            }
+        }
+    }
+    size_t n_rules = rules ? (size_t)cJSON_GetArraySize(rules) : 0;
+    if (n_perms == 0 && n_rules == 0) {
+        cJSON_Delete(rules);
+        *error = xstrdup("give at least one --permission or a non-empty --rules");
+        return ERR_USAGE;
+    }
+    for (size_t i = 0; i < n_perms; i++) {
+        if (str_empty(perms[i])) {
+            cJSON_Delete(rules);
+            *error = xstrdup("--permission wants a permission name (e.g. token:read)");
+            return ERR_USAGE;
+        }
+    }
+    int64_t ms;
+    if (expires_at && !parse_iso8601_ms(expires_at, &ms)) {
+        cJSON_Delete(rules);
+        *error = xasprintf("--expires-at wants an ISO 8601 time like 2030-01-31T12:00:00Z, "
+                           "not '%s'", expires_at);
+        return ERR_USAGE;
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (n_perms > 0) {
+        cJSON *arr = cJSON_AddArrayToObject(o, "permissions");
+        for (size_t i = 0; i < n_perms; i++)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(perms[i]));
+    }
+    if (n_rules > 0)
+        cJSON_AddItemToObject(o, "rules", rules);
+    else
+        cJSON_Delete(rules);
+    if (expires_at)
+        cJSON_AddStringToObject(o, "expires_at", expires_at);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    *out = xstrdup(s);
+    cJSON_free(s);
+    return 0;
+}
+
+int cli_parse_status(const char *s, enum session_status *out, char **error)
+{
+    enum session_status st = session_status_parse(s);
+    if (st == SESSION_UNKNOWN) {
+        char *names = xstrdup("");
+        for (int i = 1; i < SESSION_STATUS_COUNT; i++) {
+            char *n = xasprintf("%s%s%s", names, i > 1 ? ", " : "",
+                                session_status_name((enum session_status)i));
+            free(names);
+            names = n;
+        }
+        *error = xasprintf("--status '%s' is not one of %s", s ? s : "", names);
+        free(names);
+        return ERR_USAGE;
+    }
+    *out = st;
+    return 0;
+}
+
+void cli_strv_free(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+char **cli_browser_argv(const char *entry, const char *url)
+{
+    size_t n = 0, cap = 4;
+    char **v = xcalloc(cap, sizeof *v);
+    bool substituted = false;
+    const char *p = entry ? entry : "";
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        size_t len = strcspn(p, " \t");
+        char *word = xstrndup(p, len);
+        p += len;
+        char *pos = strstr(word, "%s");
+        if (pos) {
+            char *w = xasprintf("%.*s%s%s", (int)(pos - word), word, url, pos + 2);
+            free(word);
+            word = w;
+            substituted = true;
+        }
+        if (n + 2 >= cap) {
+            cap *= 2;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[n++] = word;
+        v[n] = NULL;
+    }
+    if (n == 0) {
+        free(v);
+        return NULL;
+    }
+    if (!substituted) {
+        if (n + 2 >= cap)
+            v = xrealloc(v, (cap + 2) * sizeof *v);
+        v[n++] = xstrdup(url);
+        v[n] = NULL;
+    }
+    return v;
+}

@@ -1,0 +1,175 @@
+/* The headless commands: `sesame account add`, `sesame sessions` ... They
+ * go through the same worker as the dashboard (network and keyring calls
+ * included), print for people or, with --json, for scripts, and exit with
+ * an enum sesame_err. */
+#ifndef SESAME_CLI_H
+#define SESAME_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "model.h"
+#include "providers/provider.h"
+#include "worker.h"
+
+/* ---- the command table ------------------------------------------------ */
+
+struct cli_command {
+    const char *name;                  /* "sessions" */
+    int (*run)(int argc, char **argv); /* argv[0] is the name; returns the exit code */
+    const char *usage;                 /* one or more lines, each "sesame ..." */
+    const char *summary;               /* one line */
+};
+
+/* NULL-name terminated. */
+const struct cli_command *cli_commands(void);
+const struct cli_command *cli_find(const char *name);
+/* Runs argv[0] (a command name). Unknown: usage error. */
+int cli_dispatch(int argc, char **argv);
+/* Every command, option, environment variable and exit code. */
+void cli_print_help(FILE *out);
+
+int cmd_account(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_authorize(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_open(int argc, char **argv);
+
+/* ---- shared plumbing (common.c) --------------------------------------- */
+
+/* "sesame: <message>" on stderr (sanitised); returns code. */
+int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A usage error: the message, then the command's usage lines; ERR_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The command's usage lines on out. */
+void cli_print_usage(FILE *out, const char *command);
+
+/* What a running command holds: the accounts and, once needed, a worker. */
+struct cli {
+    struct account_list accounts;
+    struct worker *worker;
+};
+
+/* Loads the accounts (a malformed file is reported, ERR_CONFIG). */
+int cli_init(struct cli *c);
+/* Stops the worker and frees everything. */
+void cli_done(struct cli *c);
+/* The account named by id or label, or NULL after "no account ..." was
+ * printed. */
+struct account *cli_account(struct cli *c, const char *name);
+/* The provider of an account, or NULL after an error was printed. */
+const struct provider *cli_provider(const struct account *a);
+
+/* Submit a provider operation on a; args are moved into the job. */
+uint64_t cli_submit_op(struct cli *c, const struct account *a, enum op op, struct op_args *args);
+/* Submit a keyring job. secret (SECRET_STORE) is moved and wiped by the worker. */
+uint64_t cli_submit_secret(struct cli *c, const struct account *a, enum job_kind kind,
+                           const char *kind_name, const char *session_id, char *secret);
+/* Wait for the answer of job id; returns ev->err. A job id of 0 (the worker
+ * could not start) gives ERR_INTERNAL with ev->error set. */
+int cli_wait(struct cli *c, uint64_t id, struct event *ev);
+/* Starts the worker if needed; 0 or an error code (printed). */
+int cli_start_worker(struct cli *c);
+
+/* Read one secret: from the terminal without echo when stdin is a
+ * terminal (prompt shown there, the terminal restored even on Ctrl-C), else
+ * one line from stdin. *out is owned by the caller (wipe_free). Returns 0,
+ * or an error code with *error set (EOF, no terminal). */
+int cli_read_secret(const char *prompt, char **out, char **error);
+/* Write s and a newline straight to stdout (no stdio buffer keeps a copy). */
+int cli_write_secret_line(const char *s);
+
+/* "JSON" or "@FILE": *out is the JSON text (checked to parse), owned.
+ * what names the option in errors ("--options"). */
+int cli_json_arg(const char *what, const char *arg, char **out, char **error);
+
+/* Sessions of account_id in the state file (tracked ones). */
+int cli_state_sessions(const char *account_id, struct session_list *out, char **error);
+/* The tracked session (account_id, session_id) from the state file into
+ * *out: 0 and true found, 0 and false not found, or ERR_CONFIG. */
+int cli_state_find(const char *account_id, const char *session_id, struct session *out,
+                   bool *found, char **error);
+/* Merge what a provider answered about a tracked session into what the
+ * state file holds (unknown values keep the stored ones), then upsert. */
+int cli_state_update(const struct session *fresh, char **error);
+
+/* ---- pure helpers, unit-tested (format.c, args.c) --------------------- */
+
+/* "KEY=VALUE" into owned *key and *value. Empty key or no '=': ERR_USAGE. */
+int cli_parse_set(const char *arg, char **key, char **value, char **error);
+/* Apply --set KEY=VALUE arguments to the non-secret fields of a, checked
+ * against p's fields: unknown keys, secret keys ("secrets are never taken
+ * from the command line") and missing required non-secret fields are
+ * usage errors. */
+int cli_apply_sets(const struct provider *p, struct account *a, char *const *sets, size_t n,
+                   char **error);
+/* Options of a Basis Theory authorize as a JSON object:
+ * {"permissions":[...],"rules":[...],"expires_at":"..."}; rules_json is a
+ * JSON array of access rules (or one rule object). At least one permission
+ * or rule is needed; expires_at must be ISO 8601. */
+int cli_authorize_options(char *const *perms, size_t n_perms, const char *rules_json,
+                          const char *expires_at, char **out, char **error);
+/* A --status value: one of session_status_name(). */
+int cli_parse_status(const char *s, enum session_status *out, char **error);
+/* The argv to run for one $BROWSER entry (words split on blanks, "%s"
+ * replaced by url, else url appended). NULL-terminated, owned
+ * (cli_strv_free); NULL when the entry is empty. */
+char **cli_browser_argv(const char *entry, const char *url);
+void cli_strv_free(char **v);
+
+/* A session shown by a command, with the account it belongs to. */
+struct cli_row {
+    char *account_id;
+    char *account_label;
+    char *provider_id;
+    char *provider_title;
+    struct session s;
+};
+
+struct cli_failure {
+    char *account_id;
+    char *account_label;
+    int code;
+    char *error;
+};
+
+struct cli_listing {
+    struct cli_row *rows;
+    size_t n, cap;
+    struct cli_failure *errs;
+    size_t n_errs, cap_errs;
+};
+
+/* Add a copy of s as a row of account a (status "expired" once past its
+ * expires_ms at now). */
+void cli_listing_add(struct cli_listing *l, const struct account *a, const struct session *s,
+                     int64_t now);
+void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
+                      const char *error);
+/* Keep only rows with this status. */
+void cli_listing_filter(struct cli_listing *l, enum session_status status);
+/* Stable order: accounts as added, then newest first, then by id. */
+void cli_listing_sort(struct cli_listing *l);
+void cli_listing_free(struct cli_listing *l);
+
+/* The document of docs/json.md; owned. */
+char *cli_listing_json(const struct cli_listing *l);
+/* An aligned table for people; "no sessions" when empty. now: for the
+ * "expires in" column. */
+void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now);
+
+char *cli_accounts_json(const struct account_list *l);
+void cli_accounts_table(FILE *out, const struct account_list *l);
+
+/* Columns a string takes on a terminal (UTF-8 aware in a UTF-8 locale). */
+size_t cli_text_width(const char *s);
+
+#endif

@@ -1,0 +1,324 @@
+/* sesame sessions | refresh: what sessions there are, listed remotely or
+ * tracked locally, checked or refreshed. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+#include "util.h"
+
+/* Print the listing (table or JSON), report failures on stderr; the exit
+ * code is the first failure's class. */
+static int finish_listing(struct cli_listing *l, bool json, bool have_status,
+                          enum session_status status)
+{
+    if (have_status)
+        cli_listing_filter(l, status);
+    cli_listing_sort(l);
+    int rc = 0;
+    for (size_t i = 0; i < l->n_errs; i++) {
+        cli_error(l->errs[i].code, "%s: %s", l->errs[i].account_label, l->errs[i].error);
+        if (!rc)
+            rc = l->errs[i].code;
+    }
+    if (json) {
+        char *s = cli_listing_json(l);
+        printf("%s\n", s);
+        free(s);
+    } else if (l->n > 0 || l->n_errs == 0) { /* not "no sessions" when none could be read */
+        cli_listing_table(stdout, l, now_ms());
+    }
+    return rc;
+}
+
+/* Tracked sessions of a from the loaded state, into l. */
+static void add_tracked(struct cli_listing *l, const struct account *a,
+                        const struct session_list *state, int64_t now)
+{
+    for (size_t i = 0; i < state->n; i++)
+        if (state->v[i].account_id && strcmp(state->v[i].account_id, a->id) == 0)
+            cli_listing_add(l, a, &state->v[i], now);
+}
+
+static void add_result(struct cli_listing *l, const struct account *a, struct event *ev,
+                       int64_t now)
+{
+    if (ev->err) {
+        cli_listing_fail(l, a, ev->err, ev->error);
+        return;
+    }
+    for (size_t i = 0; i < ev->result.sessions.n; i++)
+        cli_listing_add(l, a, &ev->result.sessions.v[i], now);
+}
+
+int cmd_sessions(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"account", required_argument, NULL, 'a'}, {"status", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *only = NULL, *status_arg = NULL;
+    bool json = false;
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'a': only = optarg; break;
+        case 's': status_arg = optarg; break;
+        case 'j': json = true; break;
+        case 'h': cli_print_usage(stdout, "sessions"); return 0;
+        case ':': return cli_usage_error("sessions", "%s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("sessions", "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("sessions", "unexpected argument '%s'", argv[optind]);
+    enum session_status status = SESSION_UNKNOWN;
+    if (status_arg) {
+        char *err = NULL;
+        if (cli_parse_status(status_arg, &status, &err) != 0) {
+            cli_usage_error("sessions", "%s", err);
+            free(err);
+            return ERR_USAGE;
+        }
+    }
+
+    struct cli c;
+    int rc = cli_init(&c);
+    if (rc)
+        return rc;
+    struct account *one = NULL;
+    if (only && !(one = cli_account(&c, only))) {
+        cli_done(&c);
+        return ERR_USAGE;
+    }
+    size_t first = one ? (size_t)(one - c.accounts.v) : 0;
+    size_t end = one ? first + 1 : c.accounts.n;
+
+    /* every remote list at once */
+    uint64_t *ids = xcalloc(c.accounts.n + 1, sizeof *ids);
+    bool need_state = false;
+    for (size_t i = first; i < end; i++) {
+        const struct account *a = &c.accounts.v[i];
+        const struct provider *p = provider_find(a->provider_id);
+        if (!p || !(p->caps & CAP_LIST)) {
+            need_state |= p != NULL;
+            continue;
+        }
+        struct op_args args = {0};
+        args.status = xstrdup(status_arg);
+        ids[i] = cli_submit_op(&c, a, OP_LIST, &args);
+    }
+    struct session_list state = {0};
+    char *state_err = NULL;
+    int state_rc = need_state ? state_load(&state, &state_err) : 0;
+
+    struct cli_listing l = {0};
+    int64_t now = now_ms();
+    for (size_t i = first; i < end; i++) {
+        const struct account *a = &c.accounts.v[i];
+        const struct provider *p = provider_find(a->provider_id);
+        if (!p) {
+            char *e = xasprintf("unknown provider '%s' in the config", a->provider_id
+                                ? a->provider_id : "");
+            cli_listing_fail(&l, a, ERR_CONFIG, e);
+            free(e);
+        } else if (p->caps & CAP_LIST) {
+            struct event ev;
+            if (cli_wait(&c, ids[i], &ev) == ERR_USAGE && status_arg) {
+                /* a status this provider cannot filter on: list all, filter here */
+                event_free(&ev);
+                struct op_args args = {0};
+                cli_wait(&c, cli_submit_op(&c, a, OP_LIST, &args), &ev);
+            }
+            add_result(&l, a, &ev, now);
+            event_free(&ev);
+        } else if (state_rc) {
+            cli_listing_fail(&l, a, state_rc, state_err ? state_err : "cannot read the state");
+        } else {
+            add_tracked(&l, a, &state, now);
+        }
+    }
+    free(ids);
+    free(state_err);
+    session_list_clear(&state);
+    rc = finish_listing(&l, json, status_arg != NULL, status);
+    cli_listing_free(&l);
+    cli_done(&c);
+    return rc;
+}
+
+/* ---- refresh --------------------------------------------------------- */
+
+/* Plantly (refresh) and CBRAIN (info): one job per tracked session, all at
+ * once; what comes back goes to the state file. */
+static int refresh_tracked_remote(struct cli *c, const struct account *a, enum op op,
+                                  struct session_list *targets, struct cli_listing *l)
+{
+    uint64_t *ids = xcalloc(targets->n + 1, sizeof *ids);
+    for (size_t i = 0; i < targets->n; i++) {
+        struct op_args args = {0};
+        args.session_id = xstrdup(targets->v[i].id);
+        ids[i] = cli_submit_op(c, a, op, &args);
+    }
+    int rc = 0;
+    int64_t now = now_ms();
+    for (size_t i = 0; i < targets->n; i++) {
+        struct event ev;
+        int e = cli_wait(c, ids[i], &ev);
+        if (e) {
+            char *msg = xasprintf("session %s: %s", targets->v[i].id, ev.error);
+            cli_listing_fail(l, a, e, msg);
+            free(msg);
+            if (!rc)
+                rc = e;
+            /* unchanged: show what the state file says */
+            cli_listing_add(l, a, &targets->v[i], now);
+        }
+        for (size_t k = 0; !e && k < ev.result.sessions.n; k++) {
+            struct session *s = &ev.result.sessions.v[k];
+            if (!s->account_id)
+                s->account_id = xstrdup(a->id);
+            char *err = NULL;
+            int u = cli_state_update(s, &err);
+            if (u) {
+                cli_listing_fail(l, a, u, err ? err : "cannot write the state");
+                if (!rc)
+                    rc = u;
+            }
+            free(err);
+            struct session merged;
+            bool found = false;
+            char *ferr = NULL;
+            if (cli_state_find(a->id, s->id, &merged, &found, &ferr) == 0 && found) {
+                cli_listing_add(l, a, &merged, now);
+                session_free(&merged);
+            } else {
+                cli_listing_add(l, a, s, now);
+            }
+            free(ferr);
+        }
+        event_free(&ev);
+    }
+    free(ids);
+    return rc;
+}
+
+/* Providers sesame cannot ask: the tracked sessions with their countdowns;
+ * the ones past their expiry are marked expired in the state file. */
+static int refresh_tracked_local(const struct account *a, struct session_list *targets,
+                                 struct cli_listing *l)
+{
+    int rc = 0;
+    int64_t now = now_ms();
+    for (size_t i = 0; i < targets->n; i++) {
+        struct session *s = &targets->v[i];
+        if (s->expires_ms > 0 && s->expires_ms <= now && s->status == SESSION_ACTIVE) {
+            s->status = SESSION_EXPIRED;
+            char *err = NULL;
+            int u = state_upsert(s, &err);
+            if (u && !rc) {
+                cli_listing_fail(l, a, u, err ? err : "cannot write the state");
+                rc = u;
+            }
+            free(err);
+        }
+        cli_listing_add(l, a, s, now);
+    }
+    return rc;
+}
+
+int cmd_refresh(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = true; break;
+        case 'h': cli_print_usage(stdout, "refresh"); return 0;
+        default: return cli_usage_error("refresh", "unknown option %s", argv[optind - 1]);
+        }
+    }
+    int npos = argc - optind;
+    if (npos < 1 || npos > 2)
+        return cli_usage_error("refresh", "refresh wants ACCOUNT and optionally SESSION");
+    const char *sid = npos == 2 ? argv[optind + 1] : NULL;
+
+    struct cli c;
+    int rc = cli_init(&c);
+    if (rc)
+        return rc;
+    struct account *a = cli_account(&c, argv[optind]);
+    const struct provider *p = a ? cli_provider(a) : NULL;
+    if (!p) {
+        cli_done(&c);
+        return a ? ERR_CONFIG : ERR_USAGE;
+    }
+    struct cli_listing l = {0};
+    if (p->caps & CAP_LIST) {
+        /* a remote list: one session (GET) or all of them (LIST) */
+        struct op_args args = {0};
+        enum op op = OP_LIST;
+        if (sid) {
+            if (!(p->caps & CAP_GET)) {
+                rc = cli_error(ERR_USAGE, "%s cannot show one session: use 'sesame refresh %s'",
+                               p->title, argv[optind]);
+                goto out;
+            }
+            op = OP_GET;
+            args.session_id = xstrdup(sid);
+        }
+        struct event ev;
+        cli_wait(&c, cli_submit_op(&c, a, op, &args), &ev);
+        add_result(&l, a, &ev, now_ms());
+        event_free(&ev);
+    } else {
+        struct session_list targets = {0};
+        char *err = NULL;
+        rc = cli_state_sessions(a->id, &targets, &err);
+        if (rc) {
+            cli_error(rc, "%s", err ? err : "cannot read the state");
+            free(err);
+            goto out;
+        }
+        if (sid) {
+            size_t k = 0;
+            for (size_t i = 0; i < targets.n; i++) {
+                if (strcmp(targets.v[i].id, sid) == 0 && k == 0)
+                    targets.v[k++] = targets.v[i];
+                else
+                    session_free(&targets.v[i]);
+            }
+            targets.n = k;
+            if (k == 0) {
+                session_list_clear(&targets);
+                rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
+                               "--account %s')", a->label, sid, argv[optind]);
+                goto out;
+            }
+        }
+        if (p->caps & CAP_REFRESH)
+            rc = refresh_tracked_remote(&c, a, OP_REFRESH, &targets, &l);
+        else if (p->caps & CAP_INFO)
+            rc = refresh_tracked_remote(&c, a, OP_INFO, &targets, &l);
+        else
+            rc = refresh_tracked_local(a, &targets, &l);
+        session_list_clear(&targets);
+    }
+    int lrc = finish_listing(&l, json, false, SESSION_UNKNOWN);
+    if (!rc)
+        rc = lrc;
+out:
+    cli_listing_free(&l);
+    cli_done(&c);
+    return rc;
+}

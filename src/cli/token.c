@@ -1,0 +1,136 @@
+/* sesame token | verify: Clerk's session tokens. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The account and provider of a command, checked for a capability. */
+static int resolve(struct cli *c, const char *name, unsigned cap, const char *what,
+                   struct account **a, const struct provider **p)
+{
+    *a = cli_account(c, name);
+    if (!*a)
+        return ERR_USAGE;
+    *p = cli_provider(*a);
+    if (!*p)
+        return ERR_CONFIG;
+    if (!((*p)->caps & cap))
+        return cli_error(ERR_USAGE, "%s sessions have no %s (only Clerk's do)", (*p)->title,
+                         what);
+    return 0;
+}
+
+int cmd_token(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"expires-in", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long expires_in = 0;
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'e': {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || v <= 0)
+                return cli_usage_error("token", "--expires-in wants a number of seconds, not "
+                                       "'%s'", optarg);
+            expires_in = v;
+            break;
+        }
+        case 'h': cli_print_usage(stdout, "token"); return 0;
+        case ':': return cli_usage_error("token", "%s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("token", "unknown option %s", argv[optind - 1]);
+        }
+    }
+    int npos = argc - optind;
+    if (npos < 2 || npos > 3)
+        return cli_usage_error("token", "token wants ACCOUNT, SESSION and optionally TEMPLATE");
+    struct cli c;
+    int rc = cli_init(&c);
+    if (rc)
+        return rc;
+    struct account *a;
+    const struct provider *p;
+    rc = resolve(&c, argv[optind], CAP_TOKEN, "tokens", &a, &p);
+    if (rc)
+        goto out;
+    struct op_args args = {0};
+    args.session_id = xstrdup(argv[optind + 1]);
+    args.template_name = npos == 3 ? xstrdup(argv[optind + 2]) : NULL;
+    args.expires_in_seconds = expires_in;
+    struct event ev;
+    rc = cli_wait(&c, cli_submit_op(&c, a, OP_TOKEN, &args), &ev);
+    if (rc) {
+        cli_error(rc, "%s: %s", a->label, ev.error);
+    } else if (str_empty(ev.result.token)) {
+        rc = cli_error(ERR_PROVIDER, "%s: no token in the answer", a->label);
+    } else if (cli_write_secret_line(ev.result.token) != 0) {
+        rc = cli_error(ERR_INTERNAL, "cannot write the token to standard output");
+    }
+    event_free(&ev);
+out:
+    cli_done(&c);
+    return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        cli_print_usage(stdout, "verify");
+        return 0;
+    }
+    int first = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+    if (argc - first != 2)
+        return cli_usage_error("verify", "verify wants ACCOUNT and SESSION (the token is read "
+                               "from the terminal or standard input, never the command line)");
+    for (int i = first; i < argc && first == 1; i++)
+        if (argv[i][0] == '-')
+            return cli_usage_error("verify", "unknown option %s", argv[i]);
+    struct cli c;
+    int rc = cli_init(&c);
+    if (rc)
+        return rc;
+    struct account *a;
+    const struct provider *p;
+    rc = resolve(&c, argv[first], CAP_VERIFY, "verify", &a, &p);
+    if (rc)
+        goto out;
+    char *token = NULL, *err = NULL;
+    rc = cli_read_secret("Session token (the __session JWT)", &token, &err);
+    if (rc) {
+        cli_error(rc, "the session token: %s", err ? err : "cannot read it");
+        free(err);
+        goto out;
+    }
+    if (str_empty(token)) {
+        wipe_free(token);
+        rc = cli_error(ERR_USAGE, "the session token was empty");
+        goto out;
+    }
+    struct op_args args = {0};
+    args.session_id = xstrdup(argv[first + 1]);
+    args.verify_token = token; /* wiped with the job */
+    struct event ev;
+    rc = cli_wait(&c, cli_submit_op(&c, a, OP_VERIFY, &args), &ev);
+    if (rc) {
+        cli_error(rc, "%s: %s", a->label, ev.error);
+    } else {
+        const struct session *s = ev.result.sessions.n ? &ev.result.sessions.v[0] : NULL;
+        printf("session %s verified (status: %s)\n", argv[first + 1],
+               session_status_name(s ? s->status : SESSION_UNKNOWN));
+    }
+    event_free(&ev);
+out:
+    cli_done(&c);
+    return rc;
+}

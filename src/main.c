@@ -1,0 +1,90 @@
+/* sesame: a terminal dashboard of sessions at Clerk, Basis Theory, Plantly,
+ * CBRAIN and Apideck Vault. With no command it opens the dashboard (ui/);
+ * with one it runs it headless (src/cli/) and exits with an enum
+ * sesame_err. */
+#include <locale.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "cli/cli.h"
+#include "ui.h"
+#include "util.h"
+
+/* Secrets pass through this process: never into a core dump, and no
+ * other process of the user may ptrace it or read its memory. */
+static void harden(void)
+{
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "sesame: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see 'sesame --help')\n");
+    return ERR_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    harden();
+    setlocale(LC_ALL, "");
+
+    struct ui_options ui = {0};
+    const char *no_color = getenv("NO_COLOR");
+    ui.no_color = no_color && *no_color;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            cli_print_help(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+            printf("sesame %s\n", SESAME_VERSION);
+            return 0;
+        } else if (strcmp(a, "--read-only") == 0) {
+            ui.read_only = true;
+        } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
+            ui.no_color = true;
+        } else if (strcmp(a, "--theme") == 0) {
+            if (i + 1 >= argc || str_empty(argv[i + 1]))
+                return usage_error("%s needs a theme name", a);
+            ui.theme = argv[++i];
+        } else if (strncmp(a, "--theme=", 8) == 0 && a[8]) {
+            ui.theme = a + 8;
+        } else {
+            return usage_error("unknown option %s", a);
+        }
+    }
+    if (i >= argc)
+        return ui_run(&ui);
+
+    if (strcmp(argv[i], "help") == 0) {
+        if (i + 1 < argc && cli_find(argv[i + 1]))
+            cli_print_usage(stdout, argv[i + 1]);
+        else
+            cli_print_help(stdout);
+        return 0;
+    }
+    if (ui.theme)
+        return usage_error("%s applies to the dashboard only", "--theme");
+    /* A closed pipe shows up as a write error, not as a silent death. */
+    signal(SIGPIPE, SIG_IGN);
+    int rc = cli_dispatch(argc - i, argv + i);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "sesame: cannot write to standard output\n");
+        if (rc == 0)
+            rc = ERR_INTERNAL;
+    }
+    return rc;
+}
