@@ -7,6 +7,7 @@ MANDIR = $(PREFIX)/share/man/man1
 DATADIR = $(PREFIX)/share/sesame
 
 CC ?= cc
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 PKGS = ncursesw libcurl libcjson libsecret-1 glib-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -38,7 +39,7 @@ TEST_SUPPORT_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard tests/support/*.c))
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c)) \
              $(patsubst tests/integration/%.c,$(B)/tests/%,$(wildcard tests/integration/test_*.c))
 
-.PHONY: all deps demo check test unit asan tsan bench install uninstall clean screenshots faults fuzz
+.PHONY: all deps demo check test tests unit asan tsan tsan-unit bench install uninstall clean screenshots faults fuzz
 
 all: sesame
 
@@ -79,10 +80,13 @@ tsan-unit: $(UNIT_TESTS)
 	  $(foreach t,$(TESTS_ONLY),$(B)/tests/$(t))
 
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory asan
-	@if [ -f tests/e2e/run.sh ]; then sh tests/e2e/run.sh ./sesame; fi
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory -j$(NPROC) tests
+	@$(MAKE) --no-print-directory -j$(NPROC) FLAVOUR=asan tests
+	@sh tests/check.sh build/release/tests build/asan/tests ./sesame
+
+# Build the test binaries of one flavour (and its sesame) without running them.
+tests: $(UNIT_TESTS) $(B)/sesame
 
 test: check
 

@@ -292,3 +292,59 @@ int state_remove_account(const char *account_id, char **error)
     }
     return change_state(REMOVE_ACCOUNT, NULL, account_id, NULL, error);
 }
+
+/* ---- lookups and merges over the whole file -------------------------- */
+
+int state_sessions_of(const char *account_id, struct session_list *out, char **error)
+{
+    memset(out, 0, sizeof *out);
+    struct session_list all = {0};
+    int rc = state_load(&all, error);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < all.n; i++) {
+        if (all.v[i].account_id && strcmp(all.v[i].account_id, account_id) == 0) {
+            struct session *s = session_list_push(out);
+            session_copy(s, &all.v[i]);
+        }
+    }
+    session_list_clear(&all);
+    return 0;
+}
+
+int state_find(const char *account_id, const char *session_id, struct session *out,
+                   bool *found, char **error)
+{
+    *found = false;
+    memset(out, 0, sizeof *out);
+    struct session_list l;
+    int rc = state_sessions_of(account_id, &l, error);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.v[i].id && strcmp(l.v[i].id, session_id) == 0) {
+            session_copy(out, &l.v[i]);
+            *found = true;
+            break;
+        }
+    }
+    session_list_clear(&l);
+    return 0;
+}
+
+int state_merge(const struct session *fresh, char **error)
+{
+    struct session m;
+    bool found = false;
+    int rc = state_find(fresh->account_id, fresh->id, &m, &found, error);
+    if (rc)
+        return rc;
+    if (!found)
+        session_copy(&m, fresh);
+    else
+        session_update(&m, fresh);
+    m.tracked = true;
+    rc = state_upsert(&m, error);
+    session_free(&m);
+    return rc;
+}

@@ -4,6 +4,8 @@
 #ifndef SESAME_STATE_H
 #define SESAME_STATE_H
 
+#include <stdbool.h>
+
 #include "model.h"
 
 /* Missing file: empty list. Malformed: ERR_CONFIG, "path:line: ...". */
@@ -12,5 +14,14 @@ int state_load(struct session_list *out, char **error);
 int state_upsert(const struct session *s, char **error);
 int state_remove(const char *account_id, const char *session_id, char **error);
 int state_remove_account(const char *account_id, char **error);
+
+/* The tracked sessions of one account (copies). */
+int state_sessions_of(const char *account_id, struct session_list *out, char **error);
+/* One tracked session; *found false (and 0 returned) if it is not there. */
+int state_find(const char *account_id, const char *session_id, struct session *out,
+               bool *found, char **error);
+/* Merge a provider's fresh view into the stored session (session_update:
+ * what it leaves unset is kept), or add it; tracked = true. */
+int state_merge(const struct session *fresh, char **error);
 
 #endif

@@ -91,15 +91,6 @@ int cli_write_secret_line(const char *s);
  * what names the option in errors ("--options"). */
 int cli_json_arg(const char *what, const char *arg, char **out, char **error);
 
-/* Sessions of account_id in the state file (tracked ones). */
-int cli_state_sessions(const char *account_id, struct session_list *out, char **error);
-/* The tracked session (account_id, session_id) from the state file into
- * *out: 0 and true found, 0 and false not found, or ERR_CONFIG. */
-int cli_state_find(const char *account_id, const char *session_id, struct session *out,
-                   bool *found, char **error);
-/* Merge what a provider answered about a tracked session into what the
- * state file holds (unknown values keep the stored ones), then upsert. */
-int cli_state_update(const struct session *fresh, char **error);
 
 /* ---- pure helpers, unit-tested (format.c, args.c) --------------------- */
 
@@ -119,11 +110,6 @@ int cli_authorize_options(char *const *perms, size_t n_perms, const char *rules_
                           const char *expires_at, char **out, char **error);
 /* A --status value: one of session_status_name(). */
 int cli_parse_status(const char *s, enum session_status *out, char **error);
-/* The argv to run for one $BROWSER entry (words split on blanks, "%s"
- * replaced by url, else url appended). NULL-terminated, owned
- * (cli_strv_free); NULL when the entry is empty. */
-char **cli_browser_argv(const char *entry, const char *url);
-void cli_strv_free(char **v);
 
 /* A session shown by a command, with the account it belongs to. */
 struct cli_row {

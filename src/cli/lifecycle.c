@@ -107,7 +107,7 @@ static int record(const struct account *a, struct op_result *r, const char *what
         if (!s->account_id)
             s->account_id = xstrdup(a->id);
         char *err = NULL;
-        int rc = cli_state_update(s, &err);
+        int rc = state_merge(s, &err);
         if (rc) {
             cli_error(rc, "session %s was %s, but the state file could not be written: %s",
                       s->id, what, err ? err : "?");
@@ -226,7 +226,7 @@ int cmd_create(int argc, char **argv)
         struct session merged;
         bool found = false;
         char *ferr = NULL;
-        if (cli_state_find(a->id, s.id, &merged, &found, &ferr) == 0 && found) {
+        if (state_find(a->id, s.id, &merged, &found, &ferr) == 0 && found) {
             session_free(&s);
             s = merged;
         }
@@ -285,7 +285,7 @@ int cmd_authorize(int argc, char **argv)
                        "sessions are)", p->title);
         goto out;
     }
-    rc = cli_state_find(a->id, sid, &s, &found, &err);
+    rc = state_find(a->id, sid, &s, &found, &err);
     if (rc) {
         cli_error(rc, "%s", err ? err : "cannot read the state");
         goto out;
@@ -301,7 +301,7 @@ int cmd_authorize(int argc, char **argv)
         goto out;
     }
     session_free(&s);
-    if (cli_state_find(a->id, sid, &s, &found, &err) != 0 || !found) {
+    if (state_find(a->id, sid, &s, &found, &err) != 0 || !found) {
         session_free(&s);
         s.id = xstrdup(sid);
     }
@@ -395,7 +395,7 @@ int cmd_revoke(int argc, char **argv)
         goto out;
     }
     if (!(p->caps & CAP_LIST)) {
-        rc = cli_state_find(a->id, sid, &s, &found, &err);
+        rc = state_find(a->id, sid, &s, &found, &err);
         if (rc) {
             cli_error(rc, "%s", err ? err : "cannot read the state");
             goto out;

@@ -1,6 +1,7 @@
 /* sesame open: the session_uri of an Apideck Vault session, from the
  * keyring into a browser (or onto stdout with --print). */
 #include "cli.h"
+#include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,93 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "browser.h"
 #include "util.h"
 
-extern char **environ;
-
-#define START_CHECK_MS 1000
-
-/* Run argv without a shell; 0 once it started and did not fail within a
- * second, else an errno or -1 (exited non-zero, *status set). */
-static int spawn_browser(char **argv, int *status)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawnattr_init(&attr);
-    sigset_t def;
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigaddset(&def, SIGINT);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0)
-        return rc;
-    /* started; a launcher like xdg-open answers at once, a browser runs on */
-    for (int waited = 0; waited < START_CHECK_MS; waited += 50) {
-        int st;
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid) {
-            if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-                return 0;
-            *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            return -1;
-        }
-        if (r < 0)
-            return 0;
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return 0;
-}
-
-/* $BROWSER (entries separated by ':', each may hold %s), else xdg-open.
- * 0 when one started, else ERR_USAGE with the reason printed. */
+/* $BROWSER or xdg-open; 0 when one started, else ERR_USAGE printed. */
 static int open_url(const char *url)
 {
-    const char *env = getenv("BROWSER");
-    char **entries = NULL;
-    size_t n = 0;
-    if (!str_empty(env)) {
-        char *copy = xstrdup(env);
-        char *save = NULL;
-        for (char *e = strtok_r(copy, ":", &save); e; e = strtok_r(NULL, ":", &save)) {
-            entries = xrealloc(entries, (n + 1) * sizeof *entries);
-            entries[n++] = xstrdup(e);
-        }
-        free(copy);
-    } else {
-        entries = xmalloc(sizeof *entries);
-        entries[n++] = xstrdup("xdg-open");
-    }
-    int rc = ERR_USAGE;
     char *why = NULL;
-    for (size_t i = 0; i < n && rc; i++) {
-        char **argv = cli_browser_argv(entries[i], url);
-        if (!argv)
-            continue;
-        int status = 0;
-        int e = spawn_browser(argv, &status);
-        if (e == 0) {
-            rc = 0;
-        } else {
-            free(why);
-            why = e > 0 ? xasprintf("%s: %s", argv[0], strerror(e))
-                        : xasprintf("%s exited with status %d", argv[0], status);
-        }
-        cli_strv_free(argv);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(entries[i]);
-    free(entries);
+    int rc = browser_open(url, &why);
     if (rc)
         cli_error(rc, "no browser found%s%s%s: use --print", why ? " (" : "", why ? why : "",
                   why ? ")" : "");
@@ -144,7 +66,7 @@ int cmd_open(int argc, char **argv)
                        p->title);
         goto out;
     }
-    rc = cli_state_find(a->id, sid, &s, &found, &err);
+    rc = state_find(a->id, sid, &s, &found, &err);
     if (rc) {
         cli_error(rc, "%s", err ? err : "cannot read the state");
         goto out;

@@ -184,7 +184,7 @@ static int refresh_tracked_remote(struct cli *c, const struct account *a, enum o
             if (!s->account_id)
                 s->account_id = xstrdup(a->id);
             char *err = NULL;
-            int u = cli_state_update(s, &err);
+            int u = state_merge(s, &err);
             if (u) {
                 cli_listing_fail(l, a, u, err ? err : "cannot write the state");
                 if (!rc)
@@ -194,7 +194,7 @@ static int refresh_tracked_remote(struct cli *c, const struct account *a, enum o
             struct session merged;
             bool found = false;
             char *ferr = NULL;
-            if (cli_state_find(a->id, s->id, &merged, &found, &ferr) == 0 && found) {
+            if (state_find(a->id, s->id, &merged, &found, &ferr) == 0 && found) {
                 cli_listing_add(l, a, &merged, now);
                 session_free(&merged);
             } else {
@@ -284,7 +284,7 @@ int cmd_refresh(int argc, char **argv)
     } else {
         struct session_list targets = {0};
         char *err = NULL;
-        rc = cli_state_sessions(a->id, &targets, &err);
+        rc = state_sessions_of(a->id, &targets, &err);
         if (rc) {
             cli_error(rc, "%s", err ? err : "cannot read the state");
             free(err);

@@ -173,34 +173,6 @@ static void test_parse_status(void **state)
     free(err);
 }
 
-/* ---- $BROWSER ------------------------------------------------------------------ */
-
-static void test_browser_argv(void **state)
-{
-    const char *url = "https://vault.example/session/abc?x=1";
-    char **v = cli_browser_argv("firefox", url);
-    assert_string_equal(v[0], "firefox");
-    assert_string_equal(v[1], url);
-    assert_null(v[2]);
-    cli_strv_free(v);
-
-    v = cli_browser_argv("  chromium --new-window  %s ", url);
-    assert_string_equal(v[0], "chromium");
-    assert_string_equal(v[1], "--new-window");
-    assert_string_equal(v[2], url);
-    assert_null(v[3]);
-    cli_strv_free(v);
-
-    v = cli_browser_argv("w3m --url=%s --dump", url);
-    assert_string_equal(v[1], "--url=https://vault.example/session/abc?x=1");
-    assert_string_equal(v[2], "--dump");
-    assert_null(v[3]);
-    cli_strv_free(v);
-
-    assert_null(cli_browser_argv("   ", url));
-    assert_null(cli_browser_argv("", url));
-}
-
 /* ---- listings ---------------------------------------------------------------- */
 
 #define T0 1700000000000LL /* 2023-11-14T22:13:20Z */
@@ -549,7 +521,6 @@ int main(void)
         cmocka_unit_test(test_authorize_options),
         cmocka_unit_test(test_authorize_options_refused),
         cmocka_unit_test(test_parse_status),
-        cmocka_unit_test(test_browser_argv),
         cmocka_unit_test(test_listing_json),
         cmocka_unit_test(test_listing_json_empty),
         cmocka_unit_test(test_listing_table),

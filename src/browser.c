@@ -1,0 +1,172 @@
+#include "browser.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+extern char **environ;
+
+#define START_CHECK_MS 1000
+
+void strv_free(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+char **browser_argv(const char *entry, const char *url)
+{
+    size_t n = 0, cap = 4;
+    char **v = xcalloc(cap, sizeof *v);
+    bool substituted = false;
+    const char *p = entry ? entry : "";
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        size_t len = strcspn(p, " \t");
+        char *word = xstrndup(p, len);
+        p += len;
+        char *pos = strstr(word, "%s");
+        if (pos) {
+            char *w = xasprintf("%.*s%s%s", (int)(pos - word), word, url, pos + 2);
+            free(word);
+            word = w;
+            substituted = true;
+        }
+        if (n + 2 >= cap) {
+            cap *= 2;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[n++] = word;
+        v[n] = NULL;
+    }
+    if (n == 0) {
+        free(v);
+        return NULL;
+    }
+    if (!substituted) {
+        if (n + 2 >= cap)
+            v = xrealloc(v, (cap + 2) * sizeof *v);
+        v[n++] = xstrdup(url);
+        v[n] = NULL;
+    }
+    return v;
+}
+
+static int spawn_one(char **argv, bool quiet, pid_t *pid)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (quiet) {
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    }
+    posix_spawnattr_init(&attr);
+    sigset_t def;
+    sigemptyset(&def);
+    sigaddset(&def, SIGPIPE);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGTERM);
+    sigaddset(&def, SIGHUP);
+    posix_spawnattr_setsigdefault(&attr, &def);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);
+    /* its own process group: Ctrl-C in sesame's terminal is not its business */
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                    POSIX_SPAWN_SETPGROUP);
+    int rc = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
+static char **browser_entries(size_t *n)
+{
+    const char *env = getenv("BROWSER");
+    char **entries = NULL;
+    *n = 0;
+    if (!str_empty(env)) {
+        char *copy = xstrdup(env);
+        char *save = NULL;
+        for (char *e = strtok_r(copy, ":", &save); e; e = strtok_r(NULL, ":", &save)) {
+            entries = xrealloc(entries, (*n + 1) * sizeof *entries);
+            entries[(*n)++] = xstrdup(e);
+        }
+        free(copy);
+    } else {
+        entries = xmalloc(sizeof *entries);
+        entries[(*n)++] = xstrdup("xdg-open");
+    }
+    return entries;
+}
+
+int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
+{
+    size_t n;
+    char **entries = browser_entries(&n);
+    int rc = ERR_USAGE;
+    *why = NULL;
+    for (size_t i = 0; i < n && rc; i++) {
+        char **argv = browser_argv(entries[i], url);
+        if (!argv)
+            continue;
+        int e = spawn_one(argv, quiet, pid);
+        if (e == 0) {
+            rc = 0;
+            free(*why);
+            *why = NULL;
+        } else {
+            free(*why);
+            *why = xasprintf("%s: %s", argv[0], strerror(e));
+        }
+        strv_free(argv);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(entries[i]);
+    free(entries);
+    if (rc && !*why)
+        *why = xstrdup("$BROWSER is empty");
+    return rc;
+}
+
+int browser_open(const char *url, char **why)
+{
+    pid_t pid;
+    int rc = browser_spawn(url, false, &pid, why);
+    if (rc)
+        return rc;
+    /* a launcher like xdg-open answers at once; a browser runs on */
+    for (int waited = 0; waited < START_CHECK_MS; waited += 50) {
+        int st;
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid) {
+            if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                return 0;
+            *why = xasprintf("the browser exited with status %d",
+                             WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+            return ERR_USAGE;
+        }
+        if (r < 0)
+            return 0;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}

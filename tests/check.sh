@@ -1,0 +1,38 @@
+#!/bin/sh
+# The whole suite, as `make check` runs it: unit and integration binaries
+# (release build), the headless commands against the fake, the dashboard
+# end to end in a pty, then the unit and integration binaries again under
+# ASan+UBSan. Each part prints its own closing line; the last line here is
+# the sum, "N passed, N failed".
+# Usage: tests/check.sh RELEASE_TEST_DIR ASAN_TEST_DIR BINARY
+set -u
+rel=$1 asan=$2 bin=$3
+here=$(cd "$(dirname "$0")" && pwd)
+total_p=0 total_f=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+part() { # part NAME CMD...: run, show, add its closing line to the total
+    name=$1
+    shift
+    echo "==== $name"
+    "$@" 2>&1 | tee "$log"
+    line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    p=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
+    f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
+    if [ -z "$line" ]; then
+        echo "$name: no closing line (crashed?)"
+        f=1 p=0
+    fi
+    total_p=$((total_p + p))
+    total_f=$((total_f + f))
+}
+
+part "unit + integration" env SESAME_BIN="$bin" sh "$here/run-tests.sh" "$rel"/test_*
+part "headless commands" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
+part "end to end" sh "$here/e2e/run.sh" "$bin"
+part "unit + integration (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/run-tests.sh" "$asan"/test_*
+echo "==== total"
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
