@@ -44,7 +44,8 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*
 all: sesame
 
 sesame: $(B)/sesame
-	@if [ "$(FLAVOUR)" = release ]; then cp $(B)/sesame sesame; fi
+	@# a rename, not a copy over it: ./sesame may be running (Text file busy)
+	@if [ "$(FLAVOUR)" = release ]; then cp $(B)/sesame sesame.tmp && mv -f sesame.tmp sesame; fi
 
 $(B)/sesame: $(CORE_OBJ) $(UI_OBJ) $(B)/src/main.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

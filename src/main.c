@@ -60,6 +60,13 @@ int main(int argc, char **argv)
             if (i + 1 >= argc || str_empty(argv[i + 1]))
                 return usage_error("%s needs a theme name", a);
             ui.theme = argv[++i];
+        } else if (strcmp(a, "--timeout") == 0) {
+            char *end = NULL;
+            long secs = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+            if (!end || *end || secs < 1 || secs > 3600)
+                return usage_error("%s wants a number of seconds from 1 to 3600", a);
+            cli_set_timeout_ms(secs * 1000LL);
+            i++;
         } else if (strncmp(a, "--theme=", 8) == 0 && a[8]) {
             ui.theme = a + 8;
         } else {

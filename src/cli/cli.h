@@ -29,6 +29,8 @@ const struct cli_command *cli_commands(void);
 const struct cli_command *cli_find(const char *name);
 /* Runs argv[0] (a command name). Unknown: usage error. */
 int cli_dispatch(int argc, char **argv);
+/* How long one operation may take in all (--timeout); 0 = the default. */
+void cli_set_timeout_ms(int64_t ms);
 /* Every command, option, environment variable and exit code. */
 void cli_print_help(FILE *out);
 

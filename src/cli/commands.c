@@ -62,12 +62,14 @@ void cli_print_help(FILE *out)
             "sesame %s - see and control sessions at Clerk, Basis Theory, Plantly, CBRAIN and "
             "Apideck Vault\n\n"
             "usage: sesame [--theme NAME] [--read-only] [--no-color]   open the dashboard\n"
-            "       sesame COMMAND [ARGS]                              run one command and exit\n"
+            "       sesame [--timeout SECONDS] COMMAND [ARGS]          run one command and exit\n"
             "       sesame --help | --version\n\n"
             "Dashboard options:\n"
             "  --theme NAME   colour theme (a name from the themes directory, or a file path)\n"
             "  --read-only    no revoke, log out, create or other changing action\n"
             "  --no-color     no colours (also when NO_COLOR is set)\n\n"
+            "Command options:\n"
+            "  --timeout SECONDS  give up on an operation after this long (default 30)\n\n"
             "Commands:\n",
             SESAME_VERSION);
     for (const struct cli_command *c = commands; c->name; c++) {

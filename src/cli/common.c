@@ -122,13 +122,20 @@ int cli_start_worker(struct cli *c)
     return 0;
 }
 
+static int64_t job_timeout_ms; /* 0: the worker's default */
+
+void cli_set_timeout_ms(int64_t ms)
+{
+    job_timeout_ms = ms;
+}
+
 uint64_t cli_submit_op(struct cli *c, const struct account *a, enum op op, struct op_args *args)
 {
     if (cli_start_worker(c) != 0) {
         op_args_free(args);
         return 0;
     }
-    struct job j = {.kind = JOB_OP, .op = op};
+    struct job j = {.kind = JOB_OP, .op = op, .timeout_ms = job_timeout_ms};
     account_copy(&j.account, a);
     j.args = *args;
     memset(args, 0, sizeof *args);
@@ -142,7 +149,7 @@ uint64_t cli_submit_secret(struct cli *c, const struct account *a, enum job_kind
         wipe_free(secret);
         return 0;
     }
-    struct job j = {.kind = kind};
+    struct job j = {.kind = kind, .timeout_ms = job_timeout_ms};
     account_copy(&j.account, a);
     j.kind_name = xstrdup(kind_name);
     j.session_id = xstrdup(session_id);
