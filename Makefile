@@ -95,6 +95,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh
 
+# Every fault of the fake against every provider, one verdict per cell.
+faults: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@tests/with-keyring.sh /usr/bin/python3 tests/faults/matrix.py ./sesame
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/bench.sh

@@ -31,6 +31,7 @@ part() { # part NAME CMD...: run, show, add its closing line to the total
 part "unit + integration" env SESAME_BIN="$bin" sh "$here/run-tests.sh" "$rel"/test_*
 part "headless commands" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
 part "end to end" sh "$here/e2e/run.sh" "$bin"
+part "fault matrix" "$here/with-keyring.sh" /usr/bin/python3 "$here/faults/matrix.py" "$bin"
 part "unit + integration (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/run-tests.sh" "$asan"/test_*
 echo "==== total"
