@@ -4,6 +4,7 @@
 #define SESAME_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,11 @@ int64_t mono_ms(void);      /* monotonic clock, for deadlines */
  * sequences (CSI, OSC, DCS ...) and invalid UTF-8 are removed or replaced by
  * U+FFFD; valid multi-byte UTF-8 is kept. Never returns NULL. */
 char *sanitize_text(const char *s);
+/* True if sanitize_text(s) would return s unchanged (NULL: true). */
+bool text_is_clean(const char *s);
+/* *s (owned, may be NULL) made safe as sanitize_text does, without a copy
+ * when it already is: for data sanitised once already, checked again. */
+void sanitize_in_place(char **s);
 
 /* First n bytes of a body, escaped for an error message ("\x1b", "\n"). */
 char *escape_preview(const char *s, size_t len, size_t max);

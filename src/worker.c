@@ -18,6 +18,12 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define DEFAULT_MAX_RETRIES 3
 #define KEYRING_SLOW_MS 400        /* then the caller hears "waiting for the keyring" */
+/* Transfers of one job in the multi handle at once, as a multiple of the
+ * per-host connection limit: enough to keep every connection busy, while
+ * the rest of a fan-out (a users page asks for 500 session lists) waits as
+ * built requests, not as 500 easy handles with their buffers that curl
+ * would only queue (and scan) itself. */
+#define JOB_TRANSFERS_PER_CONN 2
 #define KEYRING_STOP_WAIT_MS 2000
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -52,10 +58,23 @@ void event_free(struct event *e)
 
 /* ---- requests --------------------------------------------------------- */
 
+/* r leaves the multi handle (done, failed, dropped). */
+static void leave_multi(struct worker *w, struct request *r)
+{
+    if (!r->in_multi)
+        return;
+    curl_multi_remove_handle(w->multi, r->xfer.easy);
+    r->in_multi = false;
+    r->job->in_multi--;
+}
+
 static void request_free(struct worker *w, struct request *r)
 {
-    if (r->in_multi)
-        curl_multi_remove_handle(w->multi, r->xfer.easy);
+    leave_multi(w, r);
+    if (r->queued) {
+        r->queued = false;
+        w->n_queued--;
+    }
     http_transfer_cleanup(&r->xfer);
     http_request_free(&r->http);
     op_args_free(&r->args);
@@ -100,7 +119,34 @@ static int start_transfer(struct worker *w, struct request *r)
         return ERR_INTERNAL;
     curl_multi_add_handle(w->multi, r->xfer.easy);
     r->in_multi = true;
+    j->in_multi++;
     return 0;
+}
+
+static bool job_has_room(const struct worker *w, const struct running_job *j)
+{
+    return j->in_multi < w->opt.max_per_host * JOB_TRANSFERS_PER_CONN;
+}
+
+/* Start queued requests of jobs that have room again, oldest first (the
+ * list holds the newest first, so the last queued ones are found first
+ * and the walk is repeated from the end: cheap, the list is short once
+ * the queue drains and not walked at all while it is empty). */
+static void start_queued(struct worker *w)
+{
+    while (w->n_queued > 0) {
+        struct request *pick = NULL;
+        for (struct request *r = w->reqs; r; r = r->next)
+            if (r->queued && job_has_room(w, r->job))
+                pick = r; /* the last such is the oldest */
+        if (!pick)
+            return;
+        pick->queued = false;
+        w->n_queued--;
+        if (start_transfer(w, pick) != 0)
+            set_error(&pick->job->merged, ERR_INTERNAL,
+                      xstrdup("cannot start a transfer (libcurl)"));
+    }
 }
 
 /* Build and queue one request of job j. Errors land in j->merged. */
@@ -121,6 +167,11 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
     r->next = w->reqs;
     w->reqs = r;
     j->outstanding++;
+    if (!job_has_room(w, j)) {
+        r->queued = true; /* start_queued starts it when a transfer of j ends */
+        w->n_queued++;
+        return;
+    }
     if (start_transfer(w, r) != 0)
         set_error(&j->merged, ERR_INTERNAL, xstrdup("cannot start a transfer (libcurl)"));
 }
@@ -223,6 +274,60 @@ static void to_keyring(struct worker *w, struct running_job *j, enum keyring_pha
     executor_submit(w->keyring, keyring_phase_run, j);
 }
 
+/* ---- what the last listing of an account told (for prefetch) ----------- */
+
+static struct known_users *known_find(struct worker *w, const struct account *a)
+{
+    for (size_t i = 0; i < w->n_known; i++)
+        if (strcmp(w->known[i].account_id, a->id ? a->id : "") == 0)
+            return &w->known[i];
+    return NULL;
+}
+
+static void known_clear(struct known_users *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        free(k->ids[i]);
+    free(k->ids);
+    k->ids = NULL;
+    k->n = 0;
+}
+
+/* A listing of j's account succeeded: remember the users it named. */
+static void known_remember(struct worker *w, struct running_job *j)
+{
+    const struct op_result *r = &j->merged;
+    if (!j->prov->prefetch || j->job.op != OP_LIST || r->n_users == 0)
+        return;
+    const struct account *a = &j->job.account;
+    struct known_users *k = known_find(w, a);
+    if (!k) {
+        w->known = xrealloc(w->known, (w->n_known + 1) * sizeof *w->known);
+        k = &w->known[w->n_known++];
+        memset(k, 0, sizeof *k);
+        k->account_id = xstrdup(a->id ? a->id : "");
+    }
+    known_clear(k);
+    free(k->base_url);
+    k->base_url = xstrdup(provider_base_url(j->prov, a));
+    k->ids = xcalloc(r->n_users, sizeof *k->ids);
+    for (size_t i = 0; i < r->n_users; i++)
+        if (r->users[i].id)
+            k->ids[k->n++] = xstrdup(r->users[i].id);
+}
+
+static void known_free_all(struct worker *w)
+{
+    for (size_t i = 0; i < w->n_known; i++) {
+        known_clear(&w->known[i]);
+        free(w->known[i].account_id);
+        free(w->known[i].base_url);
+    }
+    free(w->known);
+    w->known = NULL;
+    w->n_known = 0;
+}
+
 /* Sessions name their user once the users are known; every session says
  * which account it belongs to. */
 static void attach_users(struct running_job *j)
@@ -258,8 +363,16 @@ static void job_answer(struct worker *w, struct running_job *j)
 static void job_complete(struct worker *w, struct running_job *j)
 {
     struct op_result *r = &j->merged;
-    if (!r->err)
+    if (!r->err) {
         attach_users(j);
+        known_remember(w, j);
+    }
+    /* the answer's list as long as it is: 100k sessions leave ~4 MB of
+     * doubling slack otherwise, held while the caller takes them over */
+    if (r->sessions.cap > r->sessions.n && r->sessions.n > 0) {
+        r->sessions.v = xrealloc(r->sessions.v, r->sessions.n * sizeof *r->sessions.v);
+        r->sessions.cap = r->sessions.n;
+    }
     if (!r->err && (r->new_secrets.n || (r->forget_session && j->job.args.session_id))) {
         to_keyring(w, j, KR_FINISH);
         return;
@@ -278,7 +391,19 @@ static void start_requests(struct worker *w, struct running_job *j)
 {
     if (!j->job.args.now_ms)
         j->job.args.now_ms = now_ms();
-    add_request(w, j, j->job.op, &j->job.args);
+    /* What the last listing told may start at once (a refresh of Clerk:
+     * every known user's sessions with the first users page). */
+    struct op_result pre = {0};
+    const struct known_users *k = j->prov->prefetch ? known_find(w, &j->job.account) : NULL;
+    if (k && k->n && strcmp(k->base_url, provider_base_url(j->prov, &j->job.account)) == 0)
+        j->prov->prefetch(&j->job.account, j->job.op, &j->job.args, k->ids, k->n, &pre);
+    add_request(w, j, j->job.op, &j->job.args); /* first: it starts before the queue fills */
+    for (size_t i = 0; i < pre.n_follow && !j->merged.err; i++) {
+        if (!pre.follow[i].args.now_ms)
+            pre.follow[i].args.now_ms = j->job.args.now_ms;
+        add_request(w, j, pre.follow[i].op, &pre.follow[i].args);
+    }
+    op_result_free(&pre);
     if (j->outstanding == 0)
         job_complete(w, j);
 }
@@ -393,8 +518,7 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
 {
     struct running_job *j = r->job;
     char *terr = http_transfer_finish(&r->xfer, rc, j->prov->title);
-    curl_multi_remove_handle(w->multi, r->xfer.easy);
-    r->in_multi = false;
+    leave_multi(w, r);
     long status = r->xfer.resp.status;
     long delay = http_retry_delay_ms(status, r->xfer.resp.retry_after_s, terr != NULL,
                                      maybe_sent(rc) && !r->xfer.too_big,
@@ -600,6 +724,7 @@ static void *worker_main(void *arg)
         int running = 0;
         curl_multi_perform(w->multi, &running);
         collect_done(w);
+        start_queued(w);
         long wait = run_timers(w, 1000);
         long curl_wait = -1;
         curl_multi_timeout(w->multi, &curl_wait);
@@ -608,6 +733,7 @@ static void *worker_main(void *arg)
         curl_multi_poll(w->multi, NULL, 0, (int)wait, NULL);
     }
     shut_down(w);
+    known_free_all(w);
     return NULL;
 }
 

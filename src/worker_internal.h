@@ -22,6 +22,7 @@ struct request {
     int attempt;
     int64_t start_at;          /* monotonic ms; waiting for a retry until then */
     bool in_multi;
+    bool queued;               /* built, waiting for room among its job's transfers */
     struct request *next;
 };
 
@@ -42,6 +43,7 @@ struct running_job {
     struct secret_bag secrets;
     struct op_result merged;
     int outstanding;
+    int in_multi;              /* of those, transfers in the multi handle now */
     int64_t started, deadline; /* monotonic ms */
     bool uncounted;            /* no longer in worker_pending() */
     enum keyring_phase phase;
@@ -54,6 +56,14 @@ struct running_job {
     char *kr_error;
     struct running_job *next;      /* in worker.jobs */
     struct running_job *next_done; /* in worker.keyring_done */
+};
+
+/* The user ids an account's last good listing named (for prefetch). */
+struct known_users {
+    char *account_id;
+    char *base_url;            /* the instance they belong to */
+    char **ids;
+    size_t n;
 };
 
 struct worker {
@@ -80,6 +90,9 @@ struct worker {
     struct running_job *jobs;
     struct running_job *zombies;
     struct request *reqs;
+    int n_queued;              /* requests with queued set */
+    struct known_users *known; /* per account */
+    size_t n_known;
     uint32_t rng;
 };
 

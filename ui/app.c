@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "config.h"
 #include "draw.h"
 #include "providers/provider.h"
@@ -113,6 +114,27 @@ static void reload_tracked(struct app *app)
     session_list_clear(&tracked);
 }
 
+/* CBRAIN: ask whether each tracked session is still valid (OP_INFO). */
+static void check_tracked(struct app *app, size_t i)
+{
+    struct store_account *sa = &app->store.acc[i];
+    if (sa->n_checks)
+        return; /* a round is under way */
+    for (size_t k = 0; k < app->store.sessions.n; k++) {
+        const struct session *x = &app->store.sessions.v[k];
+        if (!x->account_id || strcmp(x->account_id, sa->a.id) != 0 || !x->id)
+            continue;
+        struct job j;
+        memset(&j, 0, sizeof j);
+        j.kind = JOB_OP;
+        j.op = OP_INFO;
+        account_copy(&j.account, &sa->a);
+        j.args.session_id = xstrdup(x->id);
+        store_add_check(&app->store, i, worker_submit(app->worker, &j));
+        sa = &app->store.acc[i];
+    }
+}
+
 void app_refresh_account(struct app *app, size_t i)
 {
     if (i >= app->store.n_acc)
@@ -122,6 +144,8 @@ void app_refresh_account(struct app *app, size_t i)
         return;
     if (!store_account_lists(sa)) {
         reload_tracked(app);
+        if ((sa->provider->caps & CAP_INFO) && app->worker)
+            check_tracked(app, i);
     } else if (!app->worker) {
         store_set_error(&app->store, i, app->worker_error ? app->worker_error : "no worker");
     } else {
@@ -162,6 +186,11 @@ void app_refresh_all(struct app *app)
     }
     reload_tracked(app);
     refresh_listing(app);
+    for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
+        const struct store_account *sa = &app->store.acc[i];
+        if (sa->provider && !store_account_lists(sa) && (sa->provider->caps & CAP_INFO))
+            check_tracked(app, i);
+    }
     views_changed(app);
 }
 
@@ -197,7 +226,8 @@ static int64_t views_next_tick(struct app *app, int64_t wall)
 static void run_timers(struct app *app)
 {
     int64_t mono = mono_ms();
-    if (store_in_flight(&app->store) == 0) {
+    requests_reap(app);
+    if (store_in_flight(&app->store) + requests_in_flight(app, NULL) == 0) {
         app->spinner_due = 0;
     } else if (!app->spinner_due) {
         app->spinner_due = mono + APP_SPINNER_MS;
@@ -225,7 +255,7 @@ static void run_timers(struct app *app)
 static int sleep_ms(struct app *app)
 {
     int64_t mono = mono_ms(), wall = now_ms(), due = -1;
-    int64_t timers[] = {app->spinner_due, app->refresh_due};
+    int64_t timers[] = {app->spinner_due, app->refresh_due, requests_next_due(app)};
     for (size_t i = 0; i < ARRAY_LEN(timers); i++)
         if (timers[i] > 0 && (due < 0 || timers[i] < due))
             due = timers[i];
@@ -243,12 +273,34 @@ static int sleep_ms(struct app *app)
 
 /* ---- the loop ---- */
 
+/* A checked tracked session's news goes to the state file too, so that
+ * rereading it (R) does not bring back what the provider contradicted. */
+static void save_checked(struct app *app, const struct event *ev)
+{
+    for (size_t k = 0; k < ev->result.sessions.n; k++) {
+        struct session *x = store_session_find(&app->store, ev->account_id,
+                                               ev->result.sessions.v[k].id);
+        char *err = NULL;
+        if (!x)
+            continue;
+        x->tracked = true;
+        if (state_upsert(x, &err) != 0)
+            app_error(app, "%s", err ? err : "cannot write the state file");
+        free(err);
+    }
+}
+
 static void drain_events(struct app *app)
 {
     struct event ev;
     while (worker_next_event(app->worker, &ev)) {
-        if (store_apply_event(&app->store, &ev))
+        if (requests_on_event(app, &ev)) { /* revoke, create, token ...: session_actions.c */
             views_changed(app);
+        } else if (store_apply_event(&app->store, &ev)) {
+            if (ev.kind == JOB_OP && ev.op == OP_INFO && ev.err == 0 && !ev.progress)
+                save_checked(app, &ev);
+            views_changed(app);
+        }
         event_free(&ev);
     }
 }
@@ -321,6 +373,7 @@ static void app_init(struct app *app, const struct ui_options *opt)
 static void app_free(struct app *app)
 {
     app_close_overlay(app);
+    requests_free(app);
     for (size_t i = 0; i < app->n_panes; i++)
         app->panes[i]->ops->destroy(app->panes[i]);
     store_free(&app->store);
@@ -328,6 +381,7 @@ static void app_free(struct app *app)
     theme_dirs_free(app->theme_dirs, app->n_theme_dirs);
     prefs_free(&app->prefs);
     free(app->message);
+    free(app->prompt);
     free(app->worker_error);
 }
 
@@ -408,6 +462,7 @@ int ui_run(const struct ui_options *opt)
     }
     start_worker(&app);
     app.panes[app.n_panes++] = accounts_view_new();
+    app.panes[app.n_panes++] = sessions_view_new();
     app_refresh_all(&app);
     if (screen_open(&app, no_color, &fatal) != 0)
         goto out;

@@ -31,6 +31,7 @@ struct app {
     size_t n_theme_dirs;
     struct worker *worker;        /* NULL if it could not start */
     char *worker_error;
+    struct actions *actions;      /* requests.c: our own jobs in flight, browsers to reap */
 
     struct view *panes[APP_MAX_PANES];
     size_t n_panes, focus;
@@ -38,6 +39,7 @@ struct app {
 
     char *message;                /* the message line, sanitised */
     bool message_error;
+    char *prompt;                 /* the filter being typed ("/" prompt on the message line), or NULL */
 
     int rows, cols;
     bool dirty;                   /* redraw before sleeping */

@@ -4,14 +4,10 @@
 
 #include <curses.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "actions.h"
 #include "util.h"
-
-/* Actions that change something at a provider: refused when read-only. */
-static bool changes_remote(enum action a)
-{
-    return a == ACT_REVOKE || a == ACT_CREATE || a == ACT_ACCOUNT_DEL;
-}
 
 static void focus_pane(struct app *app, long delta)
 {
@@ -21,8 +17,47 @@ static void focus_pane(struct app *app, long delta)
     app->focus = (size_t)((((long)app->focus + delta) % n + n) % n);
 }
 
+static size_t find_pane(const struct app *app, const char *name)
+{
+    for (size_t i = 0; i < app->n_panes; i++)
+        if (strcmp(app->panes[i]->ops->name, name) == 0)
+            return i;
+    return app->n_panes;
+}
+
+/* Enter on an account: its sessions, in the sessions pane. Filter and sort
+ * keys from another pane: the sessions table is what they are for. */
+static bool to_sessions(struct app *app, enum action a)
+{
+    size_t s = find_pane(app, "sessions"), acc = find_pane(app, "accounts");
+    if (s == app->n_panes || app->focus == s)
+        return false;
+    struct view *v = app->panes[s];
+    if (a == ACT_DETAILS) {
+        if (app->focus != acc)
+            return false;
+        long i = accounts_view_selected(app->panes[acc]);
+        if (i < 0 || (size_t)i >= app->store.n_acc)
+            return false;
+        sessions_view_narrow(v, app, app->store.acc[i].a.id);
+        app->focus = s;
+        char back[32];
+        app_message(app, "the sessions of %s (%s shows every account's)",
+                    app->store.acc[i].a.label ? app->store.acc[i].a.label : app->store.acc[i].a.id,
+                    app_key_for(app, ACT_BACK, back, sizeof back));
+        return true;
+    }
+    if (a != ACT_FILTER && a != ACT_SORT && a != ACT_SORT_REVERSE)
+        return false;
+    if (a == ACT_FILTER)
+        app->focus = s;
+    return v->ops->action(v, app, a);
+}
+
 static void global_action(struct app *app, enum action a)
 {
+    if (to_sessions(app, a) || actions_do(app, a)) /* x n o O y t a e D: session_actions.c */
+        return;
     switch (a) {
     case ACT_QUIT:
         app->quit = true;
@@ -54,8 +89,9 @@ static void global_action(struct app *app, enum action a)
 void app_do_action(struct app *app, enum action a)
 {
     app->dirty = true;
-    if (app->read_only && changes_remote(a)) {
-        app_error(app, "read-only: %s is turned off", action_name(a));
+    const char *refused = app->read_only ? action_refused_read_only(a) : NULL;
+    if (refused) {
+        app_error(app, "read-only: %s is off", refused);
         return;
     }
     struct view *v = app->overlay;

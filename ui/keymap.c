@@ -113,7 +113,11 @@ static keycode utf8_single(const char *s)
             return 0;
         cp = (cp << 6) | (u[i] & 0x3f);
     }
-    if (u[len] != '\0' || cp < 0x20 || cp == 0x7f || cp > 0x10ffff)
+    static const keycode min_cp[5] = {0, 0, 0x80, 0x800, 0x10000}; /* no overlong forms */
+    if (u[len] != '\0' || cp < 0x20 || cp == 0x7f || cp > 0x10ffff || cp < min_cp[len])
+        return 0;
+    /* its name is drawn as is: no C1 control (a CSI on some terminals), no surrogate */
+    if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return cp;
 }
@@ -280,14 +284,17 @@ const char *keymap_keys_text(const struct keymap *km, enum action a, char *buf, 
     keycode keys[16];
     size_t n = keymap_keys(km, a, keys, ARRAY_LEN(keys));
     size_t used = 0;
-    if (bufsz)
-        buf[0] = '\0';
+    if (bufsz == 0)
+        return buf;
+    buf[0] = '\0';
     for (size_t i = 0; i < n && i < ARRAY_LEN(keys); i++) {
         char name[32];
         keycode_name(keys[i], name, sizeof name);
         int w = snprintf(buf + used, bufsz - used, "%s%s", i ? " " : "", name);
-        if (w < 0 || (size_t)w >= bufsz - used)
+        if (w < 0 || (size_t)w >= bufsz - used) {
+            buf[used] = '\0'; /* whole names only: no "<Ba" or half a UTF-8 character */
             break;
+        }
         used += (size_t)w;
     }
     return buf;

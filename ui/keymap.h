@@ -19,10 +19,10 @@
     X(ACT_LAST,         "move-last",    "G <End>",        "Go to the last row")     \
     X(ACT_NEXT_PANE,    "next-pane",    "<Tab>",          "Switch to the next pane") \
     X(ACT_PREV_PANE,    "prev-pane",    "<BackTab>",      "Switch to the previous pane") \
-    X(ACT_DETAILS,      "details",      "<Enter>",        "Show every field and the raw JSON") \
-    X(ACT_FILTER,       "filter",       "/",              "Filter rows as you type") \
-    X(ACT_SORT,         "sort",         "s",              "Sort by the next column") \
-    X(ACT_SORT_REVERSE, "sort-reverse", "S",              "Reverse the sort order") \
+    X(ACT_DETAILS,      "details",      "<Enter>",        "Every field and raw JSON (account: sessions)") \
+    X(ACT_FILTER,       "filter",       "/",              "Filter rows as you type (all words)") \
+    X(ACT_SORT,         "sort",         "s",              "Sort by the next column (or click one)") \
+    X(ACT_SORT_REVERSE, "sort-reverse", "S",              "Reverse the sort (remembered)") \
     X(ACT_REFRESH,      "refresh",      "r",              "Refresh the selected account") \
     X(ACT_REFRESH_ALL,  "refresh-all",  "R <F5>",         "Reload accounts and refresh them all") \
     X(ACT_MARK,         "mark",         "<Space>",        "Mark or unmark the row") \
@@ -37,7 +37,7 @@
     X(ACT_ACCOUNT_EDIT, "account-edit", "e",              "Edit the account")       \
     X(ACT_ACCOUNT_DEL,  "account-delete", "D",            "Delete the account")     \
     X(ACT_HELP,         "help",         "? <F1>",         "Show this help")         \
-    X(ACT_BACK,         "back",         "<Esc>",          "Close the overlay, cancel") \
+    X(ACT_BACK,         "back",         "<Esc>",          "Close; clear the filter, narrowing, marks") \
     X(ACT_REDRAW,       "redraw",       "^L",             "Redraw the screen")      \
     X(ACT_QUIT,         "quit",         "q",              "Quit")
 

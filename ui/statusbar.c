@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "draw.h"
 #include "util.h"
 
@@ -15,6 +16,8 @@ static const struct {
 } hints[] = {
     {ACT_QUIT, "quit", false},
     {ACT_HELP, "help", false},
+    {ACT_FILTER, "filter", true},
+    {ACT_SORT, "sort", true},
     {ACT_REFRESH, "refresh", false},
     {ACT_REFRESH_ALL, "reload all", false},
     {ACT_NEXT_PANE, "pane", true},
@@ -31,9 +34,14 @@ void statusbar_draw(struct app *app, int y)
     draw_fill(y, 0, w, C_STATUS_BAR);
     /* right: what is in flight */
     size_t busy = store_in_flight(&app->store);
+    char *doing = NULL; /* our own requests: "revoking 3", "logging in" */
+    size_t acting = requests_in_flight(app, &doing);
     int right = w;
-    if (busy) {
-        char *txt = xasprintf(" %zu loading ", busy);
+    if (busy || acting) {
+        char *loading = busy ? xasprintf("%zu loading", busy) : NULL;
+        char *txt = xasprintf(" %s%s%s ", doing ? doing : "", doing && loading ? ", " : "",
+                              loading ? loading : "");
+        free(loading);
         int tw = text_width(txt), gw = text_width(app_spinner_glyph(app));
         right = w - tw - gw;
         if (right > w / 2) {
@@ -44,6 +52,7 @@ void statusbar_draw(struct app *app, int y)
         }
         free(txt);
     }
+    free(doing);
     /* left: the main keys, as many as fit */
     int x = 1;
     for (size_t i = 0; i < ARRAY_LEN(hints); i++) {
@@ -62,9 +71,37 @@ void statusbar_draw(struct app *app, int y)
     }
 }
 
+/* "/needle█   Enter keeps, Esc clears": the filter being typed. */
+static void prompt_draw(struct app *app, int y)
+{
+    char keep[32], clear[32];
+    app_key_for(app, ACT_FILTER, keep, sizeof keep);
+    int x = draw_part(y, 0, app->cols, *keep ? keep : "/", C_KEY);
+    int end = app->cols - 1;
+    char *hint = xasprintf("  Enter keeps, %s clears", app_key_for(app, ACT_BACK, clear,
+                                                                   sizeof clear));
+    int hw = text_width(hint);
+    int text_end = x + text_width(app->prompt) + 1 + hw <= end ? end - hw : end;
+    /* the end of a long needle, so that what is typed stays in sight */
+    const char *shown = app->prompt;
+    while (*shown && x + text_width(shown) + 1 > text_end)
+        shown++;
+    while (((unsigned char)*shown & 0xc0) == 0x80)
+        shown++;
+    x = draw_part(y, x, text_end, shown, C_INPUT);
+    x = draw_part(y, x, text_end + 1, " ", C_SELECTED);
+    if (text_end < end)
+        draw_part(y, text_end, app->cols, hint, C_DIM);
+    free(hint);
+}
+
 void message_draw(struct app *app, int y)
 {
     draw_fill(y, 0, app->cols, C_DEFAULT);
+    if (app->prompt) {
+        prompt_draw(app, y);
+        return;
+    }
     if (app->message) {
         draw_text(y, 0, app->cols, app->message, app->message_error ? C_ERROR : C_MESSAGE,
                   ALIGN_LEFT);

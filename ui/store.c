@@ -18,6 +18,8 @@ static void account_entry_free(struct store_account *sa)
     account_free(&sa->a);
     free(sa->error);
     free(sa->progress);
+    free(sa->checks);
+    free(sa->check_error);
     memset(sa, 0, sizeof *sa);
 }
 
@@ -62,6 +64,8 @@ static void drop_sessions(struct store *s, const char *account_id)
         else
             s->sessions.v[o++] = *x;
     }
+    if (o != s->sessions.n)
+        s->sessions_version++;
     s->sessions.n = o;
 }
 
@@ -74,6 +78,15 @@ static void sanitize_field(char **f)
     *f = clean;
 }
 
+static void sanitize_session(struct session *d)
+{
+    char **fields[] = {&d->id,     &d->user_id, &d->user_display, &d->client_id,
+                       &d->device, &d->browser, &d->ip,           &d->place};
+    for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+        sanitize_field(fields[i]);
+    /* raw_json stays as received: the detail view sanitises each line it draws */
+}
+
 /* Move *src into the store's list, sanitised, owned by account_id. */
 static void adopt_session(struct store *s, struct session *src, const char *account_id)
 {
@@ -84,11 +97,8 @@ static void adopt_session(struct store *s, struct session *src, const char *acco
         free(d->account_id);
         d->account_id = xstrdup(account_id);
     }
-    char **fields[] = {&d->id,     &d->user_id, &d->user_display, &d->client_id,
-                       &d->device, &d->browser, &d->ip,           &d->place};
-    for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-        sanitize_field(fields[i]);
-    /* raw_json stays as received: the detail view sanitises each line it draws */
+    sanitize_session(d);
+    s->sessions_version++;
 }
 
 static void count_sessions(struct store *s)
@@ -118,6 +128,12 @@ void store_set_accounts(struct store *s, struct account_list *list)
             old->error = NULL;
             sa->loaded = old->loaded;
             sa->job = old->job;
+            sa->checks = old->checks;
+            sa->n_checks = old->n_checks;
+            old->checks = NULL;
+            old->n_checks = 0;
+            sa->check_error = old->check_error;
+            old->check_error = NULL;
             sa->progress = old->progress;
             old->progress = NULL;
             sa->updated_ms = old->updated_ms;
@@ -142,6 +158,7 @@ void store_set_accounts(struct store *s, struct account_list *list)
     drop_sessions(s, NULL);
     count_sessions(s);
     s->version++;
+    s->sessions_version++; /* labels may have changed */
 }
 
 void store_set_loading(struct store *s, size_t i, uint64_t job)
@@ -180,8 +197,128 @@ static void apply_error(struct store_account *sa, const struct event *ev)
         sa->state = ACCOUNT_ERROR;
 }
 
+void store_add_check(struct store *s, size_t i, uint64_t job)
+{
+    if (i >= s->n_acc)
+        return;
+    struct store_account *sa = &s->acc[i];
+    if (sa->n_checks == 0) {
+        free(sa->check_error);
+        sa->check_error = NULL;
+    }
+    sa->checks = xrealloc(sa->checks, (sa->n_checks + 1) * sizeof *sa->checks);
+    sa->checks[sa->n_checks++] = job;
+    sa->state = ACCOUNT_LOADING;
+    free(sa->progress);
+    sa->progress = NULL;
+    s->version++;
+}
+
+struct session *store_session_find(struct store *s, const char *account_id,
+                                   const char *session_id)
+{
+    for (size_t k = 0; account_id && session_id && k < s->sessions.n; k++) {
+        struct session *x = &s->sessions.v[k];
+        if (x->id && x->account_id && strcmp(x->id, session_id) == 0 &&
+            strcmp(x->account_id, account_id) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+void store_merge_session(struct store *s, const char *account_id, const struct session *fresh)
+{
+    if (!fresh->id || store_index(s, account_id) < 0)
+        return;
+    struct session *x = store_session_find(s, account_id, fresh->id);
+    if (!x) {
+        struct session copy;
+        session_copy(&copy, fresh);
+        adopt_session(s, &copy, account_id);
+        count_sessions(s);
+    } else {
+        char *keep = x->account_id;
+        x->account_id = NULL;
+        session_update(x, fresh);
+        free(x->account_id);
+        x->account_id = keep;
+        sanitize_session(x);
+        s->sessions_version++;
+    }
+    s->version++;
+}
+
+bool store_remove_session(struct store *s, const char *account_id, const char *session_id)
+{
+    struct session *x = store_session_find(s, account_id, session_id);
+    if (!x)
+        return false;
+    session_free(x);
+    *x = s->sessions.v[--s->sessions.n];
+    count_sessions(s);
+    s->sessions_version++;
+    s->version++;
+    return true;
+}
+
+void store_forget_jobs(struct store *s, const char *account_id)
+{
+    struct store_account *sa = store_find(s, account_id);
+    if (!sa)
+        return;
+    sa->job = 0;
+    sa->n_checks = 0;
+    free(sa->progress);
+    sa->progress = NULL;
+    if (sa->state == ACCOUNT_LOADING)
+        sa->state = sa->loaded ? ACCOUNT_OK : ACCOUNT_IDLE;
+    s->version++;
+}
+
+/* The answer to one OP_INFO check: the session's news merged in. */
+static bool apply_check(struct store *s, struct store_account *sa, struct event *ev)
+{
+    size_t k = 0;
+    while (k < sa->n_checks && sa->checks[k] != ev->job_id)
+        k++;
+    if (k == sa->n_checks)
+        return false;
+    if (ev->progress)
+        return false;
+    sa->checks[k] = sa->checks[--sa->n_checks];
+    if (ev->err != 0 && ev->err != ERR_CANCELLED && !sa->check_error)
+        sa->check_error = sanitize_text(ev->error ? ev->error : "failed");
+    for (size_t j = 0; ev->err == 0 && j < ev->result.sessions.n; j++) {
+        struct session *u = &ev->result.sessions.v[j];
+        struct session *x = store_session_find(s, sa->a.id, u->id);
+        if (!x)
+            continue;
+        char *account_id = x->account_id;
+        x->account_id = NULL;
+        session_update(x, u);
+        free(x->account_id);
+        x->account_id = account_id;
+        sanitize_session(x);
+        s->sessions_version++;
+    }
+    if (sa->n_checks == 0 && !sa->job) {
+        free(sa->error);
+        sa->error = sa->check_error;
+        sa->check_error = NULL;
+        sa->state = sa->error ? ACCOUNT_ERROR : ACCOUNT_OK;
+        if (!sa->error)
+            sa->updated_ms = now_ms();
+    }
+    s->version++;
+    return true;
+}
+
 bool store_apply_event(struct store *s, struct event *ev)
 {
+    if (ev->kind == JOB_OP && ev->op == OP_INFO) {
+        ssize_t i = store_index(s, ev->account_id);
+        return i >= 0 && apply_check(s, &s->acc[i], ev);
+    }
     if (ev->kind != JOB_OP || ev->op != OP_LIST)
         return false; /* the dashboard's views handle the others */
     ssize_t i = store_index(s, ev->account_id);
@@ -244,9 +381,17 @@ size_t store_in_flight(const struct store *s)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->n_acc; i++)
-        if (s->acc[i].job)
+        if (s->acc[i].job || s->acc[i].n_checks)
             n++;
     return n;
+}
+
+enum session_status store_session_status(const struct session *x, int64_t now)
+{
+    if ((x->status == SESSION_ACTIVE || x->status == SESSION_PENDING) && x->expires_ms > 0 &&
+        x->expires_ms <= now)
+        return SESSION_EXPIRED;
+    return x->status;
 }
 
 const char *account_state_name(enum account_state st)

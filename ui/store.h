@@ -31,6 +31,9 @@ struct store_account {
     size_t n_sessions;
     bool loaded;               /* n_sessions means something */
     uint64_t job;              /* the list job in flight, 0 = none */
+    uint64_t *checks;          /* OP_INFO jobs in flight (CBRAIN: one per tracked session) */
+    size_t n_checks;
+    char *check_error;         /* the first failed check of the current round */
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
     int64_t updated_ms;        /* wall clock of the last good answer */
 };
@@ -40,6 +43,7 @@ struct store {
     size_t n_acc;
     struct session_list sessions; /* of every account, sanitised */
     unsigned version;          /* bumped on every change, for views that cache */
+    unsigned sessions_version; /* bumped when sessions (or the accounts' names) change */
 };
 
 void store_init(struct store *s);
@@ -69,8 +73,30 @@ bool store_apply_event(struct store *s, struct event *ev);
  * list remotely; list is emptied. */
 void store_set_tracked(struct store *s, struct session_list *list);
 
-/* How many list jobs are in flight. */
+/* Account i has an OP_INFO job in flight for one of its tracked sessions
+ * (the account shows as loading until every check has answered). */
+void store_add_check(struct store *s, size_t i, uint64_t job);
+
+/* How many accounts have jobs in flight. */
 size_t store_in_flight(const struct store *s);
+
+/* The status to show at `now`: an active or pending session whose expiry
+ * has passed is expired, whatever the provider said when it was listed. */
+enum session_status store_session_status(const struct session *x, int64_t now);
+
+/* A session of account_id that changed or was made here (revoked,
+ * created, authorized): merged into the one shown (session_update: what
+ * fresh leaves unset is kept), or added; sanitised. */
+void store_merge_session(struct store *s, const char *account_id, const struct session *fresh);
+/* A session that is gone (logged out, forgotten); true if it was shown. */
+bool store_remove_session(struct store *s, const char *account_id, const char *session_id);
+/* The account's jobs were cancelled (worker_cancel_account: no answers will
+ * come): it is no longer loading. */
+void store_forget_jobs(struct store *s, const char *account_id);
+
+/* The session account_id/session_id, NULL if it is not there. */
+struct session *store_session_find(struct store *s, const char *account_id,
+                                   const char *session_id);
 
 /* "ok", "loading", "error", "keyring locked" ... */
 const char *account_state_name(enum account_state st);

@@ -8,6 +8,7 @@
 #define SESAME_VIEW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "keymap.h"
@@ -73,5 +74,27 @@ struct view *help_view_new(void);
 /* The accounts pane's selected account index, or -1 (for actions that
  * need one, like refresh, edit, delete). */
 long accounts_view_selected(const struct view *v);
+
+/* The sessions table (sessions_view.c): every account's sessions, sorted,
+ * filtered, with marks. */
+struct session;
+struct view *sessions_view_new(void);
+/* The session under the cursor, NULL if none (an empty or filtered-out table). */
+const struct session *sessions_view_current(const struct view *v, struct app *app);
+/* The marked sessions still present, in table order (at most max into out);
+ * returns how many there are in all (may be more than max). */
+size_t sessions_view_marked(const struct view *v, struct app *app, const struct session **out,
+                            size_t max);
+void sessions_view_clear_marks(struct view *v);
+/* Show only account_id's sessions (NULL: every account's again). */
+void sessions_view_narrow(struct view *v, struct app *app, const char *account_id);
+
+/* The detail overlay (detail_view.c): every field of s and its raw JSON,
+ * scrollable. s is copied. */
+struct view *detail_view_new(const struct session *s);
+
+/* The overlays of the actions (x n o O y t a e D) are declared with them:
+ * the y/N question, the token and URL box and the results of a batch in
+ * actions.h, the form in form.h. */
 
 #endif

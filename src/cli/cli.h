@@ -113,12 +113,22 @@ int cli_authorize_options(char *const *perms, size_t n_perms, const char *rules_
 /* A --status value: one of session_status_name(). */
 int cli_parse_status(const char *s, enum session_status *out, char **error);
 
-/* A session shown by a command, with the account it belongs to. */
-struct cli_row {
+/* The names of an account as a listing shows them (one copy per account,
+ * not per row: 100k rows made 400k copies of four strings). */
+struct cli_names {
     char *account_id;
     char *account_label;
     char *provider_id;
     char *provider_title;
+};
+
+/* A session shown by a command, with the account it belongs to. */
+struct cli_row {
+    const char *account_id;     /* these four: the listing's names of the account */
+    const char *account_label;
+    const char *provider_id;
+    const char *provider_title;
+    size_t rank;                /* its account's place among the listing's accounts */
     struct session s;
 };
 
@@ -134,12 +144,17 @@ struct cli_listing {
     size_t n, cap;
     struct cli_failure *errs;
     size_t n_errs, cap_errs;
+    struct cli_names *names;    /* per account, in the order of its first row */
+    size_t n_names;
 };
 
 /* Add a copy of s as a row of account a (status "expired" once past its
  * expires_ms at now). */
 void cli_listing_add(struct cli_listing *l, const struct account *a, const struct session *s,
                      int64_t now);
+/* The same, but s is moved in (left zeroed), not copied. */
+void cli_listing_take(struct cli_listing *l, const struct account *a, struct session *s,
+                      int64_t now);
 void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
                       const char *error);
 /* Keep only rows with this status. */
@@ -148,8 +163,11 @@ void cli_listing_filter(struct cli_listing *l, enum session_status status);
 void cli_listing_sort(struct cli_listing *l);
 void cli_listing_free(struct cli_listing *l);
 
-/* The document of docs/json.md; owned. */
+/* The document of docs/json.md; owned, without the final newline. */
 char *cli_listing_json(const struct cli_listing *l);
+/* The same document written to out as it is made (no copy of it in
+ * memory), with the final newline; false if writing failed. */
+bool cli_listing_write_json(FILE *out, const struct cli_listing *l);
 /* An aligned table for people; "no sessions" when empty. now: for the
  * "expires in" column. */
 void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now);

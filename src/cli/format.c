@@ -15,26 +15,64 @@
 
 /* ---- the listing ------------------------------------------------------- */
 
-void cli_listing_add(struct cli_listing *l, const struct account *a, const struct session *s,
-                     int64_t now)
+/* The names entry of account a, made on its first row. */
+static size_t names_of(struct cli_listing *l, const struct account *a)
+{
+    for (size_t i = l->n_names; i-- > 0;) /* the last one is the usual answer */
+        if (strcmp(l->names[i].account_id, a->id ? a->id : "") == 0)
+            return i;
+    l->names = xrealloc(l->names, (l->n_names + 1) * sizeof *l->names);
+    struct cli_names *nm = &l->names[l->n_names];
+    const struct provider *p = provider_find(a->provider_id);
+    nm->account_id = xstrdup(a->id ? a->id : "");
+    nm->account_label = xstrdup(a->label ? a->label : a->id);
+    nm->provider_id = xstrdup(a->provider_id);
+    nm->provider_title = xstrdup(p ? p->title : a->provider_id);
+    return l->n_names++;
+}
+
+/* A new row of account a; its session is for the caller to fill. */
+static struct cli_row *new_row(struct cli_listing *l, const struct account *a)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->rows = xrealloc(l->rows, l->cap * sizeof *l->rows);
     }
+    size_t k = names_of(l, a);
     struct cli_row *r = &l->rows[l->n++];
     memset(r, 0, sizeof *r);
-    const struct provider *p = provider_find(a->provider_id);
-    r->account_id = xstrdup(a->id);
-    r->account_label = xstrdup(a->label ? a->label : a->id);
-    r->provider_id = xstrdup(a->provider_id);
-    r->provider_title = xstrdup(p ? p->title : a->provider_id);
-    session_copy(&r->s, s);
+    r->account_id = l->names[k].account_id;
+    r->account_label = l->names[k].account_label;
+    r->provider_id = l->names[k].provider_id;
+    r->provider_title = l->names[k].provider_title;
+    r->rank = k;
+    return r;
+}
+
+static void row_settle(struct cli_row *r, const struct account *a, int64_t now)
+{
     if (!r->s.account_id)
         r->s.account_id = xstrdup(a->id);
     if (r->s.expires_ms > 0 && r->s.expires_ms <= now && r->s.status != SESSION_REVOKED &&
         r->s.status != SESSION_ENDED && r->s.status != SESSION_REMOVED)
         r->s.status = SESSION_EXPIRED;
+}
+
+void cli_listing_add(struct cli_listing *l, const struct account *a, const struct session *s,
+                     int64_t now)
+{
+    struct cli_row *r = new_row(l, a);
+    session_copy(&r->s, s);
+    row_settle(r, a, now);
+}
+
+void cli_listing_take(struct cli_listing *l, const struct account *a, struct session *s,
+                      int64_t now)
+{
+    struct cli_row *r = new_row(l, a);
+    r->s = *s;
+    memset(s, 0, sizeof *s);
+    row_settle(r, a, now);
 }
 
 void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
@@ -51,15 +89,6 @@ void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
     f->error = xstrdup(error ? error : "failed");
 }
 
-static void row_free(struct cli_row *r)
-{
-    free(r->account_id);
-    free(r->account_label);
-    free(r->provider_id);
-    free(r->provider_title);
-    session_free(&r->s);
-}
-
 void cli_listing_filter(struct cli_listing *l, enum session_status status)
 {
     size_t k = 0;
@@ -67,7 +96,7 @@ void cli_listing_filter(struct cli_listing *l, enum session_status status)
         if (l->rows[i].s.status == status)
             l->rows[k++] = l->rows[i];
         else
-            row_free(&l->rows[i]);
+            session_free(&l->rows[i].s);
     }
     l->n = k;
 }
@@ -77,43 +106,33 @@ static int cmp_str(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "");
 }
 
-/* Rows of one account stay together in the order accounts were added;
- * qsort is not stable, so the first index of each account decides. */
-struct keyed_row {
-    size_t account_rank;
-    const struct cli_row *row;
-};
-
-static int cmp_keyed(const void *x, const void *y)
+/* Rows of one account stay together in the order accounts were added (the
+ * rank of the account's names); then newest first, then by id. */
+static int cmp_rows(const void *x, const void *y)
 {
-    const struct keyed_row *a = x, *b = y;
-    if (a->account_rank != b->account_rank)
-        return a->account_rank < b->account_rank ? -1 : 1;
-    if (a->row->s.created_ms != b->row->s.created_ms)
-        return a->row->s.created_ms > b->row->s.created_ms ? -1 : 1;
-    return cmp_str(a->row->s.id, b->row->s.id);
+    const struct cli_row *a = *(const struct cli_row *const *)x;
+    const struct cli_row *b = *(const struct cli_row *const *)y;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (a->s.created_ms != b->s.created_ms)
+        return a->s.created_ms > b->s.created_ms ? -1 : 1;
+    int c = cmp_str(a->s.id, b->s.id);
+    if (c)
+        return c;
+    return a < b ? -1 : a > b; /* as added: qsort is not stable */
 }
 
 void cli_listing_sort(struct cli_listing *l)
 {
     if (l->n < 2)
         return;
-    struct keyed_row *k = xcalloc(l->n, sizeof *k);
-    for (size_t i = 0; i < l->n; i++) {
-        size_t rank = i;
-        for (size_t j = 0; j < i; j++) {
-            if (cmp_str(l->rows[j].account_id, l->rows[i].account_id) == 0) {
-                rank = j;
-                break;
-            }
-        }
-        k[i].account_rank = rank;
-        k[i].row = &l->rows[i];
-    }
-    qsort(k, l->n, sizeof *k, cmp_keyed);
+    const struct cli_row **k = xcalloc(l->n, sizeof *k);
+    for (size_t i = 0; i < l->n; i++)
+        k[i] = &l->rows[i];
+    qsort(k, l->n, sizeof *k, cmp_rows);
     struct cli_row *sorted = xcalloc(l->cap, sizeof *sorted);
     for (size_t i = 0; i < l->n; i++)
-        sorted[i] = *k[i].row;
+        sorted[i] = *k[i];
     free(k);
     free(l->rows);
     l->rows = sorted;
@@ -122,7 +141,7 @@ void cli_listing_sort(struct cli_listing *l)
 void cli_listing_free(struct cli_listing *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        row_free(&l->rows[i]);
+        session_free(&l->rows[i].s);
     free(l->rows);
     for (size_t i = 0; i < l->n_errs; i++) {
         free(l->errs[i].account_id);
@@ -130,10 +149,206 @@ void cli_listing_free(struct cli_listing *l)
         free(l->errs[i].error);
     }
     free(l->errs);
+    for (size_t i = 0; i < l->n_names; i++) {
+        free(l->names[i].account_id);
+        free(l->names[i].account_label);
+        free(l->names[i].provider_id);
+        free(l->names[i].provider_title);
+    }
+    free(l->names);
     memset(l, 0, sizeof *l);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
+
+/* The listing is written as it is made, through a buffer of its own: for
+ * 100k sessions a cJSON tree of the document, then its text, then a copy
+ * of that, took ~0.6 GB and most of `sessions --json`'s time. The layout
+ * is what cJSON_Print made, indented by two spaces as docs/json.md shows. */
+struct jout {
+    FILE *f;
+    bool failed;
+    size_t n;
+    char buf[1 << 16];
+};
+
+static void jflush(struct jout *o)
+{
+    if (o->n && fwrite(o->buf, 1, o->n, o->f) != o->n)
+        o->failed = true;
+    o->n = 0;
+}
+
+static void jput(struct jout *o, const char *s, size_t len)
+{
+    if (len > sizeof o->buf - o->n) {
+        jflush(o);
+        if (len > sizeof o->buf) {
+            if (fwrite(s, 1, len, o->f) != len)
+                o->failed = true;
+            return;
+        }
+    }
+    memcpy(o->buf + o->n, s, len);
+    o->n += len;
+}
+
+static void jputs(struct jout *o, const char *s)
+{
+    jput(o, s, strlen(s));
+}
+
+/* A JSON string of value (sanitised first, as every string we print). */
+static void jstring(struct jout *o, const char *value)
+{
+    char *owned = NULL;
+    if (!text_is_clean(value))
+        value = owned = sanitize_text(value);
+    jput(o, "\"", 1);
+    const char *run = value;
+    for (const char *p = value; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c != '"' && c != '\\' && c >= 0x20)
+            continue;
+        jput(o, run, (size_t)(p - run));
+        char esc[8];
+        if (c == '"' || c == '\\')
+            snprintf(esc, sizeof esc, "\\%c", c);
+        else /* sanitised text has none; kept for safety */
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+        jputs(o, esc);
+        run = p + 1;
+    }
+    jputs(o, run);
+    jput(o, "\"", 1);
+    free(owned);
+}
+
+/* `<indent>"key": ` then the value, then "," unless last, then a newline. */
+static void jkey(struct jout *o, const char *indent, const char *key)
+{
+    jputs(o, indent);
+    jput(o, "\"", 1);
+    jputs(o, key);
+    jput(o, "\": ", 3);
+}
+
+static void jend(struct jout *o, bool last)
+{
+    jputs(o, last ? "\n" : ",\n");
+}
+
+static void jfield_str(struct jout *o, const char *indent, const char *key, const char *value,
+                       bool last)
+{
+    jkey(o, indent, key);
+    if (value)
+        jstring(o, value);
+    else
+        jputs(o, "null");
+    jend(o, last);
+}
+
+static void jfield_time(struct jout *o, const char *indent, const char *key, int64_t ms)
+{
+    char buf[40] = "null";
+    if (ms > 0) {
+        buf[0] = '"';
+        format_iso8601(ms, buf + 1, sizeof buf - 2);
+        strcat(buf, "\"");
+    }
+    jkey(o, indent, key);
+    jputs(o, buf);
+    jend(o, false);
+}
+
+static void jfield_raw(struct jout *o, const char *indent, const char *key, const char *text,
+                       bool last)
+{
+    jkey(o, indent, key);
+    jputs(o, text);
+    jend(o, last);
+}
+
+static void write_row(struct jout *o, const struct cli_row *r)
+{
+    static const char in[] = "      ";
+    const struct session *s = &r->s;
+    jfield_str(o, in, "account", r->account_id, false);
+    jfield_str(o, in, "account_label", r->account_label, false);
+    jfield_str(o, in, "provider", r->provider_id, false);
+    jfield_str(o, in, "id", s->id, false);
+    jfield_str(o, in, "user_id", s->user_id, false);
+    jfield_str(o, in, "user", s->user_display, false);
+    jfield_str(o, in, "client_id", s->client_id, false);
+    jfield_str(o, in, "status", session_status_name(s->status), false);
+    jfield_time(o, in, "created_at", s->created_ms);
+    jfield_time(o, in, "last_active_at", s->last_active_ms);
+    jfield_time(o, in, "expires_at", s->expires_ms);
+    jfield_str(o, in, "device", s->device, false);
+    jfield_str(o, in, "browser", s->browser, false);
+    jfield_str(o, in, "ip", s->ip, false);
+    jfield_str(o, in, "place", s->place, false);
+    jfield_raw(o, in, "tracked", s->tracked ? "true" : "false", false);
+    jfield_raw(o, in, "has_url", s->has_url ? "true" : "false", true);
+}
+
+static void write_listing(struct jout *o, const struct cli_listing *l)
+{
+    jputs(o, l->n ? "{\n  \"sessions\": [\n" : "{\n  \"sessions\": [],\n");
+    for (size_t i = 0; i < l->n; i++) {
+        jputs(o, "    {\n");
+        write_row(o, &l->rows[i]);
+        jputs(o, i + 1 < l->n ? "    },\n" : "    }\n  ],\n");
+    }
+    jputs(o, l->n_errs ? "  \"errors\": [\n" : "  \"errors\": []\n");
+    for (size_t i = 0; i < l->n_errs; i++) {
+        static const char in[] = "      ";
+        char code[24];
+        snprintf(code, sizeof code, "%d", l->errs[i].code);
+        jputs(o, "    {\n");
+        jfield_str(o, in, "account", l->errs[i].account_id, false);
+        jfield_str(o, in, "account_label", l->errs[i].account_label, false);
+        jfield_str(o, in, "error", l->errs[i].error, false);
+        jfield_raw(o, in, "code", code, true);
+        jputs(o, i + 1 < l->n_errs ? "    },\n" : "    }\n  ]\n");
+    }
+    jputs(o, "}");
+}
+
+bool cli_listing_write_json(FILE *out, const struct cli_listing *l)
+{
+    struct jout *o = xmalloc(sizeof *o);
+    o->f = out;
+    o->failed = false;
+    o->n = 0;
+    write_listing(o, l);
+    jput(o, "\n", 1);
+    jflush(o);
+    bool ok = !o->failed;
+    free(o);
+    return ok;
+}
+
+char *cli_listing_json(const struct cli_listing *l)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        abort(); /* out of memory, as xmalloc would */
+    struct jout *o = xmalloc(sizeof *o);
+    o->f = f;
+    o->failed = false;
+    o->n = 0;
+    write_listing(o, l);
+    jflush(o);
+    free(o);
+    fclose(f);
+    return buf;
+}
+
+/* ---- accounts as JSON (a small document: cJSON is fine) ----------------- */
 
 static void add_str(cJSON *o, const char *key, const char *value)
 {
@@ -146,17 +361,6 @@ static void add_str(cJSON *o, const char *key, const char *value)
     free(clean);
 }
 
-static void add_time(cJSON *o, const char *key, int64_t ms)
-{
-    if (ms <= 0) {
-        cJSON_AddNullToObject(o, key);
-        return;
-    }
-    char buf[40];
-    format_iso8601(ms, buf, sizeof buf);
-    cJSON_AddStringToObject(o, key, buf);
-}
-
 static char *print_json(cJSON *doc)
 {
     char *s = cJSON_Print(doc);
@@ -164,45 +368,6 @@ static char *print_json(cJSON *doc)
     cJSON_free(s);
     cJSON_Delete(doc);
     return out;
-}
-
-char *cli_listing_json(const struct cli_listing *l)
-{
-    cJSON *doc = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(doc, "sessions");
-    for (size_t i = 0; i < l->n; i++) {
-        const struct cli_row *r = &l->rows[i];
-        const struct session *s = &r->s;
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "account", r->account_id);
-        add_str(o, "account_label", r->account_label);
-        add_str(o, "provider", r->provider_id);
-        add_str(o, "id", s->id);
-        add_str(o, "user_id", s->user_id);
-        add_str(o, "user", s->user_display);
-        add_str(o, "client_id", s->client_id);
-        add_str(o, "status", session_status_name(s->status));
-        add_time(o, "created_at", s->created_ms);
-        add_time(o, "last_active_at", s->last_active_ms);
-        add_time(o, "expires_at", s->expires_ms);
-        add_str(o, "device", s->device);
-        add_str(o, "browser", s->browser);
-        add_str(o, "ip", s->ip);
-        add_str(o, "place", s->place);
-        cJSON_AddBoolToObject(o, "tracked", s->tracked);
-        cJSON_AddBoolToObject(o, "has_url", s->has_url);
-        cJSON_AddItemToArray(arr, o);
-    }
-    cJSON *errs = cJSON_AddArrayToObject(doc, "errors");
-    for (size_t i = 0; i < l->n_errs; i++) {
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "account", l->errs[i].account_id);
-        add_str(o, "account_label", l->errs[i].account_label);
-        add_str(o, "error", l->errs[i].error);
-        cJSON_AddNumberToObject(o, "code", l->errs[i].code);
-        cJSON_AddItemToArray(errs, o);
-    }
-    return print_json(doc);
 }
 
 char *cli_accounts_json(const struct account_list *l)

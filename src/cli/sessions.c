@@ -24,9 +24,7 @@ static int finish_listing(struct cli_listing *l, bool json, bool have_status,
             rc = l->errs[i].code;
     }
     if (json) {
-        char *s = cli_listing_json(l);
-        printf("%s\n", s);
-        free(s);
+        cli_listing_write_json(stdout, l); /* a failed write shows in main's check */
     } else if (l->n > 0 || l->n_errs == 0) { /* not "no sessions" when none could be read */
         cli_listing_table(stdout, l, now_ms());
     }
@@ -50,7 +48,7 @@ static void add_result(struct cli_listing *l, const struct account *a, struct ev
         return;
     }
     for (size_t i = 0; i < ev->result.sessions.n; i++)
-        cli_listing_add(l, a, &ev->result.sessions.v[i], now);
+        cli_listing_take(l, a, &ev->result.sessions.v[i], now);
 }
 
 int cmd_sessions(int argc, char **argv)
@@ -111,6 +109,7 @@ int cmd_sessions(int argc, char **argv)
         }
         struct op_args args = {0};
         args.status = xstrdup(status_arg);
+        args.no_raw_json = true; /* never printed here */
         ids[i] = cli_submit_op(&c, a, OP_LIST, &args);
     }
     struct session_list state = {0};
@@ -133,6 +132,7 @@ int cmd_sessions(int argc, char **argv)
                 /* a status this provider cannot filter on: list all, filter here */
                 event_free(&ev);
                 struct op_args args = {0};
+                args.no_raw_json = true;
                 cli_wait(&c, cli_submit_op(&c, a, OP_LIST, &args), &ev);
             }
             add_result(&l, a, &ev, now);
@@ -276,6 +276,8 @@ int cmd_refresh(int argc, char **argv)
             }
             op = OP_GET;
             args.session_id = xstrdup(sid);
+        } else {
+            args.no_raw_json = true; /* never printed here */
         }
         struct event ev;
         cli_wait(&c, cli_submit_op(&c, a, op, &args), &ev);

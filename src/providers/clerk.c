@@ -11,7 +11,11 @@
  *     GET /users?limit=500&offset=N (bare array, newest first), giving
  *     out->users and one phase-1 OP_LIST per user (filter user_id), plus
  *     the next users page when this one was full. Phase-1 lists do not ask
- *     for names again: the walk already has them. */
+ *     for names again: the walk already has them.
+ *   - prefetch: a walk that knows the users of the account's last listing
+ *     asks for their sessions at the same time as for the first users
+ *     page, and the walk skips those users (args->user_ids): a refresh
+ *     takes one round trip, not two (users, then their sessions). */
 #include "common.h"
 
 #include <glib.h>
@@ -348,13 +352,24 @@ static char *raw_json(const cJSON *o)
 }
 
 /* One Session object into a new slot of out->sessions; false (nothing
- * added) for an item that is not an object or has no id. */
-static bool add_session(const cJSON *o, const struct account *acct, struct op_result *out)
+ * added) for an item that is not an object or has no id. raw_json is raw
+ * (the object's bytes as received, sanitised; taken) or, when raw is NULL,
+ * the object printed again; none at all without want_raw. */
+static bool add_session(const cJSON *o, const struct account *acct, struct op_result *out,
+                        char *raw, bool want_raw)
 {
-    if (!cJSON_IsObject(o) || !nonempty(o, "id"))
+    if (!cJSON_IsObject(o) || !nonempty(o, "id")) {
+        free(raw);
         return false;
+    }
+    char *id = json_dup_str(o, "id");
+    if (str_empty(id)) { /* nothing but control characters: no id to show or send back */
+        free(id);
+        free(raw);
+        return false;
+    }
     struct session *s = session_list_push(&out->sessions);
-    s->id = json_dup_str(o, "id");
+    s->id = id;
     s->account_id = xstrdup(acct ? acct->id : NULL);
     s->user_id = json_dup_str(o, "user_id");
     s->client_id = json_dup_str(o, "client_id");
@@ -378,7 +393,10 @@ static bool add_session(const cJSON *o, const struct account *acct, struct op_re
         s->ip = json_dup_str(act, "ip_address");
         s->place = join2(nonempty(act, "city"), ", ", nonempty(act, "country"));
     }
-    s->raw_json = raw_json(o);
+    if (want_raw)
+        s->raw_json = raw ? raw : raw_json(o);
+    else
+        free(raw);
     return true;
 }
 
@@ -505,10 +523,24 @@ static void parse_sessions_page(const struct account *acct, const struct op_args
         result_bad_shape(out, TITLE, resp, "sessions are neither a list nor {data, total_count}");
         return;
     }
+    /* raw_json from the body's own bytes: printing each parsed object again
+     * cost more than parsing the page (100k sessions: ~0.4 s) */
+    int n_items = cJSON_GetArraySize(items);
+    struct json_span *spans = NULL;
+    long n_spans = args->no_raw_json ? -1 : json_item_spans(resp->body, resp->body_len,
+                                                            cJSON_IsArray(j) ? NULL : "data",
+                                                            &spans);
+    if (n_spans != n_items)
+        n_spans = -1; /* the scan and cJSON disagree: print each object again */
     const cJSON *o;
-    cJSON_ArrayForEach(o, items)
-        add_session(o, acct, out);
-    follow_pages(out, args, cJSON_GetArraySize(items), has_total, total);
+    long k = 0;
+    cJSON_ArrayForEach(o, items) {
+        char *raw = n_spans >= 0 ? json_span_text(resp->body, &spans[k]) : NULL;
+        k++;
+        add_session(o, acct, out, raw, !args->no_raw_json);
+    }
+    free(spans);
+    follow_pages(out, args, n_items, has_total, total);
     /* The walk of users already named them; one user's sessions need its
      * name only once. */
     if (args->phase == PHASE_USER_SESSIONS && !str_empty(args->user_id))
@@ -516,6 +548,18 @@ static void parse_sessions_page(const struct account *acct, const struct op_args
     if (f->user_id && page_offset(args) != 0)
         return;
     follow_users(out, items, args);
+}
+
+/* The set of args->user_ids (asked for by prefetch already), or NULL. */
+static GHashTable *asked_already(const struct op_args *args)
+{
+    if (args->n_user_ids == 0)
+        return NULL;
+    GHashTable *set = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < args->n_user_ids; i++)
+        if (args->user_ids[i])
+            g_hash_table_add(set, args->user_ids[i]);
+    return set;
 }
 
 static void parse_users_walk(const struct op_args *args, const struct http_response *resp,
@@ -528,18 +572,22 @@ static void parse_users_walk(const struct op_args *args, const struct http_respo
         result_bad_shape(out, TITLE, resp, "users are not a list");
         return;
     }
+    GHashTable *asked = asked_already(args);
     const cJSON *u;
     cJSON_ArrayForEach(u, items) {
         const char *id = cJSON_IsObject(u) ? nonempty(u, "id") : NULL;
         if (!id)
             continue;
         add_user(out, u);
+        if (asked && g_hash_table_contains(asked, id))
+            continue; /* its sessions are on the way (prefetch) */
         struct op_args a = {0};
         a.user_id = (char *)id; /* borrowed: copied by op_result_follow */
         a.status = args->status;
         a.phase = PHASE_USER_SESSIONS;
         a.limit = PAGE_LIMIT;
         a.now_ms = args->now_ms;
+        a.no_raw_json = args->no_raw_json;
         op_result_follow(out, OP_LIST, &a);
     }
     /* The next users page when this one was full. Users are walked one page
@@ -553,7 +601,38 @@ static void parse_users_walk(const struct op_args *args, const struct http_respo
     next.limit = page_limit(args);
     next.offset = page_offset(args);
     next.now_ms = args->now_ms;
+    next.no_raw_json = args->no_raw_json;
+    next.user_ids = args->user_ids; /* borrowed: copied by op_result_follow */
+    next.n_user_ids = args->n_user_ids;
     follow_pages(out, &next, cJSON_GetArraySize(items), false, 0);
+    if (asked)
+        g_hash_table_destroy(asked);
+}
+
+static void clerk_prefetch(const struct account *acct, enum op op, struct op_args *args,
+                           char *const *known, size_t n_known, struct op_result *out)
+{
+    struct filters f = list_filters(acct, args);
+    if (op != OP_LIST || f.user_id || f.client_id || args->phase != PHASE_WALK_USERS ||
+        page_offset(args) != 0 || n_known == 0 || args->n_user_ids != 0)
+        return;
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    args->user_ids = xcalloc(n_known, sizeof *args->user_ids);
+    for (size_t i = 0; i < n_known; i++) {
+        if (str_empty(known[i]) || g_hash_table_contains(seen, known[i]))
+            continue;
+        g_hash_table_add(seen, known[i]);
+        args->user_ids[args->n_user_ids++] = xstrdup(known[i]);
+        struct op_args a = {0};
+        a.user_id = known[i]; /* borrowed: copied by op_result_follow */
+        a.status = args->status;
+        a.phase = PHASE_USER_SESSIONS;
+        a.limit = PAGE_LIMIT;
+        a.now_ms = args->now_ms;
+        a.no_raw_json = args->no_raw_json;
+        op_result_follow(out, OP_LIST, &a);
+    }
+    g_hash_table_destroy(seen);
 }
 
 /* ClerkErrors: {errors: [{message, long_message, code, meta}], clerk_trace_id} */
@@ -657,7 +736,7 @@ static void clerk_parse(const struct account *acct, enum op op, const struct op_
         break;
     }
     case OP_GET: case OP_REVOKE: case OP_VERIFY:
-        if (!add_session(j, acct, out)) {
+        if (!add_session(j, acct, out, NULL, true)) {
             result_bad_shape(out, TITLE, resp, "no session object");
             break;
         }
@@ -689,4 +768,5 @@ const struct provider provider_clerk = {
     .needs = clerk_needs,
     .build = clerk_build,
     .parse = clerk_parse,
+    .prefetch = clerk_prefetch,
 };

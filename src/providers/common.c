@@ -125,3 +125,125 @@ char *json_compact(const cJSON *obj)
     cJSON_free(s);
     return copy;
 }
+
+/* ---- item spans ----------------------------------------------------------- */
+
+static size_t skip_ws(const char *s, size_t i, size_t n)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* s[i] == '"': the index after the closing quote, or n. */
+static size_t skip_string(const char *s, size_t i, size_t n)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+/* Any value at s[i]: the index after it, or n when it does not end. */
+static size_t skip_value(const char *s, size_t i, size_t n)
+{
+    if (i >= n)
+        return n;
+    if (s[i] == '"')
+        return skip_string(s, i, n);
+    if (s[i] != '{' && s[i] != '[') { /* a number, true, false, null */
+        while (i < n && !strchr(",]} \t\r\n", s[i]))
+            i++;
+        return i;
+    }
+    size_t depth = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c == '"') {
+            i = skip_string(s, i, n);
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return i + 1;
+        }
+        i++;
+    }
+    return n;
+}
+
+/* s[i] == '[': the spans of its items; -1 if malformed. */
+static long array_spans(const char *s, size_t i, size_t n, struct json_span **spans)
+{
+    size_t cap = 0;
+    long count = 0;
+    *spans = NULL;
+    i = skip_ws(s, i + 1, n);
+    if (i < n && s[i] == ']')
+        return 0;
+    while (i < n) {
+        size_t end = skip_value(s, i, n);
+        if (end >= n)
+            break;
+        if ((size_t)count == cap) {
+            cap = cap ? cap * 2 : 64;
+            *spans = xrealloc(*spans, cap * sizeof **spans);
+        }
+        (*spans)[count].off = i;
+        (*spans)[count].len = end - i;
+        count++;
+        i = skip_ws(s, end, n);
+        if (i < n && s[i] == ']')
+            return count;
+        if (i >= n || s[i] != ',')
+            break;
+        i = skip_ws(s, i + 1, n);
+    }
+    free(*spans);
+    *spans = NULL;
+    return -1;
+}
+
+long json_item_spans(const char *body, size_t len, const char *member,
+                     struct json_span **spans)
+{
+    *spans = NULL;
+    if (!body)
+        return -1;
+    size_t i = skip_ws(body, 0, len);
+    if (i >= len)
+        return -1;
+    if (!member)
+        return body[i] == '[' ? array_spans(body, i, len, spans) : -1;
+    if (body[i] != '{')
+        return -1;
+    size_t mlen = strlen(member);
+    i = skip_ws(body, i + 1, len);
+    while (i < len && body[i] == '"') {
+        size_t kend = skip_string(body, i, len);
+        bool match = kend - i == mlen + 2 && memcmp(body + i + 1, member, mlen) == 0;
+        i = skip_ws(body, kend, len);
+        if (i >= len || body[i] != ':')
+            return -1;
+        i = skip_ws(body, i + 1, len);
+        if (match)
+            return i < len && body[i] == '[' ? array_spans(body, i, len, spans) : -1;
+        i = skip_ws(body, skip_value(body, i, len), len);
+        if (i >= len || body[i] != ',')
+            return -1;
+        i = skip_ws(body, i + 1, len);
+    }
+    return -1;
+}
+
+char *json_span_text(const char *body, const struct json_span *span)
+{
+    char *s = xstrndup(body + span->off, span->len);
+    sanitize_in_place(&s); /* usually clean already: no second copy */
+    return s;
+}

@@ -46,4 +46,18 @@ char *session_id_from_secret(const char *prefix, const char *secret);
  * removed from obj by the caller first. */
 char *json_compact(const cJSON *obj);
 
+/* Where each item of a list answer lies in the body, as received: the
+ * top-level array, or (member non-NULL) the array that is that member of
+ * the top-level object. Returns how many items (their offsets and lengths
+ * in *spans, owned), or -1 when the body has no such array. For
+ * session.raw_json straight from the bytes: printing the parsed object
+ * again (json_compact) cost more than parsing it, numbers above all. */
+struct json_span {
+    size_t off, len;
+};
+long json_item_spans(const char *body, size_t len, const char *member,
+                     struct json_span **spans);
+/* The bytes of span in body as a sanitised string (owned). */
+char *json_span_text(const char *body, const struct json_span *span);
+
 #endif

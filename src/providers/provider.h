@@ -88,6 +88,8 @@ struct op_args {
     char **user_ids;           /* USERS batch */
     size_t n_user_ids;
     int64_t now_ms;            /* the clock parse() uses (expiry from expires_in); 0 = now */
+    bool no_raw_json;          /* LIST: leave session.raw_json NULL (for a caller that
+                                * never shows it; 100k sessions hold ~60 MB of it) */
 };
 void op_args_free(struct op_args *a);
 void op_args_copy(struct op_args *dst, const struct op_args *src);
@@ -136,6 +138,13 @@ struct provider {
      * a provider error sets out->err and out->error to one line. */
     void (*parse)(const struct account *acct, enum op op, const struct op_args *args,
                   const struct http_response *resp, struct op_result *out);
+    /* Optional. Requests op can start at once, next to build()'s, from
+     * what the account's last good answer told: known holds the user ids
+     * of its last listing (out->users, remembered by the worker). Adds them
+     * to out as follow-ups, and to *args what parse() must then know
+     * (that those were asked for already). Pure, like build and parse. */
+    void (*prefetch)(const struct account *acct, enum op op, struct op_args *args,
+                     char *const *known, size_t n_known, struct op_result *out);
 };
 
 extern const struct provider provider_clerk;

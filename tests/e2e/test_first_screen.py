@@ -11,196 +11,19 @@ that an idle sesame uses no CPU, and (with tmux) that Ctrl-Z and fg work
 under a real job-control shell. Prints "N passed, N failed" at the end.
 """
 
-import fcntl
 import os
 import re
-import select
 import shutil
 import signal
-import struct
 import subprocess
 import sys
-import tempfile
-import termios
-import threading
 import time
-import traceback
 
-import pyte
-
-SMCUP = b"\x1b[?1049h"
-RMCUP = b"\x1b[?1049l"
-CURSOR_OFF = b"\x1b[?25l"
-CURSOR_ON = b"\x1b[?25h"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-BINARY = None
-
-
-def base_env(tmp):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.path.join(tmp, "home"),
-        "XDG_CONFIG_HOME": os.path.join(tmp, "xdg-config"),
-        "XDG_STATE_HOME": os.path.join(tmp, "xdg-state"),
-        "SESAME_CONFIG_DIR": os.path.join(tmp, "config"),
-        "SESAME_STATE_DIR": os.path.join(tmp, "state"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        # no Secret Service: keyring errors come at once and always the same
-        "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + os.path.join(tmp, "no-bus"),
-    }
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
-        if k in os.environ:
-            env[k] = os.environ[k]
-    for d in ("home", "config", "state"):
-        os.makedirs(os.path.join(tmp, d), exist_ok=True)
-    return env
-
-
-def set_size(fd, cols, rows):
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-
-class Term:
-    """sesame on the slave side of a pty; pyte reads the master side."""
-
-    def __init__(self, args=(), cols=80, rows=24, env=None, tmp=None):
-        self.master, self.slave = os.openpty()
-        set_size(self.slave, cols, rows)
-        self.tio_before = termios.tcgetattr(self.slave)
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
-        self.raw = bytearray()
-        self.lock = threading.Lock()
-        self.stop = False
-        self.errfile = tempfile.TemporaryFile(dir=tmp)
-
-        def ctty():
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-        self.proc = subprocess.Popen(
-            [BINARY, *args], stdin=self.slave, stdout=self.slave, stderr=self.errfile,
-            env=env, start_new_session=True, preexec_fn=ctty, close_fds=True)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        while not self.stop:
-            r, _, _ = select.select([self.master], [], [], 0.05)
-            if not r:
-                continue
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            with self.lock:
-                self.raw += data
-                self.stream.feed(data)
-
-    def text(self):
-        with self.lock:
-            return "\n".join(self.screen.display)
-
-    def line(self, y):
-        with self.lock:
-            return self.screen.display[y]
-
-    def cells(self, y):
-        """Row y as one string per column (a wide character's second cell is "")."""
-        with self.lock:
-            row = self.screen.buffer[y]
-            return [row[x].data for x in range(self.screen.columns)]
-
-    def wait_for(self, what, timeout=5.0):
-        end = time.time() + timeout
-        while time.time() < end:
-            if what in self.text():
-                return True
-            if self.proc.poll() is not None:
-                time.sleep(0.1)
-                return what in self.text()
-            time.sleep(0.02)
-        return False
-
-    def wait_gone(self, what, timeout=5.0):
-        end = time.time() + timeout
-        while time.time() < end:
-            if what not in self.text():
-                return True
-            time.sleep(0.02)
-        return False
-
-    def send(self, data):
-        os.write(self.master, data.encode() if isinstance(data, str) else data)
-
-    def resize(self, cols, rows):
-        with self.lock:
-            self.screen.resize(rows, cols)
-        set_size(self.slave, cols, rows)  # the kernel sends SIGWINCH
-
-    def wait_exit(self, timeout=5.0):
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def output(self):
-        time.sleep(0.1)
-        with self.lock:
-            return bytes(self.raw)
-
-    def stderr(self):
-        self.errfile.seek(0)
-        return self.errfile.read().decode("utf-8", "replace")
-
-    def cpu_ticks(self):
-        with open("/proc/%d/stat" % self.proc.pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime
-
-    def state(self):
-        with open("/proc/%d/stat" % self.proc.pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.stop = True
-        self.reader.join(1)
-        for fd in (self.master, self.slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.errfile.close()
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
-def check_restored(t, code, want_code):
-    """Exit code as wanted, alternate screen left, cursor back, termios as before."""
-    check(code is not None, "sesame did not exit")
-    check(code == want_code, "exit code %r, want %r; stderr: %s" % (code, want_code, t.stderr()))
-    out = t.output()
-    check(out.rfind(SMCUP) >= 0, "never entered the alternate screen")
-    check(out.rfind(RMCUP) > out.rfind(SMCUP), "alternate screen not left at the end")
-    if out.rfind(CURSOR_OFF) >= 0:
-        check(out.rfind(CURSOR_ON) > out.rfind(CURSOR_OFF), "cursor left hidden")
-    tail = out[out.rfind(RMCUP) + len(RMCUP):]
-    tail = re.sub(rb"\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[=>]|[\r\n]", b"", tail)
-    check(tail == b"", "left over after leaving: %r" % tail)
-    check(termios.tcgetattr(t.slave) == t.tio_before, "termios not restored")
-    check("ERROR: AddressSanitizer" not in t.stderr(), t.stderr())
-    check("ERROR: LeakSanitizer" not in t.stderr(), t.stderr())
-    check("runtime error" not in t.stderr(), t.stderr())
+sys.dont_write_bytecode = True  # no __pycache__ next to the tests
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import (RMCUP, SMCUP, Term, check, check_restored, idle_cpu,  # noqa: E402,F401
+                     write)
 
 
 ACCOUNTS = """# test accounts
@@ -214,11 +37,6 @@ allow_http=true
 provider=cbrain
 label=lab 研究所 ü
 """
-
-
-def write(tmp, name, text):
-    with open(os.path.join(tmp, "config", name), "w") as f:
-        f.write(text)
 
 
 # ---- the tests ----
@@ -418,14 +236,6 @@ def t_terminal_gone(tmp, env):
         t.close()
 
 
-def idle_cpu(t):
-    time.sleep(0.5)
-    before = t.cpu_ticks()
-    time.sleep(2.0)
-    used = t.cpu_ticks() - before
-    check(used <= 2, "idle sesame used %d ticks (%d ms) in 2 s" % (used, used * 1000 // CLK_TCK))
-
-
 def t_idle_cpu(tmp, env):
     t = Term(env=env, tmp=tmp)
     try:
@@ -585,7 +395,7 @@ def t_tmux_suspend(tmp, env):
                    check=True)
     try:
         check(wait("$"), "no shell:\n" + cap())
-        subprocess.run(cmd + ["send-keys", "-t", "e2e", BINARY, "Enter"])
+        subprocess.run(cmd + ["send-keys", "-t", "e2e", harness.BINARY, "Enter"])
         check(wait("No accounts yet"), "sesame did not start:\n" + cap())
         subprocess.run(cmd + ["send-keys", "-t", "e2e", "C-z"])
         check(wait("Stopped"), "not stopped by Ctrl-Z:\n" + cap())
@@ -609,31 +419,5 @@ TESTS = [
 ]
 
 
-def main():
-    global BINARY
-    if len(sys.argv) != 2:
-        print("usage: %s SESAME_BINARY" % sys.argv[0], file=sys.stderr)
-        return 2
-    BINARY = os.path.abspath(sys.argv[1])
-    only = os.environ.get("E2E_ONLY")
-    passed = failed = 0
-    for test in TESTS:
-        if only and only not in test.__name__:
-            continue
-        tmp = tempfile.mkdtemp(prefix="sesame-e2e-")
-        try:
-            test(tmp, base_env(tmp))
-            print("ok   %s" % test.__name__)
-            passed += 1
-        except Exception:
-            print("FAIL %s" % test.__name__)
-            traceback.print_exc(file=sys.stdout)
-            failed += 1
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(TESTS))

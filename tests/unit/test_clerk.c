@@ -1146,6 +1146,32 @@ static void test_parse_huge_array(void **state)
     free(body);
 }
 
+/* ---- regressions found by fuzzing (tests/fuzz/regress/clerk) ---- */
+
+/* An id made only of control characters sanitises to "": such an item is
+ * skipped like one without an id, never a session with an empty id. */
+static void test_fuzz_id_only_controls(void **state)
+{
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    struct op_result out;
+    parse(OP_LIST, &a, 200, "[{\"id\":\"\\u0005\\u001b[m\"}," SESSION_1 "]", &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.sessions.n, 1);
+    assert_string_equal(out.sessions.v[0].id, "sess_2a");
+    op_result_free(&out);
+    parse(OP_VERIFY, NULL, 200, "{\"object\":\"session\",\"id\":\"\\u0005\"}", &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_int_equal(out.sessions.n, 0);
+    op_result_free(&out);
+    /* a raw control byte inside the JSON string, as the fuzzer sent it */
+    static const char raw[] = "{\"object\":\"session\",\"id\":\"\x05\0\0sess_2a\"}";
+    parse_n(OP_GET, NULL, 200, raw, sizeof raw - 1, &out);
+    assert_int_equal(out.sessions.n, 0);
+    assert_non_null(out.error);
+    op_result_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1184,6 +1210,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_200_not_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_truncated_everywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_huge_array, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fuzz_id_only_controls, setup, teardown),
     };
     return cmocka_run_group_tests_name("clerk", tests, NULL, NULL);
 }

@@ -218,6 +218,45 @@ static void test_full(void **state)
     free(err);
 }
 
+/* ---- regressions found by fuzzing (tests/fuzz/regress/keymap) ---- */
+
+/* A key that is a C1 control, a surrogate or an overlong form is not a key:
+ * its name would be drawn as is in the help overlay. */
+static void test_fuzz_unsafe_keys_refused(void **state)
+{
+    assert_int_equal(keycode_parse("\xc2\x9b"), 0);     /* U+009B, CSI */
+    assert_int_equal(keycode_parse("\xc2\x96"), 0);     /* U+0096 */
+    assert_int_equal(keycode_parse("\xed\xa0\x80"), 0); /* U+D800 */
+    assert_int_equal(keycode_parse("\xc1\xa1"), 0);     /* 'a', overlong */
+    assert_int_equal(keycode_parse("\xe0\x81\xa1"), 0); /* 'a', overlong */
+    assert_int_equal(keycode_parse("\xc2\xa0"), 0xa0);  /* U+00A0 is fine */
+    struct keymap km;
+    keymap_init(&km);
+    char *err = NULL;
+    assert_int_equal(keymap_bind_line(&km, "bind \xc2\x9b quit", "f", 1, &err), -1);
+    free(err);
+}
+
+/* keymap_keys_text into a short buffer keeps whole key names only: never
+ * half of a UTF-8 character. */
+static void test_fuzz_keys_text_whole_names(void **state)
+{
+    struct keymap km;
+    keymap_init(&km);
+    char *err = NULL;
+    assert_int_equal(keymap_bind_line(&km, "bind <Space> none", "f", 1, &err), 0);
+    assert_int_equal(keymap_bind_line(&km, "bind \xc3\xb6 mark", "f", 2, &err), 0);
+    assert_int_equal(keymap_bind_line(&km, "bind <F9> mark", "f", 3, &err), 0);
+    char buf[16];
+    assert_string_equal(keymap_keys_text(&km, ACT_MARK, buf, sizeof buf), "\xc3\xb6 <F9>");
+    assert_string_equal(keymap_keys_text(&km, ACT_MARK, buf, 2), "");
+    assert_string_equal(keymap_keys_text(&km, ACT_MARK, buf, 3), "\xc3\xb6");
+    assert_string_equal(keymap_keys_text(&km, ACT_MARK, buf, 7), "\xc3\xb6");
+    buf[0] = 'x';
+    keymap_keys_text(&km, ACT_MARK, buf, 0); /* nothing written */
+    assert_int_equal(buf[0], 'x');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +267,8 @@ int main(void)
         cmocka_unit_test(test_bind),
         cmocka_unit_test(test_bind_errors),
         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_fuzz_unsafe_keys_refused),
+        cmocka_unit_test(test_fuzz_keys_text_whole_names),
     };
     return cmocka_run_group_tests_name("keymap", tests, NULL, NULL);
 }

@@ -284,9 +284,125 @@ static void test_tracked(void **state)
     store_free(&s);
 }
 
+/* CBRAIN's checks (OP_INFO): the account loads until each has answered;
+ * news is merged into the tracked session, sanitised; a failed check is the
+ * account's error; late or unknown answers are dropped. */
+static void test_checks(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"lab", "cbrain", NULL});
+    struct session_list t = {0};
+    for (int i = 0; i < 2; i++) {
+        struct session *x = session_list_push(&t);
+        x->id = xasprintf("c%d", i);
+        x->account_id = xstrdup("lab");
+        x->status = SESSION_ACTIVE;
+        x->created_ms = 1000;
+        x->tracked = true;
+    }
+    store_set_tracked(&s, &t);
+    unsigned sv = s.sessions_version;
+    store_add_check(&s, 0, 11);
+    store_add_check(&s, 0, 12);
+    assert_int_equal(s.acc[0].state, ACCOUNT_LOADING);
+    assert_int_equal(store_in_flight(&s), 1);
+    assert_int_equal(s.sessions_version, sv); /* nothing shown changed yet */
+    struct event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOB_OP;
+    ev.op = OP_INFO;
+    ev.job_id = 11;
+    ev.account_id = xstrdup("lab");
+    struct session *u = session_list_push(&ev.result.sessions);
+    u->id = xstrdup("c1");
+    u->status = SESSION_EXPIRED;
+    u->user_display = xstrdup("demo\x1b]0;x\x07");
+    assert_true(store_apply_event(&s, &ev));
+    assert_false(store_apply_event(&s, &ev)); /* the same answer again: dropped */
+    event_free(&ev);
+    assert_int_equal(s.acc[0].state, ACCOUNT_LOADING); /* one still out */
+    struct session *c1 = store_session_find(&s, "lab", "c1");
+    assert_non_null(c1);
+    assert_int_equal(c1->status, SESSION_EXPIRED);
+    assert_int_equal(c1->created_ms, 1000); /* kept */
+    assert_string_equal(c1->user_display, "demo");
+    assert_string_equal(c1->account_id, "lab");
+    assert_true(s.sessions_version != sv);
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOB_OP;
+    ev.op = OP_INFO;
+    ev.job_id = 12;
+    ev.account_id = xstrdup("lab");
+    ev.err = ERR_KEYRING;
+    ev.error = xstrdup("no API token for this session");
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_int_equal(s.acc[0].state, ACCOUNT_ERROR);
+    assert_string_equal(s.acc[0].error, "no API token for this session");
+    assert_int_equal(store_in_flight(&s), 0);
+    /* a new round that goes well clears the error */
+    store_add_check(&s, 0, 13);
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOB_OP;
+    ev.op = OP_INFO;
+    ev.job_id = 13;
+    ev.account_id = xstrdup("lab");
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_int_equal(s.acc[0].state, ACCOUNT_OK);
+    assert_null(s.acc[0].error);
+    assert_null(store_session_find(&s, "lab", "nope"));
+    assert_null(store_session_find(&s, "other", "c1"));
+    store_free(&s);
+}
+
+/* The status shown: an active or pending session past its expiry is expired. */
+static void test_live_status(void **state)
+{
+    struct session x = {0};
+    x.status = SESSION_ACTIVE;
+    assert_int_equal(store_session_status(&x, 5000), SESSION_ACTIVE); /* no expiry */
+    x.expires_ms = 5000;
+    assert_int_equal(store_session_status(&x, 4999), SESSION_ACTIVE);
+    assert_int_equal(store_session_status(&x, 5000), SESSION_EXPIRED);
+    x.status = SESSION_PENDING;
+    assert_int_equal(store_session_status(&x, 6000), SESSION_EXPIRED);
+    x.status = SESSION_REVOKED;
+    assert_int_equal(store_session_status(&x, 6000), SESSION_REVOKED);
+}
+
+/* sessions_version moves with the sessions, not with account states. */
+static void test_sessions_version(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL});
+    unsigned sv = s.sessions_version;
+    store_set_loading(&s, 0, 5);
+    assert_int_equal(s.sessions_version, sv);
+    struct event ev = list_event("prod", 5, 4);
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_true(s.sessions_version != sv);
+    sv = s.sessions_version;
+    store_set_loading(&s, 0, 6);
+    struct event p = list_event("prod", 6, 0);
+    p.progress = true;
+    assert_true(store_apply_event(&s, &p));
+    event_free(&p);
+    assert_int_equal(s.sessions_version, sv);
+    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL}); /* labels may change */
+    assert_true(s.sessions_version != sv);
+    store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_live_status),
+        cmocka_unit_test(test_sessions_version),
         cmocka_unit_test(test_accounts_and_states),
         cmocka_unit_test(test_list_event),
         cmocka_unit_test(test_progress),

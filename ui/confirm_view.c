@@ -1,0 +1,156 @@
+/* The y/N question before anything destructive: what will happen, in
+ * words ("Revoke 12 sessions at 3 accounts?"), and an answer that is No
+ * unless the user typed y: y then Enter goes ahead, Enter alone, n or Esc
+ * do nothing. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actions.h"
+#include "app.h"
+#include "dialog.h"
+#include "draw.h"
+#include "util.h"
+
+#define CONFIRM_WIDTH 72
+#define MAX_LINES 12
+
+struct confirm_view {
+    char *title, *question, *detail;
+    char answer;               /* 0, 'y' or 'n' */
+    confirm_fn yes;
+    void *ctx;
+    void (*ctx_free)(void *);
+};
+
+static struct confirm_view *priv(const struct view *v)
+{
+    return v->priv;
+}
+
+static void draw(struct view *v, struct app *app)
+{
+    struct confirm_view *cv = priv(v);
+    int w = CONFIRM_WIDTH < v->area.w - 2 ? CONFIRM_WIDTH : v->area.w - 2;
+    int inner = w - 4;
+    if (inner < 10)
+        return;
+    char *q[MAX_LINES], *d[MAX_LINES];
+    size_t nq = dialog_wrap(cv->question, inner, q, MAX_LINES / 2);
+    size_t nd = cv->detail ? dialog_wrap(cv->detail, inner, d, MAX_LINES / 2) : 0;
+    nq = nq < MAX_LINES / 2 ? nq : MAX_LINES / 2;
+    nd = nd < MAX_LINES / 2 ? nd : MAX_LINES / 2;
+    int h = (int)(nq + (nd ? nd + 1 : 0)) + 4; /* frame, blank, answer */
+    struct rect r = dialog_rect(&v->area, w, h);
+    dialog_frame(&r, cv->title);
+    int y = r.y + 1, x = r.x + 2, end = r.y + r.h - 1;
+    for (size_t i = 0; i < nq && y < end; i++, y++)
+        draw_part(y, x, x + inner, q[i], C_DEFAULT);
+    if (nd && y < end)
+        y++;
+    for (size_t i = 0; i < nd && y < end; i++, y++)
+        draw_part(y, x, x + inner, d[i], C_DIM);
+    y++;
+    if (y < end) {
+        int ax = draw_part(y, x, x + inner, "[y/N] ", C_KEY);
+        char ans[2] = {cv->answer, 0};
+        ax = draw_part(y, ax, x + inner, ans, cv->answer == 'y' ? C_WARNING : C_INPUT);
+        draw_part(y, ax, x + inner, " ", C_SELECTED);
+    }
+    dialog_footer(&r, cv->answer == 'y' ? "Enter goes ahead · Esc cancels"
+                                        : "y then Enter goes ahead · Enter or Esc: no");
+    for (size_t i = 0; i < nq; i++)
+        free(q[i]);
+    for (size_t i = 0; i < nd; i++)
+        free(d[i]);
+    (void)app;
+}
+
+static void answer(struct view *v, struct app *app, bool yes)
+{
+    struct confirm_view *cv = priv(v);
+    confirm_fn fn = cv->yes;
+    void *ctx = cv->ctx;
+    void (*ctx_free)(void *) = cv->ctx_free;
+    cv->ctx = NULL; /* ours now: the view goes before fn runs (fn may open another) */
+    if (app->overlay == v)
+        app_close_overlay(app);
+    if (yes)
+        fn(app, ctx);
+    else
+        app_message(app, "cancelled: nothing was changed");
+    if (ctx_free)
+        ctx_free(ctx);
+}
+
+static bool key(struct view *v, struct app *app, keycode k)
+{
+    struct confirm_view *cv = priv(v);
+    app->dirty = true;
+    switch (k) {
+    case 'y': case 'Y':
+        cv->answer = 'y';
+        return true;
+    case 'n': case 'N':
+        cv->answer = 'n';
+        return true;
+    case KEY_FN(KEY_BACKSPACE): case KEY_CTRL('u'):
+        cv->answer = 0;
+        return true;
+    case '\n':
+        answer(v, app, cv->answer == 'y');
+        return true;
+    case 27: case 'q':
+        answer(v, app, false);
+        return true;
+    case KEY_CTRL('l'):
+        return false;
+    default:
+        return true; /* modal */
+    }
+}
+
+static bool action(struct view *v, struct app *app, enum action a)
+{
+    if (a == ACT_BACK) {
+        answer(v, app, false);
+        return true;
+    }
+    return a != ACT_REDRAW && a != ACT_QUIT;
+}
+
+static void destroy(struct view *v)
+{
+    struct confirm_view *cv = priv(v);
+    if (cv->ctx && cv->ctx_free)
+        cv->ctx_free(cv->ctx);
+    free(cv->title);
+    free(cv->question);
+    free(cv->detail);
+    free(cv);
+    free(v);
+}
+
+static const struct view_ops confirm_ops = {
+    .name = "confirm",
+    .draw = draw,
+    .action = action,
+    .key = key,
+    .destroy = destroy,
+};
+
+struct view *confirm_view_new(const char *title, const char *question, const char *detail,
+                              confirm_fn yes, void *ctx, void (*ctx_free)(void *))
+{
+    struct view *v = xcalloc(1, sizeof *v);
+    struct confirm_view *cv = xcalloc(1, sizeof *cv);
+    cv->title = xstrdup(title);
+    cv->question = xstrdup(question);
+    cv->detail = str_empty(detail) ? NULL : xstrdup(detail);
+    cv->yes = yes;
+    cv->ctx = ctx;
+    cv->ctx_free = ctx_free;
+    v->ops = &confirm_ops;
+    v->priv = cv;
+    return v;
+}

@@ -1,0 +1,424 @@
+/* The detail overlay (Enter on a session): every field with its label,
+ * times both absolute and relative, then the provider's raw JSON pretty-
+ * printed. Long values wrap; the whole scrolls. It holds a copy of the
+ * session and follows the store's newer view of it while open. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "draw.h"
+#include "providers/provider.h"
+#include "util.h"
+
+#define LABEL_WIDTH 13 /* "Last active" + room */
+#define INDENT 2
+
+struct line {
+    char *label;     /* NULL: a line of its own (a rule, JSON) */
+    char *text;      /* sanitised */
+    enum role role;
+    bool rule;       /* a titled rule */
+};
+
+struct detail_view {
+    struct session s;
+    bool gone;           /* no longer in the store */
+    char *json;          /* raw_json pretty-printed (or as received), sanitised per line */
+    size_t top;
+    size_t n_shown;      /* display lines at the last draw */
+    int64_t drawn_ms;    /* the clock of the relative times on screen */
+};
+
+static struct detail_view *priv(const struct view *v)
+{
+    return v->priv;
+}
+
+static void pretty_json(struct detail_view *dv)
+{
+    free(dv->json);
+    dv->json = NULL;
+    if (!dv->s.raw_json)
+        return;
+    cJSON *j = cJSON_Parse(dv->s.raw_json);
+    char *text = j ? cJSON_Print(j) : NULL;
+    cJSON_Delete(j);
+    const char *src = text ? text : dv->s.raw_json;
+    /* cJSON's tabs: two blanks of indent, one after a colon; every line is
+     * sanitised when drawn */
+    size_t n = 0;
+    for (const char *p = src; *p; p++)
+        n += *p == '\t' ? 2 : 1;
+    char *out = xmalloc(n + 1), *o = out;
+    bool indent = true;
+    for (const char *p = src; *p; p++) {
+        if (*p == '\t' && indent) {
+            *o++ = ' ';
+            *o++ = ' ';
+        } else {
+            *o++ = *p == '\t' ? ' ' : *p;
+            indent = *p == '\n';
+        }
+    }
+    *o = '\0';
+    free(text);
+    dv->json = out;
+}
+
+/* ---- lines ---- */
+
+struct lines {
+    struct line *v;
+    size_t n, cap;
+};
+
+static void add(struct lines *l, const char *label, const char *text, enum role role)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (struct line){xstrdup(label), sanitize_text(text ? text : ""), role, false};
+}
+
+static void add_field(struct lines *l, const char *label, const char *value)
+{
+    if (str_empty(value))
+        add(l, label, "-", C_DIM);
+    else
+        add(l, label, value, C_DEFAULT);
+}
+
+static void lines_free(struct lines *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].label);
+        free(l->v[i].text);
+    }
+    free(l->v);
+}
+
+/* "2025-01-02 15:04:05 UTC (3m 10s ago)", "" if unknown. */
+static char *time_text(int64_t ms, int64_t now)
+{
+    if (ms <= 0)
+        return xstrdup("");
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    char abs[64] = "?", rel[48];
+    if (localtime_r(&t, &tm))
+        strftime(abs, sizeof abs, "%Y-%m-%d %H:%M:%S %Z", &tm);
+    int64_t d = ms - now;
+    if (d > 0) {
+        format_duration(d, rel, sizeof rel);
+        return xasprintf("%s (in %s)", abs, rel);
+    }
+    if (-d < 1000)
+        return xasprintf("%s (just now)", abs);
+    format_duration(-d, rel, sizeof rel);
+    return xasprintf("%s (%s ago)", abs, rel);
+}
+
+static enum role status_role(const struct session *s, int64_t now)
+{
+    switch (store_session_status(s, now)) {
+    case SESSION_ACTIVE:
+        return s->expires_ms > 0 && s->expires_ms - now < 5 * 60 * 1000 ? C_EXPIRING : C_ACTIVE;
+    case SESSION_PENDING: return C_PENDING;
+    case SESSION_REVOKED:
+    case SESSION_REMOVED: return C_REVOKED;
+    case SESSION_UNKNOWN: return C_DIM;
+    default: return C_EXPIRED;
+    }
+}
+
+static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
+{
+    struct detail_view *dv = priv(v);
+    const struct session *s = &dv->s;
+    const struct store_account *sa = store_find(&app->store, s->account_id);
+    add_field(l, "Provider", sa ? (sa->provider ? sa->provider->title : sa->a.provider_id) : NULL);
+    add_field(l, "Account", sa ? (sa->a.label ? sa->a.label : sa->a.id) : s->account_id);
+    add_field(l, "Session", s->id);
+    enum session_status st = store_session_status(s, now);
+    char *status = st != s->status ? xasprintf("%s (listed as %s)", session_status_name(st),
+                                               session_status_name(s->status))
+                                   : xstrdup(session_status_name(st));
+    if (dv->gone) {
+        char *g = xasprintf("%s; no longer listed", status);
+        free(status);
+        status = g;
+    }
+    add(l, "Status", status, status_role(s, now));
+    free(status);
+    add_field(l, "User", s->user_display);
+    add_field(l, "User id", s->user_id);
+    add_field(l, "Client id", s->client_id);
+    const struct {
+        const char *label;
+        int64_t ms;
+    } times[] = {{"Created", s->created_ms}, {"Last active", s->last_active_ms},
+                 {"Expires", s->expires_ms}};
+    for (size_t i = 0; i < ARRAY_LEN(times); i++) {
+        char *t = time_text(times[i].ms, now);
+        add_field(l, times[i].label, t);
+        free(t);
+    }
+    add_field(l, "Device", s->device);
+    add_field(l, "Browser", s->browser);
+    add_field(l, "IP", s->ip);
+    add_field(l, "Place", s->place);
+    add(l, "Tracked", s->tracked ? "yes: created here, kept in the state file"
+                                 : "no: listed by the provider", C_DEFAULT);
+    if (s->has_url) {
+        char open[32], show[32];
+        app_key_for(app, ACT_OPEN_URL, open, sizeof open);
+        app_key_for(app, ACT_SHOW_URL, show, sizeof show);
+        char *u = xasprintf("in the keyring (%s opens it, %s shows it)", open, show);
+        add(l, "URL", u, C_DEFAULT);
+        free(u);
+    }
+    add(l, NULL, "", C_DEFAULT);
+    add(l, NULL, "Raw JSON", C_PANE_TITLE);
+    l->v[l->n - 1].rule = true;
+    if (!dv->json) {
+        add(l, NULL, s->tracked ? "(none: this session was created here, not listed)"
+                                : "(the provider sent none)", C_DIM);
+        return;
+    }
+    const char *p = dv->json;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char *one = xstrndup(p, len);
+        add(l, NULL, one, C_DEFAULT);
+        free(one);
+        p += len + (e ? 1 : 0);
+    }
+}
+
+/* ---- wrapping ---- */
+
+/* Bytes of s that fit in width columns (at least one character). */
+static size_t fit_bytes(const char *s, int width)
+{
+    size_t at = 0;
+    int used = 0;
+    while (s[at]) {
+        size_t len = 1;
+        unsigned char c = (unsigned char)s[at];
+        if (c >= 0xc0)
+            while (len < 4 && ((unsigned char)s[at + len] & 0xc0) == 0x80)
+                len++;
+        char one[5] = {0};
+        memcpy(one, s + at, len);
+        int w = text_width(one);
+        if (used + w > width && at > 0)
+            break;
+        used += w;
+        at += len;
+    }
+    return at;
+}
+
+struct row {
+    const struct line *line;
+    const char *part;   /* into line->text */
+    size_t len;
+    bool first;
+};
+
+/* Display rows of every line wrapped to width; returned owned, *n set. */
+static struct row *wrap(const struct lines *l, int width, int label_w, size_t *n)
+{
+    size_t cap = l->n + 16, k = 0;
+    struct row *rows = xmalloc(cap * sizeof *rows);
+    for (size_t i = 0; i < l->n; i++) {
+        const struct line *ln = &l->v[i];
+        int w = ln->label ? width - label_w : width;
+        if (w < 8)
+            w = 8;
+        const char *p = ln->text;
+        bool first = true;
+        do {
+            size_t len = ln->rule ? strlen(p) : fit_bytes(p, first || ln->label ? w : w - 4);
+            if (k == cap) {
+                cap *= 2;
+                rows = xrealloc(rows, cap * sizeof *rows);
+            }
+            rows[k++] = (struct row){ln, p, len, first};
+            p += len;
+            first = false;
+        } while (*p);
+    }
+    *n = k;
+    return rows;
+}
+
+/* ---- the view ---- */
+
+static size_t body_rows(const struct view *v)
+{
+    return v->area.h > 2 ? (size_t)(v->area.h - 2) : 0; /* title, footer */
+}
+
+static void draw(struct view *v, struct app *app)
+{
+    const struct rect *r = &v->area;
+    struct detail_view *dv = priv(v);
+    for (int y = 0; y < r->h; y++)
+        draw_fill(r->y + y, r->x, r->w, C_DEFAULT);
+    char close[32];
+    app_key_for(app, ACT_BACK, close, sizeof close);
+    char *title = xasprintf("Session %s (%s closes)", dv->s.id ? dv->s.id : "?", close);
+    char *clean = sanitize_text(title);
+    draw_rule(r->y, r->x, r->w, clean, C_BORDER, C_PANE_TITLE);
+    free(clean);
+    free(title);
+    struct lines l = {0};
+    int64_t now = now_ms();
+    dv->drawn_ms = now;
+    build(v, app, &l, now);
+    int width = r->w - 2 * INDENT, label_w = LABEL_WIDTH + 1;
+    size_t n;
+    struct row *rows = wrap(&l, width, label_w, &n);
+    size_t body = body_rows(v);
+    dv->n_shown = n;
+    if (dv->top + body > n)
+        dv->top = n > body ? n - body : 0;
+    for (size_t k = 0; k < body && dv->top + k < n; k++) {
+        const struct row *row = &rows[dv->top + k];
+        int y = r->y + 1 + (int)k, x = r->x + INDENT;
+        char *part = xstrndup(row->part, row->len);
+        if (row->line->rule) {
+            draw_rule(y, r->x, r->w, part, C_BORDER, row->line->role);
+        } else if (row->line->label) {
+            if (row->first)
+                draw_text(y, x, LABEL_WIDTH, row->line->label, C_HEADER, ALIGN_LEFT);
+            draw_text(y, x + label_w, width - label_w, part, row->line->role, ALIGN_LEFT);
+        } else {
+            int ind = row->first ? 0 : 4;
+            draw_text(y, x + ind, width - ind, part, row->line->role, ALIGN_LEFT);
+        }
+        free(part);
+    }
+    char *foot = n > body ? xasprintf("lines %zu-%zu of %zu  j/k PgUp/PgDn g/G scroll", dv->top + 1,
+                                      dv->top + body < n ? dv->top + body : n, n)
+                          : xstrdup("");
+    draw_text(r->y + r->h - 1, r->x + INDENT, r->w - 2 * INDENT, foot, C_DIM, ALIGN_LEFT);
+    free(foot);
+    free(rows);
+    lines_free(&l);
+}
+
+static bool action(struct view *v, struct app *app, enum action a)
+{
+    struct detail_view *dv = priv(v);
+    size_t body = body_rows(v), n = dv->n_shown;
+    size_t max_top = n > body ? n - body : 0;
+    size_t page = body > 1 ? body - 1 : 1;
+    switch (a) {
+    case ACT_MOVE_UP: dv->top = dv->top ? dv->top - 1 : 0; break;
+    case ACT_MOVE_DOWN: dv->top = dv->top < max_top ? dv->top + 1 : max_top; break;
+    case ACT_PAGE_UP: dv->top = dv->top > page ? dv->top - page : 0; break;
+    case ACT_PAGE_DOWN: dv->top = dv->top + page < max_top ? dv->top + page : max_top; break;
+    case ACT_FIRST: dv->top = 0; break;
+    case ACT_LAST: dv->top = max_top; break;
+    case ACT_BACK:
+    case ACT_QUIT:
+    case ACT_DETAILS:
+        app_close_overlay(app);
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
+{
+    for (int i = 0; i < 3; i++) {
+        if (m->kind == MOUSE_WHEEL_UP)
+            action(v, app, ACT_MOVE_UP);
+        else if (m->kind == MOUSE_WHEEL_DOWN)
+            action(v, app, ACT_MOVE_DOWN);
+        else
+            return false;
+    }
+    return true;
+}
+
+/* When a relative time shown next changes (seconds under an hour ...). */
+static int64_t until_change(int64_t t, int64_t now)
+{
+    if (t <= 0)
+        return -1;
+    int64_t d = t > now ? t - now : now - t;
+    int64_t step = d < 3600 * 1000 ? 1000 : d < 86400 * 1000 ? 60 * 1000 : 3600 * 1000;
+    return t > now ? d % step + 1 : step - d % step;
+}
+
+static int64_t next_tick(struct view *v, struct app *app, int64_t now)
+{
+    const struct detail_view *dv = priv(v);
+    const struct session *s = &dv->s;
+    int64_t times[] = {s->created_ms, s->last_active_ms, s->expires_ms}, best = -1;
+    if (!dv->drawn_ms)
+        return -1;
+    for (size_t i = 0; i < ARRAY_LEN(times); i++) {
+        int64_t d = until_change(times[i], dv->drawn_ms);
+        if (d > 0 && (best < 0 || d < best))
+            best = d;
+    }
+    return best < 0 ? -1 : dv->drawn_ms + best;
+}
+
+static void changed(struct view *v, struct app *app)
+{
+    struct detail_view *dv = priv(v);
+    const struct session *fresh = store_session_find(&app->store, dv->s.account_id, dv->s.id);
+    dv->gone = !fresh;
+    if (!fresh)
+        return;
+    bool same_json = (!fresh->raw_json && !dv->s.raw_json) ||
+                     (fresh->raw_json && dv->s.raw_json &&
+                      strcmp(fresh->raw_json, dv->s.raw_json) == 0);
+    struct session copy;
+    session_copy(&copy, fresh);
+    session_free(&dv->s);
+    dv->s = copy;
+    if (!same_json)
+        pretty_json(dv);
+}
+
+static void destroy(struct view *v)
+{
+    struct detail_view *dv = priv(v);
+    session_free(&dv->s);
+    free(dv->json);
+    free(dv);
+    free(v);
+}
+
+static const struct view_ops detail_ops = {
+    .name = "detail",
+    .draw = draw,
+    .action = action,
+    .mouse = mouse,
+    .next_tick = next_tick,
+    .changed = changed,
+    .destroy = destroy,
+};
+
+struct view *detail_view_new(const struct session *s)
+{
+    struct view *v = xcalloc(1, sizeof *v);
+    struct detail_view *dv = xcalloc(1, sizeof *dv);
+    v->ops = &detail_ops;
+    v->priv = dv;
+    session_copy(&dv->s, s);
+    pretty_json(dv);
+    return v;
+}

@@ -1,0 +1,294 @@
+/* Case-folded haystacks and needles, and matching them. */
+#include "filter.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "util.h"
+
+#define SEP '\x1f' /* between the fields of a haystack: never in a typed word */
+
+/* The character at s (len bytes valid UTF-8), or -1 with *len = 1. */
+static long utf8_decode(const unsigned char *s, size_t *len)
+{
+    static const unsigned char lead_len[] = {2, 2, 3, 4}; /* 110x, 110x, 1110, 11110 */
+    unsigned char c = s[0];
+    size_t n;
+    long cp;
+    if (c < 0xc2 || c > 0xf4) {
+        *len = 1;
+        return -1;
+    }
+    n = lead_len[(c >> 4) - 0xc];
+    cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *len = 1;
+            return -1;
+        }
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+        *len = 1;
+        return -1;
+    }
+    *len = n;
+    return cp;
+}
+
+static size_t utf8_encode(long cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* The character at u (not ASCII) folded into out; *used = its bytes in u.
+ * Returns the bytes written (at most 4). */
+static size_t fold_char(const unsigned char *u, char *out, size_t *used)
+{
+    long cp = utf8_decode(u, used);
+    if (cp < 0) {
+        out[0] = (char)*u;
+        return 1;
+    }
+    long low = (long)towlower((wint_t)cp);
+    if (low <= 0 || low > 0x10ffff || (low >= 0xd800 && low <= 0xdfff))
+        low = cp;
+    return utf8_encode(low, out);
+}
+
+/* Append s folded to buf at *len (buf has room for 4 * strlen(s) more). */
+static void fold_into(const char *s, char *buf, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = *len;
+    while (*u) {
+        if (*u < 0x80) { /* the common case, without wctype */
+            buf[o++] = (char)(*u >= 'A' && *u <= 'Z' ? *u + 32 : *u);
+            u++;
+            continue;
+        }
+        size_t n;
+        o += fold_char(u, buf + o, &n);
+        u += n;
+    }
+    *len = o;
+}
+
+char *filter_fold(const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s), len = 0;
+    char *out = xmalloc(n * 4 + 1); /* a character never grows past 4 bytes */
+    fold_into(s, out, &len);
+    out[len] = '\0';
+    return out;
+}
+
+/* ---- the index ---- */
+
+void filter_index_free(struct filter_index *ix)
+{
+    free(ix->text);
+    free(ix->off);
+    memset(ix, 0, sizeof *ix);
+}
+
+void filter_index_reset(struct filter_index *ix)
+{
+    ix->len = 0;
+    ix->n = 0;
+}
+
+static void reserve(struct filter_index *ix, size_t more)
+{
+    if (ix->len + more <= ix->cap)
+        return;
+    size_t cap = ix->cap ? ix->cap : 4096;
+    while (cap < ix->len + more)
+        cap *= 2;
+    ix->text = xrealloc(ix->text, cap);
+    ix->cap = cap;
+}
+
+void filter_index_add(struct filter_index *ix, const char *const *fields, size_t n)
+{
+    size_t need = 1;
+    for (size_t i = 0; i < n; i++)
+        if (fields[i])
+            need += strlen(fields[i]) * 4 + 1;
+    reserve(ix, need);
+    if (ix->n == ix->n_cap) {
+        ix->n_cap = ix->n_cap ? ix->n_cap * 2 : 256;
+        ix->off = xrealloc(ix->off, ix->n_cap * sizeof *ix->off);
+    }
+    ix->off[ix->n++] = ix->len;
+    size_t len = ix->len;
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!fields[i])
+            continue;
+        if (!first)
+            ix->text[len++] = SEP;
+        first = false;
+        fold_into(fields[i], ix->text, &len);
+    }
+    ix->text[len++] = '\0';
+    ix->len = len;
+}
+
+const char *filter_index_get(const struct filter_index *ix, size_t i)
+{
+    return i < ix->n ? ix->text + ix->off[i] : "";
+}
+
+/* ---- needles ---- */
+
+void filter_init(struct filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->text = xstrdup("");
+}
+
+static void clear_words(struct filter *f)
+{
+    for (size_t i = 0; i < f->n_words; i++)
+        free(f->words[i]);
+    free(f->words);
+    f->words = NULL;
+    f->n_words = 0;
+}
+
+void filter_free(struct filter *f)
+{
+    clear_words(f);
+    free(f->text);
+    f->text = NULL;
+}
+
+void filter_set(struct filter *f, const char *text)
+{
+    char *copy = xstrdup(text ? text : "");
+    clear_words(f);
+    free(f->text);
+    f->text = copy;
+    char *folded = filter_fold(copy);
+    size_t cap = 0;
+    for (char *p = folded; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        char *end = p;
+        while (*end && *end != ' ' && *end != '\t')
+            end++;
+        if (end > p) {
+            if (f->n_words == cap) {
+                cap = cap ? cap * 2 : 4;
+                f->words = xrealloc(f->words, cap * sizeof *f->words);
+            }
+            f->words[f->n_words++] = xstrndup(p, (size_t)(end - p));
+        }
+        p = end;
+    }
+    free(folded);
+}
+
+bool filter_active(const struct filter *f)
+{
+    return f->n_words > 0;
+}
+
+bool filter_match(const struct filter *f, const char *hay)
+{
+    for (size_t i = 0; i < f->n_words; i++)
+        if (!strstr(hay, f->words[i]))
+            return false;
+    return true;
+}
+
+bool filter_narrows(const struct filter *wider, const struct filter *narrower)
+{
+    for (size_t i = 0; i < wider->n_words; i++) {
+        bool inside = false;
+        for (size_t k = 0; !inside && k < narrower->n_words; k++)
+            inside = strstr(narrower->words[k], wider->words[i]) != NULL;
+        if (!inside)
+            return false;
+    }
+    return true;
+}
+
+bool filter_find(const struct filter *f, const char *text, size_t *start, size_t *len)
+{
+    if (!text || f->n_words == 0)
+        return false;
+    size_t n = strlen(text), o = 0;
+    char *folded = xmalloc(n * 4 + 1);
+    size_t *from = xmalloc((n * 4 + 1) * sizeof *from); /* folded byte -> its char in text */
+    size_t *to = xmalloc((n * 4 + 1) * sizeof *to);     /* ... and where that char ends */
+    const unsigned char *u = (const unsigned char *)text;
+    for (size_t i = 0; i < n;) {
+        size_t used = 1, w;
+        if (u[i] < 0x80) {
+            folded[o] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+            w = 1;
+        } else {
+            w = fold_char(u + i, folded + o, &used);
+        }
+        for (size_t k = 0; k < w; k++) {
+            from[o + k] = i;
+            to[o + k] = i + used;
+        }
+        o += w;
+        i += used;
+    }
+    folded[o] = '\0';
+    bool found = false;
+    for (size_t k = 0; k < f->n_words; k++) {
+        const char *at = strstr(folded, f->words[k]);
+        size_t wl = strlen(f->words[k]);
+        if (!at || wl == 0)
+            continue;
+        size_t p = (size_t)(at - folded), s0 = from[p], e0 = to[p + wl - 1];
+        if (!found || s0 < *start) {
+            *start = s0;
+            *len = e0 - s0;
+            found = true;
+        }
+    }
+    free(folded);
+    free(from);
+    free(to);
+    return found;
+}
+
+size_t filter_apply(const struct filter *f, const struct filter_index *ix, const size_t *in,
+                    size_t n, size_t *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (filter_match(f, filter_index_get(ix, in[i])))
+            out[o++] = in[i];
+    return o;
+}

@@ -1,0 +1,133 @@
+/* The results of a batch (x on marked sessions): one line per session,
+ * "… sess_x (prod)" until its answer comes, then what became of it. It can
+ * be closed at any time; the answers still land in the table and on the
+ * message line. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "actions.h"
+#include "app.h"
+#include "dialog.h"
+#include "draw.h"
+#include "util.h"
+
+#define REPORT_WIDTH 90
+
+struct report_line {
+    char *text;
+    enum role role;
+};
+
+struct report_view {
+    char *title;
+    struct report_line *lines;
+    size_t n, top;
+    struct view **backref;   /* the batch's pointer to us, NULLed when we go */
+    int rows;                /* body rows at the last draw */
+};
+
+static struct report_view *priv(const struct view *v)
+{
+    return v->priv;
+}
+
+static void draw(struct view *v, struct app *app)
+{
+    struct report_view *rv = priv(v);
+    int w = REPORT_WIDTH < v->area.w - 2 ? REPORT_WIDTH : v->area.w - 2;
+    int h = (int)rv->n + 2 < v->area.h ? (int)rv->n + 2 : v->area.h;
+    struct rect r = dialog_rect(&v->area, w, h);
+    dialog_frame(&r, rv->title);
+    rv->rows = r.h - 2 > 0 ? r.h - 2 : 0;
+    if (rv->top + (size_t)rv->rows > rv->n)
+        rv->top = rv->n > (size_t)rv->rows ? rv->n - (size_t)rv->rows : 0;
+    for (int k = 0; k < rv->rows && rv->top + (size_t)k < rv->n; k++) {
+        const struct report_line *l = &rv->lines[rv->top + (size_t)k];
+        draw_part(r.y + 1 + k, r.x + 2, r.x + r.w - 2, l->text ? l->text : "", l->role);
+    }
+    char back[32];
+    app_key_for(app, ACT_BACK, back, sizeof back);
+    char *foot = xasprintf("%s closes", back);
+    dialog_footer(&r, foot);
+    free(foot);
+}
+
+static bool action(struct view *v, struct app *app, enum action a)
+{
+    struct report_view *rv = priv(v);
+    size_t max_top = rv->n > (size_t)rv->rows ? rv->n - (size_t)rv->rows : 0;
+    switch (a) {
+    case ACT_MOVE_UP: rv->top = rv->top ? rv->top - 1 : 0; break;
+    case ACT_MOVE_DOWN: rv->top = rv->top < max_top ? rv->top + 1 : max_top; break;
+    case ACT_PAGE_UP: rv->top = rv->top > (size_t)rv->rows ? rv->top - (size_t)rv->rows : 0; break;
+    case ACT_PAGE_DOWN:
+        rv->top = rv->top + (size_t)rv->rows < max_top ? rv->top + (size_t)rv->rows : max_top;
+        break;
+    case ACT_FIRST: rv->top = 0; break;
+    case ACT_LAST: rv->top = max_top; break;
+    case ACT_BACK: case ACT_QUIT: case ACT_DETAILS:
+        app_close_overlay(app);
+        break;
+    case ACT_REDRAW:
+        return false;
+    default:
+        break;
+    }
+    app->dirty = true;
+    return true;
+}
+
+static void destroy(struct view *v)
+{
+    struct report_view *rv = priv(v);
+    if (rv->backref)
+        *rv->backref = NULL;
+    for (size_t i = 0; i < rv->n; i++)
+        free(rv->lines[i].text);
+    free(rv->lines);
+    free(rv->title);
+    free(rv);
+    free(v);
+}
+
+static const struct view_ops report_ops = {
+    .name = "report",
+    .draw = draw,
+    .action = action,
+    .destroy = destroy,
+};
+
+struct view *report_view_new(const char *title, size_t n_lines, struct view **backref)
+{
+    struct view *v = xcalloc(1, sizeof *v);
+    struct report_view *rv = xcalloc(1, sizeof *rv);
+    rv->title = xstrdup(title);
+    rv->lines = xcalloc(n_lines ? n_lines : 1, sizeof *rv->lines);
+    rv->n = n_lines;
+    rv->backref = backref;
+    v->ops = &report_ops;
+    v->priv = rv;
+    return v;
+}
+
+void report_view_line(struct view *v, size_t i, enum role role, const char *text)
+{
+    struct report_view *rv = priv(v);
+    if (i >= rv->n)
+        return;
+    free(rv->lines[i].text);
+    rv->lines[i].text = sanitize_text(text);
+    rv->lines[i].role = role;
+}
+
+void report_view_title(struct view *v, const char *title)
+{
+    struct report_view *rv = priv(v);
+    free(rv->title);
+    rv->title = xstrdup(title);
+}
+
+void report_view_detach(struct view *v)
+{
+    priv(v)->backref = NULL;
+}
