@@ -629,16 +629,19 @@ static long run_timers(struct worker *w, long max_wait)
 
 /* ---- cancellation ----------------------------------------------------- */
 
-static bool in_cancel_accounts(char **accounts, size_t n, const char *id)
+/* A cancel of an account covers the jobs submitted before it (ids below
+ * its barrier), not those that follow, such as clearing its secrets. */
+static bool in_cancel_accounts(char **accounts, const uint64_t *before, size_t n,
+                               const struct running_job *j)
 {
     for (size_t i = 0; i < n; i++)
-        if (id && strcmp(accounts[i], id) == 0)
+        if (j->job.account.id && j->id < before[i] && strcmp(accounts[i], j->job.account.id) == 0)
             return true;
     return false;
 }
 
 static void apply_cancels(struct worker *w, uint64_t *ids, size_t n_ids, char **accounts,
-                          size_t n_accounts)
+                          const uint64_t *before, size_t n_accounts)
 {
     struct running_job *j = w->jobs;
     while (j) {
@@ -646,7 +649,7 @@ static void apply_cancels(struct worker *w, uint64_t *ids, size_t n_ids, char **
         bool by_id = false;
         for (size_t i = 0; i < n_ids; i++)
             by_id |= ids[i] == j->id;
-        if (in_cancel_accounts(accounts, n_accounts, j->job.account.id))
+        if (in_cancel_accounts(accounts, before, n_accounts, j))
             job_abandon(w, j, 0, NULL); /* the account is gone: no answer at all */
         else if (by_id)
             job_abandon(w, j, ERR_CANCELLED, xstrdup("cancelled"));
@@ -695,10 +698,12 @@ static void *worker_main(void *arg)
         uint64_t *ids = w->cancel_ids;
         size_t n_ids = w->n_cancel_ids;
         char **accounts = w->cancel_accounts;
+        uint64_t *before = w->cancel_before;
         size_t n_accounts = w->n_cancel_accounts;
         w->cancel_ids = NULL;
         w->n_cancel_ids = 0;
         w->cancel_accounts = NULL;
+        w->cancel_before = NULL;
         w->n_cancel_accounts = 0;
         pthread_mutex_unlock(&w->lock);
 
@@ -712,8 +717,9 @@ static void *worker_main(void *arg)
             }
             incoming = next;
         }
-        apply_cancels(w, ids, n_ids, accounts, n_accounts);
+        apply_cancels(w, ids, n_ids, accounts, before, n_accounts);
         free(ids);
+        free(before);
         for (size_t i = 0; i < n_accounts; i++)
             free(accounts[i]);
         free(accounts);
@@ -809,6 +815,7 @@ void worker_stop(struct worker *w)
     for (size_t i = 0; i < w->n_cancel_accounts; i++)
         free(w->cancel_accounts[i]);
     free(w->cancel_accounts);
+    free(w->cancel_before);
     pthread_mutex_destroy(&w->lock);
     free(w);
     curl_global_cleanup();
@@ -847,6 +854,9 @@ void worker_cancel_account(struct worker *w, const char *account_id)
     pthread_mutex_lock(&w->lock);
     w->cancel_accounts = xrealloc(w->cancel_accounts,
                                   (w->n_cancel_accounts + 1) * sizeof *w->cancel_accounts);
+    w->cancel_before = xrealloc(w->cancel_before,
+                                (w->n_cancel_accounts + 1) * sizeof *w->cancel_before);
+    w->cancel_before[w->n_cancel_accounts] = w->next_id;
     w->cancel_accounts[w->n_cancel_accounts++] = xstrdup(account_id);
     pthread_mutex_unlock(&w->lock);
     curl_multi_wakeup(w->multi);

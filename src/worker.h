@@ -59,7 +59,8 @@ void worker_stop(struct worker *w);
 uint64_t worker_submit(struct worker *w, struct job *job);
 /* The event for a cancelled job comes back with err = ERR_CANCELLED. */
 void worker_cancel(struct worker *w, uint64_t job_id);
-/* Cancel every job of an account; its later answers are dropped. */
+/* Cancel every job of an account submitted so far; their answers are
+ * dropped. Jobs submitted afterwards (clearing its secrets) still run. */
 void worker_cancel_account(struct worker *w, const char *account_id);
 
 /* Readable (poll POLLIN) whenever events are waiting. */

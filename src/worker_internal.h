@@ -76,6 +76,7 @@ struct worker {
     uint64_t *cancel_ids;
     size_t n_cancel_ids;
     char **cancel_accounts;
+    uint64_t *cancel_before;   /* per cancelled account: jobs with a lower id go */
     size_t n_cancel_accounts;
     bool stop;
     uint64_t next_id;

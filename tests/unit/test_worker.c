@@ -271,6 +271,20 @@ static void test_cancel_account_drops_answers(void **state)
     assert_false(worker_next_event(f->w, &ev)); /* nothing for "gone" */
 }
 
+/* Deleting an account cancels its work, then clears its secrets: the
+ * clear, submitted after the cancel, must still run and answer. */
+static void test_cancel_account_spares_later_jobs(void **state)
+{
+    struct fixture *f = *state;
+    submit(f, "acct", OP_GET, "/slow", "GET", 0);
+    worker_cancel_account(f->w, "acct");
+    struct job c = {.kind = JOB_SECRET_CLEAR};
+    c.account.id = xstrdup("acct");
+    struct event ev = wait_for(f, worker_submit(f->w, &c));
+    assert_int_equal(ev.err, 0);
+    event_free(&ev);
+}
+
 static void test_followups_merge_into_one_event(void **state)
 {
     struct fixture *f = *state;
@@ -386,6 +400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deadline_with_hanging_server, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_job, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_account_drops_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_account_spares_later_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_followups_merge_into_one_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_fd_tracks_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_too_large_refused, setup, teardown),
