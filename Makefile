@@ -61,6 +61,7 @@ $(B)/tests/test_%: $(B)/tests/integration/test_%.o $(CORE_OBJ) $(UI_OBJ) $(TEST_
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+include tests/fuzz/fuzz.mk
 
 deps:
 	@sh tools/deps.sh
@@ -84,6 +85,7 @@ check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) tests
 	@$(MAKE) --no-print-directory -j$(NPROC) FLAVOUR=asan tests
+	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
 	@sh tests/check.sh build/release/tests build/asan/tests ./sesame
 
 # Build the test binaries of one flavour (and its sesame) without running them.

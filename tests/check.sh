@@ -34,6 +34,8 @@ part "end to end" sh "$here/e2e/run.sh" "$bin"
 part "fault matrix" "$here/with-keyring.sh" /usr/bin/python3 "$here/faults/matrix.py" "$bin"
 part "unit + integration (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/run-tests.sh" "$asan"/test_*
+part "fuzz regressions" sh "$here/fuzz/run.sh" regress 0 clerk basistheory plantly cbrain apideck \
+    config state theme keymap prefs sanitize
 echo "==== total"
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]

@@ -4,7 +4,8 @@
 set -eu
 pkgs="make gcc pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libsecret-1-dev
       libglib2.0-dev libcmocka-dev gnome-keyring dbus dbus-x11 libsecret-tools
-      python3 python3-pyte tmux ca-certificates openssl"
+      python3 python3-pyte tmux ca-certificates openssl
+      clang libclang-rt-14-dev"
 [ -n "${SESAME_EXTRA_PKGS:-}" ] && pkgs="$pkgs $SESAME_EXTRA_PKGS"
 missing=""
 for p in $pkgs; do
