@@ -17,9 +17,27 @@ if [ -z "${SESAME_IN_PRIVATE_KEYRING:-}" ]; then
     rc=$(cat "$tmp/rc" 2>/dev/null || echo 1)
     exit "$rc"
 fi
-# Inside the private bus: unlock a new login keyring with a throwaway password.
-eval "$(printf 'sesame-test' | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
-export GNOME_KEYRING_CONTROL
+# Inside the private bus: unlock a new login keyring with a throwaway
+# password. --foreground keeps the daemon our child, so it can be stopped
+# when the command ends: a daemonised one outlives the bus and piles up.
+printf 'sesame-test' | gnome-keyring-daemon --unlock --components=secrets --foreground \
+    >"$SESAME_TEST_TMP/keyring.out" 2>&1 &
+keyring_pid=$!
+trap 'kill "$keyring_pid" 2>/dev/null; wait "$keyring_pid" 2>/dev/null' EXIT INT TERM HUP
+i=0
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+        grep -q 'boolean true'; do
+    i=$((i + 1))
+    if [ "$i" -gt 100 ]; then
+        echo "with-keyring: gnome-keyring-daemon did not come up:" >&2
+        cat "$SESAME_TEST_TMP/keyring.out" >&2
+        echo 1 > "$SESAME_TEST_TMP/rc"
+        exit 1
+    fi
+    sleep 0.05
+done
+export GNOME_KEYRING_CONTROL="$XDG_RUNTIME_DIR/keyring"
 set +e
 "$@"
 rc=$?
