@@ -156,8 +156,35 @@ void app_refresh_account(struct app *app, size_t i)
         account_copy(&j.account, &sa->a);
         uint64_t id = worker_submit(app->worker, &j);
         store_set_loading(&app->store, i, id);
+        if (app->prefs.refresh_interval > 0)
+            app->store.acc[i].refresh_due = mono_ms() + app->prefs.refresh_interval * 1000LL;
     }
     views_changed(app);
+}
+
+/* Each listing account refreshes on its own schedule, counted from its
+ * last refresh (by hand or automatic); one still busy (a hanging provider)
+ * waits for the next round rather than piling up requests. */
+static void auto_refresh(struct app *app, int64_t mono)
+{
+    app->refresh_due = 0;
+    if (app->prefs.refresh_interval <= 0)
+        return;
+    int64_t every = app->prefs.refresh_interval * 1000LL;
+    for (size_t i = 0; i < app->store.n_acc; i++) {
+        struct store_account *sa = &app->store.acc[i];
+        if (!store_account_lists(sa))
+            continue;
+        if (!sa->refresh_due)
+            sa->refresh_due = mono + every;
+        else if (mono >= sa->refresh_due && sa->job)
+            sa->refresh_due = mono + every;
+        else if (mono >= sa->refresh_due)
+            app_refresh_account(app, i);
+        sa = &app->store.acc[i];
+        if (!app->refresh_due || sa->refresh_due < app->refresh_due)
+            app->refresh_due = sa->refresh_due;
+    }
 }
 
 static void refresh_listing(struct app *app)
@@ -196,14 +223,6 @@ void app_refresh_all(struct app *app)
 
 /* ---- timers: the spinner, automatic refresh, views' own clocks ---- */
 
-static bool any_listing(const struct app *app)
-{
-    for (size_t i = 0; i < app->store.n_acc; i++)
-        if (store_account_lists(&app->store.acc[i]))
-            return true;
-    return false;
-}
-
 static int64_t views_next_tick(struct app *app, int64_t wall)
 {
     int64_t best = -1;
@@ -236,16 +255,7 @@ static void run_timers(struct app *app)
         app->spinner_due = mono + APP_SPINNER_MS;
         app->dirty = true;
     }
-    if (app->prefs.refresh_interval > 0 && any_listing(app)) {
-        if (!app->refresh_due) {
-            app->refresh_due = mono + (int64_t)app->prefs.refresh_interval * 1000;
-        } else if (mono >= app->refresh_due) {
-            refresh_listing(app);
-            app->refresh_due = mono + (int64_t)app->prefs.refresh_interval * 1000;
-        }
-    } else {
-        app->refresh_due = 0;
-    }
+    auto_refresh(app, mono);
     int64_t wall = now_ms(), tick = views_next_tick(app, wall);
     if (tick >= 0 && tick <= wall)
         app->dirty = true;

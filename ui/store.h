@@ -36,6 +36,7 @@ struct store_account {
     char *check_error;         /* the first failed check of the current round */
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
     int64_t updated_ms;        /* wall clock of the last good answer */
+    int64_t refresh_due;       /* monotonic ms of its next automatic refresh, 0 = unset */
 };
 
 struct store {
