@@ -117,6 +117,14 @@ static char **browser_entries(size_t *n)
     return entries;
 }
 
+/* An argv holding the URL (a Vault URL carries its session token). */
+static void argv_wipe_free(char **v)
+{
+    for (char **p = v; v && *p; p++)
+        wipe(*p, strlen(*p));
+    strv_free(v);
+}
+
 int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
 {
     size_t n;
@@ -136,7 +144,7 @@ int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
             free(*why);
             *why = xasprintf("%s: %s", argv[0], strerror(e));
         }
-        strv_free(argv);
+        argv_wipe_free(argv);
     }
     for (size_t i = 0; i < n; i++)
         free(entries[i]);

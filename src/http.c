@@ -32,7 +32,15 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
         size_t cap = t->cap ? t->cap : 16384;
         while (cap < t->resp.body_len + n + 1)
             cap *= 2;
-        t->resp.body = xrealloc(t->resp.body, cap);
+        /* not realloc: a moved block would go back to the allocator with
+         * what it held (login answers carry tokens) */
+        char *bigger = xmalloc(cap);
+        if (t->resp.body) {
+            memcpy(bigger, t->resp.body, t->resp.body_len);
+            wipe(t->resp.body, t->resp.body_len);
+            free(t->resp.body);
+        }
+        t->resp.body = bigger;
         t->cap = cap;
     }
     memcpy(t->resp.body + t->resp.body_len, data, n);
@@ -172,8 +180,10 @@ void http_transfer_cleanup(struct http_transfer *t)
 {
     if (t->easy)
         curl_easy_cleanup(t->easy);
-    curl_slist_free_all(t->headers); /* header lines may hold secrets: */
-    http_response_free(&t->resp);    /* the request's own copies are wiped */
+    for (struct curl_slist *l = t->headers; l; l = l->next)
+        wipe(l->data, strlen(l->data)); /* curl's copies of our header lines */
+    curl_slist_free_all(t->headers);
+    http_response_free(&t->resp);
     memset(t, 0, sizeof *t);
 }
 

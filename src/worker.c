@@ -18,13 +18,22 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define DEFAULT_MAX_RETRIES 3
 #define KEYRING_SLOW_MS 400        /* then the caller hears "waiting for the keyring" */
-/* Transfers of one job in the multi handle at once, as a multiple of the
- * per-host connection limit: enough to keep every connection busy, while
- * the rest of a fan-out (a users page asks for 500 session lists) waits as
- * built requests, not as 500 easy handles with their buffers that curl
- * would only queue (and scan) itself. */
-#define JOB_TRANSFERS_PER_CONN 2
 #define KEYRING_STOP_WAIT_MS 2000
+/* Transfers of one job in the multi handle at once. A fan-out (a users
+ * page asks for 500 session lists) beyond that waits as built requests,
+ * not as 500 easy handles with their buffers that curl would only queue
+ * (and scan) itself; 64 keeps HTTP/2 streams and HTTP/1.1 connections
+ * busy. Until the job's first answer, one less than the connections per
+ * host: a job that starts many requests at once (prefetch) to a host that
+ * hangs never takes every connection to that host from the other jobs. */
+#define JOB_MAX_TRANSFERS 64
+
+static int job_max_transfers(const struct worker *w, const struct running_job *j)
+{
+    if (j->answered)
+        return JOB_MAX_TRANSFERS;
+    return w->opt.max_per_host > 1 ? w->opt.max_per_host - 1 : 1;
+}
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -125,7 +134,7 @@ static int start_transfer(struct worker *w, struct request *r)
 
 static bool job_has_room(const struct worker *w, const struct running_job *j)
 {
-    return j->in_multi < w->opt.max_per_host * JOB_TRANSFERS_PER_CONN;
+    return j->in_multi < job_max_transfers(w, j);
 }
 
 /* Start queued requests of jobs that have room again, oldest first (the
@@ -454,7 +463,7 @@ static void keyring_done(void *arg, void *ud)
     j->next_done = w->keyring_done;
     w->keyring_done = j;
     pthread_mutex_unlock(&w->lock);
-    curl_multi_wakeup(w->multi);
+    curl_multi_wakeup(w->multi); /* the keyring thread starts after the multi handle */
 }
 
 static void collect_keyring_done(struct worker *w)
@@ -519,6 +528,7 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
     struct running_job *j = r->job;
     char *terr = http_transfer_finish(&r->xfer, rc, j->prov->title);
     leave_multi(w, r);
+    j->answered = true;
     long status = r->xfer.resp.status;
     long delay = http_retry_delay_ms(status, r->xfer.resp.retry_after_s, terr != NULL,
                                      maybe_sent(rc) && !r->xfer.too_big,
@@ -687,9 +697,74 @@ static void shut_down(struct worker *w)
     w->zombies = NULL;
 }
 
+/* libcurl could not be set up: every job is answered with that, until
+ * the worker stops. */
+static void fail_jobs_until_stopped(struct worker *w)
+{
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        while (!w->stop && !w->in_head)
+            pthread_cond_wait(&w->wake, &w->lock);
+        bool stop = w->stop;
+        struct queued_job *incoming = w->in_head;
+        w->in_head = w->in_tail = NULL;
+        pthread_mutex_unlock(&w->lock);
+        while (incoming) {
+            struct queued_job *next = incoming->next;
+            struct running_job *j = xcalloc(1, sizeof *j);
+            j->id = incoming->id;
+            j->job = incoming->job;
+            j->started = mono_ms();
+            free(incoming);
+            if (!stop)
+                job_post(w, j, ERR_INTERNAL, xstrdup(w->init_error));
+            else
+                job_uncount(w, j);
+            job_free_memory(j);
+            incoming = next;
+        }
+        if (stop)
+            return;
+    }
+}
+
+/* What worker_start would do on the caller's thread, done here instead:
+ * libcurl's global set-up (OpenSSL's configuration) takes ~0.5 ms, which
+ * the dashboard's first frame no longer waits for. */
+static bool worker_init(struct worker *w)
+{
+    CURLM *multi = NULL;
+    const char *err = NULL;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        err = "libcurl failed to initialise";
+    } else {
+        w->curl_ok = true;
+        multi = curl_multi_init();
+        if (!multi)
+            err = "cannot set up the worker (libcurl multi)";
+    }
+    if (multi) {
+        curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)w->opt.max_per_host);
+        curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)w->opt.max_per_host * 8);
+        pthread_mutex_lock(&w->lock);
+        w->multi = multi; /* from now on wake() uses curl_multi_wakeup */
+        pthread_mutex_unlock(&w->lock);
+        w->keyring = executor_start(keyring_done, w);
+        if (!w->keyring)
+            err = "cannot start the keyring thread";
+    }
+    if (err)
+        w->init_error = xstrdup(err);
+    return err == NULL;
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
+    if (!worker_init(w)) {
+        fail_jobs_until_stopped(w);
+        return NULL;
+    }
     for (;;) {
         pthread_mutex_lock(&w->lock);
         bool stop = w->stop;
@@ -743,13 +818,20 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* Wake the worker thread, from any thread: curl_multi_wakeup once it has
+ * its multi handle, the condition variable before (or without one). */
+static void wake(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    CURLM *m = w->multi;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    if (m)
+        curl_multi_wakeup(m);
+}
+
 struct worker *worker_start(const struct worker_options *opt, char **error)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        if (error)
-            *error = xstrdup("libcurl failed to initialise");
-        return NULL;
-    }
     struct worker *w = xcalloc(1, sizeof *w);
     if (opt)
         w->opt = *opt;
@@ -764,35 +846,25 @@ struct worker *worker_start(const struct worker_options *opt, char **error)
     w->rng = (uint32_t)now_ms() ^ (uint32_t)(uintptr_t)w;
     w->next_id = 1;
     pthread_mutex_init(&w->lock, NULL);
-    w->multi = curl_multi_init();
-    if (!w->multi || event_queue_init(&w->events) != 0) {
+    pthread_cond_init(&w->wake, NULL);
+    if (event_queue_init(&w->events) != 0) {
         if (error)
-            *error = xstrdup("cannot set up the worker (libcurl multi or eventfd)");
+            *error = xstrdup("cannot set up the worker (eventfd)");
         goto fail;
     }
-    w->keyring = executor_start(keyring_done, w);
-    if (!w->keyring) {
-        if (error)
-            *error = xstrdup("cannot start the keyring thread");
-        event_queue_destroy(&w->events);
-        goto fail;
-    }
-    curl_multi_setopt(w->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)w->opt.max_per_host);
-    curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->opt.max_per_host * 8);
+    /* libcurl and the keyring thread are set up on the worker thread
+     * (worker_init); a failure there answers every job with it */
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
         if (error)
             *error = xstrdup("cannot start the worker thread");
-        executor_stop(w->keyring, 0);
         event_queue_destroy(&w->events);
         goto fail;
     }
     return w;
 fail:
-    if (w->multi)
-        curl_multi_cleanup(w->multi);
+    pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
     free(w);
-    curl_global_cleanup();
     return NULL;
 }
 
@@ -807,18 +879,23 @@ void worker_stop(struct worker *w)
     w->waiters_stop = true;
     pthread_cond_broadcast(&w->events.cond);
     pthread_mutex_unlock(&w->events.lock);
-    curl_multi_wakeup(w->multi);
+    wake(w);
     pthread_join(w->thread, NULL);
-    curl_multi_cleanup(w->multi);
+    if (w->multi)
+        curl_multi_cleanup(w->multi);
     event_queue_destroy(&w->events);
     free(w->cancel_ids);
     for (size_t i = 0; i < w->n_cancel_accounts; i++)
         free(w->cancel_accounts[i]);
     free(w->cancel_accounts);
     free(w->cancel_before);
+    pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
+    bool curl_ok = w->curl_ok;
+    free(w->init_error);
     free(w);
-    curl_global_cleanup();
+    if (curl_ok)
+        curl_global_cleanup();
 }
 
 uint64_t worker_submit(struct worker *w, struct job *job)
@@ -836,7 +913,7 @@ uint64_t worker_submit(struct worker *w, struct job *job)
     w->pending++;
     uint64_t id = qj->id;
     pthread_mutex_unlock(&w->lock);
-    curl_multi_wakeup(w->multi);
+    wake(w);
     return id;
 }
 
@@ -846,7 +923,7 @@ void worker_cancel(struct worker *w, uint64_t job_id)
     w->cancel_ids = xrealloc(w->cancel_ids, (w->n_cancel_ids + 1) * sizeof *w->cancel_ids);
     w->cancel_ids[w->n_cancel_ids++] = job_id;
     pthread_mutex_unlock(&w->lock);
-    curl_multi_wakeup(w->multi);
+    wake(w);
 }
 
 void worker_cancel_account(struct worker *w, const char *account_id)
@@ -859,7 +936,7 @@ void worker_cancel_account(struct worker *w, const char *account_id)
     w->cancel_before[w->n_cancel_accounts] = w->next_id;
     w->cancel_accounts[w->n_cancel_accounts++] = xstrdup(account_id);
     pthread_mutex_unlock(&w->lock);
-    curl_multi_wakeup(w->multi);
+    wake(w);
 }
 
 int worker_event_fd(struct worker *w)

@@ -44,6 +44,7 @@ struct running_job {
     struct op_result merged;
     int outstanding;
     int in_multi;              /* of those, transfers in the multi handle now */
+    bool answered;             /* a transfer of it ended (the host is there) */
     int64_t started, deadline; /* monotonic ms */
     bool uncounted;            /* no longer in worker_pending() */
     enum keyring_phase phase;
@@ -71,7 +72,10 @@ struct worker {
     CURLM *multi;
     struct worker_options opt;
 
-    pthread_mutex_t lock;      /* guards everything up to 'pending' */
+    pthread_mutex_t lock;      /* guards everything up to 'pending', and multi's setting */
+    pthread_cond_t wake;       /* for the worker thread before it has multi (or without) */
+    bool curl_ok;              /* curl_global_init succeeded (worker thread; read after join) */
+    char *init_error;          /* why libcurl could not be set up, or NULL */
     struct queued_job *in_head, *in_tail;
     uint64_t *cancel_ids;
     size_t n_cancel_ids;

@@ -301,7 +301,7 @@ static char *authorize_body(const char *nonce, const cJSON *opts)
         if (v && !cJSON_IsNull(v))
             cJSON_AddItemToObject(o, keys[i], cJSON_Duplicate(v, true));
     }
-    char *s = cJSON_PrintUnformatted(o);
+    char *s = json_print_secret(o);
     cJSON_Delete(o);
     return s;
 }
@@ -364,8 +364,7 @@ static int bt_build(const struct account *acct, enum op op, const struct op_args
         http_request_add_header(out, "Accept: application/json");
         http_request_add_header(out, "Content-Type: application/json");
         http_request_set_body(out, body, strlen(body));
-        wipe(body, strlen(body));
-        cJSON_free(body);
+        wipe_free(body);
         return 0;
     }
     default:
@@ -521,6 +520,8 @@ static void parse_create(const struct account *acct, const struct op_args *args,
     secret_bag_put(&out->new_secrets, "nonce", nonce);
 
     cJSON *shown = cJSON_Duplicate(j, true);
+    wipe_member(shown, "session_key"); /* the duplicate's copies are secrets too */
+    wipe_member(shown, "nonce");
     cJSON_DeleteItemFromObjectCaseSensitive(shown, "session_key");
     cJSON_DeleteItemFromObjectCaseSensitive(shown, "nonce");
     char *raw = json_compact(shown);

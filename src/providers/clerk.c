@@ -210,7 +210,7 @@ static char *verify_body(const char *token)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "token", cJSON_CreateStringReference(token));
-    char *s = cJSON_PrintUnformatted(o);
+    char *s = json_print_secret(o);
     cJSON_Delete(o); /* a reference: the token itself is not freed */
     return s;
 }
@@ -302,8 +302,7 @@ static int clerk_build(const struct account *acct, enum op op, const struct op_a
         char *body = verify_body(args->verify_token);
         http_request_add_header(out, "Content-Type: application/json");
         http_request_set_body(out, body, strlen(body));
-        wipe(body, strlen(body));
-        cJSON_free(body);
+        wipe_free(body);
     } else if (op == OP_TOKEN && args->expires_in_seconds > 0) {
         char body[64];
         int n = snprintf(body, sizeof body, "{\"expires_in_seconds\":%ld}",

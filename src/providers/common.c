@@ -126,6 +126,19 @@ char *json_compact(const cJSON *obj)
     return copy;
 }
 
+char *json_print_secret(const cJSON *obj)
+{
+    for (size_t cap = 512;; cap *= 2) {
+        char *buf = xmalloc(cap);
+        if (cJSON_PrintPreallocated((cJSON *)obj, buf, (int)cap, 0))
+            return buf;
+        wipe(buf, cap); /* too small: what was printed so far goes */
+        free(buf);
+        if (cap > (1u << 24))
+            return xstrdup("null");
+    }
+}
+
 /* ---- item spans ----------------------------------------------------------- */
 
 static size_t skip_ws(const char *s, size_t i, size_t n)

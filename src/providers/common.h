@@ -46,6 +46,11 @@ char *session_id_from_secret(const char *prefix, const char *secret);
  * removed from obj by the caller first. */
 char *json_compact(const cJSON *obj);
 
+/* Compact JSON of obj for a request body that holds a secret: printed
+ * into a buffer that never moves with the secret in it (cJSON's own print
+ * buffer grows by realloc and leaves copies behind). Owned: wipe_free it. */
+char *json_print_secret(const cJSON *obj);
+
 /* Where each item of a list answer lies in the body, as received: the
  * top-level array, or (member non-NULL) the array that is that member of
  * the top-level object. Returns how many items (their offsets and lengths

@@ -40,7 +40,7 @@ static char *login_body(const char *email, const char *password)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "email_address", email);
     cJSON_AddStringToObject(o, "password", password);
-    char *s = cJSON_PrintUnformatted(o);
+    char *s = json_print_secret(o);
     cJSON *pw = cJSON_GetObjectItemCaseSensitive(o, "password");
     if (cJSON_IsString(pw))
         wipe(pw->valuestring, strlen(pw->valuestring)); /* cJSON frees without wiping */
@@ -69,8 +69,7 @@ static int plantly_build(const struct account *acct, enum op op, const struct op
         tracked_set_url(out, &provider_plantly, acct, "/auth/sessions");
         http_request_add_header(out, "Content-Type: application/json");
         http_request_set_body(out, body, strlen(body));
-        wipe(body, strlen(body));
-        cJSON_free(body);
+        wipe_free(body);
         return 0;
     }
     case OP_REFRESH:
