@@ -85,6 +85,9 @@ int main(int argc, char **argv)
     }
     if (ui.theme)
         return usage_error("%s applies to the dashboard only", "--theme");
+    if (ui.read_only)
+        return usage_error("%s applies to the dashboard only: a command does only what it "
+                           "names", "--read-only");
     /* A closed pipe shows up as a write error, not as a silent death. */
     signal(SIGPIPE, SIG_IGN);
     int rc = cli_dispatch(argc - i, argv + i);

@@ -234,7 +234,8 @@ int cmd_create(int argc, char **argv)
     }
     print_session(a, &s, g.json);
     if (p->caps & CAP_OPEN_URL)
-        fprintf(stderr, "open it with: sesame open %s %s\n", name, s.id);
+        fprintf(stderr, "open it with: sesame open %s%s%s %s\n", strpbrk(name, " \t") ? "'" : "",
+                name, strpbrk(name, " \t") ? "'" : "", s.id);
     session_free(&s);
 out:
     free(err);
