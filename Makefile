@@ -62,6 +62,8 @@ $(B)/tests/test_%: $(B)/tests/integration/test_%.o $(CORE_OBJ) $(UI_OBJ) $(TEST_
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk
+include tools/screenshots.mk
+include tests/valgrind/valgrind.mk
 
 deps:
 	@sh tools/deps.sh
@@ -73,9 +75,13 @@ unit: $(UNIT_TESTS) $(B)/sesame
 asan:
 	@$(MAKE) --no-print-directory FLAVOUR=asan unit
 
+# The whole suite under ThreadSanitizer: unit and integration binaries, the
+# headless commands, the dashboard end to end, the fault matrix (tests/tsan.sh).
 tsan:
-	@$(MAKE) --no-print-directory FLAVOUR=tsan TESTS_ONLY="test_worker test_http" tsan-unit
+	@$(MAKE) --no-print-directory -j$(NPROC) FLAVOUR=tsan tests
+	@sh tests/tsan.sh build/tsan
 
+# Some binaries only: make FLAVOUR=tsan TESTS_ONLY="test_worker test_http" tsan-unit
 tsan-unit: $(UNIT_TESTS)
 	@G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  sh tests/run-tests.sh \

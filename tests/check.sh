@@ -1,9 +1,10 @@
 #!/bin/sh
 # The whole suite, as `make check` runs it: unit and integration binaries
 # (release build), the headless commands against the fake, the dashboard
-# end to end in a pty, then the unit and integration binaries again under
-# ASan+UBSan. Each part prints its own closing line; the last line here is
-# the sum, "N passed, N failed".
+# end to end in a pty, then the unit and integration binaries, the headless
+# commands and the dashboard end to end again under ASan+UBSan. Each part
+# prints its own closing line; the last line here is the sum,
+# "N passed, N failed".
 # Usage: tests/check.sh RELEASE_TEST_DIR ASAN_TEST_DIR BINARY
 set -u
 rel=$1 asan=$2 bin=$3
@@ -34,6 +35,10 @@ part "end to end" sh "$here/e2e/run.sh" "$bin"
 part "fault matrix" "$here/with-keyring.sh" /usr/bin/python3 "$here/faults/matrix.py" "$bin"
 part "unit + integration (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/run-tests.sh" "$asan"/test_*
+part "headless commands (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
+part "end to end (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/e2e/run.sh" "$asan/../sesame"
 part "fuzz regressions" sh "$here/fuzz/run.sh" regress 0 clerk basistheory plantly cbrain apideck \
     config state theme keymap prefs sanitize
 echo "==== total"

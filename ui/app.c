@@ -25,14 +25,16 @@
 
 /* ---- helpers the views use ---- */
 
+/* The message line may show a secret the user asked for (O on a short
+ * Vault URL): every copy is wiped when it goes. */
 static void set_message(struct app *app, bool error, const char *fmt, va_list ap)
 {
     char *raw = xvasprintf(fmt, ap);
-    free(app->message);
+    wipe_free(app->message);
     app->message = sanitize_text(raw);
     app->message_error = error;
     app->dirty = true;
-    free(raw);
+    wipe_free(raw);
 }
 
 void app_message(struct app *app, const char *fmt, ...)
@@ -153,6 +155,9 @@ void app_refresh_account(struct app *app, size_t i)
         memset(&j, 0, sizeof j);
         j.kind = JOB_OP;
         j.op = OP_LIST;
+        /* the raw JSON (some 600 bytes a session) only when a detail view
+         * asks for it, where the provider can give one session (OP_GET) */
+        j.args.no_raw_json = (sa->provider->caps & CAP_GET) != 0;
         account_copy(&j.account, &sa->a);
         uint64_t id = worker_submit(app->worker, &j);
         store_set_loading(&app->store, i, id);
@@ -283,6 +288,48 @@ static int sleep_ms(struct app *app)
 
 /* ---- the loop ---- */
 
+#define WORK_ROWS 250 /* rows of put-off work at a time ... */
+#define WORK_MS 2       /* ... for about this long between two looks at the keys */
+
+/* Put-off work (the store taking in a big list and freeing the one it
+ * replaced, the views' filter indexes): one step of WORK_ROWS rows, the
+ * store's first; or (rows 0) only whether there is any. */
+static bool work_step(struct app *app, size_t rows)
+{
+    if (store_work(&app->store, 0) > 0) {
+        store_work(&app->store, rows);
+        return true;
+    }
+    struct view *all[APP_MAX_PANES + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < app->n_panes; i++)
+        all[n++] = app->panes[i];
+    if (app->overlay)
+        all[n++] = app->overlay;
+    for (size_t i = 0; i < n; i++) {
+        if (all[i]->ops->work && all[i]->ops->work(all[i], app, 0) > 0) {
+            all[i]->ops->work(all[i], app, rows);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Steps of the work put off for WORK_MS at most (a slice); true while
+ * some is left. */
+static bool app_work(struct app *app)
+{
+    int64_t end = mono_ms() + WORK_MS;
+    unsigned version = app->store.version;
+    bool more = true;
+    while (more && (more = work_step(app, WORK_ROWS)))
+        if (mono_ms() >= end)
+            break;
+    if (app->store.version != version) /* a big list is in */
+        views_changed(app);
+    return more && work_step(app, 0);
+}
+
 /* A checked tracked session's news goes to the state file too, so that
  * rereading it (R) does not bring back what the provider contradicted. */
 static void save_checked(struct app *app, const struct event *ev)
@@ -348,7 +395,10 @@ static int loop(struct app *app, int sig_fd, char **fatal)
             {.fd = sig_fd, .events = POLLIN},
             {.fd = app->worker ? worker_event_fd(app->worker) : -1, .events = POLLIN},
         };
-        int n = poll(pfd, app->worker ? 3 : 2, sleep_ms(app));
+        /* work put off: keys, signals and events are looked at between
+         * its slices, and poll only waits once it is done */
+        bool busy = work_step(app, 0);
+        int n = poll(pfd, app->worker ? 3 : 2, busy ? 0 : sleep_ms(app));
         if (n < 0 && errno != EINTR) {
             *fatal = xasprintf("poll: %s", strerror(errno));
             return -1;
@@ -364,6 +414,8 @@ static int loop(struct app *app, int sig_fd, char **fatal)
         if (!app->quit)
             input_drain(app);
         run_timers(app);
+        if (busy && !app->quit)
+            app_work(app);
     }
     return 0;
 }

@@ -77,7 +77,7 @@ def base_env(tmp):
         "TZ": "UTC",
         "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + os.path.join(tmp, "no-bus"),
     }
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "G_SLICE"):
         if k in os.environ:
             env[k] = os.environ[k]
     for d in ("home", "config", "state"):
@@ -167,6 +167,7 @@ class Term:
         def ctty():
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
+        self.args = list(args)
         self.proc = subprocess.Popen(
             [BINARY, *args], stdin=self.slave, stdout=self.slave, stderr=self.errfile,
             env=env, start_new_session=True, preexec_fn=ctty, close_fds=True)
@@ -314,6 +315,13 @@ class Term:
         self.errfile.seek(0)
         return self.errfile.read().decode("utf-8", "replace")
 
+    def _note_sanitizer_reports(self):
+        try:
+            note_sanitizer_reports("sesame %s (pid %d)" % (" ".join(self.args), self.proc.pid),
+                                   self.stderr())
+        except (OSError, ValueError):
+            pass
+
     def cpu_ticks(self):
         with open("/proc/%d/stat" % self.proc.pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
@@ -334,6 +342,7 @@ class Term:
             self.proc.wait()
         self.stop = True
         self.reader.join(1)
+        self._note_sanitizer_reports()
         for fd in (self.master, self.slave):
             try:
                 os.close(fd)
@@ -358,11 +367,21 @@ def check_restored(t, code, want_code):
     check_sanitizers(t)
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "WARNING: ThreadSanitizer", "ERROR: ThreadSanitizer")
+_sanitizer_reports = []  # (who, stderr) of any sesame run of the current test
+
+
+def note_sanitizer_reports(who, err):
+    """Remember a sanitizer report in a sesame's stderr: main() fails the test."""
+    if err and any(m in err for m in SANITIZER_MARKS):
+        _sanitizer_reports.append((who, err))
+
+
 def check_sanitizers(t):
     err = t.stderr()
-    check("ERROR: AddressSanitizer" not in err, err)
-    check("ERROR: LeakSanitizer" not in err, err)
-    check("runtime error" not in err, err)
+    for m in SANITIZER_MARKS:
+        check(m not in err, err)
 
 
 def idle_cpu(t, seconds=2.0, max_ticks=2):
@@ -453,8 +472,10 @@ class Fake:
 
 def cli(env, *args, stdin="", timeout=60):
     """Run `sesame ARGS` headless; returns the CompletedProcess (text)."""
-    return subprocess.run([BINARY, *args], input=stdin, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    r = subprocess.run([BINARY, *args], input=stdin, env=env, capture_output=True,
+                       text=True, timeout=timeout)
+    note_sanitizer_reports("sesame " + " ".join(args), r.stderr)
+    return r
 
 
 def cli_ok(env, *args, stdin=""):
@@ -511,13 +532,19 @@ def main(tests, argv=None):
             continue
         tmp = tempfile.mkdtemp(prefix="sesame-e2e-")
         start = time.time()
+        del _sanitizer_reports[:]
         try:
             test(tmp, base_env(tmp))
+            # a Term the test closed, or a cli() run (the reports are printed below)
+            check(not _sanitizer_reports, "sanitizer report from "
+                  + ", ".join(who for who, _ in _sanitizer_reports))
             print("ok   %s (%.1f s)" % (test.__name__, time.time() - start), flush=True)
             passed += 1
         except Exception:
             print("FAIL %s" % test.__name__)
             traceback.print_exc(file=sys.stdout)
+            for who, err in _sanitizer_reports:
+                print("sanitizer report from %s:\n%s" % (who, err))
             sys.stdout.flush()
             failed += 1
         finally:
