@@ -442,7 +442,7 @@ static void app_free(struct app *app)
     theme_free(&app->theme);
     theme_dirs_free(app->theme_dirs, app->n_theme_dirs);
     prefs_free(&app->prefs);
-    free(app->message);
+    wipe_free(app->message);
     free(app->prompt);
     free(app->worker_error);
 }

@@ -112,7 +112,7 @@ static void on_key(struct app *app, keycode k)
 {
     app->dirty = true;
     if (app->message) { /* a message stays until the next key */
-        free(app->message);
+        wipe_free(app->message);
         app->message = NULL;
     }
     struct view *top = app->overlay ? app->overlay
