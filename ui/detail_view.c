@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "actions.h"
 #include "app.h"
 #include "draw.h"
 #include "providers/provider.h"
@@ -26,6 +27,9 @@ struct detail_view {
     struct session s;
     bool gone;           /* no longer in the store */
     char *json;          /* raw_json pretty-printed (or as received), sanitised per line */
+    char *fetched;       /* the raw JSON asked for (OP_GET) when the list left it out */
+    bool fetching;       /* ... and not here yet */
+    char *fetch_error;   /* ... or why it did not come (sanitised) */
     size_t top;
     size_t n_shown;      /* display lines at the last draw */
     int64_t drawn_ms;    /* the clock of the relative times on screen */
@@ -40,12 +44,13 @@ static void pretty_json(struct detail_view *dv)
 {
     free(dv->json);
     dv->json = NULL;
-    if (!dv->s.raw_json)
+    const char *raw = dv->s.raw_json ? dv->s.raw_json : dv->fetched;
+    if (!raw)
         return;
-    cJSON *j = cJSON_Parse(dv->s.raw_json);
+    cJSON *j = cJSON_Parse(raw);
     char *text = j ? cJSON_Print(j) : NULL;
     cJSON_Delete(j);
-    const char *src = text ? text : dv->s.raw_json;
+    const char *src = text ? text : raw;
     /* cJSON's tabs: two blanks of indent, one after a colon; every line is
      * sanitised when drawn */
     size_t n = 0;
@@ -184,8 +189,16 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
     add(l, NULL, "Raw JSON", C_PANE_TITLE);
     l->v[l->n - 1].rule = true;
     if (!dv->json) {
-        add(l, NULL, s->tracked ? "(none: this session was created here, not listed)"
-                                : "(the provider sent none)", C_DIM);
+        if (dv->fetching) {
+            add(l, NULL, text_ascii() ? "loading..." : "loading\xe2\x80\xa6", C_DIM);
+        } else if (dv->fetch_error) {
+            char *why = xasprintf("(could not fetch it: %s)", dv->fetch_error);
+            add(l, NULL, why, C_DIM);
+            free(why);
+        } else {
+            add(l, NULL, s->tracked ? "(none: this session was created here, not listed)"
+                                    : "(the provider sent none)", C_DIM);
+        }
         return;
     }
     const char *p = dv->json;
@@ -278,7 +291,7 @@ static void draw(struct view *v, struct app *app)
     free(clean);
     free(title);
     struct lines l = {0};
-    int64_t now = now_ms();
+    int64_t now = now_ms() / 1000 * 1000; /* whole seconds: ticks with the table's countdowns */
     dv->drawn_ms = now;
     build(v, app, &l, now);
     int width = r->w - 2 * INDENT, label_w = LABEL_WIDTH + 1;
@@ -372,7 +385,7 @@ static int64_t next_tick(struct view *v, struct app *app, int64_t now)
         if (d > 0 && (best < 0 || d < best))
             best = d;
     }
-    return best < 0 ? -1 : dv->drawn_ms + best;
+    return best < 0 ? -1 : (dv->drawn_ms + best + 999) / 1000 * 1000;
 }
 
 static void changed(struct view *v, struct app *app)
@@ -398,6 +411,8 @@ static void destroy(struct view *v)
     struct detail_view *dv = priv(v);
     session_free(&dv->s);
     free(dv->json);
+    free(dv->fetched);
+    free(dv->fetch_error);
     free(dv);
     free(v);
 }
@@ -412,7 +427,75 @@ static const struct view_ops detail_ops = {
     .destroy = destroy,
 };
 
-struct view *detail_view_new(const struct session *s)
+/* ---- the raw JSON of a listed session, asked for when opened ---- */
+
+struct fetch {
+    char *account_id, *session_id;
+};
+
+static void fetch_free(void *ctx)
+{
+    struct fetch *f = ctx;
+    free(f->account_id);
+    free(f->session_id);
+    free(f);
+}
+
+/* The OP_GET answer: to the detail view of that session, if still open. */
+static void fetch_done(struct app *app, struct event *ev, void *ctx)
+{
+    const struct fetch *f = ctx;
+    struct view *v = app->overlay;
+    if (!v || v->ops != &detail_ops)
+        return;
+    struct detail_view *dv = priv(v);
+    if (!dv->fetching || !dv->s.id || !dv->s.account_id || strcmp(dv->s.id, f->session_id) != 0 ||
+        strcmp(dv->s.account_id, f->account_id) != 0)
+        return;
+    dv->fetching = false;
+    if (ev->err != 0) {
+        dv->fetch_error = sanitize_text(ev->error ? ev->error : "failed");
+    } else {
+        for (size_t k = 0; k < ev->result.sessions.n; k++) {
+            struct session *x = &ev->result.sessions.v[k];
+            if (x->raw_json && x->id && strcmp(x->id, f->session_id) == 0) {
+                dv->fetched = x->raw_json; /* taken: ev is freed after */
+                x->raw_json = NULL;
+                break;
+            }
+        }
+        pretty_json(dv);
+    }
+    app->dirty = true;
+}
+
+/* Lists leave the raw JSON out where the provider can give one session's
+ * (CAP_GET): ask for it now. */
+static void fetch_raw_json(struct detail_view *dv, struct app *app)
+{
+    const struct session *s = &dv->s;
+    const struct store_account *sa = store_find(&app->store, s->account_id);
+    if (s->raw_json || s->tracked || !s->id || !sa || !sa->provider ||
+        !store_account_lists(sa) || !(sa->provider->caps & CAP_GET))
+        return;
+    if (!app->worker) {
+        dv->fetch_error = sanitize_text(app->worker_error ? app->worker_error : "no worker");
+        return;
+    }
+    struct job j;
+    memset(&j, 0, sizeof j);
+    j.kind = JOB_OP;
+    j.op = OP_GET;
+    account_copy(&j.account, &sa->a);
+    j.args.session_id = xstrdup(s->id);
+    struct fetch *f = xcalloc(1, sizeof *f);
+    f->account_id = xstrdup(s->account_id);
+    f->session_id = xstrdup(s->id);
+    dv->fetching = true;
+    request_submit(app, &j, "fetching the session", fetch_done, f, fetch_free);
+}
+
+struct view *detail_view_new(struct app *app, const struct session *s)
 {
     struct view *v = xcalloc(1, sizeof *v);
     struct detail_view *dv = xcalloc(1, sizeof *dv);
@@ -420,5 +503,6 @@ struct view *detail_view_new(const struct session *s)
     v->priv = dv;
     session_copy(&dv->s, s);
     pretty_json(dv);
+    fetch_raw_json(dv, app);
     return v;
 }

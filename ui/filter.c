@@ -109,10 +109,28 @@ char *filter_fold(const char *s)
 
 /* ---- the index ---- */
 
+static inline uint64_t mask_bit(unsigned char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return (uint64_t)1 << (c - 'a');
+    if (c >= '0' && c <= '9')
+        return (uint64_t)1 << (26 + c - '0');
+    return (uint64_t)1 << (36 + c % 28);
+}
+
+uint64_t filter_mask(const char *s)
+{
+    uint64_t m = 0;
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        m |= mask_bit(*u);
+    return m;
+}
+
 void filter_index_free(struct filter_index *ix)
 {
     free(ix->text);
     free(ix->off);
+    free(ix->mask);
     memset(ix, 0, sizeof *ix);
 }
 
@@ -143,8 +161,9 @@ void filter_index_add(struct filter_index *ix, const char *const *fields, size_t
     if (ix->n == ix->n_cap) {
         ix->n_cap = ix->n_cap ? ix->n_cap * 2 : 256;
         ix->off = xrealloc(ix->off, ix->n_cap * sizeof *ix->off);
+        ix->mask = xrealloc(ix->mask, ix->n_cap * sizeof *ix->mask);
     }
-    ix->off[ix->n++] = ix->len;
+    ix->off[ix->n] = ix->len;
     size_t len = ix->len;
     bool first = true;
     for (size_t i = 0; i < n; i++) {
@@ -155,8 +174,9 @@ void filter_index_add(struct filter_index *ix, const char *const *fields, size_t
         first = false;
         fold_into(fields[i], ix->text, &len);
     }
-    ix->text[len++] = '\0';
-    ix->len = len;
+    ix->text[len] = '\0';
+    ix->mask[ix->n++] = filter_mask(ix->text + ix->len);
+    ix->len = len + 1;
 }
 
 const char *filter_index_get(const struct filter_index *ix, size_t i)
@@ -179,6 +199,8 @@ static void clear_words(struct filter *f)
     free(f->words);
     f->words = NULL;
     f->n_words = 0;
+    f->need = 0;
+    f->by_mask = false;
 }
 
 void filter_free(struct filter *f)
@@ -207,11 +229,20 @@ void filter_set(struct filter *f, const char *text)
                 cap = cap ? cap * 2 : 4;
                 f->words = xrealloc(f->words, cap * sizeof *f->words);
             }
-            f->words[f->n_words++] = xstrndup(p, (size_t)(end - p));
+            f->words[f->n_words] = xstrndup(p, (size_t)(end - p));
+            f->need |= filter_mask(f->words[f->n_words++]);
         }
         p = end;
     }
     free(folded);
+    /* a letter or a digit has a bit of its own in the mask: a word of one
+     * is in a haystack exactly when its bit is in the haystack's mask */
+    f->by_mask = f->n_words > 0;
+    for (size_t i = 0; i < f->n_words; i++) {
+        unsigned char c = (unsigned char)f->words[i][0];
+        if (f->words[i][1] || !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            f->by_mask = false;
+    }
 }
 
 bool filter_active(const struct filter *f)
@@ -283,12 +314,20 @@ bool filter_find(const struct filter *f, const char *text, size_t *start, size_t
     return found;
 }
 
+bool filter_index_match(const struct filter *f, const struct filter_index *ix, size_t i)
+{
+    if (i >= ix->n)
+        return filter_match(f, "");
+    return (ix->mask[i] & f->need) == f->need &&
+           (f->by_mask || filter_match(f, ix->text + ix->off[i]));
+}
+
 size_t filter_apply(const struct filter *f, const struct filter_index *ix, const size_t *in,
                     size_t n, size_t *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++)
-        if (filter_match(f, filter_index_get(ix, in[i])))
+        if (filter_index_match(f, ix, in[i]))
             out[o++] = in[i];
     return o;
 }

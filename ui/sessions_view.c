@@ -3,12 +3,16 @@
  * the accounts pane; Esc widens again), with marks for actions on many.
  *
  * The rows are indexes into the store's sessions, rebuilt only when the
- * store's sessions change (sessions_version): then each session's filter
- * haystack is made once, the order sorted once. A keystroke in the filter
- * only scans haystacks; drawing only touches the rows on screen. The
- * "expires in" countdowns ask for a redraw (next_tick) only when a value
- * on screen is about to change. */
+ * store's sessions change (sessions_version): then the order is sorted
+ * once; each session's filter haystack is made once the filter is opened,
+ * a slice at a time between keys (work), or all at once when the filter
+ * needs them first. A keystroke in the filter only scans haystacks;
+ * drawing only touches the rows on screen. The "expires in" countdowns ask
+ * for a redraw (next_tick) only when a value on screen is about to change,
+ * on a whole second. */
 #include <glib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -66,7 +70,8 @@ struct sessions_view {
     size_t *order;            /* store indexes, sorted */
     size_t *rows;             /* order, narrowed and filtered: what the table shows */
     size_t n_order, n_rows;
-    struct filter_index hay;  /* per store session */
+    struct filter_index hay;  /* per store session; the first hay.n made so far */
+    int64_t hay_now;          /* the clock the haystacks' statuses are made with */
     struct filter filter;     /* the needle kept or being typed */
     bool prompting;           /* the filter prompt is open */
     enum sort_col sort;
@@ -123,17 +128,92 @@ static const char *user_text(const struct session *s)
     return s->user_display ? s->user_display : s->user_id;
 }
 
-/* "Jan 02 15:04" this year, "2023-01-02" before; "" if unknown. */
+/* The local time's offset from UTC at t, in seconds. Zones change their
+ * offset on a quarter hour of UTC, so the offset of a quarter hour is
+ * asked once (localtime_r) and remembered, in a small cache. */
+static long local_offset(time_t t, bool *ok)
+{
+    enum { QUARTER = 900, SLOTS = 1024 };
+    static struct {
+        int64_t key; /* the quarter + 1, 0 = empty */
+        long off;
+    } cache[SLOTS];
+    int64_t q = (int64_t)t >= 0 ? (int64_t)t / QUARTER : -((-(int64_t)t + QUARTER - 1) / QUARTER);
+    size_t slot = (size_t)((uint64_t)q % SLOTS);
+    *ok = true;
+    if (cache[slot].key == q + 1)
+        return cache[slot].off;
+    struct tm tm;
+    if (!localtime_r(&t, &tm)) {
+        *ok = false;
+        return 0;
+    }
+    cache[slot].key = q + 1;
+    cache[slot].off = tm.tm_gmtoff;
+    return tm.tm_gmtoff;
+}
+
+struct civil {
+    int64_t year;
+    int month, day, hour, min; /* month 1..12 */
+};
+
+/* Local calendar time of t (seconds since the epoch), without strftime. */
+static bool civil_local(time_t t, struct civil *c)
+{
+    bool ok;
+    int64_t local = (int64_t)t + local_offset(t, &ok);
+    if (!ok)
+        return false;
+    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t secs = local - days * 86400;
+    /* days to year/month/day, proleptic Gregorian (H. Hinnant's algorithm) */
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    c->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    c->year = yoe + era * 400 + (c->month <= 2);
+    c->hour = (int)(secs / 3600);
+    c->min = (int)(secs / 60 % 60);
+    return true;
+}
+
+/* The month's name as strftime's %b gives it in this locale (asked once). */
+static const char *month_abbr(int month)
+{
+    static char names[12][32];
+    static bool have;
+    if (!have) {
+        for (int m = 0; m < 12; m++) {
+            struct tm tm;
+            memset(&tm, 0, sizeof tm);
+            tm.tm_mon = m;
+            tm.tm_mday = 1;
+            tm.tm_year = 100;
+            if (strftime(names[m], sizeof names[m], "%b", &tm) == 0)
+                names[m][0] = '\0';
+        }
+        have = true;
+    }
+    return names[(month - 1) % 12];
+}
+
+/* "Jan 02 15:04" this year, "2023-01-02" before; "" if unknown. By hand
+ * (as strftime would write them): it runs for every session on a rebuild. */
 static void format_time(int64_t ms, char *buf, size_t bufsz)
 {
     buf[0] = '\0';
     if (ms <= 0)
         return;
-    time_t t = (time_t)(ms / 1000), now = time(NULL);
-    struct tm tm, tn;
-    if (!localtime_r(&t, &tm) || !localtime_r(&now, &tn))
+    struct civil c, cn;
+    if (!civil_local((time_t)(ms / 1000), &c) || !civil_local(time(NULL), &cn))
         return;
-    strftime(buf, bufsz, tm.tm_year == tn.tm_year ? "%b %d %H:%M" : "%Y-%m-%d", &tm);
+    if (c.year == cn.year)
+        snprintf(buf, bufsz, "%s %02d %02d:%02d", month_abbr(c.month), c.day, c.hour, c.min);
+    else
+        snprintf(buf, bufsz, "%04lld-%02d-%02d", (long long)c.year, c.month, c.day);
 }
 
 static char *ip_text(const struct session *s)
@@ -179,6 +259,26 @@ static void haystack_add(struct sessions_view *sv, const struct app *app, size_t
         s->client_id,
     };
     filter_index_add(&sv->hay, fields, ARRAY_LEN(fields));
+}
+
+/* Are the haystacks wanted (some 200 bytes a session)? Only once the
+ * filter is opened: then they are made a slice at a time (the view's
+ * work) while it is typed into, the rest at once when the filter needs
+ * them first. */
+static bool haystacks_wanted(const struct sessions_view *sv)
+{
+    return sv->prompting || filter_active(&sv->filter);
+}
+
+/* Make the next (up to budget) haystacks; returns how many are left. */
+static size_t haystacks_make(struct sessions_view *sv, const struct app *app, size_t budget)
+{
+    size_t n = sv->n_order;
+    while (budget > 0 && sv->hay.n < n) {
+        haystack_add(sv, app, sv->hay.n, sv->hay_now);
+        budget--;
+    }
+    return n - sv->hay.n;
 }
 
 static void sort_key(const struct sessions_view *sv, const struct app *app, size_t k,
@@ -284,6 +384,8 @@ static void remember_cursor(struct view *v, const struct app *app)
 static bool select_rows(struct view *v, const struct app *app, bool from_rows)
 {
     struct sessions_view *sv = priv(v);
+    if (filter_active(&sv->filter))
+        haystacks_make(sv, app, SIZE_MAX);
     if (from_rows) {
         sv->n_rows = filter_apply(&sv->filter, &sv->hay, sv->rows, sv->n_rows, sv->rows);
     } else {
@@ -293,7 +395,7 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
             size_t k = sv->order[r];
             if (!in_narrow(sv, app, k))
                 continue;
-            if (filtering && !filter_match(&sv->filter, filter_index_get(&sv->hay, k)))
+            if (filtering && !filter_index_match(&sv->filter, &sv->hay, k))
                 continue;
             sv->rows[o++] = k;
         }
@@ -343,6 +445,9 @@ static void find_data(struct sessions_view *sv, const struct app *app)
     h[COL_USER] = h[COL_CREATED] = h[COL_LAST] = false;
     h[COL_DEVICE] = h[COL_BROWSER] = h[COL_IP] = false;
     for (size_t k = 0; k < n; k++) {
+        if (h[COL_USER] && h[COL_CREATED] && h[COL_LAST] && h[COL_DEVICE] && h[COL_BROWSER] &&
+            h[COL_IP])
+            break; /* every column has something: no need to look further */
         const struct session *s = &app->store.sessions.v[k];
         h[COL_USER] |= !str_empty(user_text(s));
         h[COL_CREATED] |= s->created_ms > 0;
@@ -382,10 +487,11 @@ static void rebuild(struct view *v, struct app *app)
         }
         sv->acc_of[k] = last_i;
     }
-    filter_index_reset(&sv->hay);
-    int64_t now = now_ms();
-    for (size_t k = 0; k < n; k++)
-        haystack_add(sv, app, k, now);
+    if (haystacks_wanted(sv))
+        filter_index_reset(&sv->hay); /* made later, by work() or for the filter */
+    else
+        filter_index_free(&sv->hay); /* and its memory too, till the filter is opened */
+    sv->hay_now = now_ms();
     find_data(sv, app);
     find_keys(sv, app);
     sort_rows(sv, app);
@@ -620,7 +726,9 @@ static void draw(struct view *v, struct app *app)
     }
     size_t rows = visible_rows(v);
     listpos_clamp(&sv->pos, sv->n_rows, rows);
-    int64_t now = now_ms();
+    /* the clock in whole seconds: every countdown on screen changes at the
+     * same instant, so they cost one redraw a second at most */
+    int64_t now = now_ms() / 1000 * 1000;
     sv->drawn_ms = now;
     for (size_t i = 0; i < rows && sv->pos.top + i < sv->n_rows; i++)
         draw_row(v, app, sv->pos.top + i, r->y + HEAD_ROWS + (int)i, now);
@@ -638,7 +746,8 @@ static int64_t until_change(int64_t left)
 }
 
 /* When what was last drawn stops being true (may be in the past: then
- * the app redraws at once). */
+ * the app redraws at once): on a whole wall-clock second, since draw
+ * counts down from the second (drawn_ms) it is in. */
 static int64_t next_tick(struct view *v, struct app *app, int64_t now)
 {
     struct sessions_view *sv = priv(v);
@@ -654,7 +763,7 @@ static int64_t next_tick(struct view *v, struct app *app, int64_t now)
         int64_t left = s->expires_ms - drawn;
         if (left <= 0)
             continue; /* shows "expired" for good */
-        int64_t t = drawn + until_change(left);
+        int64_t t = (drawn + until_change(left) + 999) / 1000 * 1000; /* a whole second */
         if (best < 0 || t < best)
             best = t;
     }
@@ -907,7 +1016,8 @@ static bool action(struct view *v, struct app *app, enum action a)
     case ACT_DETAILS:
         if (sv->pos.cursor >= n)
             return false;
-        app_open_overlay(app, detail_view_new(&app->store.sessions.v[sv->rows[sv->pos.cursor]]));
+        app_open_overlay(app,
+                         detail_view_new(app, &app->store.sessions.v[sv->rows[sv->pos.cursor]]));
         return true;
     case ACT_BACK:
         if (!back(v, app))
@@ -981,6 +1091,17 @@ static void changed(struct view *v, struct app *app)
     sync_rows(v, app);
 }
 
+static size_t work(struct view *v, struct app *app, size_t budget)
+{
+    struct sessions_view *sv = priv(v);
+    if (!sv->built || sv->seen != app->store.sessions_version ||
+        sv->n_order != app->store.sessions.n)
+        return 0; /* the next sync_rows rebuilds first */
+    if (!haystacks_wanted(sv))
+        return 0;
+    return haystacks_make(sv, app, budget);
+}
+
 static void destroy(struct view *v)
 {
     struct sessions_view *sv = priv(v);
@@ -1005,6 +1126,7 @@ static const struct view_ops sessions_ops = {
     .mouse = mouse,
     .next_tick = next_tick,
     .status_line = status_line,
+    .work = work,
     .changed = changed,
     .destroy = destroy,
 };

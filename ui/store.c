@@ -20,6 +20,8 @@ static void account_entry_free(struct store_account *sa)
     free(sa->progress);
     free(sa->checks);
     free(sa->check_error);
+    session_list_clear(&sa->incoming);
+    free(sa->gone);
     memset(sa, 0, sizeof *sa);
 }
 
@@ -29,6 +31,9 @@ void store_free(struct store *s)
         account_entry_free(&s->acc[i]);
     free(s->acc);
     session_list_clear(&s->sessions);
+    for (size_t i = 0; i < s->n_graves; i++)
+        session_list_clear(&s->graves[i]);
+    free(s->graves);
     memset(s, 0, sizeof *s);
 }
 
@@ -51,40 +56,182 @@ bool store_account_lists(const struct store_account *sa)
     return sa->provider && (sa->provider->caps & CAP_LIST);
 }
 
+/* The sessions of list (emptied) into the graveyard, as they are. */
+static void bury(struct store *s, struct session_list *list)
+{
+    if (!list->v)
+        return;
+    if (list->n == 0) {
+        free(list->v);
+    } else {
+        s->graves = xrealloc(s->graves, (s->n_graves + 1) * sizeof *s->graves);
+        s->graves[s->n_graves++] = *list;
+    }
+    memset(list, 0, sizeof *list);
+}
+
+/* gone[from..to) for the sessions there: of account_id, or (NULL) of an
+ * account gone. Returns how many go. */
+static size_t mark_gone(const struct store *s, const char *account_id, unsigned char *gone,
+                        size_t from, size_t to)
+{
+    const char *last = NULL;
+    bool last_gone = false;
+    size_t n_gone = 0;
+    for (size_t i = from; i < to; i++) {
+        const char *id = s->sessions.v[i].account_id;
+        if (!last || !id || strcmp(id, last) != 0) { /* once per run of one account */
+            last_gone = account_id ? (id && strcmp(id, account_id) == 0)
+                                   : store_index(s, id) < 0;
+            last = id;
+        }
+        gone[i] = last_gone;
+        n_gone += last_gone;
+    }
+    return n_gone;
+}
+
+/* The sessions marked in gone go into the graveyard, freed a slice at a
+ * time by store_work. When few go, they are copied out; when most do,
+ * those that stay are, and the array goes whole (the slots of those that
+ * stay emptied). */
+static void drop_marked(struct store *s, const unsigned char *gone, size_t n_gone)
+{
+    size_t n = s->sessions.n;
+    if (n_gone == 0)
+        return;
+    bool copy_gone = n_gone <= n / 2;
+    struct session_list other = {0}; /* the fewer, copied */
+    other.cap = copy_gone ? n_gone : n - n_gone;
+    other.v = xmalloc((other.cap ? other.cap : 1) * sizeof *other.v);
+    if (copy_gone) {
+        size_t o = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (gone[i])
+                other.v[other.n++] = s->sessions.v[i];
+            else
+                s->sessions.v[o++] = s->sessions.v[i]; /* o <= i: in place */
+        }
+        s->sessions.n = o;
+        bury(s, &other);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            if (!gone[i]) {
+                other.v[other.n++] = s->sessions.v[i];
+                memset(&s->sessions.v[i], 0, sizeof s->sessions.v[i]); /* frees nothing */
+            }
+        }
+        bury(s, &s->sessions);
+        s->sessions = other;
+    }
+    s->sessions_version++;
+}
+
 /* Remove the sessions of account_id, or (NULL) those of accounts gone. */
 static void drop_sessions(struct store *s, const char *account_id)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < s->sessions.n; i++) {
-        struct session *x = &s->sessions.v[i];
-        bool gone = account_id ? (x->account_id && strcmp(x->account_id, account_id) == 0)
-                               : store_index(s, x->account_id) < 0;
-        if (gone)
-            session_free(x);
-        else
-            s->sessions.v[o++] = *x;
-    }
-    if (o != s->sessions.n)
-        s->sessions_version++;
-    s->sessions.n = o;
+    size_t n = s->sessions.n;
+    unsigned char *gone = xmalloc(n ? n : 1);
+    drop_marked(s, gone, mark_gone(s, account_id, gone, 0, n));
+    free(gone);
 }
 
-static void sanitize_field(char **f)
+static void own_session(struct session *d, const char *account_id);
+static void adopt_list(struct store *s, struct session_list *list, const char *account_id,
+                       bool owned);
+static void count_sessions(struct store *s);
+
+/* The list is in: it replaces the account's sessions (those marked in
+ * gone, when the caller has looked already). */
+static void list_done(struct store *s, struct store_account *sa, struct session_list *list,
+                      bool owned, const unsigned char *gone, size_t n_gone)
 {
-    if (!*f)
-        return;
-    char *clean = sanitize_text(*f);
-    free(*f);
-    *f = clean;
+    if (gone)
+        drop_marked(s, gone, n_gone);
+    else
+        drop_sessions(s, sa->a.id);
+    adopt_list(s, list, sa->a.id, owned);
+    sa->job = 0;
+    sa->state = ACCOUNT_OK;
+    sa->loaded = true;
+    sa->updated_ms = now_ms();
+    free(sa->error);
+    sa->error = NULL;
+    count_sessions(s);
+    s->version++;
 }
 
+size_t store_work(struct store *s, size_t budget)
+{
+    size_t left = 0;
+    for (size_t i = 0; i < s->n_acc; i++) {
+        struct store_account *sa = &s->acc[i];
+        if (!sa->incoming.v)
+            continue;
+        for (; budget > 0 && sa->incoming_done < sa->incoming.n; budget--)
+            own_session(&sa->incoming.v[sa->incoming_done++], sa->a.id);
+        /* then which of the sessions there go (looked at anew if they changed) */
+        size_t n = s->sessions.n;
+        if (!sa->gone || sa->gone_version != s->sessions_version || sa->gone_len != n) {
+            sa->gone = xrealloc(sa->gone, n ? n : 1);
+            sa->gone_done = sa->n_gone = 0;
+            sa->gone_version = s->sessions_version;
+            sa->gone_len = n;
+        }
+        if (budget > 0 && sa->gone_done < n) {
+            size_t to = n - sa->gone_done > budget ? sa->gone_done + budget : n;
+            sa->n_gone += mark_gone(s, sa->a.id, sa->gone, sa->gone_done, to);
+            budget -= to - sa->gone_done;
+            sa->gone_done = to;
+        }
+        if (sa->incoming_done == sa->incoming.n && sa->gone_done == n) {
+            struct session_list list = sa->incoming;
+            unsigned char *gone = sa->gone;
+            memset(&sa->incoming, 0, sizeof sa->incoming);
+            sa->incoming_done = 0;
+            sa->gone = NULL;
+            list_done(s, sa, &list, true, gone, sa->n_gone);
+            free(gone);
+        } else {
+            left += sa->incoming.n - sa->incoming_done + n - sa->gone_done;
+        }
+    }
+    while (budget > 0 && s->n_graves > 0) {
+        struct session_list *g = &s->graves[s->n_graves - 1];
+        for (; budget > 0 && g->n > 0; budget--)
+            session_free(&g->v[--g->n]);
+        if (g->n == 0) {
+            free(g->v);
+            s->n_graves--;
+        }
+    }
+    if (s->n_graves == 0) {
+        free(s->graves);
+        s->graves = NULL;
+    }
+    for (size_t i = 0; i < s->n_graves; i++)
+        left += s->graves[i].n;
+    return left;
+}
+
+/* Each field made safe; a clean one (the providers' are) is not copied. */
 static void sanitize_session(struct session *d)
 {
     char **fields[] = {&d->id,     &d->user_id, &d->user_display, &d->client_id,
                        &d->device, &d->browser, &d->ip,           &d->place};
     for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-        sanitize_field(fields[i]);
+        sanitize_in_place(fields[i]);
     /* raw_json stays as received: the detail view sanitises each line it draws */
+}
+
+/* The session at d (the store's now), sanitised, owned by account_id. */
+static void own_session(struct session *d, const char *account_id)
+{
+    if (!d->account_id || strcmp(d->account_id, account_id) != 0) {
+        free(d->account_id);
+        d->account_id = xstrdup(account_id);
+    }
+    sanitize_session(d);
 }
 
 /* Move *src into the store's list, sanitised, owned by account_id. */
@@ -93,23 +240,86 @@ static void adopt_session(struct store *s, struct session *src, const char *acco
     struct session *d = session_list_push(&s->sessions);
     *d = *src;
     memset(src, 0, sizeof *src);
-    if (!d->account_id || strcmp(d->account_id, account_id) != 0) {
-        free(d->account_id);
-        d->account_id = xstrdup(account_id);
-    }
-    sanitize_session(d);
+    own_session(d, account_id);
     s->sessions_version++;
 }
 
+/* Move every session of list into the store's (list is left empty): the
+ * array itself when the store has none, else in one copy. */
+static void adopt_list(struct store *s, struct session_list *list, const char *account_id,
+                       bool owned)
+{
+    size_t from = s->sessions.n;
+    if (list->n == 0) {
+        session_list_clear(list);
+        return;
+    }
+    if (s->sessions.n == 0) {
+        free(s->sessions.v);
+        s->sessions = *list;
+    } else if (list->n > s->sessions.n) {
+        /* the few there are go in front of the many that came, in the
+         * list's array: a big one is not copied into fresh memory */
+        size_t few = s->sessions.n;
+        if (list->cap < list->n + few) {
+            list->cap = list->n + few;
+            list->v = xrealloc(list->v, list->cap * sizeof *list->v);
+        }
+        memmove(list->v + few, list->v, list->n * sizeof *list->v);
+        memcpy(list->v, s->sessions.v, few * sizeof *list->v);
+        list->n += few;
+        free(s->sessions.v);
+        s->sessions = *list;
+    } else {
+        if (s->sessions.cap < s->sessions.n + list->n) {
+            s->sessions.cap = s->sessions.n + list->n;
+            s->sessions.v = xrealloc(s->sessions.v, s->sessions.cap * sizeof *s->sessions.v);
+        }
+        memcpy(s->sessions.v + s->sessions.n, list->v, list->n * sizeof *list->v);
+        s->sessions.n += list->n;
+        free(list->v);
+    }
+    memset(list, 0, sizeof *list);
+    for (size_t k = from; !owned && k < s->sessions.n; k++)
+        own_session(&s->sessions.v[k], account_id);
+    s->sessions_version++;
+}
+
+/* The sessions of each account, looked up once per run of the same one. */
 static void count_sessions(struct store *s)
 {
     for (size_t i = 0; i < s->n_acc; i++)
         s->acc[i].n_sessions = 0;
+    const char *last = NULL;
+    ssize_t i = -1;
     for (size_t k = 0; k < s->sessions.n; k++) {
-        ssize_t i = store_index(s, s->sessions.v[k].account_id);
+        const char *id = s->sessions.v[k].account_id;
+        if (!last || !id || strcmp(id, last) != 0) {
+            i = store_index(s, id);
+            last = id;
+        }
         if (i >= 0)
             s->acc[i].n_sessions++;
     }
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Would the sessions view show or index an account differently? */
+static bool same_accounts(const struct store_account *a, size_t na,
+                          const struct store_account *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (!same_text(a[i].a.id, b[i].a.id) || !same_text(a[i].a.label, b[i].a.label) ||
+            !same_text(a[i].a.provider_id, b[i].a.provider_id) ||
+            a[i].provider != b[i].provider)
+            return false;
+    return true;
 }
 
 void store_set_accounts(struct store *s, struct account_list *list)
@@ -137,6 +347,9 @@ void store_set_accounts(struct store *s, struct account_list *list)
             sa->progress = old->progress;
             old->progress = NULL;
             sa->updated_ms = old->updated_ms;
+            sa->incoming = old->incoming;
+            sa->incoming_done = old->incoming_done;
+            memset(&old->incoming, 0, sizeof old->incoming);
         } else if (old) {
             drop_sessions(s, old->a.id); /* same id, another provider: start over */
         }
@@ -149,8 +362,11 @@ void store_set_accounts(struct store *s, struct account_list *list)
             sa->error = msg;
         }
     }
-    for (size_t i = 0; i < s->n_acc; i++)
+    bool same = same_accounts(s->acc, s->n_acc, next, list->n);
+    for (size_t i = 0; i < s->n_acc; i++) {
+        bury(s, &s->acc[i].incoming); /* of an account gone: freed later */
         account_entry_free(&s->acc[i]);
+    }
     free(s->acc);
     s->acc = next;
     s->n_acc = list->n;
@@ -158,7 +374,8 @@ void store_set_accounts(struct store *s, struct account_list *list)
     drop_sessions(s, NULL);
     count_sessions(s);
     s->version++;
-    s->sessions_version++; /* labels may have changed */
+    if (!same)
+        s->sessions_version++; /* labels or places changed */
 }
 
 void store_set_loading(struct store *s, size_t i, uint64_t job)
@@ -268,6 +485,10 @@ void store_forget_jobs(struct store *s, const char *account_id)
         return;
     sa->job = 0;
     sa->n_checks = 0;
+    bury(s, &sa->incoming);
+    sa->incoming_done = 0;
+    free(sa->gone);
+    sa->gone = NULL;
     free(sa->progress);
     sa->progress = NULL;
     if (sa->state == ACCOUNT_LOADING)
@@ -332,29 +553,97 @@ bool store_apply_event(struct store *s, struct event *ev)
         s->version++;
         return true;
     }
+    if (ev->err == 0 && ev->result.sessions.n > STORE_AT_ONCE) {
+        /* sanitised by store_work, between keys; the job stays in flight */
+        bury(s, &sa->incoming);
+        sa->incoming = ev->result.sessions;
+        sa->incoming_done = 0;
+        memset(&ev->result.sessions, 0, sizeof ev->result.sessions);
+        s->version++;
+        return true;
+    }
     sa->job = 0;
     if (ev->err == ERR_CANCELLED) {
         sa->state = sa->loaded ? ACCOUNT_OK : ACCOUNT_IDLE;
     } else if (ev->err != 0) {
         apply_error(sa, ev);
     } else {
-        drop_sessions(s, sa->a.id);
-        for (size_t k = 0; k < ev->result.sessions.n; k++)
-            adopt_session(s, &ev->result.sessions.v[k], sa->a.id);
-        session_list_clear(&ev->result.sessions);
-        sa->state = ACCOUNT_OK;
-        sa->loaded = true;
-        sa->updated_ms = now_ms();
-        free(sa->error);
-        sa->error = NULL;
-        count_sessions(s);
+        list_done(s, sa, &ev->result.sessions, false, NULL, 0);
     }
     s->version++;
     return true;
 }
 
+static bool same_session(const struct session *a, const struct session *b)
+{
+    return same_text(a->id, b->id) && same_text(a->account_id, b->account_id) &&
+           same_text(a->user_id, b->user_id) && same_text(a->user_display, b->user_display) &&
+           same_text(a->client_id, b->client_id) && a->status == b->status &&
+           a->created_ms == b->created_ms && a->last_active_ms == b->last_active_ms &&
+           a->expires_ms == b->expires_ms && same_text(a->device, b->device) &&
+           same_text(a->browser, b->browser) && same_text(a->ip, b->ip) &&
+           same_text(a->place, b->place) && a->tracked == b->tracked &&
+           a->has_url == b->has_url && same_text(a->raw_json, b->raw_json);
+}
+
+/* Are the tracked sessions shown those of list already, in order (R with
+ * nothing new: the sessions view need not start over)? The ones of list
+ * that would be adopted are made the store's way (owned, sanitised). */
+static bool tracked_unchanged(struct store *s, struct session_list *list)
+{
+    size_t j = 0;
+    for (size_t k = 0; k < list->n; k++) {
+        struct session *x = &list->v[k];
+        ssize_t i = store_index(s, x->account_id);
+        if (i < 0 || store_account_lists(&s->acc[i]))
+            continue;
+        own_session(x, s->acc[i].a.id);
+    }
+    const char *last = NULL;
+    bool last_tracked = false;
+    for (size_t k = 0; k < s->sessions.n; k++) {
+        const struct session *x = &s->sessions.v[k];
+        if (!last || !x->account_id || strcmp(x->account_id, last) != 0) {
+            ssize_t i = store_index(s, x->account_id);
+            last_tracked = i >= 0 && s->acc[i].provider && !store_account_lists(&s->acc[i]);
+            last = x->account_id;
+        }
+        if (!last_tracked)
+            continue;
+        for (;;) { /* the next one of list that would be adopted */
+            if (j == list->n)
+                return false;
+            ssize_t i = store_index(s, list->v[j].account_id);
+            if (i >= 0 && !store_account_lists(&s->acc[i]))
+                break;
+            j++;
+        }
+        if (!same_session(x, &list->v[j++]))
+            return false;
+    }
+    for (; j < list->n; j++) { /* any more to adopt: new ones */
+        ssize_t i = store_index(s, list->v[j].account_id);
+        if (i >= 0 && !store_account_lists(&s->acc[i]))
+            return false;
+    }
+    return true;
+}
+
 void store_set_tracked(struct store *s, struct session_list *list)
 {
+    if (tracked_unchanged(s, list)) {
+        for (size_t i = 0; i < s->n_acc; i++) {
+            struct store_account *sa = &s->acc[i];
+            if (sa->provider && !store_account_lists(sa) &&
+                (sa->state == ACCOUNT_IDLE || sa->state == ACCOUNT_OK)) {
+                sa->state = ACCOUNT_OK;
+                sa->loaded = true;
+            }
+        }
+        session_list_clear(list);
+        s->version++;
+        return;
+    }
     for (size_t i = 0; i < s->n_acc; i++) {
         struct store_account *sa = &s->acc[i];
         if (!sa->provider || store_account_lists(sa))

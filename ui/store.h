@@ -37,12 +37,22 @@ struct store_account {
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
     int64_t updated_ms;        /* wall clock of the last good answer */
     int64_t refresh_due;       /* monotonic ms of its next automatic refresh, 0 = unset */
+    /* A big list that arrived, sanitised a slice at a time (store_work)
+     * before it replaces the one shown; till then the job stays in flight. */
+    struct session_list incoming;
+    size_t incoming_done;      /* its first sessions already sanitised */
+    unsigned char *gone;       /* then: which sessions shown it replaces ... */
+    size_t gone_done, n_gone;  /* ... (the first gone_done looked at) */
+    unsigned gone_version;     /* ... while sessions_version is this */
+    size_t gone_len;           /* ... and there are this many */
 };
 
 struct store {
     struct store_account *acc;
     size_t n_acc;
     struct session_list sessions; /* of every account, sanitised */
+    struct session_list *graves; /* lists of dropped sessions, freed a slice at a time */
+    size_t n_graves;
     unsigned version;          /* bumped on every change, for views that cache */
     unsigned sessions_version; /* bumped when sessions (or the accounts' names) change */
 };
@@ -65,7 +75,8 @@ void store_set_loading(struct store *s, size_t i, uint64_t job);
 void store_set_error(struct store *s, size_t i, const char *msg);
 
 /* Apply a worker event. Moves the sessions out of ev (event_free stays the
- * caller's job). A late answer (another job id than the account's, or an
+ * caller's job); a list of more than STORE_AT_ONCE sessions is shown once
+ * store_work has been through it. A late answer (another job id than the account's, or an
  * account that is gone) is dropped; a progress event only sets progress.
  * True if anything shown changed. */
 bool store_apply_event(struct store *s, struct event *ev);
@@ -77,6 +88,15 @@ void store_set_tracked(struct store *s, struct session_list *list);
 /* Account i has an OP_INFO job in flight for one of its tracked sessions
  * (the account shows as loading until every check has answered). */
 void store_add_check(struct store *s, size_t i, uint64_t job);
+
+/* Lists of more than this many sessions are taken in by store_work. */
+#define STORE_AT_ONCE 5000
+
+/* The work put off so that keys are read in between: up to budget sessions
+ * of a big list that arrived sanitised (when all are, it replaces the
+ * account's: version changes), else up to budget of the sessions dropped
+ * freed. Returns how many are left; budget 0 only asks. */
+size_t store_work(struct store *s, size_t budget);
 
 /* How many accounts have jobs in flight. */
 size_t store_in_flight(const struct store *s);

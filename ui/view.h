@@ -54,6 +54,11 @@ struct view_ops {
     char *(*status_line)(struct view *v, struct app *app, bool *error);
     /* Rows a pane would like (0: as many as there are). May be NULL. */
     int (*want_rows)(struct view *v, struct app *app);
+    /* Work put off so that keys are read in between (the filter's index
+     * of 100k rows, say): do up to budget rows of it and return how many
+     * are left (budget 0 only asks). Nothing on screen may depend on it:
+     * the view finishes it itself when it needs it. May be NULL. */
+    size_t (*work)(struct view *v, struct app *app, size_t budget);
     /* The store changed (an event applied, accounts reloaded). May be NULL. */
     void (*changed)(struct view *v, struct app *app);
     /* Free v and what it owns. */
@@ -89,9 +94,10 @@ void sessions_view_clear_marks(struct view *v);
 /* Show only account_id's sessions (NULL: every account's again). */
 void sessions_view_narrow(struct view *v, struct app *app, const char *account_id);
 
-/* The detail overlay (detail_view.c): every field of s and its raw JSON,
+/* The detail overlay (detail_view.c): every field of s and its raw JSON
+ * (asked for with OP_GET when the list left it out: "loading" till then),
  * scrollable. s is copied. */
-struct view *detail_view_new(const struct session *s);
+struct view *detail_view_new(struct app *app, const struct session *s);
 
 /* The overlays of the actions (x n o O y t a e D) are declared with them:
  * the y/N question, the token and URL box and the results of a batch in

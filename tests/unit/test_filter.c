@@ -117,6 +117,71 @@ static bool narrows(const char *wider, const char *narrower)
     return r;
 }
 
+/* The mask is a quick no: never a no for a row that matches. */
+static void test_mask(void **state)
+{
+    (void)state;
+    assert_true(filter_mask("") == 0);
+    assert_true(filter_mask("abc") == filter_mask("cba"));
+    assert_true(filter_mask("a") != filter_mask("b"));
+    assert_true(filter_mask("0") != filter_mask("9"));
+    assert_true((filter_mask("chrome") & filter_mask("ome")) == filter_mask("ome"));
+    assert_true((filter_mask("chrome") & filter_mask("q")) != filter_mask("q"));
+    /* bytes past ASCII count too: "é" in a folded haystack */
+    assert_true((filter_mask("caf\xc3\xa9") & filter_mask("\xc3\xa9")) ==
+                filter_mask("\xc3\xa9"));
+
+    struct filter_index ix = {0};
+    const char *r0[] = {"Clerk", "Ada Lovelace", "Firefox"};
+    const char *r1[] = {"Auth0", "Grace Hopper", "Chrome", "Z\xc3\x89" "BRA"};
+    const char *r2[] = {NULL, NULL};
+    filter_index_add(&ix, r0, ARRAY_LEN(r0));
+    filter_index_add(&ix, r1, ARRAY_LEN(r1));
+    filter_index_add(&ix, r2, ARRAY_LEN(r2));
+    assert_int_equal(ix.n, 3);
+    for (size_t i = 0; i < ix.n; i++)
+        assert_true(ix.mask[i] == filter_mask(filter_index_get(&ix, i)));
+    assert_true(ix.mask[2] == 0);
+
+    /* filter_index_match agrees with filter_match on every needle tried */
+    const char *needles[] = {"", "a", "q", "ada", "ADA fire", "hopper 0", "z\xc3\xa9" "b",
+                             "\xc3\xa9", "clerk chrome", "x", "  ", "lov q", "E", "0",
+                             "9 z", "a b c", "-", ".", "\x1f", "Z", "\xc3\x89"};
+    struct filter f;
+    filter_init(&f);
+    for (size_t k = 0; k < ARRAY_LEN(needles); k++) {
+        filter_set(&f, needles[k]);
+        for (size_t i = 0; i < ix.n + 1; i++)
+            assert_int_equal(filter_index_match(&f, &ix, i),
+                             filter_match(&f, filter_index_get(&ix, i)));
+    }
+    /* one letter or digit a word: the mask alone answers */
+    filter_set(&f, "a");
+    assert_true(f.by_mask);
+    filter_set(&f, "A 0");
+    assert_true(f.by_mask);
+    filter_set(&f, "ab");
+    assert_false(f.by_mask);
+    filter_set(&f, "-");
+    assert_false(f.by_mask);
+    filter_set(&f, "\xc3\xa9");
+    assert_false(f.by_mask);
+    filter_set(&f, "");
+    assert_false(f.by_mask);
+    filter_set(&f, "ada fire");
+    assert_true(filter_index_match(&f, &ix, 0));
+    assert_false(filter_index_match(&f, &ix, 1));
+    filter_set(&f, "q");
+    size_t in[] = {0, 1, 2}, out[3];
+    assert_int_equal(filter_apply(&f, &ix, in, 3, out), 0);
+    filter_set(&f, "r");
+    assert_int_equal(filter_apply(&f, &ix, in, 3, out), 2);
+    assert_int_equal(out[0], 0);
+    assert_int_equal(out[1], 1);
+    filter_free(&f);
+    filter_index_free(&ix);
+}
+
 static void test_narrows(void **state)
 {
     assert_true(narrows("", "a"));
@@ -267,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_words),
         cmocka_unit_test(test_index),
+        cmocka_unit_test(test_mask),
         cmocka_unit_test(test_narrows),
         cmocka_unit_test(test_find),
         cmocka_unit_test(test_results_over_100k_rows),

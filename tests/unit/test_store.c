@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "providers/provider.h"
@@ -280,6 +281,39 @@ static void test_tracked(void **state)
     store_set_tracked(&s, &t);
     assert_int_equal(s.acc[1].n_sessions, 1);
     assert_int_equal(s.sessions.n, 1);
+    /* the same again (R, nothing new): the sessions shown did not change */
+    unsigned sv = s.sessions_version;
+    x = session_list_push(&t);
+    x->id = xstrdup("t9");
+    x->account_id = xstrdup("lab");
+    x = session_list_push(&t);
+    x->id = xstrdup("t8");
+    x->account_id = xstrdup("prod"); /* not taken: prod lists */
+    store_set_tracked(&s, &t);
+    assert_int_equal(t.n, 0);
+    assert_int_equal(s.sessions_version, sv);
+    assert_int_equal(s.sessions.n, 1);
+    assert_int_equal(s.acc[1].n_sessions, 1);
+    /* a field changed, one more, one fewer: they did */
+    const char *ids[][2] = {{"t9", "Mac"}, {"t9", NULL}, {"t9", "t7"}, {NULL, NULL}};
+    for (size_t r = 0; r < ARRAY_LEN(ids); r++) {
+        sv = s.sessions_version;
+        if (ids[r][0]) {
+            x = session_list_push(&t);
+            x->id = xstrdup(ids[r][0]);
+            x->account_id = xstrdup("lab");
+            if (r == 0)
+                x->device = xstrdup(ids[r][1]);
+        }
+        if (r == 2) {
+            x = session_list_push(&t);
+            x->id = xstrdup(ids[r][1]);
+            x->account_id = xstrdup("lab");
+        }
+        store_set_tracked(&s, &t);
+        assert_true(s.sessions_version != sv);
+    }
+    assert_int_equal(s.sessions.n, 0);
     session_list_clear(&t);
     store_free(&s);
 }
@@ -392,8 +426,135 @@ static void test_sessions_version(void **state)
     assert_true(store_apply_event(&s, &p));
     event_free(&p);
     assert_int_equal(s.sessions_version, sv);
-    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL}); /* labels may change */
+    /* the same accounts again (R): nothing the sessions view shows changed */
+    set_accounts(&s, (const char *const[]){"prod", "clerk", NULL});
+    assert_int_equal(s.sessions_version, sv);
+    assert_int_equal(s.acc[0].n_sessions, 4);
+    /* a label changed: it does */
+    struct account_list l = {0};
+    add_account(&l, "prod", "clerk");
+    free(l.v[0].label);
+    l.v[0].label = xstrdup("Production");
+    store_set_accounts(&s, &l);
+    account_list_free(&l);
     assert_true(s.sessions_version != sv);
+    sv = s.sessions_version;
+    /* another account before it: the indexes of the accounts moved */
+    set_accounts(&s, (const char *const[]){"lab", "clerk", "prod", "clerk", NULL});
+    assert_true(s.sessions_version != sv);
+    assert_int_equal(s.acc[1].n_sessions, 4);
+    store_free(&s);
+}
+
+/* A list replaces the last one: the old sessions wait in the graveyard
+ * until store_work frees them, a slice at a time. */
+static void test_graveyard(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"a", "clerk", "b", "clerk", NULL});
+    store_set_loading(&s, 0, 1);
+    struct event ev = list_event("a", 1, 5);
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_int_equal(store_work(&s, 0), 0);
+    store_set_loading(&s, 1, 2);
+    ev = list_event("b", 2, 3);
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_int_equal(s.sessions.n, 8);
+    /* a's new list: its 5 go, b's 3 stay */
+    store_set_loading(&s, 0, 3);
+    ev = list_event("a", 3, 2);
+    ev.result.sessions.v[1].device = xstrdup("Mac\x1b[2J");
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_int_equal(s.sessions.n, 5);
+    assert_int_equal(s.acc[0].n_sessions, 2);
+    assert_int_equal(s.acc[1].n_sessions, 3);
+    assert_string_equal(store_session_find(&s, "a", "sess_1")->device, "Mac");
+    assert_non_null(store_session_find(&s, "b", "sess_2"));
+    assert_null(store_session_find(&s, "a", "sess_4"));
+    /* (5 went, 3 stayed: the array of 8 goes whole, the 3 slots emptied) */
+    assert_int_equal(store_work(&s, 0), 8);
+    assert_int_equal(store_work(&s, 2), 6);
+    assert_int_equal(store_work(&s, 10), 0);
+    assert_int_equal(store_work(&s, 10), 0);
+    assert_int_equal(s.sessions.n, 5);
+    assert_non_null(store_session_find(&s, "b", "sess_0"));
+    assert_non_null(store_session_find(&s, "b", "sess_1"));
+    /* every session of the store goes: the array moves over whole */
+    set_accounts(&s, (const char *const[]){"c", "clerk", NULL});
+    assert_int_equal(s.sessions.n, 0);
+    assert_int_equal(store_work(&s, 0), 5);
+    store_free(&s); /* frees what is left in the graveyard */
+}
+
+/* A list of more than STORE_AT_ONCE sessions is sanitised by store_work,
+ * a slice at a time; the account loads until it is in. */
+static void test_big_list(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"big", "clerk", "small", "clerk", NULL});
+    store_set_loading(&s, 1, 9);
+    struct event ev = list_event("small", 9, 2);
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    size_t n = STORE_AT_ONCE + 1500;
+    store_set_loading(&s, 0, 10);
+    ev = list_event("big", 10, n);
+    ev.result.sessions.v[n - 1].user_display = xstrdup("Eve\x1b[2J");
+    free(ev.result.sessions.v[3].account_id);
+    ev.result.sessions.v[3].account_id = xstrdup("someone else");
+    unsigned sv = s.sessions_version;
+    assert_true(store_apply_event(&s, &ev));
+    assert_int_equal(ev.result.sessions.n, 0);
+    event_free(&ev);
+    /* not in yet */
+    assert_int_equal(s.acc[0].state, ACCOUNT_LOADING);
+    assert_int_equal(s.acc[0].job, 10);
+    assert_int_equal(store_in_flight(&s), 1);
+    assert_int_equal(s.sessions.n, 2);
+    assert_int_equal(s.sessions_version, sv);
+    /* n to sanitise, then the 2 shown to look at */
+    assert_int_equal(store_work(&s, 0), n + 2);
+    assert_int_equal(store_work(&s, 1000), n + 2 - 1000);
+    assert_int_equal(s.sessions.n, 2);
+    /* the rest: in, sanitised, owned by the account */
+    while (store_work(&s, 1000) > 0)
+        ;
+    assert_int_equal(s.acc[0].state, ACCOUNT_OK);
+    assert_int_equal(s.acc[0].job, 0);
+    assert_true(s.acc[0].loaded);
+    assert_int_equal(s.acc[0].n_sessions, n);
+    assert_int_equal(s.acc[1].n_sessions, 2);
+    assert_int_equal(s.sessions.n, n + 2);
+    assert_true(s.sessions_version != sv);
+    char last[32];
+    snprintf(last, sizeof last, "sess_%zu", n - 1);
+    assert_string_equal(store_session_find(&s, "big", last)->user_display, "Eve");
+    assert_non_null(store_session_find(&s, "big", "sess_3"));
+    assert_int_equal(store_in_flight(&s), 0);
+
+    /* cancelled while it is taken in: dropped */
+    store_set_loading(&s, 0, 11);
+    ev = list_event("big", 11, n);
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    store_forget_jobs(&s, "big");
+    assert_int_equal(s.acc[0].state, ACCOUNT_OK);
+    while (store_work(&s, 5000) > 0)
+        ;
+    assert_int_equal(s.sessions.n, n + 2); /* the old list stays */
+    /* the account goes while a list is taken in: freed */
+    store_set_loading(&s, 0, 12);
+    ev = list_event("big", 12, n);
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    set_accounts(&s, (const char *const[]){"small", "clerk", NULL});
+    assert_int_equal(s.sessions.n, 2);
+    assert_int_equal(s.acc[0].n_sessions, 2);
     store_free(&s);
 }
 
@@ -403,6 +564,8 @@ int main(void)
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_live_status),
         cmocka_unit_test(test_sessions_version),
+        cmocka_unit_test(test_graveyard),
+        cmocka_unit_test(test_big_list),
         cmocka_unit_test(test_accounts_and_states),
         cmocka_unit_test(test_list_event),
         cmocka_unit_test(test_progress),
