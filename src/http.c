@@ -130,6 +130,11 @@ int http_transfer_setup(struct http_transfer *t, const struct http_request *req,
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    /* libcurl sends a request again, unasked, when a reused connection dies
+     * before any answer: not a login or create, which the server may have
+     * acted on. A connection of its own, then. */
+    if (!(req->flags & HTTP_IDEMPOTENT))
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     return 0;
 }
 

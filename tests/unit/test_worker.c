@@ -68,6 +68,7 @@ static const struct provider provider_loop = {
 
 static atomic_int flaky_left;   /* /flaky answers 503 this many times */
 static atomic_int limited_left; /* /limited answers 429 + Retry-After: 1 */
+static atomic_int resets_seen;  /* /reset-post: closes without answering, counted */
 
 static void handler(const struct lb_request *req, struct lb_response *r, void *ud)
 {
@@ -80,6 +81,9 @@ static void handler(const struct lb_request *req, struct lb_response *r, void *u
     } else if (strcmp(req->path, "/limited") == 0 && atomic_fetch_sub(&limited_left, 1) > 0) {
         r->status = 429;
         snprintf(r->extra_headers, sizeof r->extra_headers, "Retry-After: 1\r\n");
+    } else if (strcmp(req->path, "/reset-post") == 0) {
+        atomic_fetch_add(&resets_seen, 1);
+        r->reset = 1;
     } else if (strcmp(req->path, "/auth") == 0) {
         r->status = strstr(req->headers, "Authorization: Bearer k-123") ? 200 : 401;
     } else if (strcmp(req->path, "/huge") == 0) {
@@ -297,6 +301,20 @@ static void test_followups_merge_into_one_event(void **state)
     event_free(&ev);
 }
 
+/* libcurl quietly sends a request again when a reused connection dies
+ * before any answer; a login or create must reach the server once only. */
+static void test_post_never_resent_on_a_dead_reused_connection(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&resets_seen, 0);
+    struct event ev = wait_for(f, submit(f, "a", OP_GET, "/", "GET", 0)); /* a warm connection */
+    event_free(&ev);
+    ev = wait_for(f, submit(f, "a", OP_CREATE, "/reset-post", "POST", 0));
+    assert_int_equal(ev.err, ERR_NETWORK);
+    event_free(&ev);
+    assert_int_equal(atomic_load(&resets_seen), 1);
+}
+
 static void test_event_fd_tracks_queue(void **state)
 {
     struct fixture *f = *state;
@@ -402,6 +420,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cancel_account_drops_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_account_spares_later_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_followups_merge_into_one_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_post_never_resent_on_a_dead_reused_connection, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_event_fd_tracks_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_too_large_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secrets_through_keyring_jobs, setup, teardown),
