@@ -617,7 +617,10 @@ def t_not_dumpable(tmp, env):
     # the control: a dumpable process of nobody is open to nobody
     ctl = subprocess.Popen(as_nobody(["sleep", "30"]))
     try:
-        check(wait_until(lambda: (read_proc(ctl.pid, "status") or b"").find(b"sleep") >= 0, 5),
+        # "Name:\tsleep" once setpriv has exec'd it ("State: S (sleeping)" says nothing:
+        # setpriv itself may be sleeping, still root, not yet dumpable again)
+        check(wait_until(lambda: re.search(rb"^Name:\s+sleep$", read_proc(ctl.pid, "status") or b"",
+                                           re.M) is not None, 5),
               "the control did not start")
         check(os.stat("/proc/%d/environ" % ctl.pid).st_uid == pwd.getpwnam(NOBODY).pw_uid,
               "the control's /proc/PID/environ is not nobody's")
