@@ -54,6 +54,10 @@ char *escape_preview(const char *s, size_t len, size_t max);
 /* "3d 4h", "12m 05s", "expired" ... relative to now; buf >= 32 bytes. */
 void format_duration(int64_t ms, char *buf, size_t bufsz);
 
+/* Encode code point cp (<= U+10FFFF) as UTF-8 into out (4 bytes room);
+ * returns the bytes written. */
+size_t utf8_put(uint32_t cp, char *out);
+
 /* true if s is empty or NULL */
 static inline int str_empty(const char *s) { return !s || !*s; }
 

@@ -72,30 +72,6 @@ static unsigned shown(unsigned cp, int *width)
     return cp;
 }
 
-static size_t put_utf8(unsigned cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 int text_width(const char *s)
 {
     int total = 0;
@@ -133,7 +109,7 @@ char *text_clip(const char *s, int width, int *out_width)
         unsigned cp = shown(decode(u, &len), &w);
         if (used + w > room)
             break;
-        o += put_utf8(cp, out + o);
+        o += utf8_put(cp, out + o);
         used += w;
         u += len;
     }

@@ -39,30 +39,6 @@ static long utf8_decode(const unsigned char *s, size_t *len)
     return cp;
 }
 
-static size_t utf8_encode(long cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /* The character at u (not ASCII) folded into out; *used = its bytes in u.
  * Returns the bytes written (at most 4). */
 static size_t fold_char(const unsigned char *u, char *out, size_t *used)
@@ -75,7 +51,7 @@ static size_t fold_char(const unsigned char *u, char *out, size_t *used)
     long low = (long)towlower((wint_t)cp);
     if (low <= 0 || low > 0x10ffff || (low >= 0xd800 && low <= 0xdfff))
         low = cp;
-    return utf8_encode(low, out);
+    return utf8_put(low, out);
 }
 
 /* Append s folded to buf at *len (buf has room for 4 * strlen(s) more). */

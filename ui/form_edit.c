@@ -91,30 +91,6 @@ static bool editable(const struct form_field *ff)
     return ff->kind == FORM_TEXT || ff->kind == FORM_SECRET;
 }
 
-static size_t utf8_encode(uint32_t cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /* One character of s at *i (advanced past it); false at invalid UTF-8
  * (then *i moves one byte). */
 static bool utf8_next(const unsigned char *s, size_t *i, uint32_t *cp)
@@ -308,7 +284,7 @@ bool form_field_insert(struct form_field *ff, uint32_t cp)
     if (!editable(ff) || !acceptable(cp))
         return false;
     char enc[4];
-    size_t n = utf8_encode(cp, enc);
+    size_t n = utf8_put(cp, enc);
     if (ff->len + n > FORM_MAX_TEXT)
         return false;
     field_reserve(ff, ff->len + n);

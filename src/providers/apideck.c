@@ -164,7 +164,7 @@ static int check_object(const cJSON *obj, const struct prop *props, const char *
         const char *key = it->string ? it->string : "";
         for (const cJSON *prev = obj->child; prev != it; prev = prev->next)
             if (prev->string && strcmp(prev->string, key) == 0)
-                return tracked_build_fail(error, ERR_USAGE, "%s option %s%s is given twice",
+                return build_fail(error, ERR_USAGE, "%s option %s%s is given twice",
                                           TITLE, path, key);
         const struct prop *p = props;
         while (p->name && strcmp(p->name, key) != 0)
@@ -176,7 +176,7 @@ static int check_object(const cJSON *obj, const struct prop *props, const char *
                 free(names);
                 names = n;
             }
-            int rc = tracked_build_fail(error, ERR_USAGE,
+            int rc = build_fail(error, ERR_USAGE,
                                         "%s option %s%s is not allowed (allowed here: %s)",
                                         TITLE, path, key, names);
             free(names);
@@ -191,16 +191,16 @@ static int check_object(const cJSON *obj, const struct prop *props, const char *
         default: ok = false; break;
         }
         if (!ok)
-            return tracked_build_fail(error, ERR_USAGE, "%s option %s%s must be %s", TITLE, path,
+            return build_fail(error, ERR_USAGE, "%s option %s%s must be %s", TITLE, path,
                                       key, kind_name(p->kind));
         if (p->kind == K_LENGTH) {
             int64_t secs;
             if (!parse_length(it->valuestring, &secs))
-                return tracked_build_fail(error, ERR_USAGE,
+                return build_fail(error, ERR_USAGE,
                                           "%s option %s%s: \"%s\" is not a duration like 30m, "
                                           "1h, 2d or 1w", TITLE, path, key, it->valuestring);
             if (secs > WEEK_S)
-                return tracked_build_fail(error, ERR_USAGE,
+                return build_fail(error, ERR_USAGE,
                                           "%s option %s%s: \"%s\" is longer than the maximum "
                                           "of 1 week", TITLE, path, key, it->valuestring);
         }
@@ -215,7 +215,7 @@ static int check_object(const cJSON *obj, const struct prop *props, const char *
                     char *all = join_values(p->values);
                     char *shown = cJSON_IsString(e) ? xasprintf("\"%s\"", e->valuestring)
                                                     : xstrdup("a non-string");
-                    int rc = tracked_build_fail(error, ERR_USAGE,
+                    int rc = build_fail(error, ERR_USAGE,
                                                 "%s option %s%s[%d]: %s is not %s (one of: %s)",
                                                 TITLE, path, key, i, shown, p->what, all);
                     free(shown);
@@ -278,12 +278,12 @@ static cJSON *session_body(const struct account *acct, const struct op_args *arg
     } else {
         body = cJSON_Parse(opts);
         if (!body) {
-            *rc = tracked_build_fail(error, ERR_USAGE, "%s options are not valid JSON", TITLE);
+            *rc = build_fail(error, ERR_USAGE, "%s options are not valid JSON", TITLE);
             return NULL;
         }
         if (!cJSON_IsObject(body)) {
             cJSON_Delete(body);
-            *rc = tracked_build_fail(error, ERR_USAGE, "%s options must be a JSON object", TITLE);
+            *rc = build_fail(error, ERR_USAGE, "%s options must be a JSON object", TITLE);
             return NULL;
         }
         *rc = check_object(body, session_props, "", error);
@@ -306,7 +306,7 @@ static cJSON *session_body(const struct account *acct, const struct op_args *arg
         int64_t secs;
         if (!lenient && (!parse_length(len, &secs) || secs > WEEK_S)) {
             cJSON_Delete(body);
-            *rc = tracked_build_fail(error, ERR_CONFIG,
+            *rc = build_fail(error, ERR_CONFIG,
                                      "%s account: session length \"%s\" is not a duration of "
                                      "at most 1 week like 30m, 1h, 2d or 1w", TITLE, len);
             return NULL;
@@ -322,7 +322,7 @@ static int apideck_build(const struct account *acct, enum op op, const struct op
 {
     int rc = 0;
     if (op != OP_CREATE)
-        return tracked_build_fail(error, ERR_USAGE,
+        return build_fail(error, ERR_USAGE,
                                   "Apideck Vault sessions can only be created (there is no "
                                   "endpoint to read or revoke them)");
     const char *app = tracked_need_field(acct, TITLE, "app_id", "application id", true, error, &rc);

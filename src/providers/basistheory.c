@@ -37,31 +37,6 @@ static struct op_needs bt_needs(enum op op)
 
 /* ---- build ---------------------------------------------------------------- */
 
-static int build_fail(char **error, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int build_fail(char **error, int err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *raw = xvasprintf(fmt, ap);
-    va_end(ap);
-    if (error) {
-        free(*error);
-        *error = sanitize_text(raw);
-    }
-    free(raw);
-    return err;
-}
-
-static bool has_ctl(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
 static int base_len(const char *base)
 {
     size_t n = strlen(base);
@@ -81,7 +56,7 @@ static const char *need_key(const struct secret_bag *secrets, const char *kind, 
                          "and enter it", what);
         return NULL;
     }
-    if (has_ctl(key)) {
+    if (has_control_chars(key)) {
         *rc = build_fail(error, ERR_USAGE,
                          "the Basis Theory %s holds control characters: enter it again", what);
         return NULL;

@@ -77,7 +77,7 @@ static int cbrain_build(const struct account *acct, enum op op, const struct op_
         http_request_add_header(out, "Authorization: Bearer %s", tok);
         return 0;
     default:
-        return tracked_build_fail(error, ERR_USAGE,
+        return build_fail(error, ERR_USAGE,
                                   "CBRAIN sessions can only be logged in, checked or logged out");
     }
 }

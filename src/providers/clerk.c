@@ -66,31 +66,6 @@ static struct op_needs clerk_needs(enum op op)
 
 /* ---- build ---------------------------------------------------------------- */
 
-static int build_fail(char **error, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int build_fail(char **error, int err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *raw = xvasprintf(fmt, ap);
-    va_end(ap);
-    if (error) {
-        free(*error);
-        *error = sanitize_text(raw);
-    }
-    free(raw);
-    return err;
-}
-
-static bool has_ctl(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
 /* The filters of a list: the arguments' when they give one, else the
  * account's default fields (as a pair, so an explicit user id does not get
  * mixed with a default client id). */
@@ -232,7 +207,7 @@ static int clerk_build(const struct account *acct, enum op op, const struct op_a
         return build_fail(error, ERR_KEYRING,
                           "no Clerk secret key in the keyring for this account: edit the "
                           "account and enter the sk_... key");
-    if (has_ctl(key))
+    if (has_control_chars(key))
         return build_fail(error, ERR_USAGE,
                           "the Clerk secret key holds control characters: enter it again");
     const char *base = provider_base_url(&provider_clerk, acct);

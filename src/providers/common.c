@@ -21,6 +21,28 @@ void result_fail(struct op_result *out, int err, const char *fmt, ...)
     out->err = err ? err : ERR_PROVIDER;
 }
 
+int build_fail(char **error, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *raw = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (error) {
+        free(*error);
+        *error = sanitize_text(raw);
+    }
+    free(raw);
+    return err;
+}
+
+bool has_control_chars(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 int err_for_status(long status)
 {
     return status >= 400 && status < 500 ? ERR_PROVIDER : ERR_NETWORK;

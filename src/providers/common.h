@@ -11,6 +11,13 @@
 void result_fail(struct op_result *out, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* For build(): set *error (if error is not NULL; sanitised, printf-style)
+ * and return err. */
+int build_fail(char **error, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A C0 control or DEL in s: refused in anything that becomes a header. */
+bool has_control_chars(const char *s);
+
 /* ERR_PROVIDER for 4xx, ERR_NETWORK for 0 and 5xx. */
 int err_for_status(long status);
 

@@ -92,7 +92,7 @@ static int plantly_build(const struct account *acct, enum op op, const struct op
         http_request_add_header(out, "Authorization: Bearer %s", tok);
         return 0;
     default:
-        return tracked_build_fail(error, ERR_USAGE,
+        return build_fail(error, ERR_USAGE,
                                   "Plantly sessions can only be logged in, refreshed or logged out");
     }
 }

@@ -35,31 +35,17 @@ bool tracked_header_value_ok(const char *v)
     return true;
 }
 
-int tracked_build_fail(char **error, int err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *raw = xvasprintf(fmt, ap);
-    va_end(ap);
-    if (error) {
-        free(*error);
-        *error = sanitize_text(raw);
-    }
-    free(raw);
-    return err;
-}
-
 const char *tracked_need_field(const struct account *a, const char *title, const char *key,
                                const char *label, bool header, char **error, int *rc)
 {
     const char *v = account_field(a, key);
     if (str_empty(v)) {
-        *rc = tracked_build_fail(error, ERR_CONFIG, "%s account has no %s (%s): edit the account",
+        *rc = build_fail(error, ERR_CONFIG, "%s account has no %s (%s): edit the account",
                                  title, label, key);
         return NULL;
     }
     if (header && !tracked_header_value_ok(v)) {
-        *rc = tracked_build_fail(error, ERR_CONFIG,
+        *rc = build_fail(error, ERR_CONFIG,
                                  "%s account: %s (%s) contains control characters", title,
                                  label, key);
         return NULL;
@@ -72,12 +58,12 @@ const char *tracked_need_secret(const struct secret_bag *s, const char *title, c
 {
     const char *v = s ? secret_bag_get(s, kind) : NULL;
     if (str_empty(v)) {
-        *rc = tracked_build_fail(error, ERR_KEYRING, "%s: no %s in the keyring (kind %s)",
+        *rc = build_fail(error, ERR_KEYRING, "%s: no %s in the keyring (kind %s)",
                                  title, what, kind);
         return NULL;
     }
     if (header && !tracked_header_value_ok(v)) {
-        *rc = tracked_build_fail(error, ERR_KEYRING,
+        *rc = build_fail(error, ERR_KEYRING,
                                  "%s: the stored %s contains control characters", title, what);
         return NULL;
     }

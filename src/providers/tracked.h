@@ -19,10 +19,6 @@ void tracked_set_url(struct http_request *out, const struct provider *p,
  * a header line). */
 bool tracked_header_value_ok(const char *v);
 
-/* Set *error (owned, sanitised) and return err. */
-int tracked_build_fail(char **error, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* An account field that build() requires: returns it, or NULL with *error
  * set ("<Title> account has no <label>: edit the account") and *rc =
  * ERR_CONFIG. Control characters are refused too when header is true. */
