@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "strslab.h"
 #include "util.h"
 
 struct task {
@@ -43,6 +44,7 @@ static void *executor_main(void *p)
         free(t);
         pthread_mutex_lock(&x->lock);
     }
+    strslab_thread_done();
     x->finished = true;
     bool detached = x->detached;
     pthread_cond_broadcast(&x->cond);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 
 static const char *const status_names[SESSION_STATUS_COUNT] = {
@@ -89,15 +91,15 @@ void account_set_field(struct account *a, const char *key, const char *value)
 
 void session_free(struct session *s)
 {
-    free(s->id);
-    free(s->account_id);
-    free(s->user_id);
-    free(s->user_display);
-    free(s->client_id);
-    free(s->device);
-    free(s->browser);
-    free(s->ip);
-    free(s->place);
+    strslab_free(s->id);
+    strpool_put(s->account_id);
+    strpool_put(s->user_id);
+    strpool_put(s->user_display);
+    strslab_free(s->client_id);
+    strpool_put(s->device);
+    strpool_put(s->browser);
+    strslab_free(s->ip);
+    strpool_put(s->place);
     free(s->raw_json);
     memset(s, 0, sizeof *s);
 }
@@ -105,15 +107,15 @@ void session_free(struct session *s)
 void session_copy(struct session *dst, const struct session *src)
 {
     *dst = *src;
-    dst->id = xstrdup(src->id);
-    dst->account_id = xstrdup(src->account_id);
-    dst->user_id = xstrdup(src->user_id);
-    dst->user_display = xstrdup(src->user_display);
-    dst->client_id = xstrdup(src->client_id);
-    dst->device = xstrdup(src->device);
-    dst->browser = xstrdup(src->browser);
-    dst->ip = xstrdup(src->ip);
-    dst->place = xstrdup(src->place);
+    dst->id = strslab_dup(src->id);
+    dst->account_id = strpool_ref(src->account_id);
+    dst->user_id = strpool_ref(src->user_id);
+    dst->user_display = strpool_ref(src->user_display);
+    dst->client_id = strslab_dup(src->client_id);
+    dst->device = strpool_ref(src->device);
+    dst->browser = strpool_ref(src->browser);
+    dst->ip = strslab_dup(src->ip);
+    dst->place = strpool_ref(src->place);
     dst->raw_json = xstrdup(src->raw_json);
 }
 
@@ -125,17 +127,31 @@ static void update_str(char **dst, const char *src)
     *dst = xstrdup(src);
 }
 
+static void update_own(const char **dst, const char *src)
+{
+    if (src && src != *dst)
+        strslab_set(dst, src);
+}
+
+static void update_pooled(const char **dst, const char *src)
+{
+    if (!src || src == *dst)
+        return;
+    strpool_put(*dst);
+    *dst = strpool_ref(src);
+}
+
 void session_update(struct session *dst, const struct session *u)
 {
-    update_str(&dst->id, u->id);
-    update_str(&dst->account_id, u->account_id);
-    update_str(&dst->user_id, u->user_id);
-    update_str(&dst->user_display, u->user_display);
-    update_str(&dst->client_id, u->client_id);
-    update_str(&dst->device, u->device);
-    update_str(&dst->browser, u->browser);
-    update_str(&dst->ip, u->ip);
-    update_str(&dst->place, u->place);
+    update_own(&dst->id, u->id);
+    update_pooled(&dst->account_id, u->account_id);
+    update_pooled(&dst->user_id, u->user_id);
+    update_pooled(&dst->user_display, u->user_display);
+    update_own(&dst->client_id, u->client_id);
+    update_pooled(&dst->device, u->device);
+    update_pooled(&dst->browser, u->browser);
+    update_own(&dst->ip, u->ip);
+    update_pooled(&dst->place, u->place);
     update_str(&dst->raw_json, u->raw_json);
     if (u->status != SESSION_UNKNOWN)
         dst->status = u->status;

@@ -42,23 +42,29 @@ enum session_status {
     SESSION_STATUS_COUNT
 };
 
+/* account_id, user_id, user_display, device, browser and place repeat
+ * across thousands of sessions: they are pooled strings (strpool.h), shared
+ * and never written; set them with strpool_get/strpool_set, never malloc.
+ * id, client_id and ip are the session's own, packed in slabs (strslab.h):
+ * strslab_dup/strslab_set/strslab_free. Only raw_json is plain malloc.
+ * Fields are ordered to leave no padding: 100k of these are held at once. */
 struct session {
-    char *id;
-    char *account_id;
-    char *user_id;          /* provider's user id, NULL if none */
-    char *user_display;     /* name or e-mail once known, NULL before */
-    char *client_id;
-    enum session_status status;
+    const char *id;            /* slab */
+    const char *account_id;    /* pooled */
+    const char *user_id;       /* pooled; provider's user id, NULL if none */
+    const char *user_display;  /* pooled; name or e-mail once known, NULL before */
+    const char *client_id;     /* slab */
     int64_t created_ms;     /* 0 = unknown */
     int64_t last_active_ms;
     int64_t expires_ms;
-    char *device;           /* "desktop / Chrome 120" etc, NULL if not given */
-    char *browser;
-    char *ip;
-    char *place;            /* "Berlin, DE" */
+    const char *device;     /* pooled; "desktop", "mobile" ... NULL if not given */
+    const char *browser;    /* pooled; "Chrome 120" */
+    const char *ip;         /* slab */
+    const char *place;      /* pooled; "Berlin, DE" */
+    char *raw_json;         /* the provider's object as received, for the detail view */
+    enum session_status status;
     bool tracked;           /* created by sesame (kept in the state file) */
     bool has_url;           /* an openable URL is in the keyring (Vault) */
-    char *raw_json;         /* the provider's object as received, for the detail view */
 };
 
 struct user {

@@ -26,6 +26,8 @@
 #include <glib.h>
 
 #include "config.h"
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 
 #define STATE_FILE "sessions.state"
@@ -64,15 +66,16 @@ static char *group_name(const char *account_id, const char *session_id)
 static const struct {
     const char *key;
     size_t off;
+    enum { MALLOC, POOLED, SLAB } kind; /* how struct session holds it (model.h) */
 } str_keys[] = {
-    { "user_id", offsetof(struct session, user_id) },
-    { "user_display", offsetof(struct session, user_display) },
-    { "client_id", offsetof(struct session, client_id) },
-    { "device", offsetof(struct session, device) },
-    { "browser", offsetof(struct session, browser) },
-    { "ip", offsetof(struct session, ip) },
-    { "place", offsetof(struct session, place) },
-    { "raw_json", offsetof(struct session, raw_json) },
+    { "user_id", offsetof(struct session, user_id), POOLED },
+    { "user_display", offsetof(struct session, user_display), POOLED },
+    { "client_id", offsetof(struct session, client_id), SLAB },
+    { "device", offsetof(struct session, device), POOLED },
+    { "browser", offsetof(struct session, browser), POOLED },
+    { "ip", offsetof(struct session, ip), SLAB },
+    { "place", offsetof(struct session, place), POOLED },
+    { "raw_json", offsetof(struct session, raw_json), MALLOC },
 };
 
 static const struct {
@@ -84,15 +87,19 @@ static const struct {
     { "expires_ms", offsetof(struct session, expires_ms) },
 };
 
-#define STR_AT(s, off) (*(char **)((char *)(s) + (off)))
+#define STR_AT(s, off) (*(const char **)((char *)(s) + (off)))
 #define I64_AT(s, off) (*(int64_t *)((char *)(s) + (off)))
 
 static int parse_session(struct conf_file *f, const char *g, struct session *s, char **error)
 {
     GKeyFile *kf = conf_file_keyfile(f);
-    int rc = conf_file_get_string(f, g, "account", &s->account_id, error);
+    char *account = NULL;
+    int rc = conf_file_get_string(f, g, "account", &account, error);
+    s->account_id = strpool_take(account);
+    char *id = NULL;
     if (!rc)
-        rc = conf_file_get_string(f, g, "id", &s->id, error);
+        rc = conf_file_get_string(f, g, "id", &id, error);
+    s->id = strslab_take(id);
     if (rc)
         return rc;
     if (str_empty(s->account_id) || str_empty(s->id)) {
@@ -108,11 +115,16 @@ static int parse_session(struct conf_file *f, const char *g, struct session *s, 
     }
     free(want);
     for (size_t i = 0; i < ARRAY_LEN(str_keys) && rc == 0; i++) {
-        char **dst = &STR_AT(s, str_keys[i].off);
-        rc = conf_file_get_string(f, g, str_keys[i].key, dst, error);
-        if (rc == 0 && *dst && !**dst) {
-            free(*dst);
-            *dst = NULL;
+        char *v = NULL;
+        rc = conf_file_get_string(f, g, str_keys[i].key, &v, error);
+        if (v && !*v) {
+            free(v);
+            v = NULL;
+        }
+        switch (str_keys[i].kind) {
+        case POOLED: STR_AT(s, str_keys[i].off) = strpool_take(v); break;
+        case SLAB: STR_AT(s, str_keys[i].off) = strslab_take(v); break;
+        case MALLOC: STR_AT(s, str_keys[i].off) = v; break;
         }
     }
     for (size_t i = 0; i < ARRAY_LEN(time_keys) && rc == 0; i++) {

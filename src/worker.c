@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 #include "worker_internal.h"
 
@@ -22,11 +24,13 @@
 /* Transfers of one job in the multi handle at once. A fan-out (a users
  * page asks for 500 session lists) beyond that waits as built requests,
  * not as 500 easy handles with their buffers that curl would only queue
- * (and scan) itself; 64 keeps HTTP/2 streams and HTTP/1.1 connections
- * busy. Until the job's first answer, one less than the connections per
+ * (and scan) itself; 24 (4 per connection of a host) keeps HTTP/2 streams
+ * and HTTP/1.1 connections busy, and each waiting handle holds a 16 KB
+ * buffer (64 cost ~1 MB of peak memory over 100k sessions, for no speed).
+ * Until the job's first answer, one less than the connections per
  * host: a job that starts many requests at once (prefetch) to a host that
  * hangs never takes every connection to that host from the other jobs. */
-#define JOB_MAX_TRANSFERS 64
+#define JOB_MAX_TRANSFERS 24
 
 static int job_max_transfers(const struct worker *w, const struct running_job *j)
 {
@@ -342,20 +346,24 @@ static void known_free_all(struct worker *w)
 static void attach_users(struct running_job *j)
 {
     struct op_result *r = &j->merged;
-    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+    /* user id -> pooled name: one pool lookup per user, not per session */
+    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify)strpool_put);
     for (size_t i = 0; i < r->n_users; i++)
         if (r->users[i].id && r->users[i].display)
-            g_hash_table_insert(names, r->users[i].id, r->users[i].display);
+            g_hash_table_replace(names, r->users[i].id, (char *)strpool_get(r->users[i].display));
+    const char *account_id = strpool_get(j->job.account.id);
     for (size_t i = 0; i < r->sessions.n; i++) {
         struct session *s = &r->sessions.v[i];
         if (!s->account_id)
-            s->account_id = xstrdup(j->job.account.id);
+            s->account_id = strpool_ref(account_id);
         if (!s->user_display && s->user_id) {
             const char *d = g_hash_table_lookup(names, s->user_id);
             if (d)
-                s->user_display = xstrdup(d);
+                s->user_display = strpool_ref(d);
         }
     }
+    strpool_put(account_id);
     g_hash_table_destroy(names);
 }
 
@@ -815,6 +823,7 @@ static void *worker_main(void *arg)
     }
     shut_down(w);
     known_free_all(w);
+    strslab_thread_done();
     return NULL;
 }
 

@@ -298,8 +298,8 @@ bool filter_index_match(const struct filter *f, const struct filter_index *ix, s
            (f->by_mask || filter_match(f, ix->text + ix->off[i]));
 }
 
-size_t filter_apply(const struct filter *f, const struct filter_index *ix, const size_t *in,
-                    size_t n, size_t *out)
+size_t filter_apply(const struct filter *f, const struct filter_index *ix, const row_index *in,
+                    size_t n, row_index *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "strpool.h"
 #include "app.h"
 #include "browser.h"
 #include "draw.h"
@@ -127,7 +128,7 @@ static int record(struct app *app, const struct account *a, struct op_result *r,
     for (size_t i = 0; i < r->sessions.n; i++) {
         struct session *s = &r->sessions.v[i];
         if (!s->account_id)
-            s->account_id = xstrdup(a->id);
+            s->account_id = strpool_get(a->id);
         char *err = NULL;
         if (s->tracked && state_merge(s, &err) != 0 && rc == 0) {
             rc = ERR_CONFIG;

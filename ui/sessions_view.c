@@ -66,9 +66,9 @@ struct sessions_view {
     struct listpos pos;
     unsigned seen;            /* store.sessions_version the rows were made from */
     bool built;
-    size_t *acc_of;           /* per store session: its account's index (SIZE_MAX: none) */
-    size_t *order;            /* store indexes, sorted */
-    size_t *rows;             /* order, narrowed and filtered: what the table shows */
+    row_index *acc_of;        /* per store session: its account's index (NO_ROW: none) */
+    row_index *order;         /* store indexes, sorted */
+    row_index *rows;          /* order, narrowed and filtered: what the table shows */
     size_t n_order, n_rows;
     struct filter_index hay;  /* per store session; the first hay.n made so far */
     int64_t hay_now;          /* the clock the haystacks' statuses are made with */
@@ -105,7 +105,7 @@ static char *session_key(const struct session *s)
 static const struct store_account *account_of(const struct sessions_view *sv,
                                               const struct app *app, size_t k)
 {
-    size_t i = sv->acc_of ? sv->acc_of[k] : SIZE_MAX;
+    size_t i = sv->acc_of ? sv->acc_of[k] : NO_ROW;
     return i < app->store.n_acc ? &app->store.acc[i] : NULL;
 }
 
@@ -315,7 +315,7 @@ static void sort_rows(struct sessions_view *sv, const struct app *app)
     size_t n = app->store.sessions.n;
     sv->n_order = n;
     for (size_t k = 0; k < n; k++)
-        sv->order[k] = k;
+        sv->order[k] = (row_index)k;
     if (sv->sort == SORT_NONE || n < 2)
         return;
     struct sort_item *items = xmalloc(n * sizeof *items);
@@ -325,7 +325,7 @@ static void sort_rows(struct sessions_view *sv, const struct app *app)
         sort_key(sv, app, k, now, &items[k], &folds[k]);
     sort_items(items, n, sort_column_numeric(sv->sort), sv->desc);
     for (size_t k = 0; k < n; k++)
-        sv->order[k] = items[k].index;
+        sv->order[k] = (row_index)items[k].index;
     for (size_t k = 0; k < n; k++)
         free(folds[k]);
     free(folds);
@@ -397,7 +397,7 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
                 continue;
             if (filtering && !filter_index_match(&sv->filter, &sv->hay, k))
                 continue;
-            sv->rows[o++] = k;
+            sv->rows[o++] = (row_index)k;
         }
         sv->n_rows = o;
     }
@@ -477,12 +477,12 @@ static void rebuild(struct view *v, struct app *app)
     sv->marked = xrealloc(sv->marked, n ? n : 1);
     /* the account of each session, looked up by id once per account run */
     const char *last_id = NULL;
-    size_t last_i = SIZE_MAX;
+    row_index last_i = NO_ROW;
     for (size_t k = 0; k < n; k++) {
         const char *id = app->store.sessions.v[k].account_id;
         if (!last_id || !id || strcmp(id, last_id) != 0) {
             ssize_t i = store_index(&app->store, id);
-            last_i = i < 0 ? SIZE_MAX : (size_t)i;
+            last_i = i < 0 ? NO_ROW : (row_index)i;
             last_id = id;
         }
         sv->acc_of[k] = last_i;

@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include "providers/provider.h"
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 
 void store_init(struct store *s)
@@ -214,13 +216,35 @@ size_t store_work(struct store *s, size_t budget)
     return left;
 }
 
+/* Session strings are never written once made (model.h): a dirty one is
+ * swapped for a clean copy. */
+static void sanitize_pooled(const char **f)
+{
+    if (text_is_clean(*f))
+        return;
+    const char *dirty = *f;
+    *f = strpool_take(sanitize_text(dirty));
+    strpool_put(dirty);
+}
+
+static void sanitize_own(const char **f)
+{
+    if (text_is_clean(*f))
+        return;
+    const char *dirty = *f;
+    *f = strslab_take(sanitize_text(dirty));
+    strslab_free(dirty);
+}
+
 /* Each field made safe; a clean one (the providers' are) is not copied. */
 static void sanitize_session(struct session *d)
 {
-    char **fields[] = {&d->id,     &d->user_id, &d->user_display, &d->client_id,
-                       &d->device, &d->browser, &d->ip,           &d->place};
-    for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-        sanitize_in_place(fields[i]);
+    const char **own[] = {&d->id, &d->client_id, &d->ip};
+    for (size_t i = 0; i < ARRAY_LEN(own); i++)
+        sanitize_own(own[i]);
+    const char **pooled[] = {&d->user_id, &d->user_display, &d->device, &d->browser, &d->place};
+    for (size_t i = 0; i < ARRAY_LEN(pooled); i++)
+        sanitize_pooled(pooled[i]);
     /* raw_json stays as received: the detail view sanitises each line it draws */
 }
 
@@ -228,8 +252,7 @@ static void sanitize_session(struct session *d)
 static void own_session(struct session *d, const char *account_id)
 {
     if (!d->account_id || strcmp(d->account_id, account_id) != 0) {
-        free(d->account_id);
-        d->account_id = xstrdup(account_id);
+        strpool_set(&d->account_id, account_id);
     }
     sanitize_session(d);
 }
@@ -454,10 +477,10 @@ void store_merge_session(struct store *s, const char *account_id, const struct s
         adopt_session(s, &copy, account_id);
         count_sessions(s);
     } else {
-        char *keep = x->account_id;
+        const char *keep = x->account_id;
         x->account_id = NULL;
         session_update(x, fresh);
-        free(x->account_id);
+        strpool_put(x->account_id);
         x->account_id = keep;
         sanitize_session(x);
         s->sessions_version++;
@@ -514,10 +537,10 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
         struct session *x = store_session_find(s, sa->a.id, u->id);
         if (!x)
             continue;
-        char *account_id = x->account_id;
+        const char *account_id = x->account_id;
         x->account_id = NULL;
         session_update(x, u);
-        free(x->account_id);
+        strpool_put(x->account_id);
         x->account_id = account_id;
         sanitize_session(x);
         s->sessions_version++;

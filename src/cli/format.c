@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "strpool.h"
 #include "providers/common.h"
 #include "util.h"
 
@@ -52,7 +53,7 @@ static struct cli_row *new_row(struct cli_listing *l, const struct account *a)
 static void row_settle(struct cli_row *r, const struct account *a, int64_t now)
 {
     if (!r->s.account_id)
-        r->s.account_id = xstrdup(a->id);
+        r->s.account_id = strpool_get(a->id);
     if (r->s.expires_ms > 0 && r->s.expires_ms <= now && r->s.status != SESSION_REVOKED &&
         r->s.status != SESSION_ENDED && r->s.status != SESSION_REMOVED)
         r->s.status = SESSION_EXPIRED;

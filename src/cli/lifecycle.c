@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strpool.h"
+#include "strslab.h"
 #include "state.h"
 #include "util.h"
 
@@ -105,7 +107,7 @@ static int record(const struct account *a, struct op_result *r, const char *what
         if (!s->tracked)
             continue;
         if (!s->account_id)
-            s->account_id = xstrdup(a->id);
+            s->account_id = strpool_get(a->id);
         char *err = NULL;
         int rc = state_merge(s, &err);
         if (rc) {
@@ -206,7 +208,7 @@ int cmd_create(int argc, char **argv)
     struct session s;
     session_copy(&s, &ev.result.sessions.v[0]);
     if (!s.account_id)
-        s.account_id = xstrdup(a->id);
+        s.account_id = strpool_get(a->id);
     rc = record(a, &ev.result, p->caps & CAP_REVOKE ? "logged in" : "created");
     event_free(&ev);
     if (rc) {
@@ -304,7 +306,7 @@ int cmd_authorize(int argc, char **argv)
     session_free(&s);
     if (state_find(a->id, sid, &s, &found, &err) != 0 || !found) {
         session_free(&s);
-        s.id = xstrdup(sid);
+        s.id = strslab_dup(sid);
     }
     if (g.json) {
         print_session(a, &s, true);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strpool.h"
 #include "state.h"
 #include "util.h"
 
@@ -182,7 +183,7 @@ static int refresh_tracked_remote(struct cli *c, const struct account *a, enum o
         for (size_t k = 0; !e && k < ev.result.sessions.n; k++) {
             struct session *s = &ev.result.sessions.v[k];
             if (!s->account_id)
-                s->account_id = xstrdup(a->id);
+                s->account_id = strpool_get(a->id);
             char *err = NULL;
             int u = state_merge(s, &err);
             if (u) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../strpool.h"
 #include "../util.h"
 #include "tracked.h"
 
@@ -505,9 +506,9 @@ static void parse_created(const struct account *acct, const struct op_args *args
     s->created_ms = now;
     s->last_active_ms = now;
     s->expires_ms = now + session_seconds(sent) * 1000;
-    s->user_display = consumer_display(acct, sent);
+    s->user_display = strpool_take(consumer_display(acct, sent));
     const char *consumer = account_field(acct, "consumer_id");
-    s->user_id = consumer ? sanitize_text(consumer) : NULL;
+    s->user_id = consumer ? strpool_take(sanitize_text(consumer)) : NULL;
     s->has_url = true;
     cJSON_Delete(sent);
     secret_bag_put(&out->new_secrets, "session_token", token);

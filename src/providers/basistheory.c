@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../strpool.h"
+#include "../strslab.h"
 #include "../util.h"
 
 #define TITLE "Basis Theory"
@@ -483,8 +485,8 @@ static void parse_create(const struct account *acct, const struct op_args *args,
     }
     int64_t now = args->now_ms ? args->now_ms : now_ms();
     struct session *s = session_list_push(&out->sessions);
-    s->id = session_id_from_secret("bt", key);
-    s->account_id = xstrdup(acct ? acct->id : NULL);
+    s->id = strslab_take(session_id_from_secret("bt", key));
+    s->account_id = strpool_get(acct ? acct->id : NULL);
     s->status = SESSION_PENDING; /* no access until authorized */
     s->created_ms = now;
     s->tracked = true;
@@ -520,8 +522,8 @@ static void parse_authorize(const struct account *acct, const struct op_args *ar
         return;
     }
     struct session *s = session_list_push(&out->sessions);
-    s->id = sanitize_text(args->session_id);
-    s->account_id = xstrdup(acct ? acct->id : NULL);
+    s->id = strslab_take(sanitize_text(args->session_id));
+    s->account_id = strpool_get(acct ? acct->id : NULL);
     s->status = SESSION_ACTIVE;
     s->tracked = true;
     /* expires_at in the options moves the session's end (docs: "when the

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../strpool.h"
 #include "../util.h"
 #include "tracked.h"
 
@@ -110,14 +111,14 @@ static void set_user(struct session *s, const struct account *acct, const cJSON 
     int64_t uid;
     bool have_uid = info && json_int64(info, "user_id", &uid);
     if (have_uid)
-        s->user_id = xasprintf("%" PRId64, uid);
+        s->user_id = strpool_take(xasprintf("%" PRId64, uid));
     char *clean = login ? sanitize_text(login) : NULL;
     if (clean && have_uid)
-        s->user_display = xasprintf("%s (user %" PRId64 ")", clean, uid);
+        s->user_display = strpool_take(xasprintf("%s (user %" PRId64 ")", clean, uid));
     else if (clean)
-        s->user_display = xstrdup(clean);
+        s->user_display = strpool_get(clean);
     else if (have_uid)
-        s->user_display = xasprintf("user %" PRId64, uid);
+        s->user_display = strpool_take(xasprintf("user %" PRId64, uid));
     free(clean);
 }
 

@@ -18,11 +18,14 @@
  *     takes one round trip, not two (users, then their sessions). */
 #include "common.h"
 
+#include <limits.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../strpool.h"
+#include "../strslab.h"
 #include "../util.h"
 
 #define TITLE "Clerk"
@@ -343,10 +346,10 @@ static bool add_session(const cJSON *o, const struct account *acct, struct op_re
         return false;
     }
     struct session *s = session_list_push(&out->sessions);
-    s->id = id;
-    s->account_id = xstrdup(acct ? acct->id : NULL);
-    s->user_id = json_dup_str(o, "user_id");
-    s->client_id = json_dup_str(o, "client_id");
+    s->id = strslab_take(id);
+    s->account_id = strpool_get(acct ? acct->id : NULL);
+    s->user_id = strpool_take(json_dup_str(o, "user_id"));
+    s->client_id = strslab_take(json_dup_str(o, "client_id"));
     s->status = session_status_parse(json_str(o, "status"));
     int64_t v;
     if (json_int64(o, "created_at", &v))
@@ -360,12 +363,12 @@ static bool add_session(const cJSON *o, const struct account *acct, struct op_re
         bool mobile = false;
         const char *dev = nonempty(act, "device_type");
         if (dev)
-            s->device = sanitize_text(dev);
+            s->device = strpool_take(sanitize_text(dev));
         else if (json_bool(act, "is_mobile", &mobile) && mobile)
-            s->device = xstrdup("mobile");
-        s->browser = join2(nonempty(act, "browser_name"), " ", nonempty(act, "browser_version"));
-        s->ip = json_dup_str(act, "ip_address");
-        s->place = join2(nonempty(act, "city"), ", ", nonempty(act, "country"));
+            s->device = strpool_get("mobile");
+        s->browser = strpool_take(join2(nonempty(act, "browser_name"), " ", nonempty(act, "browser_version")));
+        s->ip = strslab_take(json_dup_str(act, "ip_address"));
+        s->place = strpool_take(join2(nonempty(act, "city"), ", ", nonempty(act, "country")));
     }
     if (want_raw)
         s->raw_json = raw ? raw : raw_json(o);
@@ -536,6 +539,53 @@ static GHashTable *asked_already(const struct op_args *args)
     return set;
 }
 
+/* The sessions of user uid, as a follow-up of the walk (or the prefetch). */
+static void follow_user_sessions(struct op_result *out, const char *uid,
+                                 const struct op_args *args)
+{
+    struct op_args a = {0};
+    a.user_id = (char *)uid; /* borrowed: copied by op_result_follow */
+    a.status = args->status;
+    a.phase = PHASE_USER_SESSIONS;
+    a.limit = PAGE_LIMIT;
+    a.now_ms = args->now_ms;
+    a.no_raw_json = args->no_raw_json;
+    op_result_follow(out, OP_LIST, &a);
+}
+
+/* One user of the walk: named, and its sessions asked for unless the
+ * prefetch asked already. */
+static void walk_user(const cJSON *u, GHashTable *asked, const struct op_args *args,
+                      struct op_result *out)
+{
+    const char *id = cJSON_IsObject(u) ? nonempty(u, "id") : NULL;
+    if (!id)
+        return;
+    add_user(out, u);
+    if (asked && g_hash_table_contains(asked, id))
+        return; /* its sessions are on the way (prefetch) */
+    follow_user_sessions(out, id, args);
+}
+
+/* The next users page when this one (of n_items) was full. Users are walked
+ * one page after another rather than counted first (GET /users/count): most
+ * instances fit in one page, which then costs one request, not two in a
+ * row; and the spec warns that deep offsets get slow, so asking for them all
+ * at once would not pay off. */
+static void walk_next_page(const struct op_args *args, int n_items, struct op_result *out)
+{
+    struct op_args next = {0};
+    next.status = args->status;
+    next.phase = PHASE_WALK_USERS;
+    next.limit = page_limit(args);
+    next.offset = page_offset(args);
+    next.now_ms = args->now_ms;
+    next.no_raw_json = args->no_raw_json;
+    next.user_ids = args->user_ids; /* borrowed: copied by op_result_follow */
+    next.n_user_ids = args->n_user_ids;
+    follow_pages(out, &next, n_items, false, 0);
+}
+
 static void parse_users_walk(const struct op_args *args, const struct http_response *resp,
                              const cJSON *j, struct op_result *out)
 {
@@ -548,39 +598,49 @@ static void parse_users_walk(const struct op_args *args, const struct http_respo
     }
     GHashTable *asked = asked_already(args);
     const cJSON *u;
-    cJSON_ArrayForEach(u, items) {
-        const char *id = cJSON_IsObject(u) ? nonempty(u, "id") : NULL;
-        if (!id)
-            continue;
-        add_user(out, u);
-        if (asked && g_hash_table_contains(asked, id))
-            continue; /* its sessions are on the way (prefetch) */
-        struct op_args a = {0};
-        a.user_id = (char *)id; /* borrowed: copied by op_result_follow */
-        a.status = args->status;
-        a.phase = PHASE_USER_SESSIONS;
-        a.limit = PAGE_LIMIT;
-        a.now_ms = args->now_ms;
-        a.no_raw_json = args->no_raw_json;
-        op_result_follow(out, OP_LIST, &a);
-    }
-    /* The next users page when this one was full. Users are walked one page
-     * after another rather than counted first (GET /users/count): most
-     * instances fit in one page, which then costs one request, not two in
-     * a row; and the spec warns that deep offsets get slow, so asking for
-     * them all at once would not pay off. */
-    struct op_args next = {0};
-    next.status = args->status;
-    next.phase = PHASE_WALK_USERS;
-    next.limit = page_limit(args);
-    next.offset = page_offset(args);
-    next.now_ms = args->now_ms;
-    next.no_raw_json = args->no_raw_json;
-    next.user_ids = args->user_ids; /* borrowed: copied by op_result_follow */
-    next.n_user_ids = args->n_user_ids;
-    follow_pages(out, &next, cJSON_GetArraySize(items), false, 0);
+    cJSON_ArrayForEach(u, items)
+        walk_user(u, asked, args, out);
+    walk_next_page(args, cJSON_GetArraySize(items), out);
     if (asked)
         g_hash_table_destroy(asked);
+}
+
+/* The same walk, one user object parsed at a time: a page of 500 Clerk
+ * users is ~0.7 MB of JSON and several MB as one cJSON tree, which stayed in
+ * the worker's heap as a high-water mark. False (out untouched) when the
+ * body is not a well-formed list: the whole-body parse then says why. */
+static bool parse_users_walk_itemwise(const struct op_args *args,
+                                      const struct http_response *resp, struct op_result *out)
+{
+    struct json_span *spans = NULL;
+    long n = json_item_spans(resp->body, resp->body_len, NULL, &spans);
+    if (n < 0 || n > INT_MAX) {
+        free(spans);
+        return false;
+    }
+    struct op_result got = {0};
+    GHashTable *asked = asked_already(args);
+    bool ok = true;
+    for (long i = 0; i < n && ok; i++) {
+        cJSON *u = cJSON_ParseWithLength(resp->body + spans[i].off, spans[i].len);
+        ok = u != NULL;
+        walk_user(u, asked, args, &got);
+        cJSON_Delete(u);
+    }
+    if (asked)
+        g_hash_table_destroy(asked);
+    free(spans);
+    if (!ok) {
+        op_result_free(&got);
+        return false;
+    }
+    walk_next_page(args, (int)n, &got);
+    out->follow = xrealloc(out->follow, (out->n_follow + got.n_follow + 1) * sizeof *out->follow);
+    memcpy(out->follow + out->n_follow, got.follow, got.n_follow * sizeof *got.follow);
+    out->n_follow += got.n_follow;
+    got.n_follow = 0;
+    op_result_merge(out, &got);
+    return true;
 }
 
 static void clerk_prefetch(const struct account *acct, enum op op, struct op_args *args,
@@ -597,14 +657,7 @@ static void clerk_prefetch(const struct account *acct, enum op op, struct op_arg
             continue;
         g_hash_table_add(seen, known[i]);
         args->user_ids[args->n_user_ids++] = xstrdup(known[i]);
-        struct op_args a = {0};
-        a.user_id = known[i]; /* borrowed: copied by op_result_follow */
-        a.status = args->status;
-        a.phase = PHASE_USER_SESSIONS;
-        a.limit = PAGE_LIMIT;
-        a.now_ms = args->now_ms;
-        a.no_raw_json = args->no_raw_json;
-        op_result_follow(out, OP_LIST, &a);
+        follow_user_sessions(out, known[i], args);
     }
     g_hash_table_destroy(seen);
 }
@@ -682,6 +735,11 @@ static void clerk_parse(const struct account *acct, enum op op, const struct op_
     if (op == OP_TOKEN) {
         parse_token(resp, out);
         return;
+    }
+    if (op == OP_LIST) {
+        struct filters f = list_filters(acct, args);
+        if (!f.user_id && !f.client_id && parse_users_walk_itemwise(args, resp, out))
+            return;
     }
     cJSON *j = parse_json_body(TITLE, resp, out);
     if (!j)

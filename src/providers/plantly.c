@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../strpool.h"
 #include "../util.h"
 #include "tracked.h"
 
@@ -225,7 +226,7 @@ static void parse_session(const struct account *acct, enum op op, const struct o
     struct session *s = tracked_session(out, acct, id, SESSION_ACTIVE);
     free(id);
     const char *email = account_field(acct, "email_address");
-    s->user_display = email ? sanitize_text(email) : NULL;
+    s->user_display = email ? strpool_take(sanitize_text(email)) : NULL;
     s->created_ms = op == OP_CREATE ? now : 0; /* refresh: the stored one stands */
     s->last_active_ms = now;
     int64_t secs;
@@ -265,7 +266,7 @@ static void plantly_parse(const struct account *acct, enum op op, const struct o
             struct session *s = tracked_session(out, acct, args ? args->session_id : NULL,
                                                 SESSION_ENDED);
             const char *email = account_field(acct, "email_address");
-            s->user_display = email ? sanitize_text(email) : NULL;
+            s->user_display = email ? strpool_take(sanitize_text(email)) : NULL;
             out->forget_session = true;
         } else {
             plantly_error(op, resp, out);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../strpool.h"
+#include "../strslab.h"
 #include "../util.h"
 
 int64_t tracked_now(const struct op_args *args)
@@ -95,8 +97,8 @@ struct session *tracked_session(struct op_result *out, const struct account *a,
                                 const char *id, enum session_status status)
 {
     struct session *s = session_list_push(&out->sessions);
-    s->id = xstrdup(id);
-    s->account_id = xstrdup(a ? a->id : NULL);
+    s->id = strslab_dup(id);
+    s->account_id = strpool_get(a ? a->id : NULL);
     s->status = status;
     s->tracked = true;
     return s;

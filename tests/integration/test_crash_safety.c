@@ -31,6 +31,8 @@
 
 #include "config.h"
 #include "state.h"
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 
 #define N_ACCOUNTS 200
@@ -125,10 +127,10 @@ static void make_account(struct account *a, int i, int v)
 static void make_session(struct session *s, int i, int v)
 {
     memset(s, 0, sizeof *s);
-    s->account_id = xstrdup(i % 3 ? "acct-001" : "acct-002");
-    s->id = xasprintf("sess_%04d", i);
-    s->user_id = xasprintf("user_%04d", i);
-    s->user_display = xasprintf("User %d <user%d@example.com>", i, i);
+    s->account_id = strpool_get(i % 3 ? "acct-001" : "acct-002");
+    s->id = strslab_take(xasprintf("sess_%04d", i));
+    s->user_id = strpool_take(xasprintf("user_%04d", i));
+    s->user_display = strpool_take(xasprintf("User %d <user%d@example.com>", i, i));
     s->status = i == 0 && v ? SESSION_REVOKED : SESSION_ACTIVE;
     s->created_ms = 1767225600000 + i;
     s->expires_ms = 1767312000000 + i + (i == 0 ? v : 0);
@@ -333,8 +335,8 @@ static int race_step(int c, int k)
         account_free(&a);
         if (!rc) {
             struct session s = {0};
-            s.account_id = xstrdup(own);
-            s.id = xstrdup(sid);
+            s.account_id = strpool_get(own);
+            s.id = strslab_dup(sid);
             s.status = SESSION_ACTIVE;
             rc = state_upsert(&s, &error);
             session_free(&s);

@@ -30,6 +30,7 @@
 #include "../support/fake.h"
 #include "keyring.h"
 #include "providers/common.h"
+#include "strslab.h"
 #include "util.h"
 #include "worker.h"
 
@@ -58,7 +59,7 @@ static void echo_parse(const struct account *a, enum op op, const struct op_args
         result_fail(out, err_for_status(resp->status), "HTTP %ld from Echo", resp->status);
         return;
     }
-    session_list_push(&out->sessions)->id = xstrdup("echo");
+    session_list_push(&out->sessions)->id = strslab_dup("echo");
 }
 
 static const struct field echo_fields[] = {{NULL, NULL, 0, NULL}};

@@ -840,6 +840,37 @@ static void test_parse_users_walk_full_page(void **state)
     free(b);
 }
 
+/* The walk parses a bare array one user at a time; the wrapped shape goes
+ * through the whole-body parse. Both give the same answer, and an item
+ * that is not JSON fails the page with nothing half-taken. */
+static void test_parse_users_walk_itemwise_matches_whole(void **state)
+{
+    struct op_args a = {0};
+    struct op_result bare, wrapped;
+    parse(OP_LIST, &a, 200, "[" USER_ADA ",{\"id\":\"user_bob\",\"username\":\"bob\"}]", &bare);
+    parse(OP_LIST, &a, 200,
+          "{\"data\":[" USER_ADA ",{\"id\":\"user_bob\",\"username\":\"bob\"}]}", &wrapped);
+    assert_int_equal(bare.err, 0);
+    assert_int_equal(wrapped.err, 0);
+    assert_int_equal(bare.n_users, 2);
+    assert_int_equal(wrapped.n_users, 2);
+    assert_int_equal(bare.n_follow, wrapped.n_follow);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(bare.users[i].display, wrapped.users[i].display);
+        assert_string_equal(bare.follow[i].args.user_id, wrapped.follow[i].args.user_id);
+    }
+    op_result_free(&bare);
+    op_result_free(&wrapped);
+
+    struct op_result broken;
+    parse(OP_LIST, &a, 200, "[{\"id\":\"user_ok\"},{\"id\":tru}]", &broken);
+    assert_int_equal(broken.err, ERR_NETWORK); /* a 200 that is not JSON: a broken answer */
+    assert_non_null(strstr(broken.error, "not JSON"));
+    assert_int_equal(broken.n_users, 0);
+    assert_int_equal(broken.n_follow, 0);
+    op_result_free(&broken);
+}
+
 static void test_parse_users_display_rules(void **state)
 {
     struct op_args a = {0};
@@ -1201,6 +1232,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_list_wrong_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_users_walk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_users_walk_full_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_users_walk_itemwise_matches_whole, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_parse_users_display_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_get_revoke_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_token, setup, teardown),

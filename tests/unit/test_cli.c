@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "strpool.h"
 #include "util.h"
 
 /* ---- --set ------------------------------------------------------------------ */
@@ -192,15 +193,18 @@ static void fill_listing(struct cli_listing *l, struct account *clerk, struct ac
     make_account(vault, "vault", "Vault \x1b[31mred", "apideck");
     struct session s = {0};
     s.id = "sess_old";
-    s.user_id = "user_1";
-    s.user_display = "Ada Lovelace <ada@example.com>";
+    s.user_id = strpool_get("user_1");
+    s.user_display = strpool_get("Ada Lovelace <ada@example.com>");
     s.status = SESSION_ACTIVE;
     s.created_ms = T0 - 3600000;
     s.last_active_ms = T0 - 60000;
     s.expires_ms = T0 + 86400000LL * 2 + 3600000;
     s.ip = "192.0.2.1";
-    s.place = "Berlin, DE";
+    s.place = strpool_get("Berlin, DE");
     cli_listing_add(l, clerk, &s, T0);
+    strpool_put(s.user_id);
+    strpool_put(s.user_display);
+    strpool_put(s.place);
     struct session v = {0};
     v.id = "vault-0123456789ab";
     v.status = SESSION_ACTIVE;
@@ -211,10 +215,11 @@ static void fill_listing(struct cli_listing *l, struct account *clerk, struct ac
     cli_listing_add(l, vault, &v, T0);
     struct session n = {0};
     n.id = "sess_new";
-    n.user_id = "user_2";
+    n.user_id = strpool_get("user_2");
     n.status = SESSION_REVOKED;
     n.created_ms = T0 - 60000;
     cli_listing_add(l, clerk, &n, T0);
+    strpool_put(n.user_id);
 }
 
 static void free_accounts(struct account *a, struct account *b)
@@ -372,9 +377,10 @@ static void test_table_truncates_wide_text(void **state)
     make_account(&a, "a", "Konto \xc3\xbc" "ber alles und noch viel mehr dazu", "clerk");
     struct session s = {0};
     s.id = "sess_1";
-    s.user_display = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe5\x90\x8d\xe5\x89\x8d"
-                     " with a very long tail that goes on and on and on";
+    s.user_display = strpool_get("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe5\x90\x8d\xe5\x89\x8d"
+                                 " with a very long tail that goes on and on and on");
     cli_listing_add(&l, &a, &s, T0);
+    strpool_put(s.user_display);
     char *out = render_table(&l);
     char *second = strchr(out, '\n') + 1;
     size_t col = column_at(out, "PROVIDER");

@@ -84,7 +84,7 @@ static void test_index(void **state)
     assert_false(filter_match(&f, filter_index_get(&ix, 0)));
     filter_set(&f, "prod sess");
     assert_true(filter_match(&f, filter_index_get(&ix, 0)));
-    size_t in[] = {0, 1}, out[2];
+    row_index in[] = {0, 1}, out[2];
     filter_set(&f, "ACTIVE");
     assert_int_equal(filter_apply(&f, &ix, in, 2, out), 2);
     filter_set(&f, "研究");
@@ -172,7 +172,7 @@ static void test_mask(void **state)
     assert_true(filter_index_match(&f, &ix, 0));
     assert_false(filter_index_match(&f, &ix, 1));
     filter_set(&f, "q");
-    size_t in[] = {0, 1, 2}, out[3];
+    row_index in[] = {0, 1, 2}, out[3];
     assert_int_equal(filter_apply(&f, &ix, in, 3, out), 0);
     filter_set(&f, "r");
     assert_int_equal(filter_apply(&f, &ix, in, 3, out), 2);
@@ -243,7 +243,7 @@ static double ms_since(const struct timespec *t0)
 /* One keystroke as the sessions table does it: from every row when the
  * needle got wider, from the rows left when it only got narrower. */
 static size_t keystroke(const struct filter_index *ix, struct filter *cur, const char *text,
-                        const size_t *all, size_t n_all, size_t *rows, size_t n_rows)
+                        const row_index *all, size_t n_all, row_index *rows, size_t n_rows)
 {
     struct filter next;
     filter_init(&next);
@@ -279,9 +279,10 @@ static void test_results_over_100k_rows(void **state)
         filter_index_add(&ix, fields, ARRAY_LEN(fields));
     }
     double build = ms_since(&t0);
-    size_t *all = xmalloc(N * sizeof *all), *rows = xmalloc(N * sizeof *rows), n = 0;
+    row_index *all = xmalloc(N * sizeof *all), *rows = xmalloc(N * sizeof *rows);
+    size_t n = 0;
     for (size_t i = 0; i < N; i++)
-        all[i] = i;
+        all[i] = (row_index)i;
     struct filter cur;
     filter_init(&cur);
     /* typed one key at a time, a backspace, a word more, and no match at all */

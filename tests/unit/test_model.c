@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "model.h"
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 
 static void test_status_names_round_trip(void **state)
@@ -41,10 +43,10 @@ static void test_account_fields(void **state)
 
 static void test_session_update_keeps_unset_fields(void **state)
 {
-    struct session old = {.id = xstrdup("s1"), .user_display = xstrdup("ada"),
+    struct session old = {.id = strslab_dup("s1"), .user_display = strpool_get("ada"),
                           .status = SESSION_ACTIVE, .created_ms = 1000, .expires_ms = 5000,
                           .tracked = true};
-    struct session upd = {.id = xstrdup("s1"), .status = SESSION_ACTIVE, .expires_ms = 9000};
+    struct session upd = {.id = strslab_dup("s1"), .status = SESSION_ACTIVE, .expires_ms = 9000};
     session_update(&old, &upd);
     assert_int_equal(old.created_ms, 1000);
     assert_int_equal(old.expires_ms, 9000);
@@ -58,7 +60,7 @@ static void test_session_list_grows(void **state)
 {
     struct session_list l = {0};
     for (int i = 0; i < 1000; i++)
-        session_list_push(&l)->id = xasprintf("s%d", i);
+        session_list_push(&l)->id = strslab_take(xasprintf("s%d", i));
     assert_int_equal(l.n, 1000);
     assert_string_equal(l.v[999].id, "s999");
     session_list_clear(&l);

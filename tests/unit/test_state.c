@@ -15,6 +15,8 @@
 
 #include "config.h"
 #include "state.h"
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 
 struct fixture {
@@ -78,8 +80,8 @@ static char *read_text(const char *path)
 static void make_session(struct session *s, const char *account, const char *id)
 {
     memset(s, 0, sizeof *s);
-    s->account_id = xstrdup(account);
-    s->id = xstrdup(id);
+    s->account_id = strpool_get(account);
+    s->id = strslab_dup(id);
     s->status = SESSION_ACTIVE;
 }
 
@@ -149,13 +151,13 @@ static void test_round_trip(void **state)
     struct fixture *f = *state;
     struct session a, b;
     make_session(&a, "plantly-dev", "sess_01HX");
-    a.user_id = xstrdup("usr_7");
-    a.user_display = xstrdup("Ada Lovelace <ada@example.com>");
-    a.client_id = xstrdup("client_9");
-    a.device = xstrdup("desktop / Firefox 128");
-    a.browser = xstrdup("Firefox");
-    a.ip = xstrdup("2001:db8::1");
-    a.place = xstrdup("Zürich, CH");
+    a.user_id = strpool_get("usr_7");
+    a.user_display = strpool_get("Ada Lovelace <ada@example.com>");
+    a.client_id = strslab_dup("client_9");
+    a.device = strpool_get("desktop / Firefox 128");
+    a.browser = strpool_get("Firefox");
+    a.ip = strslab_dup("2001:db8::1");
+    a.place = strpool_get("Zürich, CH");
     a.created_ms = 1767225600123;
     a.last_active_ms = 1767225700000;
     a.expires_ms = INT64_C(1767312000000);
@@ -184,7 +186,7 @@ static void test_round_trip(void **state)
 
     /* replace: new values, unset strings are gone */
     a.status = SESSION_REVOKED;
-    free(a.place);
+    strpool_put(a.place);
     a.place = NULL;
     a.has_url = false;
     upsert_ok(&a);
@@ -334,7 +336,7 @@ static void test_bad_input(void **state)
     assert_int_equal(state_upsert(&s, NULL), ERR_USAGE);
     session_free(&s);
     make_session(&s, "a", "x");
-    s.user_display = xstrdup("bad \xff utf-8");
+    s.user_display = strpool_get("bad \xff utf-8");
     char *error = NULL;
     assert_int_equal(state_upsert(&s, &error), ERR_USAGE);
     assert_non_null(error);

@@ -12,6 +12,8 @@
 
 #include "providers/provider.h"
 #include "store.h"
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 #include "worker.h"
 
@@ -47,8 +49,8 @@ static struct event list_event(const char *account, uint64_t job, size_t n_sessi
     ev.account_id = xstrdup(account);
     for (size_t i = 0; i < n_sessions; i++) {
         struct session *x = session_list_push(&ev.result.sessions);
-        x->id = xasprintf("sess_%zu", i);
-        x->account_id = xstrdup(account);
+        x->id = strslab_take(xasprintf("sess_%zu", i));
+        x->account_id = strpool_get(account);
         x->status = SESSION_ACTIVE;
     }
     return ev;
@@ -84,8 +86,8 @@ static void test_list_event(void **state)
     unsigned v = s.version;
     struct event ev = list_event("prod", 7, 3);
     /* hostile strings from the server */
-    ev.result.sessions.v[0].user_display = xstrdup("Eve\x1b]52;c;ZXZpbA==\x07 \x1b[2J<eve@x>");
-    ev.result.sessions.v[1].device = xstrdup("desk\xfftop");
+    ev.result.sessions.v[0].user_display = strpool_get("Eve\x1b]52;c;ZXZpbA==\x07 \x1b[2J<eve@x>");
+    ev.result.sessions.v[1].device = strpool_get("desk\xfftop");
     assert_true(store_apply_event(&s, &ev));
     event_free(&ev);
     assert_true(s.version != v);
@@ -262,8 +264,8 @@ static void test_tracked(void **state)
     const char *owners[] = {"lab", "lab", "prod", "gone"};
     for (size_t i = 0; i < ARRAY_LEN(owners); i++) {
         struct session *x = session_list_push(&t);
-        x->id = xasprintf("t%zu", i);
-        x->account_id = xstrdup(owners[i]);
+        x->id = strslab_take(xasprintf("t%zu", i));
+        x->account_id = strpool_get(owners[i]);
         x->tracked = true;
     }
     store_set_tracked(&s, &t);
@@ -276,19 +278,19 @@ static void test_tracked(void **state)
     assert_int_equal(s.sessions.n, 2);
     /* again: replaced, not added */
     struct session *x = session_list_push(&t);
-    x->id = xstrdup("t9");
-    x->account_id = xstrdup("lab");
+    x->id = strslab_dup("t9");
+    x->account_id = strpool_get("lab");
     store_set_tracked(&s, &t);
     assert_int_equal(s.acc[1].n_sessions, 1);
     assert_int_equal(s.sessions.n, 1);
     /* the same again (R, nothing new): the sessions shown did not change */
     unsigned sv = s.sessions_version;
     x = session_list_push(&t);
-    x->id = xstrdup("t9");
-    x->account_id = xstrdup("lab");
+    x->id = strslab_dup("t9");
+    x->account_id = strpool_get("lab");
     x = session_list_push(&t);
-    x->id = xstrdup("t8");
-    x->account_id = xstrdup("prod"); /* not taken: prod lists */
+    x->id = strslab_dup("t8");
+    x->account_id = strpool_get("prod"); /* not taken: prod lists */
     store_set_tracked(&s, &t);
     assert_int_equal(t.n, 0);
     assert_int_equal(s.sessions_version, sv);
@@ -300,15 +302,15 @@ static void test_tracked(void **state)
         sv = s.sessions_version;
         if (ids[r][0]) {
             x = session_list_push(&t);
-            x->id = xstrdup(ids[r][0]);
-            x->account_id = xstrdup("lab");
+            x->id = strslab_dup(ids[r][0]);
+            x->account_id = strpool_get("lab");
             if (r == 0)
-                x->device = xstrdup(ids[r][1]);
+                x->device = strpool_get(ids[r][1]);
         }
         if (r == 2) {
             x = session_list_push(&t);
-            x->id = xstrdup(ids[r][1]);
-            x->account_id = xstrdup("lab");
+            x->id = strslab_dup(ids[r][1]);
+            x->account_id = strpool_get("lab");
         }
         store_set_tracked(&s, &t);
         assert_true(s.sessions_version != sv);
@@ -329,8 +331,8 @@ static void test_checks(void **state)
     struct session_list t = {0};
     for (int i = 0; i < 2; i++) {
         struct session *x = session_list_push(&t);
-        x->id = xasprintf("c%d", i);
-        x->account_id = xstrdup("lab");
+        x->id = strslab_take(xasprintf("c%d", i));
+        x->account_id = strpool_get("lab");
         x->status = SESSION_ACTIVE;
         x->created_ms = 1000;
         x->tracked = true;
@@ -349,9 +351,9 @@ static void test_checks(void **state)
     ev.job_id = 11;
     ev.account_id = xstrdup("lab");
     struct session *u = session_list_push(&ev.result.sessions);
-    u->id = xstrdup("c1");
+    u->id = strslab_dup("c1");
     u->status = SESSION_EXPIRED;
-    u->user_display = xstrdup("demo\x1b]0;x\x07");
+    u->user_display = strpool_get("demo\x1b]0;x\x07");
     assert_true(store_apply_event(&s, &ev));
     assert_false(store_apply_event(&s, &ev)); /* the same answer again: dropped */
     event_free(&ev);
@@ -466,7 +468,7 @@ static void test_graveyard(void **state)
     /* a's new list: its 5 go, b's 3 stay */
     store_set_loading(&s, 0, 3);
     ev = list_event("a", 3, 2);
-    ev.result.sessions.v[1].device = xstrdup("Mac\x1b[2J");
+    ev.result.sessions.v[1].device = strpool_get("Mac\x1b[2J");
     assert_true(store_apply_event(&s, &ev));
     event_free(&ev);
     assert_int_equal(s.sessions.n, 5);
@@ -504,9 +506,9 @@ static void test_big_list(void **state)
     size_t n = STORE_AT_ONCE + 1500;
     store_set_loading(&s, 0, 10);
     ev = list_event("big", 10, n);
-    ev.result.sessions.v[n - 1].user_display = xstrdup("Eve\x1b[2J");
-    free(ev.result.sessions.v[3].account_id);
-    ev.result.sessions.v[3].account_id = xstrdup("someone else");
+    ev.result.sessions.v[n - 1].user_display = strpool_get("Eve\x1b[2J");
+    strpool_put(ev.result.sessions.v[3].account_id);
+    ev.result.sessions.v[3].account_id = strpool_get("someone else");
     unsigned sv = s.sessions_version;
     assert_true(store_apply_event(&s, &ev));
     assert_int_equal(ev.result.sessions.n, 0);

@@ -14,6 +14,7 @@
 
 #include "../support/loopback.h"
 #include "providers/common.h"
+#include "strslab.h"
 #include "util.h"
 #include "worker.h"
 
@@ -44,7 +45,7 @@ static void loop_parse(const struct account *a, enum op op, const struct op_args
         return;
     }
     struct session *s = session_list_push(&out->sessions);
-    s->id = xasprintf("%s#%d#%ld", args->status, args->phase, args->offset);
+    s->id = strslab_take(xasprintf("%s#%d#%ld", args->status, args->phase, args->offset));
     if (args->status && strcmp(args->status, "/fan") == 0 && args->phase == 0) {
         for (long i = 1; i <= 3; i++) {
             struct op_args next = {0};
