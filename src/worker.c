@@ -21,6 +21,7 @@
 #define DEFAULT_MAX_RETRIES 3
 #define KEYRING_SLOW_MS 400        /* then the caller hears "waiting for the keyring" */
 #define KEYRING_STOP_WAIT_MS 2000
+#define IDLE_WAIT_MS 60000         /* the longest sleep of the worker thread */
 /* Transfers of one job in the multi handle at once. A fan-out (a users
  * page asks for 500 session lists) beyond that waits as built requests,
  * not as 500 easy handles with their buffers that curl would only queue
@@ -814,7 +815,9 @@ static void *worker_main(void *arg)
         curl_multi_perform(w->multi, &running);
         collect_done(w);
         start_queued(w);
-        long wait = run_timers(w, 1000);
+        /* idle, nothing wakes it but a job, a cancel, the keyring thread or
+         * a timer: no polling once a second (the idle benchmark counts it) */
+        long wait = run_timers(w, IDLE_WAIT_MS);
         long curl_wait = -1;
         curl_multi_timeout(w->multi, &curl_wait);
         if (curl_wait >= 0 && curl_wait < wait)

@@ -263,7 +263,7 @@ static void run_timers(struct app *app)
     auto_refresh(app, mono);
     int64_t wall = now_ms(), tick = views_next_tick(app, wall);
     if (tick >= 0 && tick <= wall)
-        app->dirty = true;
+        app->ticking = true;
 }
 
 /* How long poll may sleep: until the earliest timer, or for ever (-1). */
@@ -388,7 +388,10 @@ static int loop(struct app *app, int sig_fd, char **fatal)
     while (!app->quit) {
         if (app->dirty) {
             screen_draw(app);
-            app->dirty = false;
+            app->dirty = app->ticking = false;
+        } else if (app->ticking) {
+            screen_tick(app);
+            app->ticking = false;
         }
         struct pollfd pfd[3] = {
             {.fd = STDIN_FILENO, .events = POLLIN},

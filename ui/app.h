@@ -43,6 +43,7 @@ struct app {
 
     int rows, cols;
     bool dirty;                   /* redraw before sleeping */
+    bool ticking;                 /* only a view's clock moved: screen_tick will do */
     bool quit;
     int exit_code;
     bool read_only;
@@ -87,6 +88,7 @@ void screen_sync_size(struct app *app);   /* KEY_RESIZE: curses has the new size
 void screen_resume(struct app *app);      /* after a suspend or SIGCONT */
 void screen_layout(struct app *app);
 void screen_draw(struct app *app);        /* everything, then one refresh */
+void screen_tick(struct app *app);        /* the views whose tick came, in place */
 bool screen_too_small(const struct app *app);
 
 /* Keys and the mouse (input.c). */

@@ -169,9 +169,17 @@ int draw_part(int y, int x, int x_end, const char *s, enum role role)
     return x + w;
 }
 
+/* Blanks set as cells: addstr of as many spaces decodes each one as
+ * multibyte text (~300 instructions a cell, most of a row's cost). */
 void draw_fill(int y, int x, int width, enum role role)
 {
-    draw_text(y, x, width, "", role, ALIGN_LEFT);
+    if (width <= 0)
+        return;
+    attr_t a = theme_attr(role);
+    cchar_t blank;
+    const wchar_t sp[] = {L' ', L'\0'};
+    setcchar(&blank, sp, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+    mvhline_set(y, x, &blank, width);
 }
 
 void draw_rule(int y, int x, int width, const char *title, enum role line_role,

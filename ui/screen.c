@@ -241,3 +241,29 @@ void screen_draw(struct app *app)
     }
     refresh();
 }
+
+void screen_tick(struct app *app)
+{
+    if (!active)
+        return;
+    /* an overlay covers the panes: drawing their rows would show through */
+    if (app->overlay || screen_too_small(app)) {
+        screen_draw(app);
+        return;
+    }
+    int64_t wall = now_ms();
+    for (size_t i = 0; i < app->n_panes; i++) {
+        struct view *v = app->panes[i];
+        if (v->area.h <= 0 || !v->ops->next_tick)
+            continue;
+        int64_t t = v->ops->next_tick(v, app, wall);
+        if (t < 0 || t > wall)
+            continue;
+        if (!v->ops->tick) {
+            screen_draw(app);
+            return;
+        }
+        v->ops->tick(v, app);
+    }
+    refresh();
+}

@@ -662,6 +662,26 @@ static void draw_matches(struct view *v, int y, const char *const *cells)
     }
 }
 
+/* The "expires in" text of s at now into buf, and the role to draw it in. */
+static enum role expires_cell(const struct session *s, int64_t now, char *buf, size_t size)
+{
+    if (counts_down(store_session_status(s, now)) && s->expires_ms > 0) {
+        format_duration(s->expires_ms - now, buf, size);
+        return status_role(s, now);
+    }
+    snprintf(buf, size, "-");
+    return C_DIM;
+}
+
+/* The bar a row is drawn in: the cursor's, or none (C_DEFAULT). */
+static enum role row_bar(const struct view *v, size_t row)
+{
+    const struct sessions_view *sv = v->priv;
+    if (row != sv->pos.cursor)
+        return C_DEFAULT;
+    return v->focused ? C_SELECTED : C_SELECTED_IDLE;
+}
+
 static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t now)
 {
     struct sessions_view *sv = priv(v);
@@ -672,10 +692,7 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
     format_time(s->created_ms, created, sizeof created);
     format_time(s->last_active_ms, last, sizeof last);
     enum session_status st = store_session_status(s, now);
-    if (counts_down(st) && s->expires_ms > 0)
-        format_duration(s->expires_ms - now, expires, sizeof expires);
-    else
-        snprintf(expires, sizeof expires, "-");
+    enum role expires_role = expires_cell(s, now, expires, sizeof expires);
     bool marked = sv->marked[k];
     char *ip = ip_text(s);
     const char *cells[N_COLS] = {
@@ -697,11 +714,10 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
         roles[c] = base;
     roles[COL_MARK] = C_MARKED;
     roles[COL_STATUS] = status_role(s, now);
-    roles[COL_EXPIRES] = counts_down(st) && s->expires_ms > 0 ? roles[COL_STATUS] : C_DIM;
-    bool cursor = row == sv->pos.cursor;
-    enum role bar = cursor ? (v->focused ? C_SELECTED : C_SELECTED_IDLE) : C_DEFAULT;
+    roles[COL_EXPIRES] = expires_role;
+    enum role bar = row_bar(v, row);
     table_draw_row(y, v->area.x, v->area.w, columns, sv->widths, N_COLS, cells, roles, bar);
-    if (filter_active(&sv->filter) && !cursor)
+    if (filter_active(&sv->filter) && row != sv->pos.cursor)
         draw_matches(v, y, cells);
     free(ip);
 }
@@ -768,6 +784,33 @@ static int64_t next_tick(struct view *v, struct app *app, int64_t now)
             best = t;
     }
     return best;
+}
+
+/* The rows whose countdown was running at the last draw, drawn again: their
+ * value, or their status once they expire, is all that time changes. */
+static void tick(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = priv(v);
+    int64_t drawn = sv->drawn_ms, now = now_ms() / 1000 * 1000;
+    size_t rows = visible_rows(v);
+    for (size_t i = 0; i < rows && sv->pos.top + i < sv->n_rows; i++) {
+        size_t row = sv->pos.top + i;
+        const struct session *s = &app->store.sessions.v[sv->rows[row]];
+        if (!counts_down(s->status) || s->expires_ms <= drawn)
+            continue;
+        int y = v->area.y + HEAD_ROWS + (int)i;
+        /* the status or its colour turns too (expiring soon, expired): the
+         * whole row; else the countdown's cell alone */
+        if (status_role(s, now) != status_role(s, drawn) || filter_active(&sv->filter)) {
+            draw_row(v, app, row, y, now);
+        } else {
+            char expires[40];
+            enum role r = expires_cell(s, now, expires, sizeof expires);
+            table_draw_cell(y, v->area.x, columns, sv->widths, COL_EXPIRES, expires, r,
+                            row_bar(v, row));
+        }
+    }
+    sv->drawn_ms = now;
 }
 
 /* ---- keys ---- */
@@ -1125,6 +1168,7 @@ static const struct view_ops sessions_ops = {
     .key = key,
     .mouse = mouse,
     .next_tick = next_tick,
+    .tick = tick,
     .status_line = status_line,
     .work = work,
     .changed = changed,

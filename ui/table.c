@@ -159,6 +159,19 @@ void table_draw_header(int y, int x, const struct column *cols, const int *width
     }
 }
 
+void table_draw_cell(int y, int x, const struct column *cols, const int *widths, size_t col,
+                     const char *cell, enum role cell_role, enum role role)
+{
+    if (widths[col] <= 0)
+        return;
+    int pos = x;
+    for (size_t i = 0; i < col; i++)
+        if (widths[i] > 0)
+            pos += widths[i] + 1;
+    draw_text(y, pos, widths[col], cell ? cell : "", role == C_DEFAULT ? cell_role : role,
+              cols[col].align);
+}
+
 void table_draw_row(int y, int x, int total, const struct column *cols, const int *widths,
                     size_t n, const char *const *cells, const enum role *roles, enum role role)
 {

@@ -45,5 +45,9 @@ void table_draw_header(int y, int x, const struct column *cols, const int *width
  * between cells take role too, so a selected row is one bar. */
 void table_draw_row(int y, int x, int total, const struct column *cols, const int *widths,
                     size_t n, const char *const *cells, const enum role *roles, enum role role);
+/* Cell col of a row drawn as table_draw_row draws it (in cell_role, or in
+ * role when that is not C_DEFAULT), the rest of the row left alone. */
+void table_draw_cell(int y, int x, const struct column *cols, const int *widths, size_t col,
+                     const char *cell, enum role cell_role, enum role role);
 
 #endif

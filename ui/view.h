@@ -48,6 +48,11 @@ struct view_ops {
      * over), in wall-clock ms; -1 if never. The app sleeps until the
      * earliest. May be NULL. */
     int64_t (*next_tick)(struct view *v, struct app *app, int64_t now);
+    /* Its tick came and nothing else changed since the last draw: redraw in
+     * place only what time changes (the rows with a countdown), so a clock
+     * on screen costs a few cells a second, not a whole screen. May be NULL
+     * (then a tick redraws everything). */
+    void (*tick)(struct view *v, struct app *app);
     /* A line about the selection for the message line when it has nothing
      * else to say (the full error of an account, say); owned, NULL for
      * none; *error picks the error colour. May be NULL. */

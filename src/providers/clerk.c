@@ -635,10 +635,12 @@ static bool parse_users_walk_itemwise(const struct op_args *args,
         return false;
     }
     walk_next_page(args, (int)n, &got);
-    out->follow = xrealloc(out->follow, (out->n_follow + got.n_follow + 1) * sizeof *out->follow);
-    memcpy(out->follow + out->n_follow, got.follow, got.n_follow * sizeof *got.follow);
-    out->n_follow += got.n_follow;
-    got.n_follow = 0;
+    if (got.n_follow) {
+        out->follow = xrealloc(out->follow, (out->n_follow + got.n_follow) * sizeof *out->follow);
+        memcpy(out->follow + out->n_follow, got.follow, got.n_follow * sizeof *got.follow);
+        out->n_follow += got.n_follow;
+        got.n_follow = 0;
+    }
     op_result_merge(out, &got);
     return true;
 }

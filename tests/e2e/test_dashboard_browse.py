@@ -885,6 +885,35 @@ def t_countdown(tmp, env):
         fake.stop()
 
 
+def t_countdown_expires_in_place(tmp, env):
+    """Ticks redraw only the counting rows, in place: a session that runs out
+    under the cursor turns expired by itself, keeps the cursor bar, and the
+    rows around it stay as they were."""
+    fake, env = setup(tmp, users=2, per_user=1, tracked=("plantly", "cbrain"),
+                      plantly_expires=4)
+    t = start(tmp, env, cols=120, rows=24, want=["Clerk", "Plantly", "CBRAIN"])
+    try:
+        wait_rows(t, 4)
+        y = next(y for y, _ in table_rows(t) if cell(t, y, "Provider") == "Plantly")
+        for _ in range(8):  # the cursor onto the Plantly row
+            if cursor_row(t) == y:
+                break
+            t.key("j" if cursor_row(t) < y else "k")
+            wait_until(lambda: cursor_row(t) >= 0)
+        check(cursor_row(t) == y, "cursor not on the Plantly row")
+        check(cell(t, y, "Status") == "active", t.line(y))
+        others = {yy: t.line(yy) for yy, _ in table_rows(t) if yy != y}
+        check(wait_until(lambda: cell(t, y, "Status") == "expired", 8),
+              "did not expire by itself:\n" + t.text())
+        check(cursor_row(t) == y, "the cursor bar went from the expired row")
+        for yy, line in others.items():
+            check(t.line(yy) == line, "row %d changed on a tick: %r -> %r" % (yy, line, t.line(yy)))
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 def t_nothing_changes_nothing_drawn(tmp, env):
     """Only long countdowns (days) and none: not a byte drawn while idle."""
     fake, env = setup(tmp, users=3, per_user=1, tracked=("cbrain",))
@@ -906,7 +935,8 @@ def t_nothing_changes_nothing_drawn(tmp, env):
 TESTS = [
     t_browse_all_providers, t_movement, t_filter, t_narrow_to_account, t_sort_remembered, t_detail_view, t_marks,
     t_resize, t_hanging_provider, t_hang_and_100k, t_escape_sequences, t_remapped_key, t_themes,
-    t_auto_refresh, t_refresh_keys, t_countdown, t_nothing_changes_nothing_drawn,
+    t_auto_refresh, t_refresh_keys, t_countdown, t_countdown_expires_in_place,
+    t_nothing_changes_nothing_drawn,
 ]
 
 if __name__ == "__main__":
