@@ -1,7 +1,9 @@
 /* Storage for the short strings every session has of its own (id, client
  * id, IP address): packed back to back in 64 KB slabs instead of one malloc
  * each. A malloc'd 33-byte id costs 48 bytes plus the allocator's bookkeeping;
- * here it costs 34. With 100k sessions that is ~4.7 MB of a 40 MB budget.
+ * here it costs 34. 100k sessions: 7.7 MB of slabs against 12.8 MB of
+ * malloc chunks (the peak RSS fell by 0.8 MB: malloc'd strings had partly
+ * filled holes the JSON parser leaves in the heap).
  *
  * Each thread fills a slab of its own, so making a string takes no lock; a
  * slab counts the strings still in it (atomically: the worker makes them, the
