@@ -9,6 +9,18 @@
 
 #include "util.h"
 
+/* Under AddressSanitizer the strings are kept 8 bytes apart and everything
+ * not handed out (or handed back) is poisoned, so that reading past a
+ * string's end or after its free is reported as it would be with malloc. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define REDZONE 8
+#else
+#define ASAN_POISON_MEMORY_REGION(a, n) ((void)(a), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(a, n) ((void)(a), (void)(n))
+#define REDZONE 0
+#endif
+
 #define SLAB_SIZE ((size_t)64 * 1024) /* also the alignment: a string finds its slab */
 #define SLAB_MAGIC 0x51ab5e5au
 #define BIG (SLAB_SIZE / 8)          /* longer strings get a slab of their own */
@@ -45,6 +57,7 @@ static struct slab *slab_new(size_t need)
     atomic_init(&s->refs, 1);
     s->size = size;
     s->used = 0;
+    ASAN_POISON_MEMORY_REGION(s->data, size - sizeof *s);
     atomic_fetch_add(&live, 1);
     return s;
 }
@@ -54,6 +67,7 @@ static void slab_unref(struct slab *s)
     if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1) {
         s->magic = 0;
         atomic_fetch_sub(&live, 1);
+        ASAN_UNPOISON_MEMORY_REGION(s, s->size);
         munmap(s, s->size);
     }
 }
@@ -72,12 +86,12 @@ const char *strslab_dupn(const char *src, size_t len)
 {
     if (!src)
         return NULL;
-    size_t need = len + 1;
+    size_t need = len + 1, take = REDZONE ? (need + 7) / 8 * 8 + REDZONE : need;
     struct slab *s;
     if (need > BIG) {
         s = slab_new(need); /* its one reference is the string's */
     } else {
-        if (!current || sizeof(struct slab) + current->used + need > current->size) {
+        if (!current || sizeof(struct slab) + current->used + take > current->size) {
             if (current)
                 slab_unref(current);
             current = slab_new(SLAB_SIZE - sizeof(struct slab));
@@ -86,7 +100,8 @@ const char *strslab_dupn(const char *src, size_t len)
         atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
     }
     char *p = s->data + s->used;
-    s->used += need;
+    s->used += take;
+    ASAN_UNPOISON_MEMORY_REGION(p, need);
     memcpy(p, src, len);
     p[len] = '\0';
     return p;
@@ -106,8 +121,11 @@ const char *strslab_take(char *s)
 
 void strslab_free(const char *p)
 {
-    if (p)
-        slab_unref(slab_of(p));
+    if (!p)
+        return;
+    struct slab *s = slab_of(p);
+    ASAN_POISON_MEMORY_REGION(p, strlen(p) + 1);
+    slab_unref(s);
 }
 
 void strslab_set(const char **field, const char *s)

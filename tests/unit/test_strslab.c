@@ -134,6 +134,40 @@ static void test_foreign_pointer_stops(void **state)
     assert_false(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* Under ASan a read past a string's end, or of a freed one, is reported
+ * although the slab itself is mapped. */
+static void test_asan_sees_overreads(void **state)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    for (int what = 0; what < 2; what++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            if (devnull >= 0)
+                dup2(devnull, 2);
+            const char *a = strslab_dup("abc");
+            const char *b = strslab_dup("def"); /* right after it */
+            volatile char c;
+            if (what == 0) {
+                c = a[5];
+            } else {
+                strslab_free(a);
+                c = a[0];
+            }
+            (void)c;
+            (void)b;
+            _exit(0);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_false(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_big_string_gets_its_own_slab),
         cmocka_unit_test(test_made_by_one_thread_freed_by_another),
         cmocka_unit_test(test_foreign_pointer_stops),
+        cmocka_unit_test(test_asan_sees_overreads),
     };
     return cmocka_run_group_tests_name("strslab", tests, NULL, NULL);
 }
