@@ -27,17 +27,17 @@ FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter
 FUZZ_LIBS := $(shell pkg-config --libs $(FUZZ_PKGS) 2>/dev/null) -pthread
 
 # What each target links besides its own tests/fuzz/fuzz_<target>.c.
-FUZZ_PROVIDER_SRC := src/util.c src/model.c src/http_request.c $(wildcard src/providers/*.c)
+FUZZ_PROVIDER_SRC := src/util.c src/model.c src/strpool.c src/strslab.c src/http_request.c $(wildcard src/providers/*.c)
 FUZZ_SRC_clerk := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_basistheory := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_plantly := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_cbrain := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_apideck := $(FUZZ_PROVIDER_SRC)
-FUZZ_SRC_config := src/config.c src/util.c src/model.c
-FUZZ_SRC_state := src/state.c src/config.c src/util.c src/model.c
+FUZZ_SRC_config := src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
+FUZZ_SRC_state := src/state.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
-FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/util.c src/model.c
+FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_sanitize := src/util.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))
