@@ -69,6 +69,11 @@ void cli_done(struct cli *c);
 struct account *cli_account(struct cli *c, const char *name);
 /* The provider of an account, or NULL after an error was printed. */
 const struct provider *cli_provider(const struct account *a);
+/* The session sid that sesame tracks for account a (named name on the
+ * command line) into *s: 0, or the exit status after the error was printed
+ * (unreadable state, or no such session: a usage error). */
+int cli_tracked_session(const struct account *a, const char *name, const char *sid,
+                        struct session *s);
 
 /* Submit a provider operation on a; args are moved into the job. */
 uint64_t cli_submit_op(struct cli *c, const struct account *a, enum op op, struct op_args *args);

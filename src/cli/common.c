@@ -108,6 +108,21 @@ const struct provider *cli_provider(const struct account *a)
     return p;
 }
 
+int cli_tracked_session(const struct account *a, const char *name, const char *sid,
+                        struct session *s)
+{
+    bool found = false;
+    char *err = NULL;
+    int rc = state_find(a->id, sid, s, &found, &err);
+    if (rc)
+        cli_error(rc, "%s", err ? err : "cannot read the state");
+    else if (!found)
+        rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
+                       "--account %s')", a->label, sid, name);
+    free(err);
+    return rc;
+}
+
 int cli_start_worker(struct cli *c)
 {
     if (c->worker)

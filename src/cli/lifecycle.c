@@ -288,16 +288,9 @@ int cmd_authorize(int argc, char **argv)
                        "sessions are)", p->title);
         goto out;
     }
-    rc = state_find(a->id, sid, &s, &found, &err);
-    if (rc) {
-        cli_error(rc, "%s", err ? err : "cannot read the state");
+    rc = cli_tracked_session(a, name, sid, &s);
+    if (rc)
         goto out;
-    }
-    if (!found) {
-        rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
-                       "--account %s')", a->label, sid, name);
-        goto out;
-    }
     rc = authorize(&c, a, sid, &g, &err);
     if (rc) {
         cli_error(rc, "%s: %s", a->label, err ? err : "?");
@@ -391,23 +384,15 @@ int cmd_revoke(int argc, char **argv)
     struct account *a = cli_account(&c, name);
     const struct provider *p = a ? cli_provider(a) : NULL;
     struct session s = {0};
-    bool found = false;
     char *err = NULL;
     if (!p) {
         rc = a ? ERR_CONFIG : ERR_USAGE;
         goto out;
     }
     if (!(p->caps & CAP_LIST)) {
-        rc = state_find(a->id, sid, &s, &found, &err);
-        if (rc) {
-            cli_error(rc, "%s", err ? err : "cannot read the state");
+        rc = cli_tracked_session(a, name, sid, &s);
+        if (rc)
             goto out;
-        }
-        if (!found) {
-            rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
-                           "--account %s')", a->label, sid, name);
-            goto out;
-        }
     }
     if (forget_only && (p->caps & CAP_LIST)) {
         rc = cli_error(ERR_USAGE, "%s sessions are listed by %s, not tracked here: there is "

@@ -55,8 +55,6 @@ int cmd_open(int argc, char **argv)
     struct account *a = cli_account(&c, name);
     const struct provider *p = a ? cli_provider(a) : NULL;
     struct session s = {0};
-    bool found = false;
-    char *err = NULL;
     if (!p) {
         rc = a ? ERR_CONFIG : ERR_USAGE;
         goto out;
@@ -66,16 +64,9 @@ int cmd_open(int argc, char **argv)
                        p->title);
         goto out;
     }
-    rc = state_find(a->id, sid, &s, &found, &err);
-    if (rc) {
-        cli_error(rc, "%s", err ? err : "cannot read the state");
+    rc = cli_tracked_session(a, name, sid, &s);
+    if (rc)
         goto out;
-    }
-    if (!found) {
-        rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
-                       "--account %s')", a->label, sid, name);
-        goto out;
-    }
     if (s.expires_ms > 0 && s.expires_ms <= now_ms())
         cli_error(0, "warning: session %s has expired; %s will likely refuse it", sid,
                   p->title);
@@ -97,7 +88,6 @@ int cmd_open(int argc, char **argv)
     event_free(&ev);
 out:
     session_free(&s);
-    free(err);
     cli_done(&c);
     return rc;
 }
