@@ -1,6 +1,7 @@
 #include "strpool.h"
 
 #include <glib.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,9 @@ struct entry {
     char s[];
 };
 
-static GMutex lock;
+/* pthread's, not GMutex: GLib's futex-based lock is invisible to
+ * ThreadSanitizer, which then reports every pooled string as a race */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static GHashTable *table; /* entry->s -> entry->s; NULL while the pool is empty */
 
 static struct entry *entry_of(const char *p)
@@ -61,9 +64,9 @@ const char *strpool_getn(const char *s, size_t len)
 {
     if (!s)
         return NULL;
-    g_mutex_lock(&lock);
+    pthread_mutex_lock(&lock);
     const char *r = get_locked(s, len);
-    g_mutex_unlock(&lock);
+    pthread_mutex_unlock(&lock);
     return r;
 }
 
@@ -83,12 +86,12 @@ const char *strpool_ref(const char *p)
 {
     if (!p)
         return NULL;
-    g_mutex_lock(&lock);
+    pthread_mutex_lock(&lock);
     struct entry *e = entry_of(p);
     if (e->refs == UINT32_MAX)
         abort();
     e->refs++;
-    g_mutex_unlock(&lock);
+    pthread_mutex_unlock(&lock);
     return p;
 }
 
@@ -96,7 +99,7 @@ void strpool_put(const char *p)
 {
     if (!p)
         return;
-    g_mutex_lock(&lock);
+    pthread_mutex_lock(&lock);
     struct entry *e = entry_of(p);
     if (--e->refs == 0) {
         g_hash_table_remove(table, e->s);
@@ -108,7 +111,7 @@ void strpool_put(const char *p)
             table = NULL;
         }
     }
-    g_mutex_unlock(&lock);
+    pthread_mutex_unlock(&lock);
 }
 
 void strpool_set(const char **field, const char *s)
@@ -120,8 +123,8 @@ void strpool_set(const char **field, const char *s)
 
 size_t strpool_count(void)
 {
-    g_mutex_lock(&lock);
+    pthread_mutex_lock(&lock);
     size_t n = table ? g_hash_table_size(table) : 0;
-    g_mutex_unlock(&lock);
+    pthread_mutex_unlock(&lock);
     return n;
 }

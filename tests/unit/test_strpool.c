@@ -134,6 +134,10 @@ static void test_foreign_pointer_stops(void **state)
         int devnull = open("/dev/null", O_WRONLY);
         if (devnull >= 0)
             dup2(devnull, 2);
+        /* die of it: cmocka's handlers would report a failure from here */
+        signal(SIGSEGV, SIG_DFL);
+        signal(SIGBUS, SIG_DFL);
+        signal(SIGABRT, SIG_DFL);
         char *s = xstrdup("not pooled, long enough to have a header before it");
         strpool_put(s);
         _exit(0);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,10 @@ static void test_foreign_pointer_stops(void **state)
         int devnull = open("/dev/null", O_WRONLY);
         if (devnull >= 0)
             dup2(devnull, 2);
+        /* die of it: cmocka's handlers would report a failure from here */
+        signal(SIGSEGV, SIG_DFL);
+        signal(SIGBUS, SIG_DFL);
+        signal(SIGABRT, SIG_DFL);
         const char *keep = strslab_dup("a slab exists"); /* so the mask lands on mapped memory */
         strslab_free(keep + 0x10000);                    /* not the start of a string of it */
         _exit(0);
