@@ -17,7 +17,9 @@ part() { # part NAME CMD...: run, show, add its closing line to the total
     name=$1
     shift
     echo "==== $name"
+    t0=$(date +%s)
     "$@" 2>&1 | tee "$log"
+    echo "($name: $(($(date +%s) - t0)) s)"
     line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     p=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
     f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
