@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "textfile.h"
 #include "util.h"
@@ -246,13 +247,33 @@ const char *theme_builtin(const char *name)
     return NULL;
 }
 
+/* "<directory of the running binary>/themes", or NULL: a build tree finds
+ * its themes next to its sesame wherever it is started from, while the
+ * current directory (once searched here) is not trusted: any project with
+ * a themes/default.theme of its own changed sesame's look, or broke it. */
+static char *themes_beside_binary(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    return xasprintf("%s/themes", exe);
+}
+
 size_t theme_dirs(const char *config_dir, char *dirs[4])
 {
     size_t n = 0;
     const char *env = getenv("SESAME_THEME_DIR");
     if (!str_empty(env))
         dirs[n++] = xstrdup(env);
-    dirs[n++] = xstrdup("./themes");
+    char *beside = themes_beside_binary();
+    if (beside)
+        dirs[n++] = beside;
     if (!str_empty(config_dir))
         dirs[n++] = xasprintf("%s/themes", config_dir);
     dirs[n++] = xstrdup(SESAME_DATADIR "/themes");

@@ -76,6 +76,8 @@ def base_env(tmp):
         "LC_ALL": "C.UTF-8",
         "TZ": "UTC",
         "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + os.path.join(tmp, "no-bus"),
+        # the shipped themes, also for a binary outside the tree (build/asan/sesame)
+        "SESAME_THEME_DIR": os.path.join(os.path.dirname(os.path.dirname(HERE)), "themes"),
     }
     for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "G_SLICE"):
         if k in os.environ:
@@ -153,7 +155,7 @@ class ByteStream(pyte.ByteStream):
 class Term:
     """sesame on the slave side of a pty; pyte reads the master side."""
 
-    def __init__(self, args=(), cols=80, rows=24, env=None, tmp=None):
+    def __init__(self, args=(), cols=80, rows=24, env=None, tmp=None, cwd=None):
         self.master, self.slave = os.openpty()
         set_size(self.slave, cols, rows)
         self.tio_before = termios.tcgetattr(self.slave)
@@ -170,7 +172,7 @@ class Term:
         self.args = list(args)
         self.proc = subprocess.Popen(
             [BINARY, *args], stdin=self.slave, stdout=self.slave, stderr=self.errfile,
-            env=env, start_new_session=True, preexec_fn=ctty, close_fds=True)
+            env=env, start_new_session=True, preexec_fn=ctty, close_fds=True, cwd=cwd)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 

@@ -328,6 +328,24 @@ def t_bad_theme(tmp, env):
         t.close()
 
 
+def t_theme_not_from_cwd(tmp, env):
+    """Started in a project that has a themes/default.theme of its own (here
+    not even a theme): sesame's look does not change and nothing complains."""
+    proj = os.path.join(tmp, "project")
+    os.makedirs(os.path.join(proj, "themes"))
+    with open(os.path.join(proj, "themes", "default.theme"), "w") as f:
+        f.write("this is some other program's theme\n")
+    env = {k: v for k, v in env.items() if k != "SESAME_THEME_DIR"}
+    t = Term(env=env, tmp=tmp, cwd=proj)
+    try:
+        check(t.wait_for("No accounts yet"), t.text())
+        check("theme" not in t.text(), "a theme from the current directory:\n" + t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
 def t_config_keys_and_errors(tmp, env):
     write(tmp, "sesame.conf", "bind q none\nbind Q quit\nset colour = red\nset read-only = yes\n")
     t = Term(env=env, tmp=tmp)
@@ -414,7 +432,8 @@ TESTS = [
     t_empty_80x24, t_empty_60x15, t_too_small_and_resize, t_accounts, t_select_keys_and_mouse,
     t_sigterm, t_sighup,
     t_ctrl_c, t_sigquit, t_terminal_gone, t_idle_cpu, t_idle_cpu_with_accounts,
-    t_suspend_orphaned, t_no_color, t_eight_colours, t_bad_theme, t_config_keys_and_errors,
+    t_suspend_orphaned, t_no_color, t_eight_colours, t_bad_theme, t_theme_not_from_cwd,
+    t_config_keys_and_errors,
     t_escapes_in_config, t_tmux_suspend,
 ]
 

@@ -271,22 +271,32 @@ static void test_load_by_name_and_path(void **state)
     free(d2);
 }
 
+/* The themes beside the binary, never the current directory's. */
 static void test_theme_dirs(void **state)
 {
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    assert_true(len > 0);
+    exe[len] = '\0';
+    *strrchr(exe, '/') = '\0';
+    char *beside = xasprintf("%s/themes", exe);
     char *dirs[4];
     setenv("SESAME_THEME_DIR", "/x/themes", 1);
     size_t n = theme_dirs("/cfg/sesame", dirs);
     assert_int_equal(n, 4);
     assert_string_equal(dirs[0], "/x/themes");
-    assert_string_equal(dirs[1], "./themes");
+    assert_string_equal(dirs[1], beside);
     assert_string_equal(dirs[2], "/cfg/sesame/themes");
     assert_string_equal(dirs[3], SESAME_DATADIR "/themes");
     theme_dirs_free(dirs, n);
     unsetenv("SESAME_THEME_DIR");
     n = theme_dirs("/cfg/sesame", dirs);
     assert_int_equal(n, 3);
-    assert_string_equal(dirs[0], "./themes");
+    assert_string_equal(dirs[0], beside);
+    for (size_t i = 0; i < n; i++)
+        assert_null(strstr(dirs[i], "./themes"));
     theme_dirs_free(dirs, n);
+    free(beside);
 }
 
 static void resolve(int fg, int bg, unsigned attrs, int colors, bool dflt, int want_fg,
