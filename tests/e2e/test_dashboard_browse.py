@@ -818,9 +818,10 @@ def t_refreshes_keep_memory_flat(tmp, env):
             t.key("R")
             check(wait_until(lambda: list_requests(fake) >= n + 20, 30 * harness.SLOW),
                   "R did not list the 20 users again (%d requests)" % (list_requests(fake) - n))
-            check(wait_until(lambda: "loading" not in t.text(), 30 * harness.SLOW),
+            check(wait_until(lambda: fake.control("GET", "/_fake/stats")["in_flight"] == 0
+                             and "loading" not in t.text(), 30 * harness.SLOW),
                   "still loading:\n" + t.text())
-            t.wait_quiet(0.2, 10 * harness.SLOW)
+            t.wait_quiet(0.2, 10 * harness.SLOW)  # the answer taken in and drawn
 
         for _ in range(2):
             refresh()
