@@ -32,18 +32,12 @@ static struct entry *entry_of(const char *p)
     return e;
 }
 
+/* s is terminated, len is strlen(s). */
 static const char *get_locked(const char *s, size_t len)
 {
     if (!table)
         table = g_hash_table_new(g_str_hash, g_str_equal);
-    /* the key must be terminated for the lookup; short ones need no copy */
-    char small[128];
-    char *key = len < sizeof small ? small : xmalloc(len + 1);
-    memcpy(key, s, len);
-    key[len] = '\0';
-    char *found = g_hash_table_lookup(table, key);
-    if (key != small)
-        free(key);
+    char *found = g_hash_table_lookup(table, s);
     if (found) {
         struct entry *e = entry_of(found);
         if (e->refs == UINT32_MAX)
@@ -54,25 +48,31 @@ static const char *get_locked(const char *s, size_t len)
     struct entry *e = xmalloc(sizeof *e + len + 1);
     e->magic = POOL_MAGIC;
     e->refs = 1;
-    memcpy(e->s, s, len);
-    e->s[len] = '\0';
+    memcpy(e->s, s, len + 1);
     g_hash_table_add(table, e->s);
     return e->s;
 }
 
-const char *strpool_getn(const char *s, size_t len)
+const char *strpool_get(const char *s)
 {
     if (!s)
         return NULL;
     pthread_mutex_lock(&lock);
-    const char *r = get_locked(s, len);
+    const char *r = get_locked(s, strlen(s));
     pthread_mutex_unlock(&lock);
     return r;
 }
 
-const char *strpool_get(const char *s)
+/* For bytes that are not terminated: the copy is paid here, not on every
+ * strpool_get (the worker calls that ~600k times for 100k sessions). */
+const char *strpool_getn(const char *s, size_t len)
 {
-    return s ? strpool_getn(s, strlen(s)) : NULL;
+    if (!s)
+        return NULL;
+    char *key = xstrndup(s, len);
+    const char *r = strpool_get(key);
+    free(key);
+    return r;
 }
 
 const char *strpool_take(char *s)
