@@ -161,6 +161,8 @@ void session_update(struct session *dst, const struct session *u)
         dst->last_active_ms = u->last_active_ms;
     if (u->expires_ms)
         dst->expires_ms = u->expires_ms;
+    if (u->abandon_ms)
+        dst->abandon_ms = u->abandon_ms;
     dst->tracked |= u->tracked;
     dst->has_url |= u->has_url;
 }

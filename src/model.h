@@ -57,6 +57,7 @@ struct session {
     int64_t created_ms;     /* 0 = unknown */
     int64_t last_active_ms;
     int64_t expires_ms;
+    int64_t abandon_ms;     /* idle limit (Clerk's abandon_at), 0 = none known */
     const char *device;     /* pooled; "desktop", "mobile" ... NULL if not given */
     const char *browser;    /* pooled; "Chrome 120" */
     const char *ip;         /* slab */

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "draw.h"
 #include "providers/provider.h"
+#include "session_status.h"
 #include "util.h"
 
 #define LABEL_WIDTH 13 /* "Last active" + room */
@@ -126,19 +127,6 @@ static char *time_text(int64_t ms, int64_t now)
     return xasprintf("%s (%s ago)", abs, rel);
 }
 
-static enum role status_role(const struct session *s, int64_t now)
-{
-    switch (store_session_status(s, now)) {
-    case SESSION_ACTIVE:
-        return s->expires_ms > 0 && s->expires_ms - now < 5 * 60 * 1000 ? C_EXPIRING : C_ACTIVE;
-    case SESSION_PENDING: return C_PENDING;
-    case SESSION_REVOKED:
-    case SESSION_REMOVED: return C_REVOKED;
-    case SESSION_UNKNOWN: return C_DIM;
-    default: return C_EXPIRED;
-    }
-}
-
 static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
 {
     struct detail_view *dv = priv(v);
@@ -147,7 +135,7 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
     add_field(l, "Provider", sa ? (sa->provider ? sa->provider->title : sa->a.provider_id) : NULL);
     add_field(l, "Account", sa ? (sa->a.label ? sa->a.label : sa->a.id) : s->account_id);
     add_field(l, "Session", s->id);
-    enum session_status st = store_session_status(s, now);
+    enum session_status st = session_status_seen(s, now);
     char *status = st != s->status ? xasprintf("%s (listed as %s)", session_status_name(st),
                                                session_status_name(s->status))
                                    : xstrdup(session_status_name(st));
@@ -156,7 +144,7 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
         free(status);
         status = g;
     }
-    add(l, "Status", status, status_role(s, now));
+    add(l, "Status", status, session_status_role(s, now));
     free(status);
     add_field(l, "User", s->user_display);
     add_field(l, "User id", s->user_id);
@@ -165,8 +153,10 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
         const char *label;
         int64_t ms;
     } times[] = {{"Created", s->created_ms}, {"Last active", s->last_active_ms},
-                 {"Expires", s->expires_ms}};
+                 {"Expires", s->expires_ms}, {"Idle limit", s->abandon_ms}};
     for (size_t i = 0; i < ARRAY_LEN(times); i++) {
+        if (!times[i].ms && strcmp(times[i].label, "Idle limit") == 0)
+            continue; /* only Clerk has one */
         char *t = time_text(times[i].ms, now);
         add_field(l, times[i].label, t);
         free(t);
@@ -377,7 +367,7 @@ static int64_t next_tick(struct view *v, struct app *app, int64_t now)
 {
     const struct detail_view *dv = priv(v);
     const struct session *s = &dv->s;
-    int64_t times[] = {s->created_ms, s->last_active_ms, s->expires_ms}, best = -1;
+    int64_t times[] = {s->created_ms, s->last_active_ms, s->expires_ms, s->abandon_ms}, best = -1;
     if (!dv->drawn_ms)
         return -1;
     for (size_t i = 0; i < ARRAY_LEN(times); i++) {

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "form.h"
 #include "providers/provider.h"
+#include "session_status.h"
 #include "state.h"
 #include "util.h"
 #include "worker.h"
@@ -229,18 +230,13 @@ static void item_free(void *p)
     free(it);
 }
 
-static bool live(enum session_status st)
-{
-    return st == SESSION_ACTIVE || st == SESSION_PENDING || st == SESSION_UNKNOWN;
-}
-
 /* How x ends this session: 0, or 1 when there is nothing to do (a listed
  * session that has ended), 2 when its provider cannot end it. */
 static int classify(const struct store_account *sa, const struct session *s, int64_t now,
                     enum how *how)
 {
     unsigned caps = sa->provider->caps;
-    bool alive = live(store_session_status(s, now));
+    bool alive = session_status_live(session_status_seen(s, now));
     if (caps & CAP_LIST) {
         if (!(caps & CAP_REVOKE))
             return 2;
@@ -353,7 +349,7 @@ static void target_done(struct app *app, struct event *ev, void *ctx)
                              "%s", err ? err : "?");
         } else {
             store_remove_session(&app->store, t->a.id, t->s.id);
-            char *left = t->how == HOW_FORGET && live(store_session_status(&t->s, now_ms()))
+            char *left = t->how == HOW_FORGET && session_status_live(session_status_seen(&t->s, now_ms()))
                              ? expiry_text(t->s.expires_ms) : NULL;
             text = xasprintf("%s session %s (%s)%s%s%s", how_done(t->how), t->s.id,
                              name_of(&t->a), t->how == HOW_FORGET ? " here" : "",
@@ -444,7 +440,7 @@ static char *single_question(const struct target *t, char **detail, const char *
         char *left = expiry_text(t->s.expires_ms);
         if (t->p->caps & CAP_REVOKE)
             *detail = xasprintf("It has ended; it is dropped here with its keys in the keyring.");
-        else if (live(store_session_status(&t->s, now_ms())))
+        else if (session_status_live(session_status_seen(&t->s, now_ms())))
             *detail = xasprintf("%s has no way to revoke a session: it is dropped here with its "
                                 "keys in the keyring, and stays valid at %s%s%s.", t->p->title,
                                 t->p->title, *left ? " until it " : "", left);
@@ -563,7 +559,7 @@ static void revoke_action(struct app *app)
     if (c != 0) {
         if (c == 1)
             app_error(app, "session %s is %s already: nothing to revoke", s.id,
-                      session_status_name(store_session_status(&s, now_ms())));
+                      session_status_name(session_status_seen(&s, now_ms())));
         else
             app_error(app, "%s sessions cannot be revoked", sa->provider->title);
         session_free(&s);
@@ -1153,9 +1149,9 @@ static void token_action(struct app *app)
         return;
     if (!(sa->provider->caps & CAP_TOKEN)) {
         app_error(app, "%s sessions have no tokens to mint (Clerk's do)", sa->provider->title);
-    } else if (!live(store_session_status(&s, now_ms()))) {
+    } else if (!session_status_live(session_status_seen(&s, now_ms()))) {
         app_error(app, "session %s is %s: Clerk mints tokens for active sessions only", s.id,
-                  session_status_name(store_session_status(&s, now_ms())));
+                  session_status_name(session_status_seen(&s, now_ms())));
     } else {
         struct form f;
         char *title = xasprintf("Token for session %s", s.id);

@@ -22,6 +22,7 @@
 #include "draw.h"
 #include "filter.h"
 #include "providers/provider.h"
+#include "session_status.h"
 #include "sort.h"
 #include "table.h"
 #include "util.h"
@@ -223,16 +224,12 @@ static char *ip_text(const struct session *s)
     return xstrdup(s->ip ? s->ip : s->place ? s->place : "");
 }
 
-static bool counts_down(enum session_status st)
+enum role session_status_role(const struct session *s, int64_t now)
 {
-    return st == SESSION_ACTIVE || st == SESSION_PENDING;
-}
-
-static enum role status_role(const struct session *s, int64_t now)
-{
-    switch (store_session_status(s, now)) {
+    int64_t left;
+    switch (session_status_seen(s, now)) {
     case SESSION_ACTIVE:
-        return s->expires_ms > 0 && s->expires_ms - now < EXPIRING_MS ? C_EXPIRING : C_ACTIVE;
+        return session_time_left(s, now, &left) && left < EXPIRING_MS ? C_EXPIRING : C_ACTIVE;
     case SESSION_PENDING: return C_PENDING;
     case SESSION_REVOKED:
     case SESSION_REMOVED: return C_REVOKED;
@@ -255,7 +252,7 @@ static void haystack_add(struct sessions_view *sv, const struct app *app, size_t
     format_time(s->last_active_ms, last, sizeof last);
     const char *fields[] = {
         provider_title(sa), account_name(sa), s->user_display, s->user_id, s->id,
-        session_status_name(store_session_status(s, now)), created, last, s->device, s->browser, s->ip, s->place,
+        session_status_name(session_status_seen(s, now)), created, last, s->device, s->browser, s->ip, s->place,
         s->client_id,
     };
     filter_index_add(&sv->hay, fields, ARRAY_LEN(fields));
@@ -297,7 +294,7 @@ static void sort_key(const struct sessions_view *sv, const struct app *app, size
     case SORT_DEVICE: text = s->device; break;
     case SORT_BROWSER: text = s->browser; break;
     case SORT_IP: text = s->ip ? s->ip : s->place; break;
-    case SORT_STATUS: it->num = store_session_status(s, now); break;
+    case SORT_STATUS: it->num = session_status_seen(s, now); break;
     case SORT_CREATED: it->num = s->created_ms; it->missing = !s->created_ms; break;
     case SORT_LAST_ACTIVE: it->num = s->last_active_ms; it->missing = !s->last_active_ms; break;
     case SORT_EXPIRES: it->num = s->expires_ms; it->missing = !s->expires_ms; break;
@@ -665,9 +662,10 @@ static void draw_matches(struct view *v, int y, const char *const *cells)
 /* The "expires in" text of s at now into buf, and the role to draw it in. */
 static enum role expires_cell(const struct session *s, int64_t now, char *buf, size_t size)
 {
-    if (counts_down(store_session_status(s, now)) && s->expires_ms > 0) {
-        format_duration(s->expires_ms - now, buf, size);
-        return status_role(s, now);
+    int64_t left;
+    if (session_time_left(s, now, &left)) {
+        format_duration(left, buf, size);
+        return session_status_role(s, now);
     }
     snprintf(buf, size, "-");
     return C_DIM;
@@ -691,7 +689,7 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
     char created[32], last[32], expires[40];
     format_time(s->created_ms, created, sizeof created);
     format_time(s->last_active_ms, last, sizeof last);
-    enum session_status st = store_session_status(s, now);
+    enum session_status st = session_status_seen(s, now);
     enum role expires_role = expires_cell(s, now, expires, sizeof expires);
     bool marked = sv->marked[k];
     char *ip = ip_text(s);
@@ -713,7 +711,7 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
     for (int c = 0; c < N_COLS; c++)
         roles[c] = base;
     roles[COL_MARK] = C_MARKED;
-    roles[COL_STATUS] = status_role(s, now);
+    roles[COL_STATUS] = session_status_role(s, now);
     roles[COL_EXPIRES] = expires_role;
     enum role bar = row_bar(v, row);
     table_draw_row(y, v->area.x, v->area.w, columns, sv->widths, N_COLS, cells, roles, bar);
@@ -774,11 +772,9 @@ static int64_t next_tick(struct view *v, struct app *app, int64_t now)
     int64_t best = -1, drawn = sv->drawn_ms;
     for (size_t i = 0; i < rows && sv->pos.top + i < sv->n_rows; i++) {
         const struct session *s = &app->store.sessions.v[sv->rows[sv->pos.top + i]];
-        if (!counts_down(s->status) || s->expires_ms <= 0)
-            continue;
-        int64_t left = s->expires_ms - drawn;
-        if (left <= 0)
-            continue; /* shows "expired" for good */
+        int64_t left;
+        if (!session_time_left(s, drawn, &left))
+            continue; /* no countdown, or it has run out for good */
         int64_t t = (drawn + until_change(left) + 999) / 1000 * 1000; /* a whole second */
         if (best < 0 || t < best)
             best = t;
@@ -796,12 +792,13 @@ static void tick(struct view *v, struct app *app)
     for (size_t i = 0; i < rows && sv->pos.top + i < sv->n_rows; i++) {
         size_t row = sv->pos.top + i;
         const struct session *s = &app->store.sessions.v[sv->rows[row]];
-        if (!counts_down(s->status) || s->expires_ms <= drawn)
+        int64_t left;
+        if (!session_time_left(s, drawn, &left))
             continue;
         int y = v->area.y + HEAD_ROWS + (int)i;
         /* the status or its colour turns too (expiring soon, expired): the
          * whole row; else the countdown's cell alone */
-        if (status_role(s, now) != status_role(s, drawn) || filter_active(&sv->filter)) {
+        if (session_status_role(s, now) != session_status_role(s, drawn) || filter_active(&sv->filter)) {
             draw_row(v, app, row, y, now);
         } else {
             char expires[40];

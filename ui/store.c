@@ -603,7 +603,8 @@ static bool same_session(const struct session *a, const struct session *b)
            same_text(a->user_id, b->user_id) && same_text(a->user_display, b->user_display) &&
            same_text(a->client_id, b->client_id) && a->status == b->status &&
            a->created_ms == b->created_ms && a->last_active_ms == b->last_active_ms &&
-           a->expires_ms == b->expires_ms && same_text(a->device, b->device) &&
+           a->expires_ms == b->expires_ms && a->abandon_ms == b->abandon_ms &&
+           same_text(a->device, b->device) &&
            same_text(a->browser, b->browser) && same_text(a->ip, b->ip) &&
            same_text(a->place, b->place) && a->tracked == b->tracked &&
            a->has_url == b->has_url && same_text(a->raw_json, b->raw_json);
@@ -696,14 +697,6 @@ size_t store_in_flight(const struct store *s)
         if (s->acc[i].job || s->acc[i].n_checks)
             n++;
     return n;
-}
-
-enum session_status store_session_status(const struct session *x, int64_t now)
-{
-    if ((x->status == SESSION_ACTIVE || x->status == SESSION_PENDING) && x->expires_ms > 0 &&
-        x->expires_ms <= now)
-        return SESSION_EXPIRED;
-    return x->status;
 }
 
 const char *account_state_name(enum account_state st)

@@ -101,10 +101,6 @@ size_t store_work(struct store *s, size_t budget);
 /* How many accounts have jobs in flight. */
 size_t store_in_flight(const struct store *s);
 
-/* The status to show at `now`: an active or pending session whose expiry
- * has passed is expired, whatever the provider said when it was listed. */
-enum session_status store_session_status(const struct session *x, int64_t now);
-
 /* A session of account_id that changed or was made here (revoked,
  * created, authorized): merged into the one shown (session_update: what
  * fresh leaves unset is kept), or added; sanitised. */

@@ -98,6 +98,9 @@ size_t sessions_view_marked(const struct view *v, struct app *app, const struct 
 void sessions_view_clear_marks(struct view *v);
 /* Show only account_id's sessions (NULL: every account's again). */
 void sessions_view_narrow(struct view *v, struct app *app, const char *account_id);
+/* The colour role of s's status as seen at now (session_status_seen): the
+ * table's and the detail view's. */
+enum role session_status_role(const struct session *s, int64_t now);
 
 /* The detail overlay (detail_view.c): every field of s and its raw JSON
  * (asked for with OP_GET when the list left it out: "loading" till then),

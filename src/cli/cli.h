@@ -153,8 +153,8 @@ struct cli_listing {
     size_t n_names;
 };
 
-/* Add a copy of s as a row of account a (status "expired" once past its
- * expires_ms at now). */
+/* Add a copy of s as a row of account a, with the status a person sees at
+ * now (session_status_seen). */
 void cli_listing_add(struct cli_listing *l, const struct account *a, const struct session *s,
                      int64_t now);
 /* The same, but s is moved in (left zeroed), not copied. */

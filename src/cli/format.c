@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "session_status.h"
 #include "strpool.h"
 #include "providers/common.h"
 #include "util.h"
@@ -50,13 +51,13 @@ static struct cli_row *new_row(struct cli_listing *l, const struct account *a)
     return r;
 }
 
+/* The row shows the status a person sees at now (session_status.h), in
+ * the table, --json and the --status filter alike. */
 static void row_settle(struct cli_row *r, const struct account *a, int64_t now)
 {
     if (!r->s.account_id)
         r->s.account_id = strpool_get(a->id);
-    if (r->s.expires_ms > 0 && r->s.expires_ms <= now && r->s.status != SESSION_REVOKED &&
-        r->s.status != SESSION_ENDED && r->s.status != SESSION_REMOVED)
-        r->s.status = SESSION_EXPIRED;
+    r->s.status = session_status_seen(&r->s, now);
 }
 
 void cli_listing_add(struct cli_listing *l, const struct account *a, const struct session *s,
@@ -286,6 +287,7 @@ static void write_row(struct jout *o, const struct cli_row *r)
     jfield_time(o, in, "created_at", s->created_ms);
     jfield_time(o, in, "last_active_at", s->last_active_ms);
     jfield_time(o, in, "expires_at", s->expires_ms);
+    jfield_time(o, in, "abandon_at", s->abandon_ms);
     jfield_str(o, in, "device", s->device, false);
     jfield_str(o, in, "browser", s->browser, false);
     jfield_str(o, in, "ip", s->ip, false);
@@ -471,17 +473,15 @@ static char *local_time(int64_t ms)
     return xstrdup(buf);
 }
 
+/* What the dashboard's "Expires in" shows: the time left while it counts
+ * down, else "-" (the status says how it ended). */
 static char *expires_in(const struct session *s, int64_t now)
 {
-    if (s->status == SESSION_EXPIRED)
-        return xstrdup("expired");
-    /* an ended session does not expire any more */
-    if (s->expires_ms <= 0 || s->status == SESSION_REVOKED || s->status == SESSION_ENDED ||
-        s->status == SESSION_REMOVED || s->status == SESSION_ABANDONED ||
-        s->status == SESSION_REPLACED)
+    int64_t left;
+    if (!session_time_left(s, now, &left))
         return xstrdup("-");
     char buf[40];
-    format_duration(s->expires_ms - now, buf, sizeof buf);
+    format_duration(left, buf, sizeof buf);
     return xstrdup(buf);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session_status.h"
 #include "strpool.h"
 #include "state.h"
 #include "util.h"
@@ -109,7 +110,9 @@ int cmd_sessions(int argc, char **argv)
             continue;
         }
         struct op_args args = {0};
-        args.status = xstrdup(status_arg);
+        /* the provider's filter where it cannot miss a session seen so */
+        if (status_arg && session_status_filter_remote(status))
+            args.status = xstrdup(status_arg);
         args.no_raw_json = true; /* never printed here */
         ids[i] = cli_submit_op(&c, a, OP_LIST, &args);
     }
@@ -129,7 +132,8 @@ int cmd_sessions(int argc, char **argv)
             free(e);
         } else if (p->caps & CAP_LIST) {
             struct event ev;
-            if (cli_wait(&c, ids[i], &ev) == ERR_USAGE && status_arg) {
+            if (cli_wait(&c, ids[i], &ev) == ERR_USAGE && status_arg &&
+                session_status_filter_remote(status)) {
                 /* a status this provider cannot filter on: list all, filter here */
                 event_free(&ev);
                 struct op_args args = {0};
@@ -218,8 +222,9 @@ static int refresh_tracked_local(const struct account *a, struct session_list *t
     int64_t now = now_ms();
     for (size_t i = 0; i < targets->n; i++) {
         struct session *s = &targets->v[i];
-        if (s->expires_ms > 0 && s->expires_ms <= now && s->status == SESSION_ACTIVE) {
-            s->status = SESSION_EXPIRED;
+        enum session_status seen = session_status_seen(s, now);
+        if (seen != s->status) {
+            s->status = seen;
             char *err = NULL;
             int u = state_upsert(s, &err);
             if (u && !rc) {

@@ -358,6 +358,8 @@ static bool add_session(const cJSON *o, const struct account *acct, struct op_re
         s->last_active_ms = v;
     if (json_int64(o, "expire_at", &v))
         s->expires_ms = v;
+    if (json_int64(o, "abandon_at", &v))
+        s->abandon_ms = v;
     const cJSON *act = cJSON_GetObjectItemCaseSensitive(o, "latest_activity");
     if (cJSON_IsObject(act)) {
         bool mobile = false;

@@ -393,21 +393,6 @@ static void test_checks(void **state)
     store_free(&s);
 }
 
-/* The status shown: an active or pending session past its expiry is expired. */
-static void test_live_status(void **state)
-{
-    struct session x = {0};
-    x.status = SESSION_ACTIVE;
-    assert_int_equal(store_session_status(&x, 5000), SESSION_ACTIVE); /* no expiry */
-    x.expires_ms = 5000;
-    assert_int_equal(store_session_status(&x, 4999), SESSION_ACTIVE);
-    assert_int_equal(store_session_status(&x, 5000), SESSION_EXPIRED);
-    x.status = SESSION_PENDING;
-    assert_int_equal(store_session_status(&x, 6000), SESSION_EXPIRED);
-    x.status = SESSION_REVOKED;
-    assert_int_equal(store_session_status(&x, 6000), SESSION_REVOKED);
-}
-
 /* sessions_version moves with the sessions, not with account states. */
 static void test_sessions_version(void **state)
 {
@@ -564,7 +549,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checks),
-        cmocka_unit_test(test_live_status),
         cmocka_unit_test(test_sessions_version),
         cmocka_unit_test(test_graveyard),
         cmocka_unit_test(test_big_list),
