@@ -22,6 +22,7 @@
 #include "draw.h"
 #include "filter.h"
 #include "providers/provider.h"
+#include "session_order.h"
 #include "session_status.h"
 #include "sort.h"
 #include "table.h"
@@ -307,24 +308,51 @@ static void sort_key(const struct sessions_view *sv, const struct app *app, size
     }
 }
 
+/* qsort_r's context for the default order: the store's sessions and
+ * their accounts' places. */
+struct order_ctx {
+    const struct session *v;
+    const row_index *acc_of;
+};
+
+static int default_cmp(const void *x, const void *y, void *p)
+{
+    const struct order_ctx *c = p;
+    row_index a = *(const row_index *)x, b = *(const row_index *)y;
+    int r = session_order_cmp(c->acc_of[a], &c->v[a], c->acc_of[b], &c->v[b]);
+    return r ? r : a < b ? -1 : a > b;
+}
+
+/* order[] by the chosen column; rows it finds equal, and every row when no
+ * column is chosen, in the default order (session_order.h), which does not
+ * depend on the order the store got them in: a refresh moves no row. */
 static void sort_rows(struct sessions_view *sv, const struct app *app)
 {
     size_t n = app->store.sessions.n;
     sv->n_order = n;
     for (size_t k = 0; k < n; k++)
         sv->order[k] = (row_index)k;
-    if (sv->sort == SORT_NONE || n < 2)
+    if (n < 2)
+        return;
+    struct order_ctx ctx = {app->store.sessions.v, sv->acc_of};
+    qsort_r(sv->order, n, sizeof *sv->order, default_cmp, &ctx);
+    if (sv->sort == SORT_NONE)
         return;
     struct sort_item *items = xmalloc(n * sizeof *items);
     char **folds = xcalloc(n, sizeof *folds);
     int64_t now = now_ms();
-    for (size_t k = 0; k < n; k++)
-        sort_key(sv, app, k, now, &items[k], &folds[k]);
+    for (size_t r = 0; r < n; r++) {
+        sort_key(sv, app, sv->order[r], now, &items[r], &folds[r]);
+        items[r].index = r; /* ties: the default order */
+    }
     sort_items(items, n, sort_column_numeric(sv->sort), sv->desc);
-    for (size_t k = 0; k < n; k++)
-        sv->order[k] = (row_index)items[k].index;
-    for (size_t k = 0; k < n; k++)
-        free(folds[k]);
+    row_index *by_default = xmalloc(n * sizeof *by_default);
+    memcpy(by_default, sv->order, n * sizeof *by_default);
+    for (size_t r = 0; r < n; r++)
+        sv->order[r] = by_default[items[r].index];
+    free(by_default);
+    for (size_t r = 0; r < n; r++)
+        free(folds[r]);
     free(folds);
     free(items);
 }

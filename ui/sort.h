@@ -11,7 +11,7 @@
 
 /* The sortable columns, in table order; names as `set sort` takes them. */
 enum sort_col {
-    SORT_NONE = -1,  /* the order the providers gave, account by account */
+    SORT_NONE = -1,  /* the default order of session_order.h */
     SORT_PROVIDER = 0,
     SORT_ACCOUNT,
     SORT_USER,

@@ -164,7 +164,8 @@ void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
                       const char *error);
 /* Keep only rows with this status. */
 void cli_listing_filter(struct cli_listing *l, enum session_status status);
-/* Stable order: accounts as added, then newest first, then by id. */
+/* The default order (session_order.h): accounts as added (in config
+ * order), then newest first, then by id. */
 void cli_listing_sort(struct cli_listing *l);
 void cli_listing_free(struct cli_listing *l);
 

@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "session_order.h"
 #include "session_status.h"
 #include "strpool.h"
 #include "providers/common.h"
@@ -103,25 +104,16 @@ void cli_listing_filter(struct cli_listing *l, enum session_status status)
     l->n = k;
 }
 
-static int cmp_str(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "");
-}
-
-/* Rows of one account stay together in the order accounts were added (the
- * rank of the account's names); then newest first, then by id. */
+/* The default order of src/session_order.h; rows that compare equal (the
+ * same session twice) stay as added: qsort is not stable. */
 static int cmp_rows(const void *x, const void *y)
 {
     const struct cli_row *a = *(const struct cli_row *const *)x;
     const struct cli_row *b = *(const struct cli_row *const *)y;
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    if (a->s.created_ms != b->s.created_ms)
-        return a->s.created_ms > b->s.created_ms ? -1 : 1;
-    int c = cmp_str(a->s.id, b->s.id);
+    int c = session_order_cmp(a->rank, &a->s, b->rank, &b->s);
     if (c)
         return c;
-    return a < b ? -1 : a > b; /* as added: qsort is not stable */
+    return a < b ? -1 : a > b;
 }
 
 void cli_listing_sort(struct cli_listing *l)
