@@ -116,7 +116,15 @@ static void reload_tracked(struct app *app)
     session_list_clear(&tracked);
 }
 
-/* CBRAIN: ask whether each tracked session is still valid (OP_INFO). */
+/* Where the provider can tell: ask whether each tracked session is still
+ * valid (CBRAIN, OP_INFO) or renew it (Plantly, OP_REFRESH, as `sesame
+ * refresh` does). */
+static bool can_check(const struct store_account *sa)
+{
+    return sa->provider && !store_account_lists(sa) &&
+           (sa->provider->caps & (CAP_INFO | CAP_REFRESH));
+}
+
 static void check_tracked(struct app *app, size_t i)
 {
     struct store_account *sa = &app->store.acc[i];
@@ -129,10 +137,10 @@ static void check_tracked(struct app *app, size_t i)
         struct job j;
         memset(&j, 0, sizeof j);
         j.kind = JOB_OP;
-        j.op = OP_INFO;
+        j.op = sa->provider->caps & CAP_INFO ? OP_INFO : OP_REFRESH;
         account_copy(&j.account, &sa->a);
         j.args.session_id = xstrdup(x->id);
-        store_add_check(&app->store, i, worker_submit(app->worker, &j));
+        store_add_check(&app->store, i, worker_submit(app->worker, &j), x->id);
         sa = &app->store.acc[i];
     }
 }
@@ -146,7 +154,7 @@ void app_refresh_account(struct app *app, size_t i)
         return;
     if (!store_account_lists(sa)) {
         reload_tracked(app);
-        if ((sa->provider->caps & CAP_INFO) && app->worker)
+        if (can_check(&app->store.acc[i]) && app->worker)
             check_tracked(app, i);
     } else if (!app->worker) {
         store_set_error(&app->store, i, app->worker_error ? app->worker_error : "no worker");
@@ -219,8 +227,7 @@ void app_refresh_all(struct app *app)
     reload_tracked(app);
     refresh_listing(app);
     for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
-        const struct store_account *sa = &app->store.acc[i];
-        if (sa->provider && !store_account_lists(sa) && (sa->provider->caps & CAP_INFO))
+        if (can_check(&app->store.acc[i]))
             check_tracked(app, i);
     }
     views_changed(app);
@@ -330,8 +337,9 @@ static bool app_work(struct app *app)
     return more && work_step(app, 0);
 }
 
-/* A checked tracked session's news goes to the state file too, so that
- * rereading it (R) does not bring back what the provider contradicted. */
+/* A checked or refreshed tracked session's news (or, the refresh refused,
+ * what that leaves of it) goes to the state file too, so that rereading it
+ * (R) does not bring back what the provider contradicted. */
 static void save_checked(struct app *app, const struct event *ev)
 {
     for (size_t k = 0; k < ev->result.sessions.n; k++) {
@@ -354,7 +362,7 @@ static void drain_events(struct app *app)
         if (requests_on_event(app, &ev)) { /* revoke, create, token ...: session_actions.c */
             views_changed(app);
         } else if (store_apply_event(&app->store, &ev)) {
-            if (ev.kind == JOB_OP && ev.op == OP_INFO && ev.err == 0 && !ev.progress)
+            if (ev.kind == JOB_OP && (ev.op == OP_INFO || ev.op == OP_REFRESH) && !ev.progress)
                 save_checked(app, &ev);
             views_changed(app);
         }

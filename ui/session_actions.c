@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "form.h"
 #include "providers/provider.h"
+#include "session_outcome.h"
 #include "session_status.h"
 #include "state.h"
 #include "util.h"
@@ -245,19 +246,16 @@ static int classify(const struct store_account *sa, const struct session *s, int
         *how = HOW_REVOKE;
         return 0;
     }
-    /* tracked here: log out while it lives (where the provider can), else forget it */
-    *how = (caps & CAP_REVOKE) && alive ? HOW_LOGOUT : HOW_FORGET;
+    /* tracked here: log out where the provider can, even when it looks over
+     * (a Plantly access token that expired leaves a refresh token that does
+     * not: the provider's answer says, session_outcome.h); else forget it */
+    *how = caps & CAP_REVOKE ? HOW_LOGOUT : HOW_FORGET;
     return 0;
 }
 
 static const char *how_verb(enum how h)
 {
     return h == HOW_REVOKE ? "revoking" : h == HOW_LOGOUT ? "logging out" : "forgetting";
-}
-
-static const char *how_done(enum how h)
-{
-    return h == HOW_REVOKE ? "revoked" : h == HOW_LOGOUT ? "logged out" : "forgot";
 }
 
 static void add_target(struct batch *b, const struct store_account *sa, const struct session *s,
@@ -325,53 +323,80 @@ static void batch_progress(struct app *app, struct batch *b, size_t i, bool ok, 
 
 static void offer_forget(struct app *app, const struct target *t, const char *why);
 
+/* x forgot a session here (no request): the state file follows the
+ * keyring, which the worker cleared. */
+static char *forgot(struct app *app, const struct target *t, const struct event *ev, bool *ok)
+{
+    char *err = NULL, *text;
+    if (!*ok)
+        return xstrdup(ev->error ? ev->error : "failed");
+    if (state_remove(t->a.id, t->s.id, &err) != 0) {
+        *ok = false;
+        text = xasprintf("its keys are removed, but the state file could not be written: %s",
+                         err ? err : "?");
+    } else {
+        store_remove_session(&app->store, t->a.id, t->s.id);
+        char *left = session_status_live(session_status_seen(&t->s, now_ms()))
+                         ? expiry_text(t->s.expires_ms) : NULL;
+        text = xasprintf("forgot session %s (%s) here%s%s", t->s.id, name_of(&t->a),
+                         left && *left ? "; at the provider it " : "", left ? left : "");
+        free(left);
+    }
+    free(err);
+    return text;
+}
+
+/* What the provider's answer to a revoke or log out says (session_outcome.h):
+ * a tracked session that ended leaves the state file and the table; a
+ * listed one shows as the provider now says it is. */
+static char *ended(struct app *app, const struct target *t, struct event *ev,
+                   const struct end_outcome *o, bool *ok)
+{
+    char *err = NULL, *text = NULL;
+    *ok = o->rc == 0;
+    if (!*ok) {
+        if (o->session) /* the one asked about, not ended: show it as it is */
+            store_merge_session(&app->store, t->a.id, o->session);
+        return xstrdup(o->text);
+    }
+    if (o->forget && state_remove(t->a.id, t->s.id, &err) != 0) {
+        *ok = false;
+        text = xasprintf("%s, but the state file could not be written: %s", o->text,
+                         err ? err : "?");
+    } else if (o->forget) {
+        store_remove_session(&app->store, t->a.id, t->s.id);
+    } else if (record(app, &t->a, &ev->result, &err) != 0) {
+        *ok = false;
+        text = xasprintf("%s, but the state file could not be written: %s", o->text, err);
+    }
+    free(err);
+    return text ? text : xstrdup(o->text);
+}
+
 static void target_done(struct app *app, struct event *ev, void *ctx)
 {
     struct batch_item *it = ctx;
     struct batch *b = it->b;
     struct target *t = &b->t[it->i];
-    char *err = NULL, *text = NULL;
     bool ok = ev->err == 0;
-    if (!ok) {
-        text = xstrdup(ev->error ? ev->error : "failed");
+    char *text;
+    if (t->how == HOW_FORGET) {
+        text = forgot(app, t, ev, &ok);
+    } else {
+        struct end_outcome o;
+        session_end_outcome(t->p, name_of(&t->a), t->s.id, ev->err, ev->error, &ev->result, &o);
         if (!b->bulk && t->how == HOW_LOGOUT && ev->err == ERR_PROVIDER && !app->overlay) {
-            offer_forget(app, t, text);
-            free(text);
+            offer_forget(app, t, o.text);
+            end_outcome_free(&o);
             b->answered++;
             b->failed++;
             return;
         }
-    } else if (t->how == HOW_FORGET || ev->result.forget_session) {
-        /* its keys are gone from the keyring (the worker cleared them): the state follows */
-        if (state_remove(t->a.id, t->s.id, &err) != 0) {
-            ok = false;
-            text = xasprintf("its keys are removed, but the state file could not be written: "
-                             "%s", err ? err : "?");
-        } else {
-            store_remove_session(&app->store, t->a.id, t->s.id);
-            char *left = t->how == HOW_FORGET && session_status_live(session_status_seen(&t->s, now_ms()))
-                             ? expiry_text(t->s.expires_ms) : NULL;
-            text = xasprintf("%s session %s (%s)%s%s%s", how_done(t->how), t->s.id,
-                             name_of(&t->a), t->how == HOW_FORGET ? " here" : "",
-                             left && *left ? "; at the provider it " : "", left ? left : "");
-            free(left);
-        }
-    } else {
-        if (ev->result.sessions.n == 0) { /* no news of it: what was asked is what happened */
-            struct session *s = session_list_push(&ev->result.sessions);
-            session_copy(s, &t->s);
-            s->status = SESSION_REVOKED;
-        }
-        if (record(app, &t->a, &ev->result, &err) != 0) {
-            ok = false;
-            text = xasprintf("revoked, but the state file could not be written: %s", err);
-        } else {
-            text = xasprintf("%s session %s (%s)", how_done(t->how), t->s.id, name_of(&t->a));
-        }
+        text = ended(app, t, ev, &o, &ok);
+        end_outcome_free(&o);
     }
     batch_progress(app, b, it->i, ok, text);
     free(text);
-    free(err);
 }
 
 static void submit_target(struct app *app, struct batch *b, size_t i)
@@ -438,9 +463,7 @@ static char *single_question(const struct target *t, char **detail, const char *
         *title = "Forget";
         q = xasprintf("Forget session %s at %s (%s)?", t->s.id, name_of(&t->a), t->p->title);
         char *left = expiry_text(t->s.expires_ms);
-        if (t->p->caps & CAP_REVOKE)
-            *detail = xasprintf("It has ended; it is dropped here with its keys in the keyring.");
-        else if (session_status_live(session_status_seen(&t->s, now_ms())))
+        if (session_status_live(session_status_seen(&t->s, now_ms())))
             *detail = xasprintf("%s has no way to revoke a session: it is dropped here with its "
                                 "keys in the keyring, and stays valid at %s%s%s.", t->p->title,
                                 t->p->title, *left ? " until it " : "", left);

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "providers/provider.h"
+#include "session_status.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "util.h"
@@ -15,11 +16,19 @@ void store_init(struct store *s)
     memset(s, 0, sizeof *s);
 }
 
+static void checks_clear(struct store_account *sa)
+{
+    for (size_t k = 0; k < sa->n_checks; k++)
+        free(sa->checks[k].session_id);
+    sa->n_checks = 0;
+}
+
 static void account_entry_free(struct store_account *sa)
 {
     account_free(&sa->a);
     free(sa->error);
     free(sa->progress);
+    checks_clear(sa);
     free(sa->checks);
     free(sa->check_error);
     session_list_clear(&sa->incoming);
@@ -437,7 +446,7 @@ static void apply_error(struct store_account *sa, const struct event *ev)
         sa->state = ACCOUNT_ERROR;
 }
 
-void store_add_check(struct store *s, size_t i, uint64_t job)
+void store_add_check(struct store *s, size_t i, uint64_t job, const char *session_id)
 {
     if (i >= s->n_acc)
         return;
@@ -447,7 +456,8 @@ void store_add_check(struct store *s, size_t i, uint64_t job)
         sa->check_error = NULL;
     }
     sa->checks = xrealloc(sa->checks, (sa->n_checks + 1) * sizeof *sa->checks);
-    sa->checks[sa->n_checks++] = job;
+    sa->checks[sa->n_checks].job = job;
+    sa->checks[sa->n_checks++].session_id = xstrdup(session_id);
     sa->state = ACCOUNT_LOADING;
     free(sa->progress);
     sa->progress = NULL;
@@ -507,7 +517,7 @@ void store_forget_jobs(struct store *s, const char *account_id)
     if (!sa)
         return;
     sa->job = 0;
-    sa->n_checks = 0;
+    checks_clear(sa);
     bury(s, &sa->incoming);
     sa->incoming_done = 0;
     free(sa->gone);
@@ -519,19 +529,36 @@ void store_forget_jobs(struct store *s, const char *account_id)
     s->version++;
 }
 
-/* The answer to one OP_INFO check: the session's news merged in. */
+/* A refresh the provider refused: the session as it is now (its tokens
+ * cannot be renewed), handed back in the event for the state file. */
+static void refused_refresh(struct store *s, struct store_account *sa, const char *sid,
+                            struct event *ev)
+{
+    struct session *x = store_session_find(s, sa->a.id, sid);
+    if (!x)
+        return;
+    x->status = session_status_after_refused_refresh(x, now_ms());
+    session_copy(session_list_push(&ev->result.sessions), x);
+    s->sessions_version++;
+}
+
+/* The answer to one check (OP_INFO, OP_REFRESH): the session's news merged in. */
 static bool apply_check(struct store *s, struct store_account *sa, struct event *ev)
 {
     size_t k = 0;
-    while (k < sa->n_checks && sa->checks[k] != ev->job_id)
+    while (k < sa->n_checks && sa->checks[k].job != ev->job_id)
         k++;
     if (k == sa->n_checks)
         return false;
     if (ev->progress)
         return false;
+    char *sid = sa->checks[k].session_id;
     sa->checks[k] = sa->checks[--sa->n_checks];
     if (ev->err != 0 && ev->err != ERR_CANCELLED && !sa->check_error)
         sa->check_error = sanitize_text(ev->error ? ev->error : "failed");
+    if (ev->op == OP_REFRESH && ev->err == ERR_PROVIDER)
+        refused_refresh(s, sa, sid, ev);
+    free(sid);
     for (size_t j = 0; ev->err == 0 && j < ev->result.sessions.n; j++) {
         struct session *u = &ev->result.sessions.v[j];
         struct session *x = store_session_find(s, sa->a.id, u->id);
@@ -559,7 +586,7 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
 
 bool store_apply_event(struct store *s, struct event *ev)
 {
-    if (ev->kind == JOB_OP && ev->op == OP_INFO) {
+    if (ev->kind == JOB_OP && (ev->op == OP_INFO || ev->op == OP_REFRESH)) {
         ssize_t i = store_index(s, ev->account_id);
         return i >= 0 && apply_check(s, &s->acc[i], ev);
     }

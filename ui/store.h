@@ -31,7 +31,11 @@ struct store_account {
     size_t n_sessions;
     bool loaded;               /* n_sessions means something */
     uint64_t job;              /* the list job in flight, 0 = none */
-    uint64_t *checks;          /* OP_INFO jobs in flight (CBRAIN: one per tracked session) */
+    struct store_check {
+        uint64_t job;
+        char *session_id;
+    } *checks;                 /* OP_INFO (CBRAIN) or OP_REFRESH (Plantly) jobs in flight,
+                                * one per tracked session */
     size_t n_checks;
     char *check_error;         /* the first failed check of the current round */
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
@@ -85,9 +89,12 @@ bool store_apply_event(struct store *s, struct event *ev);
  * list remotely; list is emptied. */
 void store_set_tracked(struct store *s, struct session_list *list);
 
-/* Account i has an OP_INFO job in flight for one of its tracked sessions
- * (the account shows as loading until every check has answered). */
-void store_add_check(struct store *s, size_t i, uint64_t job);
+/* Account i has an OP_INFO or OP_REFRESH job in flight for its tracked
+ * session session_id (the account shows as loading until every check has
+ * answered). A refresh the provider refused leaves the session with the
+ * status session_status_after_refused_refresh gives; that session is
+ * handed back in the event's result.sessions, for the state file. */
+void store_add_check(struct store *s, size_t i, uint64_t job, const char *session_id);
 
 /* Lists of more than this many sessions are taken in by store_work. */
 #define STORE_AT_ONCE 5000

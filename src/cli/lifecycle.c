@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session_outcome.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "state.h"
@@ -406,31 +407,26 @@ int cmd_revoke(int argc, char **argv)
     struct op_args args = {0};
     args.session_id = xstrdup(sid);
     struct event ev;
-    rc = cli_wait(&c, cli_submit_op(&c, a, OP_REVOKE, &args), &ev);
+    cli_wait(&c, cli_submit_op(&c, a, OP_REVOKE, &args), &ev);
+    struct end_outcome o;
+    session_end_outcome(p, a->label, sid, ev.err, ev.error, &ev.result, &o);
+    rc = o.rc;
     if (rc) {
-        bool hint = rc == ERR_PROVIDER && !(p->caps & CAP_LIST);
-        cli_error(rc, "%s: %s%s%s%s%s%s", a->label, ev.error,
+        bool hint = ev.err == ERR_PROVIDER && !(p->caps & CAP_LIST);
+        cli_error(rc, "%s: %s%s%s%s%s%s", a->label, o.text,
                   hint ? " (to drop it here anyway: sesame revoke --forget " : "",
                   hint ? name : "", hint ? " " : "", hint ? sid : "", hint ? ")" : "");
-        event_free(&ev);
-        goto out;
-    }
-    if (ev.result.forget_session) {
-        rc = state_remove(a->id, sid, &err);
-        if (rc)
-            cli_error(rc, "session %s ended, but the state file could not be written: %s", sid,
-                      err ? err : "?");
-        else
-            printf("session %s ended (%s logged out); its tokens are removed from the "
-                   "keyring\n", sid, p->title);
     } else {
-        rc = record(a, &ev.result, "revoked");
-        if (!rc) {
-            const struct session *r = ev.result.sessions.n ? &ev.result.sessions.v[0] : NULL;
-            printf("revoked session %s (status: %s)\n", sid,
-                   session_status_name(r ? r->status : SESSION_REVOKED));
-        }
+        /* a tracked session that ended leaves the state file; a listed one
+         * is recorded as the provider now says it is */
+        rc = o.forget ? state_remove(a->id, sid, &err) : record(a, &ev.result, "revoked");
+        if (rc && o.forget)
+            cli_error(rc, "%s, but the state file could not be written: %s", o.text,
+                      err ? err : "?");
+        else if (!rc)
+            printf("%s\n", o.text);
     }
+    end_outcome_free(&o);
     event_free(&ev);
 out:
     session_free(&s);

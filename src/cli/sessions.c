@@ -159,6 +159,20 @@ int cmd_sessions(int argc, char **argv)
 
 /* ---- refresh --------------------------------------------------------- */
 
+/* A refresh the provider refused: the session is shown, and kept in the
+ * state file, as that leaves it (session_status_after_refused_refresh),
+ * not as the last good answer had it. */
+static void refused(struct cli_listing *l, const struct account *a, struct session *s,
+                    int64_t now)
+{
+    s->status = session_status_after_refused_refresh(s, now);
+    char *err = NULL;
+    if (state_upsert(s, &err) != 0)
+        cli_listing_fail(l, a, ERR_CONFIG, err ? err : "cannot write the state");
+    free(err);
+    cli_listing_add(l, a, s, now);
+}
+
 /* Plantly (refresh) and CBRAIN (info): one job per tracked session, all at
  * once; what comes back goes to the state file. */
 static int refresh_tracked_remote(struct cli *c, const struct account *a, enum op op,
@@ -181,8 +195,10 @@ static int refresh_tracked_remote(struct cli *c, const struct account *a, enum o
             free(msg);
             if (!rc)
                 rc = e;
-            /* unchanged: show what the state file says */
-            cli_listing_add(l, a, &targets->v[i], now);
+            if (op == OP_REFRESH && e == ERR_PROVIDER)
+                refused(l, a, &targets->v[i], now);
+            else /* unchanged: show what the state file says */
+                cli_listing_add(l, a, &targets->v[i], now);
         }
         for (size_t k = 0; !e && k < ev.result.sessions.n; k++) {
             struct session *s = &ev.result.sessions.v[k];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session_outcome.h"
 #include "util.h"
 
 /* The account and provider of a command, checked for a capability. */
@@ -122,13 +123,18 @@ int cmd_verify(int argc, char **argv)
     args.verify_token = token; /* wiped with the job */
     struct event ev;
     rc = cli_wait(&c, cli_submit_op(&c, a, OP_VERIFY, &args), &ev);
+    char *why = NULL;
+    const struct session *s = rc ? NULL
+                                 : session_answered(p, argv[first + 1], "verify", &ev.result, &why);
     if (rc) {
         cli_error(rc, "%s: %s", a->label, ev.error);
+    } else if (!s) {
+        rc = cli_error(ERR_PROVIDER, "%s: %s", a->label, why);
     } else {
-        const struct session *s = ev.result.sessions.n ? &ev.result.sessions.v[0] : NULL;
-        printf("session %s verified (status: %s)\n", argv[first + 1],
-               session_status_name(s ? s->status : SESSION_UNKNOWN));
+        printf("session %s verified: %s says %s\n", s->id, p->title,
+               session_status_name(s->status));
     }
+    free(why);
     event_free(&ev);
 out:
     cli_done(&c);

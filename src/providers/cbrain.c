@@ -204,10 +204,12 @@ static void cbrain_parse(const struct account *acct, enum op op, const struct op
             cJSON_Delete(j);
         }
         if (tracked_ok(resp->status) || resp->status == 401) {
-            /* 401: already logged out or expired, which is what was asked */
+            /* 401: no session goes with the token any more: it had ended
+             * already (logged out elsewhere, or expired) */
             struct session *s = tracked_session(out, acct, sid, SESSION_ENDED);
             set_user(s, acct, NULL);
             out->forget_session = true;
+            out->gone = resp->status == 401;
         } else {
             cbrain_error(op, resp, out);
         }

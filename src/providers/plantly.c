@@ -1,7 +1,18 @@
 /* Plantly = the Gr4vy API (instance "plantly"), its login session on
  * /auth/sessions: POST logs in, PUT refreshes with the refresh token,
  * DELETE logs out with the access token. No list endpoint: the session is
- * tracked by sesame, its tokens kept in the keyring. */
+ * tracked by sesame, its tokens kept in the keyring.
+ *
+ * A log out (OP_REVOKE) runs in steps told apart by args->phase:
+ *   - DELETE with the access token; 204: ended;
+ *   - on 401 the access token is dead, which says nothing of the session:
+ *     an access token lives an hour, the refresh token a month. So PUT
+ *     with the refresh token: 401 there too, and both are refused: the
+ *     session had ended already (args->gone); 200, and it was alive:
+ *   - DELETE with the fresh access token (args->bearer). The fresh tokens
+ *     are not kept: the session is being ended. Should that last request
+ *     fail, they are lost, and the session dies with its access token
+ *     within the hour, as no one holds its refresh token any more. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +21,12 @@
 #include "tracked.h"
 
 #define TITLE "Plantly"
+
+enum logout_phase {
+    LOGOUT_DELETE = 0,  /* DELETE with the stored access token */
+    LOGOUT_REFRESH = 1, /* it was refused: PUT with the refresh token */
+    LOGOUT_FRESH = 2,   /* that worked: DELETE with the fresh access token */
+};
 
 static const struct field plantly_fields[] = {
     {"email_address", "E-mail address", FIELD_REQUIRED, "the user to log in as"},
@@ -28,7 +45,7 @@ static struct op_needs plantly_needs(enum op op)
         n.session_secrets = "refresh_token";
         break;
     case OP_REVOKE:
-        n.session_secrets = "access_token";
+        n.session_secrets = "access_token,refresh_token";
         break;
     default:
         break;
@@ -84,11 +101,17 @@ static int plantly_build(const struct account *acct, enum op op, const struct op
         http_request_add_header(out, "Authorization: Bearer %s", tok);
         return 0;
     case OP_REVOKE:
-        tok = tracked_need_secret(secrets, TITLE, "access_token",
-                                  "access token for this session", true, error, &rc);
+        if (args && args->phase == LOGOUT_REFRESH)
+            tok = tracked_need_secret(secrets, TITLE, "refresh_token",
+                                      "refresh token for this session", true, error, &rc);
+        else if (args && args->phase == LOGOUT_FRESH)
+            tok = tracked_header_value_ok(args->bearer) ? args->bearer : NULL;
+        else
+            tok = tracked_need_secret(secrets, TITLE, "access_token",
+                                      "access token for this session", true, error, &rc);
         if (!tok)
-            return rc;
-        http_request_init(out, "DELETE", 0);
+            return rc ? rc : build_fail(error, ERR_INTERNAL, "%s: no fresh access token", TITLE);
+        http_request_init(out, args && args->phase == LOGOUT_REFRESH ? "PUT" : "DELETE", 0);
         tracked_set_url(out, &provider_plantly, acct, "/auth/sessions");
         http_request_add_header(out, "Authorization: Bearer %s", tok);
         return 0;
@@ -250,6 +273,51 @@ out:
     cJSON_Delete(j);
 }
 
+/* The session as a log out leaves it: ended, and dropped here with its
+ * tokens; gone when Plantly had ended it already. */
+static void logout_done(const struct account *acct, const struct op_args *args, bool gone,
+                        struct op_result *out)
+{
+    struct session *s = tracked_session(out, acct, args->session_id, SESSION_ENDED);
+    const char *email = account_field(acct, "email_address");
+    s->user_display = email ? strpool_take(sanitize_text(email)) : NULL;
+    out->forget_session = true;
+    out->gone = gone;
+}
+
+/* The next step of a log out (the file's comment). */
+static void parse_logout(const struct account *acct, const struct op_args *args,
+                         const struct http_response *resp, struct op_result *out)
+{
+    static const struct op_args no_args;
+    if (!args)
+        args = &no_args;
+    struct op_args next = *args; /* shallow: op_result_follow copies */
+    if (args->phase == LOGOUT_DELETE && resp->status == 401) {
+        next.phase = LOGOUT_REFRESH;
+        op_result_follow(out, OP_REVOKE, &next);
+    } else if (args->phase == LOGOUT_REFRESH && resp->status == 401) {
+        logout_done(acct, args, true, out);
+    } else if (args->phase == LOGOUT_REFRESH && resp->status == 200) {
+        struct op_result fresh = {0};
+        parse_session(acct, OP_REFRESH, args, resp, &fresh);
+        if (fresh.err) {
+            out->err = fresh.err;
+            out->error = fresh.error;
+            fresh.error = NULL;
+        } else {
+            next.phase = LOGOUT_FRESH;
+            next.bearer = (char *)secret_bag_get(&fresh.new_secrets, "access_token");
+            op_result_follow(out, OP_REVOKE, &next); /* copies the token */
+        }
+        op_result_free(&fresh);
+    } else if (tracked_ok(resp->status) && args->phase != LOGOUT_REFRESH) {
+        logout_done(acct, args, false, out);
+    } else {
+        plantly_error(args->phase == LOGOUT_REFRESH ? OP_REFRESH : OP_REVOKE, resp, out);
+    }
+}
+
 static void plantly_parse(const struct account *acct, enum op op, const struct op_args *args,
                           const struct http_response *resp, struct op_result *out)
 {
@@ -262,15 +330,7 @@ static void plantly_parse(const struct account *acct, enum op op, const struct o
             plantly_error(op, resp, out);
         return;
     case OP_REVOKE:
-        if (tracked_ok(resp->status)) {
-            struct session *s = tracked_session(out, acct, args ? args->session_id : NULL,
-                                                SESSION_ENDED);
-            const char *email = account_field(acct, "email_address");
-            s->user_display = email ? strpool_take(sanitize_text(email)) : NULL;
-            out->forget_session = true;
-        } else {
-            plantly_error(op, resp, out);
-        }
+        parse_logout(acct, args, resp, out);
         return;
     default:
         result_fail(out, ERR_INTERNAL, "%s: no answer expected for this operation", TITLE);

@@ -83,6 +83,8 @@ struct op_args {
     long expires_in_seconds;   /* TOKEN, 0 = not sent */
     char *verify_token;        /* VERIFY: the __session JWT (secret, wiped) */
     char *options_json;        /* CREATE / AUTHORIZE: provider options as a JSON object */
+    char *bearer;              /* a follow-up's token from an earlier answer of the same
+                                * job, not yet in the keyring (secret, wiped) */
     long limit, offset;        /* LIST paging, set by the provider in follow-ups */
     int phase;                 /* provider's own step marker for multi-request ops */
     char **user_ids;           /* USERS batch */
@@ -108,6 +110,8 @@ struct op_result {
     char *url;                      /* CREATE on Vault: session_uri (secret) */
     struct secret_bag new_secrets;  /* per-session secrets for sessions.v[0] */
     bool forget_session;            /* REVOKE of a tracked session: drop it and its secrets */
+    bool gone;                      /* REVOKE: the provider says the session had ended
+                                     * already (forget_session is set too) */
     /* Further requests this answer calls for (the next pages, the users of
      * the listed sessions). The worker runs them concurrently as part of the
      * same job and merges their results into one. */

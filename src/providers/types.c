@@ -48,6 +48,7 @@ void op_args_free(struct op_args *a)
     free(a->template_name);
     wipe_free(a->verify_token);
     free(a->options_json);
+    wipe_free(a->bearer);
     for (size_t i = 0; i < a->n_user_ids; i++)
         free(a->user_ids[i]);
     free(a->user_ids);
@@ -64,6 +65,7 @@ void op_args_copy(struct op_args *dst, const struct op_args *src)
     dst->template_name = xstrdup(src->template_name);
     dst->verify_token = xstrdup(src->verify_token);
     dst->options_json = xstrdup(src->options_json);
+    dst->bearer = xstrdup(src->bearer);
     dst->user_ids = NULL;
     if (src->n_user_ids) {
         dst->user_ids = xcalloc(src->n_user_ids, sizeof *dst->user_ids);
@@ -119,6 +121,7 @@ void op_result_merge(struct op_result *dst, struct op_result *src)
         secret_bag_put(&dst->new_secrets, src->new_secrets.item[i].kind,
                        src->new_secrets.item[i].value);
     dst->forget_session |= src->forget_session;
+    dst->gone |= src->gone;
     if (src->err && !dst->err) {
         dst->err = src->err;
         dst->error = src->error;

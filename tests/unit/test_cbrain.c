@@ -306,6 +306,7 @@ static void test_parse_logout(void **state)
         assert_int_equal(r.sessions.n, 1);
         assert_string_equal(r.sessions.v[0].id, SID);
         assert_int_equal(r.sessions.v[0].status, SESSION_ENDED);
+        assert_int_equal(r.gone, statuses[i] == 401); /* it had ended already */
         op_result_free(&r);
     }
     parse(&a, OP_REVOKE, 200, NULL, &r);

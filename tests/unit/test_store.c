@@ -339,8 +339,8 @@ static void test_checks(void **state)
     }
     store_set_tracked(&s, &t);
     unsigned sv = s.sessions_version;
-    store_add_check(&s, 0, 11);
-    store_add_check(&s, 0, 12);
+    store_add_check(&s, 0, 11, "c1");
+    store_add_check(&s, 0, 12, "c0");
     assert_int_equal(s.acc[0].state, ACCOUNT_LOADING);
     assert_int_equal(store_in_flight(&s), 1);
     assert_int_equal(s.sessions_version, sv); /* nothing shown changed yet */
@@ -378,7 +378,7 @@ static void test_checks(void **state)
     assert_string_equal(s.acc[0].error, "no API token for this session");
     assert_int_equal(store_in_flight(&s), 0);
     /* a new round that goes well clears the error */
-    store_add_check(&s, 0, 13);
+    store_add_check(&s, 0, 13, "c0");
     memset(&ev, 0, sizeof ev);
     ev.kind = JOB_OP;
     ev.op = OP_INFO;
@@ -390,6 +390,49 @@ static void test_checks(void **state)
     assert_null(s.acc[0].error);
     assert_null(store_session_find(&s, "lab", "nope"));
     assert_null(store_session_find(&s, "other", "c1"));
+    store_free(&s);
+}
+
+/* Plantly's refreshes (OP_REFRESH) are checks too; one refused (400/401)
+ * leaves its session as it is now, not "active": unknown while its access
+ * token may live, expired after; handed back for the state file. */
+static void test_refused_refresh(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"pl", "plantly", NULL});
+    struct session_list t = {0};
+    const int64_t expires[] = {now_ms() + 3600 * 1000, now_ms() - 1000};
+    for (int i = 0; i < 2; i++) {
+        struct session *x = session_list_push(&t);
+        x->id = strslab_take(xasprintf("p%d", i));
+        x->account_id = strpool_get("pl");
+        x->status = SESSION_ACTIVE;
+        x->expires_ms = expires[i];
+        x->tracked = true;
+    }
+    store_set_tracked(&s, &t);
+    const enum session_status want[] = {SESSION_UNKNOWN, SESSION_EXPIRED};
+    for (int i = 0; i < 2; i++) {
+        char *sid = xasprintf("p%d", i);
+        store_add_check(&s, 0, 20 + i, sid);
+        struct event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = JOB_OP;
+        ev.op = OP_REFRESH;
+        ev.job_id = 20 + i;
+        ev.account_id = xstrdup("pl");
+        ev.err = ERR_PROVIDER;
+        ev.error = xstrdup("HTTP 401 from Plantly: refresh token no longer valid, log in again");
+        assert_true(store_apply_event(&s, &ev));
+        assert_int_equal(store_session_find(&s, "pl", sid)->status, want[i]);
+        assert_int_equal(ev.result.sessions.n, 1);
+        assert_string_equal(ev.result.sessions.v[0].id, sid);
+        assert_int_equal(ev.result.sessions.v[0].status, want[i]);
+        event_free(&ev);
+        free(sid);
+    }
+    assert_int_equal(s.acc[0].state, ACCOUNT_ERROR);
     store_free(&s);
 }
 
@@ -549,6 +592,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_refused_refresh),
         cmocka_unit_test(test_sessions_version),
         cmocka_unit_test(test_graveyard),
         cmocka_unit_test(test_big_list),
