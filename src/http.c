@@ -151,6 +151,10 @@ char *http_transfer_finish(struct http_transfer *t, CURLcode rc, const char *who
                          HTTP_MAX_BODY / (1024 * 1024));
     if (rc == CURLE_OK) {
         t->resp.status = status;
+        char *to = NULL; /* what curl would have followed: redirects never are */
+        if (status >= 300 && status < 400 &&
+            curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &to) == CURLE_OK)
+            t->resp.location = xstrdup(to);
         if (!t->resp.body)
             t->resp.body = xstrdup("");
         return NULL;

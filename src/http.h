@@ -30,6 +30,8 @@ struct http_response {
     size_t body_len;
     char *content_type;                 /* owned, may be NULL */
     long retry_after_s;                 /* from Retry-After, -1 if absent */
+    char *location;                     /* a 3xx: where it pointed (never followed), owned;
+                                         * NULL otherwise */
 };
 
 /* Builders used by the providers. All copy their arguments. */

@@ -67,6 +67,7 @@ void http_response_free(struct http_response *r)
         free(r->body);
     }
     free(r->content_type);
+    free(r->location);
     memset(r, 0, sizeof *r);
     r->retry_after_s = -1;
 }

@@ -20,8 +20,11 @@
  * dir, re-read, change, atomic replace (config.c). */
 #include "state.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -303,6 +306,40 @@ int state_remove_account(const char *account_id, char **error)
         return ERR_USAGE;
     }
     return change_state(REMOVE_ACCOUNT, NULL, account_id, NULL, error);
+}
+
+int state_check_writable(char **error)
+{
+    char *dir = xstrdup(state_dir());
+    struct conf_file *f = NULL;
+    struct session_list l = { 0 };
+    int rc = 0, fd = config_lock(dir, error);
+    if (fd < 0) {
+        rc = ERR_CONFIG;
+        goto out;
+    }
+    rc = load_from(dir, &f, &l, error);
+    if (rc)
+        goto out;
+    /* the temporary file a write makes first (config_write_atomic's name) */
+    char *tmp = xasprintf("%s/%s.tmp.%ld", dir, STATE_FILE, (long)getpid());
+    int t = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (t < 0 || write(t, "\n", 1) != 1 || fsync(t) != 0) {
+        set_error(error, xasprintf("%s: the state file cannot be written there: %s", dir,
+                                   g_strerror(errno)));
+        rc = ERR_CONFIG;
+    }
+    if (t >= 0) {
+        close(t);
+        unlink(tmp);
+    }
+    free(tmp);
+out:
+    session_list_clear(&l);
+    conf_file_free(f);
+    config_unlock(fd);
+    free(dir);
+    return rc;
 }
 
 /* ---- lookups and merges over the whole file -------------------------- */

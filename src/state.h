@@ -15,6 +15,12 @@ int state_upsert(const struct session *s, char **error);
 int state_remove(const char *account_id, const char *session_id, char **error);
 int state_remove_account(const char *account_id, char **error);
 
+/* Can the state file be read and written now (the directory made, the
+ * file parsed, a temporary file created there as a write would)? 0, or
+ * ERR_CONFIG with *error. For an operation that must not act at a provider
+ * unless what it makes can be tracked (create). */
+int state_check_writable(char **error);
+
 /* The tracked sessions of one account (copies). */
 int state_sessions_of(const char *account_id, struct session_list *out, char **error);
 /* One tracked session; *found false (and 0 returned) if it is not there. */

@@ -144,6 +144,42 @@ static int authorize(struct cli *c, const struct account *a, const char *sid,
     return rc;
 }
 
+/* A session made that could not be tracked (the state file failed after
+ * it was checked: the disk filled up, say): ended again where the provider
+ * can, else its keys dropped; and said what is left live. */
+static void untracked(struct cli *c, const struct account *a, const struct provider *p,
+                      const struct session *s)
+{
+    char left[40] = "";
+    int64_t now = now_ms();
+    if (s->expires_ms > now)
+        format_duration(s->expires_ms - now, left, sizeof left);
+    struct event ev = {0};
+    if (p->caps & CAP_REVOKE) {
+        struct op_args args = {0};
+        args.session_id = xstrdup(s->id);
+        cli_wait(c, cli_submit_op(c, a, OP_REVOKE, &args), &ev);
+        struct end_outcome o;
+        session_end_outcome(p, a->label, s->id, ev.err, ev.error, &ev.result, &o);
+        if (o.rc == 0)
+            cli_error(0, "so it was logged out again: %s; nothing is left live", o.text);
+        else
+            cli_error(0, "and it could not be logged out again (%s): it stays live at %s%s%s, "
+                      "untracked; its tokens are removed from the keyring", o.text, p->title,
+                      *left ? " until it expires in " : "", left);
+        end_outcome_free(&o);
+    } else {
+        cli_error(0, "%s has no way to end it: it stays valid there%s%s, untracked; its keys "
+                  "are removed from the keyring", p->title, *left ? " until it expires in " : "",
+                  left);
+    }
+    if (!(p->caps & CAP_REVOKE) || ev.err || !ev.result.forget_session) {
+        event_free(&ev);
+        cli_wait(c, cli_submit_secret(c, a, JOB_SECRET_CLEAR, NULL, s->id, NULL), &ev);
+    }
+    event_free(&ev);
+}
+
 int cmd_create(int argc, char **argv)
 {
     struct grant_opts g;
@@ -192,6 +228,12 @@ int cmd_create(int argc, char **argv)
         }
     }
 
+    /* what is made must be tracked: never a live session sesame forgot */
+    rc = state_check_writable(&err);
+    if (rc) {
+        cli_error(rc, "%s: nothing was sent to %s: %s", a->label, p->title, err ? err : "?");
+        goto out;
+    }
     struct op_args args = {0};
     args.options_json = xstrdup(g.options_json);
     struct event ev;
@@ -213,6 +255,7 @@ int cmd_create(int argc, char **argv)
     rc = record(a, &ev.result, p->caps & CAP_REVOKE ? "logged in" : "created");
     event_free(&ev);
     if (rc) {
+        untracked(&c, a, p, &s);
         session_free(&s);
         goto out;
     }
@@ -236,9 +279,13 @@ int cmd_create(int argc, char **argv)
         free(ferr);
     }
     print_session(a, &s, g.json);
-    if (p->caps & CAP_OPEN_URL)
-        fprintf(stderr, "open it with: sesame open %s%s%s %s\n", strpbrk(name, " \t") ? "'" : "",
-                name, strpbrk(name, " \t") ? "'" : "", s.id);
+    const char *q = strpbrk(name, " \t") ? "'" : "";
+    if ((p->caps & CAP_OPEN_URL) && !s.has_url)
+        cli_error(0, "%s answered with a session URL that is not an http(s) URL: session %s is "
+                  "tracked, but sesame will not open it ('sesame open %s%s%s %s --print' shows "
+                  "it)", p->title, s.id, q, name, q, s.id);
+    else if (p->caps & CAP_OPEN_URL)
+        fprintf(stderr, "open it with: sesame open %s%s%s %s\n", q, name, q, s.id);
     session_free(&s);
 out:
     free(err);

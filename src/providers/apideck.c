@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../strpool.h"
+#include "../browser.h"
 #include "../util.h"
 #include "tracked.h"
 
@@ -456,18 +457,6 @@ static void apideck_error(const struct http_response *resp, const cJSON *j,
     free(down);
 }
 
-/* An http(s) URL without spaces or control characters: safe to hand to a
- * browser opener. */
-static bool url_ok(const char *u)
-{
-    if (!u || (strncasecmp(u, "https://", 8) != 0 && strncasecmp(u, "http://", 7) != 0))
-        return false;
-    for (const unsigned char *p = (const unsigned char *)u; *p; p++)
-        if (*p <= 0x20 || *p == 0x7f)
-            return false;
-    return true;
-}
-
 static void parse_created(const struct account *acct, const struct op_args *args,
                           const struct http_response *resp, struct op_result *out)
 {
@@ -492,8 +481,8 @@ static void parse_created(const struct account *acct, const struct op_args *args
         result_bad_shape(out, TITLE, resp, "data without session_token");
         goto out;
     }
-    if (!url_ok(uri)) {
-        result_bad_shape(out, TITLE, resp, "data without an http(s) session_uri");
+    if (str_empty(uri)) {
+        result_bad_shape(out, TITLE, resp, "data without a session_uri");
         goto out;
     }
 
@@ -509,12 +498,16 @@ static void parse_created(const struct account *acct, const struct op_args *args
     s->user_display = strpool_take(consumer_display(acct, sent));
     const char *consumer = account_field(acct, "consumer_id");
     s->user_id = consumer ? strpool_take(sanitize_text(consumer)) : NULL;
-    s->has_url = true;
+    /* A URI that is not an http(s) URL is kept (sanitised: O shows it) and
+     * the session tracked all the same: it is live at Apideck. Only opening
+     * it is refused: has_url stays false. */
+    s->has_url = browser_url_ok(uri);
     cJSON_Delete(sent);
     secret_bag_put(&out->new_secrets, "session_token", token);
-    secret_bag_put(&out->new_secrets, "session_uri", uri);
+    char *kept = s->has_url ? xstrdup(uri) : sanitize_text(uri);
+    secret_bag_put(&out->new_secrets, "session_uri", kept);
     wipe_free(out->url);
-    out->url = xstrdup(uri);
+    out->url = kept;
 
     /* raw_json: the answer without the token, the URI (it holds the token)
      * and _raw (the server's raw answer, which may repeat them) */
@@ -534,6 +527,8 @@ out:
 static void apideck_parse(const struct account *acct, enum op op, const struct op_args *args,
                           const struct http_response *resp, struct op_result *out)
 {
+    if (result_redirect(TITLE, resp, out))
+        return;
     if (op != OP_CREATE) {
         result_fail(out, ERR_INTERNAL, "%s: no answer expected for this operation", TITLE);
         return;

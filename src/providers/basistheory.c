@@ -538,6 +538,8 @@ static void parse_authorize(const struct account *acct, const struct op_args *ar
 static void bt_parse(const struct account *acct, enum op op, const struct op_args *args,
                      const struct http_response *resp, struct op_result *out)
 {
+    if (result_redirect(TITLE, resp, out))
+        return;
     static const struct op_args no_args;
     if (!args)
         args = &no_args;

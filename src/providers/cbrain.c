@@ -176,6 +176,8 @@ out:
 static void cbrain_parse(const struct account *acct, enum op op, const struct op_args *args,
                          const struct http_response *resp, struct op_result *out)
 {
+    if (result_redirect(TITLE, resp, out))
+        return;
     const char *sid = args ? args->session_id : NULL;
     switch (op) {
     case OP_CREATE:

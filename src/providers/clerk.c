@@ -729,6 +729,8 @@ static void parse_token(const struct http_response *resp, struct op_result *out)
 static void clerk_parse(const struct account *acct, enum op op, const struct op_args *args,
                         const struct http_response *resp, struct op_result *out)
 {
+    if (result_redirect(TITLE, resp, out))
+        return;
     static const struct op_args no_args;
     if (!args)
         args = &no_args;

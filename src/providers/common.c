@@ -45,7 +45,25 @@ bool has_control_chars(const char *s)
 
 int err_for_status(long status)
 {
-    return status >= 400 && status < 500 ? ERR_PROVIDER : ERR_NETWORK;
+    return status == 0 || status >= 500 ? ERR_NETWORK : ERR_PROVIDER;
+}
+
+bool result_redirect(const char *title, const struct http_response *resp,
+                     struct op_result *out)
+{
+    if (resp->status < 300 || resp->status >= 400)
+        return false;
+    if (str_empty(resp->location)) {
+        result_fail(out, ERR_PROVIDER, "HTTP %ld from %s: a redirect without a Location, not "
+                    "followed", resp->status, title);
+        return true;
+    }
+    /* where to, without the query or fragment: they may carry a token */
+    size_t n = strcspn(resp->location, "?#");
+    result_fail(out, ERR_PROVIDER, "HTTP %ld from %s: redirect to %.*s%s not followed",
+                resp->status, title, (int)(n > 200 ? 200 : n), resp->location,
+                resp->location[n] || n > 200 ? "..." : "");
+    return true;
 }
 
 cJSON *parse_json_body(const char *title, const struct http_response *resp,

@@ -18,8 +18,16 @@ int build_fail(char **error, int err, const char *fmt, ...) __attribute__((forma
 /* A C0 control or DEL in s: refused in anything that becomes a header. */
 bool has_control_chars(const char *s);
 
-/* ERR_PROVIDER for 4xx, ERR_NETWORK for 0 and 5xx. */
+/* ERR_NETWORK for 0 (no answer) and 5xx; ERR_PROVIDER for any other
+ * answer that is not what was asked (4xx, a 3xx, a 2xx of the wrong shape). */
 int err_for_status(long status);
+
+/* A 3xx (libcurl never follows one: the request may carry a secret, and
+ * the answer would come from elsewhere): out->err = ERR_PROVIDER with
+ * "HTTP 302 from <title>: redirect to https://host/path not followed" and
+ * true. Every provider's parse asks first. */
+bool result_redirect(const char *title, const struct http_response *resp,
+                     struct op_result *out);
 
 /* Parse resp->body as JSON. On failure sets out->error to
  * "HTTP <status> from <title>: body is not JSON (<first bytes, escaped>)"

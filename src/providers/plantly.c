@@ -321,6 +321,8 @@ static void parse_logout(const struct account *acct, const struct op_args *args,
 static void plantly_parse(const struct account *acct, enum op op, const struct op_args *args,
                           const struct http_response *resp, struct op_result *out)
 {
+    if (result_redirect(TITLE, resp, out))
+        return;
     switch (op) {
     case OP_CREATE:
     case OP_REFRESH:

@@ -257,6 +257,14 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "html":
             self._send(Resp(fault.status, faults.HTML_PAGE, "text/html",
                             faults.retry_after_headers(fault)), head)
+        elif kind == "answer":
+            if "text" in fault.spec:
+                body, ctype = fault.spec["text"].encode("utf-8"), "text/plain"
+            elif "body" in fault.spec:
+                body, ctype = json.dumps(fault.spec["body"]).encode("utf-8"), JSON
+            else:
+                body, ctype = b"", None
+            self._send(Resp(fault.status, body, ctype, fault.headers), head)
         else:
             resp = self._normal(req, prov)
             if fault.status:

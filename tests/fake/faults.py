@@ -9,7 +9,8 @@ import json
 import re
 import threading
 
-KINDS = ("latency", "hang", "reset", "status", "malformed", "truncated", "huge", "html", "escape")
+KINDS = ("latency", "hang", "reset", "status", "malformed", "truncated", "huge", "html", "escape",
+         "answer")
 PROVIDERS = ("clerk", "basistheory", "plantly", "cbrain", "apideck", "echo", "*")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*")
 
@@ -111,8 +112,25 @@ class Fault:
                 raise FaultError("retry_after must be seconds (number) or an HTTP date string")
         if k == "huge":
             self.mb = self._num("mb", 10, 0, 4096)
+        if k == "answer":
+            self._check_answer()
         if k == "truncated":
             self.send_fraction = self._num("fraction", 0.5, 0.0, 0.999)
+
+    def _check_answer(self):
+        """answer: {status (200), body (any JSON) or text (a string, sent as
+        it is), headers ({name: value})}: that exact answer, the request
+        not processed."""
+        self.status = int(self._num("status", 200, 100, 599))
+        if "body" in self.spec and "text" in self.spec:
+            raise FaultError("answer takes body (JSON) or text, not both")
+        if "text" in self.spec and not isinstance(self.spec["text"], str):
+            raise FaultError("text must be a string")
+        headers = self.spec.get("headers", {})
+        if not isinstance(headers, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+            raise FaultError("headers must be an object of strings")
+        self.headers = list(headers.items())
 
     def matches(self, provider, method, subpath):
         if self.provider != "*" and self.provider != provider:

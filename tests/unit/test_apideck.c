@@ -573,10 +573,10 @@ static void test_errors_not_json(void **state)
     expect_error(500, "", ERR_NETWORK, "HTTP 500 from Apideck Vault: empty body");
     expect_error(401, NULL, ERR_PROVIDER, "HTTP 401 from Apideck Vault: empty body");
     expect_error(0, NULL, ERR_NETWORK, "HTTP 0 from Apideck Vault: empty body");
-    expect_error(200, "<!doctype html>", ERR_NETWORK,
+    expect_error(200, "<!doctype html>", ERR_PROVIDER,
                  "HTTP 200 from Apideck Vault: body is not JSON (<!doctype html>)");
     expect_error(200, "{\"status_code\":200,\"status\":\"OK\",\"data\":{\"session_uri\":\"" URI,
-                 ERR_NETWORK, NULL);
+                 ERR_PROVIDER, NULL);
     expect_error(400, "[]", ERR_PROVIDER,
                  "HTTP 400 from Apideck Vault: unexpected answer: error body is not an object");
     expect_error(400, "{}", ERR_PROVIDER,
@@ -596,27 +596,44 @@ static void test_wrong_shape(void **state)
     expect_error(200, "{\"data\":{\"session_uri\":\"" URI "\",\"session_token\":5}}",
                  ERR_PROVIDER, NULL);
     expect_error(200, "{\"data\":{\"session_token\":\"" TOKEN "\"}}", ERR_PROVIDER,
-                 "HTTP 200 from Apideck Vault: unexpected answer: data without an http(s) "
-                 "session_uri");
-    expect_error(200,
-                 "{\"data\":{\"session_uri\":\"javascript:alert(1)\",\"session_token\":\"t\"}}",
-                 ERR_PROVIDER, NULL);
-    expect_error(200,
-                 "{\"data\":{\"session_uri\":\"file:///etc/passwd\",\"session_token\":\"t\"}}",
-                 ERR_PROVIDER, NULL);
-    expect_error(200,
-                 "{\"data\":{\"session_uri\":\"https://x/ y\",\"session_token\":\"t\"}}",
-                 ERR_PROVIDER, NULL);
-    expect_error(200,
-                 "{\"data\":{\"session_uri\":\"https://x/\\u001b]52;c;x\\u0007\",\"session_token\":"
-                 "\"t\"}}",
-                 ERR_PROVIDER, NULL);
+                 "HTTP 200 from Apideck Vault: unexpected answer: data without a session_uri");
     /* a 200 carrying an error body */
     expect_error(200,
                  "{\"status_code\":401,\"error\":\"Unauthorized\",\"type_name\":"
                  "\"UnauthorizedError\",\"message\":\"Unauthorized Request\"}",
                  ERR_PROVIDER,
                  "HTTP 200 from Apideck Vault: UnauthorizedError: Unauthorized Request");
+}
+
+/* A session_uri that is not an http(s) URL: the session is live at
+ * Apideck all the same, so it is tracked and its token kept; the URI is
+ * kept sanitised, and has_url false: only opening it is refused. */
+static void test_unopenable_uri(void **state)
+{
+    static const char *const uris[] = {
+        "javascript:alert(1)", "file:///etc/passwd", "https://x/ y",
+        "https://x/\\u001b]52;c;x\\u0007",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(uris); i++) {
+        struct account a;
+        make_account(&a);
+        char *body = xasprintf("{\"status_code\":200,\"status\":\"OK\",\"data\":{\"session_uri\":"
+                               "\"%s\",\"session_token\":\"" TOKEN "\"}}", uris[i]);
+        struct op_result r;
+        parse(&a, NULL, 200, body, &r);
+        assert_int_equal(r.err, 0);
+        assert_int_equal(r.sessions.n, 1);
+        assert_true(r.sessions.v[0].tracked);
+        assert_false(r.sessions.v[0].has_url);
+        assert_string_equal(secret_bag_get(&r.new_secrets, "session_token"), TOKEN);
+        const char *kept = secret_bag_get(&r.new_secrets, "session_uri");
+        assert_non_null(kept);
+        assert_null(strchr(kept, '\x1b'));
+        assert_null(strchr(kept, '\x07'));
+        op_result_free(&r);
+        free(body);
+        account_free(&a);
+    }
 }
 
 static void test_escapes_stripped(void **state)
@@ -689,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_errors_documented),
         cmocka_unit_test(test_errors_not_json),
         cmocka_unit_test(test_wrong_shape),
+        cmocka_unit_test(test_unopenable_uri),
         cmocka_unit_test(test_escapes_stripped),
         cmocka_unit_test(test_hostile_bodies),
     };

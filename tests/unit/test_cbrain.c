@@ -361,14 +361,14 @@ static void test_errors(void **state)
                  "HTTP 404 from CBRAIN: unexpected answer: error without a message");
     /* a 200 HTML page (no Accept honoured, a proxy's login page) */
     expect_error(OP_CREATE, 200, "<!DOCTYPE html>\n<html><body>Welcome</body></html>",
-                 ERR_NETWORK,
+                 ERR_PROVIDER,
                  "HTTP 200 from CBRAIN: body is not JSON (<!DOCTYPE html>\\n<html><body>Welcome"
                  "</body></html>)");
-    expect_error(OP_INFO, 200, "", ERR_NETWORK, "HTTP 200 from CBRAIN: empty body");
-    expect_error(OP_REVOKE, 200, "<html>signed out</html>", ERR_NETWORK,
+    expect_error(OP_INFO, 200, "", ERR_PROVIDER, "HTTP 200 from CBRAIN: empty body");
+    expect_error(OP_REVOKE, 200, "<html>signed out</html>", ERR_PROVIDER,
                  "HTTP 200 from CBRAIN: body is not JSON (<html>signed out</html>)");
     /* a truncated login answer is not echoed: it holds the token */
-    expect_error(OP_CREATE, 200, "{\"user_id\":42,\"cbrain_api_token\":\"" TOKEN, ERR_NETWORK,
+    expect_error(OP_CREATE, 200, "{\"user_id\":42,\"cbrain_api_token\":\"" TOKEN, ERR_PROVIDER,
                  "HTTP 200 from CBRAIN: body is not JSON (truncated or malformed, 66 bytes, not "
                  "shown: it may hold tokens)");
 }

@@ -864,7 +864,7 @@ static void test_parse_users_walk_itemwise_matches_whole(void **state)
 
     struct op_result broken;
     parse(OP_LIST, &a, 200, "[{\"id\":\"user_ok\"},{\"id\":tru}]", &broken);
-    assert_int_equal(broken.err, ERR_NETWORK); /* a 200 that is not JSON: a broken answer */
+    assert_int_equal(broken.err, ERR_PROVIDER); /* a 200 that is not JSON: an unexpected answer */
     assert_non_null(strstr(broken.error, "not JSON"));
     assert_int_equal(broken.n_users, 0);
     assert_int_equal(broken.n_follow, 0);
@@ -969,7 +969,7 @@ static void test_parse_token(void **state)
 
     /* a cut-off token answer is not shown in the error: it holds the JWT */
     parse(OP_TOKEN, &a, 200, "{\"object\":\"token\",\"jwt\":\"eyJsecret", &out);
-    assert_int_equal(out.err, ERR_NETWORK);
+    assert_int_equal(out.err, ERR_PROVIDER);
     assert_string_equal(out.error, "HTTP 200 from Clerk: the token answer is not JSON");
     assert_null(strstr(out.error, "eyJsecret"));
     assert_null(out.token);
@@ -1118,6 +1118,40 @@ static void test_parse_verify_gone(void **state)
     op_result_free(&out);
 }
 
+/* A 3xx is never followed (libcurl is told not to): every provider says
+ * where it pointed, without its query (it may carry a token), as an
+ * unexpected answer (exit 3), never as a network error. */
+static void test_parse_redirect(void **state)
+{
+    for (const struct provider *const *p = provider_all(); *p; p++) {
+        struct op_args a = {0};
+        a.session_id = "s";
+        a.user_id = "user_1";
+        struct http_response resp = {0};
+        resp.status = 302;
+        resp.retry_after_s = -1;
+        resp.body = xstrdup("");
+        resp.location = xstrdup("https://login.example.com/sso?token=secret123#x");
+        struct op_result out = {0};
+        (*p)->parse(NULL, OP_CREATE, &a, &resp, &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        char *want = xasprintf("HTTP 302 from %s: redirect to https://login.example.com/sso... "
+                               "not followed", (*p)->title);
+        assert_string_equal(out.error, want);
+        free(want);
+        op_result_free(&out);
+        free(resp.location);
+        resp.location = NULL;
+        resp.status = 301;
+        (*p)->parse(NULL, OP_CREATE, &a, &resp, &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_non_null(strstr(out.error, "HTTP 301 from"));
+        assert_non_null(strstr(out.error, "a redirect without a Location, not followed"));
+        op_result_free(&out);
+        http_response_free(&resp);
+    }
+}
+
 static void test_parse_200_not_json(void **state)
 {
     struct op_args a = {0};
@@ -1127,7 +1161,7 @@ static void test_parse_200_not_json(void **state)
     for (size_t i = 0; i < ARRAY_LEN(ops); i++) {
         struct op_result out;
         parse(ops[i], &a, 200, "<!DOCTYPE html><html>", &out);
-        assert_int_equal(out.err, ERR_NETWORK); /* err_for_status: not a provider answer */
+        assert_int_equal(out.err, ERR_PROVIDER); /* err_for_status: an answer, not the documented one */
         assert_string_equal(out.error,
                             "HTTP 200 from Clerk: body is not JSON (<!DOCTYPE html><html>)");
         op_result_free(&out);
@@ -1240,6 +1274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_clerk_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_error_bodies_not_clerk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_verify_gone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_redirect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_200_not_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_truncated_everywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_huge_array, setup, teardown),

@@ -547,15 +547,15 @@ static void test_errors_not_json(void **state)
     expect_error(OP_CREATE, 500, NULL, ERR_NETWORK, "HTTP 500 from Plantly: empty body");
     expect_error(OP_REFRESH, 0, NULL, ERR_NETWORK, "HTTP 0 from Plantly: empty body");
     /* like common.c's parse_json_body: a 2xx that is not JSON counts as a network fault */
-    expect_error(OP_CREATE, 200, "<!doctype html><p>login</p>", ERR_NETWORK,
+    expect_error(OP_CREATE, 200, "<!doctype html><p>login</p>", ERR_PROVIDER,
                  "HTTP 200 from Plantly: body is not JSON (<!doctype html><p>login</p>)");
-    expect_error(OP_CREATE, 200, "", ERR_NETWORK, "HTTP 200 from Plantly: empty body");
+    expect_error(OP_CREATE, 200, "", ERR_PROVIDER, "HTTP 200 from Plantly: empty body");
     expect_error(OP_CREATE, 404, "Not Found\n", ERR_PROVIDER,
                  "HTTP 404 from Plantly: body is not JSON (Not Found\\n)");
     expect_error(OP_REVOKE, 503, "{}", ERR_NETWORK,
                  "HTTP 503 from Plantly: unexpected answer: error without code or message");
     /* a truncated login answer is not echoed: it holds tokens */
-    expect_error(OP_CREATE, 200, "{\"access_token\":\"" ACCESS "\",\"refresh_tok", ERR_NETWORK,
+    expect_error(OP_CREATE, 200, "{\"access_token\":\"" ACCESS "\",\"refresh_tok", ERR_PROVIDER,
                  NULL);
     struct account a;
     make_account(&a, NULL);
