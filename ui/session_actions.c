@@ -627,6 +627,7 @@ struct create_ctx {
     char *grant;        /* Basis Theory: the authorize options, NULL for none */
     char *grant_text;   /* what it grants, for the message */
     char *session_id;   /* once created */
+    char *why;          /* a session that could not be tracked: the state file's error */
 };
 
 static void create_free(void *p)
@@ -638,6 +639,7 @@ static void create_free(void *p)
     free(c->grant);
     free(c->grant_text);
     free(c->session_id);
+    free(c->why);
     free(c);
 }
 
@@ -667,6 +669,59 @@ static void authorize_done(struct app *app, struct event *ev, void *ctx)
     free(err);
 }
 
+static void keys_cleared(struct app *app, struct event *ev, void *ctx)
+{
+    if (ev->err)
+        app_error(app, "the keys of an untracked session could not be removed from the keyring: "
+                  "%s", ev->error ? ev->error : "failed");
+}
+
+/* The answer to ending a session made but not tracked (untracked). */
+static void untracked_done(struct app *app, struct event *ev, void *ctx)
+{
+    struct create_ctx *c = ctx;
+    struct end_outcome o;
+    session_end_outcome(c->p, name_of(&c->a), c->session_id, ev->err, ev->error, &ev->result,
+                        &o);
+    if (o.rc == 0)
+        app_error(app, "session %s could not be tracked (the state file could not be written: "
+                  "%s), so it was logged out again: nothing is left live", c->session_id, c->why);
+    else
+        app_error(app, "session %s could not be tracked (the state file could not be written: "
+                  "%s) nor logged out again (%s): it stays live at %s", c->session_id, c->why,
+                  o.text, c->p->title);
+    end_outcome_free(&o);
+    if (ev->err || !ev->result.forget_session) {
+        struct job j = secret_job(&c->a, JOB_SECRET_CLEAR, NULL, c->session_id);
+        request_submit(app, &j, "removing its keys", keys_cleared, NULL, NULL);
+    }
+}
+
+/* A session made whose state file write failed after the check (the disk
+ * filled up, say): ended again where the provider can, else its keys
+ * dropped; and said what is left live, as `sesame create` does. */
+static void untracked(struct app *app, struct create_ctx *c, const struct session *s,
+                      const char *why)
+{
+    store_remove_session(&app->store, c->a.id, s->id);
+    if (c->p->caps & CAP_REVOKE) {
+        struct job j = op_job(&c->a, OP_REVOKE);
+        j.args.session_id = xstrdup(s->id);
+        struct create_ctx *next = create_ctx_new(&c->a, c->p);
+        next->session_id = xstrdup(s->id);
+        next->why = xstrdup(why);
+        request_submit(app, &j, "logging out", untracked_done, next, create_free);
+        return;
+    }
+    char *left = expiry_text(s->expires_ms);
+    app_error(app, "session %s could not be tracked (the state file could not be written: %s); "
+              "%s has no way to end it: it stays valid there%s%s; its keys are removed from "
+              "the keyring", s->id, why, c->p->title, *left ? " until it " : "", left);
+    free(left);
+    struct job j = secret_job(&c->a, JOB_SECRET_CLEAR, NULL, s->id);
+    request_submit(app, &j, "removing its keys", keys_cleared, NULL, NULL);
+}
+
 static void create_done(struct app *app, struct event *ev, void *ctx)
 {
     struct create_ctx *c = ctx;
@@ -686,8 +741,7 @@ static void create_done(struct app *app, struct event *ev, void *ctx)
     char *left = expiry_text(s->expires_ms);
     char *err = NULL;
     if (record(app, &c->a, &ev->result, &err) != 0) {
-        app_error(app, "session %s was %s, but the state file could not be written: %s",
-                  c->session_id, login ? "logged in" : "created", err);
+        untracked(app, c, s, err);
         free(err);
         free(left);
         return;
@@ -707,6 +761,12 @@ static void create_done(struct app *app, struct event *ev, void *ctx)
     } else if (login) {
         app_message(app, "logged in to %s: session %s%s%s", name_of(&c->a), c->session_id,
                     *left ? ", " : "", left);
+    } else if ((c->p->caps & CAP_OPEN_URL) && !s->has_url) {
+        char *O = hint_key(app, ACT_SHOW_URL);
+        app_error(app, "created session %s (%s), but %s answered with a URL that is not an "
+                  "http(s) URL: it is tracked, not opened (%s shows the URL)", c->session_id,
+                  name_of(&c->a), c->p->title, O);
+        free(O);
     } else if (c->p->caps & CAP_OPEN_URL) {
         char *o = hint_key(app, ACT_OPEN_URL), *O = hint_key(app, ACT_SHOW_URL),
              *y = hint_key(app, ACT_COPY);
@@ -722,9 +782,18 @@ static void create_done(struct app *app, struct event *ev, void *ctx)
     free(left);
 }
 
-/* Takes c; options_json may be NULL. */
+/* Takes c; options_json may be NULL. Nothing is sent unless what it makes
+ * can be tracked (state_check_writable). */
 static void submit_create(struct app *app, struct create_ctx *c, const char *options_json)
 {
+    char *err = NULL;
+    if (state_check_writable(&err) != 0) {
+        app_error(app, "%s: nothing was sent to %s: %s", name_of(&c->a), c->p->title,
+                  err ? err : "the state file cannot be written");
+        free(err);
+        create_free(c);
+        return;
+    }
     struct job j = op_job(&c->a, OP_CREATE);
     j.args.options_json = xstrdup(options_json);
     bool login = c->p->caps & CAP_REVOKE;
@@ -1040,6 +1109,11 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         char *what = xasprintf("the URL of session %s", u->session_id);
         actions_copy(app, ev->secret, what);
         free(what);
+    } else if (!browser_url_ok(ev->secret)) {
+        char *O = hint_key(app, ACT_SHOW_URL);
+        app_error(app, "the URL of session %s is not an http(s) URL: not opened (%s shows it)",
+                  u->session_id, O);
+        free(O);
     } else {
         pid_t pid = 0;
         char *why = NULL;
