@@ -736,13 +736,16 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
         [COL_IP] = ip,
     };
     enum role base = marked ? C_MARKED : C_DEFAULT, roles[N_COLS];
+    /* the mark column too: an unmarked row's blank there in C_MARKED was an
+     * underlined blank, a "_", in themes that mark by underline (mono) */
     for (int c = 0; c < N_COLS; c++)
         roles[c] = base;
-    roles[COL_MARK] = C_MARKED;
     roles[COL_STATUS] = session_status_role(s, now);
     roles[COL_EXPIRES] = expires_role;
     enum role bar = row_bar(v, row);
     table_draw_row(y, v->area.x, v->area.w, columns, sv->widths, N_COLS, cells, roles, bar);
+    if (!marked && bar != C_DEFAULT && sv->widths[COL_MARK] > 0)
+        draw_fill(y, v->area.x, sv->widths[COL_MARK], C_DEFAULT); /* nor in the cursor's bar */
     if (filter_active(&sv->filter) && row != sv->pos.cursor)
         draw_matches(v, y, cells);
     free(ip);

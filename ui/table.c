@@ -149,11 +149,13 @@ void table_draw_header(int y, int x, const struct column *cols, const int *width
         const char *arrow = text_ascii() ? (desc ? "v" : "^") : (desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2");
         char *title = (int)i == sort ? xasprintf("%s%s", cols[i].title, arrow)
                                      : xstrdup(cols[i].title);
-        draw_text(y, pos, widths[i], title, C_HEADER, cols[i].align);
+        /* a column without a title (the marks) has no header to underline */
+        enum role r = *title ? C_HEADER : C_DEFAULT;
+        draw_text(y, pos, widths[i], title, r, cols[i].align);
         free(title);
         pos += widths[i];
         if (i + 1 < n) {
-            draw_fill(y, pos, 1, C_HEADER);
+            draw_fill(y, pos, 1, r);
             pos++;
         }
     }
