@@ -174,10 +174,7 @@ static bool action(struct view *v, struct app *app, enum action a)
     case ACT_REFRESH:
         if (av->pos.cursor >= n)
             return false;
-        app_refresh_account(app, av->pos.cursor);
-        app_message(app, "refreshing %s", app->store.acc[av->pos.cursor].a.label
-                                              ? app->store.acc[av->pos.cursor].a.label
-                                              : app->store.acc[av->pos.cursor].a.id);
+        app_refresh_said(app, av->pos.cursor);
         break;
     default:
         return false;

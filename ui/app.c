@@ -33,8 +33,62 @@ static void set_message(struct app *app, bool error, const char *fmt, va_list ap
     wipe_free(app->message);
     app->message = sanitize_text(raw);
     app->message_error = error;
+    app->message_job = 0;
+    free(app->message_account);
+    app->message_account = NULL;
     app->dirty = true;
     wipe_free(raw);
+}
+
+void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(app, false, fmt, ap);
+    va_end(ap);
+    app->message_job = job;
+}
+
+void app_progress_done(struct app *app, uint64_t job)
+{
+    if (!job || app->message_job != job)
+        return;
+    wipe_free(app->message);
+    app->message = NULL;
+    app->message_job = 0;
+    app->dirty = true;
+}
+
+/* The refresh app_refresh_said announced is over: its outcome replaces the
+ * "refreshing" line. */
+static void refresh_settle(struct app *app)
+{
+    ssize_t i = app->message_account ? store_index(&app->store, app->message_account) : -1;
+    if (!app->message_account)
+        return;
+    const struct store_account *sa = i >= 0 ? &app->store.acc[i] : NULL;
+    if (sa && (sa->job || sa->n_checks))
+        return; /* still at it */
+    const char *name = sa ? (sa->a.label ? sa->a.label : sa->a.id) : app->message_account;
+    if (!sa)
+        app_message(app, "%s is gone", name);
+    else if (sa->state == ACCOUNT_ERROR || sa->state == ACCOUNT_KEYRING_LOCKED ||
+             sa->state == ACCOUNT_KEYRING_UNAVAILABLE)
+        app_error(app, "%s: %s", name, sa->error ? sa->error : account_state_name(sa->state));
+    else
+        app_message(app, "refreshed %s: %zu session%s", name, sa->n_sessions,
+                    sa->n_sessions == 1 ? "" : "s");
+}
+
+void app_refresh_said(struct app *app, size_t i)
+{
+    if (i >= app->store.n_acc)
+        return;
+    app_refresh_account(app, i);
+    const struct store_account *sa = &app->store.acc[i];
+    app_message(app, "refreshing %s", sa->a.label ? sa->a.label : sa->a.id);
+    app->message_account = xstrdup(sa->a.id);
+    refresh_settle(app);
 }
 
 void app_message(struct app *app, const char *fmt, ...)
@@ -394,6 +448,7 @@ static void handle_signals(struct app *app)
 static int loop(struct app *app, int sig_fd, char **fatal)
 {
     while (!app->quit) {
+        refresh_settle(app);
         if (app->dirty) {
             screen_draw(app);
             app->dirty = app->ticking = false;
@@ -454,6 +509,7 @@ static void app_free(struct app *app)
     theme_dirs_free(app->theme_dirs, app->n_theme_dirs);
     prefs_free(&app->prefs);
     wipe_free(app->message);
+    free(app->message_account);
     free(app->prompt);
     free(app->worker_error);
 }

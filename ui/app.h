@@ -39,6 +39,8 @@ struct app {
 
     char *message;                /* the message line, sanitised */
     bool message_error;
+    uint64_t message_job;         /* the message is news of this request: it goes with its answer */
+    char *message_account;        /* ... or of refreshing this account: the outcome replaces it */
     char *prompt;                 /* the filter being typed ("/" prompt on the message line), or NULL */
 
     int rows, cols;
@@ -57,6 +59,16 @@ struct app {
 /* Show a line on the message line (until the next key). */
 void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line about request `job` in flight ("minting a token ..."): it leaves
+ * the message line when the job's answer comes, unless the answer put
+ * something else there (requests.c). */
+void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Refresh account i and say so; once it is no longer busy, what came of
+ * it (so many sessions, or its error) takes the line's place. */
+void app_refresh_said(struct app *app, size_t i);
+/* The job a message was about has answered: it goes (if it is still there). */
+void app_progress_done(struct app *app, uint64_t job);
 
 /* Ask the worker for account i's sessions (or reread the tracked ones). */
 void app_refresh_account(struct app *app, size_t i);

@@ -117,6 +117,7 @@ bool requests_on_event(struct app *app, struct event *ev)
     struct request r = st->req[i];
     st->req[i] = st->req[--st->n];
     r.done(app, ev, r.ctx);
+    app_progress_done(app, r.job); /* its "... ing" line, unless done said more */
     request_free(&r);
     return true;
 }

@@ -399,7 +399,7 @@ static void target_done(struct app *app, struct event *ev, void *ctx)
     free(text);
 }
 
-static void submit_target(struct app *app, struct batch *b, size_t i)
+static uint64_t submit_target(struct app *app, struct batch *b, size_t i)
 {
     struct target *t = &b->t[i];
     struct job j;
@@ -413,7 +413,7 @@ static void submit_target(struct app *app, struct batch *b, size_t i)
     it->b = b;
     it->i = i;
     b->refs++;
-    request_submit(app, &j, how_verb(t->how), target_done, it, item_free);
+    return request_submit(app, &j, how_verb(t->how), target_done, it, item_free);
 }
 
 static void revoke_go(struct app *app, void *ctx)
@@ -435,11 +435,12 @@ static void revoke_go(struct app *app, void *ctx)
         }
         app_open_overlay(app, b->report);
     }
+    uint64_t job = 0;
     for (size_t i = 0; i < b->n; i++)
-        submit_target(app, b, i);
+        job = submit_target(app, b, i);
     if (!b->bulk)
-        app_message(app, "%s session %s (%s)", how_verb(b->t[0].how), b->t[0].s.id,
-                    name_of(&b->t[0].a));
+        app_progress(app, job, "%s session %s (%s)", how_verb(b->t[0].how), b->t[0].s.id,
+                     name_of(&b->t[0].a));
 }
 
 static char *single_question(const struct target *t, char **detail, const char **title)
@@ -755,9 +756,9 @@ static void create_done(struct app *app, struct event *ev, void *ctx)
         next->p = c->p;
         next->session_id = xstrdup(c->session_id);
         next->grant_text = xstrdup(c->grant_text);
-        request_submit(app, &j, "authorizing", authorize_done, next, create_free);
-        app_message(app, "created session %s (%s); authorizing it", c->session_id,
-                    name_of(&c->a));
+        uint64_t job = request_submit(app, &j, "authorizing", authorize_done, next, create_free);
+        app_progress(app, job, "created session %s (%s); authorizing it", c->session_id,
+                     name_of(&c->a));
     } else if (login) {
         app_message(app, "logged in to %s: session %s%s%s", name_of(&c->a), c->session_id,
                     *left ? ", " : "", left);
@@ -799,8 +800,9 @@ static void submit_create(struct app *app, struct create_ctx *c, const char *opt
     bool login = c->p->caps & CAP_REVOKE;
     char *what = xasprintf("%s %s", login ? "logging in to" : "creating a session at",
                            name_of(&c->a));
-    request_submit(app, &j, login ? "logging in" : "creating", create_done, c, create_free);
-    app_message(app, "%s", what);
+    uint64_t job = request_submit(app, &j, login ? "logging in" : "creating", create_done, c,
+                                  create_free);
+    app_progress(app, job, "%s", what);
     free(what);
 }
 
@@ -1228,9 +1230,9 @@ static enum form_answer token_submit(struct app *app, struct form *f, void *ctx)
         account_copy(&go->a, &t->a);
         go->session_id = xstrdup(t->session_id);
         go->template_name = xstrdup(tpl);
-        request_submit(app, &j, "minting a token", token_done, go, token_free);
-        app_message(app, "minting a token for session %s%s%s", t->session_id,
-                    tpl ? " from template " : "", tpl ? tpl : "");
+        uint64_t job = request_submit(app, &j, "minting a token", token_done, go, token_free);
+        app_progress(app, job, "minting a token for session %s%s%s", t->session_id,
+                     tpl ? " from template " : "", tpl ? tpl : "");
         ans = FORM_CLOSE;
     }
     free(tpl);

@@ -1042,8 +1042,7 @@ static void refresh_current(struct view *v, struct app *app)
         app_message(app, "no session here to refresh the account of (%s refreshes all)", all);
         return;
     }
-    app_refresh_account(app, (size_t)i);
-    app_message(app, "refreshing %s", account_name(&app->store.acc[i]));
+    app_refresh_said(app, (size_t)i);
 }
 
 static bool back(struct view *v, struct app *app)
