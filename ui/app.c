@@ -42,6 +42,8 @@ static void set_message(struct app *app, bool error, const char *fmt, va_list ap
 
 void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
 {
+    if (!job)
+        return; /* answered already (no worker): its answer is on the line */
     va_list ap;
     va_start(ap, fmt);
     set_message(app, false, fmt, ap);
