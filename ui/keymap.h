@@ -32,6 +32,8 @@
     X(ACT_SHOW_URL,     "show-url",     "O",              "Show the session's URL") \
     X(ACT_COPY,         "copy",         "y",              "Copy the value (OSC 52)") \
     X(ACT_TOKEN,        "token",        "t",              "Clerk: a JWT from a template") \
+    X(ACT_AUTHORIZE,    "authorize",    "A",              "Basis Theory: grant permissions, rules, expiry") \
+    X(ACT_VERIFY,       "verify",       "V",              "Clerk: verify a session token (deprecated)") \
     X(ACT_REVEAL,       "reveal",       "v",              "Show or mask a secret")  \
     X(ACT_ACCOUNT_ADD,  "account-add",  "a",              "Add an account")         \
     X(ACT_ACCOUNT_EDIT, "account-edit", "e",              "Edit the account")       \

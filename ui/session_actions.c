@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action_common.h"
 #include "actions.h"
 #include "strpool.h"
 #include "app.h"
@@ -31,38 +32,13 @@
 
 /* ---- where an action points ---- */
 
-static struct view *pane(struct app *app, const char *name)
-{
-    for (size_t i = 0; i < app->n_panes; i++)
-        if (strcmp(app->panes[i]->ops->name, name) == 0)
-            return app->panes[i];
-    return NULL;
-}
-
-static bool focused(struct app *app, const struct view *v)
-{
-    return v && app->n_panes && app->panes[app->focus] == v;
-}
-
-static const char *name_of(const struct account *a)
-{
-    return a->label ? a->label : a->id ? a->id : "?";
-}
-
-static char *hint_key(const struct app *app, enum action a)
-{
-    char buf[32];
-    app_key_for(app, a, buf, sizeof buf);
-    return xstrdup(*buf ? buf : action_name(a));
-}
-
 /* The account an account-wide action (n, e, D) is about: the one under the
  * cursor in the accounts pane, or that of the session under the cursor
  * when the sessions table has the keyboard. -1 if there is none. */
 static long target_account(struct app *app)
 {
-    struct view *acc = pane(app, "accounts"), *ses = pane(app, "sessions");
-    if (focused(app, ses)) {
+    struct view *acc = act_pane(app, "accounts"), *ses = act_pane(app, "sessions");
+    if (act_focused(app, ses)) {
         const struct session *s = sessions_view_current(ses, app);
         ssize_t i = s ? store_index(&app->store, s->account_id) : -1;
         if (i >= 0)
@@ -74,112 +50,6 @@ static long target_account(struct app *app)
             return i;
     }
     return -1;
-}
-
-/* A copy of the session under the cursor of the sessions table, with its
- * account; false (and a message) when there is none. */
-static bool current_session(struct app *app, const char *doing, struct session *out,
-                            struct store_account **sa)
-{
-    struct view *ses = pane(app, "sessions");
-    const struct session *s = focused(app, ses) ? sessions_view_current(ses, app) : NULL;
-    if (!s) {
-        char *tab = hint_key(app, ACT_NEXT_PANE);
-        app_error(app, "%s: put the cursor on a session in the sessions table first (%s "
-                  "switches panes)", doing, tab);
-        free(tab);
-        return false;
-    }
-    *sa = store_find(&app->store, s->account_id);
-    if (!*sa || !(*sa)->provider) {
-        app_error(app, "%s: the session's account is gone or has an unknown provider", doing);
-        return false;
-    }
-    session_copy(out, s);
-    return true;
-}
-
-static struct job op_job(const struct account *a, enum op op)
-{
-    struct job j;
-    memset(&j, 0, sizeof j);
-    j.kind = JOB_OP;
-    j.op = op;
-    account_copy(&j.account, a);
-    return j;
-}
-
-static struct job secret_job(const struct account *a, enum job_kind kind, const char *kind_name,
-                             const char *session_id)
-{
-    struct job j;
-    memset(&j, 0, sizeof j);
-    j.kind = kind;
-    account_copy(&j.account, a);
-    j.kind_name = xstrdup(kind_name);
-    j.session_id = xstrdup(session_id);
-    return j;
-}
-
-/* Sessions of an answer: tracked ones to the state file (as `sesame create`
- * and `revoke` do), every one into the store. 0, or the state file's error
- * (owned) in *error. */
-static int record(struct app *app, const struct account *a, struct op_result *r, char **error)
-{
-    int rc = 0;
-    for (size_t i = 0; i < r->sessions.n; i++) {
-        struct session *s = &r->sessions.v[i];
-        if (!s->account_id)
-            s->account_id = strpool_get(a->id);
-        char *err = NULL;
-        if (s->tracked && state_merge(s, &err) != 0 && rc == 0) {
-            rc = ERR_CONFIG;
-            *error = err ? err : xstrdup("cannot write the state file");
-            err = NULL;
-        }
-        free(err);
-        store_merge_session(&app->store, a->id, s);
-    }
-    return rc;
-}
-
-/* "expires in 2m 50s", "" when it has no expiry. Owned. */
-static char *expiry_text(int64_t expires_ms)
-{
-    int64_t now = now_ms();
-    if (expires_ms <= 0)
-        return xstrdup("");
-    if (expires_ms <= now)
-        return xstrdup("expired");
-    char left[40];
-    format_duration(expires_ms - now, left, sizeof left);
-    return xasprintf("expires in %s", left);
-}
-
-/* ---- the provider's own checks, before anything is sent ---- */
-
-/* Would the provider take these arguments? Its build() with stand-in
- * secrets checks options against the spec, so a mistake is shown in the
- * form rather than after a round trip. */
-static int dry_build(const struct account *a, const struct provider *p, enum op op,
-                     const struct op_args *args, char **error)
-{
-    struct secret_bag bag;
-    memset(&bag, 0, sizeof bag);
-    struct op_needs needs = p->needs ? p->needs(op) : (struct op_needs){NULL, NULL};
-    const char *lists[2] = {needs.account_secrets, needs.session_secrets};
-    for (size_t l = 0; l < 2; l++) {
-        char *kinds = xstrdup(lists[l] ? lists[l] : "");
-        for (char *save = NULL, *k = strtok_r(kinds, ",", &save); k; k = strtok_r(NULL, ",", &save))
-            secret_bag_put(&bag, k, "stand-in");
-        free(kinds);
-    }
-    struct http_request req;
-    memset(&req, 0, sizeof req);
-    int rc = p->build(a, op, args, &bag, &req, error);
-    http_request_free(&req);
-    secret_bag_clear(&bag);
-    return rc;
 }
 
 /* ==== x: revoke, log out or forget ==================================== */
@@ -272,7 +142,7 @@ static void add_target(struct batch *b, const struct store_account *sa, const st
 
 static char *target_line(const struct target *t, const char *head)
 {
-    return xasprintf("%s %s (%s)", head, t->s.id, name_of(&t->a));
+    return xasprintf("%s %s (%s)", head, t->s.id, act_name_of(&t->a));
 }
 
 static void batch_progress(struct app *app, struct batch *b, size_t i, bool ok, const char *text)
@@ -284,12 +154,12 @@ static void batch_progress(struct app *app, struct batch *b, size_t i, bool ok, 
     } else {
         b->failed++;
         if (!b->first_error)
-            b->first_error = xasprintf("%s (%s): %s", t->s.id, name_of(&t->a), text);
+            b->first_error = xasprintf("%s (%s): %s", t->s.id, act_name_of(&t->a), text);
     }
     if (b->report) {
         const char *mark = text_ascii() ? (ok ? "ok" : "!!") : (ok ? "✓" : "✗");
         char *line = ok ? xasprintf("%s %s", mark, text)
-                        : xasprintf("%s %s (%s): %s", mark, t->s.id, name_of(&t->a), text);
+                        : xasprintf("%s %s (%s): %s", mark, t->s.id, act_name_of(&t->a), text);
         report_view_line(b->report, i, ok ? C_REVOKED : C_ERROR, line);
         free(line);
     }
@@ -297,14 +167,14 @@ static void batch_progress(struct app *app, struct batch *b, size_t i, bool ok, 
         if (ok)
             app_message(app, "%s", text);
         else
-            app_error(app, "%s (%s): %s", t->s.id, name_of(&t->a), text);
+            app_error(app, "%s (%s): %s", t->s.id, act_name_of(&t->a), text);
         return;
     }
     if (b->answered < b->n) {
         if (ok)
             app_message(app, "%s (%zu of %zu)", text, b->answered, b->n);
         else
-            app_error(app, "%s (%s): %s (%zu of %zu)", t->s.id, name_of(&t->a), text,
+            app_error(app, "%s (%s): %s (%zu of %zu)", t->s.id, act_name_of(&t->a), text,
                       b->answered, b->n);
         return;
     }
@@ -337,8 +207,8 @@ static char *forgot(struct app *app, const struct target *t, const struct event 
     } else {
         store_remove_session(&app->store, t->a.id, t->s.id);
         char *left = session_status_live(session_status_seen(&t->s, now_ms()))
-                         ? expiry_text(t->s.expires_ms) : NULL;
-        text = xasprintf("forgot session %s (%s) here%s%s", t->s.id, name_of(&t->a),
+                         ? act_expiry_text(t->s.expires_ms) : NULL;
+        text = xasprintf("forgot session %s (%s) here%s%s", t->s.id, act_name_of(&t->a),
                          left && *left ? "; at the provider it " : "", left ? left : "");
         free(left);
     }
@@ -365,7 +235,7 @@ static char *ended(struct app *app, const struct target *t, struct event *ev,
                          err ? err : "?");
     } else if (o->forget) {
         store_remove_session(&app->store, t->a.id, t->s.id);
-    } else if (record(app, &t->a, &ev->result, &err) != 0) {
+    } else if (act_record(app, &t->a, &ev->result, &err) != 0) {
         *ok = false;
         text = xasprintf("%s, but the state file could not be written: %s", o->text, err);
     }
@@ -384,8 +254,9 @@ static void target_done(struct app *app, struct event *ev, void *ctx)
         text = forgot(app, t, ev, &ok);
     } else {
         struct end_outcome o;
-        session_end_outcome(t->p, name_of(&t->a), t->s.id, ev->err, ev->error, &ev->result, &o);
-        if (!b->bulk && t->how == HOW_LOGOUT && ev->err == ERR_PROVIDER && !app->overlay) {
+        session_end_outcome(t->p, act_name_of(&t->a), t->s.id, ev->err, ev->error, &ev->result, &o);
+        if (!b->bulk && t->how == HOW_LOGOUT && !app->overlay &&
+            (ev->err == ERR_PROVIDER || ev->err == ERR_KEYRING)) {
             offer_forget(app, t, o.text);
             end_outcome_free(&o);
             b->answered++;
@@ -404,9 +275,9 @@ static uint64_t submit_target(struct app *app, struct batch *b, size_t i)
     struct target *t = &b->t[i];
     struct job j;
     if (t->how == HOW_FORGET) {
-        j = secret_job(&t->a, JOB_SECRET_CLEAR, NULL, t->s.id);
+        j = act_secret_job(&t->a, JOB_SECRET_CLEAR, NULL, t->s.id);
     } else {
-        j = op_job(&t->a, OP_REVOKE);
+        j = act_op_job(&t->a, OP_REVOKE);
         j.args.session_id = xstrdup(t->s.id);
     }
     struct batch_item *it = xcalloc(1, sizeof *it);
@@ -420,7 +291,7 @@ static void revoke_go(struct app *app, void *ctx)
 {
     struct batch *b = ctx;
     if (b->marks) {
-        struct view *ses = pane(app, "sessions");
+        struct view *ses = act_pane(app, "sessions");
         if (ses)
             sessions_view_clear_marks(ses);
     }
@@ -440,7 +311,7 @@ static void revoke_go(struct app *app, void *ctx)
         job = submit_target(app, b, i);
     if (!b->bulk)
         app_progress(app, job, "%s session %s (%s)", how_verb(b->t[0].how), b->t[0].s.id,
-                     name_of(&b->t[0].a));
+                     act_name_of(&b->t[0].a));
 }
 
 static char *single_question(const struct target *t, char **detail, const char **title)
@@ -452,18 +323,18 @@ static char *single_question(const struct target *t, char **detail, const char *
     switch (t->how) {
     case HOW_REVOKE:
         *title = "Revoke";
-        q = xasprintf("Revoke session %s%s at %s (%s)?", t->s.id, of, name_of(&t->a), t->p->title);
+        q = xasprintf("Revoke session %s%s at %s (%s)?", t->s.id, of, act_name_of(&t->a), t->p->title);
         break;
     case HOW_LOGOUT:
         *title = "Log out";
-        q = xasprintf("Log out session %s at %s (%s)?", t->s.id, name_of(&t->a), t->p->title);
+        q = xasprintf("Log out session %s at %s (%s)?", t->s.id, act_name_of(&t->a), t->p->title);
         *detail = xasprintf("%s ends the session; its tokens are removed from the keyring.",
                             t->p->title);
         break;
     case HOW_FORGET: {
         *title = "Forget";
-        q = xasprintf("Forget session %s at %s (%s)?", t->s.id, name_of(&t->a), t->p->title);
-        char *left = expiry_text(t->s.expires_ms);
+        q = xasprintf("Forget session %s at %s (%s)?", t->s.id, act_name_of(&t->a), t->p->title);
+        char *left = act_expiry_text(t->s.expires_ms);
         if (session_status_live(session_status_seen(&t->s, now_ms())))
             *detail = xasprintf("%s has no way to revoke a session: it is dropped here with its "
                                 "keys in the keyring, and stays valid at %s%s%s.", t->p->title,
@@ -568,7 +439,7 @@ static void revoke_marked(struct app *app, struct view *ses, size_t n_marked)
 
 static void revoke_action(struct app *app)
 {
-    struct view *ses = pane(app, "sessions");
+    struct view *ses = act_pane(app, "sessions");
     size_t n_marked = ses ? sessions_view_marked(ses, app, NULL, 0) : 0;
     if (n_marked) {
         revoke_marked(app, ses, n_marked);
@@ -576,7 +447,7 @@ static void revoke_action(struct app *app)
     }
     struct session s;
     struct store_account *sa;
-    if (!current_session(app, "revoke", &s, &sa))
+    if (!act_current_session(app, "revoke", &s, &sa))
         return;
     enum how how;
     int c = classify(sa, &s, now_ms(), &how);
@@ -616,7 +487,7 @@ static void offer_forget(struct app *app, const struct target *t, const char *wh
     app_open_overlay(app, confirm_view_new("Log out failed", q,
                                            "Forget it here anyway (its tokens are removed "
                                            "from the keyring)?", revoke_go, b, batch_unref));
-    app_error(app, "%s (%s): %s", t->s.id, name_of(&t->a), why);
+    app_error(app, "%s (%s): %s", t->s.id, act_name_of(&t->a), why);
     free(q);
 }
 
@@ -657,16 +528,16 @@ static void authorize_done(struct app *app, struct event *ev, void *ctx)
     struct create_ctx *c = ctx;
     if (ev->err) {
         app_error(app, "session %s (%s) was created but not authorized: %s", c->session_id,
-                  name_of(&c->a), ev->error ? ev->error : "failed");
+                  act_name_of(&c->a), ev->error ? ev->error : "failed");
         return;
     }
     char *err = NULL;
-    if (record(app, &c->a, &ev->result, &err) != 0)
+    if (act_record(app, &c->a, &ev->result, &err) != 0)
         app_error(app, "session %s was authorized, but the state file could not be written: %s",
                   c->session_id, err);
     else
         app_message(app, "created session %s (%s) and granted it %s", c->session_id,
-                    name_of(&c->a), c->grant_text);
+                    act_name_of(&c->a), c->grant_text);
     free(err);
 }
 
@@ -682,7 +553,7 @@ static void untracked_done(struct app *app, struct event *ev, void *ctx)
 {
     struct create_ctx *c = ctx;
     struct end_outcome o;
-    session_end_outcome(c->p, name_of(&c->a), c->session_id, ev->err, ev->error, &ev->result,
+    session_end_outcome(c->p, act_name_of(&c->a), c->session_id, ev->err, ev->error, &ev->result,
                         &o);
     if (o.rc == 0)
         app_error(app, "session %s could not be tracked (the state file could not be written: "
@@ -693,7 +564,7 @@ static void untracked_done(struct app *app, struct event *ev, void *ctx)
                   o.text, c->p->title);
     end_outcome_free(&o);
     if (ev->err || !ev->result.forget_session) {
-        struct job j = secret_job(&c->a, JOB_SECRET_CLEAR, NULL, c->session_id);
+        struct job j = act_secret_job(&c->a, JOB_SECRET_CLEAR, NULL, c->session_id);
         request_submit(app, &j, "removing its keys", keys_cleared, NULL, NULL);
     }
 }
@@ -706,7 +577,7 @@ static void untracked(struct app *app, struct create_ctx *c, const struct sessio
 {
     store_remove_session(&app->store, c->a.id, s->id);
     if (c->p->caps & CAP_REVOKE) {
-        struct job j = op_job(&c->a, OP_REVOKE);
+        struct job j = act_op_job(&c->a, OP_REVOKE);
         j.args.session_id = xstrdup(s->id);
         struct create_ctx *next = create_ctx_new(&c->a, c->p);
         next->session_id = xstrdup(s->id);
@@ -714,12 +585,12 @@ static void untracked(struct app *app, struct create_ctx *c, const struct sessio
         request_submit(app, &j, "logging out", untracked_done, next, create_free);
         return;
     }
-    char *left = expiry_text(s->expires_ms);
+    char *left = act_expiry_text(s->expires_ms);
     app_error(app, "session %s could not be tracked (the state file could not be written: %s); "
               "%s has no way to end it: it stays valid there%s%s; its keys are removed from "
               "the keyring", s->id, why, c->p->title, *left ? " until it " : "", left);
     free(left);
-    struct job j = secret_job(&c->a, JOB_SECRET_CLEAR, NULL, s->id);
+    struct job j = act_secret_job(&c->a, JOB_SECRET_CLEAR, NULL, s->id);
     request_submit(app, &j, "removing its keys", keys_cleared, NULL, NULL);
 }
 
@@ -728,27 +599,27 @@ static void create_done(struct app *app, struct event *ev, void *ctx)
     struct create_ctx *c = ctx;
     bool login = c->p->caps & CAP_REVOKE;
     if (ev->err) {
-        app_error(app, "%s: %s", name_of(&c->a), ev->error ? ev->error : "failed");
+        app_error(app, "%s: %s", act_name_of(&c->a), ev->error ? ev->error : "failed");
         return;
     }
     if (ev->result.sessions.n == 0) {
-        app_error(app, "%s: the provider answered without a session", name_of(&c->a));
+        app_error(app, "%s: the provider answered without a session", act_name_of(&c->a));
         return;
     }
     for (size_t i = 0; i < ev->result.sessions.n; i++)
         ev->result.sessions.v[i].tracked = true; /* made here: kept in the state file */
     struct session *s = &ev->result.sessions.v[0];
     c->session_id = xstrdup(s->id);
-    char *left = expiry_text(s->expires_ms);
+    char *left = act_expiry_text(s->expires_ms);
     char *err = NULL;
-    if (record(app, &c->a, &ev->result, &err) != 0) {
+    if (act_record(app, &c->a, &ev->result, &err) != 0) {
         untracked(app, c, s, err);
         free(err);
         free(left);
         return;
     }
     if (c->grant) {
-        struct job j = op_job(&c->a, OP_AUTHORIZE);
+        struct job j = act_op_job(&c->a, OP_AUTHORIZE);
         j.args.session_id = xstrdup(c->session_id);
         j.args.options_json = xstrdup(c->grant);
         struct create_ctx *next = xcalloc(1, sizeof *next);
@@ -758,27 +629,27 @@ static void create_done(struct app *app, struct event *ev, void *ctx)
         next->grant_text = xstrdup(c->grant_text);
         uint64_t job = request_submit(app, &j, "authorizing", authorize_done, next, create_free);
         app_progress(app, job, "created session %s (%s); authorizing it", c->session_id,
-                     name_of(&c->a));
+                     act_name_of(&c->a));
     } else if (login) {
-        app_message(app, "logged in to %s: session %s%s%s", name_of(&c->a), c->session_id,
+        app_message(app, "logged in to %s: session %s%s%s", act_name_of(&c->a), c->session_id,
                     *left ? ", " : "", left);
     } else if ((c->p->caps & CAP_OPEN_URL) && !s->has_url) {
-        char *O = hint_key(app, ACT_SHOW_URL);
+        char *O = act_hint_key(app, ACT_SHOW_URL);
         app_error(app, "created session %s (%s), but %s answered with a URL that is not an "
                   "http(s) URL: it is tracked, not opened (%s shows the URL)", c->session_id,
-                  name_of(&c->a), c->p->title, O);
+                  act_name_of(&c->a), c->p->title, O);
         free(O);
     } else if (c->p->caps & CAP_OPEN_URL) {
-        char *o = hint_key(app, ACT_OPEN_URL), *O = hint_key(app, ACT_SHOW_URL),
-             *y = hint_key(app, ACT_COPY);
+        char *o = act_hint_key(app, ACT_OPEN_URL), *O = act_hint_key(app, ACT_SHOW_URL),
+             *y = act_hint_key(app, ACT_COPY);
         app_message(app, "created session %s (%s)%s%s: %s opens it, %s shows the URL, %s "
-                    "copies it", c->session_id, name_of(&c->a), *left ? ", " : "", left, o, O, y);
+                    "copies it", c->session_id, act_name_of(&c->a), *left ? ", " : "", left, o, O, y);
         free(o);
         free(O);
         free(y);
     } else {
         app_message(app, "created session %s (%s)%s%s, with no permissions yet", c->session_id,
-                    name_of(&c->a), *left ? ", " : "", left);
+                    act_name_of(&c->a), *left ? ", " : "", left);
     }
     free(left);
 }
@@ -789,17 +660,17 @@ static void submit_create(struct app *app, struct create_ctx *c, const char *opt
 {
     char *err = NULL;
     if (state_check_writable(&err) != 0) {
-        app_error(app, "%s: nothing was sent to %s: %s", name_of(&c->a), c->p->title,
+        app_error(app, "%s: nothing was sent to %s: %s", act_name_of(&c->a), c->p->title,
                   err ? err : "the state file cannot be written");
         free(err);
         create_free(c);
         return;
     }
-    struct job j = op_job(&c->a, OP_CREATE);
+    struct job j = act_op_job(&c->a, OP_CREATE);
     j.args.options_json = xstrdup(options_json);
     bool login = c->p->caps & CAP_REVOKE;
     char *what = xasprintf("%s %s", login ? "logging in to" : "creating a session at",
-                           name_of(&c->a));
+                           act_name_of(&c->a));
     uint64_t job = request_submit(app, &j, login ? "logging in" : "creating", create_done, c,
                                   create_free);
     app_progress(app, job, "%s", what);
@@ -808,110 +679,29 @@ static void submit_create(struct app *app, struct create_ctx *c, const char *opt
 
 /* ---- Basis Theory: permissions and rules ---- */
 
-/* "a, b,,c " into an array of trimmed non-empty items; returns the count. */
-static size_t split_list(const char *text, char ***out)
-{
-    size_t n = 0;
-    *out = NULL;
-    char *copy = xstrdup(text ? text : "");
-    for (char *save = NULL, *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-        while (*w == ' ' || *w == '\t')
-            w++;
-        size_t len = strlen(w);
-        while (len && (w[len - 1] == ' ' || w[len - 1] == '\t'))
-            len--;
-        if (!len)
-            continue;
-        *out = xrealloc(*out, (n + 1) * sizeof **out);
-        (*out)[n++] = xstrndup(w, len);
-    }
-    free(copy);
-    return n;
-}
-
-static void free_list(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 static enum form_answer bt_submit(struct app *app, struct form *f, void *ctx)
 {
     struct create_ctx *c = ctx;
-    char **perms = NULL;
-    size_t n_perms = split_list(form_value(f, "permissions"), &perms);
-    char *rules = form_value_trimmed(f, "rules");
-    enum form_answer ans = FORM_KEEP;
-    if (rules) {
-        cJSON *j = cJSON_Parse(rules);
-        bool parsed = j != NULL, ok = cJSON_IsObject(j) || cJSON_IsArray(j);
-        const cJSON *r;
-        if (cJSON_IsArray(j))
-            cJSON_ArrayForEach(r, j) ok = ok && cJSON_IsObject(r);
-        cJSON_Delete(j);
-        if (!ok)
-            form_field_set_error(form_find(f, "rules"), "%s", parsed
-                                 ? "an access rule (a JSON object) or an array of them"
-                                 : "not valid JSON");
-    }
-    char *grant = NULL, *err = NULL;
-    if (!form_validate(f) && (n_perms || rules)) {
-        if (cli_authorize_options(perms, n_perms, rules, NULL, &grant, &err) != 0) {
-            form_set_error(f, "%s", err ? err : "these permissions and rules do not go");
-        } else {
-            struct op_args args;
-            memset(&args, 0, sizeof args);
-            args.session_id = xstrdup("check");
-            args.options_json = xstrdup(grant);
-            free(err);
-            err = NULL;
-            if (dry_build(&c->a, c->p, OP_AUTHORIZE, &args, &err) != 0 && err &&
-                !strstr(err, "keyring"))
-                form_set_error(f, "%s", err);
-            op_args_free(&args);
-        }
-    }
-    if (!form_errors(f) && !f->error) {
-        struct create_ctx *go = create_ctx_new(&c->a, c->p);
-        go->grant = grant;
-        grant = NULL;
-        char *what = xstrdup("");
-        for (size_t i = 0; i < n_perms; i++) {
-            char *n = xasprintf("%s%s%s", what, i ? ", " : "", perms[i]);
-            free(what);
-            what = n;
-        }
-        if (rules) {
-            char *n = xasprintf("%s%srules", what, n_perms ? " and " : "");
-            free(what);
-            what = n;
-        }
-        go->grant_text = what;
-        submit_create(app, go, NULL);
-        ans = FORM_CLOSE;
-    }
-    free(grant);
-    free(err);
-    free(rules);
-    free_list(perms, n_perms);
-    return ans;
+    char *what = NULL;
+    char *grant = act_grant_options(f, &c->a, c->p, &what);
+    if (form_errors(f) || f->error)
+        return FORM_KEEP;
+    struct create_ctx *go = create_ctx_new(&c->a, c->p);
+    go->grant = grant; /* NULL: no grant given, created without permissions */
+    go->grant_text = what;
+    submit_create(app, go, NULL);
+    return FORM_CLOSE;
 }
 
 static void bt_form(struct app *app, struct store_account *sa)
 {
     struct form f;
-    char *title = xasprintf("New Basis Theory session at %s", name_of(&sa->a));
+    char *title = xasprintf("New Basis Theory session at %s", act_name_of(&sa->a));
     form_init(&f, title);
     free(title);
     f.note = xstrdup("The session is created with the public key, then authorized with the "
                      "private key when permissions or rules are given.");
-    size_t i = form_add(&f, FORM_TEXT, "permissions", "Permissions", false,
-                        "comma-separated, e.g. token:read, token:create; empty: none yet");
-    form_field_set_placeholder(&f.fields[i], "token:read, token:create");
-    i = form_add(&f, FORM_TEXT, "rules", "Rules (JSON)", false,
-                 "optional: an access rule {...} or an array of them");
-    form_field_set_placeholder(&f.fields[i], "(none)");
+    act_grant_fields(&f);
     struct create_ctx *c = create_ctx_new(&sa->a, sa->provider);
     app_open_overlay(app, form_view_new(&f, bt_submit, NULL, c, create_free));
 }
@@ -946,7 +736,7 @@ static enum form_answer vault_submit(struct app *app, struct form *f, void *ctx)
     char *redirect = form_value_trimmed(f, "redirect_uri");
     char *length = form_value_trimmed(f, "session_length");
     char **apis = NULL;
-    size_t n_apis = split_list(form_value(f, "unified_apis"), &apis);
+    size_t n_apis = act_split_list(form_value(f, "unified_apis"), &apis);
     if (length && !vault_length_ok(length))
         form_field_set_error(form_find(f, "session_length"),
                              "a duration of at most a week: 30m, 1h, 2d, 1w");
@@ -980,7 +770,7 @@ static enum form_answer vault_submit(struct app *app, struct form *f, void *ctx)
         memset(&args, 0, sizeof args);
         args.options_json = xstrdup(opts);
         char *err = NULL;
-        if (dry_build(&c->a, c->p, OP_CREATE, &args, &err) != 0)
+        if (act_dry_build(&c->a, c->p, OP_CREATE, &args, &err) != 0)
             form_set_error(f, "%s", err ? err : "Apideck Vault would refuse these options");
         free(err);
         op_args_free(&args);
@@ -995,7 +785,7 @@ static enum form_answer vault_submit(struct app *app, struct form *f, void *ctx)
     free(email);
     free(redirect);
     free(length);
-    free_list(apis, n_apis);
+    act_free_list(apis, n_apis);
     return ans;
 }
 
@@ -1012,7 +802,7 @@ static void vault_field(struct form *f, const struct account *a, const char *key
 static void vault_form(struct app *app, struct store_account *sa)
 {
     struct form f;
-    char *title = xasprintf("New Apideck Vault session at %s", name_of(&sa->a));
+    char *title = xasprintf("New Apideck Vault session at %s", act_name_of(&sa->a));
     form_init(&f, title);
     free(title);
     f.note = xasprintf("For consumer %s. Empty fields take the account's values.",
@@ -1037,14 +827,14 @@ static void create_action(struct app *app)
 {
     long i = target_account(app);
     if (i < 0) {
-        char *add = hint_key(app, ACT_ACCOUNT_ADD);
+        char *add = act_hint_key(app, ACT_ACCOUNT_ADD);
         app_error(app, "no account to make a session at (%s adds one)", add);
         free(add);
         return;
     }
     struct store_account *sa = &app->store.acc[i];
     if (!sa->provider) {
-        app_error(app, "%s: unknown provider '%s'", name_of(&sa->a),
+        app_error(app, "%s: unknown provider '%s'", act_name_of(&sa->a),
                   sa->a.provider_id ? sa->a.provider_id : "");
         return;
     }
@@ -1112,7 +902,7 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         actions_copy(app, ev->secret, what);
         free(what);
     } else if (!browser_url_ok(ev->secret)) {
-        char *O = hint_key(app, ACT_SHOW_URL);
+        char *O = act_hint_key(app, ACT_SHOW_URL);
         app_error(app, "the URL of session %s is not an http(s) URL: not opened (%s shows it)",
                   u->session_id, O);
         free(O);
@@ -1120,7 +910,7 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         pid_t pid = 0;
         char *why = NULL;
         if (browser_spawn(ev->secret, true, &pid, &why) != 0) {
-            char *O = hint_key(app, ACT_SHOW_URL), *y = hint_key(app, ACT_COPY);
+            char *O = act_hint_key(app, ACT_SHOW_URL), *y = act_hint_key(app, ACT_COPY);
             app_error(app, "no browser found%s%s%s: %s shows the URL, %s copies it",
                       why ? " (" : "", why ? why : "", why ? ")" : "", O, y);
             free(O);
@@ -1138,7 +928,7 @@ static void url_action(struct app *app, enum url_use use)
     const char *doing = use == URL_OPEN ? "open" : use == URL_SHOW ? "show the URL" : "copy";
     struct session s;
     struct store_account *sa;
-    if (!current_session(app, doing, &s, &sa))
+    if (!act_current_session(app, doing, &s, &sa))
         return;
     bool has_url = sa->provider->caps & CAP_OPEN_URL;
     if (use == URL_COPY && !has_url) {
@@ -1157,9 +947,9 @@ static void url_action(struct app *app, enum url_use use)
     struct url_ctx *u = xcalloc(1, sizeof *u);
     u->use = use;
     u->session_id = xstrdup(s.id);
-    u->account = xstrdup(name_of(&sa->a));
+    u->account = xstrdup(act_name_of(&sa->a));
     u->expires_ms = s.expires_ms;
-    struct job j = secret_job(&sa->a, JOB_SECRET_LOOKUP, "session_uri", s.id);
+    struct job j = act_secret_job(&sa->a, JOB_SECRET_LOOKUP, "session_uri", s.id);
     request_submit(app, &j, "reading the URL", url_done, u, url_free);
     if (s.expires_ms > 0 && s.expires_ms <= now_ms())
         app_error(app, "session %s has expired: Apideck Vault will likely refuse it", s.id);
@@ -1187,13 +977,13 @@ static void token_done(struct app *app, struct event *ev, void *ctx)
 {
     struct token_ctx *t = ctx;
     if (ev->err || str_empty(ev->result.token)) {
-        app_error(app, "%s: %s", name_of(&t->a),
+        app_error(app, "%s: %s", act_name_of(&t->a),
                   ev->err ? (ev->error ? ev->error : "failed") : "no token in the answer");
         return;
     }
     const char *top = app->overlay ? app->overlay->ops->name : NULL;
     if (top && (strcmp(top, "form") == 0 || strcmp(top, "confirm") == 0)) {
-        char *key = hint_key(app, ACT_TOKEN);
+        char *key = act_hint_key(app, ACT_TOKEN);
         app_error(app, "the token for session %s came while a dialog was open: press %s "
                   "again once it is closed", t->session_id, key);
         free(key);
@@ -1201,7 +991,7 @@ static void token_done(struct app *app, struct event *ev, void *ctx)
     }
     char *token = ev->result.token;
     ev->result.token = NULL; /* the overlay wipes it */
-    app_open_overlay(app, token_view_new(name_of(&t->a), t->session_id, t->template_name, token));
+    app_open_overlay(app, token_view_new(act_name_of(&t->a), t->session_id, t->template_name, token));
 }
 
 static enum form_answer token_submit(struct app *app, struct form *f, void *ctx)
@@ -1222,7 +1012,7 @@ static enum form_answer token_submit(struct app *app, struct form *f, void *ctx)
     enum form_answer ans = FORM_KEEP;
     if (!form_validate(f)) {
         requests_set_last_template(app, t->a.id, tpl);
-        struct job j = op_job(&t->a, OP_TOKEN);
+        struct job j = act_op_job(&t->a, OP_TOKEN);
         j.args.session_id = xstrdup(t->session_id);
         j.args.template_name = xstrdup(tpl);
         j.args.expires_in_seconds = secs;
@@ -1244,7 +1034,7 @@ static void token_action(struct app *app)
 {
     struct session s;
     struct store_account *sa;
-    if (!current_session(app, "token", &s, &sa))
+    if (!act_current_session(app, "token", &s, &sa))
         return;
     if (!(sa->provider->caps & CAP_TOKEN)) {
         app_error(app, "%s sessions have no tokens to mint (Clerk's do)", sa->provider->title);
@@ -1278,6 +1068,7 @@ const char *action_refused_read_only(enum action a)
     switch (a) {
     case ACT_REVOKE: return "revoking";
     case ACT_CREATE: return "creating sessions";
+    case ACT_AUTHORIZE: return "authorizing sessions";
     case ACT_ACCOUNT_ADD: return "adding accounts";
     case ACT_ACCOUNT_EDIT: return "editing accounts";
     case ACT_ACCOUNT_DEL: return "deleting accounts";
@@ -1289,7 +1080,7 @@ static void account_action(struct app *app, enum action a)
 {
     long i = target_account(app);
     if (i < 0) {
-        char *add = hint_key(app, ACT_ACCOUNT_ADD);
+        char *add = act_hint_key(app, ACT_ACCOUNT_ADD);
         app_error(app, "no account selected (%s adds one)", add);
         free(add);
         return;
@@ -1309,6 +1100,8 @@ bool actions_do(struct app *app, enum action a)
     case ACT_SHOW_URL: url_action(app, URL_SHOW); break;
     case ACT_COPY: url_action(app, URL_COPY); break;
     case ACT_TOKEN: token_action(app); break;
+    case ACT_AUTHORIZE: act_authorize(app); break;
+    case ACT_VERIFY: act_verify(app); break;
     case ACT_ACCOUNT_ADD: account_form_add(app); break;
     case ACT_ACCOUNT_EDIT:
     case ACT_ACCOUNT_DEL: account_action(app, a); break;

@@ -13,8 +13,9 @@ A cell passes when:
   - the command ends within its time limit and does not crash (no signal);
   - its exit code is the one the fault calls for (0 where sesame rides it
     out: latency, one 429 with Retry-After, a reset of a request that is
-    safe to repeat; 4 "network" for 5xx, bodies that are not what the spec
-    says, hangs, resets of a login, TLS failures);
+    safe to repeat; 3 "the provider" for a 2xx body that is not the JSON the
+    spec says; 4 "network" for 5xx, bodies cut short, hangs, resets of a
+    login, TLS failures);
   - stderr holds at most one line per failure, naming the provider;
   - no escape sequence or invalid UTF-8 from the server reaches stdout or
     stderr;

@@ -50,7 +50,7 @@ FAULTS = {
     "500": ({"fault": "status", "status": 500}, 4, 4),
     "502": ({"fault": "status", "status": 502}, 4, 4),
     "503": ({"fault": "status", "status": 503}, 4, 4),
-    "malformed": ({"fault": "malformed"}, (3, 4), (3, 4)),
+    "malformed": ({"fault": "malformed"}, 3, 3),  # an answer, not the documented JSON
     "truncated": ({"fault": "truncated"}, 4, 4),
     "50MB": ({"fault": "huge", "mb": 50}, 4, 4),
     "html": ({"fault": "html", "status": 502}, 4, 4),
