@@ -156,14 +156,16 @@ run() {
 }
 echo "demo: fake providers on $url, a throwaway keyring and HOME in $tmp"
 echo "demo: adding demo accounts for Clerk, Basis Theory, Plantly, CBRAIN, Apideck Vault..."
-add clerk "Clerk production" 'sk_test_fake\n' --base-url "$url/clerk/v1"
-add clerk "Clerk staging" 'sk_test_revoked_key\n' --base-url "$url/clerk/v1"
+# the table shows account by account in this order: the few sessions made
+# here first, then Clerk's hundreds
 add basistheory "Basis Theory" 'key_public_fake\nkey_private_fake\n' --base-url "$url/basistheory"
 add plantly "Plantly" 'plantly-pass\n' --base-url "$url/plantly" \
     --set email_address=demo@plantly.test
 add cbrain "CBRAIN lab" 'cbrain-pass\n' --base-url "$url/cbrain" --set login=demo
 add apideck "Apideck Vault" 'apideck-fake-key\n' --base-url "$url/apideck" \
     --set app_id=fake-app --set consumer_id=acme-corp --set consumer_name="Acme Corp"
+add clerk "Clerk production" 'sk_test_fake\n' --base-url "$url/clerk/v1"
+add clerk "Clerk staging" 'sk_test_revoked_key\n' --base-url "$url/clerk/v1"
 
 # Sessions of the providers that have no list: log in, create, authorize.
 run create "Plantly"

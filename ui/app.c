@@ -173,12 +173,15 @@ static void reload_tracked(struct app *app)
 }
 
 /* Where the provider can tell: ask whether each tracked session is still
- * valid (CBRAIN, OP_INFO) or renew it (Plantly, OP_REFRESH, as `sesame
- * refresh` does). */
-static bool can_check(const struct store_account *sa)
+ * valid (CBRAIN, OP_INFO), or renew it (Plantly, OP_REFRESH, as `sesame
+ * refresh` does). Renewing rotates the tokens, a change: only when r asks
+ * for that account (renew), never in read-only mode, at start or on R. */
+static bool can_check(const struct app *app, const struct store_account *sa, bool renew)
 {
-    return sa->provider && !store_account_lists(sa) &&
-           (sa->provider->caps & (CAP_INFO | CAP_REFRESH));
+    if (!sa->provider || store_account_lists(sa))
+        return false;
+    return (sa->provider->caps & CAP_INFO) ||
+           (renew && !app->read_only && (sa->provider->caps & CAP_REFRESH));
 }
 
 static void check_tracked(struct app *app, size_t i)
@@ -210,7 +213,7 @@ void app_refresh_account(struct app *app, size_t i)
         return;
     if (!store_account_lists(sa)) {
         reload_tracked(app);
-        if (can_check(&app->store.acc[i]) && app->worker)
+        if (can_check(app, &app->store.acc[i], true) && app->worker)
             check_tracked(app, i);
     } else if (!app->worker) {
         store_set_error(&app->store, i, app->worker_error ? app->worker_error : "no worker");
@@ -283,7 +286,7 @@ void app_refresh_all(struct app *app)
     reload_tracked(app);
     refresh_listing(app);
     for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
-        if (can_check(&app->store.acc[i]))
+        if (can_check(app, &app->store.acc[i], false))
             check_tracked(app, i);
     }
     views_changed(app);

@@ -70,7 +70,8 @@ void app_refresh_said(struct app *app, size_t i);
 /* The job a message was about has answered: it goes (if it is still there). */
 void app_progress_done(struct app *app, uint64_t job);
 
-/* Ask the worker for account i's sessions (or reread the tracked ones). */
+/* Ask the worker for account i's sessions, or reread the tracked ones
+ * (and check them with CBRAIN, renew their tokens with Plantly). */
 void app_refresh_account(struct app *app, size_t i);
 /* Reread accounts.conf and the state file, then refresh every account. */
 void app_refresh_all(struct app *app);

@@ -148,47 +148,48 @@ static char *target_line(const struct target *t, const char *head)
 static void batch_progress(struct app *app, struct batch *b, size_t i, bool ok, const char *text)
 {
     struct target *t = &b->t[i];
+    /* what went wrong, with which session, unless the text says already */
+    char *said = ok || strstr(text, t->s.id) ? xstrdup(text)
+                                              : xasprintf("%s (%s): %s", t->s.id,
+                                                          act_name_of(&t->a), text);
     b->answered++;
     if (ok) {
         b->ok++;
     } else {
         b->failed++;
         if (!b->first_error)
-            b->first_error = xasprintf("%s (%s): %s", t->s.id, act_name_of(&t->a), text);
+            b->first_error = xstrdup(said);
     }
     if (b->report) {
         const char *mark = text_ascii() ? (ok ? "ok" : "!!") : (ok ? "✓" : "✗");
-        char *line = ok ? xasprintf("%s %s", mark, text)
-                        : xasprintf("%s %s (%s): %s", mark, t->s.id, act_name_of(&t->a), text);
+        char *line = xasprintf("%s %s", mark, said);
         report_view_line(b->report, i, ok ? C_REVOKED : C_ERROR, line);
         free(line);
     }
     if (!b->bulk) {
         if (ok)
-            app_message(app, "%s", text);
+            app_message(app, "%s", said);
         else
-            app_error(app, "%s (%s): %s", t->s.id, act_name_of(&t->a), text);
-        return;
-    }
-    if (b->answered < b->n) {
+            app_error(app, "%s", said);
+    } else if (b->answered < b->n) {
         if (ok)
-            app_message(app, "%s (%zu of %zu)", text, b->answered, b->n);
+            app_message(app, "%s (%zu of %zu)", said, b->answered, b->n);
         else
-            app_error(app, "%s (%s): %s (%zu of %zu)", t->s.id, act_name_of(&t->a), text,
-                      b->answered, b->n);
-        return;
+            app_error(app, "%s (%zu of %zu)", said, b->answered, b->n);
+    } else {
+        char *title = b->failed ? xasprintf("Ended %zu of %zu sessions, %zu failed", b->ok,
+                                            b->n, b->failed)
+                                : xasprintf("Ended %zu of %zu sessions", b->ok, b->n);
+        if (b->report)
+            report_view_title(b->report, title);
+        free(title);
+        if (b->failed)
+            app_error(app, "ended %zu of %zu sessions; %zu failed, the first: %s", b->ok, b->n,
+                      b->failed, b->first_error);
+        else
+            app_message(app, "ended all %zu sessions", b->n);
     }
-    char *title = b->failed ? xasprintf("Ended %zu of %zu sessions, %zu failed", b->ok, b->n,
-                                        b->failed)
-                            : xasprintf("Ended %zu of %zu sessions", b->ok, b->n);
-    if (b->report)
-        report_view_title(b->report, title);
-    free(title);
-    if (b->failed)
-        app_error(app, "ended %zu of %zu sessions; %zu failed, the first: %s", b->ok, b->n,
-                  b->failed, b->first_error);
-    else
-        app_message(app, "ended all %zu sessions", b->n);
+    free(said);
 }
 
 static void offer_forget(struct app *app, const struct target *t, const char *why);

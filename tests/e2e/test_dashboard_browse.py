@@ -853,7 +853,7 @@ def t_refresh_keys(tmp, env):
             t.key("j")
             time.sleep(0.1)
         t.key("r")
-        check(t.wait_for("refreshing clerk"), t.text())
+        check(t.wait_for("refreshed clerk"), t.text())
         check(wait_until(lambda: list_requests(fake) > n), "r did not list Clerk again")
         # r on the CBRAIN session: CBRAIN is asked whether it is still valid
         info = fake.count("cbrain", "GET", "/session")
@@ -862,7 +862,7 @@ def t_refresh_keys(tmp, env):
             t.key("k" if cursor_row(t) > y else "j")
             time.sleep(0.1)
         t.key("r")
-        check(t.wait_for("refreshing cbrain"), t.text())
+        check(t.wait_for("refreshed cbrain"), t.text())
         check(wait_until(lambda: fake.count("cbrain", "GET", "/session") > info),
               "r did not check the CBRAIN session")
         check(wait_until(lambda: "ok" in t.line(t.row_of("CBRAIN"))), t.text())
