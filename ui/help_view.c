@@ -22,7 +22,7 @@ static size_t n_lines(void)
 
 static size_t body_rows(const struct view *v)
 {
-    return v->area.h > 3 ? (size_t)(v->area.h - 3) : 0; /* title, blank, footer */
+    return v->area.h > 4 ? (size_t)(v->area.h - 4) : 0; /* title, blank, two footer lines */
 }
 
 static void draw(struct view *v, struct app *app)
@@ -51,6 +51,9 @@ static void draw(struct view *v, struct app *app)
         x += nw + 1;
         draw_text(y, x, r->x + r->w - 2 - x, action_help(a), C_DEFAULT, ALIGN_LEFT);
     }
+    draw_text(r->y + r->h - 2, r->x + 2, r->w - 4,
+              "No sort chosen: account by account as configured, newest first, ties by "
+              "session id", C_DIM, ALIGN_LEFT);
     char *foot = xasprintf("Change a key: `bind KEY ACTION` in %s/sesame.conf", config_dir());
     draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, foot, C_DIM, ALIGN_LEFT);
     free(foot);
