@@ -938,11 +938,12 @@ def t_countdown_expires_in_place(tmp, env):
     try:
         wait_rows(t, 4)
         y = next(y for y, _ in table_rows(t) if cell(t, y, "Provider") == "Plantly")
-        for _ in range(8):  # the cursor onto the Plantly row
-            if cursor_row(t) == y:
+        for _ in range(8):  # the cursor onto the Plantly row (config order: after Clerk's)
+            at = cursor_row(t)
+            if at == y:
                 break
-            t.key("j" if cursor_row(t) < y else "k")
-            wait_until(lambda: cursor_row(t) >= 0)
+            t.key("j" if at < y else "k")
+            wait_until(lambda: cursor_row(t) not in (at, -1))
         check(cursor_row(t) == y, "cursor not on the Plantly row")
         check(cell(t, y, "Status") == "active", t.line(y))
         others = {yy: t.line(yy) for yy, _ in table_rows(t) if yy != y}
