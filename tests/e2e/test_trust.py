@@ -451,9 +451,45 @@ def t_no_underscore_column0(tmp, env):
         fake.stop()
 
 
+# ---- 7, 8. n checks the state file first; an odd Vault URL is kept, never opened ----
+
+def t_create_checks_state_and_odd_url(tmp, env):
+    fake = harness.Fake(tmp)
+    env = harness.keyring_env(tmp)
+    harness.add_fake_account(env, fake, "plantly")
+    harness.add_fake_account(env, fake, "apideck")
+    fake.fault("apideck", "answer", route="POST /vault/sessions", count=1,
+               body={"status_code": 200, "status": "OK",
+                     "data": {"session_uri": "javascript:alert(1)", "session_token": "tok-1"}})
+    vault = harness.cli_ok(env, "create", "apideck").strip()
+    t = start(tmp, dict(env, BROWSER="/bin/true %s"), want=("Plantly", "Apideck Vault"))
+    try:
+        settle(t)
+        to_sessions(t)
+        select(t, vault)
+        t.send("o")
+        wait_message(t, "the URL of session %s is not an http(s) URL: not opened" % vault)
+        t.key("esc")
+        # the state directory becomes unwritable: n sends nothing
+        state = os.path.join(tmp, "state")
+        os.rename(state, state + ".away")
+        open(state, "w").close()
+        fake.control("POST", "/_fake/requests/clear", {})
+        t.key("tab")  # the accounts pane, on the Plantly account
+        t.send("n")
+        wait_message(t, "plantly: nothing was sent to Plantly")
+        check(not requests(fake, "plantly"), "a login went out")
+        os.remove(state)
+        os.rename(state + ".away", state)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 TESTS = [t_status_parity, t_revoke_not_ended_is_red, t_cbrain_already_ended, t_plantly_r_renews,
          t_messages_end, t_authorize_and_verify, t_every_capability_has_a_key, t_order_stable,
-         t_no_underscore_column0]
+         t_no_underscore_column0, t_create_checks_state_and_odd_url]
 
 if __name__ == "__main__":
     sys.exit(harness.main(TESTS))
