@@ -235,9 +235,29 @@ static bool utf8_ok(const struct session *s)
     return true;
 }
 
-enum change { UPSERT, REMOVE, REMOVE_ACCOUNT };
+enum change { UPSERT, REMOVE, REMOVE_ACCOUNT, CHECK_WRITABLE };
 
-/* Lock the state dir, read and check the file, apply, write if changed. */
+/* Can a write happen in dir: the temporary file one makes first
+ * (config_write_atomic's name), made, written and gone again. */
+static int probe_write(const char *dir, char **error)
+{
+    char *tmp = xasprintf("%s/%s.tmp.%ld", dir, STATE_FILE, (long)getpid());
+    int rc = 0, t = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (t < 0 || write(t, "\n", 1) != 1 || fsync(t) != 0) {
+        set_error(error, xasprintf("%s: the state file cannot be written there: %s", dir,
+                                   g_strerror(errno)));
+        rc = ERR_CONFIG;
+    }
+    if (t >= 0) {
+        close(t);
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+/* Lock the state dir, read and check the file, apply, write if changed (or,
+ * CHECK_WRITABLE, see that a write could be made). */
 static int change_state(enum change what, const struct session *s, const char *account_id,
                         const char *session_id, char **error)
 {
@@ -252,6 +272,10 @@ static int change_state(enum change what, const struct session *s, const char *a
     rc = load_from(dir, &f, &l, error);
     if (rc)
         goto out;
+    if (what == CHECK_WRITABLE) {
+        rc = probe_write(dir, error);
+        goto out;
+    }
     GKeyFile *kf = conf_file_keyfile(f);
     bool changed = false;
     if (what == UPSERT) {
@@ -310,36 +334,7 @@ int state_remove_account(const char *account_id, char **error)
 
 int state_check_writable(char **error)
 {
-    char *dir = xstrdup(state_dir());
-    struct conf_file *f = NULL;
-    struct session_list l = { 0 };
-    int rc = 0, fd = config_lock(dir, error);
-    if (fd < 0) {
-        rc = ERR_CONFIG;
-        goto out;
-    }
-    rc = load_from(dir, &f, &l, error);
-    if (rc)
-        goto out;
-    /* the temporary file a write makes first (config_write_atomic's name) */
-    char *tmp = xasprintf("%s/%s.tmp.%ld", dir, STATE_FILE, (long)getpid());
-    int t = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (t < 0 || write(t, "\n", 1) != 1 || fsync(t) != 0) {
-        set_error(error, xasprintf("%s: the state file cannot be written there: %s", dir,
-                                   g_strerror(errno)));
-        rc = ERR_CONFIG;
-    }
-    if (t >= 0) {
-        close(t);
-        unlink(tmp);
-    }
-    free(tmp);
-out:
-    session_list_clear(&l);
-    conf_file_free(f);
-    config_unlock(fd);
-    free(dir);
-    return rc;
+    return change_state(CHECK_WRITABLE, NULL, NULL, NULL, error);
 }
 
 /* ---- lookups and merges over the whole file -------------------------- */

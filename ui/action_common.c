@@ -59,6 +59,28 @@ bool act_current_session(struct app *app, const char *doing, struct session *out
     return true;
 }
 
+struct act_target *act_target_new(const struct account *a, const struct provider *p,
+                                  const char *session_id, const char *extra)
+{
+    struct act_target *t = xcalloc(1, sizeof *t);
+    account_copy(&t->a, a);
+    t->p = p;
+    t->session_id = xstrdup(session_id);
+    t->extra = xstrdup(extra);
+    return t;
+}
+
+void act_target_free(void *target)
+{
+    struct act_target *t = target;
+    if (!t)
+        return;
+    account_free(&t->a);
+    free(t->session_id);
+    free(t->extra);
+    free(t);
+}
+
 struct job act_op_job(const struct account *a, enum op op)
 {
     struct job j;

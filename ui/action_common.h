@@ -26,6 +26,19 @@ char *act_hint_key(const struct app *app, enum action a);
 bool act_current_session(struct app *app, const char *doing, struct session *out,
                          struct store_account **sa);
 
+/* What a request about one session remembers for its answer: a copy of
+ * the account, its provider, the session, and one more line of the
+ * action's own (a token's template, what a grant gives). */
+struct act_target {
+    struct account a;
+    const struct provider *p;
+    char *session_id;
+    char *extra;
+};
+struct act_target *act_target_new(const struct account *a, const struct provider *p,
+                                  const char *session_id, const char *extra);
+void act_target_free(void *target); /* a ctx_free for request_submit and forms */
+
 struct job act_op_job(const struct account *a, enum op op);
 struct job act_secret_job(const struct account *a, enum job_kind kind, const char *kind_name,
                           const char *session_id);

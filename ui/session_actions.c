@@ -959,24 +959,9 @@ static void url_action(struct app *app, enum url_use use)
 
 /* ==== t: a JWT from a template ========================================= */
 
-struct token_ctx {
-    struct account a;
-    char *session_id;
-    char *template_name;
-};
-
-static void token_free(void *p)
-{
-    struct token_ctx *t = p;
-    account_free(&t->a);
-    free(t->session_id);
-    free(t->template_name);
-    free(t);
-}
-
 static void token_done(struct app *app, struct event *ev, void *ctx)
 {
-    struct token_ctx *t = ctx;
+    struct act_target *t = ctx; /* extra: the template */
     if (ev->err || str_empty(ev->result.token)) {
         app_error(app, "%s: %s", act_name_of(&t->a),
                   ev->err ? (ev->error ? ev->error : "failed") : "no token in the answer");
@@ -992,12 +977,12 @@ static void token_done(struct app *app, struct event *ev, void *ctx)
     }
     char *token = ev->result.token;
     ev->result.token = NULL; /* the overlay wipes it */
-    app_open_overlay(app, token_view_new(act_name_of(&t->a), t->session_id, t->template_name, token));
+    app_open_overlay(app, token_view_new(act_name_of(&t->a), t->session_id, t->extra, token));
 }
 
 static enum form_answer token_submit(struct app *app, struct form *f, void *ctx)
 {
-    struct token_ctx *t = ctx;
+    struct act_target *t = ctx; /* extra: the template */
     char *tpl = form_value_trimmed(f, "template");
     char *exp = form_value_trimmed(f, "expires_in");
     long secs = 0;
@@ -1017,11 +1002,9 @@ static enum form_answer token_submit(struct app *app, struct form *f, void *ctx)
         j.args.session_id = xstrdup(t->session_id);
         j.args.template_name = xstrdup(tpl);
         j.args.expires_in_seconds = secs;
-        struct token_ctx *go = xcalloc(1, sizeof *go);
-        account_copy(&go->a, &t->a);
-        go->session_id = xstrdup(t->session_id);
-        go->template_name = xstrdup(tpl);
-        uint64_t job = request_submit(app, &j, "minting a token", token_done, go, token_free);
+        uint64_t job = request_submit(app, &j, "minting a token", token_done,
+                                      act_target_new(&t->a, NULL, t->session_id, tpl),
+                                      act_target_free);
         app_progress(app, job, "minting a token for session %s%s%s", t->session_id,
                      tpl ? " from template " : "", tpl ? tpl : "");
         ans = FORM_CLOSE;
@@ -1054,10 +1037,9 @@ static void token_action(struct app *app)
         i = form_add(&f, FORM_TEXT, "expires_in", "Expires in (s)", false,
                      "seconds, 30 to 315360000; empty: the template's own lifetime");
         form_field_set_placeholder(&f.fields[i], "(the template's)");
-        struct token_ctx *t = xcalloc(1, sizeof *t);
-        account_copy(&t->a, &sa->a);
-        t->session_id = xstrdup(s.id);
-        app_open_overlay(app, form_view_new(&f, token_submit, NULL, t, token_free));
+        app_open_overlay(app, form_view_new(&f, token_submit, NULL,
+                                            act_target_new(&sa->a, sa->provider, s.id, NULL),
+                                            act_target_free));
     }
     session_free(&s);
 }

@@ -99,25 +99,9 @@ char *act_grant_options(struct form *f, const struct account *a, const struct pr
 
 /* ---- A: authorize a session made before ---- */
 
-struct grant_ctx {
-    struct account a;
-    const struct provider *p;
-    char *session_id;
-    char *what;
-};
-
-static void grant_free(void *p)
-{
-    struct grant_ctx *g = p;
-    account_free(&g->a);
-    free(g->session_id);
-    free(g->what);
-    free(g);
-}
-
 static void authorized(struct app *app, struct event *ev, void *ctx)
 {
-    struct grant_ctx *g = ctx;
+    struct act_target *g = ctx;
     char *err = NULL;
     if (ev->err) {
         app_error(app, "%s: session %s was not authorized: %s", act_name_of(&g->a), g->session_id,
@@ -129,7 +113,7 @@ static void authorized(struct app *app, struct event *ev, void *ctx)
         const struct session *s = store_session_find(&app->store, g->a.id, g->session_id);
         char *left = act_expiry_text(s ? s->expires_ms : 0);
         app_message(app, "authorized session %s (%s): %s%s%s", g->session_id,
-                    act_name_of(&g->a), g->what, *left ? "; it " : "", left);
+                    act_name_of(&g->a), g->extra, *left ? "; it " : "", left);
         free(left);
     }
     free(err);
@@ -137,7 +121,7 @@ static void authorized(struct app *app, struct event *ev, void *ctx)
 
 static enum form_answer authorize_submit(struct app *app, struct form *f, void *ctx)
 {
-    struct grant_ctx *g = ctx;
+    struct act_target *g = ctx;
     char *what = NULL;
     char *grant = act_grant_options(f, &g->a, g->p, &what);
     if (!grant) {
@@ -148,12 +132,9 @@ static enum form_answer authorize_submit(struct app *app, struct form *f, void *
     struct job j = act_op_job(&g->a, OP_AUTHORIZE);
     j.args.session_id = xstrdup(g->session_id);
     j.args.options_json = grant;
-    struct grant_ctx *go = xcalloc(1, sizeof *go);
-    account_copy(&go->a, &g->a);
-    go->p = g->p;
-    go->session_id = xstrdup(g->session_id);
-    go->what = what;
-    uint64_t job = request_submit(app, &j, "authorizing", authorized, go, grant_free);
+    struct act_target *go = act_target_new(&g->a, g->p, g->session_id, what);
+    free(what);
+    uint64_t job = request_submit(app, &j, "authorizing", authorized, go, act_target_free);
     app_progress(app, job, "authorizing session %s (%s)", g->session_id, act_name_of(&g->a));
     return FORM_CLOSE;
 }
@@ -179,11 +160,9 @@ void act_authorize(struct app *app)
         f.note = xstrdup("Grants the session permissions or access rules (with the private key); "
                          "an expiry moves its end.");
         act_grant_fields(&f);
-        struct grant_ctx *g = xcalloc(1, sizeof *g);
-        account_copy(&g->a, &sa->a);
-        g->p = sa->provider;
-        g->session_id = xstrdup(s.id);
-        app_open_overlay(app, form_view_new(&f, authorize_submit, NULL, g, grant_free));
+        app_open_overlay(app, form_view_new(&f, authorize_submit, NULL,
+                                            act_target_new(&sa->a, sa->provider, s.id, NULL),
+                                            act_target_free));
     }
     session_free(&s);
 }

@@ -11,23 +11,9 @@
 #include "session_outcome.h"
 #include "util.h"
 
-struct verify_ctx {
-    struct account a;
-    const struct provider *p;
-    char *session_id;
-};
-
-static void verify_free(void *p)
-{
-    struct verify_ctx *v = p;
-    account_free(&v->a);
-    free(v->session_id);
-    free(v);
-}
-
 static void verified(struct app *app, struct event *ev, void *ctx)
 {
-    struct verify_ctx *v = ctx;
+    struct act_target *v = ctx;
     char *why = NULL;
     const struct session *s =
         ev->err ? NULL : session_answered(v->p, v->session_id, "verify", &ev->result, &why);
@@ -43,17 +29,15 @@ static void verified(struct app *app, struct event *ev, void *ctx)
 
 static enum form_answer verify_submit(struct app *app, struct form *f, void *ctx)
 {
-    struct verify_ctx *v = ctx;
+    struct act_target *v = ctx;
     if (form_validate(f))
         return FORM_KEEP;
     struct job j = act_op_job(&v->a, OP_VERIFY);
     j.args.session_id = xstrdup(v->session_id);
     j.args.verify_token = xstrdup(form_value(f, "token")); /* wiped with the job */
-    struct verify_ctx *go = xcalloc(1, sizeof *go);
-    account_copy(&go->a, &v->a);
-    go->p = v->p;
-    go->session_id = xstrdup(v->session_id);
-    uint64_t job = request_submit(app, &j, "verifying", verified, go, verify_free);
+    uint64_t job = request_submit(app, &j, "verifying", verified,
+                                  act_target_new(&v->a, v->p, v->session_id, NULL),
+                                  act_target_free);
     app_progress(app, job, "verifying a token of session %s", v->session_id);
     return FORM_CLOSE;
 }
@@ -75,11 +59,9 @@ void act_verify(struct app *app)
                          "longer offer it).");
         form_add(&f, FORM_SECRET, "token", "Session token", true,
                  "the __session JWT; kept in no file, wiped after use");
-        struct verify_ctx *v = xcalloc(1, sizeof *v);
-        account_copy(&v->a, &sa->a);
-        v->p = sa->provider;
-        v->session_id = xstrdup(s.id);
-        app_open_overlay(app, form_view_new(&f, verify_submit, NULL, v, verify_free));
+        app_open_overlay(app, form_view_new(&f, verify_submit, NULL,
+                                            act_target_new(&sa->a, sa->provider, s.id, NULL),
+                                            act_target_free));
     }
     session_free(&s);
 }

@@ -25,9 +25,9 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import harness  # noqa: E402
 from harness import Term, check, wait_until  # noqa: E402
-from test_cli_trust import answer_sessions, clerk_account, crafted_sessions, end_elsewhere  # noqa: E402
+from test_cli_trust import crafted, end_elsewhere, made  # noqa: E402
 from test_dashboard_actions import (WAIT, message, requests, row_line, secret_lookup,  # noqa: E402
-                                    select, sessions, settle, start, to_sessions,
+                                    select, sessions, settle, setup, start, to_sessions,
                                     wait_message)
 from test_dashboard_browse import cell, header_row, table_rows  # noqa: E402
 
@@ -41,14 +41,24 @@ def message_row(t):
     return t.screen.lines - 1
 
 
+def on_session(t, sid):
+    """Every account loaded, the cursor on session sid in the sessions table."""
+    settle(t)
+    to_sessions(t)
+    select(t, sid)
+
+
+def confirm(t, question):
+    """The y/N question, answered yes."""
+    check(t.wait_for(question, WAIT), t.text())
+    t.send("y")
+    t.key("enter")
+
+
 # ---- 1. the status a person sees, as the headless commands see it ----
 
 def t_status_parity(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "1", "--clerk-sessions-per-user", "1"])
-    env = harness.keyring_env(tmp)
-    clerk_account(env, fake)
-    items, want = crafted_sessions()
-    answer_sessions(fake, items)
+    fake, env, want = crafted(tmp)
     cli = {s["id"]: s["status"] for s in sessions(env)}
     check(cli == want, "sesame sessions: %r" % cli)
     t = Term(env=env, tmp=tmp, cols=180, rows=40)
@@ -72,9 +82,7 @@ def t_status_parity(tmp, env):
 # ---- 2. revoke says what came back ----
 
 def t_revoke_not_ended_is_red(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "3", "--clerk-sessions-per-user", "3"])
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk")
+    fake, env = setup(tmp, ("clerk",), users=3, per_user=3)
     active = [s["id"] for s in sessions(env, "clerk", "active")]
     check(len(active) >= 3, "too few active sessions: %r" % active)
     still = {"object": "session", "id": active[0], "user_id": "u", "client_id": "c",
@@ -83,14 +91,10 @@ def t_revoke_not_ended_is_red(tmp, env):
              "updated_at": 1, "created_at": 1}
     t = start(tmp, env)
     try:
-        settle(t)
-        to_sessions(t)
-        select(t, active[0])
+        on_session(t, active[0])
         fake.fault("clerk", "answer", route="POST /sessions/*/revoke", count=1, body=still)
         t.send("x")
-        check(t.wait_for("Revoke session", WAIT), t.text())
-        t.send("y")
-        t.key("enter")
+        confirm(t, "Revoke session")
         wait_message(t, "with status active: it was not ended")
         check(red(t, message_row(t)), "not red: %r" % message(t))
         check("active" in row_line(t, active[0]), "row: %r" % row_line(t, active[0]))
@@ -103,9 +107,7 @@ def t_revoke_not_ended_is_red(tmp, env):
         fake.fault("clerk", "answer", route="POST /sessions/*/revoke", count=1,
                    body=dict(still, id="sess_someone_else", status="revoked"))
         t.send("x")
-        check(t.wait_for("Revoke 2 sessions", WAIT), t.text())
-        t.send("y")
-        t.key("enter")
+        confirm(t, "Revoke 2 sessions")
         check(t.wait_for("Ended 1 of 2 sessions, 1 failed", WAIT), t.text())
         text = t.text()
         check(re.search(r"✓ revoked session sess_\w+ \(clerk\): Clerk says revoked", text), text)
@@ -122,20 +124,13 @@ def t_revoke_not_ended_is_red(tmp, env):
 # ---- 3. already ended elsewhere ----
 
 def t_cbrain_already_ended(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "cbrain")
-    sid = harness.cli_ok(env, "create", "cbrain").strip()
+    fake, env, sid = made(tmp, "cbrain")
     end_elsewhere(fake, "cbrain", secret_lookup(env, "cbrain", "api_token", sid))
     t = start(tmp, env, want=("CBRAIN",))
     try:
-        settle(t)
-        to_sessions(t)
-        select(t, sid)
+        on_session(t, sid)
         t.send("x")
-        check(t.wait_for("Log out session", WAIT), t.text())
-        t.send("y")
-        t.key("enter")
+        confirm(t, "Log out session")
         wait_message(t, "session %s (cbrain) had already ended at CBRAIN: forgotten here" % sid)
         check("logged out" not in message(t), message(t))
         t.key("esc")  # the filter: every row again
@@ -151,16 +146,11 @@ def t_cbrain_already_ended(tmp, env):
 # ---- 9. r renews Plantly tokens; a refused renewal ----
 
 def t_plantly_r_renews(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "plantly")
-    sid = harness.cli_ok(env, "create", "plantly").strip()
+    fake, env, sid = made(tmp, "plantly")
     before = secret_lookup(env, "plantly", "access_token", sid)
     t = start(tmp, env, want=("Plantly",))
     try:
-        settle(t)
-        to_sessions(t)
-        select(t, sid)
+        on_session(t, sid)
         t.send("r")
         check(wait_until(lambda: requests(fake, "plantly", "PUT"), WAIT), "no refresh sent")
         wait_message(t, "refreshed plantly: 1 session")
@@ -183,9 +173,7 @@ def t_plantly_r_renews(tmp, env):
 # ---- 5. messages end with their job ----
 
 def t_messages_end(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "2"])
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk")
+    fake, env = setup(tmp, ("clerk",), users=2, per_user=2)
     sid = sessions(env, "clerk", "active")[0]["id"]
     t = start(tmp, env)
     try:
@@ -216,19 +204,14 @@ def t_messages_end(tmp, env):
 # ---- 9. A authorizes, V verifies ----
 
 def t_authorize_and_verify(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "2"])
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk")
-    harness.add_fake_account(env, fake, "basistheory")
+    fake, env = setup(tmp, ("clerk", "basistheory"), users=2, per_user=2)
     bt = harness.cli_ok(env, "create", "basistheory").strip()
     clerk_sid = sessions(env, "clerk", "active")[0]["id"]
     until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=2)) \
         .strftime("%Y-%m-%dT%H:%M:%SZ")
     t = start(tmp, env, want=("── Sessions", "Basis Theory"))
     try:
-        settle(t)
-        to_sessions(t)
-        select(t, bt)
+        on_session(t, bt)
         check("pending" in row_line(t, bt), row_line(t, bt))
         t.send("A")
         check(t.wait_for("Authorize session %s" % bt, WAIT), t.text())
@@ -343,8 +326,7 @@ def t_every_capability_has_a_key(tmp, env):
     caps = help_capabilities(env)
     missing = sorted(c for c in caps if c not in CAPABILITIES)
     check(not missing, "headless capabilities with no dashboard counterpart: %r" % missing)
-    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "2"])
-    env = harness.keyring_env(tmp)
+    fake, env = setup(tmp, (), users=2, per_user=2)
     for p in ("clerk", "basistheory", "apideck", "plantly"):
         harness.add_fake_account(env, fake, p)
     bt = harness.cli_ok(env, "create", "basistheory").strip()
@@ -390,9 +372,7 @@ def shown_ids(t):
 
 
 def t_order_stable(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "12", "--clerk-sessions-per-user", "3"])
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk")
+    fake, env = setup(tmp, ("clerk",), users=12, per_user=3)
     cli_order = [s["id"] for s in sessions(env)]
     t = Term(env=env, tmp=tmp, cols=160, rows=50)
     try:
@@ -420,10 +400,7 @@ def t_order_stable(tmp, env):
 # ---- 11. no "_" in column 0 ----
 
 def t_no_underscore_column0(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "3", "--clerk-sessions-per-user", "2"])
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk")
-    harness.add_fake_account(env, fake, "cbrain")
+    fake, env = setup(tmp, ("clerk", "cbrain"), users=3, per_user=2)
     harness.cli_ok(env, "create", "cbrain")
     try:
         for theme in ("mono", "high-contrast"):
@@ -454,19 +431,14 @@ def t_no_underscore_column0(tmp, env):
 # ---- 7, 8. n checks the state file first; an odd Vault URL is kept, never opened ----
 
 def t_create_checks_state_and_odd_url(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "plantly")
-    harness.add_fake_account(env, fake, "apideck")
+    fake, env = setup(tmp, ("plantly", "apideck"))
     fake.fault("apideck", "answer", route="POST /vault/sessions", count=1,
                body={"status_code": 200, "status": "OK",
                      "data": {"session_uri": "javascript:alert(1)", "session_token": "tok-1"}})
     vault = harness.cli_ok(env, "create", "apideck").strip()
     t = start(tmp, dict(env, BROWSER="/bin/true %s"), want=("Plantly", "Apideck Vault"))
     try:
-        settle(t)
-        to_sessions(t)
-        select(t, vault)
+        on_session(t, vault)
         t.send("o")
         wait_message(t, "the URL of session %s is not an http(s) URL: not opened" % vault)
         t.key("esc")

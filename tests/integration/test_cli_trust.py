@@ -28,7 +28,7 @@ sys.dont_write_bytecode = True  # no __pycache__ next to the tests
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
 from harness import check  # noqa: E402
-from test_dashboard_actions import requests, secret_lookup  # noqa: E402
+from test_dashboard_actions import requests, secret_lookup, setup  # noqa: E402
 
 USER = "user_trust"
 HOUR = 3600 * 1000
@@ -79,6 +79,23 @@ def clerk_account(env, fake, label="clerk"):
     return label
 
 
+def crafted(tmp):
+    """The fake answering a Clerk account's list with crafted_sessions():
+    (fake, env, {id: status a person sees})."""
+    fake, env = setup(tmp, (), users=1, per_user=1)
+    clerk_account(env, fake)
+    items, want = crafted_sessions()
+    answer_sessions(fake, items)
+    return fake, env, want
+
+
+def made(tmp, provider):
+    """The fake, an account of provider and a session sesame made there:
+    (fake, env, session id)."""
+    fake, env = setup(tmp, (provider,))
+    return fake, env, harness.cli_ok(env, "create", provider).strip()
+
+
 def listing(env, *args):
     r = harness.cli(env, "sessions", "--json", *args)
     check(r.returncode == 0, "sessions %s: exit %d\n%s" % (args, r.returncode, r.stderr))
@@ -88,11 +105,7 @@ def listing(env, *args):
 # ---- 1. the status a person sees ----
 
 def t_status_every_clerk_status(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "1", "--clerk-sessions-per-user", "1"])
-    env = harness.keyring_env(tmp)
-    clerk_account(env, fake)
-    items, want = crafted_sessions()
-    answer_sessions(fake, items)
+    fake, env, want = crafted(tmp)
     got = {s["id"]: s["status"] for s in listing(env)}
     check(got == want, "statuses:\n%s" % "\n".join(
         "%s: %s, want %s" % (k, got.get(k), v) for k, v in want.items() if got.get(k) != v))
@@ -123,8 +136,7 @@ def t_status_every_clerk_status(tmp, env):
 def t_status_tracked(tmp, env):
     """Basis Theory created (pending) and authorized (active), Plantly and
     CBRAIN logins, a Vault session: as listed, then past their expiry."""
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
+    fake, env = setup(tmp, ())
     for p in ("basistheory", "plantly", "cbrain", "apideck"):
         harness.add_fake_account(env, fake, p)
     pending = harness.cli_ok(env, "create", "basistheory").strip()
@@ -152,8 +164,7 @@ def t_status_tracked(tmp, env):
 # ---- 10. the default order ----
 
 def t_default_order(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "1", "--clerk-sessions-per-user", "1"])
-    env = harness.keyring_env(tmp)
+    fake, env = setup(tmp, (), users=1, per_user=1)
     clerk_account(env, fake, "Zeta first")
     clerk_account(env, fake, "Alpha second")
     base = {"object": "session", "user_id": USER, "client_id": "c", "status": "active",
@@ -171,9 +182,7 @@ def t_default_order(tmp, env):
 # ---- 2. revoke and verify say what came back ----
 
 def t_revoke_answer_checked(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "3"])
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk")
+    fake, env = setup(tmp, ("clerk",), users=2, per_user=3)
     sid = [s["id"] for s in listing(env) if s["status"] == "active"][0]
     obj = {"object": "session", "id": sid, "user_id": USER, "client_id": "c",
            "status": "active", "expire_at": NOW + HOUR, "abandon_at": NOW + HOUR,
@@ -219,8 +228,7 @@ def end_elsewhere(fake, provider, token):
 
 
 def t_already_gone(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
+    fake, env = setup(tmp, ())
     for provider, kind in (("cbrain", "api_token"), ("plantly", "access_token")):
         harness.add_fake_account(env, fake, provider)
         sid = harness.cli_ok(env, "create", provider).strip()
@@ -238,8 +246,7 @@ def t_already_gone(tmp, env):
 def t_plantly_logout_renews_first(tmp, env):
     """An access token that died leaves a refresh token that did not: the log
     out renews it, then ends the session with the fresh one."""
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
+    fake, env = setup(tmp, ())
     fake.control("POST", "/_fake/config", {"plantly_expires_in": 1})
     harness.add_fake_account(env, fake, "plantly")
     sid = harness.cli_ok(env, "create", "plantly").strip()
@@ -266,10 +273,7 @@ def t_plantly_logout_renews_first(tmp, env):
 # ---- 4. a refused Plantly refresh ----
 
 def t_plantly_refresh_refused(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "plantly")
-    sid = harness.cli_ok(env, "create", "plantly").strip()
+    fake, env, sid = made(tmp, "plantly")
     end_elsewhere(fake, "plantly", secret_lookup(env, "plantly", "access_token", sid))
     r = harness.cli(env, "refresh", "plantly", sid, "--json")
     check(r.returncode == 3, "exit %d: %s%s" % (r.returncode, r.stdout, r.stderr))
@@ -286,9 +290,7 @@ def t_plantly_refresh_refused(tmp, env):
 # ---- 6. exit statuses ----
 
 def t_unexpected_answers_exit_3(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk")
+    fake, env = setup(tmp, ("clerk",))
     fake.fault("clerk", "answer", route="GET /users", status=302,
                headers={"Location": "https://login.example.com/sso?token=s3cret#frag"})
     r = harness.cli(env, "sessions", "--account", "clerk")
@@ -306,9 +308,7 @@ def t_unexpected_answers_exit_3(tmp, env):
 # ---- 7. create checks the state file first ----
 
 def t_create_checks_state_first(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "plantly")
+    fake, env = setup(tmp, ("plantly",))
     blocker = os.path.join(tmp, "not-a-dir")
     open(blocker, "w").close()
     cases = {
@@ -332,10 +332,7 @@ def t_create_untrackable_is_ended(tmp, env):
     """The state file fails after the check (the disk filled up meanwhile):
     a login is logged out again; a session that cannot be ended is said to
     be left live, and its keys go."""
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "plantly")
-    harness.add_fake_account(env, fake, "basistheory")
+    fake, env = setup(tmp, ("plantly", "basistheory"))
     state = os.path.join(tmp, "state")
     for provider, route, said in (
             ("plantly", "POST /auth/sessions", "so it was logged out again"),
@@ -371,9 +368,7 @@ def t_create_untrackable_is_ended(tmp, env):
 # ---- 8. an Apideck URL that is not http(s) ----
 
 def t_vault_odd_url_kept(tmp, env):
-    fake = harness.Fake(tmp)
-    env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "apideck")
+    fake, env = setup(tmp, ("apideck",))
     fake.fault("apideck", "answer", route="POST /vault/sessions", count=1,
                body={"status_code": 200, "status": "OK",
                      "data": {"session_uri": "javascript:alert(1)", "session_token": "tok-123"}})
