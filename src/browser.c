@@ -6,26 +6,16 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "util.h"
 
 extern char **environ;
 
 #define START_CHECK_MS 1000
-
-bool browser_url_ok(const char *u)
-{
-    if (!u || (strncasecmp(u, "https://", 8) != 0 && strncasecmp(u, "http://", 7) != 0))
-        return false;
-    for (const unsigned char *p = (const unsigned char *)u; *p; p++)
-        if (*p <= 0x20 || *p == 0x7f)
-            return false;
-    return true;
-}
 
 void strv_free(char **v)
 {
@@ -141,7 +131,7 @@ int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
     size_t n;
     char **entries = browser_entries(&n);
     int rc = ERR_USAGE;
-    *why = browser_url_ok(url) ? NULL : xstrdup("not an http(s) URL");
+    *why = http_url_openable(url) ? NULL : xstrdup("not an http(s) URL");
     for (size_t i = 0; i < n && rc && !*why; i++) {
         char **argv = browser_argv(entries[i], url);
         if (!argv)

@@ -8,17 +8,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* An http(s) URL without spaces or control characters: the only kind
- * sesame hands to a browser (a provider may answer anything). */
-bool browser_url_ok(const char *url);
-
 /* argv for one $BROWSER entry (URL appended unless the entry has %s);
  * NULL for an empty entry. Free with strv_free. */
 char **browser_argv(const char *entry, const char *url);
 void strv_free(char **v);
 
 /* Start the first browser that starts; do not wait for it. A URL that is
- * not browser_url_ok is refused (ERR_USAGE). quiet: its
+ * not http_url_openable is refused (ERR_USAGE). quiet: its
  * stdout and stderr go to /dev/null (a full-screen caller). 0 and *pid, or
  * ERR_USAGE with *why (owned). The caller reaps the child. */
 int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why);

@@ -48,6 +48,10 @@ void http_response_free(struct http_response *r);
 /* Percent-encode for a query string or form body; the result is owned. */
 char *http_urlencode(const char *s);
 
+/* An http(s) URL without spaces or control characters: the only kind
+ * sesame hands to a browser (a provider may answer anything). */
+bool http_url_openable(const char *url);
+
 /* True when the response says it is JSON (application/json, +json). */
 bool http_is_json(const struct http_response *r);
 

@@ -103,3 +103,13 @@ bool http_is_json(const struct http_response *r)
         return true;
     return len >= 5 && strncasecmp(ct + len - 5, "+json", 5) == 0;
 }
+
+bool http_url_openable(const char *u)
+{
+    if (!u || (strncasecmp(u, "https://", 8) != 0 && strncasecmp(u, "http://", 7) != 0))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}

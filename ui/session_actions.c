@@ -902,7 +902,7 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         char *what = xasprintf("the URL of session %s", u->session_id);
         actions_copy(app, ev->secret, what);
         free(what);
-    } else if (!browser_url_ok(ev->secret)) {
+    } else if (!http_url_openable(ev->secret)) {
         char *O = act_hint_key(app, ACT_SHOW_URL);
         app_error(app, "the URL of session %s is not an http(s) URL: not opened (%s shows it)",
                   u->session_id, O);

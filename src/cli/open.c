@@ -80,7 +80,7 @@ int cmd_open(int argc, char **argv)
     } else if (print) {
         if (cli_write_secret_line(ev.secret) != 0)
             rc = cli_error(ERR_INTERNAL, "cannot write the URL to standard output");
-    } else if (!browser_url_ok(ev.secret)) {
+    } else if (!http_url_openable(ev.secret)) {
         rc = cli_error(ERR_USAGE, "%s: the URL %s gave session %s is not an http(s) URL: not "
                        "opened (--print shows it)", a->label, p->title, sid);
     } else {

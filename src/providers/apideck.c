@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "../strpool.h"
-#include "../browser.h"
 #include "../util.h"
 #include "tracked.h"
 
@@ -501,7 +500,7 @@ static void parse_created(const struct account *acct, const struct op_args *args
     /* A URI that is not an http(s) URL is kept (sanitised: O shows it) and
      * the session tracked all the same: it is live at Apideck. Only opening
      * it is refused: has_url stays false. */
-    s->has_url = browser_url_ok(uri);
+    s->has_url = http_url_openable(uri);
     cJSON_Delete(sent);
     secret_bag_put(&out->new_secrets, "session_token", token);
     char *kept = s->has_url ? xstrdup(uri) : sanitize_text(uri);
