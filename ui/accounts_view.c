@@ -179,6 +179,14 @@ static bool action(struct view *v, struct app *app, enum action a)
                                               ? app->store.acc[av->pos.cursor].a.label
                                               : app->store.acc[av->pos.cursor].a.id);
         break;
+    case ACT_RELIST:
+        if (av->pos.cursor >= n)
+            return false;
+        app_relist_account(app, av->pos.cursor);
+        app_message(app, "listing %s again in full", app->store.acc[av->pos.cursor].a.label
+                                                         ? app->store.acc[av->pos.cursor].a.label
+                                                         : app->store.acc[av->pos.cursor].a.id);
+        break;
     default:
         return false;
     }

@@ -12,7 +12,8 @@ static const struct cli_command commands[] = {
      "sesame account list [--json]\n"
      "sesame account remove ACCOUNT",
      "add, list or remove accounts (secrets go to the keyring)"},
-    {"sessions", cmd_sessions, "sesame sessions [--account ACCOUNT] [--status STATUS] [--json]",
+    {"sessions", cmd_sessions,
+     "sesame sessions [--account ACCOUNT] [--status STATUS] [--window 7d|30d|all] [--json]",
      "list the sessions of every account (or one)"},
     {"refresh", cmd_refresh, "sesame refresh ACCOUNT [SESSION] [--json]",
      "refresh (Plantly), check (CBRAIN) or re-read (Clerk) sessions"},
