@@ -66,7 +66,9 @@ static char *state_text(const struct app *app, const struct store_account *sa)
 {
     switch (sa->state) {
     case ACCOUNT_LOADING:
-        return xasprintf("%s %s", app_spinner_glyph(app), sa->progress ? sa->progress : "loading");
+        if (sa->progress)
+            return xasprintf("%s loading: %s", app_spinner_glyph(app), sa->progress);
+        return xasprintf("%s loading", app_spinner_glyph(app));
     case ACCOUNT_ERROR:
         return xasprintf("error: %s", sa->error ? sa->error : "?");
     case ACCOUNT_KEYRING_LOCKED:
