@@ -445,6 +445,7 @@ void store_set_loading(struct store *s, size_t i, uint64_t job)
     s->acc[i].state = ACCOUNT_LOADING;
     s->acc[i].job = job;
     s->acc[i].streamed = false;
+    s->acc[i].budget_wait = false;
     free(s->acc[i].progress);
     s->acc[i].progress = NULL;
     s->version++;
@@ -634,6 +635,7 @@ bool store_apply_event(struct store *s, struct event *ev)
     struct store_account *sa = &s->acc[i];
     free(sa->progress);
     sa->progress = NULL;
+    sa->budget_wait = ev->progress && ev->budget_wait_ms > 0;
     if (ev->progress) {
         char *text = event_progress_text(ev);
         sa->progress = sanitize_text(text);
@@ -803,4 +805,17 @@ const char *account_state_name(enum account_state st)
     case ACCOUNT_KEYRING_UNAVAILABLE: return "keyring unavailable";
     }
     return "?";
+}
+
+size_t store_waiting_budget(const struct store *s, const struct store_account **one)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_acc; i++) {
+        if (s->acc[i].job && s->acc[i].budget_wait) {
+            n++;
+            if (one)
+                *one = &s->acc[i];
+        }
+    }
+    return n;
 }

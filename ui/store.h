@@ -37,6 +37,7 @@ struct store_account {
     size_t n_checks;
     char *check_error;         /* the first failed check of the current round */
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
+    bool budget_wait;          /* its listing waits for the account's request budget */
     int64_t updated_ms;        /* wall clock of the last good answer */
     int64_t refresh_due;       /* monotonic ms of its next automatic refresh, 0 = unset */
     /* Sessions of the listing in flight, sanitised a slice at a time
@@ -107,6 +108,8 @@ size_t store_work(struct store *s, size_t budget);
 
 /* How many accounts have jobs in flight. */
 size_t store_in_flight(const struct store *s);
+/* How many accounts wait for their request budget; *one is the last such. */
+size_t store_waiting_budget(const struct store *s, const struct store_account **one);
 
 /* The status to show at `now`: an active or pending session whose expiry
  * has passed is expired, whatever the provider said when it was listed. */

@@ -318,9 +318,9 @@ bool duration_parse(const char *s, int64_t *secs)
 int session_window_parse(const char *value, int64_t *ms, char **error)
 {
     int64_t secs;
-    if (str_empty(value)) {
-        *ms = SESSION_WINDOW_DEFAULT_MS;
-    } else if (strcmp(value, "all") == 0) {
+    if (str_empty(value))
+        value = SESSION_WINDOW_DEFAULT;
+    if (strcmp(value, "all") == 0) {
         *ms = -1;
     } else if (duration_parse(value, &secs) && secs <= 3650LL * 86400) {
         *ms = secs * 1000;
@@ -329,4 +329,10 @@ int session_window_parse(const char *value, int64_t *ms, char **error)
                           "7d or 30d, or all", value);
     }
     return 0;
+}
+
+const char *session_window_text(const struct account *a)
+{
+    const char *w = account_field(a, "session_window");
+    return str_empty(w) ? SESSION_WINDOW_DEFAULT : w;
 }

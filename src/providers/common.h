@@ -54,8 +54,10 @@ bool duration_parse(const char *s, int64_t *secs);
  * can have a live session. Empty: the default (7 days, Clerk's longest
  * default session); "all": -1, no limit; else a duration ("30d"). Returns
  * 0, or ERR_CONFIG with *error set. */
-#define SESSION_WINDOW_DEFAULT_MS (7LL * 86400000)
+#define SESSION_WINDOW_DEFAULT "7d"
 int session_window_parse(const char *value, int64_t *ms, char **error);
+/* The window an account lists, as a person reads it ("7d", "30d", "all"). */
+const char *session_window_text(const struct account *a);
 
 /* A stable id for a session the provider gives no id to:
  * "<prefix>-" + first 12 hex digits of SHA-256(secret). Owned. */
