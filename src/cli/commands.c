@@ -70,7 +70,8 @@ void cli_print_help(FILE *out)
             "  --read-only    no revoke, log out, create or other changing action\n"
             "  --no-color     no colours (also when NO_COLOR is set)\n\n"
             "Command options:\n"
-            "  --timeout SECONDS  give up on an operation after this long (default 30)\n\n"
+            "  --timeout SECONDS  give up on an operation that makes no progress for this long\n"
+            "                     (default 30); a listing that paces itself goes on\n\n"
             "Commands:\n",
             SESAME_VERSION);
     for (const struct cli_command *c = commands; c->name; c++) {
@@ -95,6 +96,8 @@ void cli_print_help(FILE *out)
     }
     fprintf(out,
             "\n"
+            "Every account also takes --set rate_limit=N/10s (or 5/1s, 300/1m, off): the\n"
+            "requests it may send per window (default: half the provider's documented limit).\n\n"
             "ACCOUNT is an account's id or label. Secret fields (API keys, passwords) are never\n"
             "taken from the command line: 'account add' asks for them on the terminal without\n"
             "echo, or, when standard input is not a terminal, reads one line per secret field\n"
