@@ -64,15 +64,19 @@ void app_error(struct app *app, const char *fmt, ...) __attribute__((format(prin
  * something else there (requests.c). */
 void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Refresh account i and say so; once it is no longer busy, what came of
- * it (so many sessions, or its error) takes the line's place. */
-void app_refresh_said(struct app *app, size_t i);
+/* Refresh account i (full: list it again in full) and say so; once it is
+ * no longer busy, what came of it (so many sessions, or its error) takes
+ * the line's place. */
+void app_refresh_said(struct app *app, size_t i, bool full);
 /* The job a message was about has answered: it goes (if it is still there). */
 void app_progress_done(struct app *app, uint64_t job);
 
-/* Ask the worker for account i's sessions, or reread the tracked ones
- * (and check them with CBRAIN, renew their tokens with Plantly). */
+/* Ask the worker for account i's sessions (or reread the tracked ones, and
+ * check them with CBRAIN, renew their tokens with Plantly): what changed
+ * since its last listing, where the provider can tell. */
 void app_refresh_account(struct app *app, size_t i);
+/* The same, every session again (a full listing within the window). */
+void app_relist_account(struct app *app, size_t i);
 /* Reread accounts.conf and the state file, then refresh every account. */
 void app_refresh_all(struct app *app);
 

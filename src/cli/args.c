@@ -23,14 +23,6 @@ int cli_parse_set(const char *arg, char **key, char **value, char **error)
     return 0;
 }
 
-static const struct field *find_field(const struct provider *p, const char *key)
-{
-    for (const struct field *f = p->fields; f && f->key; f++)
-        if (strcmp(f->key, key) == 0)
-            return f;
-    return NULL;
-}
-
 static char *field_names(const struct provider *p, unsigned want, unsigned mask)
 {
     char *acc = xstrdup("");
@@ -53,7 +45,8 @@ int cli_apply_sets(const struct provider *p, struct account *a, char *const *set
         if (rc)
             return rc;
         char *msg = NULL;
-        const struct field *f = find_field(p, key);
+        const struct field *f = provider_field(p, key);
+        struct rate rate;
         if (!f) {
             char *names = field_names(p, 0, FIELD_SECRET);
             msg = xasprintf("%s has no field '%s' (fields for --set: %s)", p->title, key,
@@ -62,6 +55,9 @@ int cli_apply_sets(const struct provider *p, struct account *a, char *const *set
         } else if (f->flags & FIELD_SECRET) {
             msg = xasprintf("secrets are never taken from the command line: %s (%s) is "
                             "read from the terminal, or from standard input", f->key, f->label);
+        } else if (strcmp(key, "rate_limit") == 0 && !str_empty(value) &&
+                   rate_parse(value, &rate, &msg) != 0) {
+            /* msg says why */
         } else if (a->n_fields >= ACCOUNT_MAX_FIELDS && !account_field(a, key)) {
             msg = xasprintf("too many fields (at most %d)", ACCOUNT_MAX_FIELDS);
         } else {

@@ -53,6 +53,20 @@ bool parse_iso8601_ms(const char *s, int64_t *out_ms);
 /* Unix ms to "2023-01-09T20:14:55Z" into buf (>= 32 bytes). */
 void format_iso8601(int64_t ms, char *buf, size_t n);
 
+/* "30m", "1h", "2d", "1w" (a whole number and one of s m h d w, spaces
+ * around allowed) to seconds (> 0). Parsed by hand, not with strtol: no
+ * locale, no sign, no overflow. */
+bool duration_parse(const char *s, int64_t *secs);
+
+/* An account's session_window: how far back a listing looks for users who
+ * can have a live session. Empty: the default (7 days, Clerk's longest
+ * default session); "all": -1, no limit; else a duration ("30d"). Returns
+ * 0, or ERR_CONFIG with *error set. */
+#define SESSION_WINDOW_DEFAULT "7d"
+int session_window_parse(const char *value, int64_t *ms, char **error);
+/* The window an account lists, as a person reads it ("7d", "30d", "all"). */
+const char *session_window_text(const struct account *a);
+
 /* A stable id for a session the provider gives no id to:
  * "<prefix>-" + first 12 hex digits of SHA-256(secret). Owned. */
 char *session_id_from_secret(const char *prefix, const char *secret);

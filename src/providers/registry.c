@@ -54,3 +54,38 @@ const char *provider_base_url(const struct provider *p, const struct account *a)
     return !str_empty(a->base_url) ? a->base_url : p->default_base_url;
 }
 
+
+/* Fields every account has besides its provider's, set in the config or
+ * with --set, not asked by the add form. */
+const struct field provider_common_fields[] = {
+    {"rate_limit", "Request budget (N/10s)", 0,
+     "requests this account may send per window, e.g. 50/10s; default: half the "
+     "provider's documented limit; off = no pacing"},
+    {NULL, NULL, 0, NULL},
+};
+
+const struct field *provider_field(const struct provider *p, const char *key)
+{
+    for (const struct field *f = p->fields; key && f && f->key; f++)
+        if (strcmp(f->key, key) == 0)
+            return f;
+    for (const struct field *f = provider_common_fields; key && f->key; f++)
+        if (strcmp(f->key, key) == 0)
+            return f;
+    return NULL;
+}
+
+/* Where a provider documents no limit of its own: polite, and far above
+ * what one person's actions need. */
+static const struct rate undocumented_rate = {10, 1000};
+
+void provider_rate(const struct provider *p, const struct account *a,
+                   const struct secret_bag *secrets, struct rate *out)
+{
+    const char *own = account_field(a, "rate_limit");
+    if (!str_empty(own) && rate_parse(own, out, NULL) == 0)
+        return; /* a bad value is refused where it is stored; here the default stands */
+    *out = undocumented_rate;
+    if (p->default_rate)
+        p->default_rate(a, secrets, out);
+}
