@@ -27,7 +27,8 @@ FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter
 FUZZ_LIBS := $(shell pkg-config --libs $(FUZZ_PKGS) 2>/dev/null) -pthread
 
 # What each target links besides its own tests/fuzz/fuzz_<target>.c.
-FUZZ_PROVIDER_SRC := src/util.c src/model.c src/strpool.c src/strslab.c src/http_request.c $(wildcard src/providers/*.c)
+FUZZ_PROVIDER_SRC := src/util.c src/model.c src/strpool.c src/strslab.c src/http_request.c src/budget.c \
+                     $(wildcard src/providers/*.c)
 FUZZ_SRC_clerk := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_basistheory := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_plantly := $(FUZZ_PROVIDER_SRC)
