@@ -495,12 +495,32 @@ static void retry_later(struct request *r, long delay)
     r->job->n_retrying++;
 }
 
+/* Transfers of pace that curl holds but has not sent yet (waiting for a
+ * connection: a job may have more transfers than the host has
+ * connections) go back to the queue, first in line: after a 429, sending
+ * them would only be refused too. */
+static void pull_back_unsent(struct worker *w, const struct pace *pace)
+{
+    for (struct request *x = w->reqs; x; x = x->next) {
+        if (!x->in_multi || x->job->pace != pace)
+            continue;
+        long sent = 0;
+        curl_easy_getinfo(x->xfer.easy, CURLINFO_REQUEST_SIZE, &sent);
+        if (sent > 0)
+            continue;
+        leave_multi(w, x);
+        http_transfer_cleanup(&x->xfer);
+        pace_push(x->job->pace, x, true);
+    }
+}
+
 /* The provider refused r for its rate limit: the budget shrinks and every
  * request of the account waits as long as it asks; r is sent again then.
  * False when the wait is longer than the job may go without progress. */
 static bool rate_limited(struct worker *w, struct request *r)
 {
     struct running_job *j = r->job;
+    pull_back_unsent(w, j->pace);
     long after = r->xfer.resp.retry_after_s;
     long wait = after >= 0 ? after * 1000 : -1;
     budget_refused(&j->pace->budget, wait, mono_ms());
