@@ -162,7 +162,7 @@ static void list_account(struct app *app, size_t i, bool full)
         /* the raw JSON (some 600 bytes a session) only when a detail view
          * asks for it, where the provider can give one session (OP_GET) */
         j.args.no_raw_json = (sa->provider->caps & CAP_GET) != 0;
-        j.args.full = full || !sa->loaded;
+        j.args.refresh = !full && sa->loaded;
         j.args.stream = sa->n_sessions == 0;
         account_copy(&j.account, &sa->a);
         uint64_t id = worker_submit(app->worker, &j);

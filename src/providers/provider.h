@@ -91,7 +91,8 @@ struct op_args {
     int64_t *user_times;       /* with user_ids, or NULL: a time per user (Clerk: the last
                                 * sign-in its sessions were read after) */
     int64_t since_ms;          /* LIST: the provider's "changed since" (Clerk: signed in after) */
-    bool full;                 /* LIST: a full listing, even when the last one is remembered */
+    bool refresh;              /* LIST: only what can have changed since the last listing,
+                                * when the worker remembers it (else a full one) */
     bool stream;               /* LIST: post the sessions that came while it runs, so an
                                 * empty screen fills as they arrive */
     int64_t now_ms;            /* the clock parse() uses (expiry from expires_in); 0 = now */

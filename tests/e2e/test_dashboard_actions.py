@@ -549,7 +549,7 @@ def t_account_forms(tmp, env):
         check(secret_lookup(env, "staging-e", "api_key") == "sk_test_fake", "not in the keyring")
         conf = accounts_conf(tmp)
         check("[account staging-e]" in conf and "sk_test_fake" not in conf, conf)
-        check(wait_until(lambda: re.search(r"Clerk\s+staging é\s+4 ok", t.text()), WAIT),
+        check(wait_until(lambda: re.search(r"Clerk\s+staging é\s+4\s+7d\s+ok", t.text()), WAIT),
               "the new account does not load:\n" + t.text())
         # edit: select it, change the label, keep the secret
         row = t.row_of("staging é")

@@ -44,7 +44,7 @@ from common import JSON, Req, Resp, json_resp  # noqa: E402
 
 # The Clerk rate limit when the command line gives none. Clerk's
 # development instances allow 100 requests per 10 s: "100/10s".
-CLERK_RATE_LIMIT_DEFAULT = "off"
+CLERK_RATE_LIMIT_DEFAULT = "100/10s"  # Clerk's development instances
 
 DEFAULT_CONFIG = {
     "clerk_verify_enabled": False,      # POST /sessions/{id}/verify: 410 unless true

@@ -971,7 +971,7 @@ static void test_plan_refresh(void **state)
 {
     /* 10 users; 8 with live sessions, last read 10, 9 .. 3 minutes ago */
     struct listed_user users[10];
-    char names[10][16];
+    char names[10][24];
     for (int i = 0; i < 10; i++) {
         snprintf(names[i], sizeof names[i], "user_%d", i);
         users[i] = (struct listed_user){names[i], 100 + i, NOW - (10 - i) * 60000LL, i < 8};
