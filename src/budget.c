@@ -137,6 +137,11 @@ static void refill(struct budget *b, int64_t now)
     }
 }
 
+int64_t budget_blocked_for(const struct budget *b, int64_t now)
+{
+    return now < b->blocked_until ? b->blocked_until - now : 0;
+}
+
 int64_t budget_take(struct budget *b, int64_t now)
 {
     if (now < b->blocked_until)

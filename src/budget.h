@@ -42,6 +42,9 @@ bool budget_unlimited(const struct budget *b);
 /* Take one request's worth: 0 when taken, else the ms to wait before
  * asking again (nothing taken). */
 int64_t budget_take(struct budget *b, int64_t now);
+/* ms until a block (Retry-After) is over, 0 when none: what a request that
+ * was refused waits before it goes again, without a new token. */
+int64_t budget_blocked_for(const struct budget *b, int64_t now);
 /* The provider answered 429 (retry_after_ms < 0: it did not say how long):
  * no request before the wait is over, the bucket emptied, and the rate
  * halved (never below one request per window) — once per window: the

@@ -510,6 +510,7 @@ static void pull_back_unsent(struct worker *w, const struct pace *pace)
             continue;
         leave_multi(w, x);
         http_transfer_cleanup(&x->xfer);
+        x->paid = true; /* its token was taken, nothing was spent at the provider */
         pace_push(x->job->pace, x, true);
     }
 }
@@ -531,6 +532,7 @@ static bool rate_limited(struct worker *w, struct request *r)
         wait = http_retry_delay_ms(503, -1, false, true, true, r->attempt < 6 ? r->attempt : 5,
                                    r->attempt + 1, next_random(w));
     retry_later(r, wait);
+    r->paid = true;
     return true;
 }
 

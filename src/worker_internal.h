@@ -28,6 +28,7 @@ struct request {
     int attempt;
     int prio;                  /* PRIO_*: its place in the pace queue */
     bool unit;                 /* counts in its job's progress */
+    bool paid;                 /* took a token and was refused (429): goes again without one */
     int64_t start_at;          /* monotonic ms; waiting for a retry until then */
     bool in_multi;
     bool paced;                /* in its pace's queue */
