@@ -210,7 +210,7 @@ void app_refresh_all(struct app *app)
     } else {
         for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
             struct store_account *sa = &app->store.acc[i];
-            if (sa->job && !account_list_find(&list, sa->a.id))
+            if (sa->job && !account_list_find_id(&list, sa->a.id))
                 worker_cancel_account(app->worker, sa->a.id);
         }
         store_set_accounts(&app->store, &list);

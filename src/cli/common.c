@@ -93,9 +93,11 @@ void cli_done(struct cli *c)
 
 struct account *cli_account(struct cli *c, const char *name)
 {
-    struct account *a = account_list_find(&c->accounts, name);
-    if (!a)
-        cli_error(ERR_USAGE, "no account '%s' (see 'sesame account list')", name);
+    struct account *a = NULL;
+    char *err = NULL;
+    if (account_resolve(&c->accounts, name, &a, &err) != 0)
+        cli_error(ERR_USAGE, "%s", err);
+    free(err);
     return a;
 }
 
