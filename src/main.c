@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 
     if (strcmp(argv[i], "help") == 0) {
         if (i + 1 < argc && cli_find(argv[i + 1]))
-            cli_print_usage(stdout, argv[i + 1]);
+            cli_print_command_help(stdout, argv[i + 1]);
         else
             cli_print_help(stdout);
         return 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "util.h"
@@ -58,6 +59,8 @@ void job_free(struct job *j)
     free(j->kind_name);
     free(j->session_id);
     wipe_free(j->secret);
+    secret_bag_clear(&j->secrets);
+    free(j->config_dir);
     memset(j, 0, sizeof *j);
 }
 
@@ -67,6 +70,7 @@ void event_free(struct event *e)
     free(e->error);
     op_result_free(&e->result);
     wipe_free(e->secret);
+    free(e->report);
     memset(e, 0, sizeof *e);
 }
 
@@ -173,6 +177,8 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
     op_args_copy(&r->args, args);
     char *err = NULL;
     int rc = j->prov->build(&j->job.account, op, &r->args, &j->secrets, &r->http, &err);
+    if (rc == 0) /* every request, follow-ups too: where the secrets would go */
+        rc = http_check_url(r->http.url, j->job.account.allow_http, &err);
     if (rc != 0) {
         set_error(&j->merged, rc, err ? err : xasprintf("%s: cannot build request", j->prov->title));
         request_free(w, r);
@@ -205,6 +211,8 @@ static void job_uncount(struct worker *w, struct running_job *j)
 
 static void post(struct worker *w, struct running_job *j, struct event *ev)
 {
+    if (!j->in_keyring) /* else the keyring thread owns the secrets (and adds none here) */
+        secrets_scrub_event(ev, &j->secrets, j->job.args.verify_token);
     ev->job_id = j->id;
     ev->kind = j->job.kind;
     ev->op = j->job.op;
@@ -240,6 +248,7 @@ static void job_free_memory(struct running_job *j)
     job_free(&j->job);
     wipe_free(j->kr_secret);
     free(j->kr_error);
+    free(j->kr_report);
     free(j);
 }
 
@@ -451,9 +460,11 @@ static void keyring_returned(struct worker *w, struct running_job *j)
         job_answer(w, j);
         break;
     case KR_CALL: {
-        struct event ev = {.err = j->kr_err, .error = j->kr_error, .secret = j->kr_secret};
+        struct event ev = {.err = j->kr_err, .error = j->kr_error, .secret = j->kr_secret,
+                           .report = j->kr_report};
         j->kr_error = NULL;
         j->kr_secret = NULL;
+        j->kr_report = NULL;
         post(w, j, &ev);
         job_destroy(w, j);
         break;
@@ -515,6 +526,12 @@ static void start_job(struct worker *w, struct queued_job *qj)
                             &err);
     if (rc != 0) {
         job_fail(w, j, rc, err);
+        return;
+    }
+    if (j->job.secrets.n) { /* the caller's, not the keyring's */
+        j->secrets = j->job.secrets;
+        memset(&j->job.secrets, 0, sizeof j->job.secrets);
+        start_requests(w, j);
         return;
     }
     struct op_needs needs = j->prov->needs ? j->prov->needs(j->job.op) : (struct op_needs){0};

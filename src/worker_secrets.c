@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "keyring.h"
+#include "prune.h"
 #include "util.h"
 #include "worker_internal.h"
 
@@ -130,12 +131,15 @@ static void call(struct running_job *j)
     case JOB_KEYRING_CHECK:
         rc = keyring_check(&err);
         break;
+    case JOB_KEYRING_PRUNE:
+        rc = accounts_prune(jb->config_dir, jb->dry_run, &j->kr_report, &err);
+        break;
     case JOB_OP:
         break;
     }
     wipe_free(jb->secret);
     jb->secret = NULL;
-    j->kr_err = rc ? ERR_KEYRING : 0;
+    j->kr_err = rc == 0 ? 0 : rc == ERR_CONFIG ? ERR_CONFIG : ERR_KEYRING;
     if (rc)
         j->kr_error = err ? err : xstrdup("keyring error");
     else

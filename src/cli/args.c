@@ -64,7 +64,7 @@ int cli_apply_sets(const struct provider *p, struct account *a, char *const *set
                             "read from the terminal, or from standard input", f->key, f->label);
         } else if (a->n_fields >= ACCOUNT_MAX_FIELDS && !account_field(a, key)) {
             msg = xasprintf("too many fields (at most %d)", ACCOUNT_MAX_FIELDS);
-        } else {
+        } else if (!(msg = provider_field_check(p, key, value))) {
             account_set_field(a, key, str_empty(value) ? NULL : value);
         }
         /* the value may be a secret typed in the wrong place: wipe it */

@@ -44,7 +44,7 @@ const char *op_name(enum op op)
         [OP_LIST] = "list", [OP_GET] = "get", [OP_REVOKE] = "revoke",
         [OP_VERIFY] = "verify", [OP_TOKEN] = "token", [OP_CREATE] = "create",
         [OP_AUTHORIZE] = "authorize", [OP_REFRESH] = "refresh", [OP_INFO] = "info",
-        [OP_USERS] = "users",
+        [OP_USERS] = "users", [OP_CHECK] = "check",
     };
     return (unsigned)op < OP_COUNT ? names[op] : "?";
 }
@@ -54,3 +54,23 @@ const char *provider_base_url(const struct provider *p, const struct account *a)
     return !str_empty(a->base_url) ? a->base_url : p->default_base_url;
 }
 
+
+char *provider_field_check(const struct provider *p, const char *key, const char *value)
+{
+    if (!p || !key || str_empty(value))
+        return NULL;
+    for (const struct field *f = p->fields; f && f->key; f++) {
+        if (strcmp(f->key, key) != 0 || !f->validate)
+            continue;
+        char *why = f->validate(value);
+        if (!why)
+            return NULL;
+        char *shown = sanitize_text(value);
+        char *msg = (f->flags & FIELD_SECRET) ? xasprintf("%s %s", key, why)
+                                              : xasprintf("%s: \"%s\" %s", key, shown, why);
+        free(shown);
+        free(why);
+        return msg;
+    }
+    return NULL;
+}

@@ -509,7 +509,7 @@ check "Vault refresh lists the other session" json 'len(d["sessions"]) == 1 and 
 run sesame sessions --json
 expect "all accounts" 0
 check "every provider in one list" json 'set(s["provider"] for s in d["sessions"]) == {"clerk","basistheory","plantly","cbrain","apideck"}'
-feed "sk_test_wrong" sesame account add clerk --label "Clerk bad" --base-url "$FAKE_URL/clerk/v1"
+feed "sk_test_wrong" sesame account add clerk --label "Clerk bad" --base-url "$FAKE_URL/clerk/v1" --no-check
 run sesame sessions --json
 expect "one account refused: exit 3" 3 "^sesame: Clerk bad: "
 check "the others still listed" json 'len(d["sessions"]) > 5 and d["errors"][0]["account"] == "clerk-bad" and d["errors"][0]["code"] == 3'
@@ -522,7 +522,7 @@ check "removed account's key gone" no_secret clerk-bad api_key
 
 # ---- network failures --------------------------------------------------------------
 
-feed "sk_test_fake" sesame account add clerk --label "Clerk down" --base-url "http://127.0.0.1:9/clerk/v1"
+feed "sk_test_fake" sesame account add clerk --label "Clerk down" --base-url "http://127.0.0.1:9/clerk/v1" --no-check
 run sesame sessions --account clerk-down
 expect "connection refused" 4 "^sesame: Clerk down: "
 run sesame sessions --json

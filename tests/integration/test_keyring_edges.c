@@ -62,7 +62,7 @@ static void echo_parse(const struct account *a, enum op op, const struct op_args
     session_list_push(&out->sessions)->id = strslab_dup("echo");
 }
 
-static const struct field echo_fields[] = {{NULL, NULL, 0, NULL}};
+static const struct field echo_fields[] = {{NULL, NULL, 0, NULL, NULL}};
 static const struct provider provider_echo = {
     .id = "kr-echo", .title = "Echo", .default_base_url = "http://127.0.0.1:1",
     .fields = echo_fields, .caps = CAP_GET, .needs = NULL,

@@ -58,7 +58,7 @@ static void loop_parse(const struct account *a, enum op op, const struct op_args
     }
 }
 
-static const struct field loop_fields[] = {{NULL, NULL, 0, NULL}};
+static const struct field loop_fields[] = {{NULL, NULL, 0, NULL, NULL}};
 static const struct provider provider_loop = {
     .id = "loop", .title = "Loop", .default_base_url = "http://127.0.0.1:1",
     .fields = loop_fields, .caps = CAP_GET, .needs = loop_needs,
