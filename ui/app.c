@@ -512,6 +512,12 @@ int ui_run(const struct ui_options *opt)
               "(see `sesame --help` for the commands that do not)\n", stderr);
         return ERR_USAGE;
     }
+    char *why = screen_unusable(); /* refused as a missing terminal is */
+    if (why) {
+        fprintf(stderr, "sesame: %s; the commands work anywhere (see `sesame --help`)\n", why);
+        free(why);
+        return ERR_USAGE;
+    }
     const char *nc = getenv("NO_COLOR");
     bool no_color = opt->no_color || (nc && *nc);
     app_init(&app, opt);
