@@ -26,6 +26,21 @@ static const char *who(const struct running_job *j)
     return j->job.account.label ? j->job.account.label : j->job.account.id;
 }
 
+/* An add that was cut short, or an item removed outside sesame: what is
+ * missing and the command that puts it back. */
+static char *missing_secret(const struct running_job *j, const char *kind, const char *session)
+{
+    if (session)
+        return xasprintf("no %s in the keyring for session %s of %s (removed outside "
+                         "sesame?)", kind, session, who(j));
+    char *name = shell_quote(who(j)), *id = shell_quote(j->job.account.id);
+    char *msg = xasprintf("no %s in the keyring for account %s: enter it with: sesame account "
+                          "edit %s --secret %s (or e in the dashboard)", kind, name, id, kind);
+    free(id);
+    free(name);
+    return msg;
+}
+
 /* Look up each comma-separated kind into the job's bag. */
 static int lookup_secrets(struct running_job *j, const char *kinds, const char *session)
 {
@@ -41,11 +56,7 @@ static int lookup_secrets(struct running_job *j, const char *kinds, const char *
             err = NULL;
         } else if (!value) {
             rc = ERR_KEYRING;
-            set_error(&j->merged, ERR_KEYRING,
-                      session ? xasprintf("no %s in the keyring for session %s of %s (removed "
-                                          "outside sesame?)", *k, session, who(j))
-                              : xasprintf("no %s in the keyring for account %s: set it with "
-                                          "'sesame account add' or e in the dashboard", *k, who(j)));
+            set_error(&j->merged, ERR_KEYRING, missing_secret(j, *k, session));
         } else {
             secret_bag_put(&j->secrets, *k, value);
         }

@@ -297,12 +297,11 @@ static int account_edit(int argc, char **argv)
         {"label", required_argument, NULL, 'l'},   {"base-url", required_argument, NULL, 'b'},
         {"ca-file", required_argument, NULL, 'c'}, {"allow-http", no_argument, NULL, 'H'},
         {"no-allow-http", no_argument, NULL, 'N'}, {"set", required_argument, NULL, 's'},
-        {"secret", required_argument, NULL, 'S'},  {"no-check", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"secret", required_argument, NULL, 'S'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *label = NULL, *base_url = NULL, *ca_file = NULL;
     int http = -1, ch;
-    bool no_check = false;
     char **sets = xcalloc((size_t)argc + 1, sizeof *sets);
     char **kinds = xcalloc((size_t)argc + 1, sizeof *kinds);
     size_t n_sets = 0, n_kinds = 0;
@@ -316,7 +315,6 @@ static int account_edit(int argc, char **argv)
         case 'c': ca_file = optarg; break;
         case 'H': http = 1; break;
         case 'N': http = 0; break;
-        case 'n': no_check = true; break;
         case 's': sets[n_sets++] = optarg; break;
         case 'S': kinds[n_kinds++] = optarg; break;
         case 'h': cli_print_command_help(stdout, "account"); rc = -1; break;
@@ -392,8 +390,8 @@ static int account_edit(int argc, char **argv)
             rc = read_secret(p, f, false, &bag);
         }
     }
-    if (rc || (!no_check && (rc = check_credentials(&c, p, &a, &bag))) ||
-        (rc = store_secrets(&c, &a, p, &bag)))
+    /* not tried, as in the dashboard: a wrong key shows at the next use */
+    if (rc || (rc = store_secrets(&c, &a, p, &bag)))
         goto out;
     rc = accounts_update(&a, &err);
     if (rc) {

@@ -79,6 +79,9 @@ const struct provider *cli_provider(const struct account *a);
 int cli_tracked_session(const struct account *a, const char *name, const char *sid,
                         struct session *s);
 
+/* "<label> has no tracked session 'sid' (see: sesame sessions --account
+ * <name, quoted for the shell>)": ERR_USAGE. */
+int cli_no_tracked_session(const struct account *a, const char *name, const char *sid);
 /* Submit a job (moved in, *j left zeroed) with the --timeout in force. */
 uint64_t cli_submit_job(struct cli *c, struct job *j);
 /* Submit a provider operation on a; args are moved into the job. */

@@ -24,7 +24,7 @@ static const char account_details[] =
     "edit: changes what is given and keeps the rest. --set KEY= clears an optional\n"
     "field, --base-url '' goes back to the provider's own, --no-allow-http takes back\n"
     "--allow-http. --secret KIND (api_key, password ...) reads that secret anew, as\n"
-    "add does, and tries it unless --no-check.\n"
+    "add does (it is not tried: a wrong one shows at its first use).\n"
     "\n"
     "remove: the account's keyring items, its tracked sessions and its entry in\n"
     "accounts.conf go (its sessions at the provider are not ended); then prune runs.\n"
@@ -39,7 +39,6 @@ static const struct cli_command commands[] = {
      "           [--allow-http] [--set KEY=VALUE]... [--no-check]\n"
      "sesame account edit ACCOUNT [--label NAME] [--base-url URL] [--ca-file FILE]\n"
      "           [--allow-http | --no-allow-http] [--set KEY=VALUE]... [--secret KIND]...\n"
-     "           [--no-check]\n"
      "sesame account list [--json]\n"
      "sesame account remove ACCOUNT\n"
      "sesame account prune [--dry-run]",

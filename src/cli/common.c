@@ -127,9 +127,17 @@ int cli_tracked_session(const struct account *a, const char *name, const char *s
     if (rc)
         cli_error(rc, "%s", err ? err : "cannot read the state");
     else if (!found)
-        rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
-                       "--account %s')", a->label, sid, name);
+        rc = cli_no_tracked_session(a, name, sid);
     free(err);
+    return rc;
+}
+
+int cli_no_tracked_session(const struct account *a, const char *name, const char *sid)
+{
+    char *q = shell_quote(name);
+    int rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see: sesame sessions "
+                       "--account %s)", a->label, sid, q);
+    free(q);
     return rc;
 }
 
