@@ -966,12 +966,14 @@ static int change_accounts(enum change how, const struct account *a, const char 
         if (!had)
             goto out; /* already gone: nothing to write */
     } else {
-        if (how == UPDATE && !account_list_find_id(&l, a->id)) {
+        const struct account *was = account_list_find_id(&l, a->id);
+        if (how == UPDATE && !was) {
             set_error(error, xasprintf("account %s is gone (removed meanwhile?)", a->id));
             rc = ERR_USAGE;
             goto out;
         }
-        rc = check_label(&l, a, how, error);
+        if (how != UPDATE || strcmp(was->label, a->label) != 0) /* a label kept stays */
+            rc = check_label(&l, a, how, error);
         if (rc)
             goto out;
         if (how == ADD) {

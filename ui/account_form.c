@@ -319,7 +319,7 @@ static void check_form(struct form *f, struct account_form *af, const struct pro
     char *err = NULL;
     if (accounts_load(&list, &err) != 0) {
         form_set_error(f, "%s", err ? err : "cannot read the accounts");
-    } else if (label) {
+    } else if (label && !(af->edit && af->orig.label && strcmp(af->orig.label, label) == 0)) {
         const struct account *o = account_name_conflict(&list, label,
                                                         af->edit ? af->orig.id : NULL);
         if (o) {

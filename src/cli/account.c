@@ -370,7 +370,9 @@ static int account_edit(int argc, char **argv)
         free(err);
         goto out;
     }
-    if ((rc = label_free(&c, a.label, a.id)))
+    /* a label not changed keeps what it was, even one that another
+     * account's shares (as older versions allowed): edit it to mend that */
+    if (strcmp(a.label, found->label) != 0 && (rc = label_free(&c, a.label, a.id)))
         goto out;
     for (size_t i = 0; i < n_kinds && rc == 0; i++) {
         const struct field *f = secret_field(p, kinds[i]);
