@@ -114,12 +114,11 @@ static void replace_all(char **text, const char *needle, const char *mask)
     *text = out;
 }
 
-/* The end of *text (before a final "..."), if it is the first part of
- * secret cut off there, is masked. */
-static void mask_cut_off(char **text, const char *secret, const char *mask)
+/* Mask the first part of secret cut off at byte `end` of *text, if it is
+ * there (at least TRAILING_MIN of it). */
+static void mask_cut_at(char **text, size_t end, const char *secret, const char *mask)
 {
-    size_t len = strlen(*text), slen = strlen(secret);
-    size_t end = len >= 3 && strcmp(*text + len - 3, "...") == 0 ? len - 3 : len;
+    size_t slen = strlen(secret);
     for (size_t k = slen - 1 < end ? slen - 1 : end; k >= TRAILING_MIN; k--) {
         if (memcmp(*text + end - k, secret, k) != 0)
             continue;
@@ -127,6 +126,21 @@ static void mask_cut_off(char **text, const char *secret, const char *mask)
         wipe_free(*text);
         *text = out;
         return;
+    }
+}
+
+/* A preview cuts a body short with "..." (escape_preview), and a message
+ * may end in the middle of one: there, the start of a secret is masked. */
+static void mask_cut_off(char **text, const char *secret, const char *mask)
+{
+    mask_cut_at(text, strlen(*text), secret, mask);
+    size_t from = 0;
+    const char *dots;
+    while ((dots = strstr(*text + from, "..."))) {
+        size_t at = (size_t)(dots - *text), before = strlen(*text);
+        mask_cut_at(text, at, secret, mask);
+        at = at + strlen(*text) - before; /* the dots moved by what the mask changed */
+        from = at + 3;
     }
 }
 
