@@ -96,6 +96,9 @@ static void handler(const struct lb_request *req, struct lb_response *r, void *u
     } else if (strcmp(req->path, "/reset-post") == 0) {
         atomic_fetch_add(&resets_seen, 1);
         r->reset = 1;
+    } else if (strcmp(req->path, "/redirect") == 0) { /* elsewhere on the same server */
+        r->status = 302;
+        snprintf(r->extra_headers, sizeof r->extra_headers, "Location: /auth\r\n");
     } else if (strcmp(req->path, "/echo-auth") == 0) { /* the key sent, in the error */
         r->status = 401;
         const char *auth = strstr(req->headers, "Authorization: ");
@@ -422,6 +425,17 @@ static void test_followup_to_another_host_refused(void **state)
     event_free(&ev);
 }
 
+/* A redirect is an answer, never followed (the key would go where it says). */
+static void test_redirect_not_followed(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit(f, "a", OP_GET, "/redirect", "GET", 0));
+    assert_int_equal(ev.err, ERR_NETWORK); /* the loop provider's "HTTP 302": not a 4xx */
+    assert_non_null(strstr(ev.error, "HTTP 302"));
+    assert_int_equal(loopback_requests(f->lb), 1);
+    event_free(&ev);
+}
+
 /* Secrets the caller gives (the check of an account not saved yet) are
  * used instead of the keyring's; a server echoing one gets it masked. */
 static void test_given_secrets_and_scrub(void **state)
@@ -468,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_requests_run_concurrently, setup, teardown),
         cmocka_unit_test_setup_teardown(test_followup_to_another_host_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_given_secrets_and_scrub, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_redirect_not_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_per_host_cap, setup_cap2, teardown),
         cmocka_unit_test_setup_teardown(test_retry_5xx_when_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_retry_5xx_for_post, setup, teardown),
