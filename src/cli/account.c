@@ -415,31 +415,41 @@ out:
 
 /* ---- list -------------------------------------------------------------- */
 
-static int account_list(int argc, char **argv)
+/* The options of a subcommand that takes one flag (--json, --dry-run) and
+ * no arguments, then the accounts: 0 (with *on, and c to cli_done), -1
+ * after --help was printed, or the exit status after an error. */
+static int flag_only(int argc, char **argv, const char *sub, const char *flag, bool *on,
+                     struct cli *c)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    const struct option opts[] = {
+        {flag, no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    bool json = false;
     int ch;
+    *on = false;
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'j') {
-            json = true;
+        if (ch == 'f') {
+            *on = true;
         } else if (ch == 'h') {
             cli_print_command_help(stdout, "account");
-            return 0;
+            return -1;
         } else {
             return cli_usage_error("account", "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind != argc)
-        return cli_usage_error("account", "account list takes no arguments");
+        return cli_usage_error("account", "account %s takes no arguments", sub);
+    return cli_init(c);
+}
+
+static int account_list(int argc, char **argv)
+{
+    bool json;
     struct cli c;
-    int rc = cli_init(&c);
+    int rc = flag_only(argc, argv, "list", "json", &json, &c);
     if (rc)
-        return rc;
+        return rc < 0 ? 0 : rc;
     if (json) {
         char *s = cli_accounts_json(&c.accounts);
         printf("%s\n", s);
@@ -508,30 +518,11 @@ out:
 
 static int account_prune(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dry-run", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    bool dry_run = false;
-    int ch;
-    optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'n') {
-            dry_run = true;
-        } else if (ch == 'h') {
-            cli_print_command_help(stdout, "account");
-            return 0;
-        } else {
-            return cli_usage_error("account", "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return cli_usage_error("account", "account prune takes no arguments");
+    bool dry_run;
     struct cli c;
-    int rc = cli_init(&c);
+    int rc = flag_only(argc, argv, "prune", "dry-run", &dry_run, &c);
     if (rc)
-        return rc;
+        return rc < 0 ? 0 : rc;
     char *report = NULL;
     rc = prune(&c, dry_run, &report);
     if (rc == 0 && !*report)

@@ -438,26 +438,25 @@ static void test_redirect_not_followed(void **state)
 
 /* Secrets the caller gives (the check of an account not saved yet) are
  * used instead of the keyring's; a server echoing one gets it masked. */
-static void test_given_secrets_and_scrub(void **state)
+static uint64_t submit_with_key(struct fixture *f, const char *path, const char *key)
 {
-    struct fixture *f = *state;
     struct job j = {.kind = JOB_OP, .op = OP_VERIFY};
     j.account.id = xstrdup("given");
     j.account.provider_id = xstrdup("loop");
     j.account.base_url = xstrdup(f->base);
-    j.args.status = xstrdup("/auth");
-    secret_bag_put(&j.secrets, "api_key", "k-123");
-    struct event ev = wait_for(f, worker_submit(f->w, &j));
+    j.args.status = xstrdup(path);
+    secret_bag_put(&j.secrets, "api_key", key);
+    return worker_submit(f->w, &j);
+}
+
+static void test_given_secrets_and_scrub(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit_with_key(f, "/auth", "k-123"));
     assert_int_equal(ev.err, 0); /* no keyring item: the given key was sent */
     event_free(&ev);
 
-    struct job e = {.kind = JOB_OP, .op = OP_VERIFY};
-    e.account.id = xstrdup("given");
-    e.account.provider_id = xstrdup("loop");
-    e.account.base_url = xstrdup(f->base);
-    e.args.status = xstrdup("/echo-auth");
-    secret_bag_put(&e.secrets, "api_key", "k-secret-echoed");
-    ev = wait_for(f, worker_submit(f->w, &e));
+    ev = wait_for(f, submit_with_key(f, "/echo-auth", "k-secret-echoed"));
     assert_int_equal(ev.err, ERR_PROVIDER);
     assert_non_null(strstr(ev.error, "Bearer [secret api_key]"));
     assert_null(strstr(ev.error, "k-secret-echoed"));
