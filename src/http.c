@@ -65,23 +65,54 @@ static long parse_retry_after(const char *v)
     return d < 0 ? 0 : d;
 }
 
+/* The value of header line data (n bytes) when it is named name (with
+ * the colon), into buf; false otherwise. */
+static bool header_value(const char *data, size_t n, const char *name, char *buf, size_t size)
+{
+    size_t nl = strlen(name);
+    if (n <= nl || strncasecmp(data, name, nl) != 0)
+        return false;
+    size_t len = n - nl;
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, data + nl, len);
+    buf[len] = '\0';
+    return true;
+}
+
+/* A count of seconds or requests; -1 when it is not one. */
+static long parse_count(const char *v)
+{
+    while (*v == ' ')
+        v++;
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    long n = strtol(v, NULL, 10);
+    return n < 0 ? -1 : n;
+}
+
+static void reset_seen(struct http_response *r)
+{
+    r->retry_after_s = -1;
+    r->ratelimit_remaining = -1;
+    r->ratelimit_reset_s = -1;
+}
+
 static size_t on_header(char *data, size_t size, size_t nitems, void *userp)
 {
     struct http_transfer *t = userp;
     size_t n = size * nitems;
-    static const char name[] = "retry-after:";
-    if (n > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
-        char buf[64];
-        size_t len = n - (sizeof name - 1);
-        if (len >= sizeof buf)
-            len = sizeof buf - 1;
-        memcpy(buf, data + sizeof name - 1, len);
-        buf[len] = '\0';
+    char buf[64];
+    if (header_value(data, n, "retry-after:", buf, sizeof buf))
         t->resp.retry_after_s = parse_retry_after(buf);
-    }
+    /* Apideck passes on the limits of the service behind it */
+    else if (header_value(data, n, "x-downstream-ratelimit-remaining:", buf, sizeof buf))
+        t->resp.ratelimit_remaining = parse_count(buf);
+    else if (header_value(data, n, "x-downstream-ratelimit-reset:", buf, sizeof buf))
+        t->resp.ratelimit_reset_s = parse_count(buf);
     /* a new status line (redirect, 100-continue) resets what we saw */
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
-        t->resp.retry_after_s = -1;
+        reset_seen(&t->resp);
     return n;
 }
 
@@ -89,7 +120,7 @@ int http_transfer_setup(struct http_transfer *t, const struct http_request *req,
                         const struct http_policy *pol)
 {
     memset(t, 0, sizeof *t);
-    t->resp.retry_after_s = -1;
+    reset_seen(&t->resp);
     t->easy = curl_easy_init();
     if (!t->easy)
         return ERR_INTERNAL;

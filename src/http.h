@@ -30,6 +30,8 @@ struct http_response {
     size_t body_len;
     char *content_type;                 /* owned, may be NULL */
     long retry_after_s;                 /* from Retry-After, -1 if absent */
+    long ratelimit_remaining;           /* x-downstream-ratelimit-remaining (Apideck), -1 */
+    long ratelimit_reset_s;             /* x-downstream-ratelimit-reset: seconds, -1 */
 };
 
 /* Builders used by the providers. All copy their arguments. */

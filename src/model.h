@@ -70,6 +70,7 @@ struct session {
 struct user {
     char *id;
     char *display;          /* "Ada Lovelace <ada@example.com>" or what exists */
+    int64_t signed_in_ms;   /* last sign-in, 0 = unknown */
 };
 
 const char *session_status_name(enum session_status s);

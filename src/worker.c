@@ -34,11 +34,18 @@
  * hangs never takes every connection to that host from the other jobs. */
 #define JOB_MAX_TRANSFERS 24
 
+#define PROGRESS_EVERY_MS 250     /* news of a running listing, at most this often */
+
 static int job_max_transfers(const struct worker *w, const struct running_job *j)
 {
     if (j->answered)
         return JOB_MAX_TRANSFERS;
     return w->opt.max_per_host > 1 ? w->opt.max_per_host - 1 : 1;
+}
+
+bool worker_job_has_room(const struct worker *w, const struct running_job *j)
+{
+    return j->in_multi < job_max_transfers(w, j);
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -89,9 +96,11 @@ static void leave_multi(struct worker *w, struct request *r)
 static void request_free(struct worker *w, struct request *r)
 {
     leave_multi(w, r);
-    if (r->queued) {
-        r->queued = false;
-        w->n_queued--;
+    if (r->paced)
+        pace_remove(r->job->pace, r);
+    if (r->start_at) {
+        r->start_at = 0;
+        r->job->n_retrying--;
     }
     http_transfer_cleanup(&r->xfer);
     http_request_free(&r->http);
@@ -124,13 +133,14 @@ static void drop_requests_of(struct worker *w, struct running_job *j)
     }
 }
 
-static int start_transfer(struct worker *w, struct request *r)
+int worker_start_transfer(struct worker *w, struct request *r)
 {
     struct running_job *j = r->job;
-    int64_t left = j->deadline - mono_ms();
+    /* each transfer may take the whole timeout: the job's deadline is for
+     * the job making no progress, not for a listing that paces itself */
     struct http_policy pol = {
         .connect_timeout_ms = w->opt.connect_timeout_ms,
-        .timeout_ms = left > 1000 ? (long)left : 1000,
+        .timeout_ms = (long)j->timeout_ms,
         .ca_file = j->job.account.ca_file,
     };
     if (http_transfer_setup(&r->xfer, &r->http, &pol) != 0)
@@ -141,40 +151,34 @@ static int start_transfer(struct worker *w, struct request *r)
     return 0;
 }
 
-static bool job_has_room(const struct worker *w, const struct running_job *j)
+/* A GET already asked for in this job (a user met twice while walking
+ * pages whose order moved): its answer is on the way. */
+static bool asked_already(struct running_job *j, const struct request *r)
 {
-    return j->in_multi < job_max_transfers(w, j);
+    if (strcmp(r->http.method, "GET") != 0 || !(r->http.flags & HTTP_IDEMPOTENT) ||
+        (r->http.flags & HTTP_SECRET_URL))
+        return false;
+    if (!j->urls)
+        j->urls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (g_hash_table_contains(j->urls, r->http.url))
+        return true;
+    g_hash_table_add(j->urls, g_strdup(r->http.url));
+    return false;
 }
 
-/* Start queued requests of jobs that have room again, oldest first (the
- * list holds the newest first, so the last queued ones are found first
- * and the walk is repeated from the end: cheap, the list is short once
- * the queue drains and not walked at all while it is empty). */
-static void start_queued(struct worker *w)
-{
-    while (w->n_queued > 0) {
-        struct request *pick = NULL;
-        for (struct request *r = w->reqs; r; r = r->next)
-            if (r->queued && job_has_room(w, r->job))
-                pick = r; /* the last such is the oldest */
-        if (!pick)
-            return;
-        pick->queued = false;
-        w->n_queued--;
-        if (start_transfer(w, pick) != 0)
-            set_error(&pick->job->merged, ERR_INTERNAL,
-                      xstrdup("cannot start a transfer (libcurl)"));
-    }
-}
-
-/* Build and queue one request of job j. Errors land in j->merged. */
+/* Build one request of job j and queue it for its account's budget
+ * (pace_pump starts it). Errors land in j->merged. */
 static void add_request(struct worker *w, struct running_job *j, enum op op,
-                        const struct op_args *args)
+                        const struct op_args *args, int prio, bool unit)
 {
     struct request *r = xcalloc(1, sizeof *r);
     r->job = j;
     r->op = op;
+    r->prio = prio;
+    r->unit = unit;
     op_args_copy(&r->args, args);
+    if (!r->args.now_ms)
+        r->args.now_ms = j->job.args.now_ms;
     char *err = NULL;
     int rc = j->prov->build(&j->job.account, op, &r->args, &j->secrets, &r->http, &err);
     if (rc == 0) /* every request, follow-ups too: where the secrets would go */
@@ -184,16 +188,16 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
         request_free(w, r);
         return;
     }
+    if (asked_already(j, r)) {
+        request_free(w, r);
+        return;
+    }
     r->next = w->reqs;
     w->reqs = r;
     j->outstanding++;
-    if (!job_has_room(w, j)) {
-        r->queued = true; /* start_queued starts it when a transfer of j ends */
-        w->n_queued++;
-        return;
-    }
-    if (start_transfer(w, r) != 0)
-        set_error(&j->merged, ERR_INTERNAL, xstrdup("cannot start a transfer (libcurl)"));
+    if (unit)
+        j->units_total++;
+    pace_push(j->pace, r, false);
 }
 
 /* ---- jobs ------------------------------------------------------------- */
@@ -243,6 +247,10 @@ static void unlink_job(struct worker *w, struct running_job *j)
 
 static void job_free_memory(struct running_job *j)
 {
+    if (j->urls)
+        g_hash_table_destroy(j->urls);
+    if (j->live)
+        g_hash_table_destroy(j->live);
     secret_bag_clear(&j->secrets);
     op_result_free(&j->merged);
     job_free(&j->job);
@@ -297,63 +305,9 @@ static void to_keyring(struct worker *w, struct running_job *j, enum keyring_pha
     executor_submit(w->keyring, keyring_phase_run, j);
 }
 
-/* ---- what the last listing of an account told (for prefetch) ----------- */
-
-static struct known_users *known_find(struct worker *w, const struct account *a)
-{
-    for (size_t i = 0; i < w->n_known; i++)
-        if (strcmp(w->known[i].account_id, a->id ? a->id : "") == 0)
-            return &w->known[i];
-    return NULL;
-}
-
-static void known_clear(struct known_users *k)
-{
-    for (size_t i = 0; i < k->n; i++)
-        free(k->ids[i]);
-    free(k->ids);
-    k->ids = NULL;
-    k->n = 0;
-}
-
-/* A listing of j's account succeeded: remember the users it named. */
-static void known_remember(struct worker *w, struct running_job *j)
-{
-    const struct op_result *r = &j->merged;
-    if (!j->prov->prefetch || j->job.op != OP_LIST || r->n_users == 0)
-        return;
-    const struct account *a = &j->job.account;
-    struct known_users *k = known_find(w, a);
-    if (!k) {
-        w->known = xrealloc(w->known, (w->n_known + 1) * sizeof *w->known);
-        k = &w->known[w->n_known++];
-        memset(k, 0, sizeof *k);
-        k->account_id = xstrdup(a->id ? a->id : "");
-    }
-    known_clear(k);
-    free(k->base_url);
-    k->base_url = xstrdup(provider_base_url(j->prov, a));
-    k->ids = xcalloc(r->n_users, sizeof *k->ids);
-    for (size_t i = 0; i < r->n_users; i++)
-        if (r->users[i].id)
-            k->ids[k->n++] = xstrdup(r->users[i].id);
-}
-
-static void known_free_all(struct worker *w)
-{
-    for (size_t i = 0; i < w->n_known; i++) {
-        known_clear(&w->known[i]);
-        free(w->known[i].account_id);
-        free(w->known[i].base_url);
-    }
-    free(w->known);
-    w->known = NULL;
-    w->n_known = 0;
-}
-
 /* Sessions name their user once the users are known; every session says
  * which account it belongs to. */
-static void attach_users(struct running_job *j)
+static void attach_users(struct running_job *j, struct session_list *sessions)
 {
     struct op_result *r = &j->merged;
     /* user id -> pooled name: one pool lookup per user, not per session */
@@ -363,8 +317,8 @@ static void attach_users(struct running_job *j)
         if (r->users[i].id && r->users[i].display)
             g_hash_table_replace(names, r->users[i].id, (char *)strpool_get(r->users[i].display));
     const char *account_id = strpool_get(j->job.account.id);
-    for (size_t i = 0; i < r->sessions.n; i++) {
-        struct session *s = &r->sessions.v[i];
+    for (size_t i = 0; i < sessions->n; i++) {
+        struct session *s = &sessions->v[i];
         if (!s->account_id)
             s->account_id = strpool_ref(account_id);
         if (!s->user_display && s->user_id) {
@@ -391,8 +345,10 @@ static void job_complete(struct worker *w, struct running_job *j)
 {
     struct op_result *r = &j->merged;
     if (!r->err) {
-        attach_users(j);
-        known_remember(w, j);
+        attach_users(j, &r->sessions);
+        memory_note_live(j, &r->sessions);
+        memory_remember(w, j);
+        r->partial = j->partial;
     }
     /* the answer's list as long as it is: 100k sessions leave ~4 MB of
      * doubling slack otherwise, held while the caller takes them over */
@@ -418,18 +374,16 @@ static void start_requests(struct worker *w, struct running_job *j)
 {
     if (!j->job.args.now_ms)
         j->job.args.now_ms = now_ms();
-    /* What the last listing told may start at once (a refresh of Clerk:
-     * every known user's sessions with the first users page). */
+    j->pace = pace_for(w, j);
+    /* What the last listing told may make this one a refresh of what can
+     * have changed, with what it must re-read starting at once. */
     struct op_result pre = {0};
-    const struct known_users *k = j->prov->prefetch ? known_find(w, &j->job.account) : NULL;
-    if (k && k->n && strcmp(k->base_url, provider_base_url(j->prov, &j->job.account)) == 0)
-        j->prov->prefetch(&j->job.account, j->job.op, &j->job.args, k->ids, k->n, &pre);
-    add_request(w, j, j->job.op, &j->job.args); /* first: it starts before the queue fills */
-    for (size_t i = 0; i < pre.n_follow && !j->merged.err; i++) {
-        if (!pre.follow[i].args.now_ms)
-            pre.follow[i].args.now_ms = j->job.args.now_ms;
-        add_request(w, j, pre.follow[i].op, &pre.follow[i].args);
-    }
+    memory_plan(w, j, &pre);
+    /* first: a walk's page goes before what it asks for */
+    add_request(w, j, j->job.op, &j->job.args, PRIO_WALK, false);
+    for (size_t i = 0; i < pre.n_follow && !j->merged.err; i++)
+        add_request(w, j, pre.follow[i].op, &pre.follow[i].args, pre.follow[i].prio,
+                    pre.follow[i].unit);
     op_result_free(&pre);
     if (j->outstanding == 0)
         job_complete(w, j);
@@ -505,8 +459,8 @@ static void start_job(struct worker *w, struct queued_job *qj)
     j->id = qj->id;
     j->job = qj->job;
     j->started = mono_ms();
-    int64_t timeout = j->job.timeout_ms > 0 ? j->job.timeout_ms : DEFAULT_JOB_TIMEOUT_MS;
-    j->deadline = j->started + timeout;
+    j->timeout_ms = j->job.timeout_ms > 0 ? j->job.timeout_ms : DEFAULT_JOB_TIMEOUT_MS;
+    j->deadline = j->started + j->timeout_ms;
     j->next = w->jobs;
     w->jobs = j;
     free(qj);
@@ -549,6 +503,67 @@ static bool maybe_sent(CURLcode rc)
              rc == CURLE_COULDNT_RESOLVE_PROXY);
 }
 
+/* r waits delay ms, then goes back to its account's queue. */
+static void retry_later(struct request *r, long delay)
+{
+    http_transfer_cleanup(&r->xfer);
+    r->attempt++;
+    r->start_at = mono_ms() + (delay > 0 ? delay : 1);
+    r->job->n_retrying++;
+}
+
+/* Transfers of pace that curl holds but has not sent yet (waiting for a
+ * connection: a job may have more transfers than the host has
+ * connections) go back to the queue, first in line: after a 429, sending
+ * them would only be refused too. */
+static void pull_back_unsent(struct worker *w, const struct pace *pace)
+{
+    for (struct request *x = w->reqs; x; x = x->next) {
+        if (!x->in_multi || x->job->pace != pace)
+            continue;
+        long sent = 0;
+        curl_easy_getinfo(x->xfer.easy, CURLINFO_REQUEST_SIZE, &sent);
+        if (sent > 0)
+            continue;
+        leave_multi(w, x);
+        http_transfer_cleanup(&x->xfer);
+        pace_push(x->job->pace, x, true);
+    }
+}
+
+/* The provider refused r for its rate limit: the budget shrinks and every
+ * request of the account waits as long as it asks; r is sent again then.
+ * False when the wait is longer than the job may go without progress. */
+static bool rate_limited(struct worker *w, struct request *r)
+{
+    struct running_job *j = r->job;
+    pull_back_unsent(w, j->pace);
+    long after = r->xfer.resp.retry_after_s;
+    long wait = after >= 0 ? after * 1000 : -1;
+    budget_refused(&j->pace->budget, wait, mono_ms());
+    j->refused = true;
+    if (wait > j->timeout_ms)
+        return false;
+    if (wait < 0) /* not said: back off as for a failure */
+        wait = http_retry_delay_ms(503, -1, false, true, true, r->attempt < 6 ? r->attempt : 5,
+                                   r->attempt + 1, next_random(w));
+    retry_later(r, wait);
+    return true;
+}
+
+/* An answer that was not a refusal for the rate: the job progresses (its
+ * clock starts again) and the budget grows back if it had shrunk. A
+ * downstream limit that is spent blocks the account until it resets. */
+static void answered(struct running_job *j, const struct http_response *resp)
+{
+    int64_t now = mono_ms();
+    j->deadline = now + j->timeout_ms;
+    j->refused = false;
+    budget_answered(&j->pace->budget, now);
+    if (resp->ratelimit_remaining == 0 && resp->ratelimit_reset_s > 0)
+        budget_block(&j->pace->budget, resp->ratelimit_reset_s * 1000, now);
+}
+
 static void request_done(struct worker *w, struct request *r, CURLcode rc)
 {
     struct running_job *j = r->job;
@@ -556,36 +571,40 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
     leave_multi(w, r);
     j->answered = true;
     long status = r->xfer.resp.status;
-    long delay = http_retry_delay_ms(status, r->xfer.resp.retry_after_s, terr != NULL,
-                                     maybe_sent(rc) && !r->xfer.too_big,
-                                     (r->http.flags & HTTP_IDEMPOTENT) != 0, r->attempt,
-                                     w->opt.max_retries, next_random(w));
+    if (!terr && status == 429 && rate_limited(w, r))
+        return;
+    if (!terr && status != 429)
+        answered(j, &r->xfer.resp);
+    long delay = status == 429 ? -1
+        : http_retry_delay_ms(status, r->xfer.resp.retry_after_s, terr != NULL,
+                              maybe_sent(rc) && !r->xfer.too_big,
+                              (r->http.flags & HTTP_IDEMPOTENT) != 0, r->attempt,
+                              w->opt.max_retries, next_random(w));
     if (r->xfer.too_big || (terr && http_error_is_permanent(rc)))
         delay = -1;
     if (delay >= 0 && mono_ms() + delay < j->deadline) {
         free(terr);
-        http_transfer_cleanup(&r->xfer);
-        r->attempt++;
-        r->start_at = mono_ms() + delay;
+        retry_later(r, delay);
         return;
     }
     unlink_request(w, r);
     j->outstanding--;
     if (terr) {
         set_error(&j->merged, ERR_NETWORK, terr);
-    } else if (status == 429 && delay >= 0) {
+    } else if (status == 429) {
         set_error(&j->merged, ERR_NETWORK,
-                  xasprintf("rate limited by %s: it asks to wait %ld s, past this request's "
-                            "deadline", j->prov->title, r->xfer.resp.retry_after_s));
+                  xasprintf("rate limited by %s: it asks to wait %ld s, longer than the "
+                            "timeout (%lld s; --timeout)", j->prov->title,
+                            r->xfer.resp.retry_after_s, (long long)(j->timeout_ms / 1000)));
     } else {
         struct op_result res = {0};
         j->prov->parse(&j->job.account, r->op, &r->args, &r->xfer.resp, &res);
+        if (r->unit)
+            j->units_done++;
         if (!res.err && !j->merged.err)
-            for (size_t i = 0; i < res.n_follow; i++) {
-                if (!res.follow[i].args.now_ms)
-                    res.follow[i].args.now_ms = j->job.args.now_ms;
-                add_request(w, j, res.follow[i].op, &res.follow[i].args);
-            }
+            for (size_t i = 0; i < res.n_follow; i++)
+                add_request(w, j, res.follow[i].op, &res.follow[i].args, res.follow[i].prio,
+                            res.follow[i].unit);
         op_result_merge(&j->merged, &res);
     }
     request_free(w, r);
@@ -614,8 +633,55 @@ static void collect_done(struct worker *w)
     }
 }
 
-/* Start retries whose wait is over; fail jobs past their deadline.
- * Returns ms until the next such moment (or max_wait). */
+/* News of a running listing: how far it is, whether it waits for the
+ * account's budget, and (when it streams) the sessions that came since the
+ * last news. At most every PROGRESS_EVERY_MS, and at once when it starts
+ * or stops waiting for budget. */
+static void tell_progress(struct worker *w, struct running_job *j, int64_t now)
+{
+    if (j->job.op != OP_LIST || !j->prov || !j->prov->list_unit || j->in_keyring)
+        return;
+    bool waiting = pace_waiting(j->pace, now) && j->n_paced > 0;
+    bool news = j->units_done != j->told_done || j->units_total != j->told_total ||
+                (j->job.args.stream && j->merged.sessions.n > 0);
+    if (waiting == j->told_budget && (!news || now - j->told_at < PROGRESS_EVERY_MS))
+        return;
+    struct event ev = {.progress = true};
+    ev.units_done = j->told_done = j->units_done;
+    ev.units_total = j->told_total = j->units_total;
+    ev.unit = j->prov->list_unit;
+    ev.budget_wait_ms = waiting ? j->pace->ready_at - now : 0;
+    j->told_budget = waiting;
+    j->told_at = now;
+    if (j->job.args.stream && j->merged.sessions.n > 0 && !j->merged.err) {
+        attach_users(j, &j->merged.sessions);
+        memory_note_live(j, &j->merged.sessions);
+        ev.result.sessions = j->merged.sessions;
+        memset(&j->merged.sessions, 0, sizeof j->merged.sessions);
+    }
+    ev.error = event_progress_text(&ev);
+    post(w, j, &ev);
+}
+
+/* While a job waits for its account's budget alone (nothing in flight,
+ * no retry waiting), its clock stops: pacing is progress. Not after a
+ * 429, until an answer comes that is not one: a provider that refuses
+ * everything is given up on after the timeout. */
+static void pause_clock(struct running_job *j, int64_t now)
+{
+    bool paused = j->n_paced > 0 && j->in_multi == 0 && j->n_retrying == 0 && !j->in_keyring &&
+                  !j->refused;
+    if (paused && !j->paused_since) {
+        j->paused_since = now;
+    } else if (!paused && j->paused_since) {
+        j->deadline += now - j->paused_since;
+        j->paused_since = 0;
+    }
+}
+
+/* Requeue retries whose wait is over; fail jobs that made no progress in
+ * time; tell how listings go. Returns ms until the next such moment (or
+ * max_wait). */
 static long run_timers(struct worker *w, long max_wait)
 {
     int64_t now = mono_ms();
@@ -625,8 +691,8 @@ static long run_timers(struct worker *w, long max_wait)
             continue;
         if (r->start_at <= now) {
             r->start_at = 0;
-            if (start_transfer(w, r) != 0)
-                set_error(&r->job->merged, ERR_INTERNAL, xstrdup("cannot restart a transfer"));
+            r->job->n_retrying--;
+            pace_push(r->job->pace, r, true); /* first of its kind: it waited already */
             wait = 0;
         } else if (r->start_at - now < wait) {
             wait = (long)(r->start_at - now);
@@ -635,11 +701,19 @@ static long run_timers(struct worker *w, long max_wait)
     struct running_job *j = w->jobs;
     while (j) {
         struct running_job *next = j->next;
-        if (j->deadline <= now) {
-            long s = (long)((j->deadline - j->started + 999) / 1000);
+        pause_clock(j, now);
+        if (j->paused_since) {
+            tell_progress(w, j, now);
+        } else if (j->deadline <= now) {
+            long s = (long)((j->timeout_ms + 999) / 1000);
             if (j->in_keyring)
                 job_abandon(w, j, ERR_KEYRING, xasprintf("the keyring did not answer within "
                                                          "%ld s (locked? unlock it and retry)", s));
+            else if (j->refused)
+                job_fail(w, j, ERR_NETWORK, xasprintf(
+                    "rate limited by %s for %ld s: every request was refused (429); its limit "
+                    "is spent, perhaps by its own back end: try again later",
+                    j->prov->title, s));
             else
                 job_fail(w, j, ERR_NETWORK, xasprintf("no answer from %s within %ld s",
                                                       j->prov ? j->prov->title : "provider", s));
@@ -655,9 +729,13 @@ static long run_timers(struct worker *w, long max_wait)
                     wait = (long)(slow_at - now);
                 }
             }
+            tell_progress(w, j, now);
             if (j->deadline - now < wait)
                 wait = (long)(j->deadline - now);
         }
+        if (j->told_at && now - j->told_at < PROGRESS_EVERY_MS &&
+            j->told_at + PROGRESS_EVERY_MS - now < wait)
+            wait = (long)(j->told_at + PROGRESS_EVERY_MS - now);
         j = next;
     }
     return wait;
@@ -686,11 +764,14 @@ static void apply_cancels(struct worker *w, uint64_t *ids, size_t n_ids, char **
         for (size_t i = 0; i < n_ids; i++)
             by_id |= ids[i] == j->id;
         if (in_cancel_accounts(accounts, before, n_accounts, j))
-            job_abandon(w, j, 0, NULL); /* the account is gone: no answer at all */
+            /* the account is gone: no answer at all */
+            job_abandon(w, j, 0, NULL);
         else if (by_id)
             job_abandon(w, j, ERR_CANCELLED, xstrdup("cancelled"));
         j = next;
     }
+    for (size_t i = 0; i < n_accounts; i++)
+        memory_forget(w, accounts[i]); /* edited or removed: its listing starts over */
 }
 
 /* ---- the thread ------------------------------------------------------- */
@@ -831,10 +912,17 @@ static void *worker_main(void *arg)
         int running = 0;
         curl_multi_perform(w->multi, &running);
         collect_done(w);
-        start_queued(w);
+        pace_pump(w);
         /* idle, nothing wakes it but a job, a cancel, the keyring thread or
          * a timer: no polling once a second (the idle benchmark counts it) */
         long wait = run_timers(w, IDLE_WAIT_MS);
+        if (wait == 0)
+            pace_pump(w); /* retries back in their queues */
+        if (w->pace_due) {
+            int64_t until = w->pace_due - mono_ms();
+            if (until < wait)
+                wait = until > 0 ? (long)until : 0;
+        }
         long curl_wait = -1;
         curl_multi_timeout(w->multi, &curl_wait);
         if (curl_wait >= 0 && curl_wait < wait)
@@ -842,7 +930,8 @@ static void *worker_main(void *arg)
         curl_multi_poll(w->multi, NULL, 0, (int)wait, NULL);
     }
     shut_down(w);
-    known_free_all(w);
+    pace_free_all(w);
+    memory_free_all(w);
     strslab_thread_done();
     return NULL;
 }
@@ -980,7 +1069,39 @@ bool worker_next_event(struct worker *w, struct event *ev)
 
 bool worker_wait_event(struct worker *w, uint64_t job_id, struct event *ev)
 {
-    return event_queue_wait(&w->events, job_id, &w->waiters_stop, ev);
+    return event_queue_wait(&w->events, job_id, false, &w->waiters_stop, ev);
+}
+
+bool worker_wait_news(struct worker *w, uint64_t job_id, struct event *ev)
+{
+    return event_queue_wait(&w->events, job_id, true, &w->waiters_stop, ev);
+}
+
+/* 1234567 as "1,234,567" into buf (>= 32 bytes). */
+static void thousands(long n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%ld", n < 0 ? 0 : n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+char *event_progress_text(const struct event *ev)
+{
+    if (!ev->unit)
+        return xstrdup(ev->error ? ev->error : "working");
+    char done[32], total[32];
+    thousands(ev->units_done, done, sizeof done);
+    thousands(ev->units_total, total, sizeof total);
+    const char *wait = ev->budget_wait_ms > 0 ? ", waiting for budget" : "";
+    if (ev->units_total == 0)
+        return xasprintf("listing%s", wait);
+    return xasprintf("%s of %s %s%s", done, total, ev->unit, wait);
 }
 
 int worker_pending(struct worker *w)

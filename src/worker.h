@@ -43,7 +43,11 @@ struct event {
     bool progress;            /* not the answer: news while it runs (error says what) */
     int err;                  /* enum sesame_err, 0 = ok */
     char *error;              /* one line when err != 0, or the progress news */
-    struct op_result result;  /* JOB_OP: merged over every page */
+    struct op_result result;  /* JOB_OP: merged over every page; a progress event of a
+                               * streaming LIST: the sessions that came since the last */
+    long units_done, units_total; /* LIST progress: of what it must read, how much is in */
+    const char *unit;         /* what they count ("users", static), NULL: no count */
+    int64_t budget_wait_ms;   /* > 0: waiting for the account's request budget */
     char *secret;             /* SECRET_LOOKUP: the value (wiped by event_free) */
     char *report;             /* KEYRING_PRUNE: the items removed (or that would be), one a
                                * line "ACCOUNT KIND [SESSION]"; "" when none */
@@ -78,10 +82,16 @@ bool worker_next_event(struct worker *w, struct event *ev);
  * later worker_next_event; progress events of job_id are dropped); for
  * headless commands. */
 bool worker_wait_event(struct worker *w, uint64_t job_id, struct event *ev);
+/* The same, but a progress event of job_id is returned too. */
+bool worker_wait_news(struct worker *w, uint64_t job_id, struct event *ev);
 /* Jobs not yet answered. */
 int worker_pending(struct worker *w);
 
 void job_free(struct job *j);
 void event_free(struct event *e);
+
+/* A progress event for a person: "1,200 of 10,000 users, waiting for
+ * budget", or the news it carries ("waiting for the keyring"). Owned. */
+char *event_progress_text(const struct event *ev);
 
 #endif

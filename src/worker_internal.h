@@ -4,15 +4,21 @@
 #define SESAME_WORKER_INTERNAL_H
 
 #include <curl/curl.h>
+#include <glib.h>
 #include <pthread.h>
 
+#include "budget.h"
 #include "executor.h"
 #include "http_curl.h"
 #include "worker.h"
 #include "worker_queue.h"
 
 struct running_job;
+struct pace;
 
+/* A request is in one of three places until it is done: waiting in its
+ * account's pace queue (for budget, or for room among its job's
+ * transfers), waiting for a retry (start_at), or in the multi handle. */
 struct request {
     struct running_job *job;
     enum op op;
@@ -20,10 +26,24 @@ struct request {
     struct http_request http;
     struct http_transfer xfer;
     int attempt;
+    int prio;                  /* PRIO_*: its place in the pace queue */
+    bool unit;                 /* counts in its job's progress */
     int64_t start_at;          /* monotonic ms; waiting for a retry until then */
     bool in_multi;
-    bool queued;               /* built, waiting for room among its job's transfers */
-    struct request *next;
+    bool paced;                /* in its pace's queue */
+    struct request *next;      /* in worker.reqs */
+    struct request *qnext;     /* in its pace's queue */
+};
+
+/* An account's budget and the requests waiting for it (worker_pace.c).
+ * Requests leave in order of prio, then of arrival. */
+struct pace {
+    char *account_id;
+    struct budget budget;
+    struct request *head[PRIO_LEVELS], *tail[PRIO_LEVELS];
+    int n;                     /* requests queued */
+    int64_t ready_at;          /* monotonic ms the budget allows the next, 0 = now */
+    struct pace *next;
 };
 
 /* What a job is waiting for on the keyring thread. */
@@ -44,8 +64,22 @@ struct running_job {
     struct op_result merged;
     int outstanding;
     int in_multi;              /* of those, transfers in the multi handle now */
+    int n_paced;               /* of those, waiting in the pace queue */
+    int n_retrying;            /* of those, waiting for a retry */
     bool answered;             /* a transfer of it ended (the host is there) */
-    int64_t started, deadline; /* monotonic ms */
+    struct pace *pace;         /* its account's budget, once it sends */
+    int64_t started, deadline; /* monotonic ms; the deadline moves with each answer */
+    int64_t timeout_ms;        /* how long it may go without an answer */
+    int64_t paused_since;      /* waiting for budget alone since (the clock stops), 0 = not */
+    bool refused;              /* its last answer was a 429: waits count until one is not */
+    GHashTable *urls;          /* GET requests sent already: not sent twice */
+    GHashTable *live;          /* user ids with a session not over (for the memory) */
+    bool partial;              /* a refresh planned from the memory: the answer is partial */
+    long units_total;          /* follow-ups that count as progress */
+    long units_done;           /* of those, answered */
+    int64_t told_at;           /* last progress event (monotonic) */
+    long told_done, told_total;
+    bool told_budget;          /* the last progress said "waiting for budget" */
     bool uncounted;            /* no longer in worker_pending() */
     enum keyring_phase phase;
     bool in_keyring;
@@ -60,12 +94,12 @@ struct running_job {
     struct running_job *next_done; /* in worker.keyring_done */
 };
 
-/* The user ids an account's last good listing named (for prefetch). */
-struct known_users {
+/* What an account's last good listing told (worker_memory.c). */
+struct remembered {
     char *account_id;
-    char *base_url;            /* the instance they belong to */
-    char **ids;
-    size_t n;
+    char *scope;               /* the account's base URL and fields then: any change, and
+                                * the memory is not used */
+    struct list_memory mem;
 };
 
 struct worker {
@@ -96,11 +130,36 @@ struct worker {
     struct running_job *jobs;
     struct running_job *zombies;
     struct request *reqs;
-    int n_queued;              /* requests with queued set */
-    struct known_users *known; /* per account */
-    size_t n_known;
+    struct pace *paces;        /* per account that sent */
+    int64_t pace_due;          /* monotonic ms a waiting pace can go on, 0 = none waits */
+    struct remembered *memory; /* per account */
+    size_t n_memory;
     uint32_t rng;
 };
+
+/* worker.c */
+int worker_start_transfer(struct worker *w, struct request *r);
+bool worker_job_has_room(const struct worker *w, const struct running_job *j);
+
+/* worker_pace.c: budgets and their queues (curl thread). */
+struct pace *pace_for(struct worker *w, struct running_job *j);
+void pace_push(struct pace *p, struct request *r, bool front);
+void pace_remove(struct pace *p, struct request *r);
+/* Start what room and budget allow; sets w->pace_due. */
+void pace_pump(struct worker *w);
+bool pace_waiting(const struct pace *p, int64_t now);
+void pace_free_all(struct worker *w);
+
+/* worker_memory.c: the last good listing of each account (curl thread). */
+/* Turn j's listing into a refresh when its account's last one is known;
+ * follow-ups to start go to pre. */
+void memory_plan(struct worker *w, struct running_job *j, struct op_result *pre);
+/* Note the live users among sessions leaving the job (streamed or answered). */
+void memory_note_live(struct running_job *j, const struct session_list *l);
+/* j's listing succeeded: remember what it told. */
+void memory_remember(struct worker *w, struct running_job *j);
+void memory_forget(struct worker *w, const char *account_id);
+void memory_free_all(struct worker *w);
 
 /* worker_secrets.c: runs on the keyring thread (executor task). */
 void keyring_phase_run(void *job);

@@ -97,8 +97,8 @@ bool event_queue_pop(struct event_queue *q, struct event *ev)
     return true;
 }
 
-bool event_queue_wait(struct event_queue *q, uint64_t job_id, const volatile bool *stop,
-                      struct event *ev)
+bool event_queue_wait(struct event_queue *q, uint64_t job_id, bool news,
+                      const volatile bool *stop, struct event *ev)
 {
     pthread_mutex_lock(&q->lock);
     for (;;) {
@@ -110,7 +110,7 @@ bool event_queue_wait(struct event_queue *q, uint64_t job_id, const volatile boo
                 continue;
             }
             unlink_event(q, prev, e);
-            if (e->ev.progress) {
+            if (e->ev.progress && !news) {
                 event_free(&e->ev);
                 free(e);
                 continue;

@@ -5,17 +5,18 @@
 
 #include "app.h"
 #include "draw.h"
-#include "providers/provider.h"
+#include "providers/common.h"
 #include "table.h"
 #include "util.h"
 
-enum { COL_PROVIDER, COL_ACCOUNT, COL_SESSIONS, COL_STATE, N_COLS };
+enum { COL_PROVIDER, COL_ACCOUNT, COL_SESSIONS, COL_WINDOW, COL_STATE, N_COLS };
 
 static const struct column columns[N_COLS] = {
     [COL_PROVIDER] = {"Provider", 8, 13, 0, 3, ALIGN_LEFT},
-    [COL_ACCOUNT] = {"Account", 8, 18, 1, 4, ALIGN_LEFT},
-    [COL_SESSIONS] = {"Sessions", 8, 8, 0, 2, ALIGN_RIGHT},
-    [COL_STATE] = {"State", 10, 24, 3, 1, ALIGN_LEFT},
+    [COL_ACCOUNT] = {"Account", 8, 18, 1, 5, ALIGN_LEFT},
+    [COL_SESSIONS] = {"Sessions", 8, 8, 0, 4, ALIGN_RIGHT},
+    [COL_WINDOW] = {"Window", 6, 6, 0, 0, ALIGN_LEFT},
+    [COL_STATE] = {"State", 10, 24, 3, 2, ALIGN_LEFT},
 };
 
 #define HEAD_ROWS 2 /* the rule with the title, the column headers */
@@ -66,7 +67,9 @@ static char *state_text(const struct app *app, const struct store_account *sa)
 {
     switch (sa->state) {
     case ACCOUNT_LOADING:
-        return xasprintf("%s %s", app_spinner_glyph(app), sa->progress ? sa->progress : "loading");
+        if (sa->progress)
+            return xasprintf("%s loading: %s", app_spinner_glyph(app), sa->progress);
+        return xasprintf("%s loading", app_spinner_glyph(app));
     case ACCOUNT_ERROR:
         return xasprintf("error: %s", sa->error ? sa->error : "?");
     case ACCOUNT_KEYRING_LOCKED:
@@ -121,13 +124,18 @@ static void draw_row(struct view *v, struct app *app, size_t i, int y, const int
     else
         snprintf(count, sizeof count, "-");
     char *state = state_text(app, sa);
+    /* how far back a listing looks for users who can have a live session */
+    const char *window = "";
+    if (sa->provider && provider_field(sa->provider, "session_window"))
+        window = session_window_text(&sa->a);
     const char *cells[N_COLS] = {
         [COL_PROVIDER] = sa->provider ? sa->provider->title : sa->a.provider_id,
         [COL_ACCOUNT] = sa->a.label ? sa->a.label : sa->a.id,
         [COL_SESSIONS] = count,
+        [COL_WINDOW] = window,
         [COL_STATE] = state,
     };
-    enum role roles[N_COLS] = {C_DEFAULT, C_DEFAULT, C_DEFAULT, state_role(sa->state)};
+    enum role roles[N_COLS] = {C_DEFAULT, C_DEFAULT, C_DEFAULT, C_DIM, state_role(sa->state)};
     bool cursor = i == priv(v)->pos.cursor;
     enum role row = cursor ? (v->focused ? C_SELECTED : C_SELECTED_IDLE) : C_DEFAULT;
     table_draw_row(y, v->area.x, v->area.w, columns, widths, N_COLS, cells, roles, row);
@@ -178,6 +186,14 @@ static bool action(struct view *v, struct app *app, enum action a)
         app_message(app, "refreshing %s", app->store.acc[av->pos.cursor].a.label
                                               ? app->store.acc[av->pos.cursor].a.label
                                               : app->store.acc[av->pos.cursor].a.id);
+        break;
+    case ACT_RELIST:
+        if (av->pos.cursor >= n)
+            return false;
+        app_relist_account(app, av->pos.cursor);
+        app_message(app, "listing %s again in full", app->store.acc[av->pos.cursor].a.label
+                                                         ? app->store.acc[av->pos.cursor].a.label
+                                                         : app->store.acc[av->pos.cursor].a.id);
         break;
     default:
         return false;

@@ -137,7 +137,11 @@ static void check_tracked(struct app *app, size_t i)
     }
 }
 
-void app_refresh_account(struct app *app, size_t i)
+/* A listing account is refreshed: the worker asks only for what can have
+ * changed since its last listing (Clerk); full asks for everything again.
+ * An account showing nothing yet streams: its sessions appear as they
+ * come, most recently active users first. */
+static void list_account(struct app *app, size_t i, bool full)
 {
     if (i >= app->store.n_acc)
         return;
@@ -158,6 +162,8 @@ void app_refresh_account(struct app *app, size_t i)
         /* the raw JSON (some 600 bytes a session) only when a detail view
          * asks for it, where the provider can give one session (OP_GET) */
         j.args.no_raw_json = (sa->provider->caps & CAP_GET) != 0;
+        j.args.full = full || !sa->loaded;
+        j.args.stream = sa->n_sessions == 0;
         account_copy(&j.account, &sa->a);
         uint64_t id = worker_submit(app->worker, &j);
         store_set_loading(&app->store, i, id);
@@ -165,6 +171,16 @@ void app_refresh_account(struct app *app, size_t i)
             app->store.acc[i].refresh_due = mono_ms() + app->prefs.refresh_interval * 1000LL;
     }
     views_changed(app);
+}
+
+void app_refresh_account(struct app *app, size_t i)
+{
+    list_account(app, i, false);
+}
+
+void app_relist_account(struct app *app, size_t i)
+{
+    list_account(app, i, true);
 }
 
 /* Each listing account refreshes on its own schedule, counted from its

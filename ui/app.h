@@ -58,8 +58,11 @@ struct app {
 void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Ask the worker for account i's sessions (or reread the tracked ones). */
+/* Ask the worker for account i's sessions (or reread the tracked ones):
+ * what changed since its last listing, where the provider can tell. */
 void app_refresh_account(struct app *app, size_t i);
+/* The same, every session again (a full listing within the window). */
+void app_relist_account(struct app *app, size_t i);
 /* Reread accounts.conf and the state file, then refresh every account. */
 void app_refresh_all(struct app *app);
 

@@ -25,6 +25,7 @@
     X(ACT_SORT_REVERSE, "sort-reverse", "S",              "Reverse the sort (remembered)") \
     X(ACT_REFRESH,      "refresh",      "r",              "Refresh the selected account") \
     X(ACT_REFRESH_ALL,  "refresh-all",  "R <F5>",         "Reload accounts and refresh them all") \
+    X(ACT_RELIST,       "relist",       "^R",             "List the selected account again in full") \
     X(ACT_MARK,         "mark",         "<Space>",        "Mark or unmark the row") \
     X(ACT_REVOKE,       "revoke",       "x",              "Revoke the session(s), after y/N") \
     X(ACT_CREATE,       "create",       "n",              "Create a session")       \

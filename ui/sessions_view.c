@@ -1018,6 +1018,19 @@ static void refresh_current(struct view *v, struct app *app)
     app_message(app, "refreshing %s", account_name(&app->store.acc[i]));
 }
 
+static void relist_current(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = priv(v);
+    const struct session *s = sessions_view_current(v, app);
+    ssize_t i = store_index(&app->store, s ? s->account_id : sv->narrow);
+    if (i < 0) {
+        app_message(app, "no session here to list the account of");
+        return;
+    }
+    app_relist_account(app, (size_t)i);
+    app_message(app, "listing %s again in full", account_name(&app->store.acc[i]));
+}
+
 static bool back(struct view *v, struct app *app)
 {
     struct sessions_view *sv = priv(v);
@@ -1056,6 +1069,7 @@ static bool action(struct view *v, struct app *app, enum action a)
         set_sort(v, app, sv->sort == SORT_NONE ? SORT_PROVIDER : sv->sort, !sv->desc);
         break;
     case ACT_REFRESH: refresh_current(v, app); break;
+    case ACT_RELIST: relist_current(v, app); break;
     case ACT_DETAILS:
         if (sv->pos.cursor >= n)
             return false;

@@ -38,7 +38,13 @@ void statusbar_draw(struct app *app, int y)
     size_t acting = requests_in_flight(app, &doing);
     int right = w;
     if (busy || acting) {
-        char *loading = busy ? xasprintf("%zu loading", busy) : NULL;
+        const struct store_account *one = NULL;
+        size_t pacing = store_waiting_budget(&app->store, &one);
+        char *loading = !busy ? NULL
+            : pacing == 1 ? xasprintf("%zu loading, %s waiting for budget", busy,
+                                      one->a.label ? one->a.label : one->a.id)
+            : pacing > 1 ? xasprintf("%zu loading, %zu waiting for budget", busy, pacing)
+            : xasprintf("%zu loading", busy);
         char *txt = xasprintf(" %s%s%s ", doing ? doing : "", doing && loading ? ", " : "",
                               loading ? loading : "");
         free(loading);

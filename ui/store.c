@@ -24,6 +24,8 @@ static void account_entry_free(struct store_account *sa)
     free(sa->check_error);
     session_list_clear(&sa->incoming);
     free(sa->gone);
+    if (sa->covered)
+        g_hash_table_destroy(sa->covered);
     memset(sa, 0, sizeof *sa);
 }
 
@@ -72,23 +74,25 @@ static void bury(struct store *s, struct session_list *list)
     memset(list, 0, sizeof *list);
 }
 
-/* gone[from..to) for the sessions there: of account_id, or (NULL) of an
- * account gone. Returns how many go. */
-static size_t mark_gone(const struct store *s, const char *account_id, unsigned char *gone,
-                        size_t from, size_t to)
+/* gone[from..to) for the sessions there: of account_id (and, with covered,
+ * of one of its users), or (NULL) of an account gone. Returns how many go. */
+static size_t mark_gone(const struct store *s, const char *account_id, GHashTable *covered,
+                        unsigned char *gone, size_t from, size_t to)
 {
     const char *last = NULL;
     bool last_gone = false;
     size_t n_gone = 0;
     for (size_t i = from; i < to; i++) {
-        const char *id = s->sessions.v[i].account_id;
+        const struct session *x = &s->sessions.v[i];
+        const char *id = x->account_id;
         if (!last || !id || strcmp(id, last) != 0) { /* once per run of one account */
             last_gone = account_id ? (id && strcmp(id, account_id) == 0)
                                    : store_index(s, id) < 0;
             last = id;
         }
-        gone[i] = last_gone;
-        n_gone += last_gone;
+        gone[i] = last_gone &&
+                  (!covered || (x->user_id && g_hash_table_contains(covered, x->user_id)));
+        n_gone += gone[i];
     }
     return n_gone;
 }
@@ -134,7 +138,7 @@ static void drop_sessions(struct store *s, const char *account_id)
 {
     size_t n = s->sessions.n;
     unsigned char *gone = xmalloc(n ? n : 1);
-    drop_marked(s, gone, mark_gone(s, account_id, gone, 0, n));
+    drop_marked(s, gone, mark_gone(s, account_id, NULL, gone, 0, n));
     free(gone);
 }
 
@@ -143,16 +147,26 @@ static void adopt_list(struct store *s, struct session_list *list, const char *a
                        bool owned);
 static void count_sessions(struct store *s);
 
-/* The list is in: it replaces the account's sessions (those marked in
- * gone, when the caller has looked already). */
+/* The answer of a listing is in: it replaces the account's sessions, or
+ * those of the users it covers (partial), or adds to those it streamed.
+ * gone: the sessions it replaces, when the caller has looked already. */
 static void list_done(struct store *s, struct store_account *sa, struct session_list *list,
                       bool owned, const unsigned char *gone, size_t n_gone)
 {
-    if (gone)
+    if (gone) {
         drop_marked(s, gone, n_gone);
-    else
-        drop_sessions(s, sa->a.id);
+    } else if (!sa->streamed) {
+        size_t n = s->sessions.n;
+        unsigned char *mark = xmalloc(n ? n : 1);
+        drop_marked(s, mark, mark_gone(s, sa->a.id, sa->covered, mark, 0, n));
+        free(mark);
+    }
     adopt_list(s, list, sa->a.id, owned);
+    if (sa->covered)
+        g_hash_table_destroy(sa->covered);
+    sa->covered = NULL;
+    sa->streamed = false;
+    sa->incoming_final = false;
     sa->job = 0;
     sa->state = ACCOUNT_OK;
     sa->loaded = true;
@@ -172,6 +186,25 @@ size_t store_work(struct store *s, size_t budget)
             continue;
         for (; budget > 0 && sa->incoming_done < sa->incoming.n; budget--)
             own_session(&sa->incoming.v[sa->incoming_done++], sa->a.id);
+        bool sanitised = sa->incoming_done == sa->incoming.n;
+        if (!sa->incoming_final || sa->streamed) {
+            /* streamed: they join those shown once sanitised */
+            if (sanitised) {
+                struct session_list list = sa->incoming;
+                memset(&sa->incoming, 0, sizeof sa->incoming);
+                sa->incoming_done = 0;
+                if (sa->incoming_final) {
+                    list_done(s, sa, &list, true, NULL, 0);
+                } else {
+                    adopt_list(s, &list, sa->a.id, true);
+                    count_sessions(s);
+                    s->version++;
+                }
+            } else {
+                left += sa->incoming.n - sa->incoming_done;
+            }
+            continue;
+        }
         /* then which of the sessions there go (looked at anew if they changed) */
         size_t n = s->sessions.n;
         if (!sa->gone || sa->gone_version != s->sessions_version || sa->gone_len != n) {
@@ -182,11 +215,11 @@ size_t store_work(struct store *s, size_t budget)
         }
         if (budget > 0 && sa->gone_done < n) {
             size_t to = n - sa->gone_done > budget ? sa->gone_done + budget : n;
-            sa->n_gone += mark_gone(s, sa->a.id, sa->gone, sa->gone_done, to);
+            sa->n_gone += mark_gone(s, sa->a.id, sa->covered, sa->gone, sa->gone_done, to);
             budget -= to - sa->gone_done;
             sa->gone_done = to;
         }
-        if (sa->incoming_done == sa->incoming.n && sa->gone_done == n) {
+        if (sanitised && sa->gone_done == n) {
             struct session_list list = sa->incoming;
             unsigned char *gone = sa->gone;
             memset(&sa->incoming, 0, sizeof sa->incoming);
@@ -372,6 +405,10 @@ void store_set_accounts(struct store *s, struct account_list *list)
             sa->updated_ms = old->updated_ms;
             sa->incoming = old->incoming;
             sa->incoming_done = old->incoming_done;
+            sa->incoming_final = old->incoming_final;
+            sa->streamed = old->streamed;
+            sa->covered = old->covered;
+            old->covered = NULL;
             memset(&old->incoming, 0, sizeof old->incoming);
         } else if (old) {
             drop_sessions(s, old->a.id); /* same id, another provider: start over */
@@ -407,6 +444,8 @@ void store_set_loading(struct store *s, size_t i, uint64_t job)
         return;
     s->acc[i].state = ACCOUNT_LOADING;
     s->acc[i].job = job;
+    s->acc[i].streamed = false;
+    s->acc[i].budget_wait = false;
     free(s->acc[i].progress);
     s->acc[i].progress = NULL;
     s->version++;
@@ -510,6 +549,11 @@ void store_forget_jobs(struct store *s, const char *account_id)
     sa->n_checks = 0;
     bury(s, &sa->incoming);
     sa->incoming_done = 0;
+    sa->incoming_final = false;
+    sa->streamed = false;
+    if (sa->covered)
+        g_hash_table_destroy(sa->covered);
+    sa->covered = NULL;
     free(sa->gone);
     sa->gone = NULL;
     free(sa->progress);
@@ -557,6 +601,26 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
     return true;
 }
 
+/* Sessions of the listing in flight (moved out of list): a few streamed
+ * ones are shown at once, the rest wait in incoming for store_work. */
+static void take_sessions(struct store *s, struct store_account *sa, struct session_list *list)
+{
+    if (!sa->incoming.v && !sa->incoming_final && list->n <= STORE_AT_ONCE) {
+        adopt_list(s, list, sa->a.id, false);
+        count_sessions(s);
+        return;
+    }
+    if (!sa->incoming.v) {
+        sa->incoming = *list;
+        sa->incoming_done = 0;
+    } else {
+        for (size_t k = 0; k < list->n; k++)
+            *session_list_push(&sa->incoming) = list->v[k];
+        free(list->v);
+    }
+    memset(list, 0, sizeof *list);
+}
+
 bool store_apply_event(struct store *s, struct event *ev)
 {
     if (ev->kind == JOB_OP && ev->op == OP_INFO) {
@@ -571,27 +635,51 @@ bool store_apply_event(struct store *s, struct event *ev)
     struct store_account *sa = &s->acc[i];
     free(sa->progress);
     sa->progress = NULL;
+    sa->budget_wait = ev->progress && ev->budget_wait_ms > 0;
     if (ev->progress) {
-        sa->progress = sanitize_text(ev->error ? ev->error : "working");
+        char *text = event_progress_text(ev);
+        sa->progress = sanitize_text(text);
+        free(text);
+        if (ev->result.sessions.n > 0) {
+            sa->streamed = true;
+            take_sessions(s, sa, &ev->result.sessions);
+        }
         s->version++;
         return true;
     }
-    if (ev->err == 0 && ev->result.sessions.n > STORE_AT_ONCE) {
-        /* sanitised by store_work, between keys; the job stays in flight */
-        bury(s, &sa->incoming);
-        sa->incoming = ev->result.sessions;
-        sa->incoming_done = 0;
-        memset(&ev->result.sessions, 0, sizeof ev->result.sessions);
+    if (ev->err != 0) {
+        /* what it streamed stays shown, as far as it came */
+        if (sa->incoming.v) {
+            struct session_list list = sa->incoming;
+            memset(&sa->incoming, 0, sizeof sa->incoming);
+            for (size_t k = sa->incoming_done; k < list.n; k++)
+                own_session(&list.v[k], sa->a.id);
+            sa->incoming_done = 0;
+            adopt_list(s, &list, sa->a.id, true);
+            count_sessions(s);
+        }
+        sa->job = 0;
+        sa->streamed = false;
+        if (ev->err == ERR_CANCELLED)
+            sa->state = sa->loaded ? ACCOUNT_OK : ACCOUNT_IDLE;
+        else
+            apply_error(sa, ev);
         s->version++;
         return true;
     }
-    sa->job = 0;
-    if (ev->err == ERR_CANCELLED) {
-        sa->state = sa->loaded ? ACCOUNT_OK : ACCOUNT_IDLE;
-    } else if (ev->err != 0) {
-        apply_error(sa, ev);
-    } else {
+    if (ev->result.partial) {
+        if (sa->covered)
+            g_hash_table_destroy(sa->covered);
+        sa->covered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (size_t k = 0; k < ev->result.n_covered; k++)
+            g_hash_table_add(sa->covered, g_strdup(ev->result.covered[k]));
+    }
+    if (!sa->incoming.v && ev->result.sessions.n <= STORE_AT_ONCE) {
         list_done(s, sa, &ev->result.sessions, false, NULL, 0);
+    } else {
+        /* sanitised by store_work, between keys; the job stays in flight */
+        sa->incoming_final = true;
+        take_sessions(s, sa, &ev->result.sessions);
     }
     s->version++;
     return true;
@@ -717,4 +805,17 @@ const char *account_state_name(enum account_state st)
     case ACCOUNT_KEYRING_UNAVAILABLE: return "keyring unavailable";
     }
     return "?";
+}
+
+size_t store_waiting_budget(const struct store *s, const struct store_account **one)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_acc; i++) {
+        if (s->acc[i].job && s->acc[i].budget_wait) {
+            n++;
+            if (one)
+                *one = &s->acc[i];
+        }
+    }
+    return n;
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <glib.h>
+
 #include "config.h"
 #include "model.h"
 #include "worker.h"
@@ -35,12 +37,18 @@ struct store_account {
     size_t n_checks;
     char *check_error;         /* the first failed check of the current round */
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
+    bool budget_wait;          /* its listing waits for the account's request budget */
     int64_t updated_ms;        /* wall clock of the last good answer */
     int64_t refresh_due;       /* monotonic ms of its next automatic refresh, 0 = unset */
-    /* A big list that arrived, sanitised a slice at a time (store_work)
-     * before it replaces the one shown; till then the job stays in flight. */
+    /* Sessions of the listing in flight, sanitised a slice at a time
+     * (store_work) before they are shown: streamed ones join those shown;
+     * the answer replaces the account's (or, partial, its covered users').
+     * Till the answer is in, the job stays in flight. */
     struct session_list incoming;
     size_t incoming_done;      /* its first sessions already sanitised */
+    bool incoming_final;       /* the answer is in incoming (not only streamed ones) */
+    bool streamed;             /* the job in flight streamed: its answer adds */
+    GHashTable *covered;       /* a partial answer: the users whose sessions it replaces */
     unsigned char *gone;       /* then: which sessions shown it replaces ... */
     size_t gone_done, n_gone;  /* ... (the first gone_done looked at) */
     unsigned gone_version;     /* ... while sessions_version is this */
@@ -100,6 +108,8 @@ size_t store_work(struct store *s, size_t budget);
 
 /* How many accounts have jobs in flight. */
 size_t store_in_flight(const struct store *s);
+/* How many accounts wait for their request budget; *one is the last such. */
+size_t store_waiting_budget(const struct store *s, const struct store_account **one);
 
 /* The status to show at `now`: an active or pending session whose expiry
  * has passed is expired, whatever the provider said when it was listed. */

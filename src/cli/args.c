@@ -23,14 +23,6 @@ int cli_parse_set(const char *arg, char **key, char **value, char **error)
     return 0;
 }
 
-static const struct field *find_field(const struct provider *p, const char *key)
-{
-    for (const struct field *f = p->fields; f && f->key; f++)
-        if (strcmp(f->key, key) == 0)
-            return f;
-    return NULL;
-}
-
 static char *field_names(const struct provider *p, unsigned want, unsigned mask)
 {
     char *acc = xstrdup("");
@@ -53,7 +45,7 @@ int cli_apply_sets(const struct provider *p, struct account *a, char *const *set
         if (rc)
             return rc;
         char *msg = NULL;
-        const struct field *f = find_field(p, key);
+        const struct field *f = provider_field(p, key);
         if (!f) {
             char *names = field_names(p, 0, FIELD_SECRET);
             msg = xasprintf("%s has no field '%s' (fields for --set: %s)", p->title, key,

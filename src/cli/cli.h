@@ -92,6 +92,9 @@ uint64_t cli_submit_secret(struct cli *c, const struct account *a, enum job_kind
 /* Wait for the answer of job id; returns ev->err. A job id of 0 (the worker
  * could not start) gives ERR_INTERNAL with ev->error set. */
 int cli_wait(struct cli *c, uint64_t id, struct event *ev);
+/* cli_wait for a listing, showing its progress on stderr when that is a
+ * terminal ("who: 1,200 of 10,000 users, waiting for budget"). */
+int cli_wait_listing(struct cli *c, uint64_t id, const char *who, struct event *ev);
 /* Starts the worker if needed; 0 or an error code (printed). */
 int cli_start_worker(struct cli *c);
 

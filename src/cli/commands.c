@@ -43,7 +43,8 @@ static const struct cli_command commands[] = {
      "sesame account remove ACCOUNT\n"
      "sesame account prune [--dry-run]",
      "add, edit, list or remove accounts (secrets go to the keyring)", account_details},
-    {"sessions", cmd_sessions, "sesame sessions [--account ACCOUNT] [--status STATUS] [--json]",
+    {"sessions", cmd_sessions,
+     "sesame sessions [--account ACCOUNT] [--status STATUS] [--window 7d|30d|all] [--json]",
      "list the sessions of every account (or one)", NULL},
     {"refresh", cmd_refresh, "sesame refresh ACCOUNT [SESSION] [--json]",
      "refresh (Plantly), check (CBRAIN) or re-read (Clerk) sessions", NULL},
@@ -100,7 +101,8 @@ void cli_print_help(FILE *out)
             "  --read-only    no revoke, log out, create or other changing action\n"
             "  --no-color     no colours (also when NO_COLOR is set)\n\n"
             "Command options:\n"
-            "  --timeout SECONDS  give up on an operation after this long (default 30)\n\n"
+            "  --timeout SECONDS  give up on an operation that makes no progress for this long\n"
+            "                     (default 30); a listing that paces itself goes on\n\n"
             "Commands:\n",
             SESAME_VERSION);
     for (const struct cli_command *c = commands; c->name; c++) {
@@ -125,6 +127,8 @@ void cli_print_help(FILE *out)
     }
     fprintf(out,
             "\n"
+            "Every account also takes --set rate_limit=N/10s (or 5/1s, 300/1m, off): the\n"
+            "requests it may send per window (default: half the provider's documented limit).\n\n"
             "ACCOUNT is an account's id, or its label in any case (id:ID: the id alone); a name\n"
             "that could mean two accounts is refused. Secret fields (API keys, passwords) are\n"
             "never taken from the command line: 'account add' asks for them on the terminal\n"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "providers/common.h"
 #include "strpool.h"
 #include "state.h"
 #include "util.h"
@@ -57,9 +58,9 @@ int cmd_sessions(int argc, char **argv)
     static const struct option opts[] = {
         {"account", required_argument, NULL, 'a'}, {"status", required_argument, NULL, 's'},
         {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"window", required_argument, NULL, 'w'},  {NULL, 0, NULL, 0},
     };
-    const char *only = NULL, *status_arg = NULL;
+    const char *only = NULL, *status_arg = NULL, *window = NULL;
     bool json = false;
     int ch;
     optind = 0;
@@ -69,6 +70,7 @@ int cmd_sessions(int argc, char **argv)
         case 'a': only = optarg; break;
         case 's': status_arg = optarg; break;
         case 'j': json = true; break;
+        case 'w': window = optarg; break;
         case 'h': cli_print_usage(stdout, "sessions"); return 0;
         case ':': return cli_usage_error("sessions", "%s needs a value", argv[optind - 1]);
         default: return cli_usage_error("sessions", "unknown option %s", argv[optind - 1]);
@@ -76,6 +78,13 @@ int cmd_sessions(int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage_error("sessions", "unexpected argument '%s'", argv[optind]);
+    int64_t window_ms;
+    char *werr = NULL;
+    if (window && session_window_parse(window, &window_ms, &werr) != 0) {
+        cli_usage_error("sessions", "--window: %s", werr);
+        free(werr);
+        return ERR_USAGE;
+    }
     enum session_status status = SESSION_UNKNOWN;
     if (status_arg) {
         char *err = NULL;
@@ -102,12 +111,14 @@ int cmd_sessions(int argc, char **argv)
     uint64_t *ids = xcalloc(c.accounts.n + 1, sizeof *ids);
     bool need_state = false;
     for (size_t i = first; i < end; i++) {
-        const struct account *a = &c.accounts.v[i];
+        struct account *a = &c.accounts.v[i];
         const struct provider *p = provider_find(a->provider_id);
         if (!p || !(p->caps & CAP_LIST)) {
             need_state |= p != NULL;
             continue;
         }
+        if (window && provider_field(p, "session_window"))
+            account_set_field(a, "session_window", window);
         struct op_args args = {0};
         args.status = xstrdup(status_arg);
         args.no_raw_json = true; /* never printed here */
@@ -129,12 +140,13 @@ int cmd_sessions(int argc, char **argv)
             free(e);
         } else if (p->caps & CAP_LIST) {
             struct event ev;
-            if (cli_wait(&c, ids[i], &ev) == ERR_USAGE && status_arg) {
+            const char *who = a->label ? a->label : a->id;
+            if (cli_wait_listing(&c, ids[i], who, &ev) == ERR_USAGE && status_arg) {
                 /* a status this provider cannot filter on: list all, filter here */
                 event_free(&ev);
                 struct op_args args = {0};
                 args.no_raw_json = true;
-                cli_wait(&c, cli_submit_op(&c, a, OP_LIST, &args), &ev);
+                cli_wait_listing(&c, cli_submit_op(&c, a, OP_LIST, &args), who, &ev);
             }
             add_result(&l, a, &ev, now);
             event_free(&ev);

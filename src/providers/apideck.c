@@ -103,45 +103,10 @@ static const struct prop session_props[] = {
     {NULL, 0, NULL, NULL, NULL},
 };
 
-/* "30m", "1h", "2d", "1w" (a whole number and one of s m h d w, spaces
- * around allowed) to seconds (> 0). Parsed by hand, not with strtol: no
- * locale, no sign, no overflow. */
-static bool parse_length(const char *s, int64_t *secs)
-{
-    if (!s)
-        return false;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    int64_t n = 0;
-    size_t digits = 0;
-    for (; *s >= '0' && *s <= '9'; s++, digits++)
-        if (digits < 12)
-            n = n * 10 + (*s - '0');
-    if (digits == 0 || digits > 12 || n == 0)
-        return false;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    int64_t unit;
-    switch (*s) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 604800; break;
-    default: return false;
-    }
-    for (s++; *s == ' ' || *s == '\t'; s++)
-        ;
-    if (*s)
-        return false;
-    *secs = n * unit;
-    return true;
-}
-
 static char *check_length(const char *value)
 {
     int64_t secs;
-    if (!parse_length(value, &secs))
+    if (!duration_parse(value, &secs))
         return xstrdup("is not a duration like 30m, 1h, 2d or 1w");
     if (secs > WEEK_S)
         return xstrdup("is longer than the maximum of 1 week");
@@ -211,7 +176,7 @@ static int check_object(const cJSON *obj, const struct prop *props, const char *
                                       key, kind_name(p->kind));
         if (p->kind == K_LENGTH) {
             int64_t secs;
-            if (!parse_length(it->valuestring, &secs))
+            if (!duration_parse(it->valuestring, &secs))
                 return build_fail(error, ERR_USAGE,
                                           "%s option %s%s: \"%s\" is not a duration like 30m, "
                                           "1h, 2d or 1w", TITLE, path, key, it->valuestring);
@@ -320,7 +285,7 @@ static cJSON *session_body(const struct account *acct, const struct op_args *arg
     const cJSON *settings = cJSON_GetObjectItemCaseSensitive(body, "settings");
     if (!str_empty(len) && !cJSON_GetObjectItemCaseSensitive(settings, "session_length")) {
         int64_t secs;
-        if (!lenient && (!parse_length(len, &secs) || secs > WEEK_S)) {
+        if (!lenient && (!duration_parse(len, &secs) || secs > WEEK_S)) {
             cJSON_Delete(body);
             *rc = build_fail(error, ERR_CONFIG,
                                      "%s account: session length \"%s\" is not a duration of "
@@ -397,7 +362,7 @@ static int64_t session_seconds(const cJSON *body)
 {
     const cJSON *settings = cJSON_GetObjectItemCaseSensitive(body, "settings");
     int64_t secs;
-    if (!parse_length(json_str(settings, "session_length"), &secs))
+    if (!duration_parse(json_str(settings, "session_length"), &secs))
         return HOUR_S;
     return secs > WEEK_S ? WEEK_S : secs;
 }

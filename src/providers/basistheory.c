@@ -580,6 +580,14 @@ static void bt_parse(const struct account *acct, enum op op, const struct op_arg
     }
 }
 
+/* Half of the tightest documented limit: a public application's 50
+ * requests per minute (per IP and key), which creating sessions uses. */
+static void bt_default_rate(const struct account *acct, const struct secret_bag *secrets,
+                            struct rate *out)
+{
+    *out = (struct rate){25, 60000};
+}
+
 const struct provider provider_basistheory = {
     .id = "basistheory",
     .title = TITLE,
@@ -589,4 +597,5 @@ const struct provider provider_basistheory = {
     .needs = bt_needs,
     .build = bt_build,
     .parse = bt_parse,
+    .default_rate = bt_default_rate,
 };

@@ -2,20 +2,32 @@
  * are listed remotely, per user or per client, and can be fetched, revoked,
  * verified (deprecated, 410) or turned into a JWT from a template.
  *
- * OP_LIST runs in steps told apart by args->phase:
+ * Clerk limits the Backend API per instance (100 requests per 10 s in
+ * development, 1000 in production, shared with the customer's own back
+ * end), and listing costs a request per user. So a listing asks only for
+ * the users who can have a live session, and a refresh only for what can
+ * have changed. OP_LIST runs in steps told apart by args->phase:
  *   - with a user or client filter (from args, else the account's default
  *     fields): GET /sessions?...&limit=500&offset=N&paginated=true; the
  *     first page emits every further page at once (from total_count), then
  *     OP_USERS for the page's distinct user ids, so sessions get names;
- *   - without a filter (Clerk wants one): phase 0 walks the users,
- *     GET /users?limit=500&offset=N (bare array, newest first), giving
- *     out->users and one phase-1 OP_LIST per user (filter user_id), plus
- *     the next users page when this one was full. Phase-1 lists do not ask
- *     for names again: the walk already has them.
- *   - prefetch: a walk that knows the users of the account's last listing
- *     asks for their sessions at the same time as for the first users
- *     page, and the walk skips those users (args->user_ids): a refresh
- *     takes one round trip, not two (users, then their sessions). */
+ *   - without a filter (Clerk wants one): phase WALK_USERS walks the users
+ *     active within the account's session window (last_active_at_after,
+ *     default 7 days: Clerk's longest default session), most recently
+ *     active first, GET /users?...&limit=500&offset=N, giving out->users
+ *     and one USER_SESSIONS list per user, plus the next users page when
+ *     this one was full. last_active_at has day precision: the filter
+ *     starts at the day's beginning. Offsets over an order that moves (a
+ *     user active for the first time today jumps up) can skip a user: a
+ *     walk of several pages ends with WALK_TODAY, the users active today,
+ *     whose sessions not yet asked for are (the worker sends a GET once);
+ *   - a refresh (plan_refresh, from what the worker remembers of the last
+ *     listing) is WALK_SIGNED_IN: the users who signed in since it began
+ *     (last_sign_in_at_after, a margin earlier; a sign-in is what makes a
+ *     session), re-read unless their sign-in is the one seen already, and
+ *     a share of the users with live sessions re-read so that each is every
+ *     `recheck` (10 minutes), to see revocations made elsewhere. Its answer
+ *     is partial: the users it covers, whose sessions replace theirs. */
 #include "common.h"
 
 #include <limits.h>
@@ -34,10 +46,15 @@
 #define MAX_PAGES 200         /* never more than 100 000 sessions or users */
 #define TOKEN_TTL_MIN 30L
 #define TOKEN_TTL_MAX 315360000L
+#define DAY_MS 86400000LL
+#define DEFAULT_RECHECK_MS (10 * 60000LL)
+#define SIGN_IN_MARGIN_MS (10 * 60000LL)     /* clock skew, and sign-ins as the listing began */
 
 enum clerk_phase {
-    PHASE_WALK_USERS = 0,     /* no filter: list the users, then their sessions */
-    PHASE_USER_SESSIONS = 1,  /* one user's sessions, from the walk */
+    PHASE_WALK_USERS = 0,     /* no filter: the users within the window, then their sessions */
+    PHASE_USER_SESSIONS = 1,  /* one user's sessions, from a walk or a re-check */
+    PHASE_WALK_SIGNED_IN = 2, /* a refresh: users who signed in since the last listing */
+    PHASE_WALK_TODAY = 3,     /* after a walk of pages: users first active today meanwhile */
 };
 
 static const struct field clerk_fields[] = {
@@ -47,6 +64,12 @@ static const struct field clerk_fields[] = {
      "list only this user's sessions (user_...); empty = every user", NULL},
     {"client_id", "Client id (optional)", 0, "list only this client's sessions (client_...)",
      NULL},
+    {"session_window", "Session window (7d, 30d, all)", 0,
+     "list the users active within it (default 7d, Clerk's longest default session); all = "
+     "every user, the whole history", field_session_window},
+    {"recheck", "Re-read live sessions every", 0,
+     "how often a refresh re-reads users with live sessions, to see revocations made "
+     "elsewhere (default 10m)", field_duration},
     {NULL, NULL, 0, NULL, NULL},
 };
 
@@ -121,6 +144,54 @@ static void query_add(char **q, const char *name, const char *value)
     *q = n;
 }
 
+/* The start of t's UTC day: last_active_at is kept at day precision. */
+static int64_t day_start(int64_t t)
+{
+    int64_t r = t % DAY_MS;
+    return t - (r < 0 ? r + DAY_MS : r);
+}
+
+static int64_t recheck_ms(const struct account *acct)
+{
+    int64_t secs;
+    const char *v = account_field(acct, "recheck");
+    return duration_parse(v, &secs) ? secs * 1000 : DEFAULT_RECHECK_MS;
+}
+
+/* What a walk of the users asks for, after limit and offset. */
+static int walk_query(const struct account *acct, const struct op_args *args, char **q,
+                      char **error)
+{
+    char num[32];
+    int64_t now = args->now_ms ? args->now_ms : now_ms();
+    switch (args->phase) {
+    case PHASE_WALK_SIGNED_IN:
+        query_add(q, "order_by", "-last_sign_in_at");
+        snprintf(num, sizeof num, "%lld", (long long)args->since_ms);
+        query_add(q, "last_sign_in_at_after", num);
+        return 0;
+    case PHASE_WALK_TODAY:
+        query_add(q, "order_by", "-last_active_at");
+        snprintf(num, sizeof num, "%lld", (long long)(day_start(now) - 1));
+        query_add(q, "last_active_at_after", num);
+        return 0;
+    default: {
+        int64_t window = -1;
+        int rc = session_window_parse(account_field(acct, "session_window"), &window, error);
+        if (rc)
+            return rc;
+        query_add(q, "order_by", "-last_active_at");
+        if (window >= 0) {
+            /* "after" the day before the window began: its whole first day */
+            snprintf(num, sizeof num, "%lld",
+                     (long long)(day_start(now - window) - 1));
+            query_add(q, "last_active_at_after", num);
+        }
+        return 0;
+    }
+    }
+}
+
 static int build_list(const struct account *acct, const struct op_args *args, const char *base,
                       struct http_request *out, char **error)
 {
@@ -156,6 +227,11 @@ static int build_list(const struct account *acct, const struct op_args *args, co
         query_add(&q, "limit", num);
         snprintf(num, sizeof num, "%ld", page_offset(args));
         query_add(&q, "offset", num);
+        int rc = walk_query(acct, args, &q, error);
+        if (rc) {
+            free(q);
+            return rc;
+        }
     }
     http_request_init(out, "GET", HTTP_IDEMPOTENT);
     http_request_set_url(out, "%.*s%s%s", base_len(base), base, path, q);
@@ -426,6 +502,8 @@ static void add_user(struct op_result *out, const cJSON *u)
     struct user *usr = &out->users[out->n_users++];
     usr->id = json_dup_str(u, "id");
     usr->display = user_display(u);
+    usr->signed_in_ms = 0;
+    json_int64(u, "last_sign_in_at", &usr->signed_in_ms);
 }
 
 /* The items of a list answer: a bare array, or {data: [...], total_count}.
@@ -465,7 +543,7 @@ static void follow_users(struct op_result *out, const cJSON *items, const struct
         a.user_ids = (char **)ids->pdata + i;
         a.n_user_ids = ids->len - i < USERS_BATCH ? ids->len - i : USERS_BATCH;
         a.now_ms = args->now_ms;
-        op_result_follow(out, OP_USERS, &a); /* copies the borrowed ids */
+        op_result_follow(out, OP_USERS, &a)->prio = PRIO_NAMES; /* copies the borrowed ids */
     }
     g_ptr_array_free(ids, TRUE);
     g_hash_table_destroy(seen);
@@ -474,7 +552,7 @@ static void follow_users(struct op_result *out, const cJSON *items, const struct
 /* The next pages of a list: all of them at once when the first page told
  * the total, else the next one when this page was full. */
 static void follow_pages(struct op_result *out, const struct op_args *args, int n_items,
-                         bool has_total, int64_t total)
+                         bool has_total, int64_t total, int prio)
 {
     long limit = page_limit(args);
     long offset = page_offset(args);
@@ -486,11 +564,11 @@ static void follow_pages(struct op_result *out, const struct op_args *args, int 
             return; /* the first page asked for every page already */
         for (long off = limit; off < total && off < cap; off += limit) {
             a.offset = off;
-            op_result_follow(out, OP_LIST, &a);
+            op_result_follow(out, OP_LIST, &a)->prio = prio;
         }
     } else if (n_items >= limit && offset + limit < cap) {
         a.offset = offset + limit;
-        op_result_follow(out, OP_LIST, &a);
+        op_result_follow(out, OP_LIST, &a)->prio = prio;
     }
 }
 
@@ -522,29 +600,34 @@ static void parse_sessions_page(const struct account *acct, const struct op_args
         add_session(o, acct, out, raw, !args->no_raw_json);
     }
     free(spans);
-    follow_pages(out, args, n_items, has_total, total);
+    follow_pages(out, args, n_items, has_total, total, PRIO_NORMAL);
     /* The walk of users already named them; one user's sessions need its
      * name only once. */
-    if (args->phase == PHASE_USER_SESSIONS && !str_empty(args->user_id))
+    if (args->phase == PHASE_USER_SESSIONS && !str_empty(args->user_id)) {
+        if (page_offset(args) == 0)
+            op_result_cover(out, args->user_id); /* the rest of its pages come in this job */
         return;
+    }
     if (f->user_id && page_offset(args) != 0)
         return;
     follow_users(out, items, args);
 }
 
-/* The set of args->user_ids (asked for by prefetch already), or NULL. */
-static GHashTable *asked_already(const struct op_args *args)
+/* args->user_ids -> their time (user_times): the users a refresh knows,
+ * and the sign-in their sessions were read after; NULL when none. */
+static GHashTable *known_users(const struct op_args *args)
 {
-    if (args->n_user_ids == 0)
+    if (args->n_user_ids == 0 || !args->user_times)
         return NULL;
-    GHashTable *set = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *map = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     for (size_t i = 0; i < args->n_user_ids; i++)
         if (args->user_ids[i])
-            g_hash_table_add(set, args->user_ids[i]);
-    return set;
+            g_hash_table_insert(map, args->user_ids[i], g_memdup2(&args->user_times[i],
+                                                                  sizeof args->user_times[i]));
+    return map;
 }
 
-/* The sessions of user uid, as a follow-up of the walk (or the prefetch). */
+/* The sessions of user uid, as a follow-up of a walk or a re-check. */
 static void follow_user_sessions(struct op_result *out, const char *uid,
                                  const struct op_args *args)
 {
@@ -555,20 +638,22 @@ static void follow_user_sessions(struct op_result *out, const char *uid,
     a.limit = PAGE_LIMIT;
     a.now_ms = args->now_ms;
     a.no_raw_json = args->no_raw_json;
-    op_result_follow(out, OP_LIST, &a);
+    op_result_follow(out, OP_LIST, &a)->unit = true;
 }
 
-/* One user of the walk: named, and its sessions asked for unless the
- * prefetch asked already. */
-static void walk_user(const cJSON *u, GHashTable *asked, const struct op_args *args,
+/* One user of a walk: named, and its sessions asked for, unless it is a
+ * refresh's and its last sign-in is one whose sessions were read already. */
+static void walk_user(const cJSON *u, GHashTable *known, const struct op_args *args,
                       struct op_result *out)
 {
     const char *id = cJSON_IsObject(u) ? nonempty(u, "id") : NULL;
     if (!id)
         return;
     add_user(out, u);
-    if (asked && g_hash_table_contains(asked, id))
-        return; /* its sessions are on the way (prefetch) */
+    const int64_t *seen = known ? g_hash_table_lookup(known, id) : NULL;
+    int64_t signed_in = 0;
+    if (seen && json_int64(u, "last_sign_in_at", &signed_in) && signed_in <= *seen)
+        return;
     follow_user_sessions(out, id, args);
 }
 
@@ -576,19 +661,28 @@ static void walk_user(const cJSON *u, GHashTable *asked, const struct op_args *a
  * one page after another rather than counted first (GET /users/count): most
  * instances fit in one page, which then costs one request, not two in a
  * row; and the spec warns that deep offsets get slow, so asking for them all
- * at once would not pay off. */
+ * at once would not pay off. A walk of several pages ends with the users
+ * active today (WALK_TODAY): those who jumped up while it paged. */
 static void walk_next_page(const struct op_args *args, int n_items, struct op_result *out)
 {
     struct op_args next = {0};
     next.status = args->status;
-    next.phase = PHASE_WALK_USERS;
+    next.phase = args->phase;
     next.limit = page_limit(args);
     next.offset = page_offset(args);
+    next.since_ms = args->since_ms;
     next.now_ms = args->now_ms;
     next.no_raw_json = args->no_raw_json;
     next.user_ids = args->user_ids; /* borrowed: copied by op_result_follow */
+    next.user_times = args->user_times;
     next.n_user_ids = args->n_user_ids;
-    follow_pages(out, &next, n_items, false, 0);
+    if (n_items >= next.limit) {
+        follow_pages(out, &next, n_items, false, 0, PRIO_WALK);
+    } else if (args->phase == PHASE_WALK_USERS && next.offset > 0) {
+        next.phase = PHASE_WALK_TODAY;
+        next.offset = 0;
+        op_result_follow(out, OP_LIST, &next)->prio = PRIO_WALK;
+    }
 }
 
 static void parse_users_walk(const struct op_args *args, const struct http_response *resp,
@@ -601,13 +695,13 @@ static void parse_users_walk(const struct op_args *args, const struct http_respo
         result_bad_shape(out, TITLE, resp, "users are not a list");
         return;
     }
-    GHashTable *asked = asked_already(args);
+    GHashTable *known = known_users(args);
     const cJSON *u;
     cJSON_ArrayForEach(u, items)
-        walk_user(u, asked, args, out);
+        walk_user(u, known, args, out);
     walk_next_page(args, cJSON_GetArraySize(items), out);
-    if (asked)
-        g_hash_table_destroy(asked);
+    if (known)
+        g_hash_table_destroy(known);
 }
 
 /* The same walk, one user object parsed at a time: a page of 500 Clerk
@@ -624,16 +718,16 @@ static bool parse_users_walk_itemwise(const struct op_args *args,
         return false;
     }
     struct op_result got = {0};
-    GHashTable *asked = asked_already(args);
+    GHashTable *known = known_users(args);
     bool ok = true;
     for (long i = 0; i < n && ok; i++) {
         cJSON *u = cJSON_ParseWithLength(resp->body + spans[i].off, spans[i].len);
         ok = u != NULL;
-        walk_user(u, asked, args, &got);
+        walk_user(u, known, args, &got);
         cJSON_Delete(u);
     }
-    if (asked)
-        g_hash_table_destroy(asked);
+    if (known)
+        g_hash_table_destroy(known);
     free(spans);
     if (!ok) {
         op_result_free(&got);
@@ -650,23 +744,71 @@ static bool parse_users_walk_itemwise(const struct op_args *args,
     return true;
 }
 
-static void clerk_prefetch(const struct account *acct, enum op op, struct op_args *args,
-                           char *const *known, size_t n_known, struct op_result *out)
+/* Oldest re-read first. */
+static int by_checked(const void *a, const void *b)
+{
+    const struct listed_user *x = *(const struct listed_user *const *)a;
+    const struct listed_user *y = *(const struct listed_user *const *)b;
+    return (x->checked_ms > y->checked_ms) - (x->checked_ms < y->checked_ms);
+}
+
+/* The users with live sessions a refresh re-reads: those due (last read a
+ * `recheck` ago), and at least the share that spreads them evenly over the
+ * refreshes (the time since the last listing out of `recheck`). */
+static void plan_rechecks(const struct account *acct, const struct op_args *args,
+                          const struct list_memory *mem, struct op_result *out)
+{
+    int64_t every = recheck_ms(acct);
+    int64_t now = args->now_ms;
+    int64_t since = now - mem->listed_ms;
+    if (since < 0)
+        since = 0;
+    if (since > every)
+        since = every;
+    const struct listed_user **live = xcalloc(mem->n_users + 1, sizeof *live);
+    size_t n_live = 0, n_due = 0;
+    for (size_t i = 0; i < mem->n_users; i++) {
+        if (!mem->users[i].live)
+            continue;
+        live[n_live++] = &mem->users[i];
+        n_due += mem->users[i].checked_ms + every <= now;
+    }
+    qsort(live, n_live, sizeof *live, by_checked);
+    size_t share = (size_t)(((int64_t)n_live * since + every - 1) / every);
+    size_t pick = n_due > share ? n_due : share;
+    for (size_t i = 0; i < pick && i < n_live; i++)
+        follow_user_sessions(out, live[i]->id, args);
+    free(live);
+}
+
+static bool clerk_plan_refresh(const struct account *acct, struct op_args *args,
+                               const struct list_memory *mem, struct op_result *out)
 {
     struct filters f = list_filters(acct, args);
-    if (op != OP_LIST || f.user_id || f.client_id || args->phase != PHASE_WALK_USERS ||
-        page_offset(args) != 0 || n_known == 0 || args->n_user_ids != 0)
-        return;
-    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-    args->user_ids = xcalloc(n_known, sizeof *args->user_ids);
-    for (size_t i = 0; i < n_known; i++) {
-        if (str_empty(known[i]) || g_hash_table_contains(seen, known[i]))
-            continue;
-        g_hash_table_add(seen, known[i]);
-        args->user_ids[args->n_user_ids++] = xstrdup(known[i]);
-        follow_user_sessions(out, known[i], args);
+    if (f.user_id || f.client_id || args->phase != PHASE_WALK_USERS ||
+        page_offset(args) != 0 || mem->listed_ms <= 0 || args->n_user_ids != 0)
+        return false;
+    args->phase = PHASE_WALK_SIGNED_IN;
+    args->since_ms = mem->listed_ms - SIGN_IN_MARGIN_MS;
+    args->user_ids = xcalloc(mem->n_users + 1, sizeof *args->user_ids);
+    args->user_times = xcalloc(mem->n_users + 1, sizeof *args->user_times);
+    for (size_t i = 0; i < mem->n_users; i++) {
+        args->user_ids[i] = xstrdup(mem->users[i].id);
+        args->user_times[i] = mem->users[i].signed_in_ms;
     }
-    g_hash_table_destroy(seen);
+    args->n_user_ids = mem->n_users;
+    plan_rechecks(acct, args, mem, out);
+    return true;
+}
+
+/* Half of the instance's documented limit (the rest is the customer's own
+ * back end's): 1000 per 10 s in production (sk_live_), 100 in development. */
+static void clerk_default_rate(const struct account *acct, const struct secret_bag *secrets,
+                               struct rate *out)
+{
+    const char *key = secrets ? secret_bag_get(secrets, "api_key") : NULL;
+    bool production = key && strncmp(key, "sk_live_", 8) == 0;
+    *out = (struct rate){production ? 500 : 50, 10000};
 }
 
 /* ClerkErrors: {errors: [{message, long_message, code, meta}], clerk_trace_id} */
@@ -811,5 +953,7 @@ const struct provider provider_clerk = {
     .needs = clerk_needs,
     .build = clerk_build,
     .parse = clerk_parse,
-    .prefetch = clerk_prefetch,
+    .list_unit = "users",
+    .default_rate = clerk_default_rate,
+    .plan_refresh = clerk_plan_refresh,
 };

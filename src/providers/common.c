@@ -66,6 +66,19 @@ char *field_header_text(const char *value)
     return has_control_chars(value) ? xstrdup("holds control characters") : NULL;
 }
 
+char *field_duration(const char *value)
+{
+    int64_t secs;
+    return duration_parse(value, &secs) ? NULL : xstrdup("is not a duration like 10m, 1h or 2d");
+}
+
+char *field_session_window(const char *value)
+{
+    int64_t ms;
+    return session_window_parse(value, &ms, NULL) == 0
+        ? NULL : xstrdup("is not a duration such as 7d or 30d, or all");
+}
+
 int err_for_status(long status)
 {
     return status >= 400 && status < 500 ? ERR_PROVIDER : ERR_NETWORK;
@@ -304,4 +317,58 @@ char *json_span_text(const char *body, const struct json_span *span)
     char *s = xstrndup(body + span->off, span->len);
     sanitize_in_place(&s); /* usually clean already: no second copy */
     return s;
+}
+
+bool duration_parse(const char *s, int64_t *secs)
+{
+    if (!s)
+        return false;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    int64_t n = 0;
+    size_t digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        if (digits < 12)
+            n = n * 10 + (*s - '0');
+    if (digits == 0 || digits > 12 || n == 0)
+        return false;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    int64_t unit;
+    switch (*s) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 604800; break;
+    default: return false;
+    }
+    for (s++; *s == ' ' || *s == '\t'; s++)
+        ;
+    if (*s)
+        return false;
+    *secs = n * unit;
+    return true;
+}
+
+int session_window_parse(const char *value, int64_t *ms, char **error)
+{
+    int64_t secs;
+    if (str_empty(value))
+        value = SESSION_WINDOW_DEFAULT;
+    if (strcmp(value, "all") == 0) {
+        *ms = -1;
+    } else if (duration_parse(value, &secs) && secs <= 3650LL * 86400) {
+        *ms = secs * 1000;
+    } else {
+        return build_fail(error, ERR_CONFIG, "session window \"%s\" is not a duration such as "
+                          "7d or 30d, or all", value);
+    }
+    return 0;
+}
+
+const char *session_window_text(const struct account *a)
+{
+    const char *w = account_field(a, "session_window");
+    return str_empty(w) ? SESSION_WINDOW_DEFAULT : w;
 }

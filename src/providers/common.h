@@ -22,6 +22,8 @@ bool has_control_chars(const char *s);
 char *field_email(const char *value);       /* local@domain.tld */
 char *field_http_url(const char *value);    /* http:// or https:// and a host */
 char *field_header_text(const char *value); /* sent in a header: no control characters */
+char *field_duration(const char *value);    /* 10m, 1h, 2d (duration_parse) */
+char *field_session_window(const char *value); /* a duration or all (session_window_parse) */
 
 /* ERR_PROVIDER for 4xx, ERR_NETWORK for 0 and 5xx. */
 int err_for_status(long status);
@@ -49,6 +51,20 @@ bool json_bool(const cJSON *obj, const char *key, bool *out);
 bool parse_iso8601_ms(const char *s, int64_t *out_ms);
 /* Unix ms to "2023-01-09T20:14:55Z" into buf (>= 32 bytes). */
 void format_iso8601(int64_t ms, char *buf, size_t n);
+
+/* "30m", "1h", "2d", "1w" (a whole number and one of s m h d w, spaces
+ * around allowed) to seconds (> 0). Parsed by hand, not with strtol: no
+ * locale, no sign, no overflow. */
+bool duration_parse(const char *s, int64_t *secs);
+
+/* An account's session_window: how far back a listing looks for users who
+ * can have a live session. Empty: the default (7 days, Clerk's longest
+ * default session); "all": -1, no limit; else a duration ("30d"). Returns
+ * 0, or ERR_CONFIG with *error set. */
+#define SESSION_WINDOW_DEFAULT "7d"
+int session_window_parse(const char *value, int64_t *ms, char **error);
+/* The window an account lists, as a person reads it ("7d", "30d", "all"). */
+const char *session_window_text(const struct account *a);
 
 /* A stable id for a session the provider gives no id to:
  * "<prefix>-" + first 12 hex digits of SHA-256(secret). Owned. */

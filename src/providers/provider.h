@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../budget.h"
 #include "../http.h"
 #include "../model.h"
 
@@ -92,8 +93,14 @@ struct op_args {
     char *options_json;        /* CREATE / AUTHORIZE: provider options as a JSON object */
     long limit, offset;        /* LIST paging, set by the provider in follow-ups */
     int phase;                 /* provider's own step marker for multi-request ops */
-    char **user_ids;           /* USERS batch */
+    char **user_ids;           /* USERS batch; LIST: users already known (see user_times) */
     size_t n_user_ids;
+    int64_t *user_times;       /* with user_ids, or NULL: a time per user (Clerk: the last
+                                * sign-in its sessions were read after) */
+    int64_t since_ms;          /* LIST: the provider's "changed since" (Clerk: signed in after) */
+    bool full;                 /* LIST: a full listing, even when the last one is remembered */
+    bool stream;               /* LIST: post the sessions that came while it runs, so an
+                                * empty screen fills as they arrive */
     int64_t now_ms;            /* the clock parse() uses (expiry from expires_in); 0 = now */
     bool no_raw_json;          /* LIST: leave session.raw_json NULL (for a caller that
                                 * never shows it; 100k sessions hold ~60 MB of it) */
@@ -104,7 +111,13 @@ void op_args_copy(struct op_args *dst, const struct op_args *src);
 struct op_followup {
     enum op op;
     struct op_args args;
+    int prio;                  /* sent before waiting requests of a lower prio */
+    bool unit;                 /* one unit of the job's progress (Clerk: one user's sessions) */
 };
+
+/* Priorities of follow-ups: a page of a walk goes before what the walk
+ * asks for, so the total is known early and the order holds. */
+enum { PRIO_NORMAL = 0, PRIO_NAMES = 1, PRIO_WALK = 2, PRIO_LEVELS = 3 };
 
 /* What parse() produced. */
 struct op_result {
@@ -120,14 +133,36 @@ struct op_result {
      * same job and merges their results into one. */
     struct op_followup *follow;
     size_t n_follow;
+    /* LIST: the users whose sessions this answer holds in full (those not
+     * named keep what was shown when the answer is partial). */
+    char **covered;
+    size_t n_covered;
+    bool partial;                   /* LIST: a refresh of some users, not the whole list */
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
 };
 void op_result_free(struct op_result *r);
-/* Queue a follow-up request (args copied). */
-void op_result_follow(struct op_result *r, enum op op, const struct op_args *args);
+/* Queue a follow-up request (args copied); the new entry, to set its prio
+ * or unit. */
+struct op_followup *op_result_follow(struct op_result *r, enum op op, const struct op_args *args);
+/* Add a user id (copied) to r->covered. */
+void op_result_cover(struct op_result *r, const char *user_id);
 /* Move everything from src into dst (sessions, users, secrets, first error). */
 void op_result_merge(struct op_result *dst, struct op_result *src);
+
+/* What the worker remembers of an account's last good listing, for the
+ * next refresh to ask only for what can have changed. */
+struct listed_user {
+    char *id;
+    int64_t signed_in_ms;      /* the user's last sign-in when its sessions were read, 0 unknown */
+    int64_t checked_ms;        /* when its sessions were last read (the listing's clock) */
+    bool live;                 /* it had a session that was not over then */
+};
+struct list_memory {
+    int64_t listed_ms;         /* the clock (args->now_ms) of the last good listing */
+    struct listed_user *users;
+    size_t n_users;
+};
 
 struct provider {
     const char *id;                 /* "clerk" */
@@ -145,13 +180,19 @@ struct provider {
      * a provider error sets out->err and out->error to one line. */
     void (*parse)(const struct account *acct, enum op op, const struct op_args *args,
                   const struct http_response *resp, struct op_result *out);
-    /* Optional. Requests op can start at once, next to build()'s, from
-     * what the account's last good answer told: known holds the user ids
-     * of its last listing (out->users, remembered by the worker). Adds them
-     * to out as follow-ups, and to *args what parse() must then know
-     * (that those were asked for already). Pure, like build and parse. */
-    void (*prefetch)(const struct account *acct, enum op op, struct op_args *args,
-                     char *const *known, size_t n_known, struct op_result *out);
+    /* What LIST's progress counts ("users"); NULL: no progress is told. */
+    const char *list_unit;
+    /* Optional: the budget an account has when its config names none
+     * (Clerk: half the instance limit of the key's kind). Absent: 10/1s. */
+    void (*default_rate)(const struct account *acct, const struct secret_bag *secrets,
+                         struct rate *out);
+    /* Optional. A LIST of an account whose last good listing the worker
+     * remembers (mem, whose listed_ms is args->now_ms of that listing):
+     * turn *args into a refresh of what can have changed since, adding
+     * what else it must re-read to out as follow-ups, and return true (the
+     * answer is then partial); false leaves a full listing. Pure. */
+    bool (*plan_refresh)(const struct account *acct, struct op_args *args,
+                         const struct list_memory *mem, struct op_result *out);
 };
 
 extern const struct provider provider_clerk;
@@ -176,5 +217,14 @@ char *provider_field_check(const struct provider *p, const char *key, const char
 
 /* The base URL an account talks to, without a trailing slash. */
 const char *provider_base_url(const struct provider *p, const struct account *a);
+/* Fields every account has besides its provider's (rate_limit), and the
+ * field key names of p, or of every account; NULL if none. */
+extern const struct field provider_common_fields[];
+const struct field *provider_field(const struct provider *p, const char *key);
+
+/* The request budget of an account: its rate_limit field when set and
+ * valid, else the provider's default for it. */
+void provider_rate(const struct provider *p, const struct account *a,
+                   const struct secret_bag *secrets, struct rate *out);
 
 #endif

@@ -55,22 +55,60 @@ const char *provider_base_url(const struct provider *p, const struct account *a)
 }
 
 
+static char *check_rate(const char *value)
+{
+    struct rate r;
+    return rate_parse(value, &r, NULL) == 0
+        ? NULL : xstrdup("is not a request budget such as 50/10s, 5/1s or 300/1m, or off");
+}
+
+/* Fields every account has besides its provider's, set in the config or
+ * with --set, not asked by the add form. */
+const struct field provider_common_fields[] = {
+    {"rate_limit", "Request budget (N/10s)", 0,
+     "requests this account may send per window, e.g. 50/10s; default: half the "
+     "provider's documented limit; off = no pacing", check_rate},
+    {NULL, NULL, 0, NULL, NULL},
+};
+
+const struct field *provider_field(const struct provider *p, const char *key)
+{
+    for (const struct field *f = p->fields; key && f && f->key; f++)
+        if (strcmp(f->key, key) == 0)
+            return f;
+    for (const struct field *f = provider_common_fields; key && f->key; f++)
+        if (strcmp(f->key, key) == 0)
+            return f;
+    return NULL;
+}
+
+/* Where a provider documents no limit of its own: polite, and far above
+ * what one person's actions need. */
+static const struct rate undocumented_rate = {10, 1000};
+
+void provider_rate(const struct provider *p, const struct account *a,
+                   const struct secret_bag *secrets, struct rate *out)
+{
+    const char *own = account_field(a, "rate_limit");
+    if (!str_empty(own) && rate_parse(own, out, NULL) == 0)
+        return; /* a bad value is refused where it is stored; here the default stands */
+    *out = undocumented_rate;
+    if (p->default_rate)
+        p->default_rate(a, secrets, out);
+}
+
 char *provider_field_check(const struct provider *p, const char *key, const char *value)
 {
     if (!p || !key || str_empty(value))
         return NULL;
-    for (const struct field *f = p->fields; f && f->key; f++) {
-        if (strcmp(f->key, key) != 0 || !f->validate)
-            continue;
-        char *why = f->validate(value);
-        if (!why)
-            return NULL;
-        char *shown = sanitize_text(value);
-        char *msg = (f->flags & FIELD_SECRET) ? xasprintf("%s %s", key, why)
-                                              : xasprintf("%s: \"%s\" %s", key, shown, why);
-        free(shown);
-        free(why);
-        return msg;
-    }
-    return NULL;
+    const struct field *f = provider_field(p, key);
+    char *why = f && f->validate ? f->validate(value) : NULL;
+    if (!why)
+        return NULL;
+    char *shown = sanitize_text(value);
+    char *msg = (f->flags & FIELD_SECRET) ? xasprintf("%s %s", key, why)
+                                          : xasprintf("%s: \"%s\" %s", key, shown, why);
+    free(shown);
+    free(why);
+    return msg;
 }

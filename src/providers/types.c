@@ -51,6 +51,7 @@ void op_args_free(struct op_args *a)
     for (size_t i = 0; i < a->n_user_ids; i++)
         free(a->user_ids[i]);
     free(a->user_ids);
+    free(a->user_times);
     memset(a, 0, sizeof *a);
 }
 
@@ -70,6 +71,11 @@ void op_args_copy(struct op_args *dst, const struct op_args *src)
         for (size_t i = 0; i < src->n_user_ids; i++)
             dst->user_ids[i] = xstrdup(src->user_ids[i]);
     }
+    dst->user_times = NULL;
+    if (src->n_user_ids && src->user_times) {
+        dst->user_times = xcalloc(src->n_user_ids, sizeof *dst->user_times);
+        memcpy(dst->user_times, src->user_times, src->n_user_ids * sizeof *dst->user_times);
+    }
 }
 
 void op_result_free(struct op_result *r)
@@ -84,16 +90,27 @@ void op_result_free(struct op_result *r)
     for (size_t i = 0; i < r->n_follow; i++)
         op_args_free(&r->follow[i].args);
     free(r->follow);
+    for (size_t i = 0; i < r->n_covered; i++)
+        free(r->covered[i]);
+    free(r->covered);
     free(r->error);
     memset(r, 0, sizeof *r);
 }
 
-void op_result_follow(struct op_result *r, enum op op, const struct op_args *args)
+struct op_followup *op_result_follow(struct op_result *r, enum op op, const struct op_args *args)
 {
     r->follow = xrealloc(r->follow, (r->n_follow + 1) * sizeof *r->follow);
-    r->follow[r->n_follow].op = op;
-    op_args_copy(&r->follow[r->n_follow].args, args);
-    r->n_follow++;
+    struct op_followup *f = &r->follow[r->n_follow++];
+    memset(f, 0, sizeof *f);
+    f->op = op;
+    op_args_copy(&f->args, args);
+    return f;
+}
+
+void op_result_cover(struct op_result *r, const char *user_id)
+{
+    r->covered = xrealloc(r->covered, (r->n_covered + 1) * sizeof *r->covered);
+    r->covered[r->n_covered++] = xstrdup(user_id);
 }
 
 void op_result_merge(struct op_result *dst, struct op_result *src)
@@ -119,6 +136,14 @@ void op_result_merge(struct op_result *dst, struct op_result *src)
         secret_bag_put(&dst->new_secrets, src->new_secrets.item[i].kind,
                        src->new_secrets.item[i].value);
     dst->forget_session |= src->forget_session;
+    if (src->n_covered) {
+        dst->covered = xrealloc(dst->covered,
+                                (dst->n_covered + src->n_covered) * sizeof *dst->covered);
+        memcpy(dst->covered + dst->n_covered, src->covered, src->n_covered * sizeof *src->covered);
+        dst->n_covered += src->n_covered;
+        src->n_covered = 0;
+    }
+    dst->partial |= src->partial;
     if (src->err && !dst->err) {
         dst->err = src->err;
         dst->error = src->error;

@@ -23,7 +23,7 @@ sys.dont_write_bytecode = True  # no __pycache__ next to the tests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import (RMCUP, SMCUP, Term, check, check_restored, idle_cpu,  # noqa: E402,F401
-                     write)
+                     wait_until, write)
 
 
 ACCOUNTS = """# test accounts
@@ -82,7 +82,9 @@ def t_too_small_and_resize(tmp, env):
         check(t.wait_for("now 60x14"), "14 rows accepted:\n" + t.text())
         t.resize(100, 30)
         check(t.wait_for("No accounts yet"), "not redrawn:\n" + t.text())
-        check("q quit" in t.line(28), "status bar not on the new row 28: %r" % t.line(28))
+        # a frame is written in pieces: the status bar may come a moment later
+        check(wait_until(lambda: "q quit" in t.line(28)),
+              "status bar not on the new row 28: %r" % t.line(28))
         t.resize(40, 10)
         check(t.wait_for("terminal too small"), t.text())
         t.send("q")  # keys still work when too small

@@ -27,6 +27,8 @@ struct loopback {
     pthread_t conns[MAX_CONN];
     int conn_fds[MAX_CONN];
     int n_conns;
+    int64_t times[LB_MAX_TIMES]; /* when each request arrived (monotonic ms), under lock */
+    int n_times;
 };
 
 struct conn_arg {
@@ -114,6 +116,12 @@ static void *conn_main(void *p)
     struct lb_request req;
     while (!atomic_load(&lb->stop) && read_request(fd, &req, buf, 65536, &have) == 0) {
         atomic_fetch_add(&lb->requests, 1);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        pthread_mutex_lock(&lb->lock);
+        if (lb->n_times < LB_MAX_TIMES)
+            lb->times[lb->n_times++] = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        pthread_mutex_unlock(&lb->lock);
         int act = atomic_fetch_add(&lb->active, 1) + 1;
         int prev = atomic_load(&lb->max_active);
         while (act > prev && !atomic_compare_exchange_weak(&lb->max_active, &prev, act)) {
@@ -187,6 +195,21 @@ struct loopback *loopback_start(lb_handler h, void *ud)
 
 int loopback_port(const struct loopback *lb) { return lb->port; }
 int loopback_requests(const struct loopback *lb) { return atomic_load(&lb->requests); }
+
+int loopback_most_within(struct loopback *lb, int64_t window_ms)
+{
+    pthread_mutex_lock(&lb->lock);
+    int most = 0;
+    for (int i = 0; i < lb->n_times; i++) {
+        int n = 0;
+        for (int k = 0; k < lb->n_times; k++)
+            n += lb->times[k] >= lb->times[i] && lb->times[k] < lb->times[i] + window_ms;
+        if (n > most)
+            most = n;
+    }
+    pthread_mutex_unlock(&lb->lock);
+    return most;
+}
 int loopback_max_concurrent(const struct loopback *lb) { return atomic_load(&lb->max_active); }
 
 void loopback_stop(struct loopback *lb)

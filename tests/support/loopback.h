@@ -5,6 +5,7 @@
 #define SESAME_TEST_LOOPBACK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct lb_request {
     char method[16];
@@ -31,6 +32,10 @@ struct loopback *loopback_start(lb_handler h, void *ud);
 int loopback_port(const struct loopback *lb);
 int loopback_requests(const struct loopback *lb);      /* answered or not */
 int loopback_max_concurrent(const struct loopback *lb);
+/* The most requests that arrived within any window_ms (of the first
+ * LB_MAX_TIMES). */
+#define LB_MAX_TIMES 4096
+int loopback_most_within(struct loopback *lb, int64_t window_ms);
 void loopback_stop(struct loopback *lb);
 
 #endif

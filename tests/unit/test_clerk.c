@@ -156,7 +156,10 @@ static void test_descriptor(void **state)
     assert_int_equal(P->fields[1].flags, 0);
     assert_string_equal(P->fields[2].key, "client_id");
     assert_int_equal(P->fields[2].flags, 0);
-    assert_null(P->fields[3].key);
+    assert_string_equal(P->fields[3].key, "session_window");
+    assert_string_equal(P->fields[4].key, "recheck");
+    assert_null(P->fields[5].key);
+    assert_string_equal(P->list_unit, "users");
 }
 
 static void test_needs(void **state)
@@ -230,15 +233,25 @@ static void test_build_list_account_defaults(void **state)
     http_request_free(&r);
 }
 
+/* Without a filter: the users who can have a live session, those active
+ * within the window (from the start of its first day: last_active_at is
+ * kept per day), most recently active first. */
+#define WALK "https://api.clerk.com/v1/users?limit=500&offset="
+#define BY_ACTIVITY "&order_by=-last_active_at"
+/* NOW is 2023-11-14 22:13:20 UTC: 7 days before, 2023-11-07; its day began
+ * at 1699315200000 */
+#define SEVEN_DAYS "&last_active_at_after=1699315199999"
+
 static void test_build_list_no_filter_walks_users(void **state)
 {
     struct op_args a = {0};
     a.status = "active";
+    a.now_ms = NOW;
     struct http_request r;
     char *err;
     assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
     assert_string_equal(r.method, "GET");
-    assert_string_equal(r.url, "https://api.clerk.com/v1/users?limit=500&offset=0");
+    assert_string_equal(r.url, WALK "0" BY_ACTIVITY SEVEN_DAYS);
     assert_int_equal(r.n_headers, 2);
     assert_auth_headers(&r);
     assert_null(r.body);
@@ -247,7 +260,56 @@ static void test_build_list_no_filter_walks_users(void **state)
 
     a.offset = 1500;
     assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
-    assert_string_equal(r.url, "https://api.clerk.com/v1/users?limit=500&offset=1500");
+    assert_string_equal(r.url, WALK "1500" BY_ACTIVITY SEVEN_DAYS);
+    http_request_free(&r);
+}
+
+static void test_build_list_session_window(void **state)
+{
+    struct op_args a = {0};
+    a.now_ms = NOW;
+    struct http_request r;
+    char *err;
+    account_set_field(&acct, "session_window", "30d");
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    /* 30 days before: 2023-10-15, whose day began at 1697328000000 */
+    assert_string_equal(r.url, WALK "0" BY_ACTIVITY "&last_active_at_after=1697327999999");
+    http_request_free(&r);
+
+    account_set_field(&acct, "session_window", "all"); /* the whole history */
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.url, WALK "0" BY_ACTIVITY);
+    http_request_free(&r);
+
+    account_set_field(&acct, "session_window", "a week");
+    assert_int_equal(build(OP_LIST, &a, &r, &err), ERR_CONFIG);
+    assert_non_null(strstr(err, "\"a week\" is not a duration"));
+    free(err);
+    http_request_free(&r);
+
+    /* a filter lists one user's or client's sessions: no window */
+    account_set_field(&acct, "session_window", "30d");
+    a.user_id = "user_1";
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_null(strstr(r.url, "last_active"));
+    http_request_free(&r);
+}
+
+static void test_build_list_refresh_walks(void **state)
+{
+    struct op_args a = {0};
+    a.now_ms = NOW;
+    a.phase = 2; /* signed in since */
+    a.since_ms = 1699999000000LL;
+    struct http_request r;
+    char *err;
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.url, WALK "0&order_by=-last_sign_in_at"
+                               "&last_sign_in_at_after=1699999000000");
+    http_request_free(&r);
+    a.phase = 3; /* active today (since 2023-11-14 00:00 UTC) */
+    assert_int_equal(build(OP_LIST, &a, &r, &err), 0);
+    assert_string_equal(r.url, WALK "0" BY_ACTIVITY "&last_active_at_after=1699919999999");
     http_request_free(&r);
 }
 
@@ -795,16 +857,25 @@ static void test_parse_users_walk(void **state)
         assert_string_equal(out.follow[i].args.status, "active");
         assert_int_equal(out.follow[i].args.phase, 1);
         assert_int_equal(out.follow[i].args.offset, 0);
+        assert_true(out.follow[i].unit); /* one user: one step of the progress */
+        assert_int_equal(out.follow[i].prio, PRIO_NORMAL);
     }
+    assert_int_equal(out.n_covered, 0); /* a page of users covers no sessions yet */
     op_result_free(&out);
 
-    /* a user's sessions (phase 1) do not ask for names again */
+    /* a user's sessions (phase 1) do not ask for names again; the first
+     * page covers the user (its other pages come in the same job) */
     struct op_args p1 = {0};
     p1.user_id = "user_ada";
     p1.phase = 1;
     parse(OP_LIST, &p1, 200, "{\"data\":[" SESSION_1 "],\"total_count\":1}", &out);
     assert_int_equal(out.sessions.n, 1);
     assert_int_equal(out.n_follow, 0);
+    assert_int_equal(out.n_covered, 1);
+    assert_string_equal(out.covered[0], "user_ada");
+    op_result_free(&out);
+    parse(OP_LIST, &p1, 200, "{\"data\":[],\"total_count\":0}", &out);
+    assert_int_equal(out.n_covered, 1); /* none left: covered all the same */
     op_result_free(&out);
 
     struct http_request r;
@@ -836,8 +907,138 @@ static void test_parse_users_walk_full_page(void **state)
     assert_int_equal(next->args.phase, 0);
     assert_null(next->args.user_id);
     assert_int_equal(next->args.offset, 1000);
+    assert_int_equal(next->prio, PRIO_WALK); /* the walk goes before what it asks for */
+    assert_false(next->unit);
     op_result_free(&out);
     free(b);
+}
+
+/* The last page of a walk of several pages: the users active today are
+ * asked for once more, since offsets over an order that moves skip those
+ * who jumped up while it paged. A walk of one page did not page. */
+static void test_parse_users_walk_ends_with_today(void **state)
+{
+    struct op_args a = {0};
+    a.offset = 1000;
+    a.now_ms = NOW;
+    struct op_result out;
+    parse(OP_LIST, &a, 200, "[{\"id\":\"user_x\"}]", &out);
+    assert_int_equal(out.n_follow, 2);
+    assert_string_equal(out.follow[0].args.user_id, "user_x");
+    assert_int_equal(out.follow[1].args.phase, 3);
+    assert_int_equal(out.follow[1].args.offset, 0);
+    assert_int_equal(out.follow[1].prio, PRIO_WALK);
+    op_result_free(&out);
+    a.offset = 0;
+    parse(OP_LIST, &a, 200, "[{\"id\":\"user_x\"}]", &out);
+    assert_int_equal(out.n_follow, 1);
+    op_result_free(&out);
+    /* the today walk itself ends where it ends */
+    a.phase = 3;
+    a.offset = 500;
+    parse(OP_LIST, &a, 200, "[{\"id\":\"user_x\"}]", &out);
+    assert_int_equal(out.n_follow, 1);
+    op_result_free(&out);
+}
+
+/* A refresh's walk of sign-ins skips the users whose last sign-in is the
+ * one their sessions were read after. */
+static void test_parse_signed_in_walk_skips_known(void **state)
+{
+    char *ids[] = {"user_a", "user_b"};
+    int64_t times[] = {1000, 2000};
+    struct op_args a = {0};
+    a.phase = 2;
+    a.user_ids = ids;
+    a.user_times = times;
+    a.n_user_ids = 2;
+    struct op_result out;
+    parse(OP_LIST, &a, 200,
+          "[{\"id\":\"user_a\",\"last_sign_in_at\":1000},"  /* seen: skipped */
+          "{\"id\":\"user_b\",\"last_sign_in_at\":2500},"   /* signed in again */
+          "{\"id\":\"user_c\",\"last_sign_in_at\":900}]",   /* new to sesame */
+          &out);
+    assert_int_equal(out.err, 0);
+    assert_int_equal(out.n_users, 3);
+    assert_int_equal(out.users[1].signed_in_ms, 2500);
+    assert_int_equal(out.n_follow, 2);
+    assert_string_equal(out.follow[0].args.user_id, "user_b");
+    assert_string_equal(out.follow[1].args.user_id, "user_c");
+    op_result_free(&out);
+}
+
+static void test_plan_refresh(void **state)
+{
+    /* 10 users; 8 with live sessions, last read 10, 9 .. 3 minutes ago */
+    struct listed_user users[10];
+    char names[10][16];
+    for (int i = 0; i < 10; i++) {
+        snprintf(names[i], sizeof names[i], "user_%d", i);
+        users[i] = (struct listed_user){names[i], 100 + i, NOW - (10 - i) * 60000LL, i < 8};
+    }
+    struct list_memory mem = {NOW - 60000, users, 10};
+    struct op_args a = {0};
+    a.now_ms = NOW;
+    struct op_result out = {0};
+    assert_true(P->plan_refresh(&acct, &a, &mem, &out));
+    assert_int_equal(a.phase, 2);
+    assert_int_equal(a.since_ms, NOW - 60000 - 10 * 60000); /* a margin before the last */
+    assert_int_equal(a.n_user_ids, 10);
+    assert_int_equal(a.user_times[3], 103);
+    /* due every 10 minutes: user_0 is; a minute out of ten of 8 live users
+     * rounds up to one: the one read longest ago, the same */
+    assert_int_equal(out.n_follow, 1);
+    assert_string_equal(out.follow[0].args.user_id, "user_0");
+    assert_true(out.follow[0].unit);
+    op_result_free(&out);
+    op_args_free(&a); /* what plan_refresh allocated */
+
+    /* five minutes since the last listing: half of them */
+    mem.listed_ms = NOW - 5 * 60000;
+    memset(&a, 0, sizeof a);
+    a.now_ms = NOW;
+    assert_true(P->plan_refresh(&acct, &a, &mem, &out));
+    assert_int_equal(out.n_follow, 4);
+    assert_string_equal(out.follow[3].args.user_id, "user_3");
+    op_result_free(&out);
+    op_args_free(&a);
+
+    /* recheck = 1m: every live user is due */
+    account_set_field(&acct, "recheck", "1m");
+    memset(&a, 0, sizeof a);
+    a.now_ms = NOW;
+    assert_true(P->plan_refresh(&acct, &a, &mem, &out));
+    assert_int_equal(out.n_follow, 8);
+    op_result_free(&out);
+    op_args_free(&a);
+
+    /* a filtered account lists one user's or client's sessions: no plan */
+    account_set_field(&acct, "user_id", "user_1");
+    memset(&a, 0, sizeof a);
+    assert_false(P->plan_refresh(&acct, &a, &mem, &out));
+    assert_int_equal(out.n_follow, 0);
+}
+
+static void test_default_rate(void **state)
+{
+    struct rate r;
+    struct secret_bag b = {0};
+    secret_bag_put(&b, "api_key", "sk_live_abc");
+    P->default_rate(&acct, &b, &r);
+    assert_int_equal(r.requests, 500); /* half of production's 1000 per 10 s */
+    assert_int_equal(r.window_ms, 10000);
+    secret_bag_put(&b, "api_key", "sk_test_abc");
+    P->default_rate(&acct, &b, &r);
+    assert_int_equal(r.requests, 50); /* half of development's 100 */
+    secret_bag_clear(&b);
+    /* the account's own setting wins; a bad one leaves the default */
+    account_set_field(&acct, "rate_limit", "20/1s");
+    provider_rate(P, &acct, NULL, &r);
+    assert_int_equal(r.requests, 20);
+    assert_int_equal(r.window_ms, 1000);
+    account_set_field(&acct, "rate_limit", "lots");
+    provider_rate(P, &acct, NULL, &r);
+    assert_int_equal(r.requests, 50);
 }
 
 /* The walk parses a bare array one user at a time; the wrapped shape goes
@@ -1212,6 +1413,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_list_encoding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_list_account_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_list_no_filter_walks_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_list_session_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_list_refresh_walks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_list_bad_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_base_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_missing_or_bad_key, setup, teardown),
@@ -1232,6 +1435,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_list_wrong_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_users_walk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_users_walk_full_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_users_walk_ends_with_today, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_signed_in_walk_skips_known, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_refresh, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_users_walk_itemwise_matches_whole, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_parse_users_display_rules, setup, teardown),

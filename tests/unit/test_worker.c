@@ -33,6 +33,9 @@ static int loop_build(const struct account *a, enum op op, const struct op_args 
     http_request_init(out, method, strcmp(method, "GET") == 0 ? HTTP_IDEMPOTENT : 0);
     if (args->status && strncmp(args->status, "http", 4) == 0) /* a URL of its own */
         http_request_set_url(out, "%s", args->status);
+    else if (args->phase) /* follow-ups told apart by their query: one URL, one request */
+        http_request_set_url(out, "%s%s?p=%d&o=%ld", a->base_url,
+                             args->status ? args->status : "/", args->phase, args->offset);
     else
         http_request_set_url(out, "%s%s", a->base_url, args->status ? args->status : "/");
     if (op == OP_VERIFY)
@@ -57,13 +60,17 @@ static void loop_parse(const struct account *a, enum op op, const struct op_args
         op_result_follow(out, op, &next);
         op_args_free(&next);
     }
-    if (args->status && strcmp(args->status, "/fan") == 0 && args->phase == 0) {
-        for (long i = 1; i <= 3; i++) {
+    /* /fan: limit follow-ups (3 if not said), each one unit of progress;
+     * /twins: two follow-ups to one URL */
+    bool twins = args->status && strcmp(args->status, "/twins") == 0;
+    if (args->status && (strcmp(args->status, "/fan") == 0 || twins) && args->phase == 0) {
+        long n = args->limit > 0 ? args->limit : 3;
+        for (long i = 1; i <= n; i++) {
             struct op_args next = {0};
             op_args_copy(&next, args);
             next.phase = 1;
-            next.offset = i;
-            op_result_follow(out, op, &next);
+            next.offset = twins ? 1 : i;
+            op_result_follow(out, op, &next)->unit = true;
             op_args_free(&next);
         }
     }
@@ -73,7 +80,7 @@ static const struct field loop_fields[] = {{NULL, NULL, 0, NULL, NULL}};
 static const struct provider provider_loop = {
     .id = "loop", .title = "Loop", .default_base_url = "http://127.0.0.1:1",
     .fields = loop_fields, .caps = CAP_GET, .needs = loop_needs,
-    .build = loop_build, .parse = loop_parse,
+    .build = loop_build, .parse = loop_parse, .list_unit = "pages",
 };
 
 /* ---- the server's behaviour ------------------------------------------- */
@@ -81,10 +88,19 @@ static const struct provider provider_loop = {
 static atomic_int flaky_left;   /* /flaky answers 503 this many times */
 static atomic_int limited_left; /* /limited answers 429 + Retry-After: 1 */
 static atomic_int resets_seen;  /* /reset-post: closes without answering, counted */
+static atomic_int always_limited; /* every request 429 + Retry-After: 0 */
+static atomic_int downstream_spent; /* answers say the downstream limit is spent for 1 s */
 
 static void handler(const struct lb_request *req, struct lb_response *r, void *ud)
 {
-    if (strcmp(req->path, "/slow") == 0) {
+    if (atomic_load(&always_limited)) {
+        r->status = 429;
+        snprintf(r->extra_headers, sizeof r->extra_headers, "Retry-After: 0\r\n");
+    } else if (atomic_load(&downstream_spent)) {
+        snprintf(r->extra_headers, sizeof r->extra_headers,
+                 "x-downstream-ratelimit-limit: 5\r\nx-downstream-ratelimit-remaining: 0\r\n"
+                 "x-downstream-ratelimit-reset: 1\r\n");
+    } else if (strcmp(req->path, "/slow") == 0) {
         r->delay_ms = 300;
     } else if (strcmp(req->path, "/hang") == 0) {
         r->hang = 1;
@@ -161,6 +177,23 @@ static uint64_t submit(struct fixture *f, const char *account, enum op op, const
     j.account.base_url = xstrdup(f->base);
     j.args.status = xstrdup(path);
     j.args.template_name = xstrdup(method);
+    return worker_submit(f->w, &j);
+}
+
+/* A listing of path with n follow-ups, the account paced at rate. */
+static uint64_t submit_fan(struct fixture *f, const char *path, long n, const char *rate,
+                           int64_t timeout_ms)
+{
+    struct job j = {.kind = JOB_OP, .op = OP_LIST, .timeout_ms = timeout_ms};
+    j.account.id = xstrdup("paced");
+    j.account.label = xstrdup("paced");
+    j.account.provider_id = xstrdup("loop");
+    j.account.base_url = xstrdup(f->base);
+    if (rate)
+        account_set_field(&j.account, "rate_limit", rate);
+    j.args.status = xstrdup(path);
+    j.args.template_name = xstrdup("GET");
+    j.args.limit = n;
     return worker_submit(f->w, &j);
 }
 
@@ -317,6 +350,131 @@ static void test_followups_merge_into_one_event(void **state)
     assert_int_equal(loopback_requests(f->lb), 4);
     for (size_t i = 0; i < ev.result.sessions.n; i++)
         assert_string_equal(ev.result.sessions.v[i].account_id, "a");
+    event_free(&ev);
+}
+
+
+/* ---- the request budget ------------------------------------------------- */
+
+static void test_budget_paces_a_listing(void **state)
+{
+    struct fixture *f = *state;
+    int64_t t0 = mono_ms();
+    /* 4 per 200 ms: a burst of 4, then one each 50 ms */
+    struct event ev = wait_for(f, submit_fan(f, "/fan", 40, "4/200ms", 0));
+    int64_t took = mono_ms() - t0;
+    assert_int_equal(ev.err, 0);
+    assert_int_equal(ev.result.sessions.n, 41);
+    printf("# 41 requests at 4/200ms took %lld ms\n", (long long)took);
+    assert_true(took >= (41 - 4) * 50 - 100);
+    assert_true(took < 5000);
+    /* never more than a burst and a window's refill in any window */
+    assert_true(loopback_most_within(f->lb, 200) <= 8);
+    event_free(&ev);
+}
+
+static void test_listing_that_paces_is_not_given_up(void **state)
+{
+    struct fixture *f = *state;
+    /* 30 requests at 10 per second take ~2.5 s: five times the timeout,
+     * which bounds a request or a wait without progress, not the whole */
+    struct event ev = wait_for(f, submit_fan(f, "/fan", 30, "5/500ms", 500));
+    assert_int_equal(ev.err, 0);
+    assert_int_equal(ev.result.sessions.n, 31);
+    event_free(&ev);
+}
+
+static void test_429_shrinks_the_budget_and_waits(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&limited_left, 1); /* the first /limited: 429, Retry-After: 1 */
+    int64_t t0 = mono_ms();
+    uint64_t id = submit_fan(f, "/limited", 0, "100/1s", 0);
+    struct event ev = wait_for(f, id);
+    assert_int_equal(ev.err, 0);
+    assert_true(mono_ms() - t0 >= 990);
+    event_free(&ev);
+    /* the account's next requests wait for the budget that was halved, not
+     * all at once: 100/1s became 50/1s, and nothing saved up meanwhile */
+    t0 = mono_ms();
+    ev = wait_for(f, submit_fan(f, "/fan", 30, "100/1s", 0));
+    assert_int_equal(ev.err, 0);
+    assert_true(mono_ms() - t0 >= 400);
+    event_free(&ev);
+}
+
+static void test_always_refused_gives_up(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&always_limited, 1);
+    int64_t t0 = mono_ms();
+    struct event ev = wait_for(f, submit_fan(f, "/fan", 5, "20/1s", 500));
+    atomic_store(&always_limited, 0);
+    int64_t took = mono_ms() - t0;
+    assert_int_equal(ev.err, ERR_NETWORK);
+    assert_non_null(strstr(ev.error, "rate limited by Loop"));
+    printf("# refused every time: gave up after %lld ms: %s\n", (long long)took, ev.error);
+    assert_true(took < 8000);
+    event_free(&ev);
+}
+
+static void test_retry_after_longer_than_the_timeout_fails_at_once(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&limited_left, 1);
+    int64_t t0 = mono_ms();
+    struct event ev = wait_for(f, submit_fan(f, "/limited", 0, NULL, 500));
+    assert_int_equal(ev.err, ERR_NETWORK);
+    assert_non_null(strstr(ev.error, "rate limited by Loop: it asks to wait 1 s"));
+    assert_true(mono_ms() - t0 < 400);
+    event_free(&ev);
+}
+
+static void test_progress_tells_units_and_budget(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = submit_fan(f, "/fan", 12, "2/200ms", 0);
+    struct event ev;
+    bool saw_budget = false, saw_total = false;
+    long last_done = 0;
+    while (worker_wait_news(f->w, id, &ev) && ev.progress) {
+        saw_budget |= ev.budget_wait_ms > 0;
+        saw_total |= ev.units_total == 12;
+        assert_true(ev.units_done >= last_done); /* never goes back */
+        last_done = ev.units_done;
+        char *text = event_progress_text(&ev);
+        if (ev.budget_wait_ms > 0)
+            assert_non_null(strstr(text, "of 12 pages, waiting for budget"));
+        free(text);
+        event_free(&ev);
+    }
+    assert_int_equal(ev.job_id, id);
+    assert_int_equal(ev.err, 0);
+    assert_true(saw_budget);
+    assert_true(saw_total);
+    event_free(&ev);
+}
+
+static void test_one_url_is_asked_once_per_job(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit_fan(f, "/twins", 2, NULL, 0));
+    assert_int_equal(ev.err, 0);
+    assert_int_equal(ev.result.sessions.n, 2);
+    assert_int_equal(loopback_requests(f->lb), 2);
+    event_free(&ev);
+}
+
+static void test_spent_downstream_limit_blocks_until_reset(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&downstream_spent, 1);
+    int64_t t0 = mono_ms();
+    struct event ev = wait_for(f, submit_fan(f, "/fan", 1, NULL, 0));
+    atomic_store(&downstream_spent, 0);
+    /* the first answer says the limit is spent for 1 s: the follow-up waits */
+    assert_int_equal(ev.err, 0);
+    assert_true(mono_ms() - t0 >= 950);
     event_free(&ev);
 }
 
@@ -499,6 +657,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_secrets_through_keyring_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_provider_and_http_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_with_requests_in_flight, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_budget_paces_a_listing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_listing_that_paces_is_not_given_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_429_shrinks_the_budget_and_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_always_refused_gives_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_after_longer_than_the_timeout_fails_at_once,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_progress_tells_units_and_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_url_is_asked_once_per_job, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spent_downstream_limit_blocks_until_reset, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests_name("worker", tests, NULL, NULL);
 }

@@ -1,0 +1,190 @@
+/* Request budgets: parsing "N/10s" and the token bucket. */
+#include "budget.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define MAX_REQUESTS 1000000
+#define MAX_WINDOW_MS (24LL * 3600 * 1000)
+#define UNSAID_RETRY_MS 1000   /* a 429 without Retry-After: wait this long */
+#define GROWTH_STEPS 10        /* back to the configured rate in ten windows */
+
+static int parse_fail(char **error, const char *s, const char *why)
+{
+    if (error)
+        *error = xasprintf("rate limit \"%s\" %s: write it as N/10s (requests per window, "
+                           "e.g. 50/10s, 5/1s, 300/1m) or off", s, why);
+    return -1;
+}
+
+int rate_parse(const char *s, struct rate *out, char **error)
+{
+    if (!s)
+        s = "";
+    if (strcmp(s, "off") == 0 || strcmp(s, "none") == 0 || strcmp(s, "0") == 0) {
+        *out = (struct rate){0, 0};
+        return 0;
+    }
+    const char *p = s;
+    if (!isdigit((unsigned char)*p))
+        return parse_fail(error, s, "does not start with a number");
+    errno = 0;
+    char *end;
+    long n = strtol(p, &end, 10);
+    if (errno || n < 1 || n > MAX_REQUESTS)
+        return parse_fail(error, s, "asks for 1 to 1000000 requests");
+    if (*end != '/')
+        return parse_fail(error, s, "has no /window");
+    p = end + 1;
+    long count = 1;
+    if (isdigit((unsigned char)*p)) {
+        errno = 0;
+        count = strtol(p, &end, 10);
+        if (errno || count < 1)
+            return parse_fail(error, s, "has a window of zero");
+        p = end;
+    }
+    int64_t unit;
+    if (strcmp(p, "ms") == 0)
+        unit = 1;
+    else if (strcmp(p, "s") == 0)
+        unit = 1000;
+    else if (strcmp(p, "m") == 0 || strcmp(p, "min") == 0)
+        unit = 60000;
+    else if (strcmp(p, "h") == 0)
+        unit = 3600000;
+    else
+        return parse_fail(error, s, "has a window without a unit (ms, s, m, h)");
+    if (count > MAX_WINDOW_MS / unit)
+        return parse_fail(error, s, "has a window longer than a day");
+    *out = (struct rate){(int)n, count * unit};
+    return 0;
+}
+
+void rate_format(const struct rate *r, char *buf, size_t size)
+{
+    if (r->requests <= 0 || r->window_ms <= 0) {
+        snprintf(buf, size, "off");
+        return;
+    }
+    int64_t w = r->window_ms;
+    if (w % 3600000 == 0)
+        snprintf(buf, size, "%d/%lldh", r->requests, (long long)(w / 3600000));
+    else if (w % 60000 == 0)
+        snprintf(buf, size, "%d/%lldm", r->requests, (long long)(w / 60000));
+    else if (w % 1000 == 0)
+        snprintf(buf, size, "%d/%llds", r->requests, (long long)(w / 1000));
+    else
+        snprintf(buf, size, "%d/%lldms", r->requests, (long long)w);
+}
+
+static double configured_per_ms(const struct rate *r)
+{
+    return r->requests > 0 && r->window_ms > 0 ? (double)r->requests / (double)r->window_ms
+                                               : 0.0;
+}
+
+/* Never below one request per window. */
+static double floor_per_ms(const struct budget *b)
+{
+    return b->configured.window_ms > 0 ? 1.0 / (double)b->configured.window_ms : 0.0;
+}
+
+bool budget_unlimited(const struct budget *b)
+{
+    return b->configured.requests <= 0;
+}
+
+void budget_init(struct budget *b, const struct rate *r, int64_t now)
+{
+    memset(b, 0, sizeof *b);
+    b->configured = *r;
+    b->rate_per_ms = configured_per_ms(r);
+    b->capacity = r->requests > 0 ? r->requests : 0;
+    b->tokens = b->capacity;
+    b->refilled_at = now;
+}
+
+void budget_set_rate(struct budget *b, const struct rate *r, int64_t now)
+{
+    if (b->configured.requests == r->requests && b->configured.window_ms == r->window_ms)
+        return;
+    double spent = b->capacity - b->tokens;
+    int64_t blocked = b->blocked_until;
+    budget_init(b, r, now);
+    b->tokens = b->capacity - spent < 0 ? 0 : b->capacity - spent;
+    b->blocked_until = blocked;
+}
+
+static void refill(struct budget *b, int64_t now)
+{
+    if (now > b->refilled_at) {
+        /* the burst follows the rate: a shrunk budget does not burst as much */
+        double cap = b->rate_per_ms * (double)b->configured.window_ms;
+        if (cap < 1)
+            cap = 1;
+        if (cap > b->capacity)
+            cap = b->capacity;
+        b->tokens += (double)(now - b->refilled_at) * b->rate_per_ms;
+        if (b->tokens > cap)
+            b->tokens = cap;
+        b->refilled_at = now;
+    }
+}
+
+int64_t budget_take(struct budget *b, int64_t now)
+{
+    if (now < b->blocked_until)
+        return b->blocked_until - now;
+    if (budget_unlimited(b))
+        return 0;
+    refill(b, now);
+    if (b->tokens >= 1.0) {
+        b->tokens -= 1.0;
+        return 0;
+    }
+    /* rounded up: asked again then, a whole token is there */
+    return (int64_t)((1.0 - b->tokens) / b->rate_per_ms) + 1;
+}
+
+void budget_block(struct budget *b, int64_t wait_ms, int64_t now)
+{
+    if (wait_ms > 0 && now + wait_ms > b->blocked_until)
+        b->blocked_until = now + wait_ms;
+}
+
+void budget_refused(struct budget *b, int64_t retry_after_ms, int64_t now)
+{
+    budget_block(b, retry_after_ms >= 0 ? retry_after_ms : UNSAID_RETRY_MS, now);
+    if (budget_unlimited(b))
+        return;
+    refill(b, now);
+    b->tokens = 0;
+    if (b->blocked_until > b->refilled_at)
+        b->refilled_at = b->blocked_until; /* nothing saved up while blocked */
+    if (b->halved_at && now - b->halved_at < b->configured.window_ms)
+        return;
+    b->rate_per_ms /= 2;
+    if (b->rate_per_ms < floor_per_ms(b))
+        b->rate_per_ms = floor_per_ms(b);
+    b->halved_at = b->changed_at = now;
+}
+
+void budget_answered(struct budget *b, int64_t now)
+{
+    double full = configured_per_ms(&b->configured);
+    if (budget_unlimited(b) || b->rate_per_ms >= full)
+        return;
+    if (now - b->changed_at < b->configured.window_ms)
+        return;
+    refill(b, now);
+    b->rate_per_ms += full / GROWTH_STEPS;
+    if (b->rate_per_ms > full)
+        b->rate_per_ms = full;
+    b->changed_at = now; /* the next step a window later */
+}
