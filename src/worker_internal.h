@@ -52,7 +52,7 @@ enum keyring_phase {
     KR_NONE = 0,
     KR_PREPARE,                /* look up the secrets the operation needs */
     KR_FINISH,                 /* store returned tokens, clear a forgotten session */
-    KR_CALL,                   /* a JOB_SECRET_* or JOB_KEYRING_CHECK job */
+    KR_CALL,                   /* a JOB_SECRET_* or JOB_KEYRING_* job */
 };
 
 /* While in_keyring is set, the keyring thread owns secrets, merged and the
@@ -88,6 +88,7 @@ struct running_job {
     bool told_waiting;         /* a "waiting for the keyring" progress event went out */
     int64_t keyring_since;
     char *kr_secret;           /* KR_CALL lookup result */
+    char *kr_report;           /* KR_CALL prune result */
     int kr_err;
     char *kr_error;
     struct running_job *next;      /* in worker.jobs */

@@ -157,7 +157,7 @@ run() {
 echo "demo: fake providers on $url, a throwaway keyring and HOME in $tmp"
 echo "demo: adding demo accounts for Clerk, Basis Theory, Plantly, CBRAIN, Apideck Vault..."
 add clerk "Clerk production" 'sk_test_fake\n' --base-url "$url/clerk/v1"
-add clerk "Clerk staging" 'sk_test_revoked_key\n' --base-url "$url/clerk/v1"
+add clerk "Clerk staging" 'sk_test_revoked_key\n' --base-url "$url/clerk/v1" --no-check
 add basistheory "Basis Theory" 'key_public_fake\nkey_private_fake\n' --base-url "$url/basistheory"
 add plantly "Plantly" 'plantly-pass\n' --base-url "$url/plantly" \
     --set email_address=demo@plantly.test

@@ -226,7 +226,7 @@ void app_refresh_all(struct app *app)
     } else {
         for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
             struct store_account *sa = &app->store.acc[i];
-            if (sa->job && !account_list_find(&list, sa->a.id))
+            if (sa->job && !account_list_find_id(&list, sa->a.id))
                 worker_cancel_account(app->worker, sa->a.id);
         }
         store_set_accounts(&app->store, &list);
@@ -526,6 +526,12 @@ int ui_run(const struct ui_options *opt)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("sesame: the dashboard needs a terminal on stdin and stdout "
               "(see `sesame --help` for the commands that do not)\n", stderr);
+        return ERR_USAGE;
+    }
+    char *why = screen_unusable(); /* refused as a missing terminal is */
+    if (why) {
+        fprintf(stderr, "sesame: %s; the commands work anywhere (see `sesame --help`)\n", why);
+        free(why);
         return ERR_USAGE;
     }
     const char *nc = getenv("NO_COLOR");

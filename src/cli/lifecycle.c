@@ -171,8 +171,10 @@ int cmd_create(int argc, char **argv)
         goto out;
     }
     if (!(p->caps & CAP_CREATE)) {
+        char *q = shell_quote(name);
         rc = cli_error(ERR_USAGE, "%s sessions are not made by sesame: they are listed "
-                       "('sesame sessions --account %s')", p->title, name);
+                       "(sesame sessions --account %s)", p->title, q);
+        free(q);
         goto out;
     }
     if (wants_grant(&g)) {
@@ -219,8 +221,11 @@ int cmd_create(int argc, char **argv)
         rc = authorize(&c, a, s.id, &g, &err);
         if (rc) {
             print_session(a, &s, g.json);
-            cli_error(rc, "session %s was created but not authorized: %s (try again with "
-                      "'sesame authorize %s %s ...')", s.id, err ? err : "?", name, s.id);
+            char *q = shell_quote(name), *qs = shell_quote(s.id);
+            cli_error(rc, "session %s was created but not authorized: %s (try again with: "
+                      "sesame authorize %s %s ...)", s.id, err ? err : "?", q, qs);
+            free(qs);
+            free(q);
             session_free(&s);
             goto out;
         }
@@ -235,9 +240,12 @@ int cmd_create(int argc, char **argv)
         free(ferr);
     }
     print_session(a, &s, g.json);
-    if (p->caps & CAP_OPEN_URL)
-        fprintf(stderr, "open it with: sesame open %s%s%s %s\n", strpbrk(name, " \t") ? "'" : "",
-                name, strpbrk(name, " \t") ? "'" : "", s.id);
+    if (p->caps & CAP_OPEN_URL) {
+        char *q = shell_quote(name), *qs = shell_quote(s.id);
+        fprintf(stderr, "open it with: sesame open %s %s\n", q, qs);
+        free(qs);
+        free(q);
+    }
     session_free(&s);
 out:
     free(err);
@@ -409,9 +417,12 @@ int cmd_revoke(int argc, char **argv)
     rc = cli_wait(&c, cli_submit_op(&c, a, OP_REVOKE, &args), &ev);
     if (rc) {
         bool hint = rc == ERR_PROVIDER && !(p->caps & CAP_LIST);
+        char *q = shell_quote(name), *qs = shell_quote(sid);
         cli_error(rc, "%s: %s%s%s%s%s%s", a->label, ev.error,
                   hint ? " (to drop it here anyway: sesame revoke --forget " : "",
-                  hint ? name : "", hint ? " " : "", hint ? sid : "", hint ? ")" : "");
+                  hint ? q : "", hint ? " " : "", hint ? qs : "", hint ? ")" : "");
+        free(qs);
+        free(q);
         event_free(&ev);
         goto out;
     }

@@ -709,6 +709,9 @@ def t_no_keyring(tmp, env):
         t.key("tab")
         t.key("tab")
         t.send("sk_test_fake")
+        t.key("tab", 5)  # Try the keys: no (api.clerk.com is not reachable from here)
+        t.key("right")
+        check(t.wait_for("no, save untried", WAIT), t.text())
         t.key("enter")
         wait_message(t, "prod not added: its secrets could not be stored in the keyring: no "
                      "Secret Service")

@@ -148,7 +148,7 @@ static void test_descriptor(void **state)
     assert_string_equal(P->title, "Clerk");
     assert_string_equal(P->default_base_url, "https://api.clerk.com/v1");
     assert_int_equal(P->caps, CAP_LIST | CAP_GET | CAP_REVOKE | CAP_VERIFY | CAP_TOKEN |
-                                  CAP_USERS);
+                                  CAP_USERS | CAP_CHECK);
     assert_string_equal(P->fields[0].key, "api_key");
     assert_string_equal(P->fields[0].label, "Secret key (sk_...)");
     assert_int_equal(P->fields[0].flags, FIELD_SECRET | FIELD_REQUIRED);
