@@ -709,7 +709,7 @@ def t_no_keyring(tmp, env):
         t.key("tab")
         t.key("tab")
         t.send("sk_test_fake")
-        t.key("tab", 5)  # Try the keys: no (api.clerk.com is not reachable from here)
+        t.key("tab", 7)  # Try the keys: no (api.clerk.com is not reachable from here)
         t.key("right")
         check(t.wait_for("no, save untried", WAIT), t.text())
         t.key("enter")
