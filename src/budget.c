@@ -137,6 +137,11 @@ static void refill(struct budget *b, int64_t now)
     }
 }
 
+int64_t budget_blocked_for(const struct budget *b, int64_t now)
+{
+    return now < b->blocked_until ? b->blocked_until - now : 0;
+}
+
 int64_t budget_take(struct budget *b, int64_t now)
 {
     if (now < b->blocked_until)
@@ -167,10 +172,12 @@ void budget_refused(struct budget *b, int64_t retry_after_ms, int64_t now)
     b->tokens = 0;
     if (b->blocked_until > b->refilled_at)
         b->refilled_at = b->blocked_until; /* nothing saved up while blocked */
+    if (b->halved_at && now - b->halved_at < b->configured.window_ms)
+        return;
     b->rate_per_ms /= 2;
     if (b->rate_per_ms < floor_per_ms(b))
         b->rate_per_ms = floor_per_ms(b);
-    b->shrunk_at = now;
+    b->halved_at = b->changed_at = now;
 }
 
 void budget_answered(struct budget *b, int64_t now)
@@ -178,11 +185,11 @@ void budget_answered(struct budget *b, int64_t now)
     double full = configured_per_ms(&b->configured);
     if (budget_unlimited(b) || b->rate_per_ms >= full)
         return;
-    if (now - b->shrunk_at < b->configured.window_ms)
+    if (now - b->changed_at < b->configured.window_ms)
         return;
     refill(b, now);
     b->rate_per_ms += full / GROWTH_STEPS;
     if (b->rate_per_ms > full)
         b->rate_per_ms = full;
-    b->shrunk_at = now; /* the next step a window later */
+    b->changed_at = now; /* the next step a window later */
 }

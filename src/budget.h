@@ -31,7 +31,8 @@ struct budget {
     double capacity;          /* a window's worth: the burst a fresh budget allows */
     int64_t refilled_at;      /* tokens were counted at this moment */
     int64_t blocked_until;    /* after a 429: nothing before this */
-    int64_t shrunk_at;        /* last 429 (for growing back) */
+    int64_t halved_at;        /* the rate was last halved for a 429, 0 = never */
+    int64_t changed_at;       /* the rate last shrank or grew (it grows a window later) */
 };
 
 void budget_init(struct budget *b, const struct rate *r, int64_t now);
@@ -41,9 +42,13 @@ bool budget_unlimited(const struct budget *b);
 /* Take one request's worth: 0 when taken, else the ms to wait before
  * asking again (nothing taken). */
 int64_t budget_take(struct budget *b, int64_t now);
+/* ms until a block (Retry-After) is over, 0 when none: what a request that
+ * was refused waits before it goes again, without a new token. */
+int64_t budget_blocked_for(const struct budget *b, int64_t now);
 /* The provider answered 429 (retry_after_ms < 0: it did not say how long):
  * no request before the wait is over, the bucket emptied, and the rate
- * halved (never below one request per window). */
+ * halved (never below one request per window) — once per window: the
+ * refusals of requests that were on their way together are one event. */
 void budget_refused(struct budget *b, int64_t retry_after_ms, int64_t now);
 /* The provider says nothing may be sent for wait_ms (e.g. a downstream
  * limit's remaining 0 until its reset): block without shrinking. */

@@ -436,62 +436,25 @@ static int prescan(struct conf_file *f, const char *data, size_t len, char **err
     return rc;
 }
 
+/* A FIFO, directory or device in the file's place is refused, not opened:
+ * reading a FIFO would wait for a writer forever. */
 static int read_file(const char *path, char **data, size_t *len, bool *existed, char **error)
 {
-    *data = NULL;
-    *len = 0;
     *existed = false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        set_error(error, xasprintf("%s: %s", path, g_strerror(errno)));
+    char *err = NULL;
+    int e = file_read_regular(path, MAX_FILE_SIZE, data, len, &err);
+    if (e == ENOENT)
+        return 0;
+    if (e) {
+        set_error(error, err);
         return ERR_CONFIG;
     }
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0) {
-        set_error(error, xasprintf("%s: %s", path, g_strerror(errno)));
-        rc = ERR_CONFIG;
-    } else if (!S_ISREG(st.st_mode)) {
-        set_error(error, xasprintf("%s: not a regular file", path));
-        rc = ERR_CONFIG;
-    } else if (st.st_size > MAX_FILE_SIZE) {
-        set_error(error, xasprintf("%s: too large (%lld bytes, at most %d)", path,
-                                   (long long)st.st_size, MAX_FILE_SIZE));
-        rc = ERR_CONFIG;
-    }
-    size_t cap = rc ? 0 : (size_t)st.st_size + 1, n = 0;
-    char *buf = rc ? NULL : xmalloc(cap);
-    while (rc == 0) {
-        if (n + 1 >= cap)
-            buf = xrealloc(buf, cap *= 2);
-        ssize_t r = read(fd, buf + n, cap - n - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            set_error(error, xasprintf("%s: %s", path, g_strerror(errno)));
-            rc = ERR_CONFIG;
-        } else if (r == 0) {
-            break;
-        } else if ((n += (size_t)r) > MAX_FILE_SIZE) {
-            set_error(error, xasprintf("%s: too large (at most %d bytes)", path, MAX_FILE_SIZE));
-            rc = ERR_CONFIG;
-        }
-    }
-    close(fd);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    buf[n] = '\0';
-    if (memchr(buf, '\0', n)) {
-        free(buf);
+    if (memchr(*data, '\0', *len)) {
+        free(*data);
+        *data = NULL;
         set_error(error, xasprintf("%s: contains a NUL byte (not a text file)", path));
         return ERR_CONFIG;
     }
-    *data = buf;
-    *len = n;
     *existed = true;
     return 0;
 }
@@ -638,17 +601,117 @@ static struct account *list_push(struct account_list *l)
     return a;
 }
 
-struct account *account_list_find(struct account_list *l, const char *id_or_label)
+struct account *account_list_find_id(const struct account_list *l, const char *id)
 {
-    if (!l || !id_or_label)
-        return NULL;
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].id && strcmp(l->v[i].id, id_or_label) == 0)
-            return &l->v[i];
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].label && strcmp(l->v[i].label, id_or_label) == 0)
+    for (size_t i = 0; l && id && i < l->n; i++)
+        if (l->v[i].id && strcmp(l->v[i].id, id) == 0)
             return &l->v[i];
     return NULL;
+}
+
+/* ---- names people give: ACCOUNT ----------------------------------------- */
+
+/* Labels are compared as a person reads them: "Plantly" is "plantly". */
+static bool label_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    if (!g_utf8_validate(a, -1, NULL) || !g_utf8_validate(b, -1, NULL))
+        return strcmp(a, b) == 0;
+    char *fa = g_utf8_casefold(a, -1), *fb = g_utf8_casefold(b, -1);
+    bool eq = strcmp(fa, fb) == 0;
+    g_free(fa);
+    g_free(fb);
+    return eq;
+}
+
+/* Does name (the text after "id:" when id_only) name account a? */
+static bool names(const struct account *a, const char *name, bool id_only)
+{
+    if (a->id && strcmp(a->id, name) == 0)
+        return true;
+    return !id_only && label_eq(a->label, name);
+}
+
+static size_t count_named(const struct account_list *l, const char *name, bool id_only)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += names(&l->v[i], name, id_only);
+    return n;
+}
+
+/* "plantly-2 (label plantly)": how to name a without doubt, quoted for
+ * the shell. */
+static char *unambiguous_name(const struct account_list *l, const struct account *a)
+{
+    char *ref = count_named(l, a->id, false) == 1 ? xstrdup(a->id) : xasprintf("id:%s", a->id);
+    char *qref = shell_quote(ref), *qlabel = shell_quote(a->label ? a->label : "");
+    char *s = xasprintf("%s (label %s)", qref, qlabel);
+    free(qlabel);
+    free(qref);
+    free(ref);
+    return s;
+}
+
+int account_resolve(struct account_list *l, const char *name, struct account **out,
+                    char **error)
+{
+    *out = NULL;
+    bool id_only = name && strncmp(name, "id:", 3) == 0;
+    const char *key = id_only ? name + 3 : name;
+    size_t n = str_empty(key) ? 0 : count_named(l, key, id_only);
+    if (n == 1) {
+        for (size_t i = 0; !*out && i < l->n; i++)
+            if (names(&l->v[i], key, id_only))
+                *out = &l->v[i];
+        return 0;
+    }
+    if (n == 0) {
+        set_error(error, xasprintf("no account '%s' (see 'sesame account list')",
+                                   name ? name : ""));
+        return ERR_USAGE;
+    }
+    GString *msg = g_string_new(NULL);
+    g_string_printf(msg, "'%s' names %zu accounts: ", name, n);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (!names(&l->v[i], key, id_only))
+            continue;
+        char *c = unambiguous_name(l, &l->v[i]);
+        g_string_append_printf(msg, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ", c);
+        k++;
+        free(c);
+    }
+    g_string_append(msg, "; name one of them so");
+    set_error(error, xstrdup(msg->str));
+    g_string_free(msg, TRUE);
+    return ERR_USAGE;
+}
+
+const struct account *account_name_conflict(const struct account_list *l, const char *label,
+                                            const char *self_id)
+{
+    for (size_t i = 0; l && label && i < l->n; i++) {
+        const struct account *o = &l->v[i];
+        if (self_id && o->id && strcmp(o->id, self_id) == 0)
+            continue;
+        if (label_eq(o->label, label) || (o->id && g_ascii_strcasecmp(o->id, label) == 0))
+            return o;
+    }
+    return NULL;
+}
+
+char *account_conflict_message(const struct account *other, const char *label)
+{
+    char *ql = shell_quote(label), *qo = shell_quote(other->label ? other->label : "");
+    char *msg = label_eq(other->label, label)
+        ? xasprintf("an account labelled %s exists already (id %s)", qo, other->id)
+        : xasprintf("%s is the id of another account (label %s): a label must not name "
+                    "two accounts", ql, qo);
+    free(qo);
+    free(ql);
+    return msg;
 }
 
 static char *empty_to_null(char *s)
@@ -855,13 +918,38 @@ static void set_account(GKeyFile *kf, const struct account *a)
     free(g);
 }
 
-/* Lock the config dir, read and check the file, apply, write, unlock.
- * a != NULL: upsert a; else remove the account with id rm_id. */
-static int change_accounts(const struct account *a, const char *rm_id, char **error)
+enum change { ADD, UPDATE, UPSERT, REMOVE };
+
+/* Refuse a label that would make ACCOUNT name two accounts (add, edit), or
+ * (upsert, as before) one used verbatim by another account. */
+static int check_label(const struct account_list *l, const struct account *a, enum change how,
+                       char **error)
+{
+    const char *self = how == ADD ? NULL : a->id;
+    const struct account *o = NULL;
+    if (how == UPSERT) {
+        for (size_t i = 0; !o && i < l->n; i++)
+            if (strcmp(l->v[i].id, a->id) != 0 && strcmp(l->v[i].label, a->label) == 0)
+                o = &l->v[i];
+    } else {
+        o = account_name_conflict(l, a->label, self);
+    }
+    if (!o)
+        return 0;
+    set_error(error, account_conflict_message(o, a->label));
+    return ERR_USAGE;
+}
+
+/* Lock the config dir, read and check the file, apply, write, unlock. ADD
+ * chooses a->id here, under the lock, so that two adds at once cannot
+ * both take the same one. */
+static int change_accounts(enum change how, const struct account *a, const char *rm_id,
+                           char **new_id, char **error)
 {
     char *dir = xstrdup(config_dir());
     struct conf_file *f = NULL;
     struct account_list l = { 0 };
+    struct account added = { 0 };
     int rc = 0, fd = config_lock(dir, error);
     if (fd < 0) {
         rc = ERR_CONFIG;
@@ -871,29 +959,40 @@ static int change_accounts(const struct account *a, const char *rm_id, char **er
     if (rc)
         goto out;
     GKeyFile *kf = f->kf;
-    if (a) {
-        for (size_t i = 0; i < l.n; i++) {
-            if (strcmp(l.v[i].id, a->id) != 0 && strcmp(l.v[i].label, a->label) == 0) {
-                set_error(error, xasprintf("an account labelled \"%s\" exists already (id %s)",
-                                           a->label, l.v[i].id));
-                rc = ERR_USAGE;
-                goto out;
-            }
+    if (how == REMOVE) {
+        char *g = xasprintf(GROUP_PREFIX "%s", rm_id);
+        bool had = g_key_file_remove_group(kf, g, NULL);
+        free(g);
+        if (!had)
+            goto out; /* already gone: nothing to write */
+    } else {
+        const struct account *was = account_list_find_id(&l, a->id);
+        if (how == UPDATE && !was) {
+            set_error(error, xasprintf("account %s is gone (removed meanwhile?)", a->id));
+            rc = ERR_USAGE;
+            goto out;
+        }
+        if (how != UPDATE || strcmp(was->label, a->label) != 0) /* a label kept stays */
+            rc = check_label(&l, a, how, error);
+        if (rc)
+            goto out;
+        if (how == ADD) {
+            account_copy(&added, a);
+            free(added.id);
+            added.id = account_new_id(&l, a->label);
+            a = &added;
         }
         if (!f->existed)
             g_key_file_set_comment(kf, NULL, NULL,
                                    " sesame accounts: no secrets here, they are in the keyring",
                                    NULL);
         set_account(kf, a);
-    } else {
-        char *g = xasprintf(GROUP_PREFIX "%s", rm_id);
-        bool had = g_key_file_remove_group(kf, g, NULL);
-        free(g);
-        if (!had)
-            goto out; /* already gone: nothing to write */
     }
     rc = conf_file_write(f, error);
+    if (rc == 0 && how == ADD)
+        *new_id = xstrdup(added.id);
 out:
+    account_free(&added);
     account_list_free(&l);
     conf_file_free(f);
     config_unlock(fd);
@@ -901,10 +1000,31 @@ out:
     return rc;
 }
 
+int accounts_add(struct account *a, char **error)
+{
+    struct account probe = *a; /* checked with a valid id; the real one comes under the lock */
+    probe.id = (char *)"pending";
+    int rc = check_account(&probe, error);
+    char *id = NULL;
+    if (rc == 0)
+        rc = change_accounts(ADD, a, NULL, &id, error);
+    if (rc == 0) {
+        free(a->id);
+        a->id = id;
+    }
+    return rc;
+}
+
+int accounts_update(const struct account *a, char **error)
+{
+    int rc = check_account(a, error);
+    return rc ? rc : change_accounts(UPDATE, a, NULL, NULL, error);
+}
+
 int accounts_upsert(const struct account *a, char **error)
 {
     int rc = check_account(a, error);
-    return rc ? rc : change_accounts(a, NULL, error);
+    return rc ? rc : change_accounts(UPSERT, a, NULL, NULL, error);
 }
 
 int accounts_remove(const char *id, char **error)
@@ -913,7 +1033,23 @@ int accounts_remove(const char *id, char **error)
         set_error(error, xasprintf("bad account id \"%s\"", id ? id : ""));
         return ERR_USAGE;
     }
-    return change_accounts(NULL, id, error);
+    return change_accounts(REMOVE, NULL, id, NULL, error);
+}
+
+int accounts_lock_load(const char *dir, struct account_list *out, char **error)
+{
+    memset(out, 0, sizeof *out);
+    int fd = config_lock(dir, error);
+    if (fd < 0)
+        return -1;
+    struct conf_file *f = NULL;
+    int rc = load_from(dir, &f, out, error);
+    conf_file_free(f);
+    if (rc) {
+        config_unlock(fd);
+        return -1;
+    }
+    return fd;
 }
 
 char *account_new_id(const struct account_list *existing, const char *label)
@@ -938,8 +1074,10 @@ char *account_new_id(const struct account_list *existing, const char *label)
     char *id = xstrdup(slug);
     for (unsigned k = 2; existing; k++) {
         bool taken = false;
+        /* nor another's label: ACCOUNT would then name two accounts */
         for (size_t i = 0; i < existing->n && !taken; i++)
-            taken = existing->v[i].id && strcmp(existing->v[i].id, id) == 0;
+            taken = (existing->v[i].id && strcmp(existing->v[i].id, id) == 0) ||
+                    (existing->v[i].label && g_ascii_strcasecmp(existing->v[i].label, id) == 0);
         if (!taken)
             break;
         free(id);

@@ -28,15 +28,45 @@ const char *state_dir(void);
 int accounts_load(struct account_list *out, char **error);
 
 /* Apply one change under the lock, re-reading the file first so that a
- * change made by another instance meanwhile is kept. upsert replaces the
- * account with the same id or appends. */
+ * change made by another instance meanwhile is kept.
+ * add: a new account; its id is chosen here, under the lock, from its
+ * label (account_new_id) and set in a->id. A label that would make an
+ * ACCOUNT name two accounts (account_name_conflict) is refused, ERR_USAGE.
+ * update: an existing account (refused if it is gone, or if its new label
+ * conflicts). upsert: replaces the account with the same id or appends;
+ * only a label used verbatim by another is refused (for tests and tools). */
+int accounts_add(struct account *a, char **error);
+int accounts_update(const struct account *a, char **error);
 int accounts_upsert(const struct account *a, char **error);
 int accounts_remove(const char *id, char **error);
 
-void account_list_free(struct account_list *l);
-struct account *account_list_find(struct account_list *l, const char *id_or_label);
+/* Lock dir (as every writer does) and load its accounts: the lock's fd, to
+ * be given to config_unlock once done, or -1 with *error. While it is
+ * held no account can be added or removed (account prune). */
+int accounts_lock_load(const char *dir, struct account_list *out, char **error);
 
-/* A fresh id for a new account: slug of the label, made unique. Owned. */
+void account_list_free(struct account_list *l);
+/* The account with exactly this id (ids name accounts inside sesame:
+ * jobs, events, the state file), or NULL. */
+struct account *account_list_find_id(const struct account_list *l, const char *id);
+
+/* What an ACCOUNT a person typed means: the id, or the label in any case,
+ * of exactly one account ("id:ID" matches ids only). 0 and *out, or
+ * ERR_USAGE with *error: no such account, or a name that matches several
+ * (one's id and another's label, two labels): the message lists each with
+ * a name that is sure to reach it, quoted for the shell. Every command and
+ * the dashboard resolve ACCOUNT through this. */
+int account_resolve(struct account_list *l, const char *name, struct account **out,
+                    char **error);
+/* Another account than self_id (NULL: none) that label would also name
+ * (its label in any case, or its id), or NULL. */
+const struct account *account_name_conflict(const struct account_list *l, const char *label,
+                                            const char *self_id);
+/* The sentence for such a conflict. Owned. */
+char *account_conflict_message(const struct account *other, const char *label);
+
+/* A fresh id for a new account: slug of the label, made unique among the
+ * ids and never equal to a label of existing. Owned. */
 char *account_new_id(const struct account_list *existing, const char *label);
 
 /* Atomic write of any file under the lock: tmp + fsync + rename + fsync(dir),

@@ -269,45 +269,90 @@ long http_retry_delay_ms(long status, long retry_after_s, bool transport_failed,
     return base / 2 + (long)(rnd % (uint32_t)base);
 }
 
-static bool host_is_loopback(const char *host, size_t len)
+/* 127.x.y.z written out: four decimal parts of 0-255, no leading zero. */
+static bool loopback_quad(const char *h)
 {
-    if (len == 9 && strncasecmp(host, "localhost", 9) == 0)
-        return true;
-    if (len >= 4 && strncmp(host, "127.", 4) == 0)
-        return true;
-    return len == 5 && strncmp(host, "[::1]", 5) == 0;
+    int parts = 0;
+    for (const char *p = h; parts < 4; parts++) {
+        size_t n = strspn(p, "0123456789");
+        if (n == 0 || n > 3 || (n > 1 && p[0] == '0'))
+            return false;
+        int v = atoi(p);
+        if (v > 255 || (parts == 0 && v != 127))
+            return false;
+        p += n;
+        if (parts < 3 && *p++ != '.')
+            return false;
+        if (parts == 3 && *p)
+            return false;
+    }
+    return true;
+}
+
+/* This machine, by a name that cannot mean another: 127.0.0.0/8 as a
+ * literal dotted quad, [::1], localhost (which libcurl never looks up).
+ * "127.attacker.example" and "127.0.0.1.nip.io" are names, resolved by DNS
+ * to wherever their owner likes. */
+static bool host_is_loopback(const char *host)
+{
+    return strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+           loopback_quad(host);
+}
+
+/* The host as written in url (after any user@, without the port), or NULL. */
+static char *written_host(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep)
+        return NULL;
+    const char *auth = sep + 3;
+    size_t len = strcspn(auth, "/?#\\");
+    const char *host = auth;
+    for (const char *p = auth; p < auth + len; p++)
+        if (*p == '@')
+            host = p + 1;
+    size_t hlen = (size_t)(auth + len - host);
+    if (host[0] == '[') {
+        const char *end = memchr(host, ']', hlen);
+        hlen = end ? (size_t)(end - host) + 1 : hlen;
+    } else {
+        const char *colon = memchr(host, ':', hlen);
+        if (colon)
+            hlen = (size_t)(colon - host);
+    }
+    return xstrndup(host, hlen);
 }
 
 int http_check_url(const char *url, bool allow_http, char **error)
 {
-    if (strncasecmp(url, "https://", 8) == 0)
-        return 0;
-    if (strncasecmp(url, "http://", 7) != 0) {
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *written = NULL;
+    int rc = 0;
+    if (!u || curl_url_set(u, CURLUPART_URL, url ? url : "", 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        if (error)
+            *error = xasprintf("not a URL sesame can use: %s", url ? url : "");
+        rc = ERR_USAGE;
+    } else if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
         if (error)
             *error = xasprintf("unsupported URL (only http:// and https://): %s", url);
-        return ERR_USAGE;
+        rc = ERR_USAGE;
+    } else if (strcmp(scheme, "http") == 0 && !allow_http) {
+        /* loopback only as written, and as libcurl reads it: "127.1" or
+         * "2130706433" are 127.0.0.1 to libcurl but not a literal quad */
+        written = written_host(url);
+        if (!written || strcasecmp(written, host) != 0 || !host_is_loopback(host)) {
+            if (error)
+                *error = xasprintf("plain http:// to %s is refused: use https://, or allow "
+                                   "http for this account (--allow-http of account add or account edit)",
+                                   written ? written : host);
+            rc = ERR_USAGE;
+        }
     }
-    const char *host = url + 7;
-    size_t len = strcspn(host, "/?#");
-    const char *at = memchr(host, '@', len);
-    if (at) {
-        len -= (size_t)(at + 1 - host);
-        host = at + 1;
-    }
-    size_t hostlen = len;
-    if (host[0] == '[') {
-        const char *end = memchr(host, ']', len);
-        hostlen = end ? (size_t)(end - host) + 1 : len;
-    } else {
-        const char *colon = memchr(host, ':', len);
-        if (colon)
-            hostlen = (size_t)(colon - host);
-    }
-    if (allow_http || host_is_loopback(host, hostlen))
-        return 0;
-    if (error)
-        *error = xasprintf("plain http:// to %.*s is refused: use https://, or allow http for "
-                           "this account (sesame account add ... --allow-http)",
-                           (int)hostlen, host);
-    return ERR_USAGE;
+    free(written);
+    curl_free(host);
+    curl_free(scheme);
+    curl_url_cleanup(u);
+    return rc;
 }

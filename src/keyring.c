@@ -281,6 +281,51 @@ int keyring_clear_account(const char *account, char **error)
     return keyring_clear_session(account, NULL, error);
 }
 
+static char *attribute(GHashTable *attrs, const char *name)
+{
+    const char *v = attrs ? g_hash_table_lookup(attrs, name) : NULL;
+    return xstrdup(v ? v : "");
+}
+
+int keyring_list(struct keyring_item **items, size_t *n, char **error)
+{
+    *items = NULL;
+    *n = 0;
+    SecretService *svc = get_service(error);
+    if (!svc)
+        return ERR_KEYRING;
+    GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_insert(attrs, (gpointer) "application", (gpointer)APPLICATION);
+    GList *found = NULL;
+    int rc = search(svc, attrs, SECRET_SEARCH_ALL, &found, error);
+    if (rc == 0) {
+        *items = xcalloc(g_list_length(found) + 1, sizeof **items);
+        for (GList *l = found; l; l = l->next) {
+            GHashTable *a = secret_item_get_attributes(l->data);
+            struct keyring_item *it = &(*items)[(*n)++];
+            it->account = attribute(a, "account");
+            it->kind = attribute(a, "kind");
+            it->session = attribute(a, "session");
+            if (a)
+                g_hash_table_unref(a);
+        }
+    }
+    g_list_free_full(found, g_object_unref);
+    g_hash_table_unref(attrs);
+    g_object_unref(svc);
+    return rc;
+}
+
+void keyring_items_free(struct keyring_item *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        free(items[i].account);
+        free(items[i].kind);
+        free(items[i].session);
+    }
+    free(items);
+}
+
 int keyring_check(char **error)
 {
     SecretService *svc = get_service(error);

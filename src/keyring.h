@@ -5,6 +5,7 @@
 #define SESAME_KEYRING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Every function returns 0 on success or ERR_KEYRING with *error set to a
  * line a person can act on ("no Secret Service on the session bus: start
@@ -23,6 +24,13 @@ int keyring_clear(const char *account, const char *kind, const char *session,
  * (session == NULL: account and all its sessions). */
 int keyring_clear_session(const char *account, const char *session, char **error);
 int keyring_clear_account(const char *account, char **error);
+/* Every sesame item (application=sesame) by its attributes; no secret is
+ * read. *items is owned: keyring_items_free. */
+struct keyring_item {
+    char *account, *kind, *session; /* never NULL ("" when absent) */
+};
+int keyring_list(struct keyring_item **items, size_t *n, char **error);
+void keyring_items_free(struct keyring_item *items, size_t n);
 /* Is a Secret Service reachable and the default collection unlocked? */
 int keyring_check(char **error);
 

@@ -2,8 +2,10 @@
  * CBRAIN and Apideck Vault. With no command it opens the dashboard (ui/);
  * with one it runs it headless (src/cli/) and exits with an enum
  * sesame_err. */
+#include <errno.h>
 #include <locale.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "ui.h"
@@ -32,6 +35,18 @@ static void harden(void)
 static void tune_malloc(void)
 {
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+}
+
+/* `sesame sessions | head -1`: the reader has had what it wanted and
+ * closed the pipe. Not an error to report; the command's own status
+ * stands. (The failed write may have been an earlier one, so errno alone
+ * cannot tell: a pipe whose reader is gone polls as POLLERR.) */
+static bool stdout_reader_gone(void)
+{
+    if (errno == EPIPE)
+        return true;
+    struct pollfd p = {STDOUT_FILENO, 0, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -89,7 +104,7 @@ int main(int argc, char **argv)
 
     if (strcmp(argv[i], "help") == 0) {
         if (i + 1 < argc && cli_find(argv[i + 1]))
-            cli_print_usage(stdout, argv[i + 1]);
+            cli_print_command_help(stdout, argv[i + 1]);
         else
             cli_print_help(stdout);
         return 0;
@@ -102,7 +117,8 @@ int main(int argc, char **argv)
     /* A closed pipe shows up as a write error, not as a silent death. */
     signal(SIGPIPE, SIG_IGN);
     int rc = cli_dispatch(argc - i, argv + i);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && !stdout_reader_gone()) {
         fprintf(stderr, "sesame: cannot write to standard output\n");
         if (rc == 0)
             rc = ERR_INTERNAL;

@@ -1,9 +1,13 @@
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -308,4 +312,90 @@ size_t utf8_put(uint32_t cp, char *out)
     out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
+}
+
+char *shell_quote(const char *s)
+{
+    char *clean = sanitize_text(s);
+    size_t n = strlen(clean);
+    if (n > 0 && strspn(clean, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                               "0123456789._/-") == n)
+        return clean;
+    char *out = xmalloc(n * 4 + 3), *o = out;
+    *o++ = '\'';
+    for (const char *p = clean; *p; p++) {
+        if (*p == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o++ = '\'';
+    *o = '\0';
+    free(clean);
+    return out;
+}
+
+static int file_error(char **error, const char *path, int e)
+{
+    if (error)
+        *error = xasprintf("%s: %s", path, strerror(e));
+    return e;
+}
+
+int file_read_regular(const char *path, size_t max, char **data, size_t *len, char **error)
+{
+    *data = NULL;
+    *len = 0;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT ? ENOENT : file_error(error, path, errno);
+    /* O_NONBLOCK: should a FIFO take the file's place between the stat and
+     * the open, the open does not wait for a writer; fstat then refuses it */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return errno == ENOENT ? ENOENT : file_error(error, path, errno);
+    int rc = 0;
+    if (fstat(fd, &st) != 0) {
+        rc = file_error(error, path, errno);
+    } else if (!S_ISREG(st.st_mode)) {
+        if (error)
+            *error = xasprintf("%s: not a regular file (%s)", path,
+                               S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode)
+                               ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+        rc = EINVAL;
+    } else if ((size_t)st.st_size > max) {
+        if (error)
+            *error = xasprintf("%s: too large (%lld bytes, at most %zu)", path,
+                               (long long)st.st_size, max);
+        rc = EFBIG;
+    }
+    size_t cap = rc ? 0 : (size_t)st.st_size + 1, n = 0;
+    char *buf = rc ? NULL : xmalloc(cap);
+    while (rc == 0) {
+        if (n + 1 >= cap)
+            buf = xrealloc(buf, cap *= 2);
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = file_error(error, path, errno);
+        } else if (r == 0) {
+            break;
+        } else if ((n += (size_t)r) > max) {
+            if (error)
+                *error = xasprintf("%s: too large (at most %zu bytes)", path, max);
+            rc = EFBIG;
+        }
+    }
+    close(fd);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
 }

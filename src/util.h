@@ -51,6 +51,20 @@ void sanitize_in_place(char **s);
 /* First n bytes of a body, escaped for an error message ("\x1b", "\n"). */
 char *escape_preview(const char *s, size_t len, size_t max);
 
+/* s as one word for a POSIX shell, for the hints people copy ("sesame
+ * revoke 'Basis Theory' ..."): as it is when it is made only of
+ * [A-Za-z0-9._/-], else in single quotes, each ' written '\''. Control
+ * characters and escape sequences are dropped first (sanitize_text): they
+ * never reach the terminal. Owned, never NULL. */
+char *shell_quote(const char *s);
+
+/* The whole of path, NUL-terminated (*len bytes before the NUL), if it is
+ * a regular file (or a symlink to one) of at most max bytes. Anything else
+ * (a FIFO, a directory, a device) is refused without being opened, so that
+ * nothing blocks. Returns 0; ENOENT (no error set) when path does not
+ * exist; another errno with *error = "path: reason". */
+int file_read_regular(const char *path, size_t max, char **data, size_t *len, char **error);
+
 /* "3d 4h", "12m 05s", "expired" ... relative to now; buf >= 32 bytes. */
 void format_duration(int64_t ms, char *buf, size_t bufsz);
 

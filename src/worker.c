@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "util.h"
@@ -65,6 +66,8 @@ void job_free(struct job *j)
     free(j->kind_name);
     free(j->session_id);
     wipe_free(j->secret);
+    secret_bag_clear(&j->secrets);
+    free(j->config_dir);
     memset(j, 0, sizeof *j);
 }
 
@@ -74,6 +77,7 @@ void event_free(struct event *e)
     free(e->error);
     op_result_free(&e->result);
     wipe_free(e->secret);
+    free(e->report);
     memset(e, 0, sizeof *e);
 }
 
@@ -177,6 +181,8 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
         r->args.now_ms = j->job.args.now_ms;
     char *err = NULL;
     int rc = j->prov->build(&j->job.account, op, &r->args, &j->secrets, &r->http, &err);
+    if (rc == 0) /* every request, follow-ups too: where the secrets would go */
+        rc = http_check_url(r->http.url, j->job.account.allow_http, &err);
     if (rc != 0) {
         set_error(&j->merged, rc, err ? err : xasprintf("%s: cannot build request", j->prov->title));
         request_free(w, r);
@@ -209,6 +215,8 @@ static void job_uncount(struct worker *w, struct running_job *j)
 
 static void post(struct worker *w, struct running_job *j, struct event *ev)
 {
+    if (!j->in_keyring) /* else the keyring thread owns the secrets (and adds none here) */
+        secrets_scrub_event(ev, &j->secrets, j->job.args.verify_token);
     ev->job_id = j->id;
     ev->kind = j->job.kind;
     ev->op = j->job.op;
@@ -248,6 +256,7 @@ static void job_free_memory(struct running_job *j)
     job_free(&j->job);
     wipe_free(j->kr_secret);
     free(j->kr_error);
+    free(j->kr_report);
     free(j);
 }
 
@@ -405,9 +414,11 @@ static void keyring_returned(struct worker *w, struct running_job *j)
         job_answer(w, j);
         break;
     case KR_CALL: {
-        struct event ev = {.err = j->kr_err, .error = j->kr_error, .secret = j->kr_secret};
+        struct event ev = {.err = j->kr_err, .error = j->kr_error, .secret = j->kr_secret,
+                           .report = j->kr_report};
         j->kr_error = NULL;
         j->kr_secret = NULL;
+        j->kr_report = NULL;
         post(w, j, &ev);
         job_destroy(w, j);
         break;
@@ -471,6 +482,12 @@ static void start_job(struct worker *w, struct queued_job *qj)
         job_fail(w, j, rc, err);
         return;
     }
+    if (j->job.secrets.n) { /* the caller's, not the keyring's */
+        j->secrets = j->job.secrets;
+        memset(&j->job.secrets, 0, sizeof j->job.secrets);
+        start_requests(w, j);
+        return;
+    }
     struct op_needs needs = j->prov->needs ? j->prov->needs(j->job.op) : (struct op_needs){0};
     if (str_empty(needs.account_secrets) && str_empty(needs.session_secrets))
         start_requests(w, j);
@@ -495,12 +512,33 @@ static void retry_later(struct request *r, long delay)
     r->job->n_retrying++;
 }
 
+/* Transfers of pace that curl holds but has not sent yet (waiting for a
+ * connection: a job may have more transfers than the host has
+ * connections) go back to the queue, first in line: after a 429, sending
+ * them would only be refused too. */
+static void pull_back_unsent(struct worker *w, const struct pace *pace)
+{
+    for (struct request *x = w->reqs; x; x = x->next) {
+        if (!x->in_multi || x->job->pace != pace)
+            continue;
+        long sent = 0;
+        curl_easy_getinfo(x->xfer.easy, CURLINFO_REQUEST_SIZE, &sent);
+        if (sent > 0)
+            continue;
+        leave_multi(w, x);
+        http_transfer_cleanup(&x->xfer);
+        x->paid = true; /* its token was taken, nothing was spent at the provider */
+        pace_push(x->job->pace, x, true);
+    }
+}
+
 /* The provider refused r for its rate limit: the budget shrinks and every
  * request of the account waits as long as it asks; r is sent again then.
  * False when the wait is longer than the job may go without progress. */
 static bool rate_limited(struct worker *w, struct request *r)
 {
     struct running_job *j = r->job;
+    pull_back_unsent(w, j->pace);
     long after = r->xfer.resp.retry_after_s;
     long wait = after >= 0 ? after * 1000 : -1;
     budget_refused(&j->pace->budget, wait, mono_ms());
@@ -511,6 +549,7 @@ static bool rate_limited(struct worker *w, struct request *r)
         wait = http_retry_delay_ms(503, -1, false, true, true, r->attempt < 6 ? r->attempt : 5,
                                    r->attempt + 1, next_random(w));
     retry_later(r, wait);
+    r->paid = true;
     return true;
 }
 

@@ -17,6 +17,7 @@ enum job_kind {
     JOB_SECRET_LOOKUP,   /* read one secret back (reveal, copy a URL) */
     JOB_SECRET_CLEAR,    /* clear one session's secrets, or the account's (session NULL) */
     JOB_KEYRING_CHECK,   /* is the keyring there and unlocked */
+    JOB_KEYRING_PRUNE,   /* remove the items of accounts not in config_dir's accounts.conf */
 };
 
 struct job {
@@ -28,6 +29,10 @@ struct job {
     char *session_id;         /* SECRET_*: NULL = account level */
     char *secret;             /* SECRET_STORE: wiped after use */
     int64_t timeout_ms;       /* whole job; 0 = default (30 s) */
+    struct secret_bag secrets;/* JOB_OP: given by the caller, used instead of the keyring
+                               * (OP_CHECK of an account not saved yet); wiped */
+    char *config_dir;         /* KEYRING_PRUNE: whose accounts keep their items */
+    bool dry_run;             /* KEYRING_PRUNE: only say what would go */
 };
 
 struct event {
@@ -44,6 +49,8 @@ struct event {
     const char *unit;         /* what they count ("users", static), NULL: no count */
     int64_t budget_wait_ms;   /* > 0: waiting for the account's request budget */
     char *secret;             /* SECRET_LOOKUP: the value (wiped by event_free) */
+    char *report;             /* KEYRING_PRUNE: the items removed (or that would be), one a
+                               * line "ACCOUNT KIND [SESSION]"; "" when none */
     int64_t elapsed_ms;
 };
 

@@ -28,6 +28,7 @@ struct request {
     int attempt;
     int prio;                  /* PRIO_*: its place in the pace queue */
     bool unit;                 /* counts in its job's progress */
+    bool paid;                 /* took a token and was refused (429): goes again without one */
     int64_t start_at;          /* monotonic ms; waiting for a retry until then */
     bool in_multi;
     bool paced;                /* in its pace's queue */
@@ -51,7 +52,7 @@ enum keyring_phase {
     KR_NONE = 0,
     KR_PREPARE,                /* look up the secrets the operation needs */
     KR_FINISH,                 /* store returned tokens, clear a forgotten session */
-    KR_CALL,                   /* a JOB_SECRET_* or JOB_KEYRING_CHECK job */
+    KR_CALL,                   /* a JOB_SECRET_* or JOB_KEYRING_* job */
 };
 
 /* While in_keyring is set, the keyring thread owns secrets, merged and the
@@ -87,6 +88,7 @@ struct running_job {
     bool told_waiting;         /* a "waiting for the keyring" progress event went out */
     int64_t keyring_since;
     char *kr_secret;           /* KR_CALL lookup result */
+    char *kr_report;           /* KR_CALL prune result */
     int kr_err;
     char *kr_error;
     struct running_job *next;      /* in worker.jobs */

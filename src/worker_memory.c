@@ -1,6 +1,6 @@
 /* What each account's last good listing told: when it ran, which users it
  * read, which of them had a session that was not over. The provider turns
- * the next listing into a refresh of what can have changed since
+ * a listing asked as a refresh into one of what can have changed since
  * (plan_refresh); the memory is of this process only and is not used when
  * anything in the account changed (base URL, fields). Curl thread only. */
 #include <stdlib.h>
@@ -39,7 +39,7 @@ static void mem_clear(struct list_memory *m)
 void memory_plan(struct worker *w, struct running_job *j, struct op_result *pre)
 {
     struct op_args *args = &j->job.args;
-    if (j->job.op != OP_LIST || !j->prov->plan_refresh || args->full)
+    if (j->job.op != OP_LIST || !j->prov->plan_refresh || !args->refresh)
         return;
     struct remembered *r = find(w, j->job.account.id ? j->job.account.id : "");
     if (!r)

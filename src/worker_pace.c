@@ -112,7 +112,9 @@ void pace_pump(struct worker *w)
         p->ready_at = 0;
         struct request *r;
         while (p->n > 0 && (r = first_startable(w, p))) {
-            int64_t wait = budget_take(&p->budget, now);
+            /* a refused request paid already: it waits out the block only */
+            int64_t wait = r->paid ? budget_blocked_for(&p->budget, now)
+                                   : budget_take(&p->budget, now);
             if (wait > 0) {
                 p->ready_at = now + wait;
                 if (!w->pace_due || p->ready_at < w->pace_due)
@@ -120,6 +122,7 @@ void pace_pump(struct worker *w)
                 break;
             }
             pace_remove(p, r);
+            r->paid = false;
             if (worker_start_transfer(w, r) != 0)
                 set_error(&r->job->merged, ERR_INTERNAL,
                           xstrdup("cannot start a transfer (libcurl)"));

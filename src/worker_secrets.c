@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "keyring.h"
+#include "prune.h"
 #include "util.h"
 #include "worker_internal.h"
 
@@ -25,6 +26,21 @@ static const char *who(const struct running_job *j)
     return j->job.account.label ? j->job.account.label : j->job.account.id;
 }
 
+/* An add that was cut short, or an item removed outside sesame: what is
+ * missing and the command that puts it back. */
+static char *missing_secret(const struct running_job *j, const char *kind, const char *session)
+{
+    if (session)
+        return xasprintf("no %s in the keyring for session %s of %s (removed outside "
+                         "sesame?)", kind, session, who(j));
+    char *name = shell_quote(who(j)), *id = shell_quote(j->job.account.id);
+    char *msg = xasprintf("no %s in the keyring for account %s: enter it with: sesame account "
+                          "edit %s --secret %s (or e in the dashboard)", kind, name, id, kind);
+    free(id);
+    free(name);
+    return msg;
+}
+
 /* Look up each comma-separated kind into the job's bag. */
 static int lookup_secrets(struct running_job *j, const char *kinds, const char *session)
 {
@@ -40,11 +56,7 @@ static int lookup_secrets(struct running_job *j, const char *kinds, const char *
             err = NULL;
         } else if (!value) {
             rc = ERR_KEYRING;
-            set_error(&j->merged, ERR_KEYRING,
-                      session ? xasprintf("no %s in the keyring for session %s of %s (removed "
-                                          "outside sesame?)", *k, session, who(j))
-                              : xasprintf("no %s in the keyring for account %s: set it with "
-                                          "'sesame account add' or e in the dashboard", *k, who(j)));
+            set_error(&j->merged, ERR_KEYRING, missing_secret(j, *k, session));
         } else {
             secret_bag_put(&j->secrets, *k, value);
         }
@@ -130,12 +142,15 @@ static void call(struct running_job *j)
     case JOB_KEYRING_CHECK:
         rc = keyring_check(&err);
         break;
+    case JOB_KEYRING_PRUNE:
+        rc = accounts_prune(jb->config_dir, jb->dry_run, &j->kr_report, &err);
+        break;
     case JOB_OP:
         break;
     }
     wipe_free(jb->secret);
     jb->secret = NULL;
-    j->kr_err = rc ? ERR_KEYRING : 0;
+    j->kr_err = rc == 0 ? 0 : rc == ERR_CONFIG ? ERR_CONFIG : ERR_KEYRING;
     if (rc)
         j->kr_error = err ? err : xstrdup("keyring error");
     else

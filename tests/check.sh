@@ -38,8 +38,9 @@ part() { # part NAME CMD...: run, show as it goes, add its closing line to the t
 
 part "unit + integration" env SESAME_BIN="$bin" sh "$here/run-tests.sh" "$rel"/test_*
 part "headless commands" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
-part "headless commands: what they say is true" "$here/with-keyring.sh" /usr/bin/python3 \
-    "$here/integration/test_cli_trust.py" "$bin"
+part "headless commands: trust" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli_trust.sh"
+part "headless commands: outcomes" "$here/with-keyring.sh" /usr/bin/python3 \
+    "$here/integration/test_cli_outcomes.py" "$bin"
 part "end to end" sh "$here/e2e/run.sh" "$bin"
 # The fault matrix mostly waits (injected latencies, hangs, timeouts): it runs
 # beside the ASan parts, with a keyring and fakes of its own, and is shown
@@ -55,9 +56,11 @@ part "unit + integration (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPT
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/run-tests.sh" "$asan"/test_*
 part "headless commands (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
-part "headless commands: what they say is true (ASan+UBSan)" env \
+part "headless commands: trust (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$here/with-keyring.sh" sh "$here/integration/test_cli_trust.sh"
+part "headless commands: outcomes (ASan+UBSan)" env \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$here/with-keyring.sh" /usr/bin/python3 "$here/integration/test_cli_trust.py" "$asan/../sesame"
+    "$here/with-keyring.sh" /usr/bin/python3 "$here/integration/test_cli_outcomes.py" "$asan/../sesame"
 part "end to end (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/e2e/run.sh" "$asan/../sesame"
 part "fuzz regressions" sh "$here/fuzz/run.sh" regress 0 clerk basistheory plantly cbrain apideck \

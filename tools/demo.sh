@@ -165,7 +165,7 @@ add cbrain "CBRAIN lab" 'cbrain-pass\n' --base-url "$url/cbrain" --set login=dem
 add apideck "Apideck Vault" 'apideck-fake-key\n' --base-url "$url/apideck" \
     --set app_id=fake-app --set consumer_id=acme-corp --set consumer_name="Acme Corp"
 add clerk "Clerk production" 'sk_test_fake\n' --base-url "$url/clerk/v1"
-add clerk "Clerk staging" 'sk_test_revoked_key\n' --base-url "$url/clerk/v1"
+add clerk "Clerk staging" 'sk_test_revoked_key\n' --base-url "$url/clerk/v1" --no-check
 
 # Sessions of the providers that have no list: log in, create, authorize.
 run create "Plantly"

@@ -233,7 +233,7 @@ static void list_account(struct app *app, size_t i, bool full)
         /* the raw JSON (some 600 bytes a session) only when a detail view
          * asks for it, where the provider can give one session (OP_GET) */
         j.args.no_raw_json = (sa->provider->caps & CAP_GET) != 0;
-        j.args.full = full || !sa->loaded;
+        j.args.refresh = !full && sa->loaded;
         j.args.stream = sa->n_sessions == 0;
         account_copy(&j.account, &sa->a);
         uint64_t id = worker_submit(app->worker, &j);
@@ -297,7 +297,7 @@ void app_refresh_all(struct app *app)
     } else {
         for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
             struct store_account *sa = &app->store.acc[i];
-            if (sa->job && !account_list_find(&list, sa->a.id))
+            if (sa->job && !account_list_find_id(&list, sa->a.id))
                 worker_cancel_account(app->worker, sa->a.id);
         }
         store_set_accounts(&app->store, &list);
@@ -599,6 +599,12 @@ int ui_run(const struct ui_options *opt)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("sesame: the dashboard needs a terminal on stdin and stdout "
               "(see `sesame --help` for the commands that do not)\n", stderr);
+        return ERR_USAGE;
+    }
+    char *why = screen_unusable(); /* refused as a missing terminal is */
+    if (why) {
+        fprintf(stderr, "sesame: %s; the commands work anywhere (see `sesame --help`)\n", why);
+        free(why);
         return ERR_USAGE;
     }
     const char *nc = getenv("NO_COLOR");

@@ -96,6 +96,9 @@ void message_draw(struct app *app, int y);
 
 /* The terminal (screen.c). */
 struct theme_caps;
+/* Can the dashboard drive this terminal: TERM known to terminfo and able
+ * to move the cursor ("dumb" cannot)? NULL, or why not (owned). */
+char *screen_unusable(void);
 int screen_open(struct app *app, bool no_color, char **error); /* newterm and modes */
 void screen_close(void);                  /* endwin: the terminal as it was */
 void screen_suspend(void);                /* endwin for a while (Ctrl-Z) */

@@ -85,6 +85,22 @@ static void apply_theme(struct app *app, bool no_color)
     bkgdset(' ' | theme_attr(C_DEFAULT));
 }
 
+char *screen_unusable(void)
+{
+    const char *term = getenv("TERM");
+    int err = 0;
+    if (str_empty(term) || setupterm((char *)term, STDOUT_FILENO, &err) != OK)
+        return xasprintf("the terminal type '%s' is unknown here (set TERM, e.g. "
+                         "TERM=xterm-256color)", term ? term : "");
+    const char *cup = tigetstr("cup");
+    bool moves = cup && cup != (char *)-1;
+    del_curterm(cur_term);
+    if (moves)
+        return NULL;
+    return xasprintf("the terminal type '%s' cannot move the cursor, which the dashboard "
+                     "needs (set TERM, e.g. TERM=xterm-256color)", term);
+}
+
 int screen_open(struct app *app, bool no_color, char **error)
 {
     static bool registered;

@@ -1,7 +1,6 @@
 #include "textfile.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,39 +11,14 @@
 char *textfile_read(const char *path, int missing_ok, char **error)
 {
     *error = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (!(missing_ok && errno == ENOENT))
-            *error = xasprintf("%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t len = 0, cap = 4096;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        if (len + 1 >= cap) {
-            if (cap >= TEXTFILE_MAX) {
-                *error = xasprintf("%s: larger than %d bytes", path, TEXTFILE_MAX);
-                goto fail;
-            }
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f)) {
-        *error = xasprintf("%s: read error", path);
-        goto fail;
-    }
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-fail:
-    fclose(f);
-    free(buf);
-    return NULL;
+    char *text = NULL;
+    size_t len = 0;
+    char *err = NULL;
+    int e = file_read_regular(path, TEXTFILE_MAX, &text, &len, &err);
+    if (e == ENOENT && !missing_ok)
+        err = xasprintf("%s: %s", path, strerror(ENOENT));
+    *error = err;
+    return e ? NULL : text;
 }
 
 char *textfile_next_line(char **cursor)

@@ -46,7 +46,6 @@ int cli_apply_sets(const struct provider *p, struct account *a, char *const *set
             return rc;
         char *msg = NULL;
         const struct field *f = provider_field(p, key);
-        struct rate rate;
         if (!f) {
             char *names = field_names(p, 0, FIELD_SECRET);
             msg = xasprintf("%s has no field '%s' (fields for --set: %s)", p->title, key,
@@ -55,12 +54,9 @@ int cli_apply_sets(const struct provider *p, struct account *a, char *const *set
         } else if (f->flags & FIELD_SECRET) {
             msg = xasprintf("secrets are never taken from the command line: %s (%s) is "
                             "read from the terminal, or from standard input", f->key, f->label);
-        } else if (strcmp(key, "rate_limit") == 0 && !str_empty(value) &&
-                   rate_parse(value, &rate, &msg) != 0) {
-            /* msg says why */
         } else if (a->n_fields >= ACCOUNT_MAX_FIELDS && !account_field(a, key)) {
             msg = xasprintf("too many fields (at most %d)", ACCOUNT_MAX_FIELDS);
-        } else {
+        } else if (!(msg = provider_field_check(p, key, value))) {
             account_set_field(a, key, str_empty(value) ? NULL : value);
         }
         /* the value may be a secret typed in the wrong place: wipe it */

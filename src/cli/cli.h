@@ -22,6 +22,7 @@ struct cli_command {
     int (*run)(int argc, char **argv); /* argv[0] is the name; returns the exit code */
     const char *usage;                 /* one or more lines, each "sesame ..." */
     const char *summary;               /* one line */
+    const char *details;               /* more, for COMMAND --help only; or NULL */
 };
 
 /* NULL-name terminated. */
@@ -53,6 +54,8 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The command's usage lines on out. */
 void cli_print_usage(FILE *out, const char *command);
+/* COMMAND --help: the usage lines, then the details if it has any. */
+void cli_print_command_help(FILE *out, const char *command);
 
 /* What a running command holds: the accounts and, once needed, a worker. */
 struct cli {
@@ -64,8 +67,9 @@ struct cli {
 int cli_init(struct cli *c);
 /* Stops the worker and frees everything. */
 void cli_done(struct cli *c);
-/* The account named by id or label, or NULL after "no account ..." was
- * printed. */
+/* The account named by ACCOUNT (account_resolve: its id, or its label in
+ * any case), or NULL after the error was printed (no such account, or a
+ * name that means several). */
 struct account *cli_account(struct cli *c, const char *name);
 /* The provider of an account, or NULL after an error was printed. */
 const struct provider *cli_provider(const struct account *a);
@@ -75,6 +79,11 @@ const struct provider *cli_provider(const struct account *a);
 int cli_tracked_session(const struct account *a, const char *name, const char *sid,
                         struct session *s);
 
+/* "<label> has no tracked session 'sid' (see: sesame sessions --account
+ * <name, quoted for the shell>)": ERR_USAGE. */
+int cli_no_tracked_session(const struct account *a, const char *name, const char *sid);
+/* Submit a job (moved in, *j left zeroed) with the --timeout in force. */
+uint64_t cli_submit_job(struct cli *c, struct job *j);
 /* Submit a provider operation on a; args are moved into the job. */
 uint64_t cli_submit_op(struct cli *c, const struct account *a, enum op op, struct op_args *args);
 /* Submit a keyring job. secret (SECRET_STORE) is moved and wiped by the worker. */

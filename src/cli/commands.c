@@ -5,35 +5,66 @@
 
 #include "util.h"
 
+static const char account_details[] =
+    "ACCOUNT is an account's id, or its label in any case ('clerk prod' names \"Clerk\n"
+    "prod\"); id:ID names it by its id alone. A name that could mean two accounts\n"
+    "(one's id and another's label, or two labels) is refused, and the candidates are\n"
+    "listed. A label that would name another account too is refused.\n"
+    "\n"
+    "add: the secret fields are read from the terminal without echo or, when standard\n"
+    "input is not a terminal, one line each from it in the provider's field order.\n"
+    "--set KEY=VALUE gives the others; each value is checked (an e-mail address, an\n"
+    "http(s) URL, a session length such as 30m or 1w). Before anything is saved, the\n"
+    "credentials are tried with one read: Clerk GET /users?limit=1, Basis Theory\n"
+    "GET /applications/key (each key given), Apideck Vault GET /vault/connections.\n"
+    "A refused key ends the add with exit status 3, an unreachable provider with 4;\n"
+    "--no-check saves without trying. Plantly and CBRAIN have no read that does not\n"
+    "log in: their credentials are first tried by 'sesame create'.\n"
+    "\n"
+    "edit: changes what is given and keeps the rest. --set KEY= clears an optional\n"
+    "field, --base-url '' goes back to the provider's own, --no-allow-http takes back\n"
+    "--allow-http. --secret KIND (api_key, password ...) reads that secret anew, as\n"
+    "add does (it is not tried: a wrong one shows at its first use).\n"
+    "\n"
+    "remove: the account's keyring items, its tracked sessions and its entry in\n"
+    "accounts.conf go (its sessions at the provider are not ended); then prune runs.\n"
+    "\n"
+    "prune: removes the keyring items of sesame (application=sesame) whose account is\n"
+    "not in accounts.conf, e.g. left by an add that was killed, and lists each one;\n"
+    "with --dry-run it only lists them.\n";
+
 static const struct cli_command commands[] = {
     {"account", cmd_account,
      "sesame account add PROVIDER --label NAME [--base-url URL] [--ca-file FILE]\n"
-     "           [--allow-http] [--set KEY=VALUE]...\n"
+     "           [--allow-http] [--set KEY=VALUE]... [--no-check]\n"
+     "sesame account edit ACCOUNT [--label NAME] [--base-url URL] [--ca-file FILE]\n"
+     "           [--allow-http | --no-allow-http] [--set KEY=VALUE]... [--secret KIND]...\n"
      "sesame account list [--json]\n"
-     "sesame account remove ACCOUNT",
-     "add, list or remove accounts (secrets go to the keyring)"},
+     "sesame account remove ACCOUNT\n"
+     "sesame account prune [--dry-run]",
+     "add, edit, list or remove accounts (secrets go to the keyring)", account_details},
     {"sessions", cmd_sessions,
      "sesame sessions [--account ACCOUNT] [--status STATUS] [--window 7d|30d|all] [--json]",
-     "list the sessions of every account (or one)"},
+     "list the sessions of every account (or one)", NULL},
     {"refresh", cmd_refresh, "sesame refresh ACCOUNT [SESSION] [--json]",
-     "refresh (Plantly), check (CBRAIN) or re-read (Clerk) sessions"},
+     "refresh (Plantly), check (CBRAIN) or re-read (Clerk) sessions", NULL},
     {"create", cmd_create,
      "sesame create ACCOUNT [--options JSON|@FILE] [--permission P]...\n"
      "           [--rules JSON|@FILE] [--expires-at ISO] [--json]",
-     "create a session, or log in (Plantly, CBRAIN)"},
+     "create a session, or log in (Plantly, CBRAIN)", NULL},
     {"authorize", cmd_authorize,
      "sesame authorize ACCOUNT SESSION [--permission P]... [--rules JSON|@FILE]\n"
      "           [--expires-at ISO] [--json]",
-     "grant a Basis Theory session permissions or access rules"},
+     "grant a Basis Theory session permissions or access rules", NULL},
     {"revoke", cmd_revoke, "sesame revoke ACCOUNT SESSION [--forget]",
-     "revoke (Clerk), log out (Plantly, CBRAIN) or forget a session"},
+     "revoke (Clerk), log out (Plantly, CBRAIN) or forget a session", NULL},
     {"token", cmd_token, "sesame token ACCOUNT SESSION [TEMPLATE] [--expires-in SECONDS]",
-     "print a Clerk JWT for a session (from a JWT template)"},
+     "print a Clerk JWT for a session (from a JWT template)", NULL},
     {"verify", cmd_verify, "sesame verify ACCOUNT SESSION",
-     "verify a Clerk session token read from the terminal or stdin"},
+     "verify a Clerk session token read from the terminal or stdin", NULL},
     {"open", cmd_open, "sesame open ACCOUNT SESSION [--print]",
-     "open an Apideck Vault session in the browser, or print its URL"},
-    {NULL, NULL, NULL, NULL},
+     "open an Apideck Vault session in the browser, or print its URL", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 const struct cli_command *cli_commands(void)
@@ -98,10 +129,14 @@ void cli_print_help(FILE *out)
             "\n"
             "Every account also takes --set rate_limit=N/10s (or 5/1s, 300/1m, off): the\n"
             "requests it may send per window (default: half the provider's documented limit).\n\n"
-            "ACCOUNT is an account's id or label. Secret fields (API keys, passwords) are never\n"
-            "taken from the command line: 'account add' asks for them on the terminal without\n"
-            "echo, or, when standard input is not a terminal, reads one line per secret field\n"
-            "from it in the provider's field order (an empty line skips an optional one).\n"
+            "ACCOUNT is an account's id, or its label in any case (id:ID: the id alone); a name\n"
+            "that could mean two accounts is refused. Secret fields (API keys, passwords) are\n"
+            "never taken from the command line: 'account add' asks for them on the terminal\n"
+            "without echo, or, when standard input is not a terminal, reads one line per secret\n"
+            "field from it in the provider's field order (an empty line skips an optional one),\n"
+            "and tries them with one read before it saves anything (Clerk, Basis Theory,\n"
+            "Apideck Vault; not Plantly or CBRAIN, which have no read without a login;\n"
+            "--no-check skips it). 'sesame account --help' says more.\n"
             "'verify' reads the session token the same way. 'revoke --forget' drops a tracked\n"
             "session here without asking the provider. 'sessions' lists account by account\n"
             "as configured, newest first, ties by session id; a status is the provider's,\n"

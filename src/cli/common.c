@@ -58,6 +58,14 @@ void cli_print_usage(FILE *out, const char *command)
     }
 }
 
+void cli_print_command_help(FILE *out, const char *command)
+{
+    cli_print_usage(out, command);
+    const struct cli_command *cmd = cli_find(command);
+    if (cmd && cmd->details)
+        fprintf(out, "\n%s", cmd->details);
+}
+
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
@@ -93,9 +101,11 @@ void cli_done(struct cli *c)
 
 struct account *cli_account(struct cli *c, const char *name)
 {
-    struct account *a = account_list_find(&c->accounts, name);
-    if (!a)
-        cli_error(ERR_USAGE, "no account '%s' (see 'sesame account list')", name);
+    struct account *a = NULL;
+    char *err = NULL;
+    if (account_resolve(&c->accounts, name, &a, &err) != 0)
+        cli_error(ERR_USAGE, "%s", err);
+    free(err);
     return a;
 }
 
@@ -117,9 +127,17 @@ int cli_tracked_session(const struct account *a, const char *name, const char *s
     if (rc)
         cli_error(rc, "%s", err ? err : "cannot read the state");
     else if (!found)
-        rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
-                       "--account %s')", a->label, sid, name);
+        rc = cli_no_tracked_session(a, name, sid);
     free(err);
+    return rc;
+}
+
+int cli_no_tracked_session(const struct account *a, const char *name, const char *sid)
+{
+    char *q = shell_quote(name);
+    int rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see: sesame sessions "
+                       "--account %s)", a->label, sid, q);
+    free(q);
     return rc;
 }
 
@@ -144,32 +162,34 @@ void cli_set_timeout_ms(int64_t ms)
     job_timeout_ms = ms;
 }
 
-uint64_t cli_submit_op(struct cli *c, const struct account *a, enum op op, struct op_args *args)
+uint64_t cli_submit_job(struct cli *c, struct job *j)
 {
     if (cli_start_worker(c) != 0) {
-        op_args_free(args);
+        job_free(j);
         return 0;
     }
-    struct job j = {.kind = JOB_OP, .op = op, .timeout_ms = job_timeout_ms};
+    j->timeout_ms = job_timeout_ms;
+    return worker_submit(c->worker, j);
+}
+
+uint64_t cli_submit_op(struct cli *c, const struct account *a, enum op op, struct op_args *args)
+{
+    struct job j = {.kind = JOB_OP, .op = op};
     account_copy(&j.account, a);
     j.args = *args;
     memset(args, 0, sizeof *args);
-    return worker_submit(c->worker, &j);
+    return cli_submit_job(c, &j);
 }
 
 uint64_t cli_submit_secret(struct cli *c, const struct account *a, enum job_kind kind,
                            const char *kind_name, const char *session_id, char *secret)
 {
-    if (cli_start_worker(c) != 0) {
-        wipe_free(secret);
-        return 0;
-    }
-    struct job j = {.kind = kind, .timeout_ms = job_timeout_ms};
+    struct job j = {.kind = kind};
     account_copy(&j.account, a);
     j.kind_name = xstrdup(kind_name);
     j.session_id = xstrdup(session_id);
     j.secret = secret;
-    return worker_submit(c->worker, &j);
+    return cli_submit_job(c, &j);
 }
 
 int cli_wait(struct cli *c, uint64_t id, struct event *ev)

@@ -208,8 +208,10 @@ int cmd_create(int argc, char **argv)
         goto out;
     }
     if (!(p->caps & CAP_CREATE)) {
+        char *q = shell_quote(name);
         rc = cli_error(ERR_USAGE, "%s sessions are not made by sesame: they are listed "
-                       "('sesame sessions --account %s')", p->title, name);
+                       "(sesame sessions --account %s)", p->title, q);
+        free(q);
         goto out;
     }
     if (wants_grant(&g)) {
@@ -263,8 +265,11 @@ int cmd_create(int argc, char **argv)
         rc = authorize(&c, a, s.id, &g, &err);
         if (rc) {
             print_session(a, &s, g.json);
-            cli_error(rc, "session %s was created but not authorized: %s (try again with "
-                      "'sesame authorize %s %s ...')", s.id, err ? err : "?", name, s.id);
+            char *q = shell_quote(name), *qs = shell_quote(s.id);
+            cli_error(rc, "session %s was created but not authorized: %s (try again with: "
+                      "sesame authorize %s %s ...)", s.id, err ? err : "?", q, qs);
+            free(qs);
+            free(q);
             session_free(&s);
             goto out;
         }
@@ -279,13 +284,17 @@ int cmd_create(int argc, char **argv)
         free(ferr);
     }
     print_session(a, &s, g.json);
-    const char *q = strpbrk(name, " \t") ? "'" : "";
-    if ((p->caps & CAP_OPEN_URL) && !s.has_url)
-        cli_error(0, "%s answered with a session URL that is not an http(s) URL: session %s is "
-                  "tracked, but sesame will not open it ('sesame open %s%s%s %s --print' shows "
-                  "it)", p->title, s.id, q, name, q, s.id);
-    else if (p->caps & CAP_OPEN_URL)
-        fprintf(stderr, "open it with: sesame open %s%s%s %s\n", q, name, q, s.id);
+    if (p->caps & CAP_OPEN_URL) {
+        char *q = shell_quote(name), *qs = shell_quote(s.id);
+        if (!s.has_url)
+            cli_error(0, "%s answered with a session URL that is not an http(s) URL: session %s "
+                      "is tracked, but sesame will not open it ('sesame open %s %s --print' "
+                      "shows it)", p->title, s.id, q, qs);
+        else
+            fprintf(stderr, "open it with: sesame open %s %s\n", q, qs);
+        free(qs);
+        free(q);
+    }
     session_free(&s);
 out:
     free(err);
@@ -460,9 +469,12 @@ int cmd_revoke(int argc, char **argv)
     rc = o.rc;
     if (rc) {
         bool hint = ev.err == ERR_PROVIDER && !(p->caps & CAP_LIST);
+        char *q = shell_quote(name), *qs = shell_quote(sid);
         cli_error(rc, "%s: %s%s%s%s%s%s", a->label, o.text,
                   hint ? " (to drop it here anyway: sesame revoke --forget " : "",
-                  hint ? name : "", hint ? " " : "", hint ? sid : "", hint ? ")" : "");
+                  hint ? q : "", hint ? " " : "", hint ? qs : "", hint ? ")" : "");
+        free(qs);
+        free(q);
     } else {
         /* a tracked session that ended leaves the state file; a listed one
          * is recorded as the provider now says it is */

@@ -304,8 +304,10 @@ int cmd_refresh(int argc, char **argv)
         enum op op = OP_LIST;
         if (sid) {
             if (!(p->caps & CAP_GET)) {
-                rc = cli_error(ERR_USAGE, "%s cannot show one session: use 'sesame refresh %s'",
-                               p->title, argv[optind]);
+                char *q = shell_quote(argv[optind]);
+                rc = cli_error(ERR_USAGE, "%s cannot show one session: use: sesame refresh %s",
+                               p->title, q);
+                free(q);
                 goto out;
             }
             op = OP_GET;
@@ -337,8 +339,7 @@ int cmd_refresh(int argc, char **argv)
             targets.n = k;
             if (k == 0) {
                 session_list_clear(&targets);
-                rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see 'sesame sessions "
-                               "--account %s')", a->label, sid, argv[optind]);
+                rc = cli_no_tracked_session(a, argv[optind], sid);
                 goto out;
             }
         }

@@ -16,15 +16,20 @@
 #define HOUR_S 3600
 #define WEEK_S (7 * 24 * 3600)
 
+static char *check_length(const char *value);
+
 static const struct field apideck_fields[] = {
-    {"api_key", "API key", FIELD_SECRET | FIELD_REQUIRED, "Unify API key, kept in the keyring"},
-    {"app_id", "Application id", FIELD_REQUIRED, "sent as x-apideck-app-id"},
-    {"consumer_id", "Consumer id", FIELD_REQUIRED, "sent as x-apideck-consumer-id"},
-    {"consumer_name", "Consumer name", 0, "default consumer_metadata.user_name"},
-    {"consumer_email", "Consumer e-mail", 0, "default consumer_metadata.email"},
-    {"redirect_uri", "Redirect URI", 0, "default redirect_uri"},
-    {"session_length", "Session length", 0, "default settings.session_length: 30m, 1h, 2d, 1w"},
-    {NULL, NULL, 0, NULL},
+    {"api_key", "API key", FIELD_SECRET | FIELD_REQUIRED, "Unify API key, kept in the keyring",
+     field_header_text},
+    {"app_id", "Application id", FIELD_REQUIRED, "sent as x-apideck-app-id", field_header_text},
+    {"consumer_id", "Consumer id", FIELD_REQUIRED, "sent as x-apideck-consumer-id",
+     field_header_text},
+    {"consumer_name", "Consumer name", 0, "default consumer_metadata.user_name", NULL},
+    {"consumer_email", "Consumer e-mail", 0, "default consumer_metadata.email", field_email},
+    {"redirect_uri", "Redirect URI", 0, "default redirect_uri", field_http_url},
+    {"session_length", "Session length", 0, "default settings.session_length: 30m, 1h, 2d, 1w",
+     check_length},
+    {NULL, NULL, 0, NULL, NULL},
 };
 
 static struct op_needs apideck_needs(enum op op)
@@ -98,6 +103,15 @@ static const struct prop session_props[] = {
     {NULL, 0, NULL, NULL, NULL},
 };
 
+static char *check_length(const char *value)
+{
+    int64_t secs;
+    if (!duration_parse(value, &secs))
+        return xstrdup("is not a duration like 30m, 1h, 2d or 1w");
+    if (secs > WEEK_S)
+        return xstrdup("is longer than the maximum of 1 week");
+    return NULL;
+}
 
 static const char *kind_name(enum kind k)
 {
@@ -283,12 +297,29 @@ static cJSON *session_body(const struct account *acct, const struct op_args *arg
     return body;
 }
 
+static int build_check(const struct account *acct, const struct secret_bag *secrets,
+                       const char *app, const char *consumer, struct http_request *out,
+                       char **error)
+{
+    int rc = 0;
+    const char *key = tracked_need_secret(secrets, TITLE, "api_key", "API key", true, error, &rc);
+    if (!key)
+        return rc;
+    http_request_init(out, "GET", HTTP_IDEMPOTENT);
+    tracked_set_url(out, &provider_apideck, acct, "/vault/connections");
+    http_request_add_header(out, "Authorization: Bearer %s", key);
+    http_request_add_header(out, "x-apideck-app-id: %s", app);
+    http_request_add_header(out, "x-apideck-consumer-id: %s", consumer);
+    http_request_add_header(out, "Accept: application/json");
+    return 0;
+}
+
 static int apideck_build(const struct account *acct, enum op op, const struct op_args *args,
                          const struct secret_bag *secrets, struct http_request *out,
                          char **error)
 {
     int rc = 0;
-    if (op != OP_CREATE)
+    if (op != OP_CREATE && op != OP_CHECK)
         return build_fail(error, ERR_USAGE,
                                   "Apideck Vault sessions can only be created (there is no "
                                   "endpoint to read or revoke them)");
@@ -299,6 +330,8 @@ static int apideck_build(const struct account *acct, enum op op, const struct op
         tracked_need_field(acct, TITLE, "consumer_id", "consumer id", true, error, &rc);
     if (!consumer)
         return rc;
+    if (op == OP_CHECK) /* the cheapest read that needs the key, app and consumer */
+        return build_check(acct, secrets, app, consumer, out, error);
     cJSON *body = session_body(acct, args, false, error, &rc);
     if (!body)
         return rc;
@@ -489,17 +522,29 @@ out:
     cJSON_Delete(j);
 }
 
+/* GET /vault/connections: {status_code, status, data: [Connection]}. */
+static void parse_checked(const struct http_response *resp, struct op_result *out)
+{
+    cJSON *j = parse_json_body(TITLE, resp, out);
+    if (j && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "data")))
+        result_bad_shape(out, TITLE, resp, "connections without a data list");
+    cJSON_Delete(j);
+}
+
 static void apideck_parse(const struct account *acct, enum op op, const struct op_args *args,
                           const struct http_response *resp, struct op_result *out)
 {
     if (result_redirect(TITLE, resp, out))
         return;
-    if (op != OP_CREATE) {
+    if (op != OP_CREATE && op != OP_CHECK) {
         result_fail(out, ERR_INTERNAL, "%s: no answer expected for this operation", TITLE);
         return;
     }
     if (tracked_ok(resp->status)) {
-        parse_created(acct, args, resp, out);
+        if (op == OP_CHECK)
+            parse_checked(resp, out);
+        else
+            parse_created(acct, args, resp, out);
         return;
     }
     cJSON *j = parse_json_body(TITLE, resp, out);
@@ -517,7 +562,7 @@ const struct provider provider_apideck = {
     .title = TITLE,
     .default_base_url = "https://unify.apideck.com",
     .fields = apideck_fields,
-    .caps = CAP_CREATE | CAP_OPEN_URL,
+    .caps = CAP_CREATE | CAP_OPEN_URL | CAP_CHECK,
     .needs = apideck_needs,
     .build = apideck_build,
     .parse = apideck_parse,

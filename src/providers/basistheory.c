@@ -19,10 +19,12 @@
 
 static const struct field bt_fields[] = {
     {"public_key", "Public application key", FIELD_SECRET | FIELD_REQUIRED,
-     "creates sessions (BT-API-KEY of a public application), kept in the keyring"},
+     "creates sessions (BT-API-KEY of a public application), kept in the keyring",
+     field_header_text},
     {"private_key", "Private application key", FIELD_SECRET,
-     "authorizes sessions (BT-API-KEY of a private application), kept in the keyring"},
-    {NULL, NULL, 0, NULL},
+     "authorizes sessions (BT-API-KEY of a private application), kept in the keyring",
+     field_header_text},
+    {NULL, NULL, 0, NULL, NULL},
 };
 
 static struct op_needs bt_needs(enum op op)
@@ -304,6 +306,19 @@ static int bt_build(const struct account *acct, enum op op, const struct op_args
     int rc = 0;
     const char *key;
     switch (op) {
+    case OP_CHECK: {
+        /* the key given (public or private): whose application is it? */
+        bool pub = secrets && secret_bag_get(secrets, "public_key");
+        if (!(key = need_key(secrets, pub ? "public_key" : "private_key",
+                             pub ? "public application key" : "private application key", error,
+                             &rc)))
+            return rc;
+        http_request_init(out, "GET", HTTP_IDEMPOTENT);
+        http_request_set_url(out, "%.*s/applications/key", base_len(base), base);
+        http_request_add_header(out, "BT-API-KEY: %s", key);
+        http_request_add_header(out, "Accept: application/json");
+        return 0;
+    }
     case OP_CREATE:
         if (!no_options(args->options_json))
             return build_fail(error, ERR_USAGE,
@@ -548,6 +563,13 @@ static void bt_parse(const struct account *acct, enum op op, const struct op_arg
         return;
     }
     switch (op) {
+    case OP_CHECK: {
+        cJSON *j = parse_json_body(TITLE, resp, out);
+        if (j && !cJSON_IsObject(j))
+            result_bad_shape(out, TITLE, resp, "the application is not an object");
+        cJSON_Delete(j);
+        break;
+    }
     case OP_CREATE:
         parse_create(acct, args, resp, out);
         break;
@@ -573,7 +595,7 @@ const struct provider provider_basistheory = {
     .title = TITLE,
     .default_base_url = "https://api.basistheory.com",
     .fields = bt_fields,
-    .caps = CAP_CREATE | CAP_AUTHORIZE,
+    .caps = CAP_CREATE | CAP_AUTHORIZE | CAP_CHECK,
     .needs = bt_needs,
     .build = bt_build,
     .parse = bt_parse,

@@ -13,9 +13,9 @@
 #define TITLE "CBRAIN"
 
 static const struct field cbrain_fields[] = {
-    {"login", "Login", FIELD_REQUIRED, "your CBRAIN user name"},
-    {"password", "Password", FIELD_SECRET | FIELD_REQUIRED, "kept in the keyring"},
-    {NULL, NULL, 0, NULL},
+    {"login", "Login", FIELD_REQUIRED, "your CBRAIN user name", NULL},
+    {"password", "Password", FIELD_SECRET | FIELD_REQUIRED, "kept in the keyring", NULL},
+    {NULL, NULL, 0, NULL, NULL},
 };
 
 static struct op_needs cbrain_needs(enum op op)

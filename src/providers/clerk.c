@@ -59,17 +59,18 @@ enum clerk_phase {
 
 static const struct field clerk_fields[] = {
     {"api_key", "Secret key (sk_...)", FIELD_SECRET | FIELD_REQUIRED,
-     "the instance's Backend API secret key, kept in the keyring"},
+     "the instance's Backend API secret key, kept in the keyring", field_header_text},
     {"user_id", "User id (optional)", 0,
-     "list only this user's sessions (user_...); empty = every user"},
-    {"client_id", "Client id (optional)", 0, "list only this client's sessions (client_...)"},
+     "list only this user's sessions (user_...); empty = every user", NULL},
+    {"client_id", "Client id (optional)", 0, "list only this client's sessions (client_...)",
+     NULL},
     {"session_window", "Session window (7d, 30d, all)", 0,
      "list the users active within it (default 7d, Clerk's longest default session); all = "
-     "every user, the whole history"},
+     "every user, the whole history", field_session_window},
     {"recheck", "Re-read live sessions every", 0,
      "how often a refresh re-reads users with live sessions, to see revocations made "
-     "elsewhere (default 10m)"},
-    {NULL, NULL, 0, NULL},
+     "elsewhere (default 10m)", field_duration},
+    {NULL, NULL, 0, NULL, NULL},
 };
 
 /* The status filter of GET /sessions (the spec's enum; no "pending"). */
@@ -277,7 +278,7 @@ static int clerk_build(const struct account *acct, enum op op, const struct op_a
     if (!args)
         args = &no_args;
     if (!(op == OP_LIST || op == OP_GET || op == OP_REVOKE || op == OP_VERIFY ||
-          op == OP_TOKEN || op == OP_USERS))
+          op == OP_TOKEN || op == OP_USERS || op == OP_CHECK))
         return build_fail(error, ERR_USAGE,
                           "Clerk sessions can be listed, shown, revoked, verified or "
                           "turned into a token, not %s", op_name(op));
@@ -291,7 +292,7 @@ static int clerk_build(const struct account *acct, enum op op, const struct op_a
                           "the Clerk secret key holds control characters: enter it again");
     const char *base = provider_base_url(&provider_clerk, acct);
     char *sid = NULL;
-    if (op != OP_LIST && op != OP_USERS) {
+    if (op != OP_LIST && op != OP_USERS && op != OP_CHECK) {
         if (str_empty(args->session_id))
             return build_fail(error, ERR_USAGE, "Clerk %s needs a session id", op_name(op));
         sid = http_urlencode(args->session_id);
@@ -308,6 +309,10 @@ static int clerk_build(const struct account *acct, enum op op, const struct op_a
     case OP_GET:
         http_request_init(out, "GET", HTTP_IDEMPOTENT);
         http_request_set_url(out, "%.*s/sessions/%s", base_len(base), base, sid);
+        break;
+    case OP_CHECK: /* the cheapest read the secret key allows */
+        http_request_init(out, "GET", HTTP_IDEMPOTENT);
+        http_request_set_url(out, "%.*s/users?limit=1", base_len(base), base);
         break;
     case OP_REVOKE:
         /* revoking twice leaves the same revoked session: safe to repeat */
@@ -893,6 +898,10 @@ static void clerk_parse(const struct account *acct, enum op op, const struct op_
     if (!j)
         return;
     switch (op) {
+    case OP_CHECK:
+        if (!cJSON_IsArray(j))
+            result_bad_shape(out, TITLE, resp, "users are not a list");
+        break;
     case OP_LIST: {
         struct filters f = list_filters(acct, args);
         if (f.user_id || f.client_id)
@@ -944,7 +953,7 @@ const struct provider provider_clerk = {
     .title = TITLE,
     .default_base_url = "https://api.clerk.com/v1",
     .fields = clerk_fields,
-    .caps = CAP_LIST | CAP_GET | CAP_REVOKE | CAP_VERIFY | CAP_TOKEN | CAP_USERS,
+    .caps = CAP_LIST | CAP_GET | CAP_REVOKE | CAP_VERIFY | CAP_TOKEN | CAP_USERS | CAP_CHECK,
     .needs = clerk_needs,
     .build = clerk_build,
     .parse = clerk_parse,

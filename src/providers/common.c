@@ -43,6 +43,42 @@ bool has_control_chars(const char *s)
     return false;
 }
 
+char *field_email(const char *value)
+{
+    const char *at = strchr(value, '@');
+    const char *dot = at ? strrchr(at, '.') : NULL;
+    bool ok = at && at != value && !strchr(at + 1, '@') && dot && dot > at + 1 && dot[1] &&
+              !has_control_chars(value) && !strpbrk(value, " \t,;<>()[]\\\"");
+    return ok ? NULL : xstrdup("is not an e-mail address (like ada@example.com)");
+}
+
+char *field_http_url(const char *value)
+{
+    const char *host = strncmp(value, "https://", 8) == 0 ? value + 8
+                       : strncmp(value, "http://", 7) == 0 ? value + 7 : NULL;
+    bool ok = host && *host && !strchr("/?#:@", *host) && !has_control_chars(value) &&
+              !strchr(value, ' ');
+    return ok ? NULL : xstrdup("is not an http:// or https:// URL");
+}
+
+char *field_header_text(const char *value)
+{
+    return has_control_chars(value) ? xstrdup("holds control characters") : NULL;
+}
+
+char *field_duration(const char *value)
+{
+    int64_t secs;
+    return duration_parse(value, &secs) ? NULL : xstrdup("is not a duration like 10m, 1h or 2d");
+}
+
+char *field_session_window(const char *value)
+{
+    int64_t ms;
+    return session_window_parse(value, &ms, NULL) == 0
+        ? NULL : xstrdup("is not a duration such as 7d or 30d, or all");
+}
+
 int err_for_status(long status)
 {
     return status == 0 || status >= 500 ? ERR_NETWORK : ERR_PROVIDER;

@@ -18,6 +18,13 @@ int build_fail(char **error, int err, const char *fmt, ...) __attribute__((forma
 /* A C0 control or DEL in s: refused in anything that becomes a header. */
 bool has_control_chars(const char *s);
 
+/* Field validators (struct field.validate): NULL, or why not (owned). */
+char *field_email(const char *value);       /* local@domain.tld */
+char *field_http_url(const char *value);    /* http:// or https:// and a host */
+char *field_header_text(const char *value); /* sent in a header: no control characters */
+char *field_duration(const char *value);    /* 10m, 1h, 2d (duration_parse) */
+char *field_session_window(const char *value); /* a duration or all (session_window_parse) */
+
 /* ERR_NETWORK for 0 (no answer) and 5xx; ERR_PROVIDER for any other
  * answer that is not what was asked (4xx, a 3xx, a 2xx of the wrong shape). */
 int err_for_status(long status);

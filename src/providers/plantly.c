@@ -29,9 +29,9 @@ enum logout_phase {
 };
 
 static const struct field plantly_fields[] = {
-    {"email_address", "E-mail address", FIELD_REQUIRED, "the user to log in as"},
-    {"password", "Password", FIELD_SECRET | FIELD_REQUIRED, "kept in the keyring"},
-    {NULL, NULL, 0, NULL},
+    {"email_address", "E-mail address", FIELD_REQUIRED, "the user to log in as", field_email},
+    {"password", "Password", FIELD_SECRET | FIELD_REQUIRED, "kept in the keyring", NULL},
+    {NULL, NULL, 0, NULL, NULL},
 };
 
 static struct op_needs plantly_needs(enum op op)

@@ -23,6 +23,8 @@ enum op {
     OP_REFRESH,    /* Plantly: new tokens from the refresh token */
     OP_INFO,       /* CBRAIN: is the tracked session still valid */
     OP_USERS,      /* Clerk: names for a batch of user ids */
+    OP_CHECK,      /* one cheap read with the account's credentials (account add):
+                    * the one secret in the job's bag, given by the caller */
     OP_COUNT
 };
 
@@ -38,6 +40,7 @@ enum provider_caps {
     CAP_INFO = 1u << 8,
     CAP_OPEN_URL = 1u << 9,  /* sessions have a URL to open (Vault) */
     CAP_USERS = 1u << 10,
+    CAP_CHECK = 1u << 11,    /* has a read that checks credentials without a login */
 };
 
 enum field_flags {
@@ -52,6 +55,10 @@ struct field {
     const char *label;        /* "Secret key (sk_...)" */
     unsigned flags;
     const char *help;
+    /* Why a (non-empty) value will not do, as a phrase ("is not an e-mail
+     * address"), owned; NULL when it will. NULL: any value. Called through
+     * provider_field_check wherever a value is stored. */
+    char *(*validate)(const char *value);
 };
 
 /* Secrets handed to build(), looked up by the worker from the keyring. */
@@ -93,7 +100,8 @@ struct op_args {
     int64_t *user_times;       /* with user_ids, or NULL: a time per user (Clerk: the last
                                 * sign-in its sessions were read after) */
     int64_t since_ms;          /* LIST: the provider's "changed since" (Clerk: signed in after) */
-    bool full;                 /* LIST: a full listing, even when the last one is remembered */
+    bool refresh;              /* LIST: only what can have changed since the last listing,
+                                * when the worker remembers it (else a full one) */
     bool stream;               /* LIST: post the sessions that came while it runs, so an
                                 * empty screen fills as they arrive */
     int64_t now_ms;            /* the clock parse() uses (expiry from expires_in); 0 = now */
@@ -204,6 +212,13 @@ const char *op_name(enum op op);
 /* Add a provider at run time (the worker tests' loopback provider). Call
  * before any worker starts. -1 if the id is taken or the table is full. */
 int provider_register(const struct provider *p);                         /* "list", "revoke" ... */
+
+/* Whether value will do for p's field key: NULL, or why not as one line
+ * naming the field ("session_length: \"banana\" is not a duration like
+ * 30m ..."), owned. Empty values and unknown keys pass (other checks). The
+ * one rule for field values: `account add`, `account edit` and the
+ * dashboard's form all ask it. */
+char *provider_field_check(const struct provider *p, const char *key, const char *value);
 
 /* The base URL an account talks to, without a trailing slash. */
 const char *provider_base_url(const struct provider *p, const struct account *a);

@@ -44,7 +44,7 @@ const char *op_name(enum op op)
         [OP_LIST] = "list", [OP_GET] = "get", [OP_REVOKE] = "revoke",
         [OP_VERIFY] = "verify", [OP_TOKEN] = "token", [OP_CREATE] = "create",
         [OP_AUTHORIZE] = "authorize", [OP_REFRESH] = "refresh", [OP_INFO] = "info",
-        [OP_USERS] = "users",
+        [OP_USERS] = "users", [OP_CHECK] = "check",
     };
     return (unsigned)op < OP_COUNT ? names[op] : "?";
 }
@@ -55,13 +55,20 @@ const char *provider_base_url(const struct provider *p, const struct account *a)
 }
 
 
+static char *check_rate(const char *value)
+{
+    struct rate r;
+    return rate_parse(value, &r, NULL) == 0
+        ? NULL : xstrdup("is not a request budget such as 50/10s, 5/1s or 300/1m, or off");
+}
+
 /* Fields every account has besides its provider's, set in the config or
  * with --set, not asked by the add form. */
 const struct field provider_common_fields[] = {
     {"rate_limit", "Request budget (N/10s)", 0,
      "requests this account may send per window, e.g. 50/10s; default: half the "
-     "provider's documented limit; off = no pacing"},
-    {NULL, NULL, 0, NULL},
+     "provider's documented limit; off = no pacing", check_rate},
+    {NULL, NULL, 0, NULL, NULL},
 };
 
 const struct field *provider_field(const struct provider *p, const char *key)
@@ -88,4 +95,20 @@ void provider_rate(const struct provider *p, const struct account *a,
     *out = undocumented_rate;
     if (p->default_rate)
         p->default_rate(a, secrets, out);
+}
+
+char *provider_field_check(const struct provider *p, const char *key, const char *value)
+{
+    if (!p || !key || str_empty(value))
+        return NULL;
+    const struct field *f = provider_field(p, key);
+    char *why = f && f->validate ? f->validate(value) : NULL;
+    if (!why)
+        return NULL;
+    char *shown = sanitize_text(value);
+    char *msg = (f->flags & FIELD_SECRET) ? xasprintf("%s %s", key, why)
+                                          : xasprintf("%s: \"%s\" %s", key, shown, why);
+    free(shown);
+    free(why);
+    return msg;
 }

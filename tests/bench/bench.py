@@ -11,13 +11,15 @@ written next to it below and in the README. Environment:
     BENCH_QUICK=1          fewer runs, shorter idle (a quick look, not a record)
     BENCH_IDLE_SECONDS=N   length of the idle measurement (default 60, quick 10)
     BENCH_ONLY=a,b         run only these figures (first_frame, key_latency,
-                           refresh_all, scale, filter, idle, headless)
+                           refresh_all, scale, filter, idle, headless,
+                           rate_first, rate_refresh, rate_history)
 """
 
 import json
 import os
 import platform
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -27,6 +29,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Fake, add_account, add_five, cli, env_for, summary  # noqa: E402
 from ptyterm import Term, now  # noqa: E402
+import rate_bench  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 RUNS = 3 if QUICK else 5
@@ -92,11 +95,12 @@ def account_row(screen, label):
 
 
 def listed(label, n_sessions):
-    """The account's row shows n_sessions and state ok."""
-    want = " %d ok" % n_sessions
+    """The account's row shows n_sessions (then its window, for Clerk) and
+    state ok."""
+    want = re.compile(r" %d (\S+ )?ok " % n_sessions)
 
     def pred(screen):
-        return want in " " + " ".join(account_row(screen, label).split()) + " "
+        return want.search(" " + " ".join(account_row(screen, label).split()) + " ") is not None
     return pred
 
 
@@ -185,7 +189,7 @@ def fig_key_latency(big):
     hang = Fake(TMP, "hang")
     try:
         env = env_for(TMP, "key-latency")
-        add_account(BINARY, env, big, "clerk", "Clerk 100k")
+        add_account(BINARY, env, big, "clerk", "Clerk 100k", rate_limit="off")
         add_account(BINARY, env, hang, "cbrain", "CBRAIN hangs")
         cli(BINARY, env, "create", "CBRAIN hangs")
         hang.fault("*", "hang")
@@ -199,7 +203,7 @@ def fig_key_latency(big):
                     raise RuntimeError("no first frame:\n" + t.text())
                 for r in range(rounds):
                     if r > 0:
-                        t.send("R")
+                        t.send("\x12")  # ^R: the account listed again in full
                         if t.wait_for(lambda s: "loading" in account_row(s, "Clerk 100k"),
                                       5) is None:
                             raise RuntimeError("R did not start a listing:\n" + t.text())
@@ -297,7 +301,7 @@ def fig_scale_and_filter(big, do_scale, do_filter):
     rows: key -> the redraw complete (the prompt shows the new text and the
     output goes quiet for 5 ms); see filter_samples."""
     env = env_for(TMP, "scale")
-    add_account(BINARY, env, big, "clerk", "Clerk 100k")
+    add_account(BINARY, env, big, "clerk", "Clerk 100k", rate_limit="off")
     listed_ms, rss, node_wall, node_rss, filt = [], [], [], [], []
     for i in range(RUNS):
         if do_scale:
@@ -414,7 +418,7 @@ def fig_headless(big):
     peak RSS, against the official client printing the same set as JSON
     (clerk_node_list.mjs --json); runs alternated; ratio = sesame / node."""
     env = env_for(TMP, "headless")
-    add_account(BINARY, env, big, "clerk", "Clerk 100k")
+    add_account(BINARY, env, big, "clerk", "Clerk 100k", rate_limit="off")
     walls, rsss, node_walls, node_rsss = [], [], [], []
     out = os.path.join(TMP, "headless.json")
     for i in range(RUNS):
@@ -501,6 +505,7 @@ def table(res):
                      verdict(r["percent"] <= 0.1),
                      "%.0f s with countdowns; %.1f terminal writes/s" % (
                          r["seconds"], r["writes_per_s"])))
+    rows += rate_bench.rows(res, fmt, verdict)
     if "headless" in res:
         r = res["headless"]
         rows.append(("headless list", "ratio %.2f" % r["ratio"],
@@ -574,6 +579,16 @@ def main():
         if want("headless"):
             log("headless list ...")
             res["headless"] = fig_headless(big)
+        if want("rate_first"):
+            log("rate-limited instance: the first listing ...")
+            res["rate_first"] = rate_bench.fig_rate_first(BINARY, TMP, log, QUICK)
+        if want("rate_refresh"):
+            log("rate-limited instance: ten minutes of refreshes (scaled) ...")
+            res["rate_refresh"] = rate_bench.fig_rate_refresh(BINARY, TMP, log, QUICK)
+        if want("rate_history"):
+            log("rate-limited instance: a full history ...")
+            res["rate_history"] = rate_bench.fig_rate_history(BINARY, TMP, log, QUICK,
+                                                              key_samples)
     finally:
         fake.stop()
         if big:

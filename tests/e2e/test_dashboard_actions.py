@@ -550,7 +550,7 @@ def t_account_forms(tmp, env):
         check(secret_lookup(env, "staging-e", "api_key") == "sk_test_fake", "not in the keyring")
         conf = accounts_conf(tmp)
         check("[account staging-e]" in conf and "sk_test_fake" not in conf, conf)
-        check(wait_until(lambda: re.search(r"Clerk\s+staging é\s+4 (\S+ +)?ok", t.text()), WAIT),
+        check(wait_until(lambda: re.search(r"Clerk\s+staging é\s+4\s+7d\s+ok", t.text()), WAIT),
               "the new account does not load:\n" + t.text())
         # edit: select it, change the label, keep the secret
         row = t.row_of("staging é")
@@ -710,6 +710,9 @@ def t_no_keyring(tmp, env):
         t.key("tab")
         t.key("tab")
         t.send("sk_test_fake")
+        t.key("tab", 7)  # Try the keys: no (api.clerk.com is not reachable from here)
+        t.key("right")
+        check(t.wait_for("no, save untried", WAIT), t.text())
         t.key("enter")
         wait_message(t, "prod not added: its secrets could not be stored in the keyring: no "
                      "Secret Service")

@@ -27,11 +27,12 @@ TITLES = {"clerk": "Clerk", "basistheory": "Basis Theory", "plantly": "Plantly",
 
 
 def setup(tmp, users=6, per_user=2, tracked=TRACKED, plantly_expires=None, before_create=None,
-          clerk=True, labels=None):
+          clerk=True, labels=None, clerk_limit="100/10s"):
     """The fake, one account per provider, a session for each tracked one."""
     labels = labels or {}
     fake = harness.Fake(tmp, ["--clerk-users", str(users),
-                              "--clerk-sessions-per-user", str(per_user)])
+                              "--clerk-sessions-per-user", str(per_user),
+                              "--clerk-rate-limit", clerk_limit])
     env = harness.keyring_env(tmp)
     if clerk:
         harness.add_fake_account(env, fake, "clerk")
@@ -610,7 +611,8 @@ def t_hang_and_100k(tmp, env):
     at once all along, both accounts say they are busy."""
     env = harness.keyring_env(tmp)
     hang = harness.Fake(tmp)
-    big = harness.Fake(tmp, ["--clerk-users", "1000", "--clerk-sessions-per-user", "100"])
+    big = harness.Fake(tmp, ["--clerk-users", "1000", "--clerk-sessions-per-user", "100",
+                             "--clerk-rate-limit", "off"])
     hang.fault("clerk", "hang", route="GET /sessions")
     harness.add_account(env, "clerk", "stuck", ["sk_test_fake"], hang.url("clerk"))
     # sesame's own speed, not the pace of a limited instance
@@ -811,7 +813,7 @@ def t_refreshes_keep_memory_flat(tmp, env):
     slab strings of a replaced list go back; a list kept would be ~2 MB, its
     strings alone 0.8 MB). Under a sanitizer only the leak check at exit
     counts (its quarantine holds freed memory)."""
-    fake, env = setup(tmp, users=20, per_user=500, tracked=(), clerk=False)
+    fake, env = setup(tmp, users=20, per_user=500, tracked=(), clerk=False, clerk_limit="off")
     harness.add_account(env, "clerk", "clerk", ["sk_test_fake"], fake.url("clerk"),
                         rate_limit="off")
     t = start(tmp, env, cols=120, rows=30, want=["Clerk"])

@@ -330,6 +330,42 @@ def t_bad_theme(tmp, env):
         t.close()
 
 
+def t_terminal_that_cannot_move_the_cursor(tmp, env):
+    """TERM=dumb (no cursor addressing) and an unknown TERM are refused as a
+    missing terminal is: exit 2, a line that says why, the screen untouched."""
+    no_tty = subprocess.run([harness.BINARY], env=env, stdin=subprocess.DEVNULL,
+                            capture_output=True, timeout=10)
+    check(no_tty.returncode == 2, "without a terminal: exit %d" % no_tty.returncode)
+    for term, why in (("dumb", "cannot move the cursor"), ("no-such-term", "is unknown")):
+        t = Term(env=dict(env, TERM=term), tmp=tmp)
+        try:
+            code = t.wait_exit()
+            check(code == no_tty.returncode, "TERM=%s: exit %r" % (term, code))
+            check(why in t.stderr() and "TERM=" in t.stderr(), "TERM=%s: %r" % (term, t.stderr()))
+            check(SMCUP not in t.output(), "TERM=%s: the screen was taken" % term)
+        finally:
+            t.close()
+
+
+def t_fifo_in_place_of_config(tmp, env):
+    """A FIFO where sesame.conf or accounts.conf should be is refused without
+    waiting for a writer: the dashboard starts and names the file."""
+    for name in ("sesame.conf", "accounts.conf"):
+        path = os.path.join(env["SESAME_CONFIG_DIR"], name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.mkfifo(path)
+        t = Term(env=env, tmp=tmp)
+        try:
+            check(t.wait_for("not a regular file"), "%s: no error (blocked?):\n%s"
+                  % (name, t.text()))
+            check(name in t.text(), t.text())
+            t.send("q")
+            check_restored(t, t.wait_exit(), 0)
+        finally:
+            t.close()
+            os.unlink(path)
+
+
 def t_theme_not_from_cwd(tmp, env):
     """Started in a project that has a themes/default.theme of its own (here
     not even a theme): sesame's look does not change and nothing complains."""
@@ -434,7 +470,8 @@ TESTS = [
     t_empty_80x24, t_empty_60x15, t_too_small_and_resize, t_accounts, t_select_keys_and_mouse,
     t_sigterm, t_sighup,
     t_ctrl_c, t_sigquit, t_terminal_gone, t_idle_cpu, t_idle_cpu_with_accounts,
-    t_suspend_orphaned, t_no_color, t_eight_colours, t_bad_theme, t_theme_not_from_cwd,
+    t_suspend_orphaned, t_no_color, t_eight_colours, t_bad_theme,
+    t_terminal_that_cannot_move_the_cursor, t_fifo_in_place_of_config, t_theme_not_from_cwd,
     t_config_keys_and_errors,
     t_escapes_in_config, t_tmux_suspend,
 ]

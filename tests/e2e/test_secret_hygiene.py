@@ -453,6 +453,8 @@ def t_full_session(tmp, env):
         check(t.wait_for(form_key, wait_s()), "^R did not show it:\n" + t.text())
         t.send("\x12")
         check(t.wait_gone(form_key, wait_s()), "^R did not hide it again")
+        t.key("tab", 7)  # Try the keys: no (the provider refuses it at each listing instead)
+        t.key("right")
         t.key("enter")
         wait_message(t, "added account second")
         # a wrong key: the provider's refusal must not echo it

@@ -25,7 +25,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import harness  # noqa: E402
 from harness import Term, check, wait_until  # noqa: E402
-from test_cli_trust import crafted, end_elsewhere, made  # noqa: E402
+from test_cli_outcomes import crafted, end_elsewhere, made  # noqa: E402
 from test_dashboard_actions import (WAIT, message, requests, row_line, secret_lookup,  # noqa: E402
                                     select, sessions, settle, setup, start, to_sessions,
                                     wait_message)

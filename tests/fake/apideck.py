@@ -42,6 +42,13 @@ def error(status, type_name, message, detail, headers=None):
                               "ref": REF + type_name.lower()}, headers)
 
 
+def rate_limited(headers):
+    """Past apideck_downstream_ratelimit (limits.py), with its headers."""
+    return error(429, "RequestLimitError", "Too Many Requests",
+                 "The downstream rate limit is reached; retry in "
+                 "x-downstream-ratelimit-reset seconds", headers)
+
+
 def validation(detail):
     return error(400, "RequestValidationError", "Invalid Params", detail)
 

@@ -46,6 +46,10 @@ def validation(errors, detail=None):
     return resp
 
 
+def rate_limited():
+    return problem(429, "Too Many Requests", "Request has been rate limited")
+
+
 def unauthorized():
     return problem(401, "Unauthorized", "The BT-API-KEY header is missing or invalid.",
                    type_="https://tools.ietf.org/html/rfc7235#section-3.1")

@@ -2,17 +2,18 @@
 
 Base URL: http://127.0.0.1:PORT/clerk/v1. Secret key: sk_test_fake.
 
-The seed is generated, not stored: users and sessions are pure functions of
-(seed, index), built lazily and serialized once; only changes (revocations,
-created sessions) are kept as state. That keeps 1000 users x 100 sessions
-cheap to start and quick to serve."""
+The seed is generated, not stored (clerk_seed.py): users and sessions are
+pure functions of (seed, index), built lazily and serialized once; only
+changes (revocations, created sessions, activity) are kept as state, with
+each user's summary times (last_active_at, last_sign_in_at) in flat lists.
+That keeps 10,000 users x 100 sessions cheap to start and quick to filter."""
 
-import hashlib
 import json
 import re
 import threading
 
-from common import (Req, Resp, b62ish, check_jwt, digest, dumps,
+from clerk_seed import ABANDON_AFTER, SESSION_LIFETIME, Seed, day_start
+from common import (Req, Resp, b62ish, b64url, check_jwt, digest, dumps,
                     is_int, json_resp, make_jwt, now_ms, raw_json_resp)
 
 SECRET_KEY = "sk_test_fake"
@@ -29,37 +30,14 @@ TEMPLATES = {
 }
 DEFAULT_TOKEN_LIFETIME = 60
 ISSUER = "https://fake-instance.clerk.accounts.dev"
-
-FIRST = ["Ada", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances",
-         "Alan", "Katherine", "Edsger", "Radia", "Niklaus", "Hedy", "Tim", "Sophie",
-         "Björn", "Zoë", "José", "Chloé", "Łukasz", "Ines", "Yuki", "Amara"]
-LAST = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie",
-        "Allen", "Turing", "Johnson", "Dijkstra", "Perlman", "Wirth", "Lamarr",
-        "Berners-Lee", "Wilson", "Stroustrup", "Müller", "García", "Dubois", "Kowalski",
-        "Silva", "Tanaka", "Okafor"]
-DEVICES = [  # (device_type, is_mobile, [(browser, [versions])])
-    ("Macintosh", False, [("Safari", ["17.4.1", "18.2"]), ("Chrome", ["124.0.0.0", "131.0.0.0"]),
-                          ("Firefox", ["125.0", "133.0"])]),
-    ("Windows", False, [("Chrome", ["123.0.0.0", "131.0.0.0"]), ("Edge", ["124.0.2478.51"]),
-                        ("Firefox", ["126.0"])]),
-    ("Linux", False, [("Firefox", ["115.10.0", "128.0"]), ("Chrome", ["122.0.0.0"])]),
-    ("iPhone", True, [("Mobile Safari", ["17.4", "18.1"]), ("Chrome Mobile iOS", ["124.0.6367.88"])]),
-    ("iPad", True, [("Mobile Safari", ["17.3"])]),
-    ("Android", True, [("Chrome Mobile", ["124.0.6367.82", "130.0.6723.102"]),
-                       ("Samsung Internet", ["24.0"])]),
-]
-PLACES = [("Berlin", "DE"), ("Lisbon", "PT"), ("Toronto", "CA"), ("São Paulo", "BR"),
-          ("Tokyo", "JP"), ("Montréal", "CA"), ("Paris", "FR"), ("Austin", "US"),
-          ("Nairobi", "KE"), ("Zürich", "CH"), ("Bengaluru", "IN"), ("Kraków", "PL"),
-          ("Reykjavík", "IS"), ("Seoul", "KR"), ("Cape Town", "ZA"), ("Melbourne", "AU")]
+KEY_ID = "ins_2fakeInstanceKey"
 STRATEGIES = ["email_code", "password", "oauth_google", "oauth_github", "passkey", "email_link"]
 
-HOUR = 3_600_000
-DAY = 24 * HOUR
-SESSION_LIFETIME = 7 * DAY
-ABANDON_AFTER = 30 * DAY
-SESSION_SPACING = 6 * HOUR
-SESSIONS_PER_CLIENT = 2
+# GET /users and /users/count: time filters in ms. "after" and "before" are
+# strict; the deprecated "since" includes its bound.
+TIME_FILTERS = ("last_active_at_after", "last_active_at_before", "last_active_at_since",
+                "last_sign_in_at_after", "last_sign_in_at_before",
+                "created_at_after", "created_at_before")
 
 
 def clerk_error(status, code, message, long_message=None, meta=None, headers=None):
@@ -76,6 +54,15 @@ def exact_json(resp):
     if resp.ctype and resp.ctype.startswith("application/json"):
         resp.ctype = "application/json"
     return resp
+
+
+def too_many_requests(retry_after):
+    """What the rate limiter answers in place of the request."""
+    body = {"errors": [{"message": "Too many requests",
+                        "long_message": "Too many requests, retry later",
+                        "code": "too_many_requests"}],
+            "clerk_trace_id": b62ish(digest("429", now_ms()), 32)}
+    return exact_json(json_resp(429, body, [("Retry-After", str(retry_after))]))
 
 
 def not_found(kind, ident):
@@ -97,219 +84,119 @@ class Clerk:
         self.lock = threading.RLock()
         self.seed(8, 3, 1)
 
-    # ------------------------------------------------------------ seeding
+    # ------------------------------------------------------------ seeding, state
 
-    def seed(self, users, per_user, seed):
+    def seed(self, users, per_user, seed, active_users=None):
+        """Seed the instance: users x per_user sessions, of which only
+        active_users users (None: all) were active in the last 7 days."""
         with self.lock:
-            self.n_users = max(0, int(users))
-            self.per_user = max(0, int(per_user))
-            self.seed_value = seed
-            self.base = now_ms()
-            self.user_ids = [self._uid(u) for u in range(self.n_users)]
-            self.user_index = {uid: u for u, uid in enumerate(self.user_ids)}
+            g = Seed(users, per_user, seed, active_users, now_ms())
+            self.g = g
+            self.n_users = g.n
+            self.user_index = {uid: u for u, uid in enumerate(g.user_ids)}
+            # Filled as users' session lists are built; _index_all() fills
+            # them completely for an id asked before its user's list.
             self.session_index = {}   # sid -> (u, s) for seeded sessions
             self.client_index = {}    # client id -> (u, client number)
-            for u in range(self.n_users):
-                for s in range(self.per_user):
-                    self.session_index[self._sid(u, s)] = (u, s)
-                for c in range((self.per_user + SESSIONS_PER_CLIENT - 1) // SESSIONS_PER_CLIENT):
-                    self.client_index[self._cid(u, c)] = (u, c)
-            self.overrides = {}       # sid -> {"status":..., "updated_at":...}
-            self.created = {}         # u -> [session dict] newest first (POST /sessions)
+            self.indexed = False
+            # Each user's summary: its newest session activity (ms) and the
+            # start of that day, its newest session's created_at.
+            self.last_active = [n[1] if n else None for n in g.newest]
+            self.active_day = [day_start(t) if t is not None else None for t in self.last_active]
+            self.last_sign_in = [n[0] if n else None for n in g.newest]
+            self.created_at = [g.user_created_at(u) for u in range(g.n)]
+            self.overrides = {}       # sid -> {field: value} of seeded sessions
+            self.created = {}         # u -> [session dict] (POST /sessions, sign-ins)
             self.created_index = {}   # sid -> session dict
             self.user_json = {}       # u -> serialized User
             self.user_lists = {}      # u -> [(sid, client_id, status, created_at, json)]
             self.global_list = None   # every session, newest first
+            self.orders = {}          # (order_by key, descending) -> [u]
             self.version = 0
+            self.sign_ins = 0         # sign-ins by count so far (their random draw)
 
-    def _uid(self, u):
-        return "user_2" + b62ish(digest("user", self.seed_value, u), 26)
+    def _invalidate_user(self, u):
+        self.user_lists.pop(u, None)
+        self.user_json.pop(u, None)
+        self.global_list = None
+        self.orders.clear()
+        self.version += 1
 
-    def _sd(self, u, s):
-        """64 pseudo-random bytes of seeded session (u, s): [0:24] its id,
-        [24:32] its times, [32:40] its choices, [40:64] its activity id."""
-        return hashlib.blake2b(b"sess:%d:%d:%d" % (self.seed_value, u, s), digest_size=64).digest()
+    def touch_user(self, u, active_at, signed_in_at=None):
+        """Record activity (and a sign-in) of user u at those times."""
+        if self.last_active[u] is None or active_at > self.last_active[u]:
+            self.last_active[u] = active_at
+            self.active_day[u] = day_start(active_at)
+        if signed_in_at is not None and (self.last_sign_in[u] is None
+                                         or signed_in_at > self.last_sign_in[u]):
+            self.last_sign_in[u] = signed_in_at
+        self._invalidate_user(u)
 
-    def _cd(self, u, c):
-        return hashlib.blake2b(b"client:%d:%d:%d" % (self.seed_value, u, c), digest_size=16).digest()
+    def _index_all(self):
+        g = self.g
+        for u in range(g.n):
+            for s in range(g.per_user):
+                self.session_index[g.sid(u, s)] = (u, s)
+            for c in range(g.client_count()):
+                self.client_index[g.cid(u, c)] = (u, c)
+        self.indexed = True
 
-    def _sid(self, u, s, d=None):
-        return "sess_2" + b62ish((d or self._sd(u, s))[:24], 26)
+    # ------------------------------------------------------------ sessions as state
 
-    def _cid(self, u, c):
-        return "client_2" + b62ish(digest("client", self.seed_value, u, c), 26)
-
-    # ------------------------------------------------------------ generation
-
-    def _user_created_at(self, u):
-        return self.base - 45 * DAY - u * 600_000
-
-    def _user_obj(self, u):
-        d = digest("userdata", self.seed_value, u)
-        first = FIRST[d[0] % len(FIRST)]
-        last = LAST[d[1] % len(LAST)]
-        uid = self.user_ids[u]
-        created = self._user_created_at(u)
-        ascii_first = first.encode("ascii", "ignore").decode().lower() or "user"
-        ascii_last = last.encode("ascii", "ignore").decode().lower().replace("-", "") or "x"
-        email = "%s.%s%d@example.com" % (ascii_first, ascii_last, u)
-        eid = "idn_2" + b62ish(digest("email", self.seed_value, u), 26)
-        last_active = None
-        if self.per_user:
-            last_active = (self._session_times(u, 0)[2] // DAY) * DAY
-        last_sign_in = self._session_times(u, 0)[0] if self.per_user else None
-        banned = d[2] % 29 == 0
-        locked = d[3] % 31 == 0
-        return {
-            "id": uid,
-            "object": "user",
-            "external_id": None,
-            "primary_email_address_id": eid,
-            "primary_phone_number_id": None,
-            "primary_web3_wallet_id": None,
-            "username": "%s%d" % (ascii_first, u) if d[4] % 4 else None,
-            "first_name": first,
-            "last_name": last,
-            "locale": None,
-            "profile_image_url": "https://www.gravatar.com/avatar?d=mp",
-            "image_url": "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCJ9",
-            "has_image": False,
-            "public_metadata": {},
-            "private_metadata": {},
-            "unsafe_metadata": {},
-            "email_addresses": [{
-                "id": eid,
-                "object": "email_address",
-                "email_address": email,
-                "reserved": False,
-                "verification": None,
-                "linked_to": [],
-                "matches_sso_connection": False,
-                "created_at": created,
-                "updated_at": created,
-            }],
-            "phone_numbers": [],
-            "web3_wallets": [],
-            "passkeys": [],
-            "password_enabled": bool(d[5] % 2),
-            "two_factor_enabled": False,
-            "totp_enabled": False,
-            "backup_code_enabled": False,
-            "mfa_enabled_at": None,
-            "mfa_disabled_at": None,
-            "password_last_updated_at": None,
-            "external_accounts": [],
-            "saml_accounts": [],
-            "enterprise_accounts": [],
-            "organization_memberships": [],
-            "last_sign_in_at": last_sign_in,
-            "banned": banned,
-            "locked": locked,
-            "deprovisioned": False,
-            "lockout_expires_in_seconds": None if not locked else 1800,
-            "verification_attempts_remaining": 100,
-            "updated_at": created + DAY,
-            "created_at": created,
-            "delete_self_enabled": True,
-            "create_organization_enabled": True,
-            "create_organizations_limit": None,
-            "last_active_at": last_active,
-            "legal_accepted_at": None,
-            "bypass_client_trust": False,
-        }
-
-    def _session_times(self, u, s, d=None):
-        """(created_at, expire_at, last_active_at) of seeded session (u, s)."""
-        d = (d or self._sd(u, s))[24:32]
-        # Few sessions per user spread over 12 days (so some have expired),
-        # many come every 6 hours.
-        spacing = max(SESSION_SPACING, 12 * DAY // max(1, self.per_user))
-        jitter = int.from_bytes(d[:4], "little") % (spacing - 120_000)
-        created = self.base - 30 * 60_000 - s * spacing - jitter - (u % 977) * 37
-        expire = created + SESSION_LIFETIME
-        span = max(1, min(self.base, expire) - created)
-        last_active = created + int.from_bytes(d[4:8], "little") % span
-        return created, expire, last_active
-
-    def _session_obj(self, u, s, clients=None):
-        """The Session dict of seeded session (u, s); clients optionally
-        caches {client number: (client id, client bytes)} across calls."""
-        dd = self._sd(u, s)
-        sid = self._sid(u, s, dd)
-        d = dd[32:40]
-        c = s // SESSIONS_PER_CLIENT
-        if clients is not None and c in clients:
-            cid, cd = clients[c]
-        else:
-            cid, cd = self._cid(u, c), self._cd(u, c)
-            if clients is not None:
-                clients[c] = (cid, cd)
-        created, expire, last_active = self._session_times(u, s, dd)
-        now = self.base
-        r = d[0] % 100
-        if s == 0:
-            status = "active" if r >= 12 else "ended"
-        elif expire <= now:
-            status = ("expired" if r < 55 else "ended" if r < 75 else "revoked" if r < 85
-                      else "removed" if r < 93 else "abandoned")
-        else:
-            status = ("active" if r < 60 else "ended" if r < 75 else "revoked" if r < 85
-                      else "removed" if r < 90 else "replaced")
-        updated = last_active if status == "active" else min(now, max(last_active, created + 1000))
-        dev_type, mobile, browsers = DEVICES[cd[0] % len(DEVICES)]
-        bname, versions = browsers[cd[1] % len(browsers)]
-        city, country = PLACES[cd[2] % len(PLACES)]
-        ip = "%s.%d" % (("203.0.113", "198.51.100", "192.0.2")[cd[3] % 3], 1 + cd[5] % 254)
-        activity = None
-        if d[1] % 20:
-            activity = {
-                "object": "session_activity",
-                "id": "sess_activity_2" + b62ish(dd[40:64], 26),
-                "is_mobile": mobile,
-                "device_type": dev_type,
-                "browser_name": bname,
-                "browser_version": versions[d[2] % len(versions)],
-                "ip_address": ip,
-                "city": city,
-                "country": country,
-            }
-        actor = None
-        if d[3] % 50 == 0:
-            actor = {"sub": "user_2" + b62ish(digest("actor", self.seed_value, u), 26),
-                     "iss": "https://dashboard.clerk.com"}
-        org = None
-        if d[4] % 7 == 0:
-            org = "org_2" + b62ish(digest("org", self.seed_value, u), 26)
-        obj = {
-            "object": "session",
-            "id": sid,
-            "user_id": self.user_ids[u],
-            "client_id": cid,
-            "actor": actor,
-            "status": status,
-            "last_active_organization_id": org,
-            "last_active_at": last_active,
-            "latest_activity": activity,
-            "expire_at": expire,
-            "abandon_at": created + ABANDON_AFTER,
-            "updated_at": updated,
-            "created_at": created,
-        }
-        ov = self.overrides.get(sid)
+    def _seeded_session(self, u, s, clients=None):
+        obj = self.g.session_obj(u, s, clients)
+        ov = self.overrides.get(obj["id"])
         if ov:
             obj.update(ov)
         return obj
 
-    def _get_session(self, sid):
+    def find_session(self, sid):
         """The current Session dict for an id, or None. Call with the lock held."""
         if sid in self.created_index:
             return self.created_index[sid]
         us = self.session_index.get(sid)
+        if us is None and not self.indexed:
+            self._index_all()
+            us = self.session_index.get(sid)
         if us is None:
             return None
-        return self._session_obj(*us)
+        return self._seeded_session(*us)
 
-    def _user_list(self, u):
+    def _user_of_session(self, sid):
+        obj = self.created_index.get(sid)
+        if obj is not None:
+            return self.user_index[obj["user_id"]]
+        return self.session_index[sid][0]
+
+    def update_session(self, sid, fields):
+        """Change fields of a session (it exists); its user's lists are stale."""
+        if sid in self.created_index:
+            self.created_index[sid].update(fields)
+        else:
+            self.overrides.setdefault(sid, {}).update(fields)
+        self._invalidate_user(self._user_of_session(sid))
+
+    def add_session(self, u, at, activity, org=None):
+        """A new active session of user u created at `at` (a sign-in)."""
+        sid = "sess_2" + b62ish(digest("created", self.g.value, u, len(self.created_index)), 26)
+        obj = {
+            "object": "session", "id": sid, "user_id": self.g.user_ids[u],
+            "client_id": "client_2" + b62ish(digest("cclient", sid), 26), "actor": None,
+            "status": "active",
+            "last_active_organization_id": org,
+            "last_active_at": at,
+            "latest_activity": activity(sid),
+            "expire_at": at + SESSION_LIFETIME, "abandon_at": at + ABANDON_AFTER,
+            "updated_at": at, "created_at": at,
+        }
+        lst = self.created.setdefault(u, [])
+        lst.append(obj)
+        lst.sort(key=lambda o: -o["created_at"])
+        self.created_index[sid] = obj
+        self.touch_user(u, at, at)
+        return obj
+
+    def user_sessions(self, u):
         """[(sid, client_id, status, created_at, json_str)] newest first."""
         lst = self.user_lists.get(u)
         if lst is None:
@@ -318,10 +205,15 @@ class Clerk:
                 lst.append((obj["id"], obj["client_id"], obj["status"], obj["created_at"],
                             dumps(obj)))
             clients = {}
-            for s in range(self.per_user):
-                obj = self._session_obj(u, s, clients)
+            for s in range(self.g.per_user):
+                obj = self._seeded_session(u, s, clients)
+                self.session_index[obj["id"]] = (u, s)
                 lst.append((obj["id"], obj["client_id"], obj["status"], obj["created_at"],
                             dumps(obj)))
+            for c, (cid, _) in clients.items():
+                self.client_index[cid] = (u, c)
+            if u in self.created:     # a sign-in dated in the past may sit among the seeded
+                lst.sort(key=lambda r: (-r[3], r[0]))
             self.user_lists[u] = lst
         return lst
 
@@ -329,15 +221,17 @@ class Clerk:
         if self.global_list is None:
             rows = []
             for u in range(self.n_users):
-                rows.extend(self._user_list(u))
+                rows.extend(self.user_sessions(u))
             rows.sort(key=lambda r: (-r[3], r[0]))
             self.global_list = rows
         return self.global_list
 
-    def _invalidate_user(self, u):
-        self.user_lists.pop(u, None)
-        self.global_list = None
-        self.version += 1
+    def newest_active_session(self, u):
+        """The id of user u's newest active session, or None."""
+        for sid, _, status, _, _ in self.user_sessions(u):
+            if status == "active":
+                return sid
+        return None
 
     # ------------------------------------------------------------ errors for faults
 
@@ -355,6 +249,7 @@ class Clerk:
                               if status >= 500 else ("request_error", "request failed"))
         return exact_json(clerk_error(status, code, msg, headers=headers))
 
+
     # ------------------------------------------------------------ routing
 
     ROUTES = [
@@ -369,6 +264,7 @@ class Clerk:
         ("GET", re.compile(r"^/users/count$"), "count_users"),
         ("GET", re.compile(r"^/users/([^/]+)$"), "get_user"),
         ("GET", re.compile(r"^/clients/([^/]+)$"), "get_client"),
+        ("GET", re.compile(r"^/jwks$"), "jwks"),
     ]
 
     def handle(self, req: Req) -> Resp:
@@ -400,16 +296,17 @@ class Clerk:
 
     # ------------------------------------------------------------ helpers
 
+    INT_RX = re.compile(r"^-?[0-9]+$")
+
     def _int_param(self, req, name, default, lo, hi):
-        """(value, None) or (None, error response)."""
+        """(value, None) or (None, error response). lo, hi: None = unbounded."""
         raw = req.q1(name)
         if raw is None or raw == "":
             return default, None
-        try:
-            v = int(raw, 10)
-        except ValueError:
+        if not self.INT_RX.match(raw):
             return None, param_invalid(name, "must be an integer")
-        if v < lo or (hi is not None and v > hi):
+        v = int(raw, 10)
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
             if hi is None:
                 return None, param_invalid(name, "must be greater than or equal to %d" % lo)
             return None, param_invalid(name, "must be between %d and %d" % (lo, hi))
@@ -437,6 +334,7 @@ class Clerk:
                                      "The request body is not a valid JSON object.")
         return val, None
 
+
     # ------------------------------------------------------------ sessions
 
     def list_sessions(self, req):
@@ -459,7 +357,7 @@ class Clerk:
                                "At least one of client_id or user_id must be provided.")
         if user_id:
             u = self.user_index.get(user_id)
-            rows = self._user_list(u) if u is not None else []
+            rows = self.user_sessions(u) if u is not None else []
         elif client_id:
             rows = self._client_rows(client_id)
         else:
@@ -478,13 +376,17 @@ class Clerk:
 
     def _client_rows(self, client_id):
         uc = self.client_index.get(client_id)
-        if uc is not None:
-            return [r for r in self._user_list(uc[0]) if r[1] == client_id]
-        for u, lst in self.created.items():
-            for obj in lst:
-                if obj["client_id"] == client_id:
-                    return [r for r in self._user_list(u) if r[1] == client_id]
-        return []
+        if uc is None:
+            for u, lst in self.created.items():
+                for obj in lst:
+                    if obj["client_id"] == client_id:
+                        return [r for r in self.user_sessions(u) if r[1] == client_id]
+            if not self.indexed:
+                self._index_all()
+                uc = self.client_index.get(client_id)
+        if uc is None:
+            return []
+        return [r for r in self.user_sessions(uc[0]) if r[1] == client_id]
 
     def create_session(self, req):
         body, err = self._body_object(req, optional=False)
@@ -497,52 +399,32 @@ class Clerk:
         u = self.user_index.get(uid)
         if u is None:
             return not_found("user", uid)
-        now = now_ms()
-        sid = "sess_2" + b62ish(digest("created", self.seed_value, u, now, len(self.created_index)), 26)
-        cid = "client_2" + b62ish(digest("cclient", sid), 26)
-        obj = {
-            "object": "session", "id": sid, "user_id": uid, "client_id": cid, "actor": None,
-            "status": "active",
-            "last_active_organization_id": body.get("active_organization_id"),
-            "last_active_at": now,
-            "latest_activity": {
-                "object": "session_activity", "id": "sess_activity_2" + b62ish(digest("a", sid), 26),
-                "is_mobile": False, "device_type": "Linux", "browser_name": "curl",
-                "browser_version": "7.88.1", "ip_address": "127.0.0.1", "city": "Localhost",
-                "country": "ZZ"},
-            "expire_at": now + SESSION_LIFETIME, "abandon_at": now + ABANDON_AFTER,
-            "updated_at": now, "created_at": now,
-        }
-        self.created.setdefault(u, []).insert(0, obj)
-        self.created_index[sid] = obj
-        self._invalidate_user(u)
+
+        def curl_activity(sid):
+            return {"object": "session_activity",
+                    "id": "sess_activity_2" + b62ish(digest("a", sid), 26),
+                    "is_mobile": False, "device_type": "Linux", "browser_name": "curl",
+                    "browser_version": "7.88.1", "ip_address": "127.0.0.1", "city": "Localhost",
+                    "country": "ZZ"}
+        obj = self.add_session(u, now_ms(), curl_activity, body.get("active_organization_id"))
         return json_resp(200, obj)
 
     def get_session(self, req, sid):
-        obj = self._get_session(sid)
+        obj = self.find_session(sid)
         if obj is None:
             return not_found("session", sid)
         return json_resp(200, obj)
 
     def revoke(self, req, sid):
-        obj = self._get_session(sid)
+        obj = self.find_session(sid)
         if obj is None:
             return not_found("session", sid)
         if obj["status"] not in ("active", "pending"):
             return clerk_error(400, "session_not_active", "session is not active",
                                "Session %s has status %s and cannot be revoked."
                                % (sid, obj["status"]))
-        now = now_ms()
-        if sid in self.created_index:
-            obj["status"] = "revoked"
-            obj["updated_at"] = now
-            u = self.user_index[obj["user_id"]]
-        else:
-            self.overrides[sid] = {"status": "revoked", "updated_at": now}
-            u = self.session_index[sid][0]
-            obj = self._session_obj(*self.session_index[sid])
-        self._invalidate_user(u)
-        return json_resp(200, obj)
+        self.update_session(sid, {"status": "revoked", "updated_at": now_ms()})
+        return json_resp(200, self.find_session(sid))
 
     def verify(self, req, sid):
         if not self.server.config.get("clerk_verify_enabled"):
@@ -557,7 +439,7 @@ class Clerk:
             return clerk_error(400, "form_param_unknown", "unknown parameter",
                                "%s is not a valid parameter for this request." % extra[0],
                                meta={"param_name": extra[0]})
-        obj = self._get_session(sid)
+        obj = self.find_session(sid)
         if obj is None:
             return not_found("session", sid)
         token = body.get("token")
@@ -576,7 +458,7 @@ class Clerk:
         return json_resp(200, obj)
 
     def token(self, req, sid, template=None):
-        obj = self._get_session(sid)
+        obj = self.find_session(sid)
         if obj is None:
             return not_found("session", sid)
         if template is not None and template not in TEMPLATES:
@@ -610,10 +492,13 @@ class Clerk:
         }
         if template:
             payload.update(TEMPLATES[template][1])
-        header = {"alg": "RS256", "kid": "ins_2fakeInstanceKey", "typ": "JWT"}
+        header = {"alg": "RS256", "kid": KEY_ID, "typ": "JWT"}
         return json_resp(200, {"object": "token", "jwt": make_jwt(header, payload)})
 
     # ------------------------------------------------------------ users, clients
+
+    def _user_obj(self, u):
+        return self.g.user_obj(u, self.active_day[u], self.last_sign_in[u])
 
     def _user_json(self, u):
         s = self.user_json.get(u)
@@ -625,20 +510,79 @@ class Clerk:
     USER_ORDER = ("created_at", "updated_at", "last_active_at", "last_sign_in_at",
                   "first_name", "last_name", "username", "email_address")
 
-    def _filter_users(self, req):
-        """(list of indexes, None) or (None, error)."""
+    def _column(self, key):
+        """Every user's value of a User field, by index (None when null)."""
+        if key == "last_active_at":
+            return self.active_day
+        if key == "last_sign_in_at":
+            return self.last_sign_in
+        if key in ("created_at", "updated_at"):    # updated_at is created_at + 1 day
+            return self.created_at
+        objs = [self._user_obj(u) for u in range(self.n_users)]
+        if key == "email_address":
+            return [o["email_addresses"][0]["email_address"] for o in objs]
+        return [o[key] for o in objs]
+
+    def _ordered(self, key, desc):
+        """Every user index in order_by order, on the current values (so an
+        offset page walk sees users move between pages when their activity
+        changes, as with Clerk). Ties go newest created first; created_at
+        is unique per user here, so the id never has to decide."""
+        order = self.orders.get((key, desc))
+        if order is None:
+            # users are seeded newest first: index order is -created_at
+            order = list(range(self.n_users))
+            if key in ("created_at", "updated_at"):
+                if not desc:
+                    order.reverse()
+            else:
+                col = self._column(key)
+                blank = "" if key in ("first_name", "last_name", "username", "email_address") else 0
+                # stable, also reversed: ties keep -created_at; nulls sort
+                # last ascending, first descending, as in PostgreSQL
+                order.sort(key=lambda u: (col[u] is None, blank if col[u] is None else col[u]),
+                           reverse=desc)
+            self.orders[(key, desc)] = order
+        return order
+
+    def _time_filters(self, req):
+        """([(param, bound)], None) or (None, error)."""
+        out = []
+        for name in TIME_FILTERS:
+            v, err = self._int_param(req, name, None, None, None)
+            if err:
+                return None, err
+            if v is not None:
+                out.append((name, v))
+        return out, None
+
+    def _filter_users(self, req, idx):
+        """(the users of idx the query keeps, in idx's order, None) or (None, error)."""
         ids = req.qall("user_id")
         if len(ids) > 100:
             return None, param_invalid("user_id", "accepts up to 100 values")
-        idx = list(range(self.n_users))
+        times, err = self._time_filters(req)
+        if err:
+            return None, err
+        idx = list(idx)
         if ids:
             include = [i for i in ids if not i.startswith("-")]
             exclude = {i[1:] for i in ids if i.startswith("-")}
+            uids = self.g.user_ids
             if include:
                 want = {i.lstrip("+") for i in include}
-                idx = [u for u in idx if self.user_ids[u] in want]
+                idx = [u for u in idx if uids[u] in want]
             if exclude:
-                idx = [u for u in idx if self.user_ids[u] not in exclude]
+                idx = [u for u in idx if uids[u] not in exclude]
+        for name, bound in times:
+            field, _, rel = name.rpartition("_")
+            col = self._column(field)
+            if rel == "after":
+                idx = [u for u in idx if col[u] is not None and col[u] > bound]
+            elif rel == "before":
+                idx = [u for u in idx if col[u] is not None and col[u] < bound]
+            else:
+                idx = [u for u in idx if col[u] is not None and col[u] >= bound]
         emails = req.qall("email_address")
         usernames = req.qall("username")
         query = req.q1("query")
@@ -673,30 +617,21 @@ class Clerk:
         offset, err = self._int_param(req, "offset", 0, 0, None)
         if err:
             return err
-        idx, err = self._filter_users(req)
-        if err:
-            return err
         order = req.q1("order_by", "-created_at") or "-created_at"
         desc = order.startswith("-")
         key = order.lstrip("+-")
         if key not in self.USER_ORDER:
             return param_invalid("order_by", "is not a supported ordering")
-        if key == "created_at":
-            idx.sort(key=lambda u: self._user_created_at(u), reverse=desc)
-        else:
-            def sort_key(u):
-                o = self._user_obj(u)
-                v = (o["email_addresses"][0]["email_address"] if key == "email_address"
-                     else o.get(key))
-                return (v is None, v if v is not None else 0)
-            idx.sort(key=sort_key, reverse=desc)
+        idx, err = self._filter_users(req, self._ordered(key, desc))
+        if err:
+            return err
         after = req.q1("starting_after")
         if after:
             if key != "created_at":
                 return param_invalid("starting_after", "requires ordering by created_at")
             if offset:
                 return param_invalid("starting_after", "cannot be combined with offset")
-            pos = next((i for i, u in enumerate(idx) if self.user_ids[u] == after), None)
+            pos = next((i for i, u in enumerate(idx) if self.g.user_ids[u] == after), None)
             if pos is None:
                 return param_invalid("starting_after", "is not a known user id")
             idx = idx[pos + 1:]
@@ -705,7 +640,7 @@ class Clerk:
         return raw_json_resp(200, body.encode("utf-8"))
 
     def count_users(self, req):
-        idx, err = self._filter_users(req)
+        idx, err = self._filter_users(req, range(self.n_users))
         if err:
             return err
         return json_resp(200, {"object": "total_count", "total_count": len(idx)})
@@ -715,6 +650,13 @@ class Clerk:
         if u is None:
             return not_found("user", uid)
         return raw_json_resp(200, self._user_json(u).encode("utf-8"))
+
+    def jwks(self, req):
+        """The instance's JSON Web Key Set (the fake's tokens are not RSA
+        signed: the modulus only looks the part)."""
+        n = b64url(b"".join(digest("jwks", i) for i in range(8)))
+        return json_resp(200, {"keys": [{"use": "sig", "kty": "RSA", "kid": KEY_ID,
+                                         "alg": "RS256", "n": n, "e": "AQAB"}]})
 
     def get_client(self, req, cid):
         rows = self._client_rows(cid)

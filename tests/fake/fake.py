@@ -2,7 +2,8 @@
 """sesame's fake of its five providers, over loopback HTTP/1.1.
 
     /usr/bin/python3 tests/fake/fake.py [--port 0] [--port-file PATH]
-        [--clerk-users N] [--clerk-sessions-per-user M] [--seed S] [--verbose]
+        [--clerk-users N] [--clerk-sessions-per-user M] [--clerk-active-users K]
+        [--seed S] [--clerk-rate-limit R/W|off] [--verbose]
         [--tls-cert FILE --tls-key FILE [--tls-port 0]]
 
 Base URLs: http://127.0.0.1:PORT/clerk/v1, /basistheory, /plantly, /cbrain,
@@ -34,9 +35,16 @@ import apideck      # noqa: E402
 import basistheory  # noqa: E402
 import cbrain       # noqa: E402
 import clerk        # noqa: E402
+import clerk_control  # noqa: E402
 import faults       # noqa: E402
+import limits       # noqa: E402
 import plantly      # noqa: E402
+import stats        # noqa: E402
 from common import JSON, Req, Resp, json_resp  # noqa: E402
+
+# The Clerk rate limit when the command line gives none. Clerk's
+# development instances allow 100 requests per 10 s: "100/10s".
+CLERK_RATE_LIMIT_DEFAULT = "100/10s"  # Clerk's development instances
 
 DEFAULT_CONFIG = {
     "clerk_verify_enabled": False,      # POST /sessions/{id}/verify: 410 unless true
@@ -45,6 +53,9 @@ DEFAULT_CONFIG = {
     "cbrain_bad_password_sleep_ms": 3000,
     "bt_session_ttl_s": 180,            # Basis Theory session lifetime
     "plantly_expires_in": 3600,         # Plantly access token lifetime (s)
+    "clerk_rate_limit": None,           # limits.py: {"requests", "window_ms"} or null
+    "bt_rate_limit": None,              # likewise
+    "apideck_downstream_ratelimit": None,  # {"limit", "window_ms"} or null
 }
 LOG_MAX = 50_000
 STOP = threading.Event()
@@ -55,10 +66,15 @@ class FakeState:
         self.lock = threading.Lock()
         self.base_url = "http://127.0.0.1:0"
         self.verbose = args.verbose
-        self.cli_seed = (args.clerk_users, args.clerk_sessions_per_user, args.seed)
+        self.cli_seed = (args.clerk_users, args.clerk_sessions_per_user, args.seed,
+                         args.clerk_active_users)
         self.seed_params = self.cli_seed
-        self.config = dict(DEFAULT_CONFIG)
+        self.cli_config = dict(DEFAULT_CONFIG, clerk_rate_limit=args.clerk_rate_limit)
+        self.config = dict(self.cli_config)
         self.faults = faults.FaultTable()
+        self.limits = limits.Limits()
+        self.limits.configure(self.config)
+        self.stats = stats.Stats()
         self.clerk = clerk.Clerk(self)
         self.clerk.seed(*self.seed_params)
         self.providers = [self.clerk, basistheory.BasisTheory(self), plantly.Plantly(self),
@@ -70,14 +86,12 @@ class FakeState:
         with self.lock:
             self.log = collections.deque(maxlen=LOG_MAX)
             self.seq = 0
-            self.counts = collections.Counter()
-            self.in_flight = 0
-            self.max_concurrent = 0
-            self.connections = 0
+        self.stats.clear()
 
     def reset(self):
         self.faults.clear()
-        self.config = dict(DEFAULT_CONFIG)
+        self.config = dict(self.cli_config)  # the command line's rate limit stays
+        self.limits.restart(self.config)
         self.seed_params = self.cli_seed     # back to the command line's seed
         self.clerk.seed(*self.seed_params)
         for p in self.providers:
@@ -93,24 +107,15 @@ class FakeState:
 
     def record(self, req):
         hdrs = [[k, v] for k, v in req.header_list]
+        self.stats.request(req.provider, req.method, req.subpath)
         with self.lock:
             self.seq += 1
-            self.counts[req.provider] += 1
             self.log.append({
                 "seq": self.seq, "time_ms": int(time.time() * 1000), "provider": req.provider,
                 "method": req.method, "path": req.path, "subpath": req.subpath,
                 "query": req.raw_query, "headers": hdrs,
                 "body": req.body.decode("utf-8", "replace"),
             })
-
-    def enter(self):
-        with self.lock:
-            self.in_flight += 1
-            self.max_concurrent = max(self.max_concurrent, self.in_flight)
-
-    def leave(self):
-        with self.lock:
-            self.in_flight -= 1
 
 
 STATE = None  # FakeState, set in main()
@@ -128,10 +133,16 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ plumbing
 
+    counted = None          # the provider of the request being answered, if any
+
     def setup(self):
         super().setup()
-        with STATE.lock:
-            STATE.connections += 1
+        STATE.stats.connection()
+
+    def send_response(self, code, message=None):
+        if self.counted:
+            STATE.stats.answered(self.counted, code)
+        super().send_response(code, message)
 
     def finish(self):
         try:
@@ -207,11 +218,18 @@ class Handler(BaseHTTPRequestHandler):
                 req.provider = prov.name
                 req.subpath = req.path[len(prov.prefix):] or "/"
             STATE.record(req)
-            STATE.enter()
+            STATE.stats.enter()
+            self.counted = req.provider
             try:
-                self._serve(req, prov)
+                refusal, headers = STATE.limits.admit(req)
+                if refusal is not None:
+                    STATE.stats.limited(req.provider)
+                    self._send(refusal, req.method == "HEAD")
+                else:
+                    self._serve(req, prov, headers)
             finally:
-                STATE.leave()
+                self.counted = None
+                STATE.stats.leave()
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True
         except Exception as e:  # a bug in the fake: say so loudly, answer 500
@@ -226,23 +244,25 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ a provider request
 
-    def _normal(self, req, prov):
-        if prov is None:
-            return echo(req)
-        return prov.handle(req)
+    def _normal(self, req, prov, headers):
+        """The real answer, with the headers a rate limit adds."""
+        resp = echo(req) if prov is None else prov.handle(req)
+        if headers:
+            resp.headers = list(resp.headers) + headers
+        return resp
 
     def _error_for(self, prov, status, headers):
         if prov is None:
             return json_resp(status, {"error": "injected status %d" % status}, headers)
         return prov.error_resp(status, headers)
 
-    def _serve(self, req, prov):
+    def _serve(self, req, prov, headers):
         delay, fault = STATE.faults.take(req.provider, req.method, req.subpath)
         if delay:
             STOP.wait(delay)
         head = req.method == "HEAD"
         if fault is None:
-            self._send(self._normal(req, prov), head)
+            self._send(self._normal(req, prov, headers), head)
             return
         kind = fault.kind
         if kind == "hang":
@@ -266,7 +286,7 @@ class Handler(BaseHTTPRequestHandler):
                 body, ctype = b"", None
             self._send(Resp(fault.status, body, ctype, fault.headers), head)
         else:
-            resp = self._normal(req, prov)
+            resp = self._normal(req, prov, headers)
             if fault.status:
                 resp.status = fault.status
             obj = resp.obj
@@ -385,6 +405,12 @@ def _body(req):
     return val
 
 
+def _int(v, name):
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise faults.FaultError("%s must be an integer" % name)
+    return v
+
+
 def control(req):
     route = (req.method, req.path.rstrip("/"))
     try:
@@ -419,12 +445,16 @@ def control(req):
                 if k not in DEFAULT_CONFIG:
                     raise faults.FaultError("unknown config key %s (known: %s)"
                                             % (k, ", ".join(DEFAULT_CONFIG)))
+                if k in limits.FIELDS:
+                    limits.check(k, v)
+                    continue
                 want_bool = isinstance(DEFAULT_CONFIG[k], bool)
                 is_bool = isinstance(v, bool)
                 if want_bool != is_bool or not isinstance(v, (int, float)):
                     raise faults.FaultError("config %s must be a %s"
                                             % (k, "boolean" if want_bool else "number"))
             STATE.config.update(body)
+            STATE.limits.configure(STATE.config)
             return json_resp(200, STATE.config)
         if route == ("POST", "/_fake/seed"):
             body = _body(req)
@@ -434,18 +464,28 @@ def control(req):
             for name, v in (("clerk_users", users), ("sessions_per_user", per), ("seed", seed)):
                 if not isinstance(v, int) or isinstance(v, bool) or v < 0:
                     raise faults.FaultError("%s must be a non-negative integer" % name)
+            if "active_users" in body:
+                active = body["active_users"]
+                if active is not None and not 0 <= _int(active, "active_users") <= users:
+                    raise faults.FaultError("active_users must be null or 0..clerk_users")
+            else:   # kept, at most every user
+                active = STATE.seed_params[3]
+                active = None if active is None or active >= users else active
             t0 = time.monotonic()
-            STATE.seed_params = (users, per, seed)
-            STATE.clerk.seed(users, per, seed)
+            STATE.seed_params = (users, per, seed, active)
+            STATE.clerk.seed(users, per, seed, active)
             return json_resp(200, {"clerk_users": users, "sessions_per_user": per, "seed": seed,
+                                   "active_users": active,
                                    "seconds": round(time.monotonic() - t0, 3)})
+        if route[0] == "POST" and route[1].startswith("/_fake/clerk/"):
+            resp = clerk_control.control(STATE.clerk, route[1][len("/_fake/clerk/"):], _body(req))
+            if resp is not None:
+                return resp
         if route == ("GET", "/_fake/stats"):
-            with STATE.lock:
-                return json_resp(200, {"requests": dict(STATE.counts),
-                                       "total": sum(STATE.counts.values()),
-                                       "in_flight": STATE.in_flight,
-                                       "max_concurrent": STATE.max_concurrent,
-                                       "connections": STATE.connections})
+            return json_resp(200, STATE.stats.snapshot())
+        if route == ("POST", "/_fake/stats/clear"):
+            STATE.stats.clear()
+            return json_resp(200, {"ok": True})
         if route == ("GET", "/_fake/health"):
             return json_resp(200, {"ok": True, "base_url": STATE.base_url})
     except (faults.FaultError, ValueError) as e:
@@ -493,6 +533,14 @@ def write_port_file(path, *ports):
     os.replace(tmp, path)
 
 
+def clerk_rate_limit(text):
+    """argparse type of --clerk-rate-limit (argparse applies it to the default too)."""
+    try:
+        return limits.parse_cli(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
+
+
 def main(argv=None):
     global STATE
     ap = argparse.ArgumentParser(description="sesame's fake providers")
@@ -500,7 +548,12 @@ def main(argv=None):
     ap.add_argument("--port-file")
     ap.add_argument("--clerk-users", type=int, default=8)
     ap.add_argument("--clerk-sessions-per-user", type=int, default=3)
+    ap.add_argument("--clerk-active-users", type=int, default=None, metavar="K",
+                    help="only K users active in the last 7 days (default: all)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--clerk-rate-limit", type=clerk_rate_limit, default=CLERK_RATE_LIMIT_DEFAULT,
+                    metavar="R/W", help="R requests per window W (100/10s, 10/1s) or off "
+                                        "(default %s)" % CLERK_RATE_LIMIT_DEFAULT)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--tls-cert", help="PEM certificate (chain): also serve https")
     ap.add_argument("--tls-key", help="PEM private key of --tls-cert")
@@ -508,6 +561,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         ap.error("--tls-cert and --tls-key go together")
+    if args.clerk_active_users is not None and not 0 <= args.clerk_active_users <= args.clerk_users:
+        ap.error("--clerk-active-users must be from 0 to --clerk-users")
 
     signal.signal(signal.SIGTERM, lambda *_: STOP.set())
     signal.signal(signal.SIGINT, lambda *_: STOP.set())

@@ -70,8 +70,10 @@ static void check_id(const char *id, const struct account_list *l)
     for (const char *c = id; *c; c++)
         FZ_ASSERT((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-',
                   "a new id is [a-z0-9-]");
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         FZ_ASSERT(strcmp(l->v[i].id, id) != 0, "a new id is not taken");
+        FZ_ASSERT(g_ascii_strcasecmp(l->v[i].label, id) != 0, "a new id is no account's label");
+    }
 }
 
 /* account_new_id for the input's first line (a label as typed) and for
@@ -123,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_fail("the file accounts_upsert wrote does not load: %s", error ? error : "?");
     FZ_ASSERT(back.n == l.n, "as many accounts after the round trip");
     for (size_t i = 0; i < l.n; i++) {
-        struct account *b = account_list_find(&back, l.v[i].id);
+        struct account *b = account_list_find_id(&back, l.v[i].id);
         FZ_ASSERT(b, "every account is still there");
         same_account(&l.v[i], b);
     }

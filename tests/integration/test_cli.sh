@@ -14,101 +14,8 @@ if [ -z "${SESAME_IN_PRIVATE_KEYRING:-}" ]; then
     exec sh "$here/with-keyring.sh" sh "$here/integration/test_cli.sh" "$@"
 fi
 
-BIN=${SESAME_BIN:-./sesame}
-case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
-T=$(mktemp -d "${SESAME_TEST_TMP:-${TMPDIR:-/tmp}}/cli.XXXXXX")
-export SESAME_CONFIG_DIR="$T/config" SESAME_STATE_DIR="$T/state"
-unset BROWSER NO_COLOR
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-fake_pid=""
-cleanup() {
-    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$here/integration/cli_helpers.sh"
 
-if [ -z "${FAKE_URL:-}" ]; then
-    "$PY" "$here/fake/fake.py" --port 0 --port-file "$T/port" >"$T/fake.log" 2>&1 &
-    fake_pid=$!
-    i=0
-    while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    if [ ! -s "$T/port" ]; then
-        echo "the fake did not start:"; cat "$T/fake.log"
-        echo "0 passed, 1 failed"
-        exit 1
-    fi
-    FAKE_URL="http://127.0.0.1:$(cat "$T/port")"
-fi
-FAKE_URL=${FAKE_URL%/}
-
-# ---- helpers ---------------------------------------------------------------
-
-passed=0 failed=0
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-    [ -s "$T/err" ] && sed 's/^/    stderr: /' "$T/err" | head -n 5
-    [ -s "$T/out" ] && sed 's/^/    stdout: /' "$T/out" | head -n 5
-    return 0
-}
-
-# run CMD...: stdin from /dev/null; rc, $T/out, $T/err
-run() { "$@" </dev/null >"$T/out" 2>"$T/err"; rc=$?; }
-# feed TEXT CMD...: TEXT (printf %b, so "a\nb" is two lines) on stdin
-feed() { _in=$1; shift; printf '%b\n' "$_in" | "$@" >"$T/out" 2>"$T/err"; rc=$?; }
-sesame() { "$BIN" "$@"; }
-
-# expect NAME RC [PATTERN]: the last command exited RC (and PATTERN, a
-# grep -E expression, is in its stdout or stderr)
-expect() {
-    if [ "$rc" -ne "$2" ]; then
-        fail "$1: exit $rc, wanted $2"
-    elif [ $# -ge 3 ] && ! cat "$T/out" "$T/err" | grep -Eq -- "$3"; then
-        fail "$1: no /$3/ in the output"
-    else
-        pass
-    fi
-}
-# check NAME COMMAND...: passes when the command succeeds
-check() { _n=$1; shift; if "$@"; then pass; else fail "$_n"; fi; }
-
-# one line on stderr per error, each "sesame: ..."
-stderr_lines_ok() { ! grep -v -e '^sesame: ' -e '^usage: ' -e '^       sesame' "$T/err" | grep -q .; }
-
-lookup() { # lookup ACCOUNT KIND [SESSION]
-    secret-tool lookup application sesame account "$1" kind "$2" session "${3:-}" 2>/dev/null
-}
-has_secret() { [ -n "$(lookup "$@")" ]; }
-no_secret() { [ -z "$(lookup "$@")" ]; }
-
-fake() { # fake METHOD PATH [JSON]
-    "$PY" - "$FAKE_URL" "$@" <<'EOF'
-import sys, urllib.request
-base, method, path = sys.argv[1:4]
-data = sys.argv[4].encode() if len(sys.argv) > 4 else None
-req = urllib.request.Request(base + path, data=data, method=method,
-                             headers={"Content-Type": "application/json"})
-print(urllib.request.urlopen(req, timeout=10).read().decode())
-EOF
-}
-
-json() { # json PYTHON-EXPRESSION: evaluated with d = JSON of $T/out; true when truthy
-    "$PY" - "$1" "$T/out" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[2]))
-sys.exit(0 if eval(sys.argv[1]) else 1)
-EOF
-}
-jget() { # jget PYTHON-EXPRESSION: print its value
-    "$PY" - "$1" "$T/out" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[2]))
-print(eval(sys.argv[1]))
-EOF
-}
 # pty_add MODE: account add on a pseudo-terminal. MODE type: the key is
 # typed with echo off; MODE intr: Ctrl-C at the prompt kills sesame with
 # SIGINT and the terminal has its echo back.
@@ -509,7 +416,7 @@ check "Vault refresh lists the other session" json 'len(d["sessions"]) == 1 and 
 run sesame sessions --json
 expect "all accounts" 0
 check "every provider in one list" json 'set(s["provider"] for s in d["sessions"]) == {"clerk","basistheory","plantly","cbrain","apideck"}'
-feed "sk_test_wrong" sesame account add clerk --label "Clerk bad" --base-url "$FAKE_URL/clerk/v1"
+feed "sk_test_wrong" sesame account add clerk --label "Clerk bad" --base-url "$FAKE_URL/clerk/v1" --no-check
 run sesame sessions --json
 expect "one account refused: exit 3" 3 "^sesame: Clerk bad: "
 check "the others still listed" json 'len(d["sessions"]) > 5 and d["errors"][0]["account"] == "clerk-bad" and d["errors"][0]["code"] == 3'
@@ -522,7 +429,7 @@ check "removed account's key gone" no_secret clerk-bad api_key
 
 # ---- network failures --------------------------------------------------------------
 
-feed "sk_test_fake" sesame account add clerk --label "Clerk down" --base-url "http://127.0.0.1:9/clerk/v1"
+feed "sk_test_fake" sesame account add clerk --label "Clerk down" --base-url "http://127.0.0.1:9/clerk/v1" --no-check
 run sesame sessions --account clerk-down
 expect "connection refused" 4 "^sesame: Clerk down: "
 run sesame sessions --json

@@ -398,7 +398,7 @@ static void test_two_instances_add_and_remove(void **state)
             char *sid = xasprintf("sess-%03d", k);
             bool present = k % 4 == 2;
             want += present;
-            if ((account_list_find(&al, acct) != NULL) != present)
+            if ((account_list_find_id(&al, acct) != NULL) != present)
                 fail_msg("account %s should %sbe there", acct, present ? "" : "not ");
             bool found = false;
             for (size_t i = 0; i < sl.n; i++)
@@ -410,7 +410,7 @@ static void test_two_instances_add_and_remove(void **state)
             free(sid);
         }
     }
-    assert_non_null(account_list_find(&al, "keep-me"));
+    assert_non_null(account_list_find_id(&al, "keep-me"));
     assert_int_equal((int)al.n, want + 1);
     assert_int_equal((int)sl.n, want);
     account_list_free(&al);

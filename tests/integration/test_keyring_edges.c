@@ -62,7 +62,7 @@ static void echo_parse(const struct account *a, enum op op, const struct op_args
     session_list_push(&out->sessions)->id = strslab_dup("echo");
 }
 
-static const struct field echo_fields[] = {{NULL, NULL, 0, NULL}};
+static const struct field echo_fields[] = {{NULL, NULL, 0, NULL, NULL}};
 static const struct provider provider_echo = {
     .id = "kr-echo", .title = "Echo", .default_base_url = "http://127.0.0.1:1",
     .fields = echo_fields, .caps = CAP_GET, .needs = NULL,
@@ -398,7 +398,7 @@ static void test_account_secret_deleted(void **state)
     assert_int_equal(ev.err, ERR_KEYRING);
     assert_contains(ev.error, "no api_key in the keyring");
     assert_contains(ev.error, "kr-clerk label"); /* which account */
-    assert_contains(ev.error, "sesame account add"); /* how to fix it */
+    assert_contains(ev.error, "sesame account edit kr-clerk --secret api_key"); /* how to fix it */
     fprintf(stderr, "  %s\n", ev.error);
     event_free(&ev);
     assert_true(worker_wait_event(wk, good, &ev));

@@ -347,3 +347,27 @@ const char *fake_request_header(const cJSON *req, const char *name)
     }
     return found;
 }
+
+long fake_stat(struct fake *f, const char *provider, const char *key)
+{
+    char *body = NULL;
+    int st = fake_control(f, "GET", "/_fake/stats", NULL, &body);
+    cJSON *root = st == 200 && body ? cJSON_Parse(body) : NULL;
+    free(body);
+    if (!root)
+        return -1;
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "providers"), provider);
+    const char *dot = strchr(key, '.');
+    const cJSON *v;
+    if (dot) {   /* "by_status.429": split at the first dot only (routes may hold dots) */
+        char group[32];
+        snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
+        v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, group), dot + 1);
+    } else {
+        v = cJSON_GetObjectItemCaseSensitive(p, key);
+    }
+    long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+    cJSON_Delete(root);
+    return n;
+}

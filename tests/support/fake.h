@@ -68,4 +68,12 @@ cJSON *fake_last_request(struct fake *f, const char *provider);
  * string belongs to req. */
 const char *fake_request_header(const cJSON *req, const char *name);
 
+/* One request count of a provider from GET /_fake/stats: key "requests",
+ * "rate_limited" (429s its configured rate limit sent), "by_status.429" or
+ * "by_route.GET /users" (a route is the method and the path after the
+ * provider's base, each id in it written as an asterisk; tests/fake/stats.py).
+ * 0 when never counted, -1 if the fake did not answer. POST
+ * /_fake/stats/clear zeroes them all. */
+long fake_stat(struct fake *f, const char *provider, const char *key);
+
 #endif

@@ -116,7 +116,7 @@ static void test_meta(void **state)
     assert_string_equal(P->id, "apideck");
     assert_string_equal(P->title, "Apideck Vault");
     assert_string_equal(P->default_base_url, "https://unify.apideck.com");
-    assert_int_equal(P->caps, CAP_CREATE | CAP_OPEN_URL);
+    assert_int_equal(P->caps, CAP_CREATE | CAP_OPEN_URL | CAP_CHECK);
     static const struct {
         const char *key;
         unsigned flags;

@@ -134,7 +134,7 @@ static void test_descriptor(void **state)
     assert_string_equal(P->id, "basistheory");
     assert_string_equal(P->title, "Basis Theory");
     assert_string_equal(P->default_base_url, "https://api.basistheory.com");
-    assert_int_equal(P->caps, CAP_CREATE | CAP_AUTHORIZE);
+    assert_int_equal(P->caps, CAP_CREATE | CAP_AUTHORIZE | CAP_CHECK);
     assert_string_equal(P->fields[0].key, "public_key");
     assert_string_equal(P->fields[0].label, "Public application key");
     assert_int_equal(P->fields[0].flags, FIELD_SECRET | FIELD_REQUIRED);

@@ -143,15 +143,27 @@ static void test_refused_blocks_shrinks_and_grows_back(void **state)
     assert_true(budget_take(&b, 200000) > 0);
 }
 
+static void test_refusals_together_halve_once(void **state)
+{
+    struct rate r = {100, 10000};
+    struct budget b;
+    budget_init(&b, &r, 0);
+    for (int i = 0; i < 6; i++) /* six requests on their way, all refused */
+        budget_refused(&b, 1000, 5 + i);
+    assert_true(b.rate_per_ms > 0.0049 && b.rate_per_ms < 0.0051);
+    budget_refused(&b, 1000, 10100); /* a window later: again */
+    assert_true(b.rate_per_ms > 0.0024 && b.rate_per_ms < 0.0026);
+}
+
 static void test_refusals_never_stop_it(void **state)
 {
     struct rate r = {10, 10000};
     struct budget b;
     budget_init(&b, &r, 0);
     for (int i = 0; i < 40; i++)
-        budget_refused(&b, 0, 0);
+        budget_refused(&b, 0, i * 10000LL);
     /* one request per window at the least */
-    assert_int_equal(sent_until(&b, 0, 30010), 3);
+    assert_int_equal(sent_until(&b, 390000, 420010), 3); /* from the last refusal */
 }
 
 static void test_unlimited_and_blocked(void **state)
@@ -196,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_bucket_bursts_a_window_then_paces),
         cmocka_unit_test(test_any_window_stays_within_twice_the_rate),
         cmocka_unit_test(test_refused_blocks_shrinks_and_grows_back),
+        cmocka_unit_test(test_refusals_together_halve_once),
         cmocka_unit_test(test_refusals_never_stop_it),
         cmocka_unit_test(test_unlimited_and_blocked),
         cmocka_unit_test(test_set_rate_keeps_what_was_spent),

@@ -148,7 +148,7 @@ static void test_descriptor(void **state)
     assert_string_equal(P->title, "Clerk");
     assert_string_equal(P->default_base_url, "https://api.clerk.com/v1");
     assert_int_equal(P->caps, CAP_LIST | CAP_GET | CAP_REVOKE | CAP_VERIFY | CAP_TOKEN |
-                                  CAP_USERS);
+                                  CAP_USERS | CAP_CHECK);
     assert_string_equal(P->fields[0].key, "api_key");
     assert_string_equal(P->fields[0].label, "Secret key (sk_...)");
     assert_int_equal(P->fields[0].flags, FIELD_SECRET | FIELD_REQUIRED);
@@ -971,7 +971,7 @@ static void test_plan_refresh(void **state)
 {
     /* 10 users; 8 with live sessions, last read 10, 9 .. 3 minutes ago */
     struct listed_user users[10];
-    char names[10][24]; /* room for any int: -O1 with ASan checks it */
+    char names[10][24];
     for (int i = 0; i < 10; i++) {
         snprintf(names[i], sizeof names[i], "user_%d", i);
         users[i] = (struct listed_user){names[i], 100 + i, NOW - (10 - i) * 60000LL, i < 8};

@@ -198,10 +198,9 @@ static void test_round_trip(void **state)
     assert_int_equal(l.n, 2);
     assert_same_account(&a, &l.v[0]); /* file order */
     assert_same_account(&b, &l.v[1]);
-    assert_ptr_equal(account_list_find(&l, "plantly-dev"), &l.v[1]);
-    assert_ptr_equal(account_list_find(&l, "Clerk prod"), &l.v[0]);
-    assert_null(account_list_find(&l, "clerk"));
-    assert_null(account_list_find(&l, NULL));
+    assert_ptr_equal(account_list_find_id(&l, "plantly-dev"), &l.v[1]);
+    assert_null(account_list_find_id(&l, "Clerk prod")); /* ids only */
+    assert_null(account_list_find_id(&l, NULL));
     account_list_free(&l);
 
     /* replace: a field dropped is gone, base_url unset is gone */
@@ -413,7 +412,7 @@ static void test_upsert_rejects(void **state)
     make_account(&bad, "two", "clerk", "One"); /* label of another account */
     char *error = NULL;
     assert_int_equal(accounts_upsert(&bad, &error), ERR_USAGE);
-    assert_string_equal(error, "an account labelled \"One\" exists already (id one)");
+    assert_string_equal(error, "an account labelled One exists already (id one)");
     free(error);
     account_free(&bad);
     make_account(&bad, "two", "clerk", "Two");
@@ -476,7 +475,7 @@ static void test_concurrent_upserts(void **state)
         for (int i = 0; i < PER_CHILD; i++) {
             char id[32];
             snprintf(id, sizeof id, "p%d-%d", c, i);
-            struct account *a = account_list_find(&l, id);
+            struct account *a = account_list_find_id(&l, id);
             if (!a)
                 fail_msg("account %s lost", id);
             assert_string_equal(account_field(a, "n"), id);
@@ -673,6 +672,163 @@ static void test_resave_is_stable(void **state)
     account_free(&b);
 }
 
+
+/* ---- names people give: ACCOUNT ---- */
+
+static void resolve_fails(struct account_list *l, const char *name, const char *want)
+{
+    struct account *a = (struct account *)1;
+    char *error = NULL;
+    assert_int_equal(account_resolve(l, name, &a, &error), ERR_USAGE);
+    assert_null(a);
+    if (!error || !strstr(error, want))
+        fail_msg("resolve %s: wanted \"%s\" in \"%s\"", name ? name : "(null)", want,
+                 error ? error : "(null)");
+    free(error);
+}
+
+static void test_resolve(void **state)
+{
+    struct account_list l = { 0 };
+    struct account *a = l.v = xcalloc(4, sizeof *l.v);
+    l.cap = 4;
+    make_account(&a[0], "plantly", "plantly", "Plantly");
+    make_account(&a[1], "plantly-2", "plantly", "plantly");
+    make_account(&a[2], "clerk-prod", "clerk", "Clerk prod");
+    make_account(&a[3], "bt", "basistheory", "Basis Theory");
+    l.n = 4;
+    struct account *got = NULL;
+    char *error = NULL;
+    /* one account's id and another's label, or two labels in any case */
+    resolve_fails(&l, "plantly", "'plantly' names 2 accounts: 'id:plantly' (label Plantly) or "
+                  "plantly-2 (label plantly)");
+    resolve_fails(&l, "PLANTLY", "names 2 accounts");
+    /* each candidate named so that it resolves */
+    assert_int_equal(account_resolve(&l, "id:plantly", &got, &error), 0);
+    assert_ptr_equal(got, &a[0]);
+    assert_int_equal(account_resolve(&l, "plantly-2", &got, &error), 0);
+    assert_ptr_equal(got, &a[1]);
+    /* a label in any case, an id as it is */
+    assert_int_equal(account_resolve(&l, "clerk PROD", &got, &error), 0);
+    assert_ptr_equal(got, &a[2]);
+    assert_int_equal(account_resolve(&l, "clerk-prod", &got, &error), 0);
+    assert_ptr_equal(got, &a[2]);
+    assert_int_equal(account_resolve(&l, "bt", &got, &error), 0);
+    assert_ptr_equal(got, &a[3]);
+    assert_null(error);
+    resolve_fails(&l, "CLERK-PROD", "no account 'CLERK-PROD'");
+    resolve_fails(&l, "id:Clerk prod", "no account");
+    resolve_fails(&l, "nobody", "no account 'nobody' (see 'sesame account list')");
+    resolve_fails(&l, "", "no account");
+    resolve_fails(&l, NULL, "no account");
+    /* candidates quoted for the shell */
+    free(a[0].label);
+    a[0].label = xstrdup("Basis theory");
+    resolve_fails(&l, "basis theory", "'id:plantly' (label 'Basis theory') or bt (label "
+                  "'Basis Theory')");
+
+    /* a label that would name another account too is a conflict */
+    assert_ptr_equal(account_name_conflict(&l, "CLERK prod", NULL), &a[2]);
+    assert_ptr_equal(account_name_conflict(&l, "Clerk-Prod", NULL), &a[2]); /* its id */
+    assert_null(account_name_conflict(&l, "Clerk prod", "clerk-prod"));    /* itself */
+    assert_null(account_name_conflict(&l, "Clerk staging", NULL));
+    char *m = account_conflict_message(&a[2], "clerk prod");
+    assert_string_equal(m, "an account labelled 'Clerk prod' exists already (id clerk-prod)");
+    free(m);
+    m = account_conflict_message(&a[2], "clerk-prod");
+    assert_non_null(strstr(m, "clerk-prod is the id of another account (label 'Clerk prod')"));
+    free(m);
+    account_list_free(&l);
+}
+
+/* add chooses the id under the lock; a label naming another is refused */
+static void test_add(void **state)
+{
+    struct account a, b;
+    make_account(&a, "", "plantly", "Dup 1");
+    char *error = NULL;
+    assert_int_equal(accounts_add(&a, &error), 0);
+    assert_string_equal(a.id, "dup-1");
+    make_account(&b, "", "plantly", "dup 1");
+    assert_int_equal(accounts_add(&b, &error), ERR_USAGE);
+    assert_non_null(strstr(error, "exists already (id dup-1)"));
+    free(error);
+    error = NULL;
+    free(b.label);
+    b.label = xstrdup("DUP-1"); /* the id of the first */
+    assert_int_equal(accounts_add(&b, &error), ERR_USAGE);
+    assert_non_null(strstr(error, "is the id of another account"));
+    free(error);
+    error = NULL;
+    /* a label whose slug is another's label: the new id is not that label */
+    account_free(&b);
+    make_account(&b, "", "plantly", "x-y");
+    assert_int_equal(accounts_add(&b, &error), 0);
+    assert_string_equal(b.id, "x-y");
+    struct account c;
+    make_account(&c, "", "plantly", "X y");
+    assert_int_equal(accounts_add(&c, &error), 0);
+    assert_string_equal(c.id, "x-y-2");
+    /* update: the label is checked the same way; a removed account stays removed */
+    free(c.label);
+    c.label = xstrdup("dup 1");
+    assert_int_equal(accounts_update(&c, &error), ERR_USAGE);
+    free(error);
+    error = NULL;
+    free(c.label);
+    c.label = xstrdup("X Y renamed");
+    assert_int_equal(accounts_update(&c, &error), 0);
+    assert_int_equal(accounts_remove(c.id, &error), 0);
+    assert_int_equal(accounts_update(&c, &error), ERR_USAGE);
+    assert_non_null(strstr(error, "is gone"));
+    free(error);
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 2);
+    account_list_free(&l);
+    account_free(&a);
+    account_free(&b);
+    account_free(&c);
+}
+
+/* Children add the same label, or labels with the same id, at once: no
+ * account is lost, one add of a label wins. */
+static void test_concurrent_adds(void **state)
+{
+    enum { ROUNDS = 10, KIDS = 3 };
+    for (int round = 0; round < ROUNDS; round++) {
+        pid_t pids[KIDS];
+        for (int c = 0; c < KIDS; c++) {
+            fflush(NULL);
+            pids[c] = fork();
+            assert_true(pids[c] >= 0);
+            if (pids[c] == 0) {
+                char label[32];
+                snprintf(label, sizeof label, c == 1 ? "dup %d" : "Dup %d", round);
+                struct account a;
+                make_account(&a, "", "plantly", label);
+                account_set_field(&a, "who", c ? "b" : "a");
+                char *error = NULL;
+                int rc = accounts_add(&a, &error);
+                _exit(rc == 0 ? 0 : rc == ERR_USAGE && strstr(error, "exists already") ? 3 : 1);
+            }
+        }
+        int won = 0;
+        for (int c = 0; c < KIDS; c++) {
+            int status;
+            assert_int_equal(waitpid(pids[c], &status, 0), pids[c]);
+            assert_true(WIFEXITED(status));
+            assert_true(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3);
+            won += WEXITSTATUS(status) == 0;
+        }
+        assert_int_equal(won, 1);
+    }
+    struct account_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, ROUNDS);
+    account_list_free(&l);
+}
+
 /* ---- ids ---- */
 
 static void test_new_id(void **state)
@@ -717,6 +873,11 @@ static void test_new_id(void **state)
     id = account_new_id(&l, "Fresh");
     assert_string_equal(id, "fresh");
     free(id);
+    free(a[2].label);
+    a[2].label = xstrdup("Fresh"); /* a new id never equals a label */
+    id = account_new_id(&l, "fresh!");
+    assert_string_equal(id, "fresh-2");
+    free(id);
     account_list_free(&l);
 
     /* ids made this way are accepted by upsert, for any label */
@@ -754,6 +915,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_id, setup, teardown),
+        cmocka_unit_test(test_resolve),
+        cmocka_unit_test_setup_teardown(test_add, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_adds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_temps_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resave_is_stable, setup, teardown),
     };

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../support/fake.h"
@@ -37,6 +38,7 @@ struct res {
     size_t len;
     char ctype[128];
     char retry_after[64];
+    char headers[2048];   /* "name: value\n" for every header of the answer */
     long ms;
 };
 
@@ -96,6 +98,11 @@ static void finish_easy(CURL *c, struct res *r)
     struct curl_header *h;
     if (curl_easy_header(c, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
         snprintf(r->retry_after, sizeof r->retry_after, "%s", h->value);
+    size_t used = 0;
+    for (h = curl_easy_nextheader(c, CURLH_HEADER, -1, NULL); h && used < sizeof r->headers;
+         h = curl_easy_nextheader(c, CURLH_HEADER, -1, h))
+        used += (size_t)snprintf(r->headers + used, sizeof r->headers - used, "%s: %s\n",
+                                 h->name, h->value);
     if (!r->body)
         r->body = calloc(1, 1);
 }
@@ -119,6 +126,69 @@ static struct res req(const char *method, const char *url, const char *const *he
                       const char *body)
 {
     return req_t(method, url, headers, body, 10000);
+}
+
+/* Run easy handles together; done_ms[i] = when handle i finished (from start). */
+static void run_multi(CURL **easies, int n, long *done_ms, CURLcode *rcs)
+{
+    CURLM *m = curl_multi_init();
+    for (int i = 0; i < n; i++)
+        curl_multi_add_handle(m, easies[i]);
+    long t0 = mono_ms();
+    int running = n;
+    while (running) {
+        curl_multi_perform(m, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            for (int i = 0; i < n; i++) {
+                if (easies[i] == msg->easy_handle) {
+                    done_ms[i] = mono_ms() - t0;
+                    rcs[i] = msg->data.result;
+                }
+            }
+        }
+        if (running)
+            curl_multi_poll(m, NULL, 0, 50, NULL);
+    }
+    for (int i = 0; i < n; i++)
+        curl_multi_remove_handle(m, easies[i]);
+    curl_multi_cleanup(m);
+}
+
+/* n (up to 64) identical requests at once: r[i], rc[i] their answers and
+ * results (res_free each r). */
+static void run_parallel(int n, const char *url, const char *const *headers, long timeout_ms,
+                         struct res *r, CURLcode *rc)
+{
+    struct curl_slist *hl[64];
+    CURL *e[64];
+    long done[64];
+    assert_true(n <= 64);
+    for (int i = 0; i < n; i++)
+        e[i] = make_easy(&r[i], &hl[i], "GET", url, headers, NULL, timeout_ms);
+    run_multi(e, n, done, rc);
+    for (int i = 0; i < n; i++) {
+        finish_easy(e[i], &r[i]);
+        curl_slist_free_all(hl[i]);
+        curl_easy_cleanup(e[i]);
+    }
+}
+
+/* The value of a header of the answer (case-insensitive name), or NULL. */
+static const char *res_header(const struct res *r, const char *name, char *out, size_t n)
+{
+    size_t len = strlen(name);
+    for (const char *line = r->headers; *line; line = strchr(line, '\n') + 1) {
+        if (strncasecmp(line, name, len) == 0 && line[len] == ':') {
+            const char *v = line + len + 2;
+            snprintf(out, n, "%.*s", (int)(strchr(v, '\n') - v), v);
+            return out;
+        }
+    }
+    return NULL;
 }
 
 static void res_free(struct res *r)
@@ -355,7 +425,7 @@ static void test_clerk_100k_sessions(void **state)
 {
     (void)state;
     long t0 = mono_ms();
-    struct fake *big = fake_start("--clerk-users 1000 --clerk-sessions-per-user 100");
+    struct fake *big = fake_start("--clerk-users 1000 --clerk-sessions-per-user 100 --clerk-rate-limit off");
     long started = mono_ms() - t0;
 
     CURL *c = curl_easy_init();
@@ -953,6 +1023,709 @@ static void test_apideck_headers_and_body(void **state)
     cJSON_Delete(s);
 }
 
+/* ------------------------------------------------------------------ Clerk activity over time */
+
+#define DAY_MS 86400000L
+
+static long wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Clerk keeps a user's last_active_at to the (UTC) day. */
+static long day_start(long ms) { return ms - ms % DAY_MS; }
+
+/* The bound a client asks last_active_at_after for "active in the last 7
+ * days" when it knows about the day precision: the end of the day before. */
+static long recent_bound(void) { return day_start(wall_ms() - 7 * DAY_MS) - 1; }
+
+static void seed_clerk(int users, int per_user, int active_users)
+{
+    char body[160];
+    snprintf(body, sizeof body,
+             "{\"clerk_users\":%d,\"sessions_per_user\":%d,\"seed\":3,\"active_users\":%d}",
+             users, per_user, active_users);
+    assert_int_equal(fake_control(F, "POST", "/_fake/seed", body, NULL), 200);
+}
+
+/* GET on Clerk with a formatted path, status 200, parsed (owned). */
+static cJSON *clerk_get(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static cJSON *clerk_get(const char *fmt, ...)
+{
+    char path[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    return call_json("GET", "clerk", path, CLERK_H, NULL, 200);
+}
+
+/* GET /users/count?<query>. */
+static int count_users(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int count_users(const char *fmt, ...)
+{
+    char query[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(query, sizeof query, fmt, ap);
+    va_end(ap);
+    cJSON *c = clerk_get("/users/count?%s", query);
+    int n = (int)jnum(c, "total_count");
+    cJSON_Delete(c);
+    return n;
+}
+
+/* A control request answered with want_status and a JSON body (owned). */
+static cJSON *control_json(const char *path, const char *body, int want_status)
+{
+    char *out = NULL;
+    int st = fake_control(F, "POST", path, body, &out);
+    if (st != want_status)
+        fprintf(stderr, "POST %s %s: got %d: %s\n", path, body, st, out ? out : "");
+    assert_int_equal(st, want_status);
+    cJSON *j = cJSON_Parse(out);
+    assert_non_null(j);
+    free(out);
+    return j;
+}
+
+/* Whether /users?user_id=<uid>&<filter> lists that user. */
+static int user_matches(const char *uid, const char *filter, long bound)
+{
+    cJSON *l = clerk_get("/users?user_id=%s&%s=%ld", uid, filter, bound);
+    int n = cJSON_GetArraySize(l);
+    cJSON_Delete(l);
+    return n;
+}
+
+static void test_clerk_user_time_filters(void **state)
+{
+    (void)state;
+    seed_clerk(40, 3, 10);
+    assert_int_equal(count_users("last_active_at_after=%ld", recent_bound()), 10);
+    assert_int_equal(count_users("last_active_at_before=%ld", recent_bound() + 1), 30);
+
+    /* created_at: strict both ways; users come newest first */
+    cJSON *users = clerk_get("/users?limit=500");
+    assert_int_equal(cJSON_GetArraySize(users), 40);
+    long c5 = (long)jnum(cJSON_GetArrayItem(users, 5), "created_at");
+    long c20 = (long)jnum(cJSON_GetArrayItem(users, 20), "created_at");
+    assert_int_equal(count_users("created_at_after=%ld", c5), 5);
+    assert_int_equal(count_users("created_at_before=%ld", c5), 34);
+    assert_int_equal(count_users("created_at_after=%ld&created_at_before=%ld", c20, c5), 14);
+
+    /* last_sign_in_at, in ms */
+    const cJSON *x = cJSON_GetArrayItem(users, 7);
+    const char *xid = jstr(x, "id");
+    long v = (long)jnum(x, "last_sign_in_at");
+    assert_int_equal(user_matches(xid, "last_sign_in_at_after", v - 1), 1);
+    assert_int_equal(user_matches(xid, "last_sign_in_at_after", v), 0);
+    assert_int_equal(user_matches(xid, "last_sign_in_at_before", v), 0);
+    assert_int_equal(user_matches(xid, "last_sign_in_at_before", v + 1), 1);
+    cJSON_Delete(users);
+
+    /* not an integer: 422 as Clerk answers it, on both routes */
+    static const char *const params[] = {"last_active_at_after", "last_active_at_before",
+        "last_sign_in_at_after", "last_sign_in_at_before", "created_at_after",
+        "created_at_before"};
+    static const char *const bad[] = {"abc", "1.5", "12abc", "1_000"};
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+            for (int route = 0; route < 2; route++) {
+                char path[256];
+                snprintf(path, sizeof path, "/users%s?%s=%s", route ? "/count" : "", params[i],
+                         bad[b]);
+                cJSON *e = call_json("GET", "clerk", path, CLERK_H, NULL, 422);
+                assert_string_equal(clerk_err_code(e), "form_param_value_invalid");
+                const cJSON *meta = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(e, "errors"), 0), "meta");
+                assert_string_equal(jstr(meta, "param_name"), params[i]);
+                cJSON_Delete(e);
+            }
+        }
+    }
+
+    /* Day precision: a user last active 7 days ago late in that day (after
+     * now - 7 d to the ms) shows last_active_at = that day's start, so a
+     * client asking after now - 7 d misses it; after the day before's end
+     * finds it. The sign-in sits 23:00 into that day, or a minute after
+     * now - 7 d when that is later; in the last minute of a UTC day there
+     * is no such time in the same day, so wait for the next one. */
+    long base = wall_ms() - 7 * DAY_MS;
+    if (day_start(base + 60000) != day_start(base)) {
+        struct timespec ts = {0, (DAY_MS - base % DAY_MS + 10) * 1000000L};
+        while (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        nanosleep(&ts, NULL);
+        base = wall_ms() - 7 * DAY_MS;
+    }
+    long at = day_start(base) + 23 * 3600000L;
+    if (at < base + 60000)
+        at = base + 60000;
+    cJSON *idle = clerk_get("/users?last_active_at_before=%ld&limit=1", recent_bound() + 1);
+    char *yid = strdup(jstr(cJSON_GetArrayItem(idle, 0), "id"));
+    cJSON_Delete(idle);
+    char body[256];
+    snprintf(body, sizeof body, "{\"user_ids\":[\"%s\"],\"at\":%ld}", yid, at);
+    cJSON_Delete(control_json("/_fake/clerk/sign_in", body, 200));
+    cJSON *y = clerk_get("/users/%s", yid);
+    assert_true((long)jnum(y, "last_active_at") == day_start(at));
+    assert_true((long)jnum(y, "last_sign_in_at") == at);
+    cJSON_Delete(y);
+    long now_minus_7d = wall_ms() - 7 * DAY_MS;
+    assert_true(at > now_minus_7d);                       /* it was active within 7 days ... */
+    assert_int_equal(user_matches(yid, "last_active_at_after", now_minus_7d), 0);  /* ... missed */
+    assert_int_equal(user_matches(yid, "last_active_at_after", day_start(at) - 1), 1);
+    assert_int_equal(user_matches(yid, "last_active_at_after", day_start(at)), 0); /* strict */
+    assert_int_equal(count_users("last_active_at_after=%ld", now_minus_7d), 10);
+    assert_int_equal(count_users("last_active_at_after=%ld", recent_bound()), 11);
+    free(yid);
+}
+
+/* The ids of a users page (owned array of owned strings, n of them). */
+static char **user_page(const char *order, int limit, int offset, int *n)
+{
+    cJSON *l = clerk_get("/users?order_by=%s&limit=%d&offset=%d", order, limit, offset);
+    *n = cJSON_GetArraySize(l);
+    char **ids = calloc((size_t)*n + 1, sizeof *ids);
+    for (int i = 0; i < *n; i++)
+        ids[i] = strdup(jstr(cJSON_GetArrayItem(l, i), "id"));
+    cJSON_Delete(l);
+    return ids;
+}
+
+static void free_ids(char **ids)
+{
+    for (char **p = ids; *p; p++)
+        free(*p);
+    free(ids);
+}
+
+static int has_id(char **ids, const char *id)
+{
+    for (char **p = ids; *p; p++)
+        if (strcmp(*p, id) == 0)
+            return 1;
+    return 0;
+}
+
+/* Each ordering is on the values of the moment: a user who signs in
+ * between two offset pages moves to the top, so the second page repeats
+ * the first's last user and never shows the one who moved. */
+static void test_clerk_user_order_moves_between_pages(void **state)
+{
+    (void)state;
+    seed_clerk(30, 4, 10);
+    int n1, n2;
+    char **p1 = user_page("-last_sign_in_at", 10, 0, &n1);
+    char **p2 = user_page("-last_sign_in_at", 10, 10, &n2);
+    assert_int_equal(n1, 10);
+    assert_int_equal(n2, 10);
+    char *moved = strdup(p2[4]);
+    char body[256];
+    snprintf(body, sizeof body, "{\"user_ids\":[\"%s\"]}", moved);
+    cJSON_Delete(control_json("/_fake/clerk/sign_in", body, 200));
+    char **q1 = user_page("-last_sign_in_at", 10, 0, &n1);
+    char **q2 = user_page("-last_sign_in_at", 10, 10, &n2);
+    assert_string_equal(q1[0], moved);
+    assert_string_equal(q2[0], p1[9]);
+    assert_false(has_id(q2, moved));
+    free_ids(p1);
+    free_ids(p2);
+    free_ids(q1);
+    free_ids(q2);
+
+    /* last_active_at (to the day): ties newest created first, both ways;
+     * the user who signed in is ahead of every user of an earlier day */
+    for (int desc = 1; desc >= 0; desc--) {
+        cJSON *all = clerk_get("/users?order_by=%slast_active_at&limit=500", desc ? "-" : "%2B");
+        assert_int_equal(cJSON_GetArraySize(all), 30);
+        long moved_day = -1;
+        for (int i = 0; i < 30; i++) {
+            const cJSON *u = cJSON_GetArrayItem(all, i);
+            long la = (long)jnum(u, "last_active_at");
+            if (strcmp(jstr(u, "id"), moved) == 0)
+                moved_day = la;
+            if (desc && moved_day < 0)
+                assert_true(la >= day_start(wall_ms()));
+            if (i == 0)
+                continue;
+            const cJSON *prev = cJSON_GetArrayItem(all, i - 1);
+            long pla = (long)jnum(prev, "last_active_at");
+            assert_true(desc ? pla >= la : pla <= la);
+            if (pla == la)
+                assert_true(jnum(prev, "created_at") > jnum(u, "created_at"));
+        }
+        assert_true(moved_day == day_start(wall_ms()));
+        cJSON_Delete(all);
+    }
+    free(moved);
+}
+
+static void test_clerk_seed_active_users(void **state)
+{
+    (void)state;
+    seed_clerk(60, 3, 12);
+    long now = wall_ms();
+    cJSON *users = clerk_get("/users?limit=500");
+    int active = 0, first_active = 0;
+    char actives[12][40];
+    const cJSON *u;
+    int i = 0;
+    cJSON_ArrayForEach(u, users) {
+        const char *uid = jstr(u, "id");
+        long la = (long)jnum(u, "last_active_at");
+        long sign_in = (long)jnum(u, "last_sign_in_at");
+        int is_active = la > recent_bound();
+        if (is_active) {
+            snprintf(actives[active % 12], sizeof actives[0], "%s", uid);
+            active++;
+            first_active += i < 12;
+        } else {
+            long age_days = (now - la) / DAY_MS;
+            assert_true(age_days >= 8 && age_days <= 400);
+        }
+        /* the user's summary comes from its sessions */
+        cJSON *ss = clerk_get("/sessions?user_id=%s&limit=500", uid);
+        assert_int_equal(cJSON_GetArraySize(ss), 3);
+        long newest = 0, newest_activity = 0;
+        const cJSON *s;
+        cJSON_ArrayForEach(s, ss) {
+            long created = (long)jnum(s, "created_at"), last = (long)jnum(s, "last_active_at");
+            newest = created > newest ? created : newest;
+            newest_activity = last > newest_activity ? last : newest_activity;
+            assert_true(created <= last && last <= now);
+            assert_true(jnum(u, "created_at") < created);
+            if (!is_active) {      /* long over */
+                assert_string_not_equal(jstr(s, "status"), "active");
+                assert_string_not_equal(jstr(s, "status"), "replaced");
+                assert_true(jnum(s, "expire_at") < now);
+            }
+        }
+        assert_true(newest == sign_in);
+        assert_true(day_start(newest_activity) == la);
+        cJSON_Delete(ss);
+        i++;
+    }
+    cJSON_Delete(users);
+    assert_int_equal(active, 12);
+    assert_true(first_active < 12);            /* spread, not the first 12 */
+    assert_int_equal(count_users("last_active_at_after=%ld", recent_bound()), 12);
+
+    /* the same seed, the same active users */
+    seed_clerk(60, 3, 12);
+    cJSON *again = clerk_get("/users?last_active_at_after=%ld&limit=500", recent_bound());
+    assert_int_equal(cJSON_GetArraySize(again), 12);
+    for (i = 0; i < 12; i++) {
+        int found = 0;
+        cJSON_ArrayForEach(u, again)
+            found |= strcmp(jstr(u, "id"), actives[i]) == 0;
+        assert_true(found);
+    }
+    cJSON_Delete(again);
+
+    /* the benchmark's instance: seeded and filtered at once */
+    cJSON *seeded = control_json("/_fake/seed", "{\"clerk_users\":10000,\"sessions_per_user\":100,"
+                                 "\"active_users\":200}", 200);
+    double seconds = jnum(seeded, "seconds");
+    cJSON_Delete(seeded);
+    long worst = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        char *url = url_of("clerk", "/users?last_active_at_after=%ld&order_by=-last_active_at"
+                           "&limit=500&offset=0", recent_bound());
+        struct res r = req("GET", url, CLERK_H, NULL);
+        free(url);
+        assert_int_equal(r.status, 200);
+        cJSON *l = cJSON_Parse(r.body);
+        assert_int_equal(cJSON_GetArraySize(l), 200);
+        cJSON_Delete(l);
+        worst = r.ms > worst ? r.ms : worst;
+        res_free(&r);
+    }
+    printf("      10000 users x 100 sessions seeded in %.3f s; the 200 active listed in <= %ld ms\n",
+           seconds, worst);
+    assert_true(seconds < 0.5);
+    assert_true(worst < 500);
+}
+
+static void test_clerk_sign_in_activity_revoke(void **state)
+{
+    (void)state;
+    seed_clerk(20, 3, 5);
+    long before = fake_stat(F, "clerk", "requests");
+    long t0 = wall_ms();
+
+    /* sign_in by count: users not recently active, the same after a reset */
+    cJSON *in = control_json("/_fake/clerk/sign_in", "{\"users\":3}", 200);
+    const cJSON *sids = cJSON_GetObjectItemCaseSensitive(in, "session_ids");
+    const cJSON *uids = cJSON_GetObjectItemCaseSensitive(in, "user_ids");
+    assert_int_equal(cJSON_GetArraySize(sids), 3);
+    assert_int_equal(cJSON_GetArraySize(uids), 3);
+    assert_int_equal(fake_stat(F, "clerk", "requests"), before);   /* not a BAPI request */
+    for (int i = 0; i < 3; i++) {
+        const char *sid = cJSON_GetArrayItem(sids, i)->valuestring;
+        const char *uid = cJSON_GetArrayItem(uids, i)->valuestring;
+        cJSON *list = clerk_get("/sessions?user_id=%s&limit=500", uid);
+        const cJSON *s = cJSON_GetArrayItem(list, 0);          /* newest first */
+        assert_string_equal(jstr(s, "id"), sid);
+        assert_string_equal(jstr(s, "status"), "active");
+        long created = (long)jnum(s, "created_at");
+        assert_true(created >= t0 && created <= wall_ms());
+        assert_true((long)jnum(s, "expire_at") == created + 7 * DAY_MS);
+        assert_true((long)jnum(s, "abandon_at") == created + 30 * DAY_MS);
+        cJSON *user = clerk_get("/users/%s", uid);
+        assert_true((long)jnum(user, "last_sign_in_at") == created);
+        assert_true((long)jnum(user, "last_active_at") == day_start(created));
+        cJSON_Delete(user);
+        cJSON_Delete(list);
+    }
+    assert_int_equal(count_users("last_active_at_after=%ld", recent_bound()), 8);
+    cJSON *signed_in = clerk_get("/users?last_sign_in_at_after=%ld&limit=500", t0 - 1);
+    assert_int_equal(cJSON_GetArraySize(signed_in), 3);
+    cJSON_Delete(signed_in);
+    char *first_pick = strdup(cJSON_GetArrayItem(uids, 0)->valuestring);
+    cJSON_Delete(in);
+    assert_int_equal(fake_reset(F), 200);
+    seed_clerk(20, 3, 5);
+    in = control_json("/_fake/clerk/sign_in", "{\"users\":3}", 200);
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(in, "user_ids"), 0)
+                            ->valuestring, first_pick);
+    cJSON_Delete(in);
+    free(first_pick);
+
+    /* bad bodies change nothing */
+    static const char *const bad[] = {"{}", "{\"users\":0}", "{\"users\":99}", "{\"users\":\"3\"}",
+        "{\"user_ids\":[]}", "{\"user_ids\":\"x\"}", "{\"users\":1,\"user_ids\":[\"x\"]}",
+        "{\"users\":1,\"at\":1}", "{\"users\":1,\"at\":99999999999999}", "[1]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(fake_control(F, "POST", "/_fake/clerk/sign_in", bad[i], NULL), 400);
+    assert_int_equal(fake_control(F, "POST", "/_fake/clerk/sign_in",
+                                  "{\"user_ids\":[\"user_nope\"]}", NULL), 404);
+    assert_int_equal(count_users("last_active_at_after=%ld", recent_bound()), 8);
+
+    /* activity: a user who signed in 3 days ago uses that session now; its
+     * day moves to today, its last sign-in stays */
+    cJSON *idle = clerk_get("/users?last_active_at_before=%ld&limit=1", recent_bound() + 1);
+    char *uid = strdup(jstr(cJSON_GetArrayItem(idle, 0), "id"));
+    cJSON_Delete(idle);
+    char body[256];
+    snprintf(body, sizeof body, "{\"user_ids\":[\"%s\"]}", uid);
+    assert_int_equal(fake_control(F, "POST", "/_fake/clerk/activity", body, NULL), 400);
+    long three_days_ago = wall_ms() - 3 * DAY_MS;
+    snprintf(body, sizeof body, "{\"user_ids\":[\"%s\"],\"at\":%ld}", uid, three_days_ago);
+    cJSON *in3 = control_json("/_fake/clerk/sign_in", body, 200);
+    char *sid3 = strdup(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(in3, "session_ids"),
+                                           0)->valuestring);
+    cJSON_Delete(in3);
+    cJSON *user = clerk_get("/users/%s", uid);
+    assert_true((long)jnum(user, "last_active_at") == day_start(three_days_ago));
+    cJSON_Delete(user);
+    long t1 = wall_ms();
+    snprintf(body, sizeof body, "{\"user_ids\":[\"%s\"]}", uid);
+    cJSON *touched = control_json("/_fake/clerk/activity", body, 200);
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(touched,
+                                                                             "session_ids"),
+                                           0)->valuestring, sid3);
+    cJSON_Delete(touched);
+    cJSON *s3 = clerk_get("/sessions/%s", sid3);
+    assert_true((long)jnum(s3, "last_active_at") >= t1);
+    assert_true((long)jnum(s3, "created_at") == three_days_ago);
+    cJSON_Delete(s3);
+    user = clerk_get("/users/%s", uid);
+    assert_true((long)jnum(user, "last_active_at") == day_start(wall_ms()));
+    assert_true((long)jnum(user, "last_sign_in_at") == three_days_ago);
+    cJSON_Delete(user);
+    free(sid3);
+
+    /* revoke elsewhere: every active session of a user, then by id */
+    long t2 = wall_ms();
+    snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", uid);
+    cJSON *rev = control_json("/_fake/clerk/revoke", body, 200);
+    const cJSON *revoked = cJSON_GetObjectItemCaseSensitive(rev, "revoked");
+    assert_true(cJSON_GetArraySize(revoked) >= 1);
+    char *rsid = strdup(cJSON_GetArrayItem(revoked, 0)->valuestring);
+    cJSON_Delete(rev);
+    cJSON *none = clerk_get("/sessions?user_id=%s&status=active", uid);
+    assert_int_equal(cJSON_GetArraySize(none), 0);
+    cJSON_Delete(none);
+    cJSON *s = clerk_get("/sessions/%s", rsid);
+    assert_string_equal(jstr(s, "status"), "revoked");
+    assert_true((long)jnum(s, "updated_at") >= t2);
+    cJSON_Delete(s);
+    snprintf(body, sizeof body, "{\"session_ids\":[\"%s\"]}", rsid);
+    rev = control_json("/_fake/clerk/revoke", body, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rev, "revoked")), 0);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rev, "not_active")), 1);
+    cJSON_Delete(rev);
+    assert_int_equal(fake_control(F, "POST", "/_fake/clerk/revoke",
+                                  "{\"session_ids\":[\"sess_nope\"]}", NULL), 404);
+    /* no active session left: activity refuses, and changes nothing */
+    snprintf(body, sizeof body, "{\"user_ids\":[\"%s\"]}", uid);
+    assert_int_equal(fake_control(F, "POST", "/_fake/clerk/activity", body, NULL), 400);
+    free(rsid);
+    free(uid);
+}
+
+/* ------------------------------------------------------------------ rate limits, stats */
+
+/* One request on a fake (any one), its answer (free it). */
+static struct res clerk_req_on(struct fake *f, const char *path, const char *const *headers)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s/clerk/v1%s", fake_base(f), path);
+    return req("GET", url, headers, NULL);
+}
+
+static long stat_of(struct fake *f, const char *key) { return fake_stat(f, "clerk", key); }
+
+/* A burst gets exactly R through, the next is 429 in Clerk's shape with a
+ * sane Retry-After; refused requests take no slot (hammering does not keep
+ * the limit shut); after the window, slots free. The command line sets it,
+ * and /_fake/reset keeps it. */
+static void test_clerk_rate_limit(void **state)
+{
+    (void)state;
+    struct fake *own = fake_start("--clerk-users 20 --clerk-active-users 4 --clerk-rate-limit 5/1s");
+    long t_first = mono_ms();
+    for (int i = 0; i < 5; i++) {
+        struct res r = clerk_req_on(own, "/users/count", CLERK_H);
+        assert_int_equal(r.status, 200);
+        res_free(&r);
+    }
+    long burst_ms = mono_ms() - t_first;
+    struct res r = clerk_req_on(own, "/users/count", CLERK_H);
+    if (burst_ms < 900) {     /* else the first slot may be free already */
+        assert_int_equal(r.status, 429);
+        assert_string_equal(r.retry_after, "1");
+        assert_string_equal(r.ctype, "application/json");
+        cJSON *e = cJSON_Parse(r.body);
+        const cJSON *err = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(e, "errors"), 0);
+        assert_string_equal(jstr(err, "code"), "too_many_requests");
+        assert_string_equal(jstr(err, "message"), "Too many requests");
+        assert_string_equal(jstr(err, "long_message"), "Too many requests, retry later");
+        assert_non_null(jstr(e, "clerk_trace_id"));
+        cJSON_Delete(e);
+        struct res jwks = clerk_req_on(own, "/jwks", CLERK_H);   /* exempt */
+        assert_int_equal(jwks.status, 200);
+        res_free(&jwks);
+    }
+    res_free(&r);
+    /* hammer: the first slot frees 1 s after the first request, refused or not */
+    long refused = 0, freed_at = -1;
+    while (mono_ms() - t_first < 3000) {
+        r = clerk_req_on(own, "/users/count", CLERK_H);
+        long status = r.status;
+        res_free(&r);
+        if (status == 200) {
+            freed_at = mono_ms() - t_first;
+            break;
+        }
+        assert_int_equal(status, 429);
+        refused++;
+    }
+    printf("      rate limit 5/1s: %ld refused, a slot free again after %ld ms\n", refused,
+           freed_at);
+    assert_true(freed_at >= 1000);
+    assert_true(freed_at < 1600);
+    assert_true(refused > 0);
+    assert_int_equal(stat_of(own, "rate_limited"), stat_of(own, "by_status.429"));
+    assert_true(stat_of(own, "rate_limited") >= refused);
+    assert_int_equal(stat_of(own, "by_route.GET /jwks"), burst_ms < 900 ? 1 : 0);
+
+    /* reset: the command line's limit stays, with an empty window; any key
+     * takes a slot; the control API takes none */
+    assert_int_equal(fake_reset(own), 200);
+    static const char *const wrong_key[] = {"Authorization: Bearer sk_test_wrong", NULL};
+    t_first = mono_ms();
+    for (int i = 0; i < 5; i++) {
+        r = clerk_req_on(own, "/users", i % 2 ? wrong_key : NULL);
+        assert_int_equal(r.status, 401);
+        res_free(&r);
+    }
+    assert_int_equal(fake_control(own, "POST", "/_fake/clerk/sign_in", "{\"users\":2}", NULL), 200);
+    r = clerk_req_on(own, "/users", CLERK_H);
+    if (mono_ms() - t_first < 900)
+        assert_int_equal(r.status, 429);
+    res_free(&r);
+
+    /* off, then a longer window: Retry-After counts the seconds left */
+    assert_int_equal(fake_config(own, "{\"clerk_rate_limit\":null}"), 200);
+    for (int i = 0; i < 20; i++) {
+        r = clerk_req_on(own, "/users/count", CLERK_H);
+        assert_int_equal(r.status, 200);
+        res_free(&r);
+    }
+    assert_int_equal(fake_config(own, "{\"clerk_rate_limit\":{\"requests\":3,\"window_ms\":10000}}"),
+                     200);
+    for (int i = 0; i < 3; i++) {
+        r = clerk_req_on(own, "/users/count", CLERK_H);
+        assert_int_equal(r.status, 200);
+        res_free(&r);
+    }
+    r = clerk_req_on(own, "/users/count", CLERK_H);
+    assert_int_equal(r.status, 429);
+    int wait = atoi(r.retry_after);
+    assert_true(wait >= 8 && wait <= 10);
+    res_free(&r);
+    static const char *const bad[] = {"{\"clerk_rate_limit\":{\"requests\":0,\"window_ms\":10}}",
+        "{\"clerk_rate_limit\":{\"requests\":5}}", "{\"clerk_rate_limit\":\"100/10s\"}",
+        "{\"clerk_rate_limit\":{\"requests\":5,\"window_ms\":1.5}}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(fake_config(own, bad[i]), 400);
+    fake_stop(own);
+}
+
+/* Many connections at once: exactly R of them get through. */
+static void test_clerk_rate_limit_concurrent(void **state)
+{
+    (void)state;
+    enum { N = 40, R = 10 };
+    assert_int_equal(fake_config(F, "{\"clerk_rate_limit\":{\"requests\":10,\"window_ms\":30000}}"),
+                     200);
+    char *u = url_of("clerk", "/users?limit=2");
+    struct res r[N];
+    CURLcode rc[N];
+    run_parallel(N, u, CLERK_H, 10000, r, rc);
+    int ok = 0, limited = 0;
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(rc[i], CURLE_OK);
+        ok += r[i].status == 200;
+        limited += r[i].status == 429;
+        res_free(&r[i]);
+    }
+    free(u);
+    assert_int_equal(ok, R);
+    assert_int_equal(limited, N - R);
+    assert_int_equal(fake_stat(F, "clerk", "rate_limited"), N - R);
+    assert_int_equal(fake_stat(F, "clerk", "by_status.200"), R);
+    assert_true(fake_stat(F, "clerk", "by_route.GET /users") == N);
+}
+
+static void test_stats_by_status_and_route(void **state)
+{
+    (void)state;
+    char *sid = active_session_id();        /* GET /users, GET /sessions */
+    char path[256];
+    snprintf(path, sizeof path, "/sessions/%s/revoke", sid);
+    cJSON_Delete(call_json("POST", "clerk", path, CLERK_H, NULL, 200));
+    cJSON_Delete(call_json("POST", "clerk", path, CLERK_H, NULL, 400));
+    cJSON_Delete(call_json("GET", "clerk", "/sessions/sess_2nope", CLERK_H, NULL, 404));
+    cJSON_Delete(call_json("GET", "clerk", "/users/count", NULL, NULL, 401));
+    static const char *const pj[] = {JSON_CT, NULL};
+    cJSON_Delete(call_json("POST", "plantly", "/auth/sessions", pj,
+                           "{\"email_address\":\"demo@plantly.test\",\"password\":\"plantly-pass\"}",
+                           200));
+    assert_int_equal(fake_stat(F, "clerk", "requests"), 6);
+    assert_int_equal(fake_stat(F, "clerk", "by_status.200"), 3);
+    assert_int_equal(fake_stat(F, "clerk", "by_status.400"), 1);
+    assert_int_equal(fake_stat(F, "clerk", "by_status.404"), 1);
+    assert_int_equal(fake_stat(F, "clerk", "by_status.401"), 1);
+    assert_int_equal(fake_stat(F, "clerk", "by_route.GET /users"), 1);
+    assert_int_equal(fake_stat(F, "clerk", "by_route.GET /sessions"), 1);
+    assert_int_equal(fake_stat(F, "clerk", "by_route.POST /sessions/*/revoke"), 2);
+    assert_int_equal(fake_stat(F, "clerk", "by_route.GET /sessions/*"), 1);
+    assert_int_equal(fake_stat(F, "clerk", "by_route.GET /users/count"), 1);
+    assert_int_equal(fake_stat(F, "clerk", "rate_limited"), 0);
+    assert_int_equal(fake_stat(F, "plantly", "by_route.POST /auth/sessions"), 1);
+    assert_int_equal(fake_stat(F, "plantly", "by_status.200"), 1);
+    assert_int_equal(fake_stat(F, "cbrain", "requests"), 0);
+
+    /* clear: counts to zero, state untouched */
+    assert_int_equal(fake_control(F, "POST", "/_fake/stats/clear", "{}", NULL), 200);
+    assert_int_equal(fake_stat(F, "clerk", "requests"), 0);
+    assert_int_equal(fake_stat(F, "clerk", "by_status.200"), 0);
+    snprintf(path, sizeof path, "/sessions/%s", sid);
+    cJSON *s = call_json("GET", "clerk", path, CLERK_H, NULL, 200);
+    assert_string_equal(jstr(s, "status"), "revoked");
+    cJSON_Delete(s);
+    assert_int_equal(fake_stat(F, "clerk", "by_status.200"), 1);
+    free(sid);
+}
+
+static void test_apideck_downstream_ratelimit(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {APIDECK_AUTH, APIDECK_APP, APIDECK_CONSUMER, JSON_CT, NULL};
+    char *u = url_of("apideck", "/vault/sessions");
+    char v[32];
+    struct res r = req("POST", u, ok, "{}");             /* no limit: no headers */
+    assert_int_equal(r.status, 200);
+    assert_null(res_header(&r, "x-downstream-ratelimit-limit", v, sizeof v));
+    res_free(&r);
+
+    assert_int_equal(fake_config(F, "{\"apideck_downstream_ratelimit\":"
+                                    "{\"limit\":3,\"window_ms\":1000}}"), 200);
+    long t0 = mono_ms();
+    for (int i = 0; i < 3; i++) {
+        r = req("POST", u, ok, "{}");
+        assert_int_equal(r.status, 200);
+        assert_string_equal(res_header(&r, "x-downstream-ratelimit-limit", v, sizeof v), "3");
+        assert_int_equal(atoi(res_header(&r, "x-downstream-ratelimit-remaining", v, sizeof v)),
+                         2 - i);
+        assert_string_equal(res_header(&r, "x-downstream-ratelimit-reset", v, sizeof v), "1");
+        if (i == 0) {   /* the hosted Vault page is not the API */
+            cJSON *j = cJSON_Parse(r.body);
+            const char *uri = jstr(cJSON_GetObjectItemCaseSensitive(j, "data"), "session_uri");
+            struct res page = req("GET", uri, NULL, NULL);
+            assert_int_equal(page.status, 200);
+            assert_null(res_header(&page, "x-downstream-ratelimit-limit", v, sizeof v));
+            res_free(&page);
+            cJSON_Delete(j);
+        }
+        res_free(&r);
+    }
+    r = req("POST", u, ok, "{}");
+    if (mono_ms() - t0 < 900) {
+        assert_int_equal(r.status, 429);
+        cJSON *e = cJSON_Parse(r.body);
+        assert_string_equal(jstr(e, "type_name"), "RequestLimitError");
+        assert_int_equal((int)jnum(e, "status_code"), 429);
+        cJSON_Delete(e);
+        assert_string_equal(res_header(&r, "x-downstream-ratelimit-remaining", v, sizeof v), "0");
+        assert_string_equal(res_header(&r, "x-downstream-ratelimit-reset", v, sizeof v), "1");
+    }
+    res_free(&r);
+    struct timespec ts = {1, 100000000L};      /* the window resets */
+    nanosleep(&ts, NULL);
+    char *conn = url_of("apideck", "/vault/connections");
+    r = req("GET", conn, ok, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(res_header(&r, "x-downstream-ratelimit-remaining", v, sizeof v), "2");
+    res_free(&r);
+    free(conn);
+    free(u);
+    assert_int_equal(fake_config(F, "{\"apideck_downstream_ratelimit\":{\"requests\":3}}"), 400);
+}
+
+static void test_bt_rate_limit(void **state)
+{
+    (void)state;
+    assert_int_equal(fake_config(F, "{\"bt_rate_limit\":{\"requests\":3,\"window_ms\":60000}}"),
+                     200);
+    static const char *const pub[] = {BT_PUBLIC, NULL};
+    for (int i = 0; i < 3; i++)
+        cJSON_Delete(call_json("POST", "basistheory", "/sessions", pub, NULL, 201));
+    char *u = url_of("basistheory", "/sessions");
+    struct res r = req("POST", u, pub, NULL);
+    assert_int_equal(r.status, 429);
+    assert_non_null(strstr(r.ctype, "application/problem+json"));
+    assert_string_equal(r.retry_after, "");              /* none documented */
+    cJSON *e = cJSON_Parse(r.body);
+    assert_string_equal(jstr(e, "detail"), "Request has been rate limited");
+    assert_int_equal((int)jnum(e, "status"), 429);
+    cJSON_Delete(e);
+    res_free(&r);
+    free(u);
+    assert_int_equal(fake_stat(F, "basistheory", "rate_limited"), 1);
+    cJSON_Delete(call_json("GET", "clerk", "/users/count", CLERK_H, NULL, 200));  /* others go on */
+    assert_int_equal(fake_config(F, "{\"bt_rate_limit\":null}"), 200);
+    cJSON_Delete(call_json("POST", "basistheory", "/sessions", pub, NULL, 201));
+}
+
 /* ------------------------------------------------------------------ faults */
 
 static void test_fault_latency(void **state)
@@ -970,36 +1743,6 @@ static void test_fault_latency(void **state)
     assert_true(r.ms < 250);
     res_free(&r);
     free(u);
-}
-
-/* Run easy handles together; done_ms[i] = when handle i finished (from start). */
-static void run_multi(CURL **easies, int n, long *done_ms, CURLcode *rcs)
-{
-    CURLM *m = curl_multi_init();
-    for (int i = 0; i < n; i++)
-        curl_multi_add_handle(m, easies[i]);
-    long t0 = mono_ms();
-    int running = n;
-    while (running) {
-        curl_multi_perform(m, &running);
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(m, &left))) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            for (int i = 0; i < n; i++) {
-                if (easies[i] == msg->easy_handle) {
-                    done_ms[i] = mono_ms() - t0;
-                    rcs[i] = msg->data.result;
-                }
-            }
-        }
-        if (running)
-            curl_multi_poll(m, NULL, 0, 50, NULL);
-    }
-    for (int i = 0; i < n; i++)
-        curl_multi_remove_handle(m, easies[i]);
-    curl_multi_cleanup(m);
 }
 
 static void test_fault_hang_does_not_block_others(void **state)
@@ -1281,22 +2024,14 @@ static void test_echo_concurrency(void **state)
     char url[256];
     snprintf(url, sizeof url, "%s/_fake/echo?delay_ms=1000&status=200", fake_base(F));
     struct res r[N];
-    struct curl_slist *hl[N];
-    CURL *e[N];
-    for (int i = 0; i < N; i++)
-        e[i] = make_easy(&r[i], &hl[i], "GET", url, NULL, NULL, 5000);
-    long done[N];
     CURLcode rc[N];
     long t0 = mono_ms();
-    run_multi(e, N, done, rc);
+    run_parallel(N, url, NULL, 5000, r, rc);
     long total = mono_ms() - t0;
     for (int i = 0; i < N; i++) {
-        finish_easy(e[i], &r[i]);
         assert_int_equal(rc[i], CURLE_OK);
         assert_int_equal(r[i].status, 200);
         assert_non_null(strstr(r[i].body, "\"delay_ms\":1000"));
-        curl_slist_free_all(hl[i]);
-        curl_easy_cleanup(e[i]);
         res_free(&r[i]);
     }
     assert_true(total >= 1000);
@@ -1346,6 +2081,15 @@ int main(void)
         cmocka_unit_test_setup(test_clerk_revoke_visible_in_next_list, reset_fake),
         cmocka_unit_test_setup(test_clerk_token_templates, reset_fake),
         cmocka_unit_test_setup(test_clerk_verify_410_then_enabled, reset_fake),
+        cmocka_unit_test_setup(test_clerk_user_time_filters, reset_fake),
+        cmocka_unit_test_setup(test_clerk_user_order_moves_between_pages, reset_fake),
+        cmocka_unit_test_setup(test_clerk_seed_active_users, reset_fake),
+        cmocka_unit_test_setup(test_clerk_sign_in_activity_revoke, reset_fake),
+        cmocka_unit_test(test_clerk_rate_limit),
+        cmocka_unit_test_setup(test_clerk_rate_limit_concurrent, reset_fake),
+        cmocka_unit_test_setup(test_stats_by_status_and_route, reset_fake),
+        cmocka_unit_test_setup(test_apideck_downstream_ratelimit, reset_fake),
+        cmocka_unit_test_setup(test_bt_rate_limit, reset_fake),
         cmocka_unit_test_setup(test_auth_failure_bodies, reset_fake),
         cmocka_unit_test_setup(test_cbrain_form_and_accept, reset_fake),
         cmocka_unit_test_setup(test_bt_create_201_authorize_200_empty, reset_fake),

@@ -77,6 +77,62 @@ static void test_check_url(void **state)
     free(err);
 }
 
+/* Plain http only to this machine, named so that no DNS can move it. */
+static void test_check_url_loopback_table(void **state)
+{
+    static const struct {
+        const char *url;
+        bool ok;
+    } table[] = {
+        {"http://127.0.0.1/", true},
+        {"http://127.0.0.1:8080/v1", true},
+        {"http://127.255.3.4/", true},
+        {"http://127.0.0.0/", true},
+        {"http://LOCALHOST:9/x", true},
+        {"http://[::1]/", true},
+        {"http://user@127.0.0.1/", true},
+        {"HTTP://127.0.0.1/", true},
+        {"https://127.attacker.example/", true}, /* TLS: any host */
+        /* names that start like loopback: DNS puts them anywhere */
+        {"http://127.attacker.example/v1", false},
+        {"http://127.0.0.1.nip.io:8080/", false},
+        {"http://127.0.0.1.attacker.example/", false},
+        {"http://127.0.0.1./", false},
+        {"http://localhost./", false},
+        {"http://localhost.attacker.example/", false},
+        /* not a literal dotted quad, though libcurl reads some as 127.0.0.1 */
+        {"http://127.1/", false},
+        {"http://2130706433/", false},
+        {"http://0x7f.0.0.1/", false},
+        {"http://127.0.0.01/", false},
+        {"http://127.0.0.256/", false},
+        {"http://127.0.0/", false},
+        {"http://127.0.0.1.1/", false},
+        {"http://128.0.0.1/", false},
+        {"http://[::2]/", false},
+        {"http://[0:0:0:0:0:0:0:1]/", false},
+        {"http://[::1%25eth0]/", false},
+        /* where libcurl and a naive reading disagree */
+        {"http://127.0.0.1@evil.example/", false},
+        {"http://127.0.0.1\\@evil.example/", false},
+        {"http://evil.example#@127.0.0.1/", false},
+        {"http:/127.0.0.1/", false},
+        {"http:///127.0.0.1/", false},
+        {"http://", false},
+        {"", false},
+        {"http://127.0.0.1 x/", false},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(table); i++) {
+        char *err = NULL;
+        int rc = http_check_url(table[i].url, false, &err);
+        if ((rc == 0) != table[i].ok)
+            fail_msg("%s: %s (%s)", table[i].url, rc ? "refused" : "accepted", err ? err : "");
+        if (rc)
+            assert_non_null(err);
+        free(err);
+    }
+}
+
 static void test_request_builders_and_free(void **state)
 {
     struct http_request r;
@@ -125,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_retry_transport),
         cmocka_unit_test(test_permanent_transport_errors),
         cmocka_unit_test(test_check_url),
+        cmocka_unit_test(test_check_url_loopback_table),
         cmocka_unit_test(test_request_builders_and_free),
         cmocka_unit_test(test_urlencode),
         cmocka_unit_test(test_is_json),

@@ -4,8 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -79,6 +83,76 @@ static void test_wipe_free_null(void **state)
     wipe_free(s);
 }
 
+static void check_quote(const char *in, const char *want)
+{
+    char *out = shell_quote(in);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void test_shell_quote(void **state)
+{
+    check_quote("clerk-prod", "clerk-prod");
+    check_quote("a.b_c/D-9", "a.b_c/D-9");
+    check_quote("Basis Theory", "'Basis Theory'");
+    check_quote("Bob's", "'Bob'\\''s'");
+    check_quote("$(rm -rf ~)", "'$(rm -rf ~)'");
+    check_quote("id:x", "'id:x'");
+    check_quote("", "''");
+    check_quote(NULL, "''");
+    check_quote("Zoë", "'Zoë'");
+    /* control characters never reach the terminal */
+    check_quote("ev\x1b]0;pwned\x07il\nx", "'evil x'");
+}
+
+/* A FIFO, a directory, a device (or a link to one) in a config file's
+ * place: refused at once, never opened for a read that would wait. */
+static void test_read_regular(void **state)
+{
+    char dir[] = "/tmp/sesame-util.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *file = xasprintf("%s/file", dir), *fifo = xasprintf("%s/fifo", dir);
+    char *link = xasprintf("%s/link", dir), *dev = xasprintf("%s/dev", dir);
+    char *missing = xasprintf("%s/missing", dir);
+    FILE *f = fopen(file, "w");
+    fputs("hello", f);
+    fclose(f);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(symlink(fifo, link), 0);
+    assert_int_equal(symlink("/dev/zero", dev), 0);
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    assert_int_equal(file_read_regular(file, 100, &data, &len, &err), 0);
+    assert_string_equal(data, "hello");
+    assert_int_equal(len, 5);
+    free(data);
+    assert_int_equal(file_read_regular(missing, 100, &data, &len, &err), ENOENT);
+    assert_null(data);
+    assert_null(err);
+    const char *refused[] = {fifo, link, dev, dir};
+    for (size_t i = 0; i < ARRAY_LEN(refused); i++) {
+        assert_int_not_equal(file_read_regular(refused[i], 100, &data, &len, &err), 0);
+        assert_null(data);
+        assert_non_null(strstr(err, refused[i]));
+        assert_non_null(strstr(err, "not a regular file"));
+        free(err);
+        err = NULL;
+    }
+    assert_int_equal(file_read_regular(file, 3, &data, &len, &err), EFBIG);
+    assert_non_null(strstr(err, "too large"));
+    free(err);
+    unlink(file);
+    unlink(fifo);
+    unlink(link);
+    unlink(dev);
+    rmdir(dir);
+    free(file);
+    free(fifo);
+    free(link);
+    free(dev);
+    free(missing);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -87,6 +161,8 @@ int main(void)
         cmocka_unit_test(test_sanitize_controls_and_c1),
         cmocka_unit_test(test_sanitize_invalid_utf8),
         cmocka_unit_test(test_escape_preview),
+        cmocka_unit_test(test_shell_quote),
+        cmocka_unit_test(test_read_regular),
         cmocka_unit_test(test_format_duration),
         cmocka_unit_test(test_wipe_free_null),
     };

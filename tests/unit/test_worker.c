@@ -31,8 +31,9 @@ static int loop_build(const struct account *a, enum op op, const struct op_args 
 {
     const char *method = args->template_name ? args->template_name : "GET";
     http_request_init(out, method, strcmp(method, "GET") == 0 ? HTTP_IDEMPOTENT : 0);
-    /* follow-ups (phase 1) are told apart by their query: one URL, one request */
-    if (args->phase)
+    if (args->status && strncmp(args->status, "http", 4) == 0) /* a URL of its own */
+        http_request_set_url(out, "%s", args->status);
+    else if (args->phase) /* follow-ups told apart by their query: one URL, one request */
         http_request_set_url(out, "%s%s?p=%d&o=%ld", a->base_url,
                              args->status ? args->status : "/", args->phase, args->offset);
     else
@@ -46,11 +47,19 @@ static void loop_parse(const struct account *a, enum op op, const struct op_args
                        const struct http_response *resp, struct op_result *out)
 {
     if (resp->status != 200) {
-        result_fail(out, err_for_status(resp->status), "HTTP %ld from Loop", resp->status);
+        bool echo = args->status && strcmp(args->status, "/echo-auth") == 0;
+        result_fail(out, err_for_status(resp->status), "HTTP %ld from Loop%s%s", resp->status,
+                    echo ? ": " : "", echo ? resp->body : "");
         return;
     }
     struct session *s = session_list_push(&out->sessions);
     s->id = strslab_take(xasprintf("%s#%d#%ld", args->status, args->phase, args->offset));
+    if (args->status && strcmp(args->status, "/away") == 0) { /* a follow-up elsewhere */
+        struct op_args next = {0};
+        next.status = xstrdup("http://127.0.0.1.nip.io:1/x");
+        op_result_follow(out, op, &next);
+        op_args_free(&next);
+    }
     /* /fan: limit follow-ups (3 if not said), each one unit of progress;
      * /twins: two follow-ups to one URL */
     bool twins = args->status && strcmp(args->status, "/twins") == 0;
@@ -67,7 +76,7 @@ static void loop_parse(const struct account *a, enum op op, const struct op_args
     }
 }
 
-static const struct field loop_fields[] = {{NULL, NULL, 0, NULL}};
+static const struct field loop_fields[] = {{NULL, NULL, 0, NULL, NULL}};
 static const struct provider provider_loop = {
     .id = "loop", .title = "Loop", .default_base_url = "http://127.0.0.1:1",
     .fields = loop_fields, .caps = CAP_GET, .needs = loop_needs,
@@ -103,6 +112,13 @@ static void handler(const struct lb_request *req, struct lb_response *r, void *u
     } else if (strcmp(req->path, "/reset-post") == 0) {
         atomic_fetch_add(&resets_seen, 1);
         r->reset = 1;
+    } else if (strcmp(req->path, "/redirect") == 0) { /* elsewhere on the same server */
+        r->status = 302;
+        snprintf(r->extra_headers, sizeof r->extra_headers, "Location: /auth\r\n");
+    } else if (strcmp(req->path, "/echo-auth") == 0) { /* the key sent, in the error */
+        r->status = 401;
+        const char *auth = strstr(req->headers, "Authorization: ");
+        r->body = strndup(auth ? auth : "", auth ? strcspn(auth, "\r\n") : 0);
     } else if (strcmp(req->path, "/auth") == 0) {
         r->status = strstr(req->headers, "Authorization: Bearer k-123") ? 200 : 401;
     } else if (strcmp(req->path, "/huge") == 0) {
@@ -555,6 +571,56 @@ static void test_unknown_provider_and_http_policy(void **state)
     event_free(&ev);
 }
 
+/* Plain http to a host that is not loopback is refused for every request,
+ * a follow-up that a parse asked for too, before it is sent. */
+static void test_followup_to_another_host_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit(f, "a", OP_LIST, "/away", "GET", 0));
+    assert_int_equal(ev.err, ERR_USAGE);
+    assert_non_null(strstr(ev.error, "plain http:// to 127.0.0.1.nip.io is refused"));
+    assert_int_equal(loopback_requests(f->lb), 1); /* the first only */
+    event_free(&ev);
+}
+
+/* A redirect is an answer, never followed (the key would go where it says). */
+static void test_redirect_not_followed(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit(f, "a", OP_GET, "/redirect", "GET", 0));
+    assert_int_equal(ev.err, ERR_PROVIDER); /* an unexpected answer (exit 3), not the network */
+    assert_non_null(strstr(ev.error, "HTTP 302"));
+    assert_int_equal(loopback_requests(f->lb), 1);
+    event_free(&ev);
+}
+
+/* Secrets the caller gives (the check of an account not saved yet) are
+ * used instead of the keyring's; a server echoing one gets it masked. */
+static uint64_t submit_with_key(struct fixture *f, const char *path, const char *key)
+{
+    struct job j = {.kind = JOB_OP, .op = OP_VERIFY};
+    j.account.id = xstrdup("given");
+    j.account.provider_id = xstrdup("loop");
+    j.account.base_url = xstrdup(f->base);
+    j.args.status = xstrdup(path);
+    secret_bag_put(&j.secrets, "api_key", key);
+    return worker_submit(f->w, &j);
+}
+
+static void test_given_secrets_and_scrub(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit_with_key(f, "/auth", "k-123"));
+    assert_int_equal(ev.err, 0); /* no keyring item: the given key was sent */
+    event_free(&ev);
+
+    ev = wait_for(f, submit_with_key(f, "/echo-auth", "k-secret-echoed"));
+    assert_int_equal(ev.err, ERR_PROVIDER);
+    assert_non_null(strstr(ev.error, "Bearer [secret api_key]"));
+    assert_null(strstr(ev.error, "k-secret-echoed"));
+    event_free(&ev);
+}
+
 static void test_stop_with_requests_in_flight(void **state)
 {
     struct fixture *f = *state;
@@ -571,6 +637,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_requests_run_concurrently, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_followup_to_another_host_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_given_secrets_and_scrub, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_redirect_not_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_per_host_cap, setup_cap2, teardown),
         cmocka_unit_test_setup_teardown(test_retry_5xx_when_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_retry_5xx_for_post, setup, teardown),

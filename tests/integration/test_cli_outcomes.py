@@ -10,7 +10,7 @@ a 2xx that is not JSON exit 3; create checks the state file before it sends
 anything, and ends a session it could not track; an Apideck session whose URL
 is not http(s) is kept.
 
-Usage: tests/with-keyring.sh /usr/bin/python3 tests/integration/test_cli_trust.py ./sesame
+Usage: tests/with-keyring.sh /usr/bin/python3 tests/integration/test_cli_outcomes.py ./sesame
 (tests/check.sh runs it). Prints "N passed, N failed" last.
 """
 

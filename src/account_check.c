@@ -1,0 +1,57 @@
+/* Checks an account passes before it is stored (account_check.h). */
+#include "account_check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+char *account_fields_problem(const struct provider *p, const struct account *a)
+{
+    for (const struct field *f = p->fields; f && f->key; f++) {
+        if (f->flags & FIELD_SECRET)
+            continue;
+        char *why = provider_field_check(p, f->key, account_field(a, f->key));
+        if (why)
+            return why;
+    }
+    return NULL;
+}
+
+size_t account_check_jobs(const struct provider *p, const struct account *a,
+                          const struct secret_bag *given, struct job *out)
+{
+    if (!(p->caps & CAP_CHECK))
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; given && i < given->n && n < SECRET_BAG_MAX; i++) {
+        if (str_empty(given->item[i].value))
+            continue;
+        struct job *j = &out[n++];
+        memset(j, 0, sizeof *j);
+        j->kind = JOB_OP;
+        j->op = OP_CHECK;
+        account_copy(&j->account, a);
+        secret_bag_put(&j->secrets, given->item[i].kind, given->item[i].value);
+    }
+    return n;
+}
+
+static const char *label_of(const struct provider *p, const char *kind)
+{
+    for (const struct field *f = p->fields; f && f->key; f++)
+        if (kind && strcmp(f->key, kind) == 0)
+            return f->label;
+    return "credentials";
+}
+
+char *account_check_message(const struct provider *p, const char *kind, int err,
+                            const char *error)
+{
+    const char *why = error ? error : "no answer";
+    if (err == ERR_PROVIDER)
+        return xasprintf("the %s (%s) was refused: %s", label_of(p, kind), kind ? kind : "",
+                         why);
+    return xasprintf("could not check the %s (%s): %s", label_of(p, kind), kind ? kind : "",
+                     why);
+}

@@ -1,0 +1,276 @@
+#!/usr/bin/python3
+"""A rate-limited Clerk instance, end to end: the fake keeps Clerk's limit
+per instance (100 requests per 10 s, as in development: a 429 with
+Retry-After beyond it), has many users of whom few were active lately, and
+lets the test sign users in while sesame runs. The tests count what sesame
+sends (the fake's stats) for the first listing, a refresh and a forced full
+listing, and check it is paced, not refused; what a person sees of it (the
+status bar, the progress of a headless listing on a terminal); and a 429
+that still comes (someone else spent the limit) being waited out.
+
+Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_rate_limit.py ./sesame
+(tests/e2e/run.sh runs it inside the private keyring). Prints "N passed, N failed" last.
+"""
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the tests
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Term, check, wait_until  # noqa: E402
+
+USERS, ACTIVE, PER_USER = 300, 20, 3
+DEV_LIMIT = "100/10s"      # Clerk's development instances
+
+
+def clerk_stats(fake):
+    return fake.control("GET", "/_fake/stats")["providers"]["clerk"]
+
+
+def counts(fake):
+    """(requests, 429s) Clerk has seen."""
+    st = clerk_stats(fake)
+    return st["requests"], st["by_status"].get("429", 0)
+
+
+def big_instance(tmp, limit=DEV_LIMIT, active=ACTIVE, users=USERS, per_user=PER_USER):
+    return harness.Fake(tmp, ["--clerk-users", str(users), "--clerk-sessions-per-user",
+                              str(per_user), "--clerk-active-users", str(active),
+                              "--clerk-rate-limit", limit])
+
+
+def add_clerk(env, fake, label="prod", **fields):
+    harness.add_account(env, "clerk", label, ["sk_test_fake"], fake.url("clerk"), **fields)
+
+
+def listed_users(fake, since_seq=0):
+    """The user ids whose sessions were asked for, after request since_seq."""
+    ids = []
+    for r in fake.requests("clerk"):
+        if r["seq"] > since_seq and r["subpath"] == "/sessions" and r["method"] == "GET":
+            ids += urllib.parse.parse_qs(r["query"]).get("user_id", [])
+    return ids
+
+
+def last_seq(fake):
+    reqs = fake.requests("clerk", last=1)
+    return reqs[-1]["seq"] if reqs else 0
+
+
+def settled(t, label="prod"):
+    """The account loaded, nothing in flight."""
+    return wait_until(lambda: "loading" not in t.text() and t.find_row(label) >= 0
+                      and " ok" in t.line(t.find_row(label)), 20 * harness.SLOW)
+
+
+def t_first_listing_asks_for_the_active_users(tmp, env):
+    """300 users, 20 active in the last 7 days: the first listing costs one
+    users page and one sessions list per active user, all within the limit."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp)
+    add_clerk(env, fake)
+    fake.control("POST", "/_fake/stats/clear", {})
+    t = Term(env=env, tmp=tmp, cols=120, rows=30)
+    try:
+        check(settled(t), "not loaded:\n" + t.text())
+        req, refused = counts(fake)
+        users = listed_users(fake)
+        print("  first listing: %d requests, %d answered 429" % (req, refused))
+        check(refused == 0, "%d requests answered 429" % refused)
+        check(len(users) == ACTIVE and len(set(users)) == ACTIVE,
+              "sessions asked for %d users (%d distinct), not the %d active" % (
+                  len(users), len(set(users)), ACTIVE))
+        check(req <= 25 + ACTIVE, "%d requests for %d active users" % (req, ACTIVE))
+        # and they are the users active lately, the window shown
+        check("7d" in t.line(t.row_of("prod")), t.line(t.row_of("prod")))
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_refresh_asks_for_what_changed(tmp, env):
+    """After the first listing, r asks for the users who signed in since
+    (and a share of the users with live sessions), not for everyone again:
+    the new sessions are on screen, a handful of requests later."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp)
+    add_clerk(env, fake)
+    t = Term(env=env, tmp=tmp, cols=140, rows=40)
+    try:
+        check(settled(t), "not loaded:\n" + t.text())
+        before = clerk_stats(fake)
+        signed = fake.control("POST", "/_fake/clerk/sign_in", {"users": 3})
+        seq = last_seq(fake)
+        t.key("r")  # the accounts pane has the cursor: refresh prod
+        new = signed["session_ids"]
+        check(wait_until(lambda: set(signed["user_ids"]) <= set(listed_users(fake, seq)),
+                         20 * harness.SLOW), "the users who signed in were not read")
+        check(settled(t), "not loaded:\n" + t.text())
+        t.key("tab")
+        # every new session shows (its id, cut or not, in the table)
+        for sid in new:
+            t.send("/" + sid[-8:] + "\r")
+            check(t.wait_for("Sessions 1 ", 5 * harness.SLOW),
+                  "new session %s not on screen:\n%s" % (sid, t.text()))
+            t.key("esc")
+        after = clerk_stats(fake)
+        req = after["requests"] - before["requests"]
+        refused = after["by_status"].get("429", 0) - before["by_status"].get("429", 0)
+        users = listed_users(fake, seq)
+        print("  refresh: %d requests (%d users re-read), %d answered 429"
+              % (req, len(users), refused))
+        check(refused == 0, "%d answered 429" % refused)
+        for u in signed["user_ids"]:
+            check(u in users, "the user who signed in (%s) was not read" % u)
+        check(len(users) <= 3 + ACTIVE // 5, "the refresh read %d users: %s" % (len(users), users))
+        check(req <= 2 + len(users), "%d requests" % req)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_forced_full_listing(tmp, env):
+    """^R lists the account again in full: every active user, paced, 0 429."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp)
+    add_clerk(env, fake)
+    t = Term(env=env, tmp=tmp, cols=120, rows=30)
+    try:
+        check(settled(t), "not loaded:\n" + t.text())
+        seq = last_seq(fake)
+        before = clerk_stats(fake)
+        t.send("\x12")  # ^R
+        check(t.wait_for("again in full", 5), t.text())
+        check(wait_until(lambda: len(listed_users(fake, seq)) >= ACTIVE, 20 * harness.SLOW)
+              and settled(t), "not listed again:\n" + t.text())
+        after = clerk_stats(fake)
+        refused = after["by_status"].get("429", 0) - before["by_status"].get("429", 0)
+        req = after["requests"] - before["requests"]
+        print("  full listing: %d requests, %d answered 429" % (req, refused))
+        check(refused == 0, "%d answered 429" % refused)
+        check(sorted(set(listed_users(fake, seq))) == sorted(listed_users(fake, seq)),
+              "a user was asked for twice")
+        check(req <= 25 + ACTIVE, "%d requests" % req)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_paced_listing_shows_progress(tmp, env):
+    """A listing longer than its budget: the status bar names the account
+    waiting for budget, keys answer, and it finishes with every session."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, active=40, per_user=1)
+    add_clerk(env, fake, rate_limit="10/1s")
+    t = Term(env=env, tmp=tmp, cols=140, rows=30)
+    try:
+        check(t.wait_for("prod waiting for budget", 10 * harness.SLOW),
+              "the status bar does not say it waits:\n" + t.text())
+        check("users" in t.line(t.row_of("prod")), t.line(t.row_of("prod")))
+        t0 = time.time()
+        t.key("?")
+        check(t.wait_for("Keys (", 2), "help did not open while pacing")
+        check(time.time() - t0 < 0.5 * harness.SLOW, "a key waited %.2f s" % (time.time() - t0))
+        t.key("esc")
+        check(settled(t), "not loaded:\n" + t.text())
+        check(t.wait_for("── Sessions 40 ", 5), t.text())
+        check(counts(fake)[1] == 0, "answered 429: %r" % (counts(fake),))
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def run_with_tty_stderr(env, args, timeout=60):
+    """sesame ARGS with stderr on a pseudo-terminal (stdout a pipe): returns
+    (exit status, stdout, everything written to the terminal)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([harness.BINARY, *args], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    seen = bytearray()
+
+    def read():
+        while True:
+            r, _, _ = select.select([master], [], [], 0.1)
+            if r:
+                try:
+                    data = os.read(master, 4096)
+                except OSError:
+                    return
+                if not data:
+                    return
+                seen.extend(data)
+            elif proc.poll() is not None:
+                return
+
+    th = threading.Thread(target=read, daemon=True)
+    th.start()
+    out = proc.communicate(timeout=timeout)[0]
+    th.join(5)
+    os.close(master)
+    harness.note_sanitizer_reports("sesame " + " ".join(args), seen.decode("utf-8", "replace"))
+    return proc.returncode, out.decode(), seen.decode("utf-8", "replace")
+
+
+def t_headless_progress_on_a_terminal(tmp, env):
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, active=40, per_user=1)
+    add_clerk(env, fake, rate_limit="10/1s")
+    rc, out, err = run_with_tty_stderr(env, ["sessions", "--json"])
+    check(rc == 0, "exit %d\n%s" % (rc, err))
+    check("prod: " in err and " of 40 users, waiting for budget" in err,
+          "no progress on the terminal: %r" % err[-400:])
+    check(err.rstrip().endswith("\x1b[K"), "the progress line is not cleared: %r" % err[-80:])
+    check(out.count('"id": "sess_') == 40 or out.count('"id":"sess_') == 40,
+          "not 40 sessions:\n" + out[:400])
+    # not a terminal: nothing but errors on stderr
+    r = harness.cli(env, "sessions")
+    check(r.returncode == 0 and r.stderr == "", "stderr %r" % r.stderr)
+    fake.stop()
+
+
+def t_refused_is_waited_out(tmp, env):
+    """Someone else spends the instance's limit: sesame's own budget is more
+    than is left. The 429s that come shrink the budget and are waited out
+    (Retry-After); the listing ends with every session, exit 0."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, limit="20/2s", active=40, per_user=1)
+    add_clerk(env, fake, rate_limit="40/4s")  # the same rate, but a burst of 40 > 20
+    time.sleep(2.1)  # the add's check of the key out of the fake's window
+    fake.control("POST", "/_fake/stats/clear", {})
+    t0 = time.time()
+    r = harness.cli(env, "--timeout", "10", "sessions", "--json", timeout=120)
+    took = time.time() - t0
+    req, refused = counts(fake)
+    print("  %d requests, %d answered 429, %.1f s" % (req, refused, took))
+    check(r.returncode == 0, "exit %d: %s" % (r.returncode, r.stderr))
+    check(r.stdout.count('"sess_') >= 40, r.stdout[:300])
+    check(refused >= 1, "no 429: the test did not test")
+    # what was on its way when the limit ran out is refused, at most the
+    # burst beyond what was left (40 - 20); then the smaller budget keeps
+    # within the limit: every refused request went through the second time
+    check(refused <= 20, "%d answered 429" % refused)
+    check(req == 41 + refused, "%d requests for 41 and %d refused: refused again" % (req, refused))
+    check(took < 15, "%.1f s: the budget shrank more than once" % took)
+    fake.stop()
+
+
+TESTS = [
+    t_first_listing_asks_for_the_active_users, t_refresh_asks_for_what_changed,
+    t_forced_full_listing, t_paced_listing_shows_progress, t_headless_progress_on_a_terminal,
+    t_refused_is_waited_out,
+]
+
+if __name__ == "__main__":
+    sys.exit(harness.main(TESTS))
