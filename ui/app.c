@@ -78,7 +78,8 @@ static void refresh_settle(struct app *app)
              sa->state == ACCOUNT_KEYRING_UNAVAILABLE)
         app_error(app, "%s: %s", name, sa->error ? sa->error : account_state_name(sa->state));
     else
-        app_message(app, "refreshed %s: %zu session%s", name, sa->n_sessions,
+        app_message(app, "%s %s%s: %zu session%s", app->message_full ? "listed" : "refreshed",
+                    name, app->message_full ? " again in full" : "", sa->n_sessions,
                     sa->n_sessions == 1 ? "" : "s");
 }
 
@@ -94,6 +95,7 @@ void app_refresh_said(struct app *app, size_t i, bool full)
     app_message(app, full ? "listing %s again in full" : "refreshing %s",
                 sa->a.label ? sa->a.label : sa->a.id);
     app->message_account = xstrdup(sa->a.id);
+    app->message_full = full;
     refresh_settle(app);
 }
 

@@ -41,6 +41,7 @@ struct app {
     bool message_error;
     uint64_t message_job;         /* the message is news of this request: it goes with its answer */
     char *message_account;        /* ... or of refreshing this account: the outcome replaces it */
+    bool message_full;            /* ... listing it again in full (^R) */
     char *prompt;                 /* the filter being typed ("/" prompt on the message line), or NULL */
 
     int rows, cols;

@@ -253,6 +253,17 @@ CAPABILITIES = {
     ("account add", "--ca-file"): ("account-add", "CA file"),
     ("account add", "--allow-http"): ("account-add", "Plain HTTP"),
     ("account add", "--set"): ("account-add", "E-mail address"),  # the provider's fields
+    ("account add", "--no-check"): ("account-add", "Try the keys"),
+    ("account edit", ""): ("account-edit", "Label"),
+    ("account edit", "--label"): ("account-edit", "Label"),
+    ("account edit", "--base-url"): ("account-edit", "Base URL"),
+    ("account edit", "--ca-file"): ("account-edit", "CA file"),
+    ("account edit", "--allow-http"): ("account-edit", "Plain HTTP"),
+    ("account edit", "--no-allow-http"): ("account-edit", "Plain HTTP"),
+    ("account edit", "--set"): ("account-edit", "Session window"),
+    ("account edit", "--secret"): ("account-edit", "Secret key"),
+    ("account prune", ""): ("account-delete", None),  # a delete prunes what no account owns
+    ("account prune", "--dry-run"): (None, "a dry run: it changes nothing"),
     ("account list", ""): ("next-pane", "── Accounts"),  # the accounts pane
     ("account list", "--json"): (None, "an output format"),
     ("account remove", ""): ("account-delete", None),
@@ -285,17 +296,22 @@ CAPABILITIES = {
 
 
 def help_capabilities(env):
-    """{(command, option)} of every usage line of `sesame --help`."""
+    """{(command, option)} of every usage line of `sesame --help` (and of
+    the lines that carry one on, "   [--rules ...]")."""
     out = harness.cli_ok(env, "--help")
-    caps = set()
+    caps, command = set(), None
     for line in out.splitlines():
         m = re.match(r"\s+sesame (account \w+|\w+)\b(.*)", line)
-        if not m or m.group(1).startswith("-"):
+        if m:
+            command, rest = m.group(1), m.group(2)
+            caps.add((command, ""))
+        elif command and re.match(r"\s+\[", line):
+            rest = line
+        else:
+            command = None
             continue
-        caps.add((m.group(1), ""))
-        for opt in re.findall(r"--[a-z-]+", m.group(2)):
-            caps.add((m.group(1), opt))
-    caps.discard(("account", ""))
+        for opt in re.findall(r"--[a-z-]+", rest):
+            caps.add((command, opt))
     return caps
 
 
