@@ -400,25 +400,44 @@ char *cli_accounts_json(const struct account_list *l)
 
 /* ---- tables -------------------------------------------------------------- */
 
+/* One character at s (left bytes remain) under the locale: its columns
+ * (0 for a control), and its length in *len; a byte that does not start a
+ * character counts one column, as a terminal shows one replacement. st is
+ * reset after a bad byte. */
+static size_t char_width(const char *s, size_t left, mbstate_t *st, size_t *len)
+{
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, s, left, st);
+    if (n == (size_t)-1 || n == (size_t)-2) {
+        memset(st, 0, sizeof *st);
+        *len = 1;
+        return 1;
+    }
+    *len = n ? n : 1;
+    int cw = wcwidth(wc);
+    return cw > 0 ? (size_t)cw : 0;
+}
+
+/* ASCII is counted without mbrtowc and wcwidth (most of the time of a
+ * table of 100k sessions went there): a printable character is one column,
+ * a control none, and the shift state stays the initial one, so what
+ * follows is decoded as it would have been. */
 size_t cli_text_width(const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     mbstate_t st;
     memset(&st, 0, sizeof st);
     size_t w = 0, left = strlen(s);
     while (left > 0) {
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, s, left, &st);
-        if (n == (size_t)-1 || n == (size_t)-2) {
-            memset(&st, 0, sizeof st);
-            n = 1;
-            w++;
-        } else {
-            if (n == 0)
-                break;
-            int cw = wcwidth(wc);
-            w += cw > 0 ? (size_t)cw : 0;
+        if (*p < 0x80) {
+            w += *p >= 0x20 && *p != 0x7f;
+            p++;
+            left--;
+            continue;
         }
-        s += n;
+        size_t n;
+        w += char_width((const char *)p, left, &st, &n);
+        p += n;
         left -= n;
     }
     return w;
@@ -439,18 +458,11 @@ static char *cell(const char *s, size_t max)
     memset(&st, 0, sizeof st);
     size_t w = 0, off = 0, left = strlen(clean);
     while (left > 0) {
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, clean + off, left, &st);
-        int cw = 1;
-        if (n == (size_t)-1 || n == (size_t)-2) {
-            memset(&st, 0, sizeof st);
-            n = 1;
-        } else {
-            cw = wcwidth(wc) > 0 ? wcwidth(wc) : 0;
-        }
-        if (w + (size_t)cw > max - 1)
+        size_t n;
+        size_t cw = char_width(clean + off, left, &st, &n);
+        if (w + cw > max - 1)
             break;
-        w += (size_t)cw;
+        w += cw;
         off += n;
         left -= n;
     }
@@ -459,30 +471,124 @@ static char *cell(const char *s, size_t max)
     return out;
 }
 
-static char *local_time(int64_t ms)
+/* The text a cell shows and its width: s itself when it is printable
+ * ASCII that fits (nearly every cell of a big listing: no copy, no
+ * decoding), else cell()'s copy, owned. */
+struct shown {
+    const char *text;
+    char *owned;
+    size_t width;
+};
+
+static void show(struct shown *c, const char *s, size_t max)
 {
-    if (ms <= 0)
-        return xstrdup("-");
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return xstrdup(buf);
+    size_t n = 0;
+    if (s)
+        while (s[n] >= 0x20 && s[n] < 0x7f)
+            n++;
+    if (s && !s[n] && n > 0 && n <= max) {
+        c->text = s;
+        c->owned = NULL;
+        c->width = n;
+        return;
+    }
+    c->owned = cell(s, max);
+    c->text = c->owned;
+    c->width = cli_text_width(c->owned);
 }
 
-static char *expires_in(const struct session *s, int64_t now)
+/* A text of our own (a status, a time): shown as it is. */
+static void show_ours(struct shown *c, const char *s)
+{
+    c->text = s;
+    c->owned = NULL;
+    c->width = cli_text_width(s);
+}
+
+/* "YYYY-MM-DD HH:MM" in the local zone, or "-"; buf holds 32 bytes. The
+ * digits are put down by hand: strftime cost as much as the rest of a row. */
+static const char *local_time(int64_t ms, char *buf)
+{
+    if (ms <= 0)
+        return "-";
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return "-";
+    long year = tm.tm_year + 1900L;
+    if (year < 1000 || year > 9999) {
+        strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
+        return buf;
+    }
+    const int v[4] = {tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min};
+    static const char sep[4] = {'-', '-', ' ', ':'};
+    char *p = buf;
+    for (long div = 1000; div > 0; div /= 10)
+        *p++ = (char)('0' + year / div % 10);
+    for (int i = 0; i < 4; i++) {
+        *p++ = sep[i];
+        *p++ = (char)('0' + v[i] / 10 % 10);
+        *p++ = (char)('0' + v[i] % 10);
+    }
+    *p = '\0';
+    return buf;
+}
+
+static const char *expires_in(const struct session *s, int64_t now, char *buf, size_t n)
 {
     if (s->status == SESSION_EXPIRED)
-        return xstrdup("expired");
+        return "expired";
     /* an ended session does not expire any more */
     if (s->expires_ms <= 0 || s->status == SESSION_REVOKED || s->status == SESSION_ENDED ||
         s->status == SESSION_REMOVED || s->status == SESSION_ABANDONED ||
         s->status == SESSION_REPLACED)
-        return xstrdup("-");
-    char buf[40];
-    format_duration(s->expires_ms - now, buf, sizeof buf);
-    return xstrdup(buf);
+        return "-";
+    format_duration(s->expires_ms - now, buf, n);
+    return buf;
+}
+
+/* A line of the table, made whole before it is written. */
+struct line {
+    char *buf;
+    size_t n, cap;
+};
+
+static void line_put(struct line *l, const char *s, size_t len)
+{
+    if (l->n + len > l->cap) {
+        l->cap = (l->n + len) * 2;
+        l->buf = xrealloc(l->buf, l->cap);
+    }
+    memcpy(l->buf + l->n, s, len);
+    l->n += len;
+}
+
+/* The cell, padded to width plus two spaces unless it is the last. */
+static void line_cell(struct line *l, const struct shown *c, size_t width, bool last)
+{
+    static const char spaces[] = "                                ";
+    line_put(l, c->text, strlen(c->text));
+    if (last) {
+        line_put(l, "\n", 1);
+        return;
+    }
+    for (size_t pad = width - c->width + 2; pad > 0;) {
+        size_t k = pad < sizeof spaces - 1 ? pad : sizeof spaces - 1;
+        line_put(l, spaces, k);
+        pad -= k;
+    }
+}
+
+static void line_write(struct line *l, FILE *out)
+{
+    fwrite(l->buf, 1, l->n, out); /* a failed write shows in main's check */
+    l->n = 0;
+}
+
+static void unshow(struct shown *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i].owned);
 }
 
 /* Print rows of cells (ncol columns, row-major) aligned; the last column
@@ -496,17 +602,16 @@ static void print_table(FILE *out, char **cells, size_t nrows, size_t ncol)
             if (cw > w[c])
                 w[c] = cw;
         }
+    struct line line = {0};
     for (size_t r = 0; r < nrows; r++) {
         for (size_t c = 0; c < ncol; c++) {
-            const char *v = cells[r * ncol + c];
-            if (c + 1 == ncol) {
-                fprintf(out, "%s\n", v);
-            } else {
-                size_t pad = w[c] - cli_text_width(v) + 2;
-                fprintf(out, "%s%*s", v, (int)pad, "");
-            }
+            struct shown v;
+            show_ours(&v, cells[r * ncol + c]);
+            line_cell(&line, &v, w[c], c + 1 == ncol);
         }
+        line_write(&line, out);
     }
+    free(line.buf);
     free(w);
 }
 
@@ -519,6 +624,23 @@ static void free_cells(char **cells, size_t n)
 
 #define SESSION_COLS 8
 
+/* The cells of row r (bufs: room for its times) */
+static void session_cells(struct shown *c, const struct cli_row *r, int64_t now,
+                          char (*bufs)[40])
+{
+    show(&c[0], r->account_label, 24);
+    show(&c[1], r->provider_title, 16);
+    show(&c[2], r->s.user_display ? r->s.user_display : r->s.user_id, 44);
+    show(&c[3], r->s.id, 64);
+    show_ours(&c[4], session_status_name(r->s.status));
+    show_ours(&c[5], local_time(r->s.created_ms, bufs[0]));
+    show_ours(&c[6], local_time(r->s.last_active_ms, bufs[1]));
+    show_ours(&c[7], expires_in(&r->s, now, bufs[2], sizeof bufs[2]));
+}
+
+/* Written as it is made, in two passes over the rows (the widths of the
+ * columns, then the lines): a table of every cell first held 100k rows'
+ * worth of copies, ~20 MB. */
 void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
 {
     if (l->n == 0) {
@@ -528,24 +650,32 @@ void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
     static const char *const head[SESSION_COLS] = {
         "ACCOUNT", "PROVIDER", "USER", "SESSION", "STATUS", "CREATED", "LAST ACTIVE", "EXPIRES IN",
     };
-    size_t nrows = l->n + 1;
-    char **cells = xcalloc(nrows * SESSION_COLS, sizeof *cells);
-    for (size_t c = 0; c < SESSION_COLS; c++)
-        cells[c] = xstrdup(head[c]);
+    struct shown c[SESSION_COLS];
+    char bufs[3][40];
+    size_t w[SESSION_COLS];
+    for (size_t k = 0; k < SESSION_COLS; k++)
+        w[k] = cli_text_width(head[k]);
     for (size_t i = 0; i < l->n; i++) {
-        const struct cli_row *r = &l->rows[i];
-        char **row = &cells[(i + 1) * SESSION_COLS];
-        row[0] = cell(r->account_label, 24);
-        row[1] = cell(r->provider_title, 16);
-        row[2] = cell(r->s.user_display ? r->s.user_display : r->s.user_id, 44);
-        row[3] = cell(r->s.id, 64);
-        row[4] = xstrdup(session_status_name(r->s.status));
-        row[5] = local_time(r->s.created_ms);
-        row[6] = local_time(r->s.last_active_ms);
-        row[7] = expires_in(&r->s, now);
+        session_cells(c, &l->rows[i], now, bufs);
+        for (size_t k = 0; k < SESSION_COLS; k++)
+            if (c[k].width > w[k])
+                w[k] = c[k].width;
+        unshow(c, SESSION_COLS);
     }
-    print_table(out, cells, nrows, SESSION_COLS);
-    free_cells(cells, nrows * SESSION_COLS);
+    struct line line = {0};
+    for (size_t k = 0; k < SESSION_COLS; k++) {
+        show_ours(&c[k], head[k]);
+        line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
+    }
+    line_write(&line, out);
+    for (size_t i = 0; i < l->n; i++) {
+        session_cells(c, &l->rows[i], now, bufs);
+        for (size_t k = 0; k < SESSION_COLS; k++)
+            line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
+        line_write(&line, out);
+        unshow(c, SESSION_COLS);
+    }
+    free(line.buf);
 }
 
 #define ACCOUNT_COLS 5

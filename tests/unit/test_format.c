@@ -259,10 +259,70 @@ static void test_golden_outputs(void **state)
     free_accounts(a);
 }
 
+/* ---- widths ------------------------------------------------------------------ */
+
+/* The width as it was counted before the ASCII fast path: every character
+ * through mbrtowc and wcwidth. */
+static size_t width_by_wcwidth(const char *s)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t w = 0, left = strlen(s);
+    while (left > 0) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, s, left, &st);
+        if (n == (size_t)-1 || n == (size_t)-2) {
+            memset(&st, 0, sizeof st);
+            n = 1;
+            w++;
+        } else {
+            if (n == 0)
+                break;
+            int cw = wcwidth(wc);
+            w += cw > 0 ? (size_t)cw : 0;
+        }
+        s += n;
+        left -= n;
+    }
+    return w;
+}
+
+static void check_widths(const char *locale)
+{
+    assert_non_null(setlocale(LC_ALL, locale));
+    static const char *const texts[] = {
+        "", "plain ASCII", "tab\there", "del\x7f", "\x01\x1f controls",
+        "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "mixed \xe6\x97\xa5 and ASCII",
+        "e\xcc\x81", "a\xcc\x80\xcc\x81\xcc\x82 marks", "\xf0\x9f\x98\x80 emoji",
+        "\xff\xfe invalid", "\xc3\x28", "cut \xe2\x82", "\xe2\x82", "\xf0\x90\x28 x",
+        "\xc2\x9b C1", "\xe2\x80\xae bidi", "\xef\xbc\xa1 fullwidth", "\xe2\x80\x8b zero width",
+        "\x1b[31mred", "\xc3", "ASCII then \xc3",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        assert_int_equal(cli_text_width(texts[i]), width_by_wcwidth(texts[i]));
+    /* every byte alone, and every byte between ASCII and a wide character */
+    for (int b = 1; b < 256; b++) {
+        char one[2] = {(char)b, 0};
+        assert_int_equal(cli_text_width(one), width_by_wcwidth(one));
+        char mix[16];
+        snprintf(mix, sizeof mix, "a%c\xe6\x97\xa5%cz", b, b);
+        assert_int_equal(cli_text_width(mix), width_by_wcwidth(mix));
+    }
+}
+
+static void test_width_ascii_path(void **state)
+{
+    check_widths("C.UTF-8");
+    check_widths("C");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+}
+
 int main(void)
 {
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_outputs),
+        cmocka_unit_test(test_width_ascii_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
