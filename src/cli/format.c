@@ -108,11 +108,13 @@ static int cmp_str(const char *a, const char *b)
 }
 
 /* Rows of one account stay together in the order accounts were added (the
- * rank of the account's names); then newest first, then by id. */
-static int cmp_rows(const void *x, const void *y)
+ * rank of the account's names); then newest first, then by id, then as
+ * added (x, y: indexes into rows). */
+static int cmp_rows(const void *x, const void *y, void *rows)
 {
-    const struct cli_row *a = *(const struct cli_row *const *)x;
-    const struct cli_row *b = *(const struct cli_row *const *)y;
+    size_t i = *(const size_t *)x, k = *(const size_t *)y;
+    const struct cli_row *a = (const struct cli_row *)rows + i;
+    const struct cli_row *b = (const struct cli_row *)rows + k;
     if (a->rank != b->rank)
         return a->rank < b->rank ? -1 : 1;
     if (a->s.created_ms != b->s.created_ms)
@@ -120,23 +122,35 @@ static int cmp_rows(const void *x, const void *y)
     int c = cmp_str(a->s.id, b->s.id);
     if (c)
         return c;
-    return a < b ? -1 : a > b; /* as added: qsort is not stable */
+    return i < k ? -1 : i > k;
 }
 
+/* The rows are put in order where they are, following the cycles of the
+ * sorted indexes: a sorted copy of 100k rows was 20 MB of the peak. */
 void cli_listing_sort(struct cli_listing *l)
 {
     if (l->n < 2)
         return;
-    const struct cli_row **k = xcalloc(l->n, sizeof *k);
+    size_t *order = xcalloc(l->n, sizeof *order);
     for (size_t i = 0; i < l->n; i++)
-        k[i] = &l->rows[i];
-    qsort(k, l->n, sizeof *k, cmp_rows);
-    struct cli_row *sorted = xcalloc(l->cap, sizeof *sorted);
-    for (size_t i = 0; i < l->n; i++)
-        sorted[i] = *k[i];
-    free(k);
-    free(l->rows);
-    l->rows = sorted;
+        order[i] = i;
+    qsort_r(order, l->n, sizeof *order, cmp_rows, l->rows);
+    /* row k is to be the one now at order[k] */
+    for (size_t i = 0; i < l->n; i++) {
+        if (order[i] == i)
+            continue;
+        struct cli_row first = l->rows[i];
+        size_t k = i;
+        while (order[k] != i) {
+            size_t from = order[k];
+            l->rows[k] = l->rows[from];
+            order[k] = k;
+            k = from;
+        }
+        l->rows[k] = first;
+        order[k] = k;
+    }
+    free(order);
 }
 
 void cli_listing_free(struct cli_listing *l)
