@@ -42,12 +42,13 @@ static struct cli_row *new_row(struct cli_listing *l, const struct account *a)
     size_t k = names_of(l, a);
     struct cli_row *r = &l->rows[l->n++];
     memset(r, 0, sizeof *r);
-    r->account_id = l->names[k].account_id;
-    r->account_label = l->names[k].account_label;
-    r->provider_id = l->names[k].provider_id;
-    r->provider_title = l->names[k].provider_title;
-    r->rank = k;
+    r->rank = (uint32_t)k;
     return r;
+}
+
+static const struct cli_names *names_at(const struct cli_listing *l, const struct cli_row *r)
+{
+    return &l->names[r->rank];
 }
 
 static void row_settle(struct cli_row *r, const struct account *a, int64_t now)
@@ -74,6 +75,35 @@ void cli_listing_take(struct cli_listing *l, const struct account *a, struct ses
     r->s = *s;
     memset(s, 0, sizeof *s);
     row_settle(r, a, now);
+}
+
+/* Sessions leave the list from its end, and every so many the list's
+ * array is cut back to what is left, which gives those pages back (an
+ * array this big is mapped apart from the heap: main.c's mallopt). */
+#define TAKE_STEP 4096
+
+void cli_listing_take_all(struct cli_listing *l, const struct account *a,
+                          struct session_list *list, int64_t now)
+{
+    size_t base = l->n, n = list->n;
+    if (n > 0) {
+        l->cap = base + n;
+        l->rows = xrealloc(l->rows, l->cap * sizeof *l->rows);
+        uint32_t rank = (uint32_t)names_of(l, a);
+        l->n = base + n;
+        for (size_t i = n; i-- > 0;) {
+            struct cli_row *r = &l->rows[base + i];
+            r->s = list->v[i];
+            r->rank = rank;
+            row_settle(r, a, now);
+            if (i > 0 && i % TAKE_STEP == 0) {
+                list->v = xrealloc(list->v, i * sizeof *list->v);
+                list->cap = i;
+            }
+        }
+    }
+    free(list->v);
+    memset(list, 0, sizeof *list);
 }
 
 void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
@@ -112,7 +142,7 @@ static int cmp_str(const char *a, const char *b)
  * added (x, y: indexes into rows). */
 static int cmp_rows(const void *x, const void *y, void *rows)
 {
-    size_t i = *(const size_t *)x, k = *(const size_t *)y;
+    uint32_t i = *(const uint32_t *)x, k = *(const uint32_t *)y;
     const struct cli_row *a = (const struct cli_row *)rows + i;
     const struct cli_row *b = (const struct cli_row *)rows + k;
     if (a->rank != b->rank)
@@ -126,14 +156,15 @@ static int cmp_rows(const void *x, const void *y, void *rows)
 }
 
 /* The rows are put in order where they are, following the cycles of the
- * sorted indexes: a sorted copy of 100k rows was 20 MB of the peak. */
+ * sorted indexes: a sorted copy of 100k rows was 20 MB of the peak. (The
+ * indexes are 32 bits, as a row's rank is: 2^32 rows would take 500 GB.) */
 void cli_listing_sort(struct cli_listing *l)
 {
     if (l->n < 2)
         return;
-    size_t *order = xcalloc(l->n, sizeof *order);
+    uint32_t *order = xcalloc(l->n, sizeof *order);
     for (size_t i = 0; i < l->n; i++)
-        order[i] = i;
+        order[i] = (uint32_t)i;
     qsort_r(order, l->n, sizeof *order, cmp_rows, l->rows);
     /* row k is to be the one now at order[k] */
     for (size_t i = 0; i < l->n; i++) {
@@ -144,11 +175,11 @@ void cli_listing_sort(struct cli_listing *l)
         while (order[k] != i) {
             size_t from = order[k];
             l->rows[k] = l->rows[from];
-            order[k] = k;
+            order[k] = (uint32_t)k;
             k = from;
         }
         l->rows[k] = first;
-        order[k] = k;
+        order[k] = (uint32_t)k;
     }
     free(order);
 }
@@ -285,13 +316,13 @@ static void jfield_raw(struct jout *o, const char *indent, const char *key, cons
     jend(o, last);
 }
 
-static void write_row(struct jout *o, const struct cli_row *r)
+static void write_row(struct jout *o, const struct cli_row *r, const struct cli_names *nm)
 {
     static const char in[] = "      ";
     const struct session *s = &r->s;
-    jfield_str(o, in, "account", r->account_id, false);
-    jfield_str(o, in, "account_label", r->account_label, false);
-    jfield_str(o, in, "provider", r->provider_id, false);
+    jfield_str(o, in, "account", nm->account_id, false);
+    jfield_str(o, in, "account_label", nm->account_label, false);
+    jfield_str(o, in, "provider", nm->provider_id, false);
     jfield_str(o, in, "id", s->id, false);
     jfield_str(o, in, "user_id", s->user_id, false);
     jfield_str(o, in, "user", s->user_display, false);
@@ -313,7 +344,7 @@ static void write_listing(struct jout *o, const struct cli_listing *l)
     jputs(o, l->n ? "{\n  \"sessions\": [\n" : "{\n  \"sessions\": [],\n");
     for (size_t i = 0; i < l->n; i++) {
         jputs(o, "    {\n");
-        write_row(o, &l->rows[i]);
+        write_row(o, &l->rows[i], names_at(l, &l->rows[i]));
         jputs(o, i + 1 < l->n ? "    },\n" : "    }\n  ],\n");
     }
     jputs(o, l->n_errs ? "  \"errors\": [\n" : "  \"errors\": []\n");
@@ -638,12 +669,12 @@ static void free_cells(char **cells, size_t n)
 
 #define SESSION_COLS 8
 
-/* The cells of row r (bufs: room for its times) */
-static void session_cells(struct shown *c, const struct cli_row *r, int64_t now,
-                          char (*bufs)[40])
+/* The cells of row r of l (bufs: room for its times) */
+static void session_cells(struct shown *c, const struct cli_listing *l, const struct cli_row *r,
+                          int64_t now, char (*bufs)[40])
 {
-    show(&c[0], r->account_label, 24);
-    show(&c[1], r->provider_title, 16);
+    show(&c[0], names_at(l, r)->account_label, 24);
+    show(&c[1], names_at(l, r)->provider_title, 16);
     show(&c[2], r->s.user_display ? r->s.user_display : r->s.user_id, 44);
     show(&c[3], r->s.id, 64);
     show_ours(&c[4], session_status_name(r->s.status));
@@ -670,7 +701,7 @@ void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
     for (size_t k = 0; k < SESSION_COLS; k++)
         w[k] = cli_text_width(head[k]);
     for (size_t i = 0; i < l->n; i++) {
-        session_cells(c, &l->rows[i], now, bufs);
+        session_cells(c, l, &l->rows[i], now, bufs);
         for (size_t k = 0; k < SESSION_COLS; k++)
             if (c[k].width > w[k])
                 w[k] = c[k].width;
@@ -683,7 +714,7 @@ void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
     }
     line_write(&line, out);
     for (size_t i = 0; i < l->n; i++) {
-        session_cells(c, &l->rows[i], now, bufs);
+        session_cells(c, l, &l->rows[i], now, bufs);
         for (size_t k = 0; k < SESSION_COLS; k++)
             line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
         line_write(&line, out);

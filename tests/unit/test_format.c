@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 
 #define T0 1700000000000LL /* 2023-11-14T22:13:20Z */
@@ -259,6 +260,59 @@ static void test_golden_outputs(void **state)
     free_accounts(a);
 }
 
+/* ---- taking a whole list ---------------------------------------------------- */
+
+/* take_all moves a list in (its array freed from the end as it goes): the
+ * same rows, in the same order, settled the same way, as adding each. */
+static void test_take_all_as_adding_each(void **state)
+{
+    struct account a[4];
+    make_accounts(a);
+    struct session_list list = {0};
+    for (int i = 0; i < 10000; i++) { /* more than one step of the shrinking */
+        struct session *s = session_list_push(&list);
+        char id[16];
+        snprintf(id, sizeof id, "s%05d", i);
+        s->id = strslab_dup(id);
+        s->user_id = strpool_get(i % 3 ? "user_1" : "user_2");
+        s->status = i % 2 ? SESSION_ACTIVE : SESSION_REVOKED;
+        s->expires_ms = i % 5 ? T0 + 1000 : T0 - 1000; /* past: active ones turn expired */
+    }
+    struct cli_listing taken = {0}, added = {0};
+    struct session other = {0};
+    other.id = "first";
+    cli_listing_add(&taken, &a[1], &other, T0);
+    cli_listing_add(&added, &a[1], &other, T0);
+    for (size_t i = 0; i < list.n; i++)
+        cli_listing_add(&added, &a[0], &list.v[i], T0);
+    cli_listing_take_all(&taken, &a[0], &list, T0);
+    assert_null(list.v);
+    assert_int_equal(list.n, 0);
+    assert_int_equal(list.cap, 0);
+    assert_int_equal(taken.n, added.n);
+    assert_int_equal(taken.n_names, 2);
+    for (size_t i = 0; i < taken.n; i++) {
+        assert_string_equal(taken.rows[i].s.id, added.rows[i].s.id);
+        assert_string_equal(taken.rows[i].s.account_id, added.rows[i].s.account_id);
+        assert_int_equal(taken.rows[i].s.status, added.rows[i].s.status);
+        assert_int_equal(taken.rows[i].rank, added.rows[i].rank);
+    }
+    assert_int_equal(taken.rows[1].s.status, SESSION_REVOKED);
+    assert_int_equal(taken.rows[2].s.status, SESSION_ACTIVE);
+    assert_int_equal(taken.rows[6].s.status, SESSION_EXPIRED);
+    cli_listing_take_all(&taken, &a[2], &list, T0); /* an empty list adds nothing */
+    assert_int_equal(taken.n, added.n);
+    cli_listing_sort(&taken);
+    cli_listing_sort(&added);
+    char *x = cli_listing_json(&taken), *y = cli_listing_json(&added);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+    cli_listing_free(&taken);
+    cli_listing_free(&added);
+    free_accounts(a);
+}
+
 /* ---- widths ------------------------------------------------------------------ */
 
 /* The width as it was counted before the ASCII fast path: every character
@@ -323,6 +377,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_outputs),
         cmocka_unit_test(test_width_ascii_path),
+        cmocka_unit_test(test_take_all_as_adding_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
