@@ -470,8 +470,13 @@ static const char *pool_join(const char *a, const char *sep, const char *b)
     if ((!a || text_is_clean(a)) && (!b || text_is_clean(b))) {
         if (!a || !b)
             return strpool_get(a ? a : b);
-        if ((size_t)snprintf(buf, sizeof buf, "%s%s%s", a, sep, b) < sizeof buf)
+        size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+        if (na + ns + nb < sizeof buf) {
+            memcpy(buf, a, na);
+            memcpy(buf + na, sep, ns);
+            memcpy(buf + na + ns, b, nb + 1);
             return strpool_get(buf);
+        }
     }
     return strpool_take(join2(a, sep, b));
 }
@@ -732,23 +737,29 @@ struct member {
     int64_t n;
 };
 
+struct key {
+    const char *name;
+    size_t len;
+};
+#define KEY(s) {s, sizeof s - 1}
+
 enum { M_ID, M_USER_ID, M_CLIENT_ID, M_STATUS, M_CREATED, M_LAST_ACTIVE, M_EXPIRE, M_ACTIVITY,
        M_SESSION_COUNT };
-static const char *const session_keys[M_SESSION_COUNT] = {
-    "id", "user_id", "client_id", "status", "created_at", "last_active_at", "expire_at",
-    "latest_activity",
+static const struct key session_keys[M_SESSION_COUNT] = {
+    KEY("id"), KEY("user_id"), KEY("client_id"), KEY("status"), KEY("created_at"),
+    KEY("last_active_at"), KEY("expire_at"), KEY("latest_activity"),
 };
 enum { A_DEVICE, A_MOBILE, A_BROWSER, A_VERSION, A_IP, A_CITY, A_COUNTRY, A_COUNT };
-static const char *const activity_keys[A_COUNT] = {
-    "device_type", "is_mobile", "browser_name", "browser_version", "ip_address", "city",
-    "country",
+static const struct key activity_keys[A_COUNT] = {
+    KEY("device_type"), KEY("is_mobile"), KEY("browser_name"), KEY("browser_version"),
+    KEY("ip_address"), KEY("city"), KEY("country"),
 };
 
 /* The members of the object peeked that keys name, into m (the first of
  * each key, which is the one cJSON finds); the object member at sub_at
  * (if any) has its own keys read into sub. Strings are not decoded yet. */
-static bool scan_members(struct jscan *j, const char *const *keys, size_t n, struct member *m,
-                         size_t sub_at, const char *const *sub_keys, size_t n_sub,
+static bool scan_members(struct jscan *j, const struct key *keys, size_t n, struct member *m,
+                         size_t sub_at, const struct key *sub_keys, size_t n_sub,
                          struct member *sub)
 {
     memset(m, 0, n * sizeof *m);
@@ -756,7 +767,7 @@ static bool scan_members(struct jscan *j, const char *const *keys, size_t n, str
     struct jstr key;
     while (jscan_member(j, &key)) {
         size_t k = 0;
-        while (k < n && !jstr_is(&key, keys[k]))
+        while (k < n && (key.len != keys[k].len || memcmp(key.p, keys[k].name, key.len) != 0))
             k++;
         if (k == n || m[k].kind) {
             jscan_skip(j);

@@ -110,7 +110,13 @@ bool jscan_string(struct jscan *j, struct jstr *out)
     const char *p = ++j->p;
     out->p = p;
     out->escaped = false;
+    /* the bytes that end a run of plain content */
+    static const bool stop[256] = {['"'] = true, ['\\'] = true, [0] = true};
     while (p < j->end) {
+        while (p < j->end && !stop[(unsigned char)*p])
+            p++;
+        if (p == j->end)
+            break;
         char c = *p;
         if (c == '"') {
             out->len = (size_t)(p - out->p);
@@ -119,10 +125,6 @@ bool jscan_string(struct jscan *j, struct jstr *out)
         }
         if (c == '\0')
             return fail(j);
-        if (c != '\\') {
-            p++;
-            continue;
-        }
         out->escaped = true;
         if (j->end - p < 2)
             return fail(j);
