@@ -247,6 +247,17 @@ static void jputs(struct jout *o, const char *s)
 /* A JSON string of value (sanitised first, as every string we print). */
 static void jstring(struct jout *o, const char *value)
 {
+    /* printable ASCII but '"' and '\\' (nearly every value): clean, and
+     * nothing to escape */
+    size_t n = 0;
+    while (value[n] >= 0x20 && value[n] < 0x7f && value[n] != '"' && value[n] != '\\')
+        n++;
+    if (!value[n]) {
+        jput(o, "\"", 1);
+        jput(o, value, n);
+        jput(o, "\"", 1);
+        return;
+    }
     char *owned = NULL;
     if (!text_is_clean(value))
         value = owned = sanitize_text(value);
@@ -448,9 +459,17 @@ char *cli_accounts_json(const struct account_list *l)
 /* One character at s (left bytes remain) under the locale: its columns
  * (0 for a control), and its length in *len; a byte that does not start a
  * character counts one column, as a terminal shows one replacement. st is
- * reset after a bad byte. */
+ * reset after a bad byte. ASCII is counted without mbrtowc and wcwidth
+ * (most of the time of a table of 100k sessions went there): a printable
+ * character is one column, a control none, and the shift state stays the
+ * initial one, so what follows is decoded as it would have been. */
 static size_t char_width(const char *s, size_t left, mbstate_t *st, size_t *len)
 {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x80) {
+        *len = 1;
+        return c >= 0x20 && c != 0x7f;
+    }
     wchar_t wc;
     size_t n = mbrtowc(&wc, s, left, st);
     if (n == (size_t)-1 || n == (size_t)-2) {
@@ -463,29 +482,38 @@ static size_t char_width(const char *s, size_t left, mbstate_t *st, size_t *len)
     return cw > 0 ? (size_t)cw : 0;
 }
 
-/* ASCII is counted without mbrtowc and wcwidth (most of the time of a
- * table of 100k sessions went there): a printable character is one column,
- * a control none, and the shift state stays the initial one, so what
- * follows is decoded as it would have been. */
-size_t cli_text_width(const char *s)
+/* The columns of s, counted until they pass max; and the bytes (*cut) and
+ * columns (*cut_w) of the longest start of s that leaves room for the one
+ * column of a cut mark within max. */
+static size_t measure(const char *s, size_t max, size_t *cut, size_t *cut_w)
 {
-    const unsigned char *p = (const unsigned char *)s;
     mbstate_t st;
     memset(&st, 0, sizeof st);
-    size_t w = 0, left = strlen(s);
-    while (left > 0) {
-        if (*p < 0x80) {
-            w += *p >= 0x20 && *p != 0x7f;
-            p++;
-            left--;
-            continue;
+    size_t w = 0, off = 0, left = strlen(s);
+    *cut = left;
+    *cut_w = SIZE_MAX;
+    while (left > 0 && w <= max) {
+        size_t n, cw = char_width(s + off, left, &st, &n);
+        if (*cut_w == SIZE_MAX && w + cw > max - 1) {
+            *cut = off;
+            *cut_w = w;
         }
-        size_t n;
-        w += char_width((const char *)p, left, &st, &n);
-        p += n;
+        w += cw;
+        off += n;
         left -= n;
     }
     return w;
+}
+
+size_t cli_text_width(const char *s)
+{
+    size_t cut, cut_w;
+    return measure(s, SIZE_MAX - 1, &cut, &cut_w);
+}
+
+static const char *cut_mark(void)
+{
+    return MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~";
 }
 
 /* A sanitised copy of s no wider than max columns ("…" marks a cut). */
@@ -496,50 +524,51 @@ static char *cell(const char *s, size_t max)
         free(clean);
         return xstrdup("-");
     }
-    if (cli_text_width(clean) <= max)
+    size_t cut, cut_w;
+    if (measure(clean, max, &cut, &cut_w) <= max)
         return clean;
-    const char *ell = MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~";
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t w = 0, off = 0, left = strlen(clean);
-    while (left > 0) {
-        size_t n;
-        size_t cw = char_width(clean + off, left, &st, &n);
-        if (w + cw > max - 1)
-            break;
-        w += cw;
-        off += n;
-        left -= n;
-    }
-    char *out = xasprintf("%.*s%s", (int)off, clean, ell);
+    char *out = xasprintf("%.*s%s", (int)cut, clean, cut_mark());
     free(clean);
     return out;
 }
 
-/* The text a cell shows and its width: s itself when it is printable
- * ASCII that fits (nearly every cell of a big listing: no copy, no
- * decoding), else cell()'s copy, owned. */
+/* The text a cell shows and its width. Clean text (nearly every cell of a
+ * big listing) is shown without cell()'s copies: as it is when it fits,
+ * else cut into buf. */
 struct shown {
     const char *text;
     char *owned;
     size_t width;
+    char buf[160];
 };
 
-static void show(struct shown *c, const char *s, size_t max)
+/* The text (when want_text; the widths alone need none) and width of the
+ * cell of s. */
+static void show(struct shown *c, const char *s, size_t max, bool want_text)
 {
-    size_t n = 0;
-    if (s)
-        while (s[n] >= 0x20 && s[n] < 0x7f)
-            n++;
-    if (s && !s[n] && n > 0 && n <= max) {
-        c->text = s;
-        c->owned = NULL;
-        c->width = n;
+    c->owned = NULL;
+    c->text = s;
+    if (!s || !*s || !text_is_clean(s)) {
+        c->text = c->owned = cell(s, max);
+        c->width = cli_text_width(c->owned);
         return;
     }
-    c->owned = cell(s, max);
-    c->text = c->owned;
-    c->width = cli_text_width(c->owned);
+    size_t cut, cut_w;
+    c->width = measure(s, max, &cut, &cut_w);
+    if (c->width <= max)
+        return;
+    const char *mark = cut_mark();
+    c->width = cut_w + cli_text_width(mark);
+    if (!want_text)
+        return;
+    size_t m = strlen(mark);
+    if (cut + m < sizeof c->buf) {
+        memcpy(c->buf, s, cut);
+        memcpy(c->buf + cut, mark, m + 1);
+        c->text = c->buf;
+    } else {
+        c->text = c->owned = xasprintf("%.*s%s", (int)cut, s, mark);
+    }
 }
 
 /* A text of our own (a status, a time): shown as it is. */
@@ -550,8 +579,7 @@ static void show_ours(struct shown *c, const char *s)
     c->width = cli_text_width(s);
 }
 
-/* "YYYY-MM-DD HH:MM" in the local zone, or "-"; buf holds 32 bytes. The
- * digits are put down by hand: strftime cost as much as the rest of a row. */
+/* "YYYY-MM-DD HH:MM" in the local zone, or "-"; buf holds 32 bytes. */
 static const char *local_time(int64_t ms, char *buf)
 {
     if (ms <= 0)
@@ -560,22 +588,8 @@ static const char *local_time(int64_t ms, char *buf)
     struct tm tm;
     if (!localtime_r(&t, &tm))
         return "-";
-    long year = tm.tm_year + 1900L;
-    if (year < 1000 || year > 9999) {
+    if (!format_tm(&tm, ' ', false, buf))
         strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
-        return buf;
-    }
-    const int v[4] = {tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min};
-    static const char sep[4] = {'-', '-', ' ', ':'};
-    char *p = buf;
-    for (long div = 1000; div > 0; div /= 10)
-        *p++ = (char)('0' + year / div % 10);
-    for (int i = 0; i < 4; i++) {
-        *p++ = sep[i];
-        *p++ = (char)('0' + v[i] / 10 % 10);
-        *p++ = (char)('0' + v[i] % 10);
-    }
-    *p = '\0';
     return buf;
 }
 
@@ -669,14 +683,15 @@ static void free_cells(char **cells, size_t n)
 
 #define SESSION_COLS 8
 
-/* The cells of row r of l (bufs: room for its times) */
+/* The cells of row r of l (bufs: room for its times); their text only
+ * when want_text. */
 static void session_cells(struct shown *c, const struct cli_listing *l, const struct cli_row *r,
-                          int64_t now, char (*bufs)[40])
+                          int64_t now, char (*bufs)[40], bool want_text)
 {
-    show(&c[0], names_at(l, r)->account_label, 24);
-    show(&c[1], names_at(l, r)->provider_title, 16);
-    show(&c[2], r->s.user_display ? r->s.user_display : r->s.user_id, 44);
-    show(&c[3], r->s.id, 64);
+    show(&c[0], names_at(l, r)->account_label, 24, want_text);
+    show(&c[1], names_at(l, r)->provider_title, 16, want_text);
+    show(&c[2], r->s.user_display ? r->s.user_display : r->s.user_id, 44, want_text);
+    show(&c[3], r->s.id, 64, want_text);
     show_ours(&c[4], session_status_name(r->s.status));
     show_ours(&c[5], local_time(r->s.created_ms, bufs[0]));
     show_ours(&c[6], local_time(r->s.last_active_ms, bufs[1]));
@@ -701,7 +716,7 @@ void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
     for (size_t k = 0; k < SESSION_COLS; k++)
         w[k] = cli_text_width(head[k]);
     for (size_t i = 0; i < l->n; i++) {
-        session_cells(c, l, &l->rows[i], now, bufs);
+        session_cells(c, l, &l->rows[i], now, bufs, false);
         for (size_t k = 0; k < SESSION_COLS; k++)
             if (c[k].width > w[k])
                 w[k] = c[k].width;
@@ -714,7 +729,7 @@ void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
     }
     line_write(&line, out);
     for (size_t i = 0; i < l->n; i++) {
-        session_cells(c, l, &l->rows[i], now, bufs);
+        session_cells(c, l, &l->rows[i], now, bufs, true);
         for (size_t k = 0; k < SESSION_COLS; k++)
             line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
         line_write(&line, out);
