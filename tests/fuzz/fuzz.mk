@@ -17,7 +17,7 @@ FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= clerk basistheory plantly cbrain apideck config state theme keymap prefs sanitize
+FUZZ_TARGETS ?= clerk basistheory plantly cbrain apideck config state theme keymap prefs sanitize jscan
 FUZZ_B := build/fuzz
 FUZZ_PKGS := ncursesw libcurl libcjson libsecret-1 glib-2.0
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -27,7 +27,8 @@ FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter
 FUZZ_LIBS := $(shell pkg-config --libs $(FUZZ_PKGS) 2>/dev/null) -pthread
 
 # What each target links besides its own tests/fuzz/fuzz_<target>.c.
-FUZZ_PROVIDER_SRC := src/util.c src/model.c src/strpool.c src/strslab.c src/http_request.c $(wildcard src/providers/*.c)
+FUZZ_PROVIDER_SRC := src/util.c src/model.c src/strpool.c src/strslab.c src/http_request.c src/budget.c \
+                     $(wildcard src/providers/*.c)
 FUZZ_SRC_clerk := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_basistheory := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_plantly := $(FUZZ_PROVIDER_SRC)
@@ -39,6 +40,7 @@ FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
 FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_sanitize := src/util.c
+FUZZ_SRC_jscan := src/providers/jscan.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))
 
