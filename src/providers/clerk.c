@@ -487,9 +487,10 @@ static const char *pool_join(const char *a, const char *sep, const char *b)
 static bool add_session(const struct session_in *in, const struct account *acct,
                         struct op_result *out, char *raw, bool want_raw)
 {
+    /* an id of nothing but control characters sanitises to "": none to show
+     * or send back */
     char *id = str_empty(in->id) || text_is_clean(in->id) ? NULL : sanitize_text(in->id);
-    if (str_empty(in->id) || (id && !*id)) { /* nothing but control characters: no id to
-                                                 show or send back */
+    if (str_empty(in->id) || (id && !*id)) {
         free(id);
         free(raw);
         return false;
@@ -523,8 +524,6 @@ static bool add_session(const struct session_in *in, const struct account *acct,
         free(raw);
     return true;
 }
-
-
 
 /* "First Last <email>", else the username, else the primary (or first)
  * e-mail address, else the id. Owned and sanitised. */
