@@ -1542,7 +1542,7 @@ static void test_parse_scan_mutations(void **state)
         "\"total_count\":501}";
     static const char bytes[] = "\"\\{}[],:0123456789-+.eEtrufalsn \t\n\r/bu\x01\x1b\x7f\xc3\xff";
     size_t n = sizeof base - 1;
-    char *body = xmalloc(n + 2);
+    char *body = xmalloc(n + 8); /* up to 3 bytes inserted, and the NUL */
     uint32_t seed = 12345;
     struct op_args a = {0};
     a.client_id = "client_1";
