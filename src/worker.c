@@ -719,6 +719,8 @@ static long run_timers(struct worker *w, long max_wait)
             else
                 job_fail(w, j, ERR_NETWORK, xasprintf("no answer from %s within %ld s",
                                                       j->prov ? j->prov->title : "provider", s));
+            j = next; /* answered: j may be freed */
+            continue;
         } else {
             if (j->in_keyring && !j->told_waiting) {
                 int64_t slow_at = j->keyring_since + KEYRING_SLOW_MS;
