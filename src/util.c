@@ -399,3 +399,32 @@ int file_read_regular(const char *path, size_t max, char **data, size_t *len, ch
     *len = n;
     return 0;
 }
+
+static char *two_digits(char *p, int v)
+{
+    *p++ = (char)('0' + v / 10 % 10);
+    *p++ = (char)('0' + v % 10);
+    return p;
+}
+
+bool format_tm(const struct tm *tm, char sep, bool seconds, char *buf)
+{
+    long year = tm->tm_year + 1900L;
+    if (year < 1000 || year > 9999)
+        return false;
+    char *p = two_digits(two_digits(buf, (int)(year / 100)), (int)(year % 100));
+    *p++ = '-';
+    p = two_digits(p, tm->tm_mon + 1);
+    *p++ = '-';
+    p = two_digits(p, tm->tm_mday);
+    *p++ = sep;
+    p = two_digits(p, tm->tm_hour);
+    *p++ = ':';
+    p = two_digits(p, tm->tm_min);
+    if (seconds) {
+        *p++ = ':';
+        p = two_digits(p, tm->tm_sec);
+    }
+    *p = '\0';
+    return true;
+}

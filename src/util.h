@@ -68,6 +68,12 @@ int file_read_regular(const char *path, size_t max, char **data, size_t *len, ch
 /* "3d 4h", "12m 05s", "expired" ... relative to now; buf >= 32 bytes. */
 void format_duration(int64_t ms, char *buf, size_t bufsz);
 
+/* tm as strftime's "%Y-%m-%d<sep>%H:%M" (with ":%S" when seconds) into buf
+ * (>= 20 bytes), by hand: strftime cost as much as the rest of a listed
+ * session. False, buf untouched, for a year that is not four digits. */
+struct tm;
+bool format_tm(const struct tm *tm, char sep, bool seconds, char *buf);
+
 /* Encode code point cp (<= U+10FFFF) as UTF-8 into out (4 bytes room);
  * returns the bytes written. */
 size_t utf8_put(uint32_t cp, char *out);

@@ -6,7 +6,7 @@
 #   BENCH_QUICK=1          a fast look (fewer runs, 10 s idle)
 #   BENCH_IDLE_SECONDS=N   length of the idle measurement
 #   BENCH_ONLY=a,b         only these figures (first_frame key_latency
-#                          refresh_all scale filter idle headless)
+#                          refresh_all scale filter idle headless headless_cpu)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/build/bench"

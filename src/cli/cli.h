@@ -141,12 +141,9 @@ struct cli_names {
 
 /* A session shown by a command, with the account it belongs to. */
 struct cli_row {
-    const char *account_id;     /* these four: the listing's names of the account */
-    const char *account_label;
-    const char *provider_id;
-    const char *provider_title;
-    size_t rank;                /* its account's place among the listing's accounts */
     struct session s;
+    uint32_t rank;              /* its account's names (listing->names[rank]), which is its
+                                 * account's place among the listing's accounts */
 };
 
 struct cli_failure {
@@ -172,6 +169,10 @@ void cli_listing_add(struct cli_listing *l, const struct account *a, const struc
 /* The same, but s is moved in (left zeroed), not copied. */
 void cli_listing_take(struct cli_listing *l, const struct account *a, struct session *s,
                       int64_t now);
+/* cli_listing_take of every session of list, in order; list is left empty
+ * (its array freed as it empties, so that 100k sessions are not held twice). */
+void cli_listing_take_all(struct cli_listing *l, const struct account *a,
+                          struct session_list *list, int64_t now);
 void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
                       const char *error);
 /* Keep only rows with this status. */

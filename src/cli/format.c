@@ -44,12 +44,13 @@ static struct cli_row *new_row(struct cli_listing *l, const struct account *a)
     size_t k = names_of(l, a);
     struct cli_row *r = &l->rows[l->n++];
     memset(r, 0, sizeof *r);
-    r->account_id = l->names[k].account_id;
-    r->account_label = l->names[k].account_label;
-    r->provider_id = l->names[k].provider_id;
-    r->provider_title = l->names[k].provider_title;
-    r->rank = k;
+    r->rank = (uint32_t)k;
     return r;
+}
+
+static const struct cli_names *names_at(const struct cli_listing *l, const struct cli_row *r)
+{
+    return &l->names[r->rank];
 }
 
 /* The row shows the status a person sees at now (session_status.h), in
@@ -76,6 +77,35 @@ void cli_listing_take(struct cli_listing *l, const struct account *a, struct ses
     r->s = *s;
     memset(s, 0, sizeof *s);
     row_settle(r, a, now);
+}
+
+/* Sessions leave the list from its end, and every so many the list's
+ * array is cut back to what is left, which gives those pages back (an
+ * array this big is mapped apart from the heap: main.c's mallopt). */
+#define TAKE_STEP 4096
+
+void cli_listing_take_all(struct cli_listing *l, const struct account *a,
+                          struct session_list *list, int64_t now)
+{
+    size_t base = l->n, n = list->n;
+    if (n > 0) {
+        l->cap = base + n;
+        l->rows = xrealloc(l->rows, l->cap * sizeof *l->rows);
+        uint32_t rank = (uint32_t)names_of(l, a);
+        l->n = base + n;
+        for (size_t i = n; i-- > 0;) {
+            struct cli_row *r = &l->rows[base + i];
+            r->s = list->v[i];
+            r->rank = rank;
+            row_settle(r, a, now);
+            if (i > 0 && i % TAKE_STEP == 0) {
+                list->v = xrealloc(list->v, i * sizeof *list->v);
+                list->cap = i;
+            }
+        }
+    }
+    free(list->v);
+    memset(list, 0, sizeof *list);
 }
 
 void cli_listing_fail(struct cli_listing *l, const struct account *a, int code,
@@ -105,31 +135,45 @@ void cli_listing_filter(struct cli_listing *l, enum session_status status)
 }
 
 /* The default order of src/session_order.h; rows that compare equal (the
- * same session twice) stay as added: qsort is not stable. */
-static int cmp_rows(const void *x, const void *y)
+ * same session twice) stay as added (x, y: indexes into rows). */
+static int cmp_rows(const void *x, const void *y, void *rows)
 {
-    const struct cli_row *a = *(const struct cli_row *const *)x;
-    const struct cli_row *b = *(const struct cli_row *const *)y;
+    uint32_t i = *(const uint32_t *)x, k = *(const uint32_t *)y;
+    const struct cli_row *a = (const struct cli_row *)rows + i;
+    const struct cli_row *b = (const struct cli_row *)rows + k;
     int c = session_order_cmp(a->rank, &a->s, b->rank, &b->s);
     if (c)
         return c;
-    return a < b ? -1 : a > b;
+    return i < k ? -1 : i > k;
 }
 
+/* The rows are put in order where they are, following the cycles of the
+ * sorted indexes: a sorted copy of 100k rows was 20 MB of the peak. (The
+ * indexes are 32 bits, as a row's rank is: 2^32 rows would take 500 GB.) */
 void cli_listing_sort(struct cli_listing *l)
 {
     if (l->n < 2)
         return;
-    const struct cli_row **k = xcalloc(l->n, sizeof *k);
+    uint32_t *order = xcalloc(l->n, sizeof *order);
     for (size_t i = 0; i < l->n; i++)
-        k[i] = &l->rows[i];
-    qsort(k, l->n, sizeof *k, cmp_rows);
-    struct cli_row *sorted = xcalloc(l->cap, sizeof *sorted);
-    for (size_t i = 0; i < l->n; i++)
-        sorted[i] = *k[i];
-    free(k);
-    free(l->rows);
-    l->rows = sorted;
+        order[i] = (uint32_t)i;
+    qsort_r(order, l->n, sizeof *order, cmp_rows, l->rows);
+    /* row k is to be the one now at order[k] */
+    for (size_t i = 0; i < l->n; i++) {
+        if (order[i] == i)
+            continue;
+        struct cli_row first = l->rows[i];
+        size_t k = i;
+        while (order[k] != i) {
+            size_t from = order[k];
+            l->rows[k] = l->rows[from];
+            order[k] = (uint32_t)k;
+            k = from;
+        }
+        l->rows[k] = first;
+        order[k] = (uint32_t)k;
+    }
+    free(order);
 }
 
 void cli_listing_free(struct cli_listing *l)
@@ -195,6 +239,17 @@ static void jputs(struct jout *o, const char *s)
 /* A JSON string of value (sanitised first, as every string we print). */
 static void jstring(struct jout *o, const char *value)
 {
+    /* printable ASCII but '"' and '\\' (nearly every value): clean, and
+     * nothing to escape */
+    size_t n = 0;
+    while (value[n] >= 0x20 && value[n] < 0x7f && value[n] != '"' && value[n] != '\\')
+        n++;
+    if (!value[n]) {
+        jput(o, "\"", 1);
+        jput(o, value, n);
+        jput(o, "\"", 1);
+        return;
+    }
     char *owned = NULL;
     if (!text_is_clean(value))
         value = owned = sanitize_text(value);
@@ -264,13 +319,13 @@ static void jfield_raw(struct jout *o, const char *indent, const char *key, cons
     jend(o, last);
 }
 
-static void write_row(struct jout *o, const struct cli_row *r)
+static void write_row(struct jout *o, const struct cli_row *r, const struct cli_names *nm)
 {
     static const char in[] = "      ";
     const struct session *s = &r->s;
-    jfield_str(o, in, "account", r->account_id, false);
-    jfield_str(o, in, "account_label", r->account_label, false);
-    jfield_str(o, in, "provider", r->provider_id, false);
+    jfield_str(o, in, "account", nm->account_id, false);
+    jfield_str(o, in, "account_label", nm->account_label, false);
+    jfield_str(o, in, "provider", nm->provider_id, false);
     jfield_str(o, in, "id", s->id, false);
     jfield_str(o, in, "user_id", s->user_id, false);
     jfield_str(o, in, "user", s->user_display, false);
@@ -293,7 +348,7 @@ static void write_listing(struct jout *o, const struct cli_listing *l)
     jputs(o, l->n ? "{\n  \"sessions\": [\n" : "{\n  \"sessions\": [],\n");
     for (size_t i = 0; i < l->n; i++) {
         jputs(o, "    {\n");
-        write_row(o, &l->rows[i]);
+        write_row(o, &l->rows[i], names_at(l, &l->rows[i]));
         jputs(o, i + 1 < l->n ? "    },\n" : "    }\n  ],\n");
     }
     jputs(o, l->n_errs ? "  \"errors\": [\n" : "  \"errors\": []\n");
@@ -394,28 +449,64 @@ char *cli_accounts_json(const struct account_list *l)
 
 /* ---- tables -------------------------------------------------------------- */
 
-size_t cli_text_width(const char *s)
+/* One character at s (left bytes remain) under the locale: its columns
+ * (0 for a control), and its length in *len; a byte that does not start a
+ * character counts one column, as a terminal shows one replacement. st is
+ * reset after a bad byte. ASCII is counted without mbrtowc and wcwidth
+ * (most of the time of a table of 100k sessions went there): a printable
+ * character is one column, a control none, and the shift state stays the
+ * initial one, so what follows is decoded as it would have been. */
+static size_t char_width(const char *s, size_t left, mbstate_t *st, size_t *len)
+{
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x80) {
+        *len = 1;
+        return c >= 0x20 && c != 0x7f;
+    }
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, s, left, st);
+    if (n == (size_t)-1 || n == (size_t)-2) {
+        memset(st, 0, sizeof *st);
+        *len = 1;
+        return 1;
+    }
+    *len = n ? n : 1;
+    int cw = wcwidth(wc);
+    return cw > 0 ? (size_t)cw : 0;
+}
+
+/* The columns of s, counted until they pass max; and the bytes (*cut) and
+ * columns (*cut_w) of the longest start of s that leaves room for the one
+ * column of a cut mark within max. */
+static size_t measure(const char *s, size_t max, size_t *cut, size_t *cut_w)
 {
     mbstate_t st;
     memset(&st, 0, sizeof st);
-    size_t w = 0, left = strlen(s);
-    while (left > 0) {
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, s, left, &st);
-        if (n == (size_t)-1 || n == (size_t)-2) {
-            memset(&st, 0, sizeof st);
-            n = 1;
-            w++;
-        } else {
-            if (n == 0)
-                break;
-            int cw = wcwidth(wc);
-            w += cw > 0 ? (size_t)cw : 0;
+    size_t w = 0, off = 0, left = strlen(s);
+    *cut = left;
+    *cut_w = SIZE_MAX;
+    while (left > 0 && w <= max) {
+        size_t n, cw = char_width(s + off, left, &st, &n);
+        if (*cut_w == SIZE_MAX && w + cw > max - 1) {
+            *cut = off;
+            *cut_w = w;
         }
-        s += n;
+        w += cw;
+        off += n;
         left -= n;
     }
     return w;
+}
+
+size_t cli_text_width(const char *s)
+{
+    size_t cut, cut_w;
+    return measure(s, SIZE_MAX - 1, &cut, &cut_w);
+}
+
+static const char *cut_mark(void)
+{
+    return MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~";
 }
 
 /* A sanitised copy of s no wider than max columns ("…" marks a cut). */
@@ -426,55 +517,128 @@ static char *cell(const char *s, size_t max)
         free(clean);
         return xstrdup("-");
     }
-    if (cli_text_width(clean) <= max)
+    size_t cut, cut_w;
+    if (measure(clean, max, &cut, &cut_w) <= max)
         return clean;
-    const char *ell = MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~";
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t w = 0, off = 0, left = strlen(clean);
-    while (left > 0) {
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, clean + off, left, &st);
-        int cw = 1;
-        if (n == (size_t)-1 || n == (size_t)-2) {
-            memset(&st, 0, sizeof st);
-            n = 1;
-        } else {
-            cw = wcwidth(wc) > 0 ? wcwidth(wc) : 0;
-        }
-        if (w + (size_t)cw > max - 1)
-            break;
-        w += (size_t)cw;
-        off += n;
-        left -= n;
-    }
-    char *out = xasprintf("%.*s%s", (int)off, clean, ell);
+    char *out = xasprintf("%.*s%s", (int)cut, clean, cut_mark());
     free(clean);
     return out;
 }
 
-static char *local_time(int64_t ms)
+/* The text a cell shows and its width. Clean text (nearly every cell of a
+ * big listing) is shown without cell()'s copies: as it is when it fits,
+ * else cut into buf. */
+struct shown {
+    const char *text;
+    char *owned;
+    size_t width;
+    char buf[160];
+};
+
+/* The text (when want_text; the widths alone need none) and width of the
+ * cell of s. */
+static void show(struct shown *c, const char *s, size_t max, bool want_text)
+{
+    c->owned = NULL;
+    c->text = s;
+    if (!s || !*s || !text_is_clean(s)) {
+        c->text = c->owned = cell(s, max);
+        c->width = cli_text_width(c->owned);
+        return;
+    }
+    size_t cut, cut_w;
+    c->width = measure(s, max, &cut, &cut_w);
+    if (c->width <= max)
+        return;
+    const char *mark = cut_mark();
+    c->width = cut_w + cli_text_width(mark);
+    if (!want_text)
+        return;
+    size_t m = strlen(mark);
+    if (cut + m < sizeof c->buf) {
+        memcpy(c->buf, s, cut);
+        memcpy(c->buf + cut, mark, m + 1);
+        c->text = c->buf;
+    } else {
+        c->text = c->owned = xasprintf("%.*s%s", (int)cut, s, mark);
+    }
+}
+
+/* A text of our own (a status, a time): shown as it is. */
+static void show_ours(struct shown *c, const char *s)
+{
+    c->text = s;
+    c->owned = NULL;
+    c->width = cli_text_width(s);
+}
+
+/* "YYYY-MM-DD HH:MM" in the local zone, or "-"; buf holds 32 bytes. */
+static const char *local_time(int64_t ms, char *buf)
 {
     if (ms <= 0)
-        return xstrdup("-");
+        return "-";
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
-    localtime_r(&t, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return xstrdup(buf);
+    if (!localtime_r(&t, &tm))
+        return "-";
+    if (!format_tm(&tm, ' ', false, buf))
+        strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
+    return buf;
 }
 
 /* What the dashboard's "Expires in" shows: the time left while it counts
  * down, else "-" (the status says how it ended). */
-static char *expires_in(const struct session *s, int64_t now)
+static const char *expires_in(const struct session *s, int64_t now, char *buf, size_t n)
 {
     int64_t left;
     if (!session_time_left(s, now, &left))
-        return xstrdup("-");
-    char buf[40];
-    format_duration(left, buf, sizeof buf);
-    return xstrdup(buf);
+        return "-";
+    format_duration(left, buf, n);
+    return buf;
+}
+
+/* A line of the table, made whole before it is written. */
+struct line {
+    char *buf;
+    size_t n, cap;
+};
+
+static void line_put(struct line *l, const char *s, size_t len)
+{
+    if (l->n + len > l->cap) {
+        l->cap = (l->n + len) * 2;
+        l->buf = xrealloc(l->buf, l->cap);
+    }
+    memcpy(l->buf + l->n, s, len);
+    l->n += len;
+}
+
+/* The cell, padded to width plus two spaces unless it is the last. */
+static void line_cell(struct line *l, const struct shown *c, size_t width, bool last)
+{
+    static const char spaces[] = "                                ";
+    line_put(l, c->text, strlen(c->text));
+    if (last) {
+        line_put(l, "\n", 1);
+        return;
+    }
+    for (size_t pad = width - c->width + 2; pad > 0;) {
+        size_t k = pad < sizeof spaces - 1 ? pad : sizeof spaces - 1;
+        line_put(l, spaces, k);
+        pad -= k;
+    }
+}
+
+static void line_write(struct line *l, FILE *out)
+{
+    fwrite(l->buf, 1, l->n, out); /* a failed write shows in main's check */
+    l->n = 0;
+}
+
+static void unshow(struct shown *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i].owned);
 }
 
 /* Print rows of cells (ncol columns, row-major) aligned; the last column
@@ -488,17 +652,16 @@ static void print_table(FILE *out, char **cells, size_t nrows, size_t ncol)
             if (cw > w[c])
                 w[c] = cw;
         }
+    struct line line = {0};
     for (size_t r = 0; r < nrows; r++) {
         for (size_t c = 0; c < ncol; c++) {
-            const char *v = cells[r * ncol + c];
-            if (c + 1 == ncol) {
-                fprintf(out, "%s\n", v);
-            } else {
-                size_t pad = w[c] - cli_text_width(v) + 2;
-                fprintf(out, "%s%*s", v, (int)pad, "");
-            }
+            struct shown v;
+            show_ours(&v, cells[r * ncol + c]);
+            line_cell(&line, &v, w[c], c + 1 == ncol);
         }
+        line_write(&line, out);
     }
+    free(line.buf);
     free(w);
 }
 
@@ -511,6 +674,24 @@ static void free_cells(char **cells, size_t n)
 
 #define SESSION_COLS 8
 
+/* The cells of row r of l (bufs: room for its times); their text only
+ * when want_text. */
+static void session_cells(struct shown *c, const struct cli_listing *l, const struct cli_row *r,
+                          int64_t now, char (*bufs)[40], bool want_text)
+{
+    show(&c[0], names_at(l, r)->account_label, 24, want_text);
+    show(&c[1], names_at(l, r)->provider_title, 16, want_text);
+    show(&c[2], r->s.user_display ? r->s.user_display : r->s.user_id, 44, want_text);
+    show(&c[3], r->s.id, 64, want_text);
+    show_ours(&c[4], session_status_name(r->s.status));
+    show_ours(&c[5], local_time(r->s.created_ms, bufs[0]));
+    show_ours(&c[6], local_time(r->s.last_active_ms, bufs[1]));
+    show_ours(&c[7], expires_in(&r->s, now, bufs[2], sizeof bufs[2]));
+}
+
+/* Written as it is made, in two passes over the rows (the widths of the
+ * columns, then the lines): a table of every cell first held 100k rows'
+ * worth of copies, ~20 MB. */
 void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
 {
     if (l->n == 0) {
@@ -520,24 +701,32 @@ void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
     static const char *const head[SESSION_COLS] = {
         "ACCOUNT", "PROVIDER", "USER", "SESSION", "STATUS", "CREATED", "LAST ACTIVE", "EXPIRES IN",
     };
-    size_t nrows = l->n + 1;
-    char **cells = xcalloc(nrows * SESSION_COLS, sizeof *cells);
-    for (size_t c = 0; c < SESSION_COLS; c++)
-        cells[c] = xstrdup(head[c]);
+    struct shown c[SESSION_COLS];
+    char bufs[3][40];
+    size_t w[SESSION_COLS];
+    for (size_t k = 0; k < SESSION_COLS; k++)
+        w[k] = cli_text_width(head[k]);
     for (size_t i = 0; i < l->n; i++) {
-        const struct cli_row *r = &l->rows[i];
-        char **row = &cells[(i + 1) * SESSION_COLS];
-        row[0] = cell(r->account_label, 24);
-        row[1] = cell(r->provider_title, 16);
-        row[2] = cell(r->s.user_display ? r->s.user_display : r->s.user_id, 44);
-        row[3] = cell(r->s.id, 64);
-        row[4] = xstrdup(session_status_name(r->s.status));
-        row[5] = local_time(r->s.created_ms);
-        row[6] = local_time(r->s.last_active_ms);
-        row[7] = expires_in(&r->s, now);
+        session_cells(c, l, &l->rows[i], now, bufs, false);
+        for (size_t k = 0; k < SESSION_COLS; k++)
+            if (c[k].width > w[k])
+                w[k] = c[k].width;
+        unshow(c, SESSION_COLS);
     }
-    print_table(out, cells, nrows, SESSION_COLS);
-    free_cells(cells, nrows * SESSION_COLS);
+    struct line line = {0};
+    for (size_t k = 0; k < SESSION_COLS; k++) {
+        show_ours(&c[k], head[k]);
+        line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
+    }
+    line_write(&line, out);
+    for (size_t i = 0; i < l->n; i++) {
+        session_cells(c, l, &l->rows[i], now, bufs, true);
+        for (size_t k = 0; k < SESSION_COLS; k++)
+            line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
+        line_write(&line, out);
+        unshow(c, SESSION_COLS);
+    }
+    free(line.buf);
 }
 
 #define ACCOUNT_COLS 5

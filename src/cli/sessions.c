@@ -50,8 +50,7 @@ static void add_result(struct cli_listing *l, const struct account *a, struct ev
         cli_listing_fail(l, a, ev->err, ev->error);
         return;
     }
-    for (size_t i = 0; i < ev->result.sessions.n; i++)
-        cli_listing_take(l, a, &ev->result.sessions.v[i], now);
+    cli_listing_take_all(l, a, &ev->result.sessions, now);
 }
 
 int cmd_sessions(int argc, char **argv)

@@ -183,6 +183,11 @@ void format_iso8601(int64_t ms, char *buf, size_t n)
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
+    if (n >= 21 && format_tm(&tm, 'T', true, buf)) {
+        buf[19] = 'Z';
+        buf[20] = '\0';
+        return;
+    }
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 

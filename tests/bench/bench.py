@@ -12,7 +12,11 @@ written next to it below and in the README. Environment:
     BENCH_IDLE_SECONDS=N   length of the idle measurement (default 60, quick 10)
     BENCH_ONLY=a,b         run only these figures (first_frame, key_latency,
                            refresh_all, scale, filter, idle, headless,
-                           rate_first, rate_refresh, rate_history)
+                           rate_first, rate_refresh, rate_history, headless_cpu)
+
+The big Clerk account (1,000 users x 100 sessions) is added with
+rate_limit=off: those figures measure sesame's own speed against a fake
+that has no limit, not the pace of Clerk's request budget.
 """
 
 import json
@@ -38,6 +42,8 @@ ONLY = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]
 COLS, ROWS = 120, 40
 BIG_USERS, BIG_PER_USER = 1000, 100
 BIG_TOTAL = BIG_USERS * BIG_PER_USER
+HEADLESS_CPU_RUNS = 5                   # median of 5, quick or not
+HEADLESS_CPU_S, HEADLESS_RSS_MB = 0.5, 40
 
 # The status bar's first and last key hints (ui/statusbar.c): a frame is
 # complete when its status bar shows both, the last one being drawn last.
@@ -446,6 +452,40 @@ def fig_headless(big):
             "peak_rss_kb": summary(rsss), "node_peak_rss_kb": summary(node_rsss)}
 
 
+def fig_headless_cpu(big):
+    """The headless commands' own cost over the 100k set: user CPU and peak
+    RSS (getrusage of the child: ru_utime, ru_maxrss) of `sesame sessions`
+    (the table) and `sesame sessions --json`, stdout to a file, median of
+    HEADLESS_CPU_RUNS runs each. User CPU, not wall time: the fake and
+    other work on the machine do not count."""
+    env = env_for(TMP, "headless-cpu")
+    add_account(BINARY, env, big, "clerk", "Clerk 100k", rate_limit="off")
+    res = {}
+    for name, args in (("table", ["sessions"]), ("json", ["sessions", "--json"])):
+        out = os.path.join(TMP, "headless-cpu." + name)
+        user, sys_s, rss = [], [], []
+        for i in range(HEADLESS_CPU_RUNS):
+            with open(out, "wb") as f:
+                p = subprocess.Popen([BINARY] + args, stdout=f, stderr=subprocess.PIPE, env=env)
+                _, status, ru = os.wait4(p.pid, 0)
+                err = p.stderr.read().decode(errors="replace")
+                p.stderr.close()
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise RuntimeError("sesame %s failed: %s" % (" ".join(args), err))
+            user.append(ru.ru_utime)
+            sys_s.append(ru.ru_stime)
+            rss.append(ru.ru_maxrss)
+        with open(out) as f:
+            n = len(json.load(f)["sessions"]) if name == "json" else \
+                sum(1 for _ in f) - 1  # the header line
+        if n != BIG_TOTAL:
+            raise RuntimeError("sesame %s listed %d sessions, not %d" % (" ".join(args), n,
+                                                                       BIG_TOTAL))
+        res[name] = {"user_s": summary(user), "sys_s": summary(sys_s),
+                     "peak_rss_kb": summary(rss)}
+    return res
+
+
 # ---- the table ----
 
 def fmt(x, unit="ms", digits=1):
@@ -516,6 +556,15 @@ def table(res):
                          fmt(r["ms"]["min"], digits=0), fmt(r["ms"]["max"], digits=0),
                          r["peak_rss_kb"]["median"] / 1024.0,
                          r["node_peak_rss_kb"]["median"] / 1024.0)))
+    if "headless_cpu" in res:
+        for name, label in (("table", "sessions"), ("json", "sessions --json")):
+            r = res["headless_cpu"][name]
+            cpu, rss = r["user_s"], r["peak_rss_kb"]["median"] / 1024.0
+            rows.append(("headless CPU", fmt(cpu["median"], "s", 3), spread(cpu, digits=3),
+                         "≤ 0.5 s, ≤ 40 MB",
+                         verdict(cpu["median"] <= HEADLESS_CPU_S and rss <= HEADLESS_RSS_MB),
+                         "`%s` over 100k: user CPU, n=%d; peak RSS %.1f MB" % (
+                             label, cpu["n"], rss)))
     head = ("figure", "median", "spread", "target", "", "notes")
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     lines = []
@@ -565,7 +614,7 @@ def main():
         if want("refresh_all"):
             log("refresh all ...")
             res["refresh_all"] = fig_refresh_all()
-        if any(want(x) for x in ("key_latency", "scale", "filter", "headless")):
+        if any(want(x) for x in ("key_latency", "scale", "filter", "headless", "headless_cpu")):
             log("the 100k fake ...")
             big = Fake(TMP, "big", ["--clerk-users", str(BIG_USERS),
                                     "--clerk-sessions-per-user", str(BIG_PER_USER)])
@@ -589,6 +638,9 @@ def main():
             log("rate-limited instance: a full history ...")
             res["rate_history"] = rate_bench.fig_rate_history(BINARY, TMP, log, QUICK,
                                                               key_samples)
+        if want("headless_cpu"):
+            log("headless CPU ...")
+            res["headless_cpu"] = fig_headless_cpu(big)
     finally:
         fake.stop()
         if big:

@@ -45,6 +45,15 @@ def sessions_title(screen):
     return -1
 
 
+def account_count(screen, label):
+    """The sessions the accounts pane counts for label (the store's), or -1."""
+    parts = account_line(screen, label).split()
+    for i, p in enumerate(parts):
+        if p == label and i + 1 < len(parts) and parts[i + 1].isdigit():
+            return int(parts[i + 1])
+    return -1
+
+
 def loaded(label):
     def pred(s):
         line = account_line(s, label)
@@ -53,7 +62,8 @@ def loaded(label):
 
 
 def active_rows(screen):
-    """Rows of the table that show an active session."""
+    """Rows of the table that show an active session (the most recently
+    active users' come first)."""
     return sum(1 for line in screen.display if " active " in line)
 
 
@@ -77,14 +87,16 @@ def fig_rate_first(binary, tmp, log, quick):
         fake.control("POST", "/_fake/stats/clear", {})
         t = Term([binary], env, COLS, ROWS)
         try:
-            screenful = ROWS - 12  # the table's rows below the accounts pane, about
-            first = t.wait_for(lambda s: active_rows(s) >= screenful, 30)
+            # the table full (more sessions listed than its rows), live ones among them
+            screenful = ROWS - 8
+            first = t.wait_for(lambda s: sessions_title(s) >= screenful and active_rows(s) > 0,
+                               30)
             if first is None:
                 raise RuntimeError("no screen of live sessions:\n" + t.text())
             done = t.wait_for(loaded("instance"), 300)
             if done is None:
                 raise RuntimeError("the listing never ended:\n" + t.text())
-            shown = sessions_title(t.screen)
+            shown = account_count(t.screen, "instance")
             t.send("q")
         finally:
             t.close()
@@ -137,7 +149,7 @@ def fig_rate_refresh(binary, tmp, log, quick):
             t.record(now() + 0.5)
             t.feed()
             total_req, refused = clerk_counts(fake)
-            shown = sessions_title(t.screen)
+            shown = account_count(t.screen, "instance")
             t.send("q")
         finally:
             t.close()
@@ -157,12 +169,17 @@ def fig_rate_history(binary, tmp, log, quick, key_samples):
     each, the fake at the development limit scaled down 10 times (100 per
     s, sesame's budget its half, 50 per s): the requests per second sent
     against those its budget allowed over the listing (a window's burst,
-    then the rate), the 429s, and keys (j/k) answered while it paces."""
+    then the rate), the 429s; then, listing again (^R), keys (j/k) answered
+    while it paces."""
     users = 300 if quick else 1000
     fake = Fake(tmp, "rate-history", ["--clerk-users", str(users),
-                                      "--clerk-sessions-per-user", "100",
-                                      "--clerk-rate-limit", "100/1s"])
+                                      "--clerk-sessions-per-user", "100"])
     try:
+        # the fake makes each user's sessions on first use, slower than the
+        # limit: made beforehand, so that only the limit and sesame count
+        fake.warm_clerk()
+        fake.control("POST", "/_fake/config",
+                     {"clerk_rate_limit": {"requests": 100, "window_ms": 1000}})
         env = env_for(tmp, "rate-history")
         add_clerk(binary, env, fake, "history", session_window="all", rate_limit="50/1s")
         cli(binary, env, "account", "add", "cbrain", "--label", "lab", "--base-url",
@@ -171,18 +188,24 @@ def fig_rate_history(binary, tmp, log, quick, key_samples):
         fake.control("POST", "/_fake/stats/clear", {})
         t = Term([binary], env, COLS, ROWS)
         try:
-            start = t.wait_for(lambda s: "history" in account_line(s, "history")
-                               and "loading" in account_line(s, "history"), 10)
-            if start is None:
-                raise RuntimeError("the listing did not start:\n" + t.text())
-            keys = key_samples(t, loaded("history"), 10 ** 6, "history")
+            # the use of the budget, with nothing else asked of the machine
             done = t.wait_for(loaded("history"), 600)
             if done is None:
                 raise RuntimeError("the listing never ended:\n" + t.text())
+            req, refused = clerk_counts(fake)
+            # then keys while it lists again in full (^R): the cursor moves
+            # between the two accounts as fast as the screen follows
+            t.settle(0.5)
+            t.send("\x12")
+            if t.wait_for(lambda s: "loading" in account_line(s, "history"), 10) is None:
+                raise RuntimeError("^R did not list again:\n" + t.text())
+            keys = key_samples(t, loaded("history"), 10 ** 6, "history")
+            if t.wait_for(loaded("history"), 600) is None:
+                raise RuntimeError("the second listing never ended:\n" + t.text())
+            refused = clerk_counts(fake)[1]  # over both listings
             t.send("q")
         finally:
             t.close()
-        req, refused = clerk_counts(fake)
     finally:
         fake.stop()
     seconds = done - t.t_exec

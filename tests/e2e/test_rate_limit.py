@@ -138,6 +138,33 @@ def t_refresh_asks_for_what_changed(tmp, env):
         fake.stop()
 
 
+def t_revoked_elsewhere_seen_within_recheck(tmp, env):
+    """A session revoked elsewhere (the customer's own back end) shows as
+    revoked once its user is re-read: every `recheck` at the latest."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, users=40, active=10, per_user=2)
+    add_clerk(env, fake, recheck="3s")
+    t = Term(env=env, tmp=tmp, cols=140, rows=40)
+    try:
+        check(settled(t), "not loaded:\n" + t.text())
+        users = listed_users(fake)
+        gone = fake.control("POST", "/_fake/clerk/revoke", {"user_id": users[0]})["revoked"]
+        check(gone, "nothing to revoke for %s" % users[0])
+        time.sleep(3.2)
+        t.key("r")
+        check(wait_until(lambda: users[0] in listed_users(fake, 0)[len(users):], 10),
+              "the user was not re-read")
+        check(settled(t), "not loaded:\n" + t.text())
+        t.key("tab")
+        t.send("/" + gone[0][-8:] + "\r")
+        check(t.wait_for("Sessions 1 ", 5) and wait_until(lambda: "revoked" in t.text(), 5),
+              "the session revoked elsewhere is not shown revoked:\n" + t.text())
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 def t_forced_full_listing(tmp, env):
     """^R lists the account again in full: every active user, paced, 0 429."""
     env = harness.keyring_env(tmp)
@@ -268,7 +295,7 @@ def t_refused_is_waited_out(tmp, env):
 
 TESTS = [
     t_first_listing_asks_for_the_active_users, t_refresh_asks_for_what_changed,
-    t_forced_full_listing, t_paced_listing_shows_progress, t_headless_progress_on_a_terminal,
+    t_revoked_elsewhere_seen_within_recheck, t_forced_full_listing, t_paced_listing_shows_progress, t_headless_progress_on_a_terminal,
     t_refused_is_waited_out,
 ]
 

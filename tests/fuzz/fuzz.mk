@@ -17,7 +17,7 @@ FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= clerk basistheory plantly cbrain apideck config state theme keymap prefs sanitize
+FUZZ_TARGETS ?= clerk basistheory plantly cbrain apideck config state theme keymap prefs sanitize jscan
 FUZZ_B := build/fuzz
 FUZZ_PKGS := ncursesw libcurl libcjson libsecret-1 glib-2.0
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -40,6 +40,7 @@ FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
 FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_sanitize := src/util.c
+FUZZ_SRC_jscan := src/providers/jscan.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))
 

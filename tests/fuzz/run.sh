@@ -29,7 +29,7 @@ for t in "$@"; do
     art=$B/artifacts/$t
     mkdir -p "$art"
     case $t in
-    clerk | basistheory | plantly | cbrain | apideck) d=json ;;
+    clerk | basistheory | plantly | cbrain | apideck | jscan) d=json ;;
     *) d=$t ;;
     esac
     dict=

@@ -1412,6 +1412,193 @@ static void test_parse_huge_array(void **state)
     free(body);
 }
 
+/* ---- sessions pages read in place (jscan) against cJSON ------------------ */
+
+static void assert_same_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+static void assert_same_result(const struct op_result *a, const struct op_result *b)
+{
+    /* "not JSON" shows the body's first bytes, which differ by the tail */
+    static const char not_json[] = "HTTP 200 from Clerk: body is not JSON (";
+    assert_int_equal(a->err, b->err);
+    if (a->error && strncmp(a->error, not_json, sizeof not_json - 1) == 0)
+        assert_non_null(b->error && strncmp(b->error, not_json, sizeof not_json - 1) == 0
+                        ? b->error : NULL);
+    else
+        assert_same_str(a->error, b->error);
+    assert_int_equal(a->sessions.n, b->sessions.n);
+    for (size_t i = 0; i < a->sessions.n; i++) {
+        const struct session *x = &a->sessions.v[i], *y = &b->sessions.v[i];
+        assert_same_str(x->id, y->id);
+        assert_same_str(x->account_id, y->account_id);
+        assert_same_str(x->user_id, y->user_id);
+        assert_same_str(x->user_display, y->user_display);
+        assert_same_str(x->client_id, y->client_id);
+        assert_int_equal(x->created_ms, y->created_ms);
+        assert_int_equal(x->last_active_ms, y->last_active_ms);
+        assert_int_equal(x->expires_ms, y->expires_ms);
+        assert_same_str(x->device, y->device);
+        assert_same_str(x->browser, y->browser);
+        assert_same_str(x->ip, y->ip);
+        assert_same_str(x->place, y->place);
+        assert_same_str(x->raw_json, y->raw_json);
+        assert_int_equal(x->status, y->status);
+    }
+    assert_int_equal(a->n_follow, b->n_follow);
+    for (size_t i = 0; i < a->n_follow; i++) {
+        const struct op_followup *x = &a->follow[i], *y = &b->follow[i];
+        assert_int_equal(x->op, y->op);
+        assert_int_equal(x->prio, y->prio);
+        assert_int_equal(x->args.offset, y->args.offset);
+        assert_int_equal(x->args.limit, y->args.limit);
+        assert_int_equal(x->args.n_user_ids, y->args.n_user_ids);
+        for (size_t k = 0; k < x->args.n_user_ids; k++)
+            assert_same_str(x->args.user_ids[k], y->args.user_ids[k]);
+    }
+    assert_int_equal(a->n_covered, b->n_covered);
+}
+
+/* body as it is (read in place when jscan vouches for it) against the same
+ * body with a stray byte after it, which jscan never vouches for and
+ * cJSON ignores: the old whole-tree parse. */
+static void assert_scan_matches(const struct op_args *a, const char *body, size_t len)
+{
+    struct op_result scanned, whole;
+    parse_n(OP_LIST, a, 200, body, len, &scanned);
+    char *tail = xmalloc(len + 3);
+    memcpy(tail, body, len);
+    memcpy(tail + len, "\n#", 3);
+    parse_n(OP_LIST, a, 200, tail, len + 2, &whole);
+    assert_same_result(&scanned, &whole);
+    op_result_free(&scanned);
+    op_result_free(&whole);
+    free(tail);
+}
+
+/* Each page under the arguments that change what a page asks for. */
+static void assert_scan_matches_all(const char *body)
+{
+    struct op_args args[4] = {{0}};
+    args[0].user_id = "user_1";
+    args[1].client_id = "client_1";
+    args[1].no_raw_json = true;
+    args[2].user_id = "user_1";
+    args[2].phase = 1; /* one user's sessions, from a walk */
+    args[3].client_id = "client_1";
+    args[3].offset = 500;
+    for (size_t i = 0; i < ARRAY_LEN(args); i++)
+        assert_scan_matches(&args[i], body, strlen(body));
+}
+
+static void test_parse_scan_matches_cjson(void **state)
+{
+    static const char *const bodies[] = {
+        "[" SESSION_1 "," SESSION_2 "," SESSION_PENDING_JSON "]",
+        "{\"data\":[" SESSION_1 "," SESSION_2 "],\"total_count\":1234}",
+        "{\"total_count\":3,\"data\":[" SESSION_2 "]}",
+        "{\"data\":[" SESSION_1 "],\"data\":[" SESSION_2 "],\"total_count\":1,\"total_count\":9}",
+        "{\"data\":[],\"total_count\":-5}", "{\"data\":[],\"total_count\":\"9\"}",
+        "{\"data\":[]}", "[]", " \t\r\n[ ] \n",
+        /* escapes in values, raw control bytes and bad UTF-8 inside strings */
+        "[{\"id\":\"sess_\\u001b[2Jx\\n\\t\\\"q\\\" \\\\ \\/ \\b\\f\\r\",\"user_id\":\"u\\u00e9\\u4e2d\","
+        "\"client_id\":\"c\x01\x1b[31m\",\"status\":\"act\\u0069ve\",\"latest_activity\":"
+        "{\"device_type\":\"\\u009b\",\"browser_name\":\"B\xff\xfe\",\"browser_version\":\"1\","
+        "\"ip_address\":\"\",\"city\":\"\xc3\x28\",\"country\":\"D\\u0045\"}}]",
+        /* the first of a key counts, whatever its type */
+        "[{\"id\":\"a\",\"id\":\"b\",\"latest_activity\":null,\"latest_activity\":{\"city\":\"X\"}},"
+        "{\"id\":7,\"id\":\"c\"},{\"id\":\"d\",\"is_mobile\":true,\"latest_activity\":"
+        "{\"is_mobile\":\"yes\",\"is_mobile\":true}},{\"id\":\"e\",\"latest_activity\":"
+        "{\"is_mobile\":true,\"device_type\":\"\"}},{\"id\":\"f\",\"latest_activity\":"
+        "{\"is_mobile\":false,\"device_type\":null}}]",
+        /* wrong types everywhere, unknown members of every kind */
+        "[{\"id\":\"w\",\"user_id\":7,\"client_id\":[],\"status\":{},\"created_at\":\"1\","
+        "\"last_active_at\":null,\"expire_at\":true,\"latest_activity\":\"x\",\"actor\":"
+        "{\"sub\":\"user_x\",\"iss\":\"https://dashboard.clerk.com\",\"deep\":[[[{}]]]},"
+        "\"tasks\":[{\"key\":\"k\"}],\"n\":-0,\"f\":1.5e-3,\"e\":2E+7,\"z\":0}]",
+        "[1,\"x\",null,true,false,[],{}," SESSION_1 ",{\"user_id\":\"user_9\"},{\"id\":\"\"},"
+        "{\"id\":\"\\u0005\\u001b[m\",\"user_id\":\"user_8\"}]",
+        "[{\"id\":\"n\",\"created_at\":-1,\"last_active_at\":999999999999999,"
+        "\"expire_at\":0}]",
+        /* the same user in many sessions, many users */
+        "[{\"id\":\"s1\",\"user_id\":\"u1\"},{\"id\":\"s2\",\"user_id\":\"u1\"},"
+        "{\"id\":\"s3\",\"user_id\":\"u2\"},{\"id\":\"s4\",\"user_id\":\"\"},{\"id\":\"s5\"}]",
+        "[{\"id\":\"k\",\"\xc3\xa9\":1,\"\":2,\"id2\":3,\"i\":4}]",
+        "[{\"id\":\"long\",\"browser_name\":\"x\",\"latest_activity\":{\"browser_name\":\""
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "\",\"browser_version\":\"1\",\"city\":\"C\",\"country\":\"\\u001b\"}}]",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(bodies); i++)
+        assert_scan_matches_all(bodies[i]);
+    char *page = full_page(500, 250);
+    assert_scan_matches_all(page);
+    free(page);
+}
+
+/* Bodies jscan gives back to cJSON (its answer is then the old one): the
+ * same result as the whole-tree parse, including the errors. */
+static void test_parse_scan_gives_way(void **state)
+{
+    static const char *const bodies[] = {
+        "\xef\xbb\xbf[" SESSION_1 "]",                        /* a BOM */
+        "[" SESSION_1 "]\x0c",                                 /* whitespace cJSON allows */
+        "[{\"id\":\"a\\u0000b\"}]", "[{\"id\":\"\\ud83d\\ude00\"}]", "[{\"id\":\"\\uZZZZ\"}]",
+        "[{\"id\":\"x\",\"created_at\":1e3}]", "[{\"id\":\"x\",\"created_at\":1.0}]",
+        "[{\"id\":\"x\",\"created_at\":1234567890123456}]", "[{\"id\":\"x\",\"created_at\":01}]",
+        "[{\"id\":\"x\",\"n\":+1}]", "[{\"id\":\"x\",\"i\\u0064\":\"y\"}]",
+        "{\"data\":[],\"total_count\":1e15}", "{\"data\":{\"0\":{}}}", "{}", "{\"data\":5}",
+        "\"sessions\"", "null", "42", "true", "[1,]", "[,1]", "{\"data\":[],}", "[1 2]",
+        "[{\"id\":\"x\"}", "[{\"id\":\"x\"]}", "[\"unterminated]", "[nul]", "[tru]",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]"
+        "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(bodies); i++)
+        assert_scan_matches_all(bodies[i]);
+    static const char nul[] = "[{\"id\":\"a\0b\"}]";
+    struct op_args a = {0};
+    a.user_id = "user_1";
+    assert_scan_matches(&a, nul, sizeof nul - 1);
+}
+
+/* A page mutated a byte at a time, thousands of ways: whatever jscan
+ * reads in place, cJSON reads the same. */
+static void test_parse_scan_mutations(void **state)
+{
+    static const char base[] =
+        "{\"data\":[" SESSION_1 "," SESSION_PENDING_JSON ",{\"id\":\"e\\u00e9\\n\"}],"
+        "\"total_count\":501}";
+    static const char bytes[] = "\"\\{}[],:0123456789-+.eEtrufalsn \t\n\r/bu\x01\x1b\x7f\xc3\xff";
+    size_t n = sizeof base - 1;
+    char *body = xmalloc(n + 8); /* up to 3 bytes inserted, and the NUL */
+    uint32_t seed = 12345;
+    struct op_args a = {0};
+    a.client_id = "client_1";
+    for (int round = 0; round < 6000; round++) {
+        memcpy(body, base, n + 1);
+        size_t len = n;
+        for (int k = 0; k < 1 + round % 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % len;
+            char c = bytes[(seed >> 20) % (sizeof bytes - 1)];
+            switch ((seed >> 4) % 3) {
+            case 0: body[at] = c; break;
+            case 1: memmove(body + at, body + at + 1, len - at); len--; break;
+            default: memmove(body + at + 1, body + at, len - at + 1); body[at] = c; len++; break;
+            }
+        }
+        a.no_raw_json = round % 2;
+        assert_scan_matches(&a, body, len);
+    }
+    free(body);
+}
+
 /* ---- regressions found by fuzzing (tests/fuzz/regress/clerk) ---- */
 
 /* An id made only of control characters sanitises to "": such an item is
@@ -1485,6 +1672,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_200_not_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_truncated_everywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_huge_array, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_scan_matches_cjson, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_scan_gives_way, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_scan_mutations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuzz_id_only_controls, setup, teardown),
     };
     return cmocka_run_group_tests_name("clerk", tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -153,6 +154,33 @@ static void test_read_regular(void **state)
     free(missing);
 }
 
+/* format_tm puts down what strftime would, for every four-digit year. */
+static void test_format_tm_as_strftime(void **state)
+{
+    static const int64_t times[] = {0, 1, 59, 86399, 951782400 /* 2000-02-29 */,
+                                    1700000000, 253402300799 /* 9999-12-31 23:59:59 */,
+                                    -30610224000 /* 1000-01-01 */};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        time_t t = (time_t)times[i];
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char mine[32], theirs[32];
+        assert_true(format_tm(&tm, 'T', true, mine));
+        strftime(theirs, sizeof theirs, "%Y-%m-%dT%H:%M:%S", &tm);
+        assert_string_equal(mine, theirs);
+        assert_true(format_tm(&tm, ' ', false, mine));
+        strftime(theirs, sizeof theirs, "%Y-%m-%d %H:%M", &tm);
+        assert_string_equal(mine, theirs);
+    }
+    struct tm tm = {0};
+    char buf[32] = "untouched";
+    tm.tm_year = 999 - 1900;
+    assert_false(format_tm(&tm, ' ', false, buf));
+    tm.tm_year = 10000 - 1900;
+    assert_false(format_tm(&tm, ' ', false, buf));
+    assert_string_equal(buf, "untouched");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_shell_quote),
         cmocka_unit_test(test_read_regular),
         cmocka_unit_test(test_format_duration),
+        cmocka_unit_test(test_format_tm_as_strftime),
         cmocka_unit_test(test_wipe_free_null),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
