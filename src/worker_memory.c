@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session_status.h"
 #include "util.h"
 #include "worker_internal.h"
 
@@ -51,21 +52,13 @@ void memory_plan(struct worker *w, struct running_job *j, struct op_result *pre)
         j->partial = true;
 }
 
-/* The status function of the front ends would do; the worker only needs
- * "could this session still be in use". */
-static bool session_live(const struct session *s, int64_t now)
-{
-    return (s->status == SESSION_ACTIVE || s->status == SESSION_PENDING) &&
-           (s->expires_ms <= 0 || s->expires_ms > now);
-}
-
 void memory_note_live(struct running_job *j, const struct session_list *l)
 {
     if (j->job.op != OP_LIST || !j->prov->plan_refresh)
         return;
     for (size_t i = 0; i < l->n; i++) {
         const struct session *s = &l->v[i];
-        if (!s->user_id || !session_live(s, j->job.args.now_ms))
+        if (!s->user_id || !session_status_live(session_status_seen(s, j->job.args.now_ms)))
             continue;
         if (!j->live)
             j->live = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
