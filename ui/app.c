@@ -204,7 +204,7 @@ static void check_tracked(struct app *app, size_t i)
         j.kind = JOB_OP;
         j.op = sa->provider->caps & CAP_INFO ? OP_INFO : OP_REFRESH;
         account_copy(&j.account, &sa->a);
-        j.args.session_id = xstrdup(x->id);
+        op_args_for_tracked(&j.args, x);
         store_add_check(&app->store, i, worker_submit(app->worker, &j), x->id);
         sa = &app->store.acc[i];
     }

@@ -154,7 +154,7 @@ void cli_print_help(FILE *out)
             "  1  internal error\n"
             "  2  usage: bad arguments or input, unknown account or session\n"
             "  3  the provider refused or answered unexpectedly (4xx, a redirect, a body\n"
-            "     not as documented, a revoke that did not end the session)\n"
+            "     or status not as documented, a revoke that did not end the session)\n"
             "  4  network: unreachable, timeout, TLS, a body cut short, 5xx after retries\n"
             "  5  keyring: no Secret Service, locked, or a secret missing\n"
             "  6  config: config or state file unreadable or malformed\n");

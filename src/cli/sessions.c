@@ -192,7 +192,7 @@ static int refresh_tracked_remote(struct cli *c, const struct account *a, enum o
     uint64_t *ids = xcalloc(targets->n + 1, sizeof *ids);
     for (size_t i = 0; i < targets->n; i++) {
         struct op_args args = {0};
-        args.session_id = xstrdup(targets->v[i].id);
+        op_args_for_tracked(&args, &targets->v[i]);
         ids[i] = cli_submit_op(c, a, op, &args);
     }
     int rc = 0;

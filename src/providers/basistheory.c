@@ -574,7 +574,12 @@ static void bt_parse(const struct account *acct, enum op op, const struct op_arg
         parse_create(acct, args, resp, out);
         break;
     case OP_AUTHORIZE:
-        parse_authorize(acct, args, out);
+        /* only the documented 200 with no body grants: an HTML page or a
+         * JSON error sent with a 2xx, or a 204, says nothing was granted */
+        if (answer_is_documented_empty(resp, 200))
+            parse_authorize(acct, args, out);
+        else
+            result_not_documented(out, TITLE, "authorize", resp, 200);
         break;
     default:
         result_fail(out, ERR_INTERNAL, "Basis Theory cannot %s", op_name(op));

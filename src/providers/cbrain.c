@@ -3,6 +3,7 @@
  * session is tracked by sesame, its API token kept in the keyring. Every
  * request says Accept: application/json, or Rails answers the HTML way. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,8 +72,12 @@ static int cbrain_build(const struct account *acct, enum op op, const struct op_
                                   &rc);
         if (!tok)
             return rc;
-        http_request_init(out, op == OP_INFO ? "GET" : "DELETE",
-                          op == OP_INFO ? HTTP_IDEMPOTENT : 0);
+        /* A confirmation of a 401 (cbrain_parse) is a GET asked again on
+         * purpose: not idempotent-flagged, so the worker neither takes it
+         * for the first GET of the job nor repeats it. */
+        bool get = op == OP_INFO || (args && args->phase != 0);
+        http_request_init(out, get ? "GET" : "DELETE",
+                          get && !(args && args->phase != 0) ? HTTP_IDEMPOTENT : 0);
         tracked_set_url(out, &provider_cbrain, acct, "/session");
         http_request_add_header(out, "Accept: application/json");
         http_request_add_header(out, "Authorization: Bearer %s", tok);
@@ -144,6 +149,19 @@ static void parse_info(const struct account *acct, enum op op, const struct op_a
         result_bad_shape(out, TITLE, resp, "SessionInfo without a numeric user_id");
         goto out;
     }
+    if (op == OP_INFO && args && !str_empty(args->user_id)) {
+        /* a check answered about another user is another login's answer,
+         * never this one's (as a Clerk answer about another session) */
+        char got[24];
+        snprintf(got, sizeof got, "%" PRId64, uid);
+        if (strcmp(got, args->user_id) != 0) {
+            result_fail(out, ERR_PROVIDER, "HTTP %ld from %s: unexpected answer: the check of "
+                        "session %s is about user %s, and the login is user %s's",
+                        resp->status, TITLE, args->session_id ? args->session_id : "?", got,
+                        args->user_id);
+            goto out;
+        }
+    }
     if (op == OP_CREATE && (str_empty(token) || !tracked_header_value_ok(token))) {
         result_bad_shape(out, TITLE, resp, "SessionInfo without a usable cbrain_api_token");
         goto out;
@@ -173,6 +191,65 @@ out:
     cJSON_Delete(j);
 }
 
+/* A log out answered 401, or a check answered 401: CBRAIN answers every
+ * 401 with an empty body, for a token no session goes with any more but
+ * also for an IP it bans, a locked account or portal. One 401 is not
+ * taken for "the login has ended" (that forgets it and deletes its
+ * token): GET /session is asked once more (args->phase CONFIRM), and its
+ * 200 says the login is alive. */
+enum { FIRST = 0, CONFIRM = 1 };
+
+static void confirm_401(const struct op_args *args, enum op op, struct op_result *out)
+{
+    static const struct op_args no_args;
+    struct op_args next = args ? *args : no_args; /* shallow: op_result_follow copies */
+    next.phase = CONFIRM;
+    op_result_follow(out, op, &next);
+}
+
+/* The session as a log out or a refused check leaves it. */
+static void ended_session(const struct account *acct, const char *sid,
+                          enum session_status status, struct op_result *out)
+{
+    struct session *s = tracked_session(out, acct, sid, status);
+    set_user(s, acct, NULL);
+}
+
+static void parse_logout(const struct account *acct, const struct op_args *args,
+                         const struct http_response *resp, struct op_result *out)
+{
+    const char *sid = args ? args->session_id : NULL;
+    bool confirming = args && args->phase == CONFIRM;
+    if (!confirming && answer_is_documented_empty(resp, 200)) {
+        ended_session(acct, sid, SESSION_ENDED, out);
+        out->forget_session = true;
+    } else if (!confirming && resp->status == 401) {
+        confirm_401(args, OP_REVOKE, out);
+    } else if (!confirming && tracked_ok(resp->status)) {
+        /* a 204, a JSON error, a page: not the documented head :ok */
+        result_not_documented(out, TITLE, "log out", resp, 200);
+    } else if (confirming && resp->status == 401) {
+        /* refused twice: no session goes with the token any more; it had
+         * ended already (logged out elsewhere, or expired) */
+        ended_session(acct, sid, SESSION_ENDED, out);
+        out->forget_session = true;
+        out->gone = true;
+    } else if (confirming && resp->status == 200) {
+        struct op_result info = {0};
+        parse_info(acct, OP_INFO, args, resp, &info);
+        if (info.err)
+            result_fail(out, info.err, "%s refused the log out (HTTP 401), and its check of "
+                        "the login failed: %s", TITLE, info.error);
+        else
+            result_fail(out, ERR_PROVIDER, "%s refused the log out (HTTP 401), yet says the "
+                        "login is alive (GET /session answered 200): it was not ended, and "
+                        "is kept", TITLE);
+        op_result_free(&info);
+    } else {
+        cbrain_error(confirming ? OP_INFO : OP_REVOKE, resp, out);
+    }
+}
+
 static void cbrain_parse(const struct account *acct, enum op op, const struct op_args *args,
                          const struct http_response *resp, struct op_result *out)
 {
@@ -187,34 +264,17 @@ static void cbrain_parse(const struct account *acct, enum op op, const struct op
             cbrain_error(op, resp, out);
         return;
     case OP_INFO:
-        if (resp->status == 200) {
+        if (resp->status == 200)
             parse_info(acct, op, args, resp, out);
-        } else if (resp->status == 401) {
-            /* no longer valid: not an error, the session shows as expired */
-            struct session *s = tracked_session(out, acct, sid, SESSION_EXPIRED);
-            set_user(s, acct, NULL);
-        } else {
+        else if (resp->status == 401 && !(args && args->phase == CONFIRM))
+            confirm_401(args, OP_INFO, out);
+        else if (resp->status == 401) /* no longer valid: shown as expired, not an error */
+            ended_session(acct, sid, SESSION_EXPIRED, out);
+        else
             cbrain_error(op, resp, out);
-        }
         return;
     case OP_REVOKE:
-        if (tracked_ok(resp->status) && resp->body_len > 0) {
-            /* head :ok sends nothing; a page here is not CBRAIN's answer */
-            cJSON *j = tracked_parse_body(TITLE, resp, out);
-            if (!j)
-                return;
-            cJSON_Delete(j);
-        }
-        if (tracked_ok(resp->status) || resp->status == 401) {
-            /* 401: no session goes with the token any more: it had ended
-             * already (logged out elsewhere, or expired) */
-            struct session *s = tracked_session(out, acct, sid, SESSION_ENDED);
-            set_user(s, acct, NULL);
-            out->forget_session = true;
-            out->gone = resp->status == 401;
-        } else {
-            cbrain_error(op, resp, out);
-        }
+        parse_logout(acct, args, resp, out);
         return;
     default:
         result_fail(out, ERR_INTERNAL, "%s: no answer expected for this operation", TITLE);

@@ -127,6 +127,45 @@ void result_bad_shape(struct op_result *out, const char *title,
                 "HTTP %ld from %s: unexpected answer: %s", resp->status, title, what);
 }
 
+bool answer_is_documented_empty(const struct http_response *resp, long documented)
+{
+    if (resp->status != documented)
+        return false;
+    for (size_t i = 0; resp->body && i < resp->body_len; i++)
+        if (!strchr(" \t\r\n", resp->body[i]) || !resp->body[i])
+            return false;
+    return true;
+}
+
+char *answer_body_what(const struct http_response *resp)
+{
+    size_t i = 0;
+    while (resp->body && i < resp->body_len && strchr(" \t\r\n", resp->body[i]) &&
+           resp->body[i])
+        i++;
+    if (!resp->body || i == resp->body_len)
+        return xstrdup("no body");
+    const char *ct = resp->content_type ? resp->content_type : "";
+    const char *what = "a body";
+    if (resp->body[i] == '<' || g_ascii_strncasecmp(ct, "text/html", 9) == 0)
+        what = "an HTML page";
+    else if (resp->body[i] == '{' || resp->body[i] == '[')
+        what = "a JSON body";
+    else if (g_ascii_strncasecmp(ct, "text/", 5) == 0)
+        what = "a text body";
+    return xasprintf("%s of %zu bytes", what, resp->body_len);
+}
+
+void result_not_documented(struct op_result *out, const char *title, const char *what,
+                           const struct http_response *resp, long documented)
+{
+    char *came = answer_body_what(resp);
+    result_fail(out, ERR_PROVIDER, "HTTP %ld from %s: unexpected answer to the %s (%s), not "
+                "the documented %ld with no body: it may not have been done", resp->status,
+                title, what, came, documented);
+    free(came);
+}
+
 const char *json_str(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);

@@ -42,6 +42,22 @@ bool result_redirect(const char *title, const struct http_response *resp,
 cJSON *parse_json_body(const char *title, const struct http_response *resp,
                        struct op_result *out);
 
+/* An operation whose documented success is one status with no body
+ * (Plantly's log out: 204; CBRAIN's: 200, Rails' head :ok; Basis Theory's
+ * authorize: 200, "returns no payload"). Only that answer says it was
+ * done: is resp exactly that (a body of blanks counts as none)? */
+bool answer_is_documented_empty(const struct http_response *resp, long documented);
+/* Any other 2xx to such an operation: an unexpected answer (ERR_PROVIDER),
+ * never taken for the success, whatever it holds (an HTML page, a JSON
+ * error, a 202 "accepted" that promises nothing). what names the
+ * operation ("log out"). */
+void result_not_documented(struct op_result *out, const char *title, const char *what,
+                           const struct http_response *resp, long documented);
+/* What a body is, as a person is told without being shown it (it may
+ * hold tokens): "no body", "an HTML page of 180 bytes", "a JSON body of 31
+ * bytes". Owned. */
+char *answer_body_what(const struct http_response *resp);
+
 /* Error for a well-formed JSON body that lacks what the spec promises:
  * "HTTP 200 from Clerk: unexpected answer: <what>". */
 void result_bad_shape(struct op_result *out, const char *title,

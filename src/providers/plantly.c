@@ -4,7 +4,8 @@
  * tracked by sesame, its tokens kept in the keyring.
  *
  * A log out (OP_REVOKE) runs in steps told apart by args->phase:
- *   - DELETE with the access token; 204: ended;
+ *   - DELETE with the access token; 204 with no body: ended (only that
+ *     answer: any other 2xx is an unexpected one, and the tokens stay);
  *   - on 401 the access token is dead, which says nothing of the session:
  *     an access token lives an hour, the refresh token a month. So PUT
  *     with the refresh token: 401 there too, and both are refused: the
@@ -311,8 +312,12 @@ static void parse_logout(const struct account *acct, const struct op_args *args,
             op_result_follow(out, OP_REVOKE, &next); /* copies the token */
         }
         op_result_free(&fresh);
-    } else if (tracked_ok(resp->status) && args->phase != LOGOUT_REFRESH) {
+    } else if (args->phase != LOGOUT_REFRESH && answer_is_documented_empty(resp, 204)) {
         logout_done(acct, args, false, out);
+    } else if (args->phase != LOGOUT_REFRESH && tracked_ok(resp->status)) {
+        /* a 200 page, a 202, a body that says "active": not the documented
+         * 204, so nothing says the session ended; its tokens are kept */
+        result_not_documented(out, TITLE, "log out", resp, 204);
     } else {
         plantly_error(args->phase == LOGOUT_REFRESH ? OP_REFRESH : OP_REVOKE, resp, out);
     }

@@ -84,7 +84,10 @@ struct op_needs {
 /* Arguments of one operation. Strings are owned (op_args_free frees them). */
 struct op_args {
     char *session_id;          /* target of GET/REVOKE/VERIFY/TOKEN/AUTHORIZE/REFRESH/INFO */
-    char *user_id;             /* LIST filter */
+    char *user_id;             /* LIST filter; INFO, REFRESH: the user the tracked session
+                                * is of, when known (an answer about another one is an
+                                * unexpected answer, as a Clerk answer about another
+                                * session is) */
     char *client_id;           /* LIST filter */
     char *status;              /* LIST filter, provider's own word */
     char *template_name;       /* TOKEN */
@@ -109,6 +112,10 @@ struct op_args {
                                 * never shows it; 100k sessions hold ~60 MB of it) */
 };
 void op_args_free(struct op_args *a);
+/* The arguments of a check or renewal of a tracked session s (INFO,
+ * REFRESH): its id, and its user, whom the answer must be about. Both
+ * front ends ask through this. */
+void op_args_for_tracked(struct op_args *a, const struct session *s);
 void op_args_copy(struct op_args *dst, const struct op_args *src);
 
 struct op_followup {

@@ -56,6 +56,12 @@ void op_args_free(struct op_args *a)
     memset(a, 0, sizeof *a);
 }
 
+void op_args_for_tracked(struct op_args *a, const struct session *s)
+{
+    a->session_id = xstrdup(s->id);
+    a->user_id = xstrdup(s->user_id);
+}
+
 void op_args_copy(struct op_args *dst, const struct op_args *src)
 {
     *dst = *src;

@@ -242,6 +242,43 @@ def t_authorize_and_verify(tmp, env):
         fake.stop()
 
 
+def t_undocumented_answer_is_red(tmp, env):
+    """An authorize or a log out answered with a 2xx that is not the
+    documented answer is a red failure; the session stays as it was."""
+    fake, env = setup(tmp, ("basistheory", "plantly"))
+    bt = harness.cli_ok(env, "create", "basistheory").strip()
+    pl = harness.cli_ok(env, "create", "plantly").strip()
+    t = start(tmp, env, want=("── Sessions", "Basis Theory", "plantly"))
+    try:
+        on_session(t, bt)
+        fake.fault("basistheory", "html", route="POST /sessions/authorize", count=1, status=200)
+        t.send("A")
+        check(t.wait_for("Authorize session %s" % bt, WAIT), t.text())
+        t.send("token:read")
+        t.key("enter")
+        wait_message(t, "unexpected answer to the authorize")
+        check(red(t, message_row(t)), message(t))
+        check("pending" in row_line(t, bt), row_line(t, bt))
+        t.key("esc")
+        select(t, pl)
+        fake.fault("plantly", "answer", route="DELETE /auth/sessions", count=1, status=202,
+                   body={"status": "active"})
+        t.send("x")
+        confirm(t, "Log out session")
+        wait_message(t, "unexpected answer to the log out")
+        check(red(t, message_row(t)), message(t))
+        check("active" in row_line(t, pl), row_line(t, pl))
+        t.key("esc")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+    check([s["status"] for s in sessions(env) if s["id"] in (bt, pl)] == ["pending", "active"]
+          or sorted(s["status"] for s in sessions(env)) == ["active", "pending"],
+          "state: %r" % sessions(env))
+    check(secret_lookup(env, "plantly", "access_token", pl), "the tokens went")
+
+
 # ---- 9. every headless capability has its key or form ----
 
 # (command, option) of `sesame --help` -> (the dashboard action, a label in
@@ -478,7 +515,8 @@ def t_create_checks_state_and_odd_url(tmp, env):
 
 
 TESTS = [t_status_parity, t_revoke_not_ended_is_red, t_cbrain_already_ended, t_plantly_r_renews,
-         t_messages_end, t_authorize_and_verify, t_every_capability_has_a_key, t_order_stable,
+         t_messages_end, t_authorize_and_verify, t_undocumented_answer_is_red,
+         t_every_capability_has_a_key, t_order_stable,
          t_no_underscore_column0, t_create_checks_state_and_odd_url]
 
 if __name__ == "__main__":

@@ -287,6 +287,99 @@ def t_plantly_refresh_refused(tmp, env):
     fake.stop()
 
 
+# ---- a 2xx that is not the documented answer is not success ----
+
+def t_undocumented_success_kept(tmp, env):
+    """A log out or authorize answered with any 2xx but the documented one
+    (Plantly DELETE 204; CBRAIN DELETE 200 with no body; Basis Theory
+    authorize 200 with no body): exit 3, the session and its tokens kept."""
+    fake, env = setup(tmp, ("plantly", "cbrain", "basistheory"))
+    cases = (
+        ("plantly", "access_token", "DELETE /auth/sessions",
+         ({"fault": "html", "status": 200}, {"fault": "answer", "status": 202,
+                                              "body": {"status": "active"}},
+          {"fault": "answer", "status": 200, "body": {"status": "active"}})),
+        ("cbrain", "api_token", "DELETE /session",
+         ({"fault": "answer", "status": 200, "body": {"error": "not logged out"}},
+          {"fault": "answer", "status": 204, "text": ""},
+          {"fault": "html", "status": 200})),
+    )
+    for provider, kind, route, faults in cases:
+        sid = harness.cli_ok(env, "create", provider).strip()
+        token = secret_lookup(env, provider, kind, sid)
+        for f in faults:
+            params = dict(f)
+            fault = params.pop("fault")
+            fake.fault(provider, fault, route=route, count=1, **params)
+            r = harness.cli(env, "revoke", provider, sid)
+            what = "%s %r" % (provider, f)
+            check(r.returncode == 3, "%s: exit %d: %s%s" % (what, r.returncode, r.stdout, r.stderr))
+            check("unexpected answer to the log out" in r.stderr and "logged out" not in r.stdout,
+                  "%s: %s%s" % (what, r.stdout, r.stderr))
+            check(secret_lookup(env, provider, kind, sid) == token, "%s: token gone" % what)
+            check([s["status"] for s in listing(env) if s["id"] == sid] == ["active"],
+                  "%s: not kept active" % what)
+        harness.cli_ok(env, "revoke", provider, sid)  # the real answer ends it
+    sid = harness.cli_ok(env, "create", "basistheory").strip()
+    for f in ({"fault": "html", "status": 200}, {"fault": "answer", "status": 204, "text": ""},
+              {"fault": "answer", "status": 200, "body": {"title": "Forbidden"}}):
+        params = dict(f)
+        fault = params.pop("fault")
+        fake.fault("basistheory", fault, route="POST /sessions/authorize", count=1, **params)
+        r = harness.cli(env, "authorize", "basistheory", sid, "--permission", "token:read")
+        check(r.returncode == 3 and "unexpected answer to the authorize" in r.stderr
+              and "authorized" not in r.stdout,
+              "authorize %r: exit %d: %s%s" % (f, r.returncode, r.stdout, r.stderr))
+        check([s["status"] for s in listing(env) if s["id"] == sid] == ["pending"],
+              "authorize %r: shown authorized" % f)
+    harness.cli_ok(env, "authorize", "basistheory", sid, "--permission", "token:read")
+    check([s["status"] for s in listing(env) if s["id"] == sid] == ["active"], "not authorized")
+    fake.stop()
+
+
+def t_cbrain_401_confirmed(tmp, env):
+    """One 401 does not end a CBRAIN login: GET /session is asked before it
+    is forgotten (log out) or shown expired (refresh)."""
+    fake, env, sid = made(tmp, "cbrain")
+    token = secret_lookup(env, "cbrain", "api_token", sid)
+    fake.fault("cbrain", "status", route="DELETE /session", count=1, status=401)
+    r = harness.cli(env, "revoke", "cbrain", sid)
+    check(r.returncode == 3, "exit %d: %s%s" % (r.returncode, r.stdout, r.stderr))
+    check("yet says the login is alive" in r.stderr and "already ended" not in r.stdout,
+          r.stdout + r.stderr)
+    check(secret_lookup(env, "cbrain", "api_token", sid) == token, "its token was deleted")
+    check([s["status"] for s in listing(env) if s["id"] == sid] == ["active"], "not kept")
+    fake.fault("cbrain", "status", route="GET /session", count=1, status=401)
+    r = harness.cli(env, "refresh", "cbrain", "--json")
+    check(r.returncode == 0 and [s["status"] for s in json.loads(r.stdout)["sessions"]]
+          == ["active"], "one 401 to the check: exit %d %s%s" % (r.returncode, r.stdout, r.stderr))
+    gets = [q["method"] for q in requests(fake, "cbrain") if q["method"] == "GET"]
+    check(len(gets) == 3, "GET /session asked %d times (1 for the log out, 2 for the check)"
+          % len(gets))
+    # refused twice: the login had ended; the log out says so and forgets it
+    fake.fault("cbrain", "status", route="GET /session", count=2, status=401)
+    r = harness.cli(env, "refresh", "cbrain", "--json")
+    check([s["status"] for s in json.loads(r.stdout)["sessions"]] == ["expired"], r.stdout)
+    end_elsewhere(fake, "cbrain", token)
+    r = harness.cli(env, "revoke", "cbrain", sid)
+    check(r.returncode == 0 and "had already ended at CBRAIN" in r.stdout, r.stdout + r.stderr)
+    check(not secret_lookup(env, "cbrain", "api_token", sid), "token kept")
+    fake.stop()
+
+
+def t_cbrain_check_other_user(tmp, env):
+    """A check answered about another user is an unexpected answer."""
+    fake, env, sid = made(tmp, "cbrain")
+    fake.fault("cbrain", "answer", route="GET /session", count=1,
+               body={"user_id": 43, "cbrain_api_token": "other"})
+    r = harness.cli(env, "refresh", "cbrain")
+    check(r.returncode == 3 and "is about user 43, and the login is user 42's" in r.stderr,
+          "exit %d: %s%s" % (r.returncode, r.stdout, r.stderr))
+    users = [s["user"] for s in listing(env) if s["id"] == sid]
+    check(users == ["demo (user 42)"], "the row became %r" % users)
+    fake.stop()
+
+
 # ---- 6. exit statuses ----
 
 def t_unexpected_answers_exit_3(tmp, env):
@@ -388,7 +481,8 @@ def t_vault_odd_url_kept(tmp, env):
 
 TESTS = [t_status_every_clerk_status, t_status_tracked, t_default_order,
          t_revoke_answer_checked, t_already_gone, t_plantly_logout_renews_first,
-         t_plantly_refresh_refused, t_unexpected_answers_exit_3, t_create_checks_state_first,
+         t_plantly_refresh_refused, t_undocumented_success_kept, t_cbrain_401_confirmed,
+         t_cbrain_check_other_user, t_unexpected_answers_exit_3, t_create_checks_state_first,
          t_create_untrackable_is_ended, t_vault_odd_url_kept]
 
 if __name__ == "__main__":

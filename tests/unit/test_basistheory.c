@@ -519,14 +519,32 @@ static void test_parse_authorize(void **state)
     assert_int_equal(out.new_secrets.n, 0);
     op_result_free(&out);
 
-    /* any body or none, 200 or 204 */
-    parse(OP_AUTHORIZE, &a, 204, "", &out);
-    assert_int_equal(out.err, 0);
-    assert_int_equal(out.sessions.v[0].status, SESSION_ACTIVE);
-    op_result_free(&out);
-    parse(OP_AUTHORIZE, &a, 200, "<html>", &out);
+    /* only the documented 200 with no body grants: a 204, an HTML page or a
+     * JSON error sent with a 200 say nothing was, and no session is made
+     * active */
+    parse(OP_AUTHORIZE, &a, 200, " \r\n", &out);
     assert_int_equal(out.err, 0);
     op_result_free(&out);
+    const struct {
+        long status;
+        const char *body, *came;
+    } odd[] = {
+        {204, "", "no body"},
+        {200, "<html><body>502 Bad Gateway</body></html>", "an HTML page of 41 bytes"},
+        {200, "{\"title\":\"Forbidden\",\"status\":403}", "a JSON body of 34 bytes"},
+        {202, NULL, "no body"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(odd); i++) {
+        parse(OP_AUTHORIZE, &a, odd[i].status, odd[i].body, &out);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        char *want = xasprintf("HTTP %ld from Basis Theory: unexpected answer to the authorize "
+                               "(%s), not the documented 200 with no body: it may not have "
+                               "been done", odd[i].status, odd[i].came);
+        assert_string_equal(out.error, want);
+        free(want);
+        assert_int_equal(out.sessions.n, 0);
+        op_result_free(&out);
+    }
 
     /* expires_at in the options moves the end */
     a.options_json = "{\"permissions\":[\"a\"],\"expires_at\":\"2023-01-09T20:24:55Z\"}";

@@ -52,11 +52,15 @@ static int build(const struct account *a, enum op op, const char *kind, const ch
     return rc;
 }
 
-static void parse(const struct account *a, enum op op, long status, const char *body,
-                  struct op_result *out)
+/* parse() of a step (args->phase) of op, for a session of user (NULL: not
+ * known) */
+static void parse_step(const struct account *a, enum op op, int phase, const char *user,
+                       long status, const char *body, struct op_result *out)
 {
     struct op_args args = {0};
     args.session_id = op == OP_CREATE ? NULL : xstrdup(SID);
+    args.user_id = xstrdup(user);
+    args.phase = phase;
     args.now_ms = NOW;
     struct http_response resp = {0};
     resp.status = status;
@@ -69,6 +73,12 @@ static void parse(const struct account *a, enum op op, long status, const char *
     P->parse(a, op, &args, &resp, out);
     http_response_free(&resp);
     op_args_free(&args);
+}
+
+static void parse(const struct account *a, enum op op, long status, const char *body,
+                  struct op_result *out)
+{
+    parse_step(a, op, 0, NULL, status, body, out);
 }
 
 static bool has_secret(const char *s)
@@ -280,15 +290,51 @@ static void test_parse_info(void **state)
     assert_no_secrets(&r);
     op_result_free(&r);
 
-    /* 401: no longer valid, shown as expired, not an error */
+    /* 401: asked again before it is believed (an IP ban, a locked account
+     * answer 401 too); a second 401: no longer valid, shown as expired, not
+     * an error; a 200 the second time: valid */
     parse(&a, OP_INFO, 401, "", &r);
     assert_int_equal(r.err, 0);
+    assert_int_equal(r.sessions.n, 0);
+    assert_int_equal(r.n_follow, 1);
+    assert_int_equal(r.follow[0].op, OP_INFO);
+    assert_int_equal(r.follow[0].args.phase, 1);
+    assert_string_equal(r.follow[0].args.session_id, SID);
+    op_result_free(&r);
+    parse_step(&a, OP_INFO, 1, NULL, 401, "", &r);
+    assert_int_equal(r.err, 0);
     assert_null(r.error);
+    assert_int_equal(r.n_follow, 0);
     assert_int_equal(r.sessions.n, 1);
     assert_string_equal(r.sessions.v[0].id, SID);
     assert_int_equal(r.sessions.v[0].status, SESSION_EXPIRED);
     assert_true(r.sessions.v[0].tracked);
     assert_false(r.forget_session);
+    op_result_free(&r);
+    parse_step(&a, OP_INFO, 1, NULL, 200, INFO, &r);
+    assert_int_equal(r.err, 0);
+    assert_int_equal(r.sessions.v[0].status, SESSION_ACTIVE);
+    op_result_free(&r);
+    account_free(&a);
+}
+
+/* The check is about the login's own user: an answer about another one is
+ * unexpected, as a Clerk answer about another session is. */
+static void test_parse_info_other_user(void **state)
+{
+    struct account a;
+    make_account(&a, NULL);
+    struct op_result r;
+    parse_step(&a, OP_INFO, 0, "42", 200, INFO, &r);
+    assert_int_equal(r.err, 0);
+    assert_int_equal(r.sessions.n, 1);
+    op_result_free(&r);
+    parse_step(&a, OP_INFO, 0, "42", 200, "{\"user_id\":43,\"cbrain_api_token\":\"other\"}",
+               &r);
+    assert_int_equal(r.err, ERR_PROVIDER);
+    assert_string_equal(r.error, "HTTP 200 from CBRAIN: unexpected answer: the check of session "
+                                 SID " is about user 43, and the login is user 42's");
+    assert_int_equal(r.sessions.n, 0);
     op_result_free(&r);
     account_free(&a);
 }
@@ -298,20 +344,87 @@ static void test_parse_logout(void **state)
     struct account a;
     make_account(&a, NULL);
     struct op_result r;
-    const long statuses[] = {200, 401, 204};
-    for (size_t i = 0; i < ARRAY_LEN(statuses); i++) {
-        parse(&a, OP_REVOKE, statuses[i], "", &r);
+    /* the documented answer, 200 with no body (head :ok): ended */
+    const char *empty[] = {"", NULL, "\r\n"};
+    for (size_t i = 0; i < ARRAY_LEN(empty); i++) {
+        parse(&a, OP_REVOKE, 200, empty[i], &r);
         assert_int_equal(r.err, 0);
         assert_true(r.forget_session);
+        assert_false(r.gone);
         assert_int_equal(r.sessions.n, 1);
         assert_string_equal(r.sessions.v[0].id, SID);
         assert_int_equal(r.sessions.v[0].status, SESSION_ENDED);
-        assert_int_equal(r.gone, statuses[i] == 401); /* it had ended already */
         op_result_free(&r);
     }
-    parse(&a, OP_REVOKE, 200, NULL, &r);
+    /* any other 2xx is not it: nothing ended, nothing forgotten */
+    const struct {
+        long status;
+        const char *body, *error;
+    } odd[] = {
+        {204, "", "HTTP 204 from CBRAIN: unexpected answer to the log out (no body), not the "
+                  "documented 200 with no body: it may not have been done"},
+        {200, "{\"error\":\"not logged out\"}",
+         "HTTP 200 from CBRAIN: unexpected answer to the log out (a JSON body of 26 bytes), not "
+         "the documented 200 with no body: it may not have been done"},
+        {202, "{}", NULL},
+        {200, "<html>signed out</html>", NULL},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(odd); i++) {
+        parse(&a, OP_REVOKE, odd[i].status, odd[i].body, &r);
+        assert_int_equal(r.err, ERR_PROVIDER);
+        if (odd[i].error)
+            assert_string_equal(r.error, odd[i].error);
+        assert_false(r.forget_session);
+        assert_int_equal(r.sessions.n, 0);
+        op_result_free(&r);
+    }
+    /* 401: the token is refused, which an IP ban or a lock also does; the
+     * login is checked (GET /session) before it is taken for ended */
+    parse(&a, OP_REVOKE, 401, "", &r);
+    assert_int_equal(r.err, 0);
+    assert_false(r.forget_session);
+    assert_int_equal(r.sessions.n, 0);
+    assert_int_equal(r.n_follow, 1);
+    assert_int_equal(r.follow[0].op, OP_REVOKE);
+    assert_int_equal(r.follow[0].args.phase, 1);
+    struct op_args check;
+    op_args_copy(&check, &r.follow[0].args);
+    op_result_free(&r);
+    struct http_request req;
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "api_token", TOKEN);
+    memset(&req, 0, sizeof req);
+    char *err = NULL;
+    assert_int_equal(P->build(&a, OP_REVOKE, &check, &bag, &req, &err), 0);
+    assert_string_equal(req.method, "GET");
+    assert_true(strstr(req.url, "/session") != NULL);
+    assert_int_equal(req.flags & HTTP_IDEMPOTENT, 0); /* asked again on purpose */
+    http_request_free(&req);
+    secret_bag_clear(&bag);
+    op_args_free(&check);
+    /* refused again: the login had ended already */
+    parse_step(&a, OP_REVOKE, 1, NULL, 401, "", &r);
     assert_int_equal(r.err, 0);
     assert_true(r.forget_session);
+    assert_true(r.gone);
+    assert_int_equal(r.sessions.v[0].status, SESSION_ENDED);
+    op_result_free(&r);
+    /* alive: the log out failed, the login and its token are kept */
+    parse_step(&a, OP_REVOKE, 1, NULL, 200, INFO, &r);
+    assert_int_equal(r.err, ERR_PROVIDER);
+    assert_string_equal(r.error, "CBRAIN refused the log out (HTTP 401), yet says the login is "
+                                 "alive (GET /session answered 200): it was not ended, and is "
+                                 "kept");
+    assert_false(r.forget_session);
+    assert_false(r.gone);
+    assert_int_equal(r.sessions.n, 0);
+    assert_int_equal(r.new_secrets.n, 0);
+    assert_no_secrets(&r);
+    op_result_free(&r);
+    /* the check itself failed: nothing forgotten */
+    parse_step(&a, OP_REVOKE, 1, NULL, 503, "", &r);
+    assert_int_equal(r.err, ERR_NETWORK);
+    assert_false(r.forget_session);
     op_result_free(&r);
     account_free(&a);
 }
@@ -366,7 +479,8 @@ static void test_errors(void **state)
                  "</body></html>)");
     expect_error(OP_INFO, 200, "", ERR_PROVIDER, "HTTP 200 from CBRAIN: empty body");
     expect_error(OP_REVOKE, 200, "<html>signed out</html>", ERR_PROVIDER,
-                 "HTTP 200 from CBRAIN: body is not JSON (<html>signed out</html>)");
+                 "HTTP 200 from CBRAIN: unexpected answer to the log out (an HTML page of 23 "
+                 "bytes), not the documented 200 with no body: it may not have been done");
     /* a truncated login answer is not echoed: it holds the token */
     expect_error(OP_CREATE, 200, "{\"user_id\":42,\"cbrain_api_token\":\"" TOKEN, ERR_PROVIDER,
                  "HTTP 200 from CBRAIN: body is not JSON (truncated or malformed, 66 bytes, not "
@@ -425,7 +539,9 @@ static void test_hostile_bodies(void **state)
             for (size_t o = 0; o < ARRAY_LEN(ops); o++) {
                 struct op_result r;
                 parse(&a, ops[o], statuses[st], bodies[b], &r);
-                assert_true(r.err != 0 || r.sessions.n == 1);
+                /* an answer, an error, or a 401 asked again */
+                assert_true(r.err != 0 || r.sessions.n == 1 ||
+                            (r.n_follow == 1 && statuses[st] == 401));
                 if (r.err)
                     assert_non_null(r.error);
                 assert_no_secrets(&r);
@@ -445,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_build_unsupported),
         cmocka_unit_test(test_parse_login),
         cmocka_unit_test(test_parse_info),
+        cmocka_unit_test(test_parse_info_other_user),
         cmocka_unit_test(test_parse_logout),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_wrong_shape),

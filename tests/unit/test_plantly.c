@@ -458,6 +458,31 @@ static void test_parse_logout(void **state)
     assert_true(r.sessions.v[0].tracked);
     assert_int_equal(r.new_secrets.n, 0);
     op_result_free(&r);
+    /* only the documented 204 ends it: a 200 page, a 202 or a body that says
+     * the session is active say nothing ended; its tokens are kept */
+    const struct {
+        long status;
+        const char *body, *came;
+    } odd[] = {
+        {200, "<html><body>502 Bad Gateway</body></html>", "an HTML page of 41 bytes"},
+        {202, "{\"status\":\"active\"}", "a JSON body of 19 bytes"},
+        {200, NULL, "no body"},
+        {204, "{}", "a JSON body of 2 bytes"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(odd); i++) {
+        parse(&a, OP_REVOKE, "plantly-0123456789ab", odd[i].status, odd[i].body, &r);
+        assert_int_equal(r.err, ERR_PROVIDER);
+        char *want = xasprintf("HTTP %ld from Plantly: unexpected answer to the log out (%s), "
+                               "not the documented 204 with no body: it may not have been done",
+                               odd[i].status, odd[i].came);
+        assert_string_equal(r.error, want);
+        free(want);
+        assert_false(r.forget_session);
+        assert_false(r.gone);
+        assert_int_equal(r.sessions.n, 0);
+        assert_int_equal(r.n_follow, 0);
+        op_result_free(&r);
+    }
     account_free(&a);
 }
 
