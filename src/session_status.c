@@ -1,5 +1,10 @@
 #include "session_status.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
 /* Statuses in which a provider says the session can still be used. An
  * unknown word is counted here: it is not known to have ended, so the
  * clock may still end it. */
@@ -51,4 +56,27 @@ bool session_status_filter_remote(enum session_status want)
 enum session_status session_status_after_refused_refresh(const struct session *s, int64_t now)
 {
     return s->expires_ms > 0 && s->expires_ms <= now ? SESSION_EXPIRED : SESSION_UNKNOWN;
+}
+
+bool session_status_named(const char *word, enum session_status *out)
+{
+    for (int i = 0; word && i < SESSION_STATUS_COUNT; i++) {
+        if (strcmp(word, session_status_name((enum session_status)i)) == 0) {
+            *out = (enum session_status)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+char *session_status_words(void)
+{
+    char *words = xstrdup("");
+    for (int i = 0; i < SESSION_STATUS_COUNT; i++) {
+        char *w = xasprintf("%s%s%s", words, i ? ", " : "",
+                            session_status_name((enum session_status)i));
+        free(words);
+        words = w;
+    }
+    return words;
 }

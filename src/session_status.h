@@ -32,6 +32,13 @@ bool session_status_live(enum session_status st);
  * now, with a known end); false for anything else. */
 bool session_time_left(const struct session *s, int64_t now, int64_t *left_ms);
 
+/* The status a person names (--status): any word session_status_name
+ * gives, unknown too (a session not known to have ended, such as a Plantly
+ * login whose renewal was refused). False for any other word. */
+bool session_status_named(const char *word, enum session_status *out);
+/* Every such word, "unknown, active, pending, ...", for a message. Owned. */
+char *session_status_words(void);
+
 /* Can a provider's own status filter stand in for asking sessions of this
  * seen status? Not for expired and abandoned: an active session whose
  * clock ran out is seen so, and the provider's filter would leave it out.

@@ -8,6 +8,7 @@
 #include <cJSON.h>
 
 #include "providers/common.h"
+#include "session_status.h"
 #include "util.h"
 
 int cli_parse_set(const char *arg, char **key, char **value, char **error)
@@ -153,20 +154,11 @@ int cli_authorize_options(char *const *perms, size_t n_perms, const char *rules_
 
 int cli_parse_status(const char *s, enum session_status *out, char **error)
 {
-    enum session_status st = session_status_parse(s);
-    if (st == SESSION_UNKNOWN) {
-        char *names = xstrdup("");
-        for (int i = 1; i < SESSION_STATUS_COUNT; i++) {
-            char *n = xasprintf("%s%s%s", names, i > 1 ? ", " : "",
-                                session_status_name((enum session_status)i));
-            free(names);
-            names = n;
-        }
-        *error = xasprintf("--status '%s' is not one of %s", s ? s : "", names);
-        free(names);
-        return ERR_USAGE;
-    }
-    *out = st;
-    return 0;
+    if (session_status_named(s, out))
+        return 0;
+    char *words = session_status_words();
+    *error = xasprintf("--status '%s' is not one of %s", s ? s : "", words);
+    free(words);
+    return ERR_USAGE;
 }
 

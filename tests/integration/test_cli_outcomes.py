@@ -284,6 +284,9 @@ def t_plantly_refresh_refused(tmp, env):
           "table: %s" % r.stdout)
     check([s["status"] for s in listing(env) if s["id"] == sid] == ["unknown"],
           "the state file still says active")
+    # --status takes every word a status is shown with, unknown too
+    check([s["id"] for s in listing(env, "--status", "unknown")] == [sid], "--status unknown")
+    check(listing(env, "--status", "active") == [], "--status active")
     fake.stop()
 
 

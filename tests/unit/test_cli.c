@@ -169,8 +169,16 @@ static void test_parse_status(void **state)
     assert_int_equal(st, SESSION_ACTIVE);
     assert_int_equal(cli_parse_status("expired", &st, &err), 0);
     assert_int_equal(st, SESSION_EXPIRED);
+    /* every status a session can be seen in, unknown too (a refused
+     * Plantly renewal leaves it so) */
+    for (int i = 0; i < SESSION_STATUS_COUNT; i++) {
+        assert_int_equal(cli_parse_status(session_status_name((enum session_status)i), &st,
+                                          &err), 0);
+        assert_int_equal(st, i);
+    }
     assert_int_equal(cli_parse_status("alive", &st, &err), ERR_USAGE);
     assert_non_null(strstr(err, "revoked"));
+    assert_non_null(strstr(err, "unknown"));
     free(err);
 }
 
