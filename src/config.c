@@ -611,18 +611,59 @@ struct account *account_list_find_id(const struct account_list *l, const char *i
 
 /* ---- names people give: ACCOUNT ----------------------------------------- */
 
-/* Labels are compared as a person reads them: "Plantly" is "plantly". */
+/* s as labels are compared: case folded, then in NFC. g_free it. */
+static char *label_key(const char *s)
+{
+    char *folded = g_utf8_casefold(s, -1);
+    char *key = g_utf8_normalize(folded, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+    g_free(folded);
+    return key ? key : g_strdup(s);
+}
+
+/* Labels are compared as a person reads them: "Plantly" is "plantly", and
+ * "café" is "café" whether its é came as one code point or two. */
 static bool label_eq(const char *a, const char *b)
 {
     if (!a || !b)
         return false;
     if (!g_utf8_validate(a, -1, NULL) || !g_utf8_validate(b, -1, NULL))
         return strcmp(a, b) == 0;
-    char *fa = g_utf8_casefold(a, -1), *fb = g_utf8_casefold(b, -1);
+    char *fa = label_key(a), *fb = label_key(b);
     bool eq = strcmp(fa, fb) == 0;
     g_free(fa);
     g_free(fb);
     return eq;
+}
+
+/* "id:" in any case: what names an account by its id alone. */
+static bool has_id_prefix(const char *name)
+{
+    return name && g_ascii_strncasecmp(name, "id:", 3) == 0;
+}
+
+char *account_label_clean(const char *label, char **why)
+{
+    *why = NULL;
+    char *trimmed = text_trim(label);
+    if (!*trimmed) {
+        *why = xstrdup(str_empty(label) ? "a label is needed"
+                                        : "a label of nothing but spaces names nothing");
+    } else if (!g_utf8_validate(trimmed, -1, NULL) || !text_is_clean(trimmed)) {
+        *why = xstrdup("a label must be text the screen shows as typed: no control "
+                       "characters (a tab, a line end), no bidi overrides, only UTF-8");
+    } else if (has_id_prefix(trimmed)) {
+        *why = xasprintf("a label must not start with \"%.3s\": 'id:ID' names an account by "
+                         "its id", trimmed);
+    }
+    if (*why) {
+        free(trimmed);
+        return NULL;
+    }
+    char *nfc = g_utf8_normalize(trimmed, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+    free(trimmed);
+    char *out = xstrdup(nfc);
+    g_free(nfc);
+    return out;
 }
 
 /* Does name (the text after "id:" when id_only) name account a? */
@@ -658,7 +699,7 @@ int account_resolve(struct account_list *l, const char *name, struct account **o
                     char **error)
 {
     *out = NULL;
-    bool id_only = name && strncmp(name, "id:", 3) == 0;
+    bool id_only = has_id_prefix(name);
     const char *key = id_only ? name + 3 : name;
     size_t n = str_empty(key) ? 0 : count_named(l, key, id_only);
     if (n == 1) {
@@ -857,6 +898,16 @@ int accounts_load(struct account_list *out, char **error)
     return rc;
 }
 
+/* Is label what account_label_clean makes of it? */
+static bool label_stored_form(const char *label)
+{
+    char *why = NULL, *clean = account_label_clean(label, &why);
+    bool same = clean && strcmp(clean, label) == 0;
+    free(clean);
+    free(why);
+    return same;
+}
+
 static int check_account(const struct account *a, char **error)
 {
     const char *bad = NULL;
@@ -866,6 +917,7 @@ static int check_account(const struct account *a, char **error)
         bad = "an unknown provider";
     else if (str_empty(a->label))
         bad = "no label";
+
     else if (a->n_fields > ACCOUNT_MAX_FIELDS)
         bad = "too many fields";
     const char *strs[] = { a->label, a->base_url, a->ca_file };
@@ -920,12 +972,20 @@ static void set_account(GKeyFile *kf, const struct account *a)
 
 enum change { ADD, UPDATE, UPSERT, REMOVE };
 
-/* Refuse a label that would make ACCOUNT name two accounts (add, edit), or
- * (upsert, as before) one used verbatim by another account. */
+/* Refuse a new label that would make ACCOUNT name two accounts, or that is
+ * not as account_label_clean makes it (add, edit), or (upsert, as before)
+ * one used verbatim by another account. */
 static int check_label(const struct account_list *l, const struct account *a, enum change how,
                        char **error)
 {
     const char *self = how == ADD ? NULL : a->id;
+    if (how != UPSERT && !label_stored_form(a->label)) {
+        char *why = NULL, *clean = account_label_clean(a->label, &why);
+        set_error(error, why ? why : xasprintf("label \"%s\" is not in its stored form "
+                                               "(trimmed, NFC)", a->label));
+        free(clean);
+        return ERR_USAGE;
+    }
     const struct account *o = NULL;
     if (how == UPSERT) {
         for (size_t i = 0; !o && i < l->n; i++)

@@ -58,6 +58,16 @@ struct account *account_list_find_id(const struct account_list *l, const char *i
  * the dashboard resolve ACCOUNT through this. */
 int account_resolve(struct account_list *l, const char *name, struct account **out,
                     char **error);
+/* A label as it is stored: trimmed (text_trim) and in Unicode NFC, so
+ * that "café" typed composed or decomposed is one label. NULL, with *why
+ * (owned), when it will not do: nothing but spaces, text the screen would
+ * not show as typed (control characters such as a tab, bidi overrides,
+ * bytes that are not UTF-8), or one that starts with "id:" in any case
+ * (that prefix names an account by its id). Owned. Every front end gives
+ * a new label to this first; accounts_add and accounts_update refuse one
+ * that does not come out of it unchanged. */
+char *account_label_clean(const char *label, char **why);
+
 /* Another account than self_id (NULL: none) that label would also name
  * (its label in any case, or its id), or NULL. */
 const struct account *account_name_conflict(const struct account_list *l, const char *label,

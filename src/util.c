@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 static void oom(void)
 {
     fputs("sesame: out of memory\n", stderr);
@@ -312,6 +314,28 @@ size_t utf8_put(uint32_t cp, char *out)
     out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
+}
+
+char *text_trim(const char *s)
+{
+    if (!s)
+        return xstrdup("");
+    const char *end = s + strlen(s);
+    bool utf8 = g_utf8_validate(s, end - s, NULL);
+    while (s < end) {
+        gunichar c = utf8 ? g_utf8_get_char(s) : (unsigned char)*s;
+        if (!(utf8 ? g_unichar_isspace(c) : g_ascii_isspace((int)c)))
+            break;
+        s = utf8 ? g_utf8_next_char(s) : s + 1;
+    }
+    while (end > s) {
+        const char *last = utf8 ? g_utf8_find_prev_char(s, end) : end - 1;
+        gunichar c = utf8 ? g_utf8_get_char(last) : (unsigned char)*last;
+        if (!(utf8 ? g_unichar_isspace(c) : g_ascii_isspace((int)c)))
+            break;
+        end = last;
+    }
+    return xstrndup(s, (size_t)(end - s));
 }
 
 char *shell_quote(const char *s)

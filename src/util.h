@@ -51,6 +51,11 @@ void sanitize_in_place(char **s);
 /* First n bytes of a body, escaped for an error message ("\x1b", "\n"). */
 char *escape_preview(const char *s, size_t len, size_t max);
 
+/* s without the white space at either end (spaces, tabs, line ends, and
+ * Unicode's spaces such as U+00A0 or U+3000): what a value typed or pasted
+ * with a stray space means. Owned, never NULL ("" for NULL). */
+char *text_trim(const char *s);
+
 /* s as one word for a POSIX shell, for the hints people copy ("sesame
  * revoke 'Basis Theory' ..."): as it is when it is made only of
  * [A-Za-z0-9._/-], else in single quotes, each ' written '\''. Control

@@ -314,12 +314,18 @@ static void check_then_save(struct app *app, struct save *s)
 static void check_form(struct form *f, struct account_form *af, const struct provider *p,
                        struct account *a)
 {
-    char *label = form_value_trimmed(f, "label");
+    /* a label left as it was stays, even one an older sesame allowed */
+    const char *typed = form_value(f, "label");
+    bool kept = af->edit && af->orig.label && strcmp(af->orig.label, typed) == 0;
+    char *bad = NULL, *label = kept ? xstrdup(typed) : account_label_clean(typed, &bad);
+    if (bad && !str_empty(typed)) /* an empty one: the form says it is required */
+        form_field_set_error(form_find(f, "label"), "%s", bad);
+    free(bad);
     struct account_list list = {0};
     char *err = NULL;
     if (accounts_load(&list, &err) != 0) {
         form_set_error(f, "%s", err ? err : "cannot read the accounts");
-    } else if (label && !(af->edit && af->orig.label && strcmp(af->orig.label, label) == 0)) {
+    } else if (label && !kept) {
         const struct account *o = account_name_conflict(&list, label,
                                                         af->edit ? af->orig.id : NULL);
         if (o) {

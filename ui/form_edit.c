@@ -201,13 +201,12 @@ char *form_value_trimmed(const struct form *f, const char *key)
 {
     if (!form_find((struct form *)f, key))
         return NULL;
-    const char *s = form_value(f, key);
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    return n ? xstrndup(s, n) : NULL;
+    char *s = text_trim(form_value(f, key)); /* as `account add` trims --set values */
+    if (!*s) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }
 
 void form_field_set_placeholder(struct form_field *ff, const char *text)

@@ -236,9 +236,16 @@ static int account_add(int argc, char **argv)
         free(o.sets);
         return rc < 0 ? 0 : rc;
     }
+    char *why = NULL;
     struct account a = {0};
+    a.label = account_label_clean(o.label, &why);
+    if (!a.label) {
+        rc = cli_usage_error("account", "--label: %s", why);
+        free(why);
+        free(o.sets);
+        return rc;
+    }
     a.provider_id = xstrdup(p->id);
-    a.label = xstrdup(o.label);
     a.base_url = str_empty(o.base_url) ? NULL : xstrdup(o.base_url);
     a.ca_file = xstrdup(o.ca_file);
     a.allow_http = o.allow_http;
@@ -351,8 +358,13 @@ static int account_edit(int argc, char **argv)
     }
     account_copy(&a, found);
     if (label) {
+        char *why = NULL;
         free(a.label);
-        a.label = xstrdup(label);
+        if (!(a.label = account_label_clean(label, &why))) {
+            rc = cli_usage_error("account", "--label: %s", why);
+            free(why);
+            goto out;
+        }
     }
     if (base_url) {
         free(a.base_url);

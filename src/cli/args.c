@@ -20,7 +20,7 @@ int cli_parse_set(const char *arg, char **key, char **value, char **error)
         return ERR_USAGE;
     }
     *key = xstrndup(arg, (size_t)(eq - arg));
-    *value = xstrdup(eq + 1);
+    *value = text_trim(eq + 1); /* " 1h" means 1h, as in the dashboard's form */
     return 0;
 }
 

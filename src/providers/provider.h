@@ -222,9 +222,11 @@ int provider_register(const struct provider *p);                         /* "lis
 
 /* Whether value will do for p's field key: NULL, or why not as one line
  * naming the field ("session_length: \"banana\" is not a duration like
- * 30m ..."), owned. Empty values and unknown keys pass (other checks). The
- * one rule for field values: `account add`, `account edit` and the
- * dashboard's form all ask it. */
+ * 30m ..."), owned. A value that is not secret may hold no control
+ * characters, whatever the field. Empty values and unknown keys pass
+ * (other checks). Values are trimmed first (text_trim) by whoever took
+ * them. The one rule for field values: `account add`, `account edit` and
+ * the dashboard's form all ask it. */
 char *provider_field_check(const struct provider *p, const char *key, const char *value);
 
 /* The base URL an account talks to, without a trailing slash. */

@@ -1,6 +1,6 @@
 /* The table of providers and the small types of provider.h. Adding a
  * provider is one file and one line here. */
-#include "provider.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +103,10 @@ char *provider_field_check(const struct provider *p, const char *key, const char
         return NULL;
     const struct field *f = provider_field(p, key);
     char *why = f && f->validate ? f->validate(value) : NULL;
+    /* what is kept in accounts.conf is shown and sent as it was typed:
+     * never flattened or cut at a line end, refused as every field is */
+    if (!why && f && !(f->flags & FIELD_SECRET) && has_control_chars(value))
+        why = xstrdup("holds control characters (a tab, a line end ...)");
     if (!why)
         return NULL;
     char *shown = sanitize_text(value);

@@ -110,6 +110,40 @@ def t_label_that_names_another(tmp, env):
         fake.stop()
 
 
+def t_label_rules_in_the_form(tmp, env):
+    """The form keeps account_label_clean's rules: no "id:" label (it would
+    name an account by its id), none of nothing but spaces; a label is
+    trimmed and stored in NFC, so the same word typed decomposed is taken."""
+    fake, env = setup(tmp, ("plantly",))
+    t = start(tmp, env, want=("Plantly",))
+    try:
+        settle(t)
+        for label, said in (("ID:plantly", 'a label must not start with "ID:"'),
+                            ("   ", "a label of nothing but spaces names nothing")):
+            open_add_form(t, "c")  # CBRAIN: no keys to try
+            check(t.wait_for("‹ CBRAIN ›", WAIT), t.text())
+            for text in (label, fake.url("cbrain"), "demo", "cbrain-pass"):
+                t.key("tab")
+                t.send(text)
+            t.key("enter")
+            check(t.wait_for(said, WAIT), t.text())
+            check("[account" not in accounts_conf(tmp).replace("[account plantly]", ""),
+                  accounts_conf(tmp))
+            t.key("esc")
+        open_add_form(t, "c")
+        check(t.wait_for("‹ CBRAIN ›", WAIT), t.text())
+        for text in ("  Cafe\u0301 lab ", fake.url("cbrain"), "demo", "cbrain-pass"):
+            t.key("tab")
+            t.send(text)
+        t.key("enter")
+        check(wait_until(lambda: "label=Caf\u00e9 lab\n" in accounts_conf(tmp), WAIT),
+              accounts_conf(tmp) + t.text())
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 def t_delete_prunes(tmp, env):
     fake, env = setup(tmp, ("plantly",))
     subprocess.run(["secret-tool", "store", "--label", "left behind", "application", "sesame",
@@ -139,5 +173,6 @@ if __name__ == "__main__":
         t_values_checked_in_the_form,
         t_keys_tried_before_saving,
         t_label_that_names_another,
+        t_label_rules_in_the_form,
         t_delete_prunes,
     ]))

@@ -412,6 +412,46 @@ secret-tool clear application sesame account bob-s-garden kind password session 
 run sesame create "Bob's garden"
 expect "missing secret: the command that mends it" 5 "for account 'Bob'\\\\''s garden': enter it with: sesame account edit bob-s-garden --secret password"
 
+# ---- 11. labels and values as a person means them ---------------------------------------
+
+fresh
+P="--base-url $FAKE_URL/plantly --set email_address=demo@plantly.test"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label x $P
+expect "label x" 0 "^x$"
+for bad in "id:x" "ID:X" " Id:plantly"; do
+    # shellcheck disable=SC2086
+    feed "pw" sesame account add plantly --label "$bad" $P
+    expect "label '$bad': refused" 2 "a label must not start with"
+done
+run sesame account edit x --label "iD:y"
+expect "edit --label 'iD:y': refused" 2 "a label must not start with \"iD:\""
+run sesame account edit ID:x --set email_address=main@plantly.test
+expect "ID:x names x by its id" 0 "saved account x \(x\)"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "   " $P
+expect "a label of spaces: refused" 2 "nothing but spaces"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "$(printf 'tab\there')" $P
+expect "a label with a tab: refused" 2 "shows as typed"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "  Caf$(printf '\303\251') lab  " $P
+expect "a label is trimmed" 0 "^cafe-lab$"
+check "stored trimmed and NFC" grep -qx "label=Caf$(printf '\303\251') lab" "$SESAME_CONFIG_DIR/accounts.conf"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "CAFE$(printf '\314\201') LAB" $P
+expect "the same label decomposed (NFD): refused" 2 "exists already \(id cafe-lab\)"
+run sesame account edit "cafe$(printf '\314\201') lab" --set email_address=b@plantly.test
+expect "an NFD name finds the NFC label" 0 "saved account cafe-lab"
+V="--base-url $FAKE_URL/apideck --set app_id=fake-app --set consumer_id=c1"
+# shellcheck disable=SC2086
+feed "apideck-fake-key" sesame account add apideck --label Vault $V --set "consumer_name=$(printf 'Acme\nCorp')"
+expect "consumer_name with a line end: refused" 2 "consumer_name: .* holds control characters"
+# shellcheck disable=SC2086
+feed "apideck-fake-key" sesame account add apideck --label Vault $V --set "session_length= 1h"
+expect "session_length=' 1h': taken as 1h" 0 "^vault$"
+check "stored trimmed" grep -qx "field.session_length=1h" "$SESAME_CONFIG_DIR/accounts.conf"
+
 # ---- 10. a reader that closes the pipe ---------------------------------------------------
 
 for cmd in "sessions" "sessions --json" "account list" "account list --json" "account prune --dry-run"; do

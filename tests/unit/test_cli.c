@@ -35,6 +35,11 @@ static void test_parse_set(void **state)
     assert_string_equal(v, "https://x/?a=b");
     free(k);
     free(v);
+    /* a value is trimmed before it is checked and stored */
+    assert_int_equal(cli_parse_set("session_length= 1h ", &k, &v, &err), 0);
+    assert_string_equal(v, "1h");
+    free(k);
+    free(v);
     assert_int_equal(cli_parse_set("user_id=", &k, &v, &err), 0);
     assert_string_equal(v, "");
     free(k);
@@ -46,6 +51,29 @@ static void test_parse_set(void **state)
     assert_int_equal(cli_parse_set("novalue", &k, &v, &err), ERR_USAGE);
     assert_null(k);
     free(err);
+}
+
+/* Every field that is not secret refuses control characters, one with no
+ * validator of its own too: nothing is flattened or cut silently. */
+static void test_sets_refuse_control_chars(void **state)
+{
+    struct account a = {0};
+    char *err = NULL;
+    char *bad[] = {"consumer_name=Acme\nCorp"};
+    assert_int_equal(cli_apply_sets(&provider_apideck, &a, bad, 1, &err), ERR_USAGE);
+    assert_non_null(strstr(err, "consumer_name: "));
+    assert_non_null(strstr(err, "holds control characters"));
+    assert_null(account_field(&a, "consumer_name"));
+    free(err);
+    err = NULL;
+    char *tab[] = {"login=a\tb"};
+    assert_int_equal(cli_apply_sets(&provider_cbrain, &a, tab, 1, &err), ERR_USAGE);
+    free(err);
+    err = NULL;
+    char *spaced[] = {"app_id=fake-app", "consumer_id=c1", "session_length= 1h"};
+    assert_int_equal(cli_apply_sets(&provider_apideck, &a, spaced, 3, &err), 0);
+    assert_string_equal(account_field(&a, "session_length"), "1h");
+    account_free(&a);
 }
 
 static void test_sets_refuse_secrets(void **state)
@@ -531,6 +559,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_set),
         cmocka_unit_test(test_sets_refuse_secrets),
+        cmocka_unit_test(test_sets_refuse_control_chars),
         cmocka_unit_test(test_sets_unknown_and_missing),
         cmocka_unit_test(test_authorize_options),
         cmocka_unit_test(test_authorize_options_refused),

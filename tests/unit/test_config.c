@@ -727,6 +727,18 @@ static void test_resolve(void **state)
     resolve_fails(&l, "basis theory", "'id:plantly' (label 'Basis theory') or bt (label "
                   "'Basis Theory')");
 
+    /* "id:" in any case names by id */
+    assert_int_equal(account_resolve(&l, "ID:plantly-2", &got, &error), 0);
+    assert_ptr_equal(got, &a[1]);
+    /* a label is the same label whichever way its accents were typed */
+    free(a[2].label);
+    a[2].label = xstrdup("Caf\xc3\xa9 prod"); /* é: one code point (NFC) */
+    assert_int_equal(account_resolve(&l, "CAFE\xcc\x81 PROD", &got, &error), 0); /* E + U+0301 */
+    assert_ptr_equal(got, &a[2]);
+    assert_ptr_equal(account_name_conflict(&l, "cafe\xcc\x81 prod", NULL), &a[2]);
+    free(a[2].label);
+    a[2].label = xstrdup("Clerk prod");
+
     /* a label that would name another account too is a conflict */
     assert_ptr_equal(account_name_conflict(&l, "CLERK prod", NULL), &a[2]);
     assert_ptr_equal(account_name_conflict(&l, "Clerk-Prod", NULL), &a[2]); /* its id */
@@ -739,6 +751,67 @@ static void test_resolve(void **state)
     assert_non_null(strstr(m, "clerk-prod is the id of another account (label 'Clerk prod')"));
     free(m);
     account_list_free(&l);
+}
+
+static void label_refused(const char *label, const char *want)
+{
+    char *why = NULL, *got = account_label_clean(label, &why);
+    if (got || !why || !strstr(why, want))
+        fail_msg("label \"%s\": got \"%s\", why \"%s\", wanted \"%s\"", label ? label : "(null)",
+                 got ? got : "(null)", why ? why : "(null)", want);
+    free(why);
+}
+
+static void label_is(const char *label, const char *want)
+{
+    char *why = NULL, *got = account_label_clean(label, &why);
+    assert_null(why);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* A label is stored trimmed and in NFC; one of nothing but spaces, one the
+ * screen would not show as typed, one that starts with id: are refused. */
+static void test_label_clean(void **state)
+{
+    label_is("Clerk prod", "Clerk prod");
+    label_is("  Clerk prod \t", "Clerk prod");
+    label_is("\xc2\xa0Plantly\xe3\x80\x80", "Plantly");            /* U+00A0, U+3000 */
+    label_is("cafe\xcc\x81", "caf\xc3\xa9");                         /* NFD to NFC */
+    label_is("-rf", "-rf");        /* allowed; hints name it by its id (account_ref) */
+    label_is("my id: x", "my id: x");
+    label_refused("", "a label is needed");
+    label_refused(NULL, "a label is needed");
+    label_refused("   ", "nothing but spaces");
+    label_refused("\xc2\xa0 \xe3\x80\x80", "nothing but spaces");
+    label_refused("id:x", "must not start with \"id:\"");
+    label_refused("ID:X", "must not start with \"ID:\"");
+    label_refused(" Id:plantly", "must not start with");
+    label_refused("tab\there", "shows as typed");
+    label_refused("line\nend", "shows as typed");
+    label_refused("\xe2\x80\xaegnp.exe", "shows as typed");        /* U+202E */
+    label_refused("\x1b[31mred", "shows as typed");
+    label_refused("bad\xff", "shows as typed");
+
+    /* add and edit refuse what did not come through it (another front end) */
+    struct account a;
+    char *error = NULL;
+    const char *bad[] = {"id:x", " spaced ", "cafe\xcc\x81", "tab\there"};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        make_account(&a, "", "plantly", bad[i]);
+        assert_int_equal(accounts_add(&a, &error), ERR_USAGE);
+        free(error);
+        error = NULL;
+        account_free(&a);
+    }
+    make_account(&a, "", "plantly", "fine");
+    assert_int_equal(accounts_add(&a, &error), 0);
+    free(a.label);
+    a.label = xstrdup("ID:fine");
+    assert_int_equal(accounts_update(&a, &error), ERR_USAGE);
+    free(error);
+    account_free(&a);
 }
 
 /* add chooses the id under the lock; a label naming another is refused */
@@ -916,6 +989,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_id, setup, teardown),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test_setup_teardown(test_label_clean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_adds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_temps_removed, setup, teardown),

@@ -106,6 +106,25 @@ static void test_shell_quote(void **state)
     check_quote("ev\x1b]0;pwned\x07il\nx", "'evil x'");
 }
 
+static void check_trim(const char *in, const char *want)
+{
+    char *out = text_trim(in);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void test_text_trim(void **state)
+{
+    check_trim(" 1h", "1h");
+    check_trim("\t a b \r\n", "a b");
+    check_trim("\xc2\xa0x\xe3\x80\x80", "x"); /* U+00A0, U+3000 */
+    check_trim("   ", "");
+    check_trim("", "");
+    check_trim(NULL, "");
+    check_trim(" \xff ", "\xff");               /* not UTF-8: ASCII spaces only */
+    check_trim("caf\xc3\xa9", "caf\xc3\xa9");
+}
+
 /* A FIFO, a directory, a device (or a link to one) in a config file's
  * place: refused at once, never opened for a read that would wait. */
 static void test_read_regular(void **state)
@@ -190,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_invalid_utf8),
         cmocka_unit_test(test_escape_preview),
         cmocka_unit_test(test_shell_quote),
+        cmocka_unit_test(test_text_trim),
         cmocka_unit_test(test_read_regular),
         cmocka_unit_test(test_format_duration),
         cmocka_unit_test(test_format_tm_as_strftime),
