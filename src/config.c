@@ -682,11 +682,31 @@ static size_t count_named(const struct account_list *l, const char *name, bool i
     return n;
 }
 
+/* a's id as a name that reaches it alone: the id, or "id:ID" when the id
+ * is also another's label or would be taken for an option. */
+static char *id_ref(const struct account_list *l, const struct account *a)
+{
+    bool alone = l && a->id[0] != '-' && count_named(l, a->id, false) == 1;
+    return alone ? xstrdup(a->id) : xasprintf("id:%s", a->id);
+}
+
+char *account_ref(const struct account_list *l, const struct account *a)
+{
+    const char *label = a->label;
+    bool by_label = l && !str_empty(label) && label[0] != '-' && text_is_clean(label) &&
+                    !has_id_prefix(label) && count_named(l, label, false) == 1 &&
+                    names(a, label, false);
+    char *ref = by_label ? xstrdup(label) : id_ref(l, a);
+    char *q = shell_quote(ref);
+    free(ref);
+    return q;
+}
+
 /* "plantly-2 (label plantly)": how to name a without doubt, quoted for
  * the shell. */
 static char *unambiguous_name(const struct account_list *l, const struct account *a)
 {
-    char *ref = count_named(l, a->id, false) == 1 ? xstrdup(a->id) : xasprintf("id:%s", a->id);
+    char *ref = id_ref(l, a);
     char *qref = shell_quote(ref), *qlabel = shell_quote(a->label ? a->label : "");
     char *s = xasprintf("%s (label %s)", qref, qlabel);
     free(qlabel);

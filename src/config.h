@@ -68,6 +68,15 @@ int account_resolve(struct account_list *l, const char *name, struct account **o
  * that does not come out of it unchanged. */
 char *account_label_clean(const char *label, char **why);
 
+/* How a hint names account a so that, pasted back, it reaches a: its label
+ * when that names a alone and is typed as it is shown (no leading '-',
+ * which a command would take for an option, nothing the screen drops or
+ * changes, such as a tab or a bidi override); else its id when that names
+ * a alone; else "id:ID". Quoted for the shell. With no list l (the worker
+ * knows one account only), "id:ID", which is always a's. Owned. Every hint
+ * that names an account, in both front ends, names it through this. */
+char *account_ref(const struct account_list *l, const struct account *a);
+
 /* Another account than self_id (NULL: none) that label would also name
  * (its label in any case, or its id), or NULL. */
 const struct account *account_name_conflict(const struct account_list *l, const char *label,

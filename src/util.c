@@ -343,7 +343,7 @@ char *shell_quote(const char *s)
     char *clean = sanitize_text(s);
     size_t n = strlen(clean);
     if (n > 0 && strspn(clean, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                               "0123456789._/-") == n)
+                               "0123456789._/:-") == n)
         return clean;
     char *out = xmalloc(n * 4 + 3), *o = out;
     *o++ = '\'';

@@ -58,9 +58,10 @@ char *text_trim(const char *s);
 
 /* s as one word for a POSIX shell, for the hints people copy ("sesame
  * revoke 'Basis Theory' ..."): as it is when it is made only of
- * [A-Za-z0-9._/-], else in single quotes, each ' written '\''. Control
- * characters and escape sequences are dropped first (sanitize_text): they
- * never reach the terminal. Owned, never NULL. */
+ * [A-Za-z0-9._/:-] (nothing a POSIX shell reads specially), else in
+ * single quotes, each ' written '\''. Control characters and escape
+ * sequences are dropped first (sanitize_text): they never reach the
+ * terminal. Owned, never NULL. */
 char *shell_quote(const char *s);
 
 /* The whole of path, NUL-terminated (*len bytes before the NUL), if it is

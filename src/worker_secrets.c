@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "keyring.h"
 #include "prune.h"
 #include "util.h"
@@ -33,7 +34,9 @@ static char *missing_secret(const struct running_job *j, const char *kind, const
     if (session)
         return xasprintf("no %s in the keyring for session %s of %s (removed outside "
                          "sesame?)", kind, session, who(j));
-    char *name = shell_quote(who(j)), *id = shell_quote(j->job.account.id);
+    /* the worker knows this account only, not whether its id is also
+     * another's label: "id:ID" reaches it whatever the others are */
+    char *name = shell_quote(who(j)), *id = account_ref(NULL, &j->job.account);
     char *msg = xasprintf("no %s in the keyring for account %s: enter it with: sesame account "
                           "edit %s --secret %s (or e in the dashboard)", kind, name, id, kind);
     free(id);

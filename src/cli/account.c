@@ -198,7 +198,7 @@ static int add_parse(int argc, char **argv, struct add_options *o, const struct 
         case 's': o->sets[o->n_sets++] = optarg; break;
         case 'h': cli_print_command_help(stdout, "account"); return -1;
         case ':': return cli_usage_error("account", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("account", "unknown option %s", argv[optind - 1]);
+        default: return cli_usage_error("account", "unknown option %s", cli_bad_option(argv));
         }
     }
     char *ids = provider_ids();
@@ -326,7 +326,7 @@ static int account_edit(int argc, char **argv)
         case 'S': kinds[n_kinds++] = optarg; break;
         case 'h': cli_print_command_help(stdout, "account"); rc = -1; break;
         case ':': rc = cli_usage_error("account", "%s needs a value", argv[optind - 1]); break;
-        default: rc = cli_usage_error("account", "unknown option %s", argv[optind - 1]); break;
+        default: rc = cli_usage_error("account", "unknown option %s", cli_bad_option(argv)); break;
         }
     }
     if (rc == 0 && optind + 1 != argc)
@@ -447,7 +447,7 @@ static int flag_only(int argc, char **argv, const char *sub, const char *flag, b
             cli_print_command_help(stdout, "account");
             return -1;
         } else {
-            return cli_usage_error("account", "unknown option %s", argv[optind - 1]);
+            return cli_usage_error("account", "unknown option %s", cli_bad_option(argv));
         }
     }
     if (optind != argc)

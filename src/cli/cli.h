@@ -71,6 +71,12 @@ void cli_done(struct cli *c);
  * any case), or NULL after the error was printed (no such account, or a
  * name that means several). */
 struct account *cli_account(struct cli *c, const char *name);
+/* How a hint names account a (account_ref over the accounts cli_init
+ * loaded): pastes back to a, quoted for the shell. Owned. */
+char *cli_account_ref(const struct account *a);
+/* The option getopt_long just refused, as typed ("-r" of "-rf", or
+ * "--bogus"), for "unknown option" messages (valid until the next call). */
+const char *cli_bad_option(char **argv);
 /* The provider of an account, or NULL after an error was printed. */
 const struct provider *cli_provider(const struct account *a);
 /* The session sid that sesame tracks for account a (named name on the

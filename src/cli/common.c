@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -78,9 +79,13 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 
 /* ---- accounts and the worker ------------------------------------------ */
 
+/* The accounts of the command that runs (one per process), for hints. */
+static const struct account_list *hint_accounts;
+
 int cli_init(struct cli *c)
 {
     memset(c, 0, sizeof *c);
+    hint_accounts = &c->accounts;
     char *err = NULL;
     int rc = accounts_load(&c->accounts, &err);
     if (rc != 0) {
@@ -94,6 +99,8 @@ int cli_init(struct cli *c)
 
 void cli_done(struct cli *c)
 {
+    if (hint_accounts == &c->accounts)
+        hint_accounts = NULL;
     worker_stop(c->worker);
     c->worker = NULL;
     account_list_free(&c->accounts);
@@ -107,6 +114,32 @@ struct account *cli_account(struct cli *c, const char *name)
         cli_error(ERR_USAGE, "%s", err);
     free(err);
     return a;
+}
+
+char *cli_account_ref(const struct account *a)
+{
+    return account_ref(hint_accounts, a);
+}
+
+/* Is w a cluster of short options ("-rf") holding c? */
+static bool short_word_has(const char *w, int c)
+{
+    return w && w[0] == '-' && w[1] != '-' && strchr(w + 1, c);
+}
+
+const char *cli_bad_option(char **argv)
+{
+    /* getopt_long leaves optind on a cluster ("-rf") whose first letter it
+     * refused, and after one it has done with: look at both words */
+    static char one[3] = "-?";
+    if (optopt > 0 && optopt < 0x80) {
+        if ((optind > 0 && short_word_has(argv[optind - 1], optopt)) ||
+            short_word_has(argv[optind], optopt)) {
+            one[1] = (char)optopt;
+            return one;
+        }
+    }
+    return optind > 0 ? argv[optind - 1] : "?";
 }
 
 const struct provider *cli_provider(const struct account *a)
@@ -134,7 +167,7 @@ int cli_tracked_session(const struct account *a, const char *name, const char *s
 
 int cli_no_tracked_session(const struct account *a, const char *name, const char *sid)
 {
-    char *q = shell_quote(name);
+    char *q = cli_account_ref(a);
     int rc = cli_error(ERR_USAGE, "%s has no tracked session '%s' (see: sesame sessions "
                        "--account %s)", a->label, sid, q);
     free(q);

@@ -73,7 +73,7 @@ static int parse_grant(const char *cmd, int argc, char **argv, bool allow_option
         case 'j': g->json = true; break;
         case 'h': cli_print_usage(stdout, cmd); return -2;
         case ':': cli_usage_error(cmd, "%s needs a value", argv[optind - 1]); return -1;
-        default: cli_usage_error(cmd, "unknown option %s", argv[optind - 1]); return -1;
+        default: cli_usage_error(cmd, "unknown option %s", cli_bad_option(argv)); return -1;
         }
     }
     *first = optind;
@@ -208,7 +208,7 @@ int cmd_create(int argc, char **argv)
         goto out;
     }
     if (!(p->caps & CAP_CREATE)) {
-        char *q = shell_quote(name);
+        char *q = cli_account_ref(a);
         rc = cli_error(ERR_USAGE, "%s sessions are not made by sesame: they are listed "
                        "(sesame sessions --account %s)", p->title, q);
         free(q);
@@ -265,7 +265,7 @@ int cmd_create(int argc, char **argv)
         rc = authorize(&c, a, s.id, &g, &err);
         if (rc) {
             print_session(a, &s, g.json);
-            char *q = shell_quote(name), *qs = shell_quote(s.id);
+            char *q = cli_account_ref(a), *qs = shell_quote(s.id);
             cli_error(rc, "session %s was created but not authorized: %s (try again with: "
                       "sesame authorize %s %s ...)", s.id, err ? err : "?", q, qs);
             free(qs);
@@ -285,11 +285,11 @@ int cmd_create(int argc, char **argv)
     }
     print_session(a, &s, g.json);
     if (p->caps & CAP_OPEN_URL) {
-        char *q = shell_quote(name), *qs = shell_quote(s.id);
+        char *q = cli_account_ref(a), *qs = shell_quote(s.id);
         if (!s.has_url)
             cli_error(0, "%s answered with a session URL that is not an http(s) URL: session %s "
-                      "is tracked, but sesame will not open it ('sesame open %s %s --print' "
-                      "shows it)", p->title, s.id, q, qs);
+                      "is tracked, but sesame will not open it; to see it: sesame open %s %s "
+                      "--print", p->title, s.id, q, qs);
         else
             fprintf(stderr, "open it with: sesame open %s %s\n", q, qs);
         free(qs);
@@ -427,7 +427,7 @@ int cmd_revoke(int argc, char **argv)
         switch (ch) {
         case 'f': forget_only = true; break;
         case 'h': cli_print_usage(stdout, "revoke"); return 0;
-        default: return cli_usage_error("revoke", "unknown option %s", argv[optind - 1]);
+        default: return cli_usage_error("revoke", "unknown option %s", cli_bad_option(argv));
         }
     }
     int first = optind;
@@ -469,7 +469,7 @@ int cmd_revoke(int argc, char **argv)
     rc = o.rc;
     if (rc) {
         bool hint = ev.err == ERR_PROVIDER && !(p->caps & CAP_LIST);
-        char *q = shell_quote(name), *qs = shell_quote(sid);
+        char *q = cli_account_ref(a), *qs = shell_quote(sid);
         cli_error(rc, "%s: %s%s%s%s%s%s", a->label, o.text,
                   hint ? " (to drop it here anyway: sesame revoke --forget " : "",
                   hint ? q : "", hint ? " " : "", hint ? qs : "", hint ? ")" : "");

@@ -42,7 +42,7 @@ int cmd_open(int argc, char **argv)
         switch (ch) {
         case 'p': print = true; break;
         case 'h': cli_print_usage(stdout, "open"); return 0;
-        default: return cli_usage_error("open", "unknown option %s", argv[optind - 1]);
+        default: return cli_usage_error("open", "unknown option %s", cli_bad_option(argv));
         }
     }
     if (argc - optind != 2)

@@ -73,7 +73,7 @@ int cmd_sessions(int argc, char **argv)
         case 'w': window = optarg; break;
         case 'h': cli_print_usage(stdout, "sessions"); return 0;
         case ':': return cli_usage_error("sessions", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("sessions", "unknown option %s", argv[optind - 1]);
+        default: return cli_usage_error("sessions", "unknown option %s", cli_bad_option(argv));
         }
     }
     if (optind != argc)
@@ -278,7 +278,7 @@ int cmd_refresh(int argc, char **argv)
         switch (ch) {
         case 'j': json = true; break;
         case 'h': cli_print_usage(stdout, "refresh"); return 0;
-        default: return cli_usage_error("refresh", "unknown option %s", argv[optind - 1]);
+        default: return cli_usage_error("refresh", "unknown option %s", cli_bad_option(argv));
         }
     }
     int npos = argc - optind;
@@ -303,7 +303,7 @@ int cmd_refresh(int argc, char **argv)
         enum op op = OP_LIST;
         if (sid) {
             if (!(p->caps & CAP_GET)) {
-                char *q = shell_quote(argv[optind]);
+                char *q = cli_account_ref(a);
                 rc = cli_error(ERR_USAGE, "%s cannot show one session: use: sesame refresh %s",
                                p->title, q);
                 free(q);

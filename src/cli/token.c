@@ -50,7 +50,7 @@ int cmd_token(int argc, char **argv)
         }
         case 'h': cli_print_usage(stdout, "token"); return 0;
         case ':': return cli_usage_error("token", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("token", "unknown option %s", argv[optind - 1]);
+        default: return cli_usage_error("token", "unknown option %s", cli_bad_option(argv));
         }
     }
     int npos = argc - optind;

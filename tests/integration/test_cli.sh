@@ -366,7 +366,7 @@ expect "Vault needs a consumer id" 2 "consumer_id"
 feed "apideck-fake-key" sesame account add apideck --label "Vault test" --base-url "$FAKE_URL/apideck" --set app_id=fake-app --set consumer_id=test-consumer --set consumer_name=Ada
 expect "add a Vault account" 0 "^vault-test$"
 run sesame create vault-test
-expect "Vault create" 0 "open it with: sesame open vault-test vault-"
+expect "Vault create" 0 "open it with: sesame open 'Vault test' vault-"
 VA=$(head -n 1 "$T/out")
 check "Vault create prints only the id on stdout" test "$(wc -l <"$T/out")" -eq 1
 check "Vault URL in the keyring" has_secret vault-test session_uri "$VA"

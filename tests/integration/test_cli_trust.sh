@@ -99,7 +99,7 @@ store plantly password plantly-pass
 store plantly-2 password plantly-pass
 store bt public_key key_public_fake
 run sesame account remove plantly
-expect "remove: an id and another's label" 2 "'plantly' names 2 accounts: 'id:plantly' \(label Plantly\) or plantly-2 \(label plantly\)"
+expect "remove: an id and another's label" 2 "'plantly' names 2 accounts: id:plantly \(label Plantly\) or plantly-2 \(label plantly\)"
 check "nothing removed" test "$(conf_ids | tr '\n' ' ')" = "bt plantly plantly-2 "
 check "no secret removed" has_secret plantly password
 run sesame account remove PLANTLY
@@ -229,7 +229,7 @@ if [ -n "$cut" ]; then
     else
         run sesame create "id:$cut"
     fi
-    expect "an add cut short is reported" 5 "no [a-z_]+ in the keyring for account .*: enter it with: sesame account edit $cut --secret"
+    expect "an add cut short is reported" 5 "no [a-z_]+ in the keyring for account .*: enter it with: sesame account edit id:$cut --secret"
 fi
 # items of no account (an older sesame, a hand edit): listed, then removed
 store ghost api_key sk_ghost_1
@@ -407,10 +407,75 @@ expect "a hint names the account quoted" 2 "see: sesame sessions --account 'Bob'
 printf '%s\n' 'apideck-fake-key' | "$BIN" account add apideck --label "Vault two" --base-url "$FAKE_URL/apideck" \
     --set app_id=fake-app --set consumer_id=c2 >/dev/null
 run sesame create "vault TWO"
-expect "open hint quoted" 0 "open it with: sesame open 'vault TWO' vault-"
+expect "open hint quoted, as the label is" 0 "open it with: sesame open 'Vault two' vault-"
 secret-tool clear application sesame account bob-s-garden kind password session ""
 run sesame create "Bob's garden"
-expect "missing secret: the command that mends it" 5 "for account 'Bob'\\\\''s garden': enter it with: sesame account edit bob-s-garden --secret password"
+expect "missing secret: the command that mends it" 5 "for account 'Bob'\\\\''s garden': enter it with: sesame account edit id:bob-s-garden --secret password"
+
+# ---- 12. hints paste back; -- before ACCOUNT ------------------------------------------------
+
+fresh
+V="--base-url $FAKE_URL/apideck --set app_id=fake-app --set consumer_id=c1"
+# shellcheck disable=SC2086
+feed "apideck-fake-key" sesame account add apideck --label "-rf" $V
+expect "a label that starts with -" 0 "^rf$"
+run sesame create -- -rf
+expect "create -- -rf: the hint names it by its id" 0 "open it with: sesame open rf vault-"
+sid=$(head -n 1 "$T/out")
+run sesame open -rf "$sid"
+expect "open -rf: the option is named, not the command" 2 "unknown option -r$"
+run sesame refresh --bogus rf
+expect "an unknown long option is named" 2 "unknown option --bogus$"
+run sesame open --print -- -rf "$sid"
+expect "open -- -rf: taken as ACCOUNT" 0 "^http"
+run sesame refresh -- -rf
+expect "refresh -- -rf" 0 "$sid"
+run sesame token -- -rf "$sid"
+expect "token -- -rf: resolved" 2 "Apideck Vault"
+feed "eyJ.x.y" sesame verify -- -rf "$sid"
+expect "verify -- -rf: resolved" 2 "Apideck Vault"
+run sesame authorize --permission token:read -- -rf "$sid"
+expect "authorize -- -rf: resolved" 2 "Apideck Vault sessions are not authorized"
+run sesame account edit --set consumer_name=Acme -- -rf
+expect "account edit -- -rf" 0 "saved account rf"
+run sesame revoke -- -rf "$sid"
+expect "revoke -- -rf" 0 "forgot session $sid"
+run sesame account remove -- -rf
+expect "account remove -- -rf" 0 "removed account rf"
+# hand-edited labels: a tab, a bidi override, an id that is another's label
+cat >"$SESAME_CONFIG_DIR/accounts.conf" <<EOF
+[account tab]
+provider=apideck
+label=tab	here
+field.app_id=fake-app
+field.consumer_id=c1
+
+[account bidi]
+provider=apideck
+label=$(printf '\342\200\256')gnp
+field.app_id=fake-app
+field.consumer_id=c1
+
+[account nl]
+provider=apideck
+label=Dutch
+field.app_id=fake-app
+field.consumer_id=c1
+
+[account nl-2]
+provider=apideck
+label=nl
+field.app_id=fake-app
+field.consumer_id=c1
+EOF
+run sesame revoke "$(printf 'tab\there')" nosuch
+expect "a tab in the label: the hint names the id" 2 "see: sesame sessions --account tab\)"
+run sesame revoke "$(printf '\342\200\256')gnp" nosuch
+expect "a bidi override in the label: the hint names the id" 2 "see: sesame sessions --account bidi\)"
+run sesame revoke nl-2 nosuch
+expect "a label that is another's id: the hint names the id" 2 "see: sesame sessions --account nl-2\)"
+run sesame create Dutch
+expect "missing secret: id:ID, which is never another's" 5 "enter it with: sesame account edit id:nl --secret api_key"
 
 # ---- 11. labels and values as a person means them ---------------------------------------
 

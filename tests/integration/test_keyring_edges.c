@@ -398,7 +398,7 @@ static void test_account_secret_deleted(void **state)
     assert_int_equal(ev.err, ERR_KEYRING);
     assert_contains(ev.error, "no api_key in the keyring");
     assert_contains(ev.error, "kr-clerk label"); /* which account */
-    assert_contains(ev.error, "sesame account edit kr-clerk --secret api_key"); /* how to fix it */
+    assert_contains(ev.error, "sesame account edit id:kr-clerk --secret api_key"); /* how to fix it */
     fprintf(stderr, "  %s\n", ev.error);
     event_free(&ev);
     assert_true(worker_wait_event(wk, good, &ev));

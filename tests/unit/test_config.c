@@ -700,7 +700,7 @@ static void test_resolve(void **state)
     struct account *got = NULL;
     char *error = NULL;
     /* one account's id and another's label, or two labels in any case */
-    resolve_fails(&l, "plantly", "'plantly' names 2 accounts: 'id:plantly' (label Plantly) or "
+    resolve_fails(&l, "plantly", "'plantly' names 2 accounts: id:plantly (label Plantly) or "
                   "plantly-2 (label plantly)");
     resolve_fails(&l, "PLANTLY", "names 2 accounts");
     /* each candidate named so that it resolves */
@@ -724,7 +724,7 @@ static void test_resolve(void **state)
     /* candidates quoted for the shell */
     free(a[0].label);
     a[0].label = xstrdup("Basis theory");
-    resolve_fails(&l, "basis theory", "'id:plantly' (label 'Basis theory') or bt (label "
+    resolve_fails(&l, "basis theory", "id:plantly (label 'Basis theory') or bt (label "
                   "'Basis Theory')");
 
     /* "id:" in any case names by id */
@@ -750,6 +750,52 @@ static void test_resolve(void **state)
     m = account_conflict_message(&a[2], "clerk-prod");
     assert_non_null(strstr(m, "clerk-prod is the id of another account (label 'Clerk prod')"));
     free(m);
+    account_list_free(&l);
+}
+
+static void ref_is(const struct account_list *l, const struct account *a, const char *want)
+{
+    char *got = account_ref(l, a);
+    if (strcmp(got, want) != 0)
+        fail_msg("account_ref of %s: got %s, wanted %s", a->id, got, want);
+    free(got);
+}
+
+/* A hint names an account so that it pastes back to it. */
+static void test_account_ref(void **state)
+{
+    struct account_list l = { 0 };
+    struct account *a = l.v = xcalloc(8, sizeof *l.v);
+    l.cap = 8;
+    make_account(&a[0], "clerk-prod", "clerk", "Clerk prod");
+    make_account(&a[1], "rf", "apideck", "-rf");              /* taken for an option */
+    make_account(&a[2], "tab", "apideck", "tab\there");       /* hand-edited */
+    make_account(&a[3], "bidi", "apideck", "\xe2\x80\xaegnp"); /* U+202E, dropped on screen */
+    make_account(&a[4], "nl", "plantly", "Dutch");             /* its id is another's label */
+    make_account(&a[5], "nl-2", "plantly", "nl");
+    make_account(&a[6], "-x", "plantly", "-x");                /* hand-edited id */
+    make_account(&a[7], "idx", "plantly", "id:x");             /* hand-edited label */
+    l.n = 8;
+    ref_is(&l, &a[0], "'Clerk prod'");
+    ref_is(&l, &a[1], "rf");
+    ref_is(&l, &a[2], "tab");
+    ref_is(&l, &a[3], "bidi");
+    ref_is(&l, &a[4], "Dutch");
+    ref_is(&l, &a[5], "nl-2");      /* "nl" also names the other by its id */
+    ref_is(&l, &a[6], "id:-x");
+    ref_is(&l, &a[7], "idx");
+    /* each pastes back to its account */
+    for (size_t i = 0; i < l.n; i++) {
+        char *ref = account_ref(&l, &a[i]), *error = NULL;
+        char *bare = ref[0] == '\'' ? xstrndup(ref + 1, strlen(ref) - 2) : xstrdup(ref);
+        struct account *got = NULL;
+        assert_int_equal(account_resolve(&l, bare, &got, &error), 0);
+        assert_ptr_equal(got, &a[i]);
+        free(bare);
+        free(ref);
+    }
+    /* no list (the worker): id:ID, which is always the account's */
+    ref_is(NULL, &a[0], "id:clerk-prod");
     account_list_free(&l);
 }
 
@@ -990,6 +1036,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_id, setup, teardown),
         cmocka_unit_test(test_resolve),
         cmocka_unit_test_setup_teardown(test_label_clean, setup, teardown),
+        cmocka_unit_test(test_account_ref),
         cmocka_unit_test_setup_teardown(test_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_adds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_temps_removed, setup, teardown),

@@ -98,7 +98,8 @@ static void test_shell_quote(void **state)
     check_quote("Basis Theory", "'Basis Theory'");
     check_quote("Bob's", "'Bob'\\''s'");
     check_quote("$(rm -rf ~)", "'$(rm -rf ~)'");
-    check_quote("id:x", "'id:x'");
+    check_quote("id:x", "id:x");
+    check_quote("id:x y", "'id:x y'");
     check_quote("", "''");
     check_quote(NULL, "''");
     check_quote("Zoë", "'Zoë'");
