@@ -45,11 +45,11 @@ static const char *label_of(const struct provider *p, const char *kind)
     return "credentials";
 }
 
-char *account_check_message(const struct provider *p, const char *kind, int err,
+char *account_check_message(const struct provider *p, const char *kind, int err, long status,
                             const char *error)
 {
     const char *why = error ? error : "no answer";
-    if (err == ERR_PROVIDER)
+    if (err == ERR_PROVIDER && status >= 400 && status < 500)
         return xasprintf("the %s (%s) was refused: %s", label_of(p, kind), kind ? kind : "",
                          why);
     return xasprintf("could not check the %s (%s): %s", label_of(p, kind), kind ? kind : "",

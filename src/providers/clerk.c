@@ -592,6 +592,40 @@ static const cJSON *list_items(const cJSON *j, bool *has_total, int64_t *total)
     return data;
 }
 
+/* An item of a users or sessions list that is not what the spec says
+ * (an object with a string id: a number, null, {} ...) makes the whole
+ * answer an unexpected one: it is not taken for "no users" or "no
+ * sessions", which is what skipping it would show. */
+static void result_bad_item(struct op_result *out, const struct http_response *resp,
+                            const char *list, long i, const char *what)
+{
+    char *why = xasprintf("%s[%ld] is not %s (an object with a string id)", list, i, what);
+    result_bad_shape(out, TITLE, resp, why);
+    free(why);
+}
+
+/* Is u a User as the spec has it, as far as sesame reads one? */
+static bool user_item_ok(const cJSON *u)
+{
+    return cJSON_IsObject(u) && nonempty(u, "id");
+}
+
+/* Every item of a users list is a user; else out says which is not. */
+static bool users_items_ok(const cJSON *items, const struct http_response *resp,
+                           struct op_result *out)
+{
+    long i = 0;
+    const cJSON *u;
+    cJSON_ArrayForEach(u, items) {
+        if (!user_item_ok(u)) {
+            result_bad_item(out, resp, "users", i, "a user");
+            return false;
+        }
+        i++;
+    }
+    return true;
+}
+
 /* The distinct user ids of a page's sessions, in order, as the server
  * sent them (not sanitised: they go back to it), for their names. */
 struct page_users {
@@ -719,13 +753,19 @@ static void parse_sessions_page(const struct account *acct, const struct op_args
         n_spans = -1; /* the scan and cJSON disagree: print each object again */
     struct page_users *users = page_users_new(args, f);
     const cJSON *o;
-    long k = 0;
+    long k = 0, bad = -1;
     cJSON_ArrayForEach(o, items) {
         char *raw = n_spans >= 0 ? json_span_text(resp->body, &spans[k]) : NULL;
+        if (!add_session_json(o, acct, out, raw, !args->no_raw_json, users) && bad < 0)
+            bad = k;
         k++;
-        add_session_json(o, acct, out, raw, !args->no_raw_json, users);
     }
     free(spans);
+    if (bad >= 0) {
+        page_users_free(users);
+        result_bad_item(out, resp, "sessions", bad, "a session");
+        return;
+    }
     page_follow(out, args, n_items, has_total, total, users);
 }
 
@@ -841,19 +881,21 @@ static bool scan_session(struct jscan *j, struct session_in *in, char **buf, siz
 }
 
 /* The items of the array peeked, as parse_sessions_page takes them: the
- * number of items, or -1 when the scan stopped. */
+ * number of items, or -1 when the scan stopped or met an item that is not
+ * a session (parse_sessions_page then says which). */
 static long scan_items(struct jscan *j, const struct account *acct, const struct op_args *args,
                        const char *body, struct op_result *out, struct page_users *users)
 {
     char *buf = NULL;
     size_t cap = 0;
     long n = 0;
+    bool bad = false;
     jscan_enter(j);
     while (jscan_item(j)) {
         n++;
         if (jscan_peek(j) != '{') {
-            jscan_skip(j);
-            continue;
+            bad = true;
+            break;
         }
         const char *start = j->p;
         struct session_in in;
@@ -862,10 +904,13 @@ static long scan_items(struct jscan *j, const struct account *acct, const struct
         struct json_span span = {(size_t)(start - body), (size_t)(j->p - start)};
         char *raw = args->no_raw_json || str_empty(in.id) ? NULL : json_span_text(body, &span);
         page_users_add(users, &in);
-        add_session(&in, acct, out, raw, !args->no_raw_json);
+        if (!add_session(&in, acct, out, raw, !args->no_raw_json)) {
+            bad = true;
+            break;
+        }
     }
     free(buf);
-    return j->bad || n > INT_MAX ? -1 : n;
+    return bad || j->bad || n > INT_MAX ? -1 : n;
 }
 
 /* parse_sessions_page without a cJSON tree of the page (which cost most of
@@ -946,19 +991,21 @@ static void follow_user_sessions(struct op_result *out, const char *uid,
 }
 
 /* One user of a walk: named, and its sessions asked for, unless it is a
- * refresh's and its last sign-in is one whose sessions were read already. */
-static void walk_user(const cJSON *u, GHashTable *known, const struct op_args *args,
+ * refresh's and its last sign-in is one whose sessions were read already.
+ * False for an item that is no user. */
+static bool walk_user(const cJSON *u, GHashTable *known, const struct op_args *args,
                       struct op_result *out)
 {
-    const char *id = cJSON_IsObject(u) ? nonempty(u, "id") : NULL;
-    if (!id)
-        return;
+    if (!user_item_ok(u))
+        return false;
+    const char *id = nonempty(u, "id");
     add_user(out, u);
     const int64_t *seen = known ? g_hash_table_lookup(known, id) : NULL;
     int64_t signed_in = 0;
     if (seen && json_int64(u, "last_sign_in_at", &signed_in) && signed_in <= *seen)
-        return;
+        return true;
     follow_user_sessions(out, id, args);
+    return true;
 }
 
 /* The next users page when this one (of n_items) was full. Users are walked
@@ -999,6 +1046,8 @@ static void parse_users_walk(const struct op_args *args, const struct http_respo
         result_bad_shape(out, TITLE, resp, "users are not a list");
         return;
     }
+    if (!users_items_ok(items, resp, out))
+        return;
     GHashTable *known = known_users(args);
     const cJSON *u;
     cJSON_ArrayForEach(u, items)
@@ -1024,18 +1073,22 @@ static bool parse_users_walk_itemwise(const struct op_args *args,
     struct op_result got = {0};
     GHashTable *known = known_users(args);
     bool ok = true;
-    for (long i = 0; i < n && ok; i++) {
+    long bad = -1;
+    for (long i = 0; i < n && ok && bad < 0; i++) {
         cJSON *u = cJSON_ParseWithLength(resp->body + spans[i].off, spans[i].len);
         ok = u != NULL;
-        walk_user(u, known, args, &got);
+        if (ok && !walk_user(u, known, args, &got))
+            bad = i;
         cJSON_Delete(u);
     }
     if (known)
         g_hash_table_destroy(known);
     free(spans);
-    if (!ok) {
+    if (!ok || bad >= 0) {
         op_result_free(&got);
-        return false;
+        if (bad >= 0)
+            result_bad_item(out, resp, "users", bad, "a user");
+        return bad >= 0;
     }
     walk_next_page(args, (int)n, &got);
     if (got.n_follow) {
@@ -1202,9 +1255,11 @@ static void clerk_parse(const struct account *acct, enum op op, const struct op_
     if (!j)
         return;
     switch (op) {
-    case OP_CHECK:
+    case OP_CHECK: /* a key is good when Clerk answers what the spec says */
         if (!cJSON_IsArray(j))
             result_bad_shape(out, TITLE, resp, "users are not a list");
+        else
+            users_items_ok(j, resp, out);
         break;
     case OP_LIST: {
         struct filters f = list_filters(acct, args);
@@ -1223,9 +1278,10 @@ static void clerk_parse(const struct account *acct, enum op op, const struct op_
             result_bad_shape(out, TITLE, resp, "users are not a list");
             break;
         }
+        if (!users_items_ok(items, resp, out))
+            break;
         cJSON_ArrayForEach(u, items)
-            if (cJSON_IsObject(u) && nonempty(u, "id"))
-                add_user(out, u);
+            add_user(out, u);
         break;
     }
     case OP_GET: case OP_REVOKE: case OP_VERIFY:

@@ -152,6 +152,9 @@ struct op_result {
     bool partial;                   /* LIST: a refresh of some users, not the whole list */
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
+    long err_status;                /* the HTTP status of the answer that made err (set by
+                                     * the worker; 0: none came): a 4xx said no, a 2xx or
+                                     * 3xx was an unexpected answer */
 };
 void op_result_free(struct op_result *r);
 /* Queue a follow-up request (args copied); the new entry, to set its prio

@@ -155,6 +155,7 @@ void op_result_merge(struct op_result *dst, struct op_result *src)
     dst->partial |= src->partial;
     if (src->err && !dst->err) {
         dst->err = src->err;
+        dst->err_status = src->err_status;
         dst->error = src->error;
         src->error = NULL;
     }

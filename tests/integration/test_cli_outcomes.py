@@ -383,6 +383,41 @@ def t_cbrain_check_other_user(tmp, env):
     fake.stop()
 
 
+def t_broken_list_items(tmp, env):
+    """A 2xx list whose items are not what the spec says (not objects, no
+    string id) is an unexpected answer (exit 3), not "no sessions": users
+    pages, sessions pages and account add's check alike."""
+    fake, env = setup(tmp, ("clerk",))
+    clerk_account(env, fake, "one user")  # user_id set: its sessions pages are read directly
+    for route, body, said in (("GET /users", [1, 2], "users[0] is not a user"),
+                              ("GET /users", [{"id": 5}], "users[0] is not a user"),
+                              ("GET /sessions", [1, 2], "sessions[0] is not a session"),
+                              ("GET /sessions", [{}], "sessions[0] is not a session")):
+        account = "clerk" if route == "GET /users" else "one user"
+        fake.fault("clerk", "answer", route=route, count=1, body=body)
+        r = harness.cli(env, "sessions", "--account", account, "--json")
+        what = "%s %r" % (route, body)
+        check(r.returncode == 3, "%s: exit %d: %s%s" % (what, r.returncode, r.stdout, r.stderr))
+        doc = json.loads(r.stdout)
+        check(doc["errors"] and said in doc["errors"][0]["error"], "%s: %r" % (what, doc))
+        fake.clear_faults()
+    # account add's check: such an answer, an HTML page or a redirect is not
+    # "the key was refused": what came is said, exit 3, nothing saved
+    for fault, params, said in (
+            ("answer", {"body": [1]}, "users[0] is not a user"),
+            ("html", {"status": 200}, "HTTP 200 from Clerk: body is not JSON (<html>"),
+            ("answer", {"status": 302, "headers": {"Location": "https://sso.example/login"}},
+             "HTTP 302 from Clerk: redirect to https://sso.example/login not followed")):
+        fake.fault("clerk", fault, route="GET /users", count=1, **params)
+        r = harness.cli(env, "account", "add", "clerk", "--label", "Broken", "--base-url",
+                        fake.url("clerk"), stdin="sk_test_fake\n")
+        check(r.returncode == 3 and "Broken: could not check the Secret key" in r.stderr
+              and said in r.stderr and "was refused" not in r.stderr,
+              "add, %s: exit %d: %s" % (fault, r.returncode, r.stderr))
+        check("broken" not in harness.cli_ok(env, "account", "list"), "saved")
+    fake.stop()
+
+
 # ---- 6. exit statuses ----
 
 def t_unexpected_answers_exit_3(tmp, env):
@@ -485,7 +520,7 @@ def t_vault_odd_url_kept(tmp, env):
 TESTS = [t_status_every_clerk_status, t_status_tracked, t_default_order,
          t_revoke_answer_checked, t_already_gone, t_plantly_logout_renews_first,
          t_plantly_refresh_refused, t_undocumented_success_kept, t_cbrain_401_confirmed,
-         t_cbrain_check_other_user, t_unexpected_answers_exit_3, t_create_checks_state_first,
+         t_cbrain_check_other_user, t_broken_list_items, t_unexpected_answers_exit_3, t_create_checks_state_first,
          t_create_untrackable_is_ended, t_vault_odd_url_kept]
 
 if __name__ == "__main__":

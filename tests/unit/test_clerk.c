@@ -726,14 +726,30 @@ static void test_parse_list_user_filter_names_once(void **state)
     op_result_free(&out);
 }
 
-static void test_parse_list_skips_bad_items(void **state)
+/* An item that is no session (not an object, no string id) makes the page
+ * an unexpected answer, never one that shows fewer sessions; an object with
+ * a string id whose other members are odd is read as far as it goes. */
+static void test_parse_list_bad_items(void **state)
 {
     struct op_args a = {0};
     a.user_id = "user_1";
     struct op_result out;
+    const char *bad[] = {"1", "\"x\"", "null", "[]", "{}", "{\"user_id\":\"user_9\"}",
+                         "{\"id\":42}", "{\"id\":\"\"}", "{\"id\":\"\\u001b\\u0007\"}"};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        for (int paged = 0; paged < 2; paged++) {
+            char *body = xasprintf(paged ? "{\"data\":[" SESSION_1 ",%s],\"total_count\":2}"
+                                         : "[" SESSION_1 ",%s]", bad[i]);
+            parse(OP_LIST, &a, 200, body, &out);
+            free(body);
+            assert_int_equal(out.err, ERR_PROVIDER);
+            assert_string_equal(out.error, "HTTP 200 from Clerk: unexpected answer: sessions[1] "
+                                           "is not a session (an object with a string id)");
+            op_result_free(&out);
+        }
+    }
     parse(OP_LIST, &a, 200,
-          "[1,\"x\",null,[]," SESSION_1 ",{\"user_id\":\"user_9\"},{\"id\":42},{\"id\":\"\"},"
-          "{\"id\":\"sess_w\",\"user_id\":7,\"status\":5,\"created_at\":\"1\","
+          "[" SESSION_1 ",{\"id\":\"sess_w\",\"user_id\":7,\"status\":5,\"created_at\":\"1\","
           "\"latest_activity\":\"x\",\"expire_at\":1e300}]",
           &out);
     assert_int_equal(out.err, 0);
@@ -747,7 +763,7 @@ static void test_parse_list_skips_bad_items(void **state)
     assert_int_equal(w->expires_ms, 0);
     assert_null(w->device);
     assert_int_equal(out.n_follow, 1);
-    assert_int_equal(out.follow[0].args.n_user_ids, 1); /* user_9 had no session id */
+    assert_int_equal(out.follow[0].args.n_user_ids, 1); /* sess_w's user_id is no string */
     op_result_free(&out);
 }
 
@@ -838,9 +854,21 @@ static void test_parse_users_walk(void **state)
     struct op_args a = {0};
     a.status = "active";
     struct op_result out;
+    /* an item that is no user: the page is an unexpected answer, not fewer
+     * users (a list of [1,2] is not "no sessions") */
+    const char *bad[] = {"7", "null", "{\"username\":\"noid\"}", "{\"id\":5}", "[]"};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        char *body = xasprintf("[" USER_ADA ",%s]", bad[i]);
+        parse(OP_LIST, &a, 200, body, &out);
+        free(body);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_string_equal(out.error, "HTTP 200 from Clerk: unexpected answer: users[1] is not "
+                                       "a user (an object with a string id)");
+        assert_int_equal(out.n_follow, 0);
+        op_result_free(&out);
+    }
     parse(OP_LIST, &a, 200,
-          "[" USER_ADA ",{\"id\":\"user_bob\",\"username\":\"bob\"},7,{\"username\":\"noid\"},"
-          "{\"id\":\"user_c\"}]",
+          "[" USER_ADA ",{\"id\":\"user_bob\",\"username\":\"bob\"},{\"id\":\"user_c\"}]",
           &out);
     assert_int_equal(out.err, 0);
     assert_int_equal(out.sessions.n, 0);
@@ -1602,16 +1630,16 @@ static void test_parse_scan_mutations(void **state)
 /* ---- regressions found by fuzzing (tests/fuzz/regress/clerk) ---- */
 
 /* An id made only of control characters sanitises to "": such an item is
- * skipped like one without an id, never a session with an empty id. */
+ * no session, as one without an id (the page is an unexpected answer),
+ * never a session with an empty id. */
 static void test_fuzz_id_only_controls(void **state)
 {
     struct op_args a = {0};
     a.user_id = "user_1";
     struct op_result out;
     parse(OP_LIST, &a, 200, "[{\"id\":\"\\u0005\\u001b[m\"}," SESSION_1 "]", &out);
-    assert_int_equal(out.err, 0);
-    assert_int_equal(out.sessions.n, 1);
-    assert_string_equal(out.sessions.v[0].id, "sess_2a");
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_non_null(strstr(out.error, "sessions[0] is not a session"));
     op_result_free(&out);
     parse(OP_VERIFY, NULL, 200, "{\"object\":\"session\",\"id\":\"\\u0005\"}", &out);
     assert_int_equal(out.err, ERR_PROVIDER);
@@ -1650,7 +1678,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_list_total_absurd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_list_bare_array_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_list_user_filter_names_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_parse_list_skips_bad_items, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_list_bad_items, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_pending_and_activity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_escapes_stripped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_list_wrong_shapes, setup, teardown),
