@@ -33,6 +33,7 @@ size_t account_check_jobs(const struct provider *p, const struct account *a,
         j->op = OP_CHECK;
         account_copy(&j->account, a);
         secret_bag_put(&j->secrets, given->item[i].kind, given->item[i].value);
+        j->args.check_kind = xstrdup(given->item[i].kind);
     }
     return n;
 }
@@ -45,11 +46,11 @@ static const char *label_of(const struct provider *p, const char *kind)
     return "credentials";
 }
 
-char *account_check_message(const struct provider *p, const char *kind, int err, long status,
+char *account_check_message(const struct provider *p, const char *kind, int err, bool refused,
                             const char *error)
 {
     const char *why = error ? error : "no answer";
-    if (err == ERR_PROVIDER && status >= 400 && status < 500)
+    if (err == ERR_PROVIDER && refused)
         return xasprintf("the %s (%s) was refused: %s", label_of(p, kind), kind ? kind : "",
                          why);
     return xasprintf("could not check the %s (%s): %s", label_of(p, kind), kind ? kind : "",

@@ -24,11 +24,11 @@ size_t account_check_jobs(const struct provider *p, const struct account *a,
                           const struct secret_bag *given, struct job *out);
 
 /* The line for a check that failed (its event's err, error and
- * result.err_status): "the <label> (<kind>) was refused: <error>" when the
- * provider said no (a 4xx), else "could not check the <label> (<kind>):
- * <error>", the error saying what came instead (an HTML page, a redirect,
- * no answer). Owned. */
-char *account_check_message(const struct provider *p, const char *kind, int err, long status,
+ * result.refused): "the <label> (<kind>) was refused: <error>" when the
+ * provider said no, else "could not check the <label> (<kind>): <error>",
+ * the error saying what came instead (an HTML page, a redirect, no
+ * answer). Owned. */
+char *account_check_message(const struct provider *p, const char *kind, int err, bool refused,
                             const char *error);
 
 #endif

@@ -601,8 +601,8 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
     } else {
         struct op_result res = {0};
         j->prov->parse(&j->job.account, r->op, &r->args, &r->xfer.resp, &res);
-        if (res.err)
-            res.err_status = status;
+        if (res.err && status >= 400 && status < 500)
+            res.refused = true;
         if (r->unit)
             j->units_done++;
         if (!res.err && !j->merged.err)

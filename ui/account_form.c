@@ -267,7 +267,7 @@ static void check_answer(struct app *app, struct event *ev, void *ctx)
     struct save *s = c->s;
     s->pending--;
     if (ev->err && !s->first_error) {
-        char *msg = account_check_message(s->p, c->kind, ev->err, ev->result.err_status,
+        char *msg = account_check_message(s->p, c->kind, ev->err, ev->result.refused,
                                           ev->error);
         s->first_error = ev->err == ERR_NETWORK
             ? xasprintf("%s (Try the keys: no saves it untried)", msg) : xstrdup(msg);

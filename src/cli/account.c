@@ -108,7 +108,7 @@ static int check_credentials(struct cli *c, const struct provider *p, const stru
         struct event ev;
         int e = cli_wait(c, ids[i], &ev);
         if (e && !rc) {
-            char *msg = account_check_message(p, kinds[i], e, ev.result.err_status, ev.error);
+            char *msg = account_check_message(p, kinds[i], e, ev.result.refused, ev.error);
             rc = cli_error(e, "%s: %s; nothing was saved%s", a->label, msg,
                            e == ERR_NETWORK ? " (to save it untried: --no-check)" : "");
             free(msg);

@@ -550,6 +550,34 @@ static void parse_authorize(const struct account *acct, const struct op_args *ar
     cJSON_Delete(o);
 }
 
+/* GET /applications/key: the Application the key tried belongs to. Its
+ * type must be the kind it was given as: a private key given as the
+ * public one (or the same key twice) would be saved and fail at the first
+ * create or authorize with a 403. A type the answer leaves out (it is
+ * nullable) cannot be held against the key. */
+static void parse_check(const struct op_args *args, const struct http_response *resp,
+                        struct op_result *out)
+{
+    cJSON *j = parse_json_body(TITLE, resp, out);
+    if (!j)
+        return;
+    const char *want = !args->check_kind ? NULL
+                       : strcmp(args->check_kind, "public_key") == 0  ? "public"
+                       : strcmp(args->check_kind, "private_key") == 0 ? "private" : NULL;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
+    if (!cJSON_IsObject(j)) {
+        result_bad_shape(out, TITLE, resp, "the application is not an object");
+    } else if (type && !cJSON_IsNull(type) && !cJSON_IsString(type)) {
+        result_bad_shape(out, TITLE, resp, "the application's type is not a string");
+    } else if (want && cJSON_IsString(type) && strcmp(type->valuestring, want) != 0) {
+        result_fail(out, ERR_PROVIDER, "Basis Theory says it is the key of a %s application, "
+                    "not of a %s one (was a key given in the other's place, or twice?)",
+                    type->valuestring, want);
+        out->refused = true;
+    }
+    cJSON_Delete(j);
+}
+
 static void bt_parse(const struct account *acct, enum op op, const struct op_args *args,
                      const struct http_response *resp, struct op_result *out)
 {
@@ -563,13 +591,9 @@ static void bt_parse(const struct account *acct, enum op op, const struct op_arg
         return;
     }
     switch (op) {
-    case OP_CHECK: {
-        cJSON *j = parse_json_body(TITLE, resp, out);
-        if (j && !cJSON_IsObject(j))
-            result_bad_shape(out, TITLE, resp, "the application is not an object");
-        cJSON_Delete(j);
+    case OP_CHECK:
+        parse_check(args, resp, out);
         break;
-    }
     case OP_CREATE:
         parse_create(acct, args, resp, out);
         break;

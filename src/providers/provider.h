@@ -94,6 +94,8 @@ struct op_args {
     long expires_in_seconds;   /* TOKEN, 0 = not sent */
     char *verify_token;        /* VERIFY: the __session JWT (secret, wiped) */
     char *options_json;        /* CREATE / AUTHORIZE: provider options as a JSON object */
+    char *check_kind;          /* CHECK: the field the secret tried was given as
+                                * ("private_key"), whose kind the answer must show */
     char *bearer;              /* a follow-up's token from an earlier answer of the same
                                 * job, not yet in the keyring (secret, wiped) */
     long limit, offset;        /* LIST paging, set by the provider in follow-ups */
@@ -152,9 +154,10 @@ struct op_result {
     bool partial;                   /* LIST: a refresh of some users, not the whole list */
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
-    long err_status;                /* the HTTP status of the answer that made err (set by
-                                     * the worker; 0: none came): a 4xx said no, a 2xx or
-                                     * 3xx was an unexpected answer */
+    bool refused;                   /* with err: the provider said no to what was asked
+                                     * (a 4xx, set by the worker; or an answer that says so,
+                                     * such as a key of the wrong kind), not an unexpected
+                                     * answer (a page, a redirect) or none */
 };
 void op_result_free(struct op_result *r);
 /* Queue a follow-up request (args copied); the new entry, to set its prio

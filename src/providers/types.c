@@ -48,6 +48,7 @@ void op_args_free(struct op_args *a)
     free(a->template_name);
     wipe_free(a->verify_token);
     free(a->options_json);
+    free(a->check_kind);
     wipe_free(a->bearer);
     for (size_t i = 0; i < a->n_user_ids; i++)
         free(a->user_ids[i]);
@@ -72,6 +73,7 @@ void op_args_copy(struct op_args *dst, const struct op_args *src)
     dst->template_name = xstrdup(src->template_name);
     dst->verify_token = xstrdup(src->verify_token);
     dst->options_json = xstrdup(src->options_json);
+    dst->check_kind = xstrdup(src->check_kind);
     dst->bearer = xstrdup(src->bearer);
     dst->user_ids = NULL;
     if (src->n_user_ids) {
@@ -155,7 +157,7 @@ void op_result_merge(struct op_result *dst, struct op_result *src)
     dst->partial |= src->partial;
     if (src->err && !dst->err) {
         dst->err = src->err;
-        dst->err_status = src->err_status;
+        dst->refused = src->refused;
         dst->error = src->error;
         src->error = NULL;
     }

@@ -308,6 +308,14 @@ feed "sk_test_fake" sesame account add clerk --label "Clerk down" --base-url "ht
 expect "--no-check saves untried" 0 "^clerk-down$"
 feed "key_public_fake\nkey_private_wrong" sesame account add basistheory --label BT --base-url "$FAKE_URL/basistheory"
 expect "Basis Theory: each key is tried" 3 "Private application key \(private_key\) was refused: HTTP 401"
+# each key must be of the kind it is given as (GET /applications/key says "type")
+feed "key_private_fake\nkey_public_fake" sesame account add basistheory --label BT --base-url "$FAKE_URL/basistheory"
+expect "Basis Theory: keys swapped" 3 "Public application key \(public_key\) was refused: Basis Theory says it is the key of a private application"
+feed "key_public_fake\nkey_public_fake" sesame account add basistheory --label BT --base-url "$FAKE_URL/basistheory"
+expect "Basis Theory: the public key twice" 3 "Private application key \(private_key\) was refused: Basis Theory says it is the key of a public application"
+feed "key_private_fake\n" sesame account add basistheory --label BT --base-url "$FAKE_URL/basistheory"
+expect "Basis Theory: the private key as the public one" 3 "not of a public one"
+check "wrong kinds: nothing saved" test -z "$({ conf_ids; item_accounts; } | grep -x bt)"
 feed "key_public_fake\nkey_private_fake" sesame account add basistheory --label BT --base-url "$FAKE_URL/basistheory"
 expect "Basis Theory: both keys good" 0 "^bt$"
 # shellcheck disable=SC2086

@@ -239,22 +239,22 @@ static void test_check_jobs_and_messages(void **state)
     job_free(&jobs[1]);
     secret_bag_clear(&bag);
 
-    char *m = account_check_message(&provider_basistheory, "private_key", ERR_PROVIDER, 401,
+    char *m = account_check_message(&provider_basistheory, "private_key", ERR_PROVIDER, true,
                                     "HTTP 401 from Basis Theory: unauthorized");
     assert_string_equal(m, "the Private application key (private_key) was refused: HTTP 401 "
                            "from Basis Theory: unauthorized");
     free(m);
     /* an answer that is no refusal is not said to be one: what came is said */
-    m = account_check_message(&provider_clerk, "api_key", ERR_PROVIDER, 200,
+    m = account_check_message(&provider_clerk, "api_key", ERR_PROVIDER, false,
                               "HTTP 200 from Clerk: body is not JSON (<html>)");
     assert_string_equal(m, "could not check the Secret key (sk_...) (api_key): HTTP 200 from "
                            "Clerk: body is not JSON (<html>)");
     free(m);
-    m = account_check_message(&provider_clerk, "api_key", ERR_PROVIDER, 302,
+    m = account_check_message(&provider_clerk, "api_key", ERR_PROVIDER, false,
                               "HTTP 302 from Clerk: redirect to https://sso.example/ not followed");
     assert_non_null(strstr(m, "could not check"));
     free(m);
-    m = account_check_message(&provider_clerk, "api_key", ERR_NETWORK, 0, "could not reach Clerk");
+    m = account_check_message(&provider_clerk, "api_key", ERR_NETWORK, false, "could not reach Clerk");
     assert_string_equal(m, "could not check the Secret key (sk_...) (api_key): could not reach "
                            "Clerk");
     free(m);

@@ -553,6 +553,53 @@ static void test_parse_authorize(void **state)
     op_result_free(&out);
 }
 
+/* ---- parse: the key check ------------------------------------------------- */
+
+/* GET /applications/key tells whose key it is: a key given in the other's
+ * place (or the same one twice) is refused, not saved to fail later. */
+static void test_parse_check_kind(void **state)
+{
+    struct op_args a = {0};
+    struct op_result out;
+    const char *pub = "{\"id\":\"7f3c5a61-2b44-4c0e-9b1e-0d5f2a9c1e01\",\"type\":\"public\"}";
+    const char *priv = "{\"id\":\"9d2e6b72-3c55-4d1f-8c2f-1e6a3b0d2f02\",\"type\":\"private\"}";
+    a.check_kind = "public_key";
+    parse(OP_CHECK, &a, 200, pub, &out);
+    assert_int_equal(out.err, 0);
+    op_result_free(&out);
+    parse(OP_CHECK, &a, 200, priv, &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_true(out.refused);
+    assert_string_equal(out.error, "Basis Theory says it is the key of a private application, not "
+                                   "of a public one (was a key given in the other's place, or "
+                                   "twice?)");
+    op_result_free(&out);
+    a.check_kind = "private_key";
+    parse(OP_CHECK, &a, 200, priv, &out);
+    assert_int_equal(out.err, 0);
+    op_result_free(&out);
+    parse(OP_CHECK, &a, 200, pub, &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_true(out.refused);
+    op_result_free(&out);
+    /* a type left out or null (the schema allows it) is not held against it */
+    parse(OP_CHECK, &a, 200, "{\"id\":\"x\",\"type\":null}", &out);
+    assert_int_equal(out.err, 0);
+    op_result_free(&out);
+    parse(OP_CHECK, &a, 200, "{\"id\":\"x\"}", &out);
+    assert_int_equal(out.err, 0);
+    op_result_free(&out);
+    /* a type that is no string, or no application: unexpected, not a refusal */
+    parse(OP_CHECK, &a, 200, "{\"id\":\"x\",\"type\":7}", &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_false(out.refused);
+    op_result_free(&out);
+    parse(OP_CHECK, &a, 200, "[1]", &out);
+    assert_int_equal(out.err, ERR_PROVIDER);
+    assert_false(out.refused);
+    op_result_free(&out);
+}
+
 /* ---- parse: errors -------------------------------------------------------- */
 
 static void test_parse_validation_problem(void **state)
@@ -746,6 +793,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_descriptor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_check_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_needs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_create_errors, setup, teardown),
