@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <locale.h>
 #include <malloc.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,16 +36,22 @@ static void tune_malloc(void)
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 }
 
-/* `sesame sessions | head -1`: the reader has had what it wanted and
- * closed the pipe. Not an error to report; the command's own status
- * stands. (The failed write may have been an earlier one, so errno alone
- * cannot tell: a pipe whose reader is gone polls as POLLERR.) */
-static bool stdout_reader_gone(void)
+/* What was printed reached standard output, or its reader had what it
+ * wanted and closed the pipe (`sesame sessions | head -1`, `--help |
+ * false`): then the status stands and nothing is said. Any other failure
+ * to write (`>/dev/full`) is an error: said, and exit 1 if all else went
+ * well. Every path that prints ends here. */
+static int finish_stdout(int rc)
 {
-    if (errno == EPIPE)
-        return true;
-    struct pollfd p = {STDOUT_FILENO, 0, 0};
-    return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    int e = errno;
+    if (stdout_reader_gone(e))
+        return rc;
+    fprintf(stderr, "sesame: cannot write to standard output%s%s\n", e ? ": " : "",
+            e ? strerror(e) : "");
+    return rc ? rc : ERR_INTERNAL;
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -62,6 +67,9 @@ int main(int argc, char **argv)
     harden();
     tune_malloc();
     setlocale(LC_ALL, "");
+    /* A closed pipe shows up as a write error (finish_stdout), not as a
+     * silent death by SIGPIPE; children get it back (browser.c). */
+    signal(SIGPIPE, SIG_IGN);
 
     struct ui_options ui = {0};
     const char *no_color = getenv("NO_COLOR");
@@ -74,10 +82,10 @@ int main(int argc, char **argv)
             break;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             cli_print_help(stdout);
-            return 0;
+            return finish_stdout(0);
         } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
             printf("sesame %s\n", SESAME_VERSION);
-            return 0;
+            return finish_stdout(0);
         } else if (strcmp(a, "--read-only") == 0) {
             ui.read_only = true;
         } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
@@ -107,21 +115,12 @@ int main(int argc, char **argv)
             cli_print_command_help(stdout, argv[i + 1]);
         else
             cli_print_help(stdout);
-        return 0;
+        return finish_stdout(0);
     }
     if (ui.theme)
         return usage_error("%s applies to the dashboard only", "--theme");
     if (ui.read_only)
         return usage_error("%s applies to the dashboard only: a command does only what it "
                            "names", "--read-only");
-    /* A closed pipe shows up as a write error, not as a silent death. */
-    signal(SIGPIPE, SIG_IGN);
-    int rc = cli_dispatch(argc - i, argv + i);
-    errno = 0;
-    if ((fflush(stdout) != 0 || ferror(stdout)) && !stdout_reader_gone()) {
-        fprintf(stderr, "sesame: cannot write to standard output\n");
-        if (rc == 0)
-            rc = ERR_INTERNAL;
-    }
-    return rc;
+    return finish_stdout(cli_dispatch(argc - i, argv + i));
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,14 @@ size_t utf8_put(uint32_t cp, char *out)
     out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
+}
+
+bool stdout_reader_gone(int err)
+{
+    if (err == EPIPE)
+        return true;
+    struct pollfd p = {STDOUT_FILENO, 0, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLERR) && !(p.revents & POLLNVAL);
 }
 
 char *text_trim(const char *s)

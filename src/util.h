@@ -64,6 +64,14 @@ char *text_trim(const char *s);
  * terminal. Owned, never NULL. */
 char *shell_quote(const char *s);
 
+/* Has the reader of standard output gone (`sesame sessions | head -1`),
+ * after a write to it failed with err (an errno; 0 when it is not known)?
+ * Then what was to be written is not wanted: a command ends quietly with
+ * its own status. Any other failure (a full disk, /dev/full, EIO) is an
+ * error to report. A pipe whose reader is gone polls as POLLERR, which
+ * tells it when the failed write was an earlier one. */
+bool stdout_reader_gone(int err);
+
 /* The whole of path, NUL-terminated (*len bytes before the NUL), if it is
  * a regular file (or a symlink to one) of at most max bytes. Anything else
  * (a FIFO, a directory, a device) is refused without being opened, so that

@@ -109,7 +109,9 @@ int cli_start_worker(struct cli *c);
  * one line from stdin. *out is owned by the caller (wipe_free). Returns 0,
  * or an error code with *error set (EOF, no terminal). */
 int cli_read_secret(const char *prompt, char **out, char **error);
-/* Write s and a newline straight to stdout (no stdio buffer keeps a copy). */
+/* Write s and a newline straight to stdout (no stdio buffer keeps a copy).
+ * 0, or the errno of the write that failed (stdout_reader_gone tells
+ * whether to say so). */
 int cli_write_secret_line(const char *s);
 
 /* "JSON" or "@FILE": *out is the JSON text (checked to parse), owned.

@@ -413,8 +413,9 @@ int cli_read_secret(const char *prompt, char **out, char **error)
 
 int cli_write_secret_line(const char *s)
 {
+    errno = 0;
     if (fflush(stdout) != 0)
-        return ERR_INTERNAL;
+        return errno ? errno : EIO;
     size_t len = strlen(s);
     const char *p = s;
     while (len > 0) {
@@ -422,13 +423,13 @@ int cli_write_secret_line(const char *s)
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return ERR_INTERNAL;
+            return w < 0 ? errno : EIO;
         p += w;
         len -= (size_t)w;
     }
     while (write(STDOUT_FILENO, "\n", 1) < 0)
         if (errno != EINTR)
-            return ERR_INTERNAL;
+            return errno;
     return 0;
 }
 

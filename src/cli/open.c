@@ -78,8 +78,10 @@ int cmd_open(int argc, char **argv)
     } else if (str_empty(ev.secret)) {
         rc = cli_error(ERR_KEYRING, "%s: the keyring holds no URL for session %s", a->label, sid);
     } else if (print) {
-        if (cli_write_secret_line(ev.secret) != 0)
-            rc = cli_error(ERR_INTERNAL, "cannot write the URL to standard output");
+        int e = cli_write_secret_line(ev.secret);
+        if (e && !stdout_reader_gone(e))
+            rc = cli_error(ERR_INTERNAL, "cannot write the URL to standard output: %s",
+                           strerror(e));
     } else if (!http_url_openable(ev.secret)) {
         rc = cli_error(ERR_USAGE, "%s: the URL %s gave session %s is not an http(s) URL: not "
                        "opened (--print shows it)", a->label, p->title, sid);

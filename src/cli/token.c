@@ -75,8 +75,10 @@ int cmd_token(int argc, char **argv)
         cli_error(rc, "%s: %s", a->label, ev.error);
     } else if (str_empty(ev.result.token)) {
         rc = cli_error(ERR_PROVIDER, "%s: no token in the answer", a->label);
-    } else if (cli_write_secret_line(ev.result.token) != 0) {
-        rc = cli_error(ERR_INTERNAL, "cannot write the token to standard output");
+    } else if ((rc = cli_write_secret_line(ev.result.token)) != 0) {
+        /* an errno: nothing to say when the reader had what it wanted */
+        rc = stdout_reader_gone(rc) ? 0 : cli_error(ERR_INTERNAL, "cannot write the token to "
+                                                    "standard output: %s", strerror(rc));
     }
     event_free(&ev);
 out:

@@ -4,7 +4,9 @@
 # way, special files in place of the config, values and keys checked before
 # they are stored, plain http to a host that only looks like loopback, a
 # provider that echoes the key it was sent, hints quoted for the shell, a
-# reader that closes the pipe. Real binary, the fake providers and small
+# reader that closes the pipe (or a full disk), hints that paste back and --
+# before ACCOUNT, labels and values as a person means them, keys of the
+# wrong kind. Real binary, the fake providers and small
 # loopback servers of its own, a private keyring (tests/with-keyring.sh).
 #
 #   SESAME_BIN=./sesame sh tests/integration/test_cli_trust.sh
@@ -420,7 +422,36 @@ secret-tool clear application sesame account bob-s-garden kind password session 
 run sesame create "Bob's garden"
 expect "missing secret: the command that mends it" 5 "for account 'Bob'\\\\''s garden': enter it with: sesame account edit id:bob-s-garden --secret password"
 
-# ---- 12. hints paste back; -- before ACCOUNT ------------------------------------------------
+# ---- 10. a reader that closes the pipe ---------------------------------------------------
+
+vsid=$(sesame create vault-two 2>/dev/null)
+feed "sk_test_fake" sesame account add clerk --label C10 --base-url "$FAKE_URL/clerk/v1"
+csid=$("$BIN" sessions --account c10 --status active --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["sessions"][0]["id"])')
+for cmd in "sessions" "sessions --json" "account list" "account list --json" "account prune --dry-run" \
+           "--help" "--version" "help sessions" "sessions --help" "open vault-two $vsid --print" \
+           "token c10 $csid"; do
+    # shellcheck disable=SC2086
+    "$PY" - "$BIN" $cmd >"$T/out" 2>"$T/err" <<'EOF'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)  # the reader is gone before sesame writes a byte (| head -0)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+print(p.returncode)
+sys.stderr.write(p.stderr.decode())
+EOF
+    check "$cmd | (closed): exit 0 ($(cat "$T/out"))" test "$(cat "$T/out")" = 0
+    check "$cmd | (closed): nothing said" test ! -s "$T/err"
+done
+# any other failure to write is an error: said, exit 1
+for cmd in "--help" "--version" "sessions" "open vault-two $vsid --print" "token c10 $csid"; do
+    # shellcheck disable=SC2086
+    "$BIN" $cmd >/dev/full 2>"$T/err" </dev/null
+    rc=$?
+    : >"$T/out"
+    expect "$cmd >/dev/full" 1 "^sesame: cannot write (the [A-Za-z]+ )?to standard output"
+done
+
+# ---- 11. hints paste back; -- before ACCOUNT ------------------------------------------------
 
 fresh
 V="--base-url $FAKE_URL/apideck --set app_id=fake-app --set consumer_id=c1"
@@ -485,7 +516,7 @@ expect "a label that is another's id: the hint names the id" 2 "see: sesame sess
 run sesame create Dutch
 expect "missing secret: id:ID, which is never another's" 5 "enter it with: sesame account edit id:nl --secret api_key"
 
-# ---- 11. labels and values as a person means them ---------------------------------------
+# ---- 12. labels and values as a person means them ---------------------------------------
 
 fresh
 P="--base-url $FAKE_URL/plantly --set email_address=demo@plantly.test"
@@ -524,22 +555,6 @@ expect "consumer_name with a line end: refused" 2 "consumer_name: .* holds contr
 feed "apideck-fake-key" sesame account add apideck --label Vault $V --set "session_length= 1h"
 expect "session_length=' 1h': taken as 1h" 0 "^vault$"
 check "stored trimmed" grep -qx "field.session_length=1h" "$SESAME_CONFIG_DIR/accounts.conf"
-
-# ---- 10. a reader that closes the pipe ---------------------------------------------------
-
-for cmd in "sessions" "sessions --json" "account list" "account list --json" "account prune --dry-run"; do
-    # shellcheck disable=SC2086
-    "$PY" - "$BIN" $cmd >"$T/out" 2>"$T/err" <<'EOF'
-import os, subprocess, sys
-r, w = os.pipe()
-os.close(r)  # the reader is gone before sesame writes a byte (| head -0)
-p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-print(p.returncode)
-sys.stderr.write(p.stderr.decode())
-EOF
-    check "$cmd | (closed): exit 0 ($(cat "$T/out"))" test "$(cat "$T/out")" = 0
-    check "$cmd | (closed): nothing said" test ! -s "$T/err"
-done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
