@@ -178,8 +178,8 @@ char *http_transfer_finish(struct http_transfer *t, CURLcode rc, const char *who
     free(t->resp.content_type);
     t->resp.content_type = xstrdup(ct);
     if (t->too_big)
-        return xasprintf("%s sent an answer larger than %u MB: refused", who,
-                         HTTP_MAX_BODY / (1024 * 1024));
+        return xasprintf("%s sent more than %u MB: an answer larger than any it documents, "
+                         "refused", who, HTTP_MAX_BODY / (1024 * 1024));
     if (rc == CURLE_OK) {
         t->resp.status = status;
         char *to = NULL; /* what curl would have followed: redirects never are */

@@ -592,7 +592,9 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
     unlink_request(w, r);
     j->outstanding--;
     if (terr) {
-        set_error(&j->merged, ERR_NETWORK, terr);
+        /* an oversized body is an answer, just not one any provider
+         * documents: unexpected (3), not "could not reach it" (4) */
+        set_error(&j->merged, r->xfer.too_big ? ERR_PROVIDER : ERR_NETWORK, terr);
     } else if (status == 429) {
         set_error(&j->merged, ERR_NETWORK,
                   xasprintf("rate limited by %s: it asks to wait %ld s, longer than the "

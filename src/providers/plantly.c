@@ -240,6 +240,16 @@ static void parse_session(const struct account *acct, enum op op, const struct o
     }
 
     int64_t now = tracked_now(args);
+    /* optional (absent or null: not known), but one that came must be a
+     * lifetime: -5 or 1e300 is no answer to take a session's clock from */
+    int64_t secs, expires_ms = 0;
+    const cJSON *ei = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
+    if (ei && !cJSON_IsNull(ei) &&
+        (!json_int64(j, "expires_in", &secs) || !tracked_expiry(now, secs, &expires_ms))) {
+        result_bad_shape(out, TITLE, resp, "expires_in is not a lifetime in seconds "
+                                           "(1 s to 10 years)");
+        goto out;
+    }
     char *id = op == OP_CREATE ? session_id_from_secret("plantly", refresh)
                                : xstrdup(args ? args->session_id : NULL);
     if (str_empty(id)) {
@@ -253,9 +263,7 @@ static void parse_session(const struct account *acct, enum op op, const struct o
     s->user_display = email ? strpool_take(sanitize_text(email)) : NULL;
     s->created_ms = op == OP_CREATE ? now : 0; /* refresh: the stored one stands */
     s->last_active_ms = now;
-    int64_t secs;
-    if (json_int64(j, "expires_in", &secs))
-        s->expires_ms = tracked_expiry(now, secs);
+    s->expires_ms = expires_ms;
     secret_bag_put(&out->new_secrets, "access_token", access);
     if (!str_empty(refresh))
         secret_bag_put(&out->new_secrets, "refresh_token", refresh);

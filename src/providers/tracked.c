@@ -112,9 +112,10 @@ char *tracked_raw_json(const cJSON *obj)
     return clean;
 }
 
-int64_t tracked_expiry(int64_t now, int64_t secs)
+bool tracked_expiry(int64_t now, int64_t secs, int64_t *expires_ms)
 {
-    if (secs < 0 || secs > 10LL * 366 * 86400)
-        return 0;
-    return now + secs * 1000;
+    if (secs <= 0 || secs > 10LL * 366 * 86400)
+        return false;
+    *expires_ms = now + secs * 1000;
+    return true;
 }

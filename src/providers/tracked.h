@@ -48,7 +48,8 @@ char *tracked_raw_json(const cJSON *obj);
 /* Whether the status is 2xx. */
 static inline bool tracked_ok(long status) { return status >= 200 && status < 300; }
 
-/* now + secs*1000, or 0 (unknown) when secs is negative or absurd (> 10 y). */
-int64_t tracked_expiry(int64_t now, int64_t secs);
+/* *expires_ms = now + secs*1000; false when secs is no lifetime (<= 0) or an
+ * absurd one (> 10 y): an answer that says so is not what was documented. */
+bool tracked_expiry(int64_t now, int64_t secs, int64_t *expires_ms);
 
 #endif

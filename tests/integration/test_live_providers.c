@@ -412,7 +412,7 @@ static void test_faults_on_clerk_list(void **state)
         {"{\"provider\":\"clerk\",\"fault\":\"html\",\"status\":502}", ERR_NETWORK, "not JSON (<html>"},
         {"{\"provider\":\"clerk\",\"fault\":\"truncated\"}", ERR_NETWORK, NULL},
         {"{\"provider\":\"clerk\",\"fault\":\"hang\"}", ERR_NETWORK, "no answer from Clerk"},
-        {"{\"provider\":\"clerk\",\"fault\":\"huge\",\"mb\":20}", ERR_NETWORK, "larger than"},
+        {"{\"provider\":\"clerk\",\"fault\":\"huge\",\"mb\":20}", ERR_PROVIDER, "sent more than 16 MB"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         clerk_list_under(&cases[i]);

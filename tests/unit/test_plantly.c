@@ -386,24 +386,32 @@ static void test_parse_login_expiry(void **state)
     struct op_result r;
     struct {
         const char *expires;
-        int64_t want;
+        int64_t want; /* -1: an unexpected answer */
     } cases[] = {
         {"", 0},                               /* absent: unknown */
-        {",\"expires_in\":\"3600\"", 0},       /* wrong type */
-        {",\"expires_in\":-5", 0},             /* nonsense */
-        {",\"expires_in\":1e300", 0},          /* overflow */
-        {",\"expires_in\":0", NOW},
-        {",\"expires_in\":86400", NOW + 86400000LL},
         {",\"expires_in\":null", 0},
+        {",\"expires_in\":86400", NOW + 86400000LL},
+        {",\"expires_in\":1", NOW + 1000},
+        {",\"expires_in\":\"3600\"", -1},    /* wrong type */
+        {",\"expires_in\":-5", -1},            /* no lifetime */
+        {",\"expires_in\":0", -1},
+        {",\"expires_in\":1e300", -1},         /* absurd */
+        {",\"expires_in\":316300000", -1},     /* over 10 years */
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         char *body = xasprintf("{\"access_token\":\"" ACCESS "\",\"refresh_token\":\"" REFRESH
                                "\"%s}", cases[i].expires);
         parse(&a, OP_CREATE, NULL, 200, body, &r);
         free(body);
-        assert_int_equal(r.err, 0);
-        assert_int_equal(r.sessions.n, 1);
-        assert_int_equal(r.sessions.v[0].expires_ms, cases[i].want);
+        if (cases[i].want < 0) {
+            assert_int_equal(r.err, ERR_PROVIDER);
+            assert_non_null(strstr(r.error, "expires_in is not a lifetime"));
+            assert_int_equal(r.sessions.n, 0);
+        } else {
+            assert_int_equal(r.err, 0);
+            assert_int_equal(r.sessions.n, 1);
+            assert_int_equal(r.sessions.v[0].expires_ms, cases[i].want);
+        }
         assert_no_secrets(&r);
         op_result_free(&r);
     }
