@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session_status.h"
 #include "util.h"
 
 const struct session *session_answered(const struct provider *p, const char *asked,
@@ -75,4 +76,20 @@ void end_outcome_free(struct end_outcome *o)
 {
     free(o->text);
     memset(o, 0, sizeof *o);
+}
+
+bool session_refresh_failed(const struct provider *p, const struct session *s, int64_t now,
+                            int err, const struct op_result *r, enum session_status *status,
+                            char **note)
+{
+    *note = NULL;
+    if (!err || err == ERR_CANCELLED || (err != ERR_PROVIDER && !(r && r->maybe_done)))
+        return false;
+    *status = session_status_after_refused_refresh(s, now);
+    if (r && r->maybe_done)
+        *note = xasprintf("; %s may have rotated its tokens all the same, leaving the ones "
+                          "sesame holds dead: the session is %s until a refresh succeeds (if "
+                          "one is refused, log in again)", p->title,
+                          session_status_name(*status));
+    return true;
 }

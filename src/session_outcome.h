@@ -44,4 +44,17 @@ const struct session *session_answered(const struct provider *p, const char *ask
                                        const char *what, const struct op_result *r,
                                        char **why);
 
+/* A renewal (OP_REFRESH) of tracked session s that failed with err (r: the
+ * job's result, read at now): whether it leaves s in doubt, with *status
+ * what s is then (session_status_after_refused_refresh: unknown, or expired
+ * once its expiry has passed) and *note (owned, or NULL) what to add to the
+ * error. In doubt: the provider refused it or answered what sesame cannot
+ * use (ERR_PROVIDER), or the request reached it and its answer was lost
+ * (r->maybe_done, a cut-short answer: the tokens may have been rotated with
+ * it, and the old ones are then dead). A renewal that never reached the
+ * provider (unreachable, keyring) changes nothing: false. */
+bool session_refresh_failed(const struct provider *p, const struct session *s, int64_t now,
+                            int err, const struct op_result *r, enum session_status *status,
+                            char **note);
+
 #endif

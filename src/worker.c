@@ -503,6 +503,26 @@ static bool maybe_sent(CURLcode rc)
              rc == CURLE_COULDNT_RESOLVE_PROXY);
 }
 
+/* Whether x is a change (not idempotent) that went out, in part or whole:
+ * the provider may make it whatever becomes of its answer. */
+static bool change_sent(const struct request *x)
+{
+    long sent = 0;
+    if ((x->http.flags & HTTP_IDEMPOTENT) || !x->xfer.easy)
+        return false;
+    curl_easy_getinfo(x->xfer.easy, CURLINFO_REQUEST_SIZE, &sent);
+    return sent > 0;
+}
+
+/* Whether such a request of j is still waiting for its answer. */
+static bool change_in_flight(const struct worker *w, const struct running_job *j)
+{
+    for (const struct request *x = w->reqs; x; x = x->next)
+        if (x->job == j && x->in_multi && change_sent(x))
+            return true;
+    return false;
+}
+
 /* r waits delay ms, then goes back to its account's queue. */
 static void retry_later(struct request *r, long delay)
 {
@@ -592,6 +612,8 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
     unlink_request(w, r);
     j->outstanding--;
     if (terr) {
+        if (!j->merged.err)
+            j->merged.maybe_done = change_sent(r);
         /* an oversized body is an answer, just not one any provider
          * documents: unexpected (3), not "could not reach it" (4) */
         set_error(&j->merged, r->xfer.too_big ? ERR_PROVIDER : ERR_NETWORK, terr);
@@ -605,6 +627,8 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
         j->prov->parse(&j->job.account, r->op, &r->args, &r->xfer.resp, &res);
         if (res.err && status >= 400 && status < 500)
             res.refused = true;
+        if (res.err && status >= 200 && status < 300)
+            res.maybe_done = !(r->http.flags & HTTP_IDEMPOTENT);
         if (r->unit)
             j->units_done++;
         if (!res.err && !j->merged.err)
@@ -720,9 +744,11 @@ static long run_timers(struct worker *w, long max_wait)
                     "rate limited by %s for %ld s: every request was refused (429); its limit "
                     "is spent, perhaps by its own back end: try again later",
                     j->prov->title, s));
-            else
+            else {
+                j->merged.maybe_done = !j->merged.err && change_in_flight(w, j);
                 job_fail(w, j, ERR_NETWORK, xasprintf("no answer from %s within %ld s",
                                                       j->prov ? j->prov->title : "provider", s));
+            }
             j = next; /* answered: j may be freed */
             continue;
         } else {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "providers/provider.h"
+#include "session_outcome.h"
 #include "session_status.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -573,15 +574,19 @@ void store_forget_jobs(struct store *s, const char *account_id)
     s->version++;
 }
 
-/* A refresh the provider refused: the session as it is now (its tokens
- * cannot be renewed), handed back in the event for the state file. */
-static void refused_refresh(struct store *s, struct store_account *sa, const char *sid,
-                            struct event *ev)
+/* A refresh that failed: when it leaves the session in doubt
+ * (session_refresh_failed), the session as it is now, handed back in the
+ * event for the state file; what to add to the error in *note (owned). */
+static void failed_refresh(struct store *s, struct store_account *sa, const char *sid,
+                           struct event *ev, char **note)
 {
     struct session *x = store_session_find(s, sa->a.id, sid);
-    if (!x)
+    enum session_status st;
+    *note = NULL;
+    if (!x || !sa->provider ||
+        !session_refresh_failed(sa->provider, x, now_ms(), ev->err, &ev->result, &st, note))
         return;
-    x->status = session_status_after_refused_refresh(x, now_ms());
+    x->status = st;
     session_copy(session_list_push(&ev->result.sessions), x);
     s->sessions_version++;
 }
@@ -598,10 +603,15 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
         return false;
     char *sid = sa->checks[k].session_id;
     sa->checks[k] = sa->checks[--sa->n_checks];
-    if (ev->err != 0 && ev->err != ERR_CANCELLED && !sa->check_error)
-        sa->check_error = sanitize_text(ev->error ? ev->error : "failed");
-    if (ev->op == OP_REFRESH && ev->err == ERR_PROVIDER)
-        refused_refresh(s, sa, sid, ev);
+    char *note = NULL;
+    if (ev->op == OP_REFRESH && ev->err != 0)
+        failed_refresh(s, sa, sid, ev, &note);
+    if (ev->err != 0 && ev->err != ERR_CANCELLED && !sa->check_error) {
+        char *e = xasprintf("%s%s", ev->error ? ev->error : "failed", note ? note : "");
+        sa->check_error = sanitize_text(e);
+        free(e);
+    }
+    free(note);
     free(sid);
     for (size_t j = 0; ev->err == 0 && j < ev->result.sessions.n; j++) {
         struct session *u = &ev->result.sessions.v[j];

@@ -99,9 +99,10 @@ void store_set_tracked(struct store *s, struct session_list *list);
 
 /* Account i has an OP_INFO or OP_REFRESH job in flight for its tracked
  * session session_id (the account shows as loading until every check has
- * answered). A refresh the provider refused leaves the session with the
- * status session_status_after_refused_refresh gives; that session is
- * handed back in the event's result.sessions, for the state file. */
+ * answered). A refresh that leaves the session in doubt (refused, or its
+ * answer lost: session_refresh_failed) leaves it with the status that
+ * gives; that session is handed back in the event's result.sessions, for
+ * the state file. */
 void store_add_check(struct store *s, size_t i, uint64_t job, const char *session_id);
 
 /* Lists of more than this many sessions are taken in by store_work. */

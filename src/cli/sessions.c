@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session_outcome.h"
 #include "session_status.h"
 #include "providers/common.h"
 #include "strpool.h"
@@ -170,13 +171,13 @@ int cmd_sessions(int argc, char **argv)
 
 /* ---- refresh --------------------------------------------------------- */
 
-/* A refresh the provider refused: the session is shown, and kept in the
- * state file, as that leaves it (session_status_after_refused_refresh),
- * not as the last good answer had it. */
-static void refused(struct cli_listing *l, const struct account *a, struct session *s,
-                    int64_t now)
+/* A refresh that leaves the session in doubt (session_refresh_failed): it
+ * is shown, and kept in the state file, with that status, not as the last
+ * good answer had it. */
+static void in_doubt(struct cli_listing *l, const struct account *a, struct session *s,
+                     enum session_status status, int64_t now)
 {
-    s->status = session_status_after_refused_refresh(s, now);
+    s->status = status;
     char *err = NULL;
     if (state_upsert(s, &err) != 0)
         cli_listing_fail(l, a, ERR_CONFIG, err ? err : "cannot write the state");
@@ -201,13 +202,19 @@ static int refresh_tracked_remote(struct cli *c, const struct account *a, enum o
         struct event ev;
         int e = cli_wait(c, ids[i], &ev);
         if (e) {
-            char *msg = xasprintf("session %s: %s", targets->v[i].id, ev.error);
+            enum session_status st;
+            char *note = NULL;
+            bool doubt = op == OP_REFRESH && session_refresh_failed(
+                provider_find(a->provider_id), &targets->v[i], now, e, &ev.result, &st, &note);
+            char *msg = xasprintf("session %s: %s%s", targets->v[i].id, ev.error,
+                                  note ? note : "");
             cli_listing_fail(l, a, e, msg);
             free(msg);
+            free(note);
             if (!rc)
                 rc = e;
-            if (op == OP_REFRESH && e == ERR_PROVIDER)
-                refused(l, a, &targets->v[i], now);
+            if (doubt)
+                in_doubt(l, a, &targets->v[i], st, now);
             else /* unchanged: show what the state file says */
                 cli_listing_add(l, a, &targets->v[i], now);
         }

@@ -158,6 +158,12 @@ struct op_result {
                                      * (a 4xx, set by the worker; or an answer that says so,
                                      * such as a key of the wrong kind), not an unexpected
                                      * answer (a page, a redirect) or none */
+    bool maybe_done;                /* with err: a change (a request that is not
+                                     * idempotent) reached the provider, which may have
+                                     * made it: its answer was lost (cut short, reset, too
+                                     * late) or came as a success sesame could not use. For
+                                     * a renewal: the tokens may have been rotated (set by
+                                     * the worker; session_refresh_failed reads it) */
 };
 void op_result_free(struct op_result *r);
 /* Queue a follow-up request (args copied); the new entry, to set its prio

@@ -158,6 +158,7 @@ void op_result_merge(struct op_result *dst, struct op_result *src)
     if (src->err && !dst->err) {
         dst->err = src->err;
         dst->refused = src->refused;
+        dst->maybe_done = src->maybe_done;
         dst->error = src->error;
         src->error = NULL;
     }

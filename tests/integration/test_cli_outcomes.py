@@ -290,6 +290,35 @@ def t_plantly_refresh_refused(tmp, env):
     fake.stop()
 
 
+def t_plantly_refresh_answer_lost(tmp, env):
+    """A renewal Plantly made but whose answer was lost (cut short) or came
+    unusable (expires_in -5) rotated the tokens: the session is not shown
+    active any more but unknown, and the error says why; the next refresh
+    (with the old, dead refresh token) is refused and it stays unknown."""
+    for fault, params, rc in (("truncated", {}, 4),
+                              ("answer", {"status": 200, "body": {
+                                  "type": "auth.session", "token_type": "bearer",
+                                  "access_token": "a.b.c", "refresh_token": "d.e.f",
+                                  "expires_in": -5}}, 3)):
+        os.makedirs(os.path.join(tmp, fault))
+        fake, env, sid = made(os.path.join(tmp, fault), "plantly")
+        fake.fault("plantly", fault, route="PUT /auth/sessions", count=1, **params)
+        r = harness.cli(env, "refresh", "plantly", sid, "--json")
+        what = "%s: exit %d: %s%s" % (fault, r.returncode, r.stdout, r.stderr)
+        check(r.returncode == rc, what)
+        check("Plantly may have rotated its tokens all the same" in r.stderr
+              and "the session is unknown until a refresh succeeds" in r.stderr, what)
+        doc = json.loads(r.stdout)
+        check([x["status"] for x in doc["sessions"]] == ["unknown"], what)
+        check([x["status"] for x in listing(env) if x["id"] == sid] == ["unknown"],
+              "%s: the state file still says active" % fault)
+        if fault == "truncated":  # the fake did rotate them: the old ones are dead
+            r = harness.cli(env, "refresh", "plantly", sid, "--json")
+            check(r.returncode == 3 and json.loads(r.stdout)["sessions"][0]["status"]
+                  == "unknown", "next refresh: exit %d: %s" % (r.returncode, r.stdout))
+        fake.stop()
+
+
 # ---- a 2xx that is not the documented answer is not success ----
 
 def t_undocumented_success_kept(tmp, env):
@@ -519,7 +548,8 @@ def t_vault_odd_url_kept(tmp, env):
 
 TESTS = [t_status_every_clerk_status, t_status_tracked, t_default_order,
          t_revoke_answer_checked, t_already_gone, t_plantly_logout_renews_first,
-         t_plantly_refresh_refused, t_undocumented_success_kept, t_cbrain_401_confirmed,
+         t_plantly_refresh_refused, t_plantly_refresh_answer_lost, t_undocumented_success_kept,
+         t_cbrain_401_confirmed,
          t_cbrain_check_other_user, t_broken_list_items, t_unexpected_answers_exit_3, t_create_checks_state_first,
          t_create_untrackable_is_ended, t_vault_odd_url_kept]
 

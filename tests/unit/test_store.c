@@ -436,6 +436,55 @@ static void test_refused_refresh(void **state)
     store_free(&s);
 }
 
+/* A refresh whose answer was lost after it reached Plantly (maybe_done: cut
+ * short, reset, too late) leaves its session unknown too, and says why: the
+ * tokens may have been rotated with it. One that never reached Plantly
+ * (unreachable) changes nothing. */
+static void test_lost_refresh_answer(void **state)
+{
+    struct store s;
+    store_init(&s);
+    set_accounts(&s, (const char *const[]){"pl", "plantly", NULL});
+    struct session_list t = {0};
+    for (int i = 0; i < 2; i++) {
+        struct session *x = session_list_push(&t);
+        x->id = strslab_take(xasprintf("p%d", i));
+        x->account_id = strpool_get("pl");
+        x->status = SESSION_ACTIVE;
+        x->expires_ms = now_ms() + 3600 * 1000;
+        x->tracked = true;
+    }
+    store_set_tracked(&s, &t);
+    const bool lost[] = {false, true};
+    const enum session_status want[] = {SESSION_ACTIVE, SESSION_UNKNOWN};
+    for (int i = 0; i < 2; i++) {
+        char *sid = xasprintf("p%d", i);
+        store_add_check(&s, 0, 30 + i, sid);
+        struct event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = JOB_OP;
+        ev.op = OP_REFRESH;
+        ev.job_id = 30 + i;
+        ev.account_id = xstrdup("pl");
+        ev.err = ERR_NETWORK;
+        ev.result.maybe_done = lost[i];
+        ev.error = xstrdup(lost[i] ? "connection to Plantly failed: transfer closed"
+                                   : "could not reach Plantly: refused");
+        assert_true(store_apply_event(&s, &ev));
+        assert_int_equal(store_session_find(&s, "pl", sid)->status, want[i]);
+        assert_int_equal(ev.result.sessions.n, lost[i] ? 1 : 0);
+        event_free(&ev);
+        free(sid);
+        if (!lost[i]) { /* the first error stands until the checks are over */
+            assert_null(strstr(s.acc[0].error, "rotated"));
+            free(s.acc[0].error);
+            s.acc[0].error = NULL;
+        }
+    }
+    assert_non_null(strstr(s.acc[0].error, "Plantly may have rotated its tokens"));
+    store_free(&s);
+}
+
 /* sessions_version moves with the sessions, not with account states. */
 static void test_sessions_version(void **state)
 {
@@ -593,6 +642,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_refused_refresh),
+        cmocka_unit_test(test_lost_refresh_answer),
         cmocka_unit_test(test_sessions_version),
         cmocka_unit_test(test_graveyard),
         cmocka_unit_test(test_big_list),
