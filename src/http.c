@@ -289,6 +289,24 @@ static bool loopback_quad(const char *h)
     return true;
 }
 
+/* Whether url carries a user name or password (user:password@host):
+ * libcurl would send them as Basic credentials, and they would sit in the
+ * config file and on the screen; a provider's key belongs in the keyring. */
+static bool url_has_userinfo(const char *url)
+{
+    CURLU *u = curl_url();
+    char *user = NULL, *pass = NULL;
+    bool has = u && curl_url_set(u, CURLUPART_URL, url ? url : "", 0) == CURLUE_OK &&
+               (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+                curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK);
+    if (pass)
+        wipe(pass, strlen(pass));
+    curl_free(user);
+    curl_free(pass);
+    curl_url_cleanup(u);
+    return has;
+}
+
 /* This machine, by a name that cannot mean another: 127.0.0.0/8 as a
  * literal dotted quad, [::1], localhost (which libcurl never looks up).
  * "127.attacker.example" and "127.0.0.1.nip.io" are names, resolved by DNS
@@ -325,6 +343,12 @@ static char *written_host(const char *url)
 
 int http_check_url(const char *url, bool allow_http, char **error)
 {
+    if (url_has_userinfo(url)) { /* not echoed: it holds a password */
+        if (error)
+            *error = xstrdup("a URL with a user name or password in it (user:password@) is "
+                             "refused: the provider's key goes in the keyring, not in the URL");
+        return ERR_USAGE;
+    }
     CURLU *u = curl_url();
     char *scheme = NULL, *host = NULL, *written = NULL;
     int rc = 0;

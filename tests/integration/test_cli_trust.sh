@@ -308,6 +308,24 @@ expect "unreachable: exit 4 with the way out" 4 "could not check the Secret key.
 check "unreachable: nothing saved" test -z "$(conf_ids)$(item_accounts)"
 feed "sk_test_fake" sesame account add clerk --label "Clerk down" --base-url "http://127.0.0.1:9/v1" --no-check
 expect "--no-check saves untried" 0 "^clerk-down$"
+# a user name or password in the base URL: refused at add and edit, never
+# echoed, never stored; one put there by hand is refused before anything is sent
+UI_URL="http://admin:hunter2@${FAKE_URL#http://}/clerk/v1"
+feed "sk_test_fake" sesame account add clerk --label "Clerk ui" --base-url "$UI_URL"
+expect "add: a base URL with user:password@ refused" 2 "user name or password"
+check "add: the password not echoed" sh -c "! grep -q hunter2 '$T/out' '$T/err'"
+check "add: nothing saved" sh -c "! grep -qs hunter2 '$SESAME_CONFIG_DIR/accounts.conf'"
+run sesame account edit clerk-down --base-url "$UI_URL"
+expect "edit: a base URL with user:password@ refused" 2 "user name or password"
+check "edit: nothing saved" sh -c "! grep -qs hunter2 '$SESAME_CONFIG_DIR/accounts.conf'"
+cp "$SESAME_CONFIG_DIR/accounts.conf" "$T/conf.bak"
+sed -i "s|^base_url=http://127.0.0.1:9/v1|base_url=$UI_URL|" "$SESAME_CONFIG_DIR/accounts.conf"
+fake POST /_fake/requests/clear >/dev/null
+run sesame sessions --account clerk-down
+expect "use: refused" 2 "user name or password"
+fake GET '/_fake/requests?provider=clerk' >"$T/reqs"
+check "use: nothing sent" sh -c "! grep -q users '$T/reqs'"
+cp "$T/conf.bak" "$SESAME_CONFIG_DIR/accounts.conf"
 feed "key_public_fake\nkey_private_wrong" sesame account add basistheory --label BT --base-url "$FAKE_URL/basistheory"
 expect "Basis Theory: each key is tried" 3 "Private application key \(private_key\) was refused: HTTP 401"
 # each key must be of the kind it is given as (GET /applications/key says "type")

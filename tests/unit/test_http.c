@@ -75,6 +75,19 @@ static void test_check_url(void **state)
     err = NULL;
     assert_int_equal(http_check_url("ftp://x", false, &err), ERR_USAGE);
     free(err);
+    /* a user name or password in the URL: refused, and not echoed */
+    static const char *const with_userinfo[] = {
+        "http://admin:hunter2@127.0.0.1:8080/x", "https://admin@api.clerk.com/v1",
+        "https://:hunter2@api.clerk.com/v1", "https://a%40b:hunter2@api.clerk.com",
+    };
+    for (size_t i = 0; i < sizeof with_userinfo / sizeof *with_userinfo; i++) {
+        err = NULL;
+        assert_int_equal(http_check_url(with_userinfo[i], true, &err), ERR_USAGE);
+        assert_non_null(strstr(err, "user name or password"));
+        assert_null(strstr(err, "hunter2"));
+        assert_null(strstr(err, "admin"));
+        free(err);
+    }
 }
 
 /* Plain http only to this machine, named so that no DNS can move it. */
@@ -90,7 +103,7 @@ static void test_check_url_loopback_table(void **state)
         {"http://127.0.0.0/", true},
         {"http://LOCALHOST:9/x", true},
         {"http://[::1]/", true},
-        {"http://user@127.0.0.1/", true},
+        {"http://user@127.0.0.1/", false}, /* userinfo: never in a URL */
         {"HTTP://127.0.0.1/", true},
         {"https://127.attacker.example/", true}, /* TLS: any host */
         /* names that start like loopback: DNS puts them anywhere */
