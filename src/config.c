@@ -1024,7 +1024,7 @@ static int check_label(const struct account_list *l, const struct account *a, en
  * chooses a->id here, under the lock, so that two adds at once cannot
  * both take the same one. */
 static int change_accounts(enum change how, const struct account *a, const char *rm_id,
-                           char **new_id, char **error)
+                           bool *rm_found, char **new_id, char **error)
 {
     char *dir = xstrdup(config_dir());
     struct conf_file *f = NULL;
@@ -1043,6 +1043,8 @@ static int change_accounts(enum change how, const struct account *a, const char 
         char *g = xasprintf(GROUP_PREFIX "%s", rm_id);
         bool had = g_key_file_remove_group(kf, g, NULL);
         free(g);
+        if (rm_found)
+            *rm_found = had;
         if (!had)
             goto out; /* already gone: nothing to write */
     } else {
@@ -1087,7 +1089,7 @@ int accounts_add(struct account *a, char **error)
     int rc = check_account(&probe, error);
     char *id = NULL;
     if (rc == 0)
-        rc = change_accounts(ADD, a, NULL, &id, error);
+        rc = change_accounts(ADD, a, NULL, NULL, &id, error);
     if (rc == 0) {
         free(a->id);
         a->id = id;
@@ -1098,22 +1100,29 @@ int accounts_add(struct account *a, char **error)
 int accounts_update(const struct account *a, char **error)
 {
     int rc = check_account(a, error);
-    return rc ? rc : change_accounts(UPDATE, a, NULL, NULL, error);
+    return rc ? rc : change_accounts(UPDATE, a, NULL, NULL, NULL, error);
 }
 
 int accounts_upsert(const struct account *a, char **error)
 {
     int rc = check_account(a, error);
-    return rc ? rc : change_accounts(UPSERT, a, NULL, NULL, error);
+    return rc ? rc : change_accounts(UPSERT, a, NULL, NULL, NULL, error);
 }
 
-int accounts_remove(const char *id, char **error)
+int accounts_remove_found(const char *id, bool *found, char **error)
 {
+    if (found)
+        *found = false;
     if (str_empty(id) || !id_ok(id)) {
         set_error(error, xasprintf("bad account id \"%s\"", id ? id : ""));
         return ERR_USAGE;
     }
-    return change_accounts(REMOVE, NULL, id, NULL, error);
+    return change_accounts(REMOVE, NULL, id, found, NULL, error);
+}
+
+int accounts_remove(const char *id, char **error)
+{
+    return accounts_remove_found(id, NULL, error);
 }
 
 int accounts_lock_load(const char *dir, struct account_list *out, char **error)

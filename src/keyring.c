@@ -77,6 +77,23 @@ static bool dbus_no_service(const GError *e)
     }
 }
 
+/* The error says an item went away under us: another sesame (a parallel
+ * account remove, a prune) deleted it between our search and our use of
+ * it. Each Secret Service says so its own way: libsecret's NoSuchObject,
+ * or D-Bus's unknown object, interface or method for the item's path. */
+static bool item_vanished(const GError *e)
+{
+    if (g_error_matches(e, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+        g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+        g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE) ||
+        g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD))
+        return true;
+    gchar *remote = g_dbus_error_is_remote_error(e) ? g_dbus_error_get_remote_error(e) : NULL;
+    bool gone = remote && strcmp(remote, "org.freedesktop.Secret.Error.NoSuchObject") == 0;
+    g_free(remote);
+    return gone;
+}
+
 /* The sentence for a GError, which is freed. connecting: the error came
  * from reaching the service at all (the bus or the service's proxy). */
 static char *describe(GError *e, bool connecting)
@@ -182,8 +199,17 @@ static int search(SecretService *svc, GHashTable *attrs, SecretSearchFlags flags
                   char **error)
 {
     GError *e = NULL;
-    *items = secret_service_search_sync(svc, &schema, attrs, flags | SECRET_SEARCH_UNLOCK,
-                                        NULL, &e);
+    /* an item deleted while the search loads it: search again, it is not
+     * there any more */
+    for (int tries = 0; tries < 5; tries++) {
+        g_clear_error(&e);
+        *items = secret_service_search_sync(svc, &schema, attrs, flags | SECRET_SEARCH_UNLOCK,
+                                            NULL, &e);
+        if (!e || !item_vanished(e))
+            break;
+        g_list_free_full(*items, g_object_unref);
+        *items = NULL;
+    }
     if (e) {
         g_list_free_full(*items, g_object_unref);
         *items = NULL;
@@ -250,7 +276,7 @@ static int clear_matching(const char *account, const char *kind, const char *ses
     for (GList *l = items; rc == 0 && l; l = l->next) {
         GError *e = NULL;
         if (!secret_item_delete_sync(l->data, NULL, &e)) {
-            if (g_error_matches(e, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT))
+            if (item_vanished(e))
                 g_error_free(e); /* someone else deleted it meanwhile */
             else
                 rc = fail(error, describe(e, false));

@@ -505,9 +505,10 @@ static int account_remove(int argc, char **argv)
     }
     event_free(&ev);
     char *err = NULL;
+    bool was_there = false;
     rc = state_remove_account(a.id, &err);
     if (rc == 0)
-        rc = accounts_remove(a.id, &err);
+        rc = accounts_remove_found(a.id, &was_there, &err);
     if (rc) {
         cli_error(rc, "%s", err ? err : "cannot write the config");
         free(err);
@@ -515,7 +516,11 @@ static int account_remove(int argc, char **argv)
     }
     free(err);
     char *q = shell_quote(a.label);
-    printf("removed account %s (%s) and its keyring items\n", a.id, q);
+    if (was_there)
+        printf("removed account %s (%s) and its keyring items\n", a.id, q);
+    else /* a remove at the same time did it: what was asked is done */
+        printf("account %s (%s) was already removed (by another sesame at the same time)\n",
+               a.id, q);
     free(q);
     /* and whatever an interrupted add or a hand edit left behind */
     char *report = NULL;

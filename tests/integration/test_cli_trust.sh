@@ -177,6 +177,29 @@ print("\n".join(bad) if bad else "ok %d" % len(won))
 EOF
 check "concurrent adds: one add per label wins, none is lost ($(head -c 300 "$T/race.out"))" grep -q "^ok 24$" "$T/race.out"
 
+# removes at the same time: each says the account is gone (it removed it, or
+# another did), or that there is no such account; never a raw keyring error
+fresh
+for i in 1 2 3 4 5 6; do
+    printf 'k1\nk2\n' | sesame account add basistheory --label "bt$i" --base-url "$FAKE_URL/basistheory" \
+        --no-check >/dev/null 2>&1
+done
+rm_pids=""
+for i in 1 2 3 4 5 6; do
+    for k in 1 2 3; do
+        sesame account remove "bt$i" >"$T/rm.$i.$k" 2>&1 &
+        rm_pids="$rm_pids $!"
+    done
+done
+for p in $rm_pids; do wait "$p"; done
+cat "$T"/rm.* >"$T/rm.all"
+check "parallel removes: one removed each ($(grep -c '^removed account' "$T/rm.all"))" \
+    test "$(grep -c '^removed account' "$T/rm.all")" -eq 6
+check "parallel removes: the others say it was done ($(grep -v -e '^removed account' \
+    -e 'was already removed' -e '^sesame: no account' "$T/rm.all" | head -c 300))" \
+    sh -c "! grep -v -e '^removed account' -e 'was already removed' -e '^sesame: no account' '$T/rm.all'"
+check "parallel removes: no account, no keyring item left" test -z "$(conf_ids)$(item_accounts)"
+
 # ---- 3. nothing is left behind by a kill ----------------------------------------
 
 fresh

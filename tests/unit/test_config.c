@@ -218,9 +218,14 @@ static void test_round_trip(void **state)
     account_list_free(&l);
 
     char *error = NULL;
-    assert_int_equal(accounts_remove("clerk-prod", &error), 0);
+    bool found = false;
+    assert_int_equal(accounts_remove_found("clerk-prod", &found, &error), 0);
     assert_null(error);
-    assert_int_equal(accounts_remove("clerk-prod", &error), 0); /* gone already: fine */
+    assert_true(found);
+    /* gone already (a parallel remove): fine, and said */
+    assert_int_equal(accounts_remove_found("clerk-prod", &found, &error), 0);
+    assert_false(found);
+    assert_int_equal(accounts_remove("clerk-prod", &error), 0);
     load_ok(&l);
     assert_int_equal(l.n, 1);
     assert_same_account(&b, &l.v[0]);
