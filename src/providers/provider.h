@@ -159,6 +159,7 @@ void op_result_merge(struct op_result *dst, struct op_result *src);
  * next refresh to ask only for what can have changed. */
 struct listed_user {
     char *id;
+    char *display;             /* its name as the listing showed it, or NULL */
     int64_t signed_in_ms;      /* the user's last sign-in when its sessions were read, 0 unknown */
     int64_t checked_ms;        /* when its sessions were last read (the listing's clock) */
     bool live;                 /* it had a session that was not over then */

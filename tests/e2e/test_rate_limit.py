@@ -159,6 +159,10 @@ def t_revoked_elsewhere_seen_within_recheck(tmp, env):
         t.send("/" + gone[0][-8:] + "\r")
         check(t.wait_for("Sessions 1 ", 5) and wait_until(lambda: "revoked" in t.text(), 5),
               "the session revoked elsewhere is not shown revoked:\n" + t.text())
+        # a user re-read without a users page keeps its name (not its raw id)
+        row = t.line(t.row_of("revoked"))
+        check(" <" in row and users[0][:8] not in row,
+              "the re-read user lost its name: %r" % row)
         t.quit()
     finally:
         t.close()

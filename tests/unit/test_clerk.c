@@ -974,7 +974,7 @@ static void test_plan_refresh(void **state)
     char names[10][24];
     for (int i = 0; i < 10; i++) {
         snprintf(names[i], sizeof names[i], "user_%d", i);
-        users[i] = (struct listed_user){names[i], 100 + i, NOW - (10 - i) * 60000LL, i < 8};
+        users[i] = (struct listed_user){names[i], NULL, 100 + i, NOW - (10 - i) * 60000LL, i < 8};
     }
     struct list_memory mem = {NOW - 60000, users, 10};
     struct op_args a = {0};
