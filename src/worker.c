@@ -35,6 +35,8 @@
 #define JOB_MAX_TRANSFERS 24
 
 #define PROGRESS_EVERY_MS 250     /* news of a running listing, at most this often */
+#define REFUSAL_MIN_WAIT_MS 1000   /* after a 429, before the same request goes again */
+#define RETRY_AFTER_MAX_S (10L * 86400) /* longer is "never" (and no overflow) */
 
 static int job_max_transfers(const struct worker *w, const struct running_job *j)
 {
@@ -43,9 +45,35 @@ static int job_max_transfers(const struct worker *w, const struct running_job *j
     return w->opt.max_per_host > 1 ? w->opt.max_per_host - 1 : 1;
 }
 
-bool worker_job_has_room(const struct worker *w, const struct running_job *j)
+bool worker_has_room(const struct worker *w, const struct request *r)
 {
-    return j->in_multi < job_max_transfers(w, j);
+    return r->job->in_multi < job_max_transfers(w, r->job) &&
+           (!r->host || r->host->in_multi < w->opt.max_per_host);
+}
+
+/* The host part of url ("https://api.clerk.com"), found or added. */
+static struct host *host_for(struct worker *w, const char *url)
+{
+    const char *p = strstr(url, "://");
+    size_t n = p ? (size_t)(p + 3 - url) + strcspn(p + 3, "/?#") : strlen(url);
+    for (struct host *h = w->hosts; h; h = h->next)
+        if (strlen(h->name) == n && strncmp(h->name, url, n) == 0)
+            return h;
+    struct host *h = xcalloc(1, sizeof *h);
+    h->name = xstrndup(url, n);
+    h->next = w->hosts;
+    w->hosts = h;
+    return h;
+}
+
+static void hosts_free(struct worker *w)
+{
+    while (w->hosts) {
+        struct host *h = w->hosts;
+        w->hosts = h->next;
+        free(h->name);
+        free(h);
+    }
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -91,6 +119,8 @@ static void leave_multi(struct worker *w, struct request *r)
     curl_multi_remove_handle(w->multi, r->xfer.easy);
     r->in_multi = false;
     r->job->in_multi--;
+    if (r->host)
+        r->host->in_multi--;
 }
 
 static void request_free(struct worker *w, struct request *r)
@@ -148,6 +178,8 @@ int worker_start_transfer(struct worker *w, struct request *r)
     curl_multi_add_handle(w->multi, r->xfer.easy);
     r->in_multi = true;
     j->in_multi++;
+    if (r->host)
+        r->host->in_multi++;
     return 0;
 }
 
@@ -192,6 +224,7 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
         request_free(w, r);
         return;
     }
+    r->host = host_for(w, r->http.url);
     r->next = w->reqs;
     w->reqs = r;
     j->outstanding++;
@@ -527,7 +560,6 @@ static void pull_back_unsent(struct worker *w, const struct pace *pace)
             continue;
         leave_multi(w, x);
         http_transfer_cleanup(&x->xfer);
-        x->paid = true; /* its token was taken, nothing was spent at the provider */
         pace_push(x->job->pace, x, true);
     }
 }
@@ -538,18 +570,31 @@ static void pull_back_unsent(struct worker *w, const struct pace *pace)
 static bool rate_limited(struct worker *w, struct request *r)
 {
     struct running_job *j = r->job;
+    const struct http_response *resp = &r->xfer.resp;
     pull_back_unsent(w, j->pace);
-    long after = r->xfer.resp.retry_after_s;
-    long wait = after >= 0 ? after * 1000 : -1;
+    long after = resp->retry_after_s;
+    if (after < 0 && resp->ratelimit_remaining == 0 && resp->ratelimit_reset_s > 0)
+        after = resp->ratelimit_reset_s; /* Apideck: the downstream limit's reset */
+    int64_t wait = after < 0 ? -1 : after > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S * 1000LL
+                                                             : after * 1000LL;
     budget_refused(&j->pace->budget, wait, mono_ms());
     j->refused = true;
-    if (wait > j->timeout_ms)
-        return false;
     if (wait < 0) /* not said: back off as for a failure */
         wait = http_retry_delay_ms(503, -1, false, true, true, r->attempt < 6 ? r->attempt : 5,
                                    r->attempt + 1, next_random(w));
-    retry_later(r, wait);
-    r->paid = true;
+    /* every refusal costs a second of the timeout at least: a provider that
+     * refuses everything at once is given up on, not asked in a loop */
+    if (wait < REFUSAL_MIN_WAIT_MS)
+        wait = REFUSAL_MIN_WAIT_MS;
+    if (wait > j->timeout_ms) {
+        set_error(&j->merged, ERR_NETWORK,
+                  xasprintf("rate limited by %s: waiting %lld s before asking again is longer "
+                            "than the timeout (%lld s)", j->prov->title,
+                            (long long)((wait + 999) / 1000),
+                            (long long)((j->timeout_ms + 999) / 1000)));
+        return false;
+    }
+    retry_later(r, (long)wait);
     return true;
 }
 
@@ -594,10 +639,7 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
     if (terr) {
         set_error(&j->merged, ERR_NETWORK, terr);
     } else if (status == 429) {
-        set_error(&j->merged, ERR_NETWORK,
-                  xasprintf("rate limited by %s: it asks to wait %ld s, longer than the "
-                            "timeout (%lld s; --timeout)", j->prov->title,
-                            r->xfer.resp.retry_after_s, (long long)(j->timeout_ms / 1000)));
+        /* rate_limited said why it gave up */
     } else {
         struct op_result res = {0};
         j->prov->parse(&j->job.account, r->op, &r->args, &r->xfer.resp, &res);
@@ -666,13 +708,12 @@ static void tell_progress(struct worker *w, struct running_job *j, int64_t now)
 }
 
 /* While a job waits for its account's budget alone (nothing in flight,
- * no retry waiting), its clock stops: pacing is progress. Not after a
- * 429, until an answer comes that is not one: a provider that refuses
- * everything is given up on after the timeout. */
+ * no retry waiting), its clock stops: pacing is progress. The wait a
+ * refusal (429) asks for counts (a retry waiting), a second at least: a
+ * provider that refuses everything is given up on after the timeout. */
 static void pause_clock(struct running_job *j, int64_t now)
 {
-    bool paused = j->n_paced > 0 && j->in_multi == 0 && j->n_retrying == 0 && !j->in_keyring &&
-                  !j->refused;
+    bool paused = j->n_paced > 0 && j->in_multi == 0 && j->n_retrying == 0 && !j->in_keyring;
     if (paused && !j->paused_since) {
         j->paused_since = now;
     } else if (!paused && j->paused_since) {
@@ -935,6 +976,7 @@ static void *worker_main(void *arg)
     }
     shut_down(w);
     pace_free_all(w);
+    hosts_free(w);
     memory_free_all(w);
     strslab_thread_done();
     return NULL;

@@ -16,6 +16,16 @@
 struct running_job;
 struct pace;
 
+/* A host (scheme://host:port) and its transfers in the multi handle. A
+ * transfer curl holds waiting for a free connection runs its timeout
+ * down all the same, so no more are handed over than the host has
+ * connections (slow answers otherwise time out in curl's queue). */
+struct host {
+    char *name;
+    int in_multi;
+    struct host *next;
+};
+
 /* A request is in one of three places until it is done: waiting in its
  * account's pace queue (for budget, or for room among its job's
  * transfers), waiting for a retry (start_at), or in the multi handle. */
@@ -28,7 +38,7 @@ struct request {
     int attempt;
     int prio;                  /* PRIO_*: its place in the pace queue */
     bool unit;                 /* counts in its job's progress */
-    bool paid;                 /* took a token and was refused (429): goes again without one */
+    struct host *host;         /* where it goes */
     int64_t start_at;          /* monotonic ms; waiting for a retry until then */
     bool in_multi;
     bool paced;                /* in its pace's queue */
@@ -132,6 +142,7 @@ struct worker {
     struct running_job *zombies;
     struct request *reqs;
     struct pace *paces;        /* per account that sent */
+    struct host *hosts;        /* every host a request went to */
     int64_t pace_due;          /* monotonic ms a waiting pace can go on, 0 = none waits */
     struct remembered *memory; /* per account */
     size_t n_memory;
@@ -140,7 +151,8 @@ struct worker {
 
 /* worker.c */
 int worker_start_transfer(struct worker *w, struct request *r);
-bool worker_job_has_room(const struct worker *w, const struct running_job *j);
+/* Room for another transfer of r: among its job's and its host's. */
+bool worker_has_room(const struct worker *w, const struct request *r);
 
 /* worker_pace.c: budgets and their queues (curl thread). */
 struct pace *pace_for(struct worker *w, struct running_job *j);

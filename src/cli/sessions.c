@@ -50,6 +50,8 @@ static void add_result(struct cli_listing *l, const struct account *a, struct ev
         cli_listing_fail(l, a, ev->err, ev->error);
         return;
     }
+    if (ev->result.warning) /* a listing cut short is said, but it is what there is */
+        cli_error(0, "%s: %s", a->label, ev->result.warning);
     cli_listing_take_all(l, a, &ev->result.sessions, now);
 }
 

@@ -143,6 +143,7 @@ struct op_result {
     char **covered;
     size_t n_covered;
     bool partial;                   /* LIST: a refresh of some users, not the whole list */
+    char *warning;                  /* the answer is not all there is (one line), or NULL */
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
 };

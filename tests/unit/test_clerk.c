@@ -710,6 +710,11 @@ static void test_parse_list_bare_array_paging(void **state)
     parse(OP_LIST, &a, 200, body, &out);
     assert_int_equal(out.n_follow, 1);
     assert_int_equal(out.follow[0].op, OP_USERS);
+    assert_non_null(strstr(out.warning, "the first 100000 sessions only")); /* and says so */
+    op_result_free(&out);
+    a.offset = 198 * 500;
+    parse(OP_LIST, &a, 200, body, &out);
+    assert_null(out.warning);
     op_result_free(&out);
     free(body);
 }
@@ -909,6 +914,13 @@ static void test_parse_users_walk_full_page(void **state)
     assert_int_equal(next->args.offset, 1000);
     assert_int_equal(next->prio, PRIO_WALK); /* the walk goes before what it asks for */
     assert_false(next->unit);
+    assert_null(out.warning);
+    op_result_free(&out);
+    /* a million users is where the walk stops, and says so */
+    a.offset = 1999 * 500;
+    parse(OP_LIST, &a, 200, b, &out);
+    assert_int_equal(out.n_follow, 500);
+    assert_non_null(strstr(out.warning, "the first 1000000 users only"));
     op_result_free(&out);
     free(b);
 }
