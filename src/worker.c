@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account_check.h"
 #include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -508,6 +509,15 @@ static void start_job(struct worker *w, struct queued_job *qj)
                                              ? j->job.account.provider_id : ""));
         return;
     }
+    /* a hand-edited value the form would refuse is not replaced by a default
+     * in silence: the account says what is wrong until it is fixed */
+    char *bad = account_fields_problem(j->prov, &j->job.account);
+    if (bad) {
+        job_fail(w, j, ERR_CONFIG, xasprintf("%s in accounts.conf ('sesame account edit' or e "
+                                             "in the dashboard fixes it)", bad));
+        free(bad);
+        return;
+    }
     char *err = NULL;
     int rc = http_check_url(provider_base_url(j->prov, &j->job.account), j->job.account.allow_http,
                             &err);
@@ -685,17 +695,21 @@ static void tell_progress(struct worker *w, struct running_job *j, int64_t now)
 {
     if (j->job.op != OP_LIST || !j->prov || !j->prov->list_unit || j->in_keyring)
         return;
-    bool waiting = pace_waiting(j->pace, now) && j->n_paced > 0;
+    int64_t blocked = j->pace->budget.blocked_until - now;
+    bool limited = blocked > 0 && (j->n_paced > 0 || j->n_retrying > 0);
+    bool waiting = limited || (pace_waiting(j->pace, now) && j->n_paced > 0);
+    int wait_kind = limited ? 2 : waiting ? 1 : 0;
     bool news = j->units_done != j->told_done || j->units_total != j->told_total ||
                 (j->job.args.stream && j->merged.sessions.n > 0);
-    if (waiting == j->told_budget && (!news || now - j->told_at < PROGRESS_EVERY_MS))
+    if (wait_kind == j->told_wait && (!news || now - j->told_at < PROGRESS_EVERY_MS))
         return;
     struct event ev = {.progress = true};
     ev.units_done = j->told_done = j->units_done;
     ev.units_total = j->told_total = j->units_total;
     ev.unit = j->prov->list_unit;
-    ev.budget_wait_ms = waiting ? j->pace->ready_at - now : 0;
-    j->told_budget = waiting;
+    ev.budget_wait_ms = limited ? blocked : waiting ? j->pace->ready_at - now : 0;
+    ev.rate_limited = limited;
+    j->told_wait = wait_kind;
     j->told_at = now;
     if (j->job.args.stream && j->merged.sessions.n > 0 && !j->merged.err) {
         attach_users(j, &j->merged.sessions);
@@ -1144,7 +1158,12 @@ char *event_progress_text(const struct event *ev)
     char done[32], total[32];
     thousands(ev->units_done, done, sizeof done);
     thousands(ev->units_total, total, sizeof total);
-    const char *wait = ev->budget_wait_ms > 0 ? ", waiting for budget" : "";
+    char wait[64] = "";
+    if (ev->budget_wait_ms > 0 && ev->rate_limited) /* the provider's word, not our pacing */
+        snprintf(wait, sizeof wait, ", rate limited: asked to wait %lld s",
+                 (long long)((ev->budget_wait_ms + 999) / 1000));
+    else if (ev->budget_wait_ms > 0)
+        snprintf(wait, sizeof wait, ", waiting for budget");
     if (ev->units_total == 0)
         return xasprintf("listing%s", wait);
     return xasprintf("%s of %s %s%s", done, total, ev->unit, wait);

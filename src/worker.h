@@ -48,6 +48,7 @@ struct event {
     long units_done, units_total; /* LIST progress: of what it must read, how much is in */
     const char *unit;         /* what they count ("users", static), NULL: no count */
     int64_t budget_wait_ms;   /* > 0: waiting for the account's request budget */
+    bool rate_limited;        /* that wait is the provider's (a 429's Retry-After) */
     char *secret;             /* SECRET_LOOKUP: the value (wiped by event_free) */
     char *report;             /* KEYRING_PRUNE: the items removed (or that would be), one a
                                * line "ACCOUNT KIND [SESSION]"; "" when none */

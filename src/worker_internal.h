@@ -90,7 +90,8 @@ struct running_job {
     long units_done;           /* of those, answered */
     int64_t told_at;           /* last progress event (monotonic) */
     long told_done, told_total;
-    bool told_budget;          /* the last progress said "waiting for budget" */
+    int told_wait;             /* the last progress said: 0 nothing, 1 waiting for budget,
+                                * 2 rate limited */
     bool uncounted;            /* no longer in worker_pending() */
     enum keyring_phase phase;
     bool in_keyring;

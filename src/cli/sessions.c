@@ -82,6 +82,8 @@ int cmd_sessions(int argc, char **argv)
         return cli_usage_error("sessions", "unexpected argument '%s'", argv[optind]);
     int64_t window_ms;
     char *werr = NULL;
+    if (window && !*window) /* not the default in disguise */
+        return cli_usage_error("sessions", "--window needs a value: 7d, 30d, all ...");
     if (window && session_window_parse(window, &window_ms, &werr) != 0) {
         cli_usage_error("sessions", "--window: %s", werr);
         free(werr);

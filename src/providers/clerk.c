@@ -66,10 +66,10 @@ static const struct field clerk_fields[] = {
      "list only this user's sessions (user_...); empty = every user", NULL},
     {"client_id", "Client id (optional)", 0, "list only this client's sessions (client_...)",
      NULL},
-    {"session_window", "Session window (7d, 30d, all)", 0,
+    {"session_window", "Session window", 0,
      "list the users active within it (default 7d, Clerk's longest default session); all = "
      "every user, the whole history", field_session_window},
-    {"recheck", "Re-read live sessions every", 0,
+    {"recheck", "Recheck every", 0,
      "how often a refresh re-reads users with live sessions, to see revocations made "
      "elsewhere (default 10m)", field_duration},
     {NULL, NULL, 0, NULL, NULL},

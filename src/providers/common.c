@@ -385,7 +385,7 @@ int session_window_parse(const char *value, int64_t *ms, char **error)
         *ms = secs * 1000;
     } else {
         return build_fail(error, ERR_CONFIG, "session window \"%s\" is not a duration such as "
-                          "7d or 30d, or all", value);
+                          "7d or 30d (at most 3650d), or all", value);
     }
     return 0;
 }

@@ -14,6 +14,7 @@ Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_rate_limit.py ./ses
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -297,10 +298,31 @@ def t_refused_is_waited_out(tmp, env):
     fake.stop()
 
 
+def t_hand_edited_limit_is_refused(tmp, env):
+    """A rate_limit or recheck the form would refuse, written into the file
+    by hand, fails the account's jobs with a config error that names it: it
+    is never replaced by a default in silence."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, active=3, per_user=1)
+    add_clerk(env, fake, rate_limit="10/1s")
+    path = os.path.join(tmp, "config", "accounts.conf")
+    text = open(path).read()
+    check(re.search(r"rate_limit *= *10/1s", text), text)
+    for bad, field in (("banana", "rate_limit"), ("off\nfield.recheck=-5m", "recheck")):
+        with open(path, "w") as f:
+            f.write(re.sub(r"(rate_limit *= *)\S+", lambda m: m.group(1) + bad, text))
+        before = counts(fake)[0]
+        r = harness.cli(env, "sessions")
+        check(r.returncode == 6, "exit %d: %s" % (r.returncode, r.stderr))
+        check(field in r.stderr and "account edit" in r.stderr, r.stderr)
+        check(counts(fake)[0] == before, "it asked Clerk anyway")
+    fake.stop()
+
+
 TESTS = [
     t_first_listing_asks_for_the_active_users, t_refresh_asks_for_what_changed,
     t_revoked_elsewhere_seen_within_recheck, t_forced_full_listing, t_paced_listing_shows_progress, t_headless_progress_on_a_terminal,
-    t_refused_is_waited_out,
+    t_refused_is_waited_out, t_hand_edited_limit_is_refused,
 ]
 
 if __name__ == "__main__":

@@ -364,7 +364,7 @@ static void test_budget_paces_a_listing(void **state)
 {
     struct fixture *f = *state;
     int64_t t0 = mono_ms();
-    /* 4 per 200 ms: a burst of 4, then one each 50 ms */
+    /* 4 per 200 ms: never a fifth within a window */
     struct event ev = wait_for(f, submit_fan(f, "/fan", 40, "4/200ms", 0));
     int64_t took = mono_ms() - t0;
     assert_int_equal(ev.err, 0);
@@ -372,9 +372,9 @@ static void test_budget_paces_a_listing(void **state)
     printf("# 41 requests at 4/200ms took %lld ms\n", (long long)took);
     assert_true(took >= (41 - 4) * 50 - 100);
     assert_true(took < 5000);
-    /* never more than the budget in any window (arrivals jitter by a few ms
-     * around the window's edge) */
-    assert_true(loopback_most_within(f->lb, 190) <= 4);
+    /* never more than the budget in any window (arrivals jitter around the
+     * window's edge when the machine is busy: 50 ms allowed) */
+    assert_true(loopback_most_within(f->lb, 150) <= 4);
     event_free(&ev);
 }
 
@@ -395,7 +395,19 @@ static void test_429_shrinks_the_budget_and_waits(void **state)
     atomic_store(&limited_left, 1); /* the first /limited: 429, Retry-After: 1 */
     int64_t t0 = mono_ms();
     uint64_t id = submit_fan(f, "/limited", 0, "100/1s", 0);
-    struct event ev = wait_for(f, id);
+    struct event ev;
+    bool told = false; /* the wait is said as the provider's, not as our pacing */
+    while (worker_wait_news(f->w, id, &ev) && ev.progress) {
+        char *text = event_progress_text(&ev);
+        if (ev.rate_limited) {
+            told = true;
+            assert_string_equal(text, "listing, rate limited: asked to wait 1 s");
+        }
+        assert_null(strstr(text, "budget"));
+        free(text);
+        event_free(&ev);
+    }
+    assert_true(told);
     assert_int_equal(ev.err, 0);
     assert_true(mono_ms() - t0 >= 990);
     event_free(&ev);
