@@ -16,9 +16,12 @@
 
 static int parse_fail(char **error, const char *s, const char *why)
 {
-    if (error)
+    if (error) {
+        char *shown = text_shown(s);
         *error = xasprintf("rate limit \"%s\" %s: write it as N/10s (requests per window, "
-                           "e.g. 50/10s, 5/1s, 300/1m) or off", s, why);
+                           "e.g. 50/10s, 5/1s, 300/1m) or off", shown, why);
+        free(shown);
+    }
     return -1;
 }
 

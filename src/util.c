@@ -253,6 +253,22 @@ void sanitize_in_place(char **s)
     *s = clean;
 }
 
+#define SHOWN_MAX_CHARS 60
+
+char *text_shown(const char *s)
+{
+    char *clean = sanitize_text(s ? s : "");
+    size_t chars = 0, i = 0;
+    for (; clean[i]; i++)
+        if (((unsigned char)clean[i] & 0xc0) != 0x80 && chars++ == SHOWN_MAX_CHARS)
+            break; /* at the first byte of the character past the limit */
+    if (!clean[i])
+        return clean;
+    char *cut = xasprintf("%.*s...", (int)i, clean);
+    free(clean);
+    return cut;
+}
+
 char *escape_preview(const char *s, size_t len, size_t max)
 {
     size_t take = len < max ? len : max;

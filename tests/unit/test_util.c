@@ -54,6 +54,34 @@ static void test_sanitize_invalid_utf8(void **state)
     check_sanitize("\xe6\x9d", "\xef\xbf\xbd\xef\xbf\xbd");   /* truncated */
 }
 
+static void test_text_shown_cuts_what_a_person_pasted(void **state)
+{
+    (void)state;
+    char *t = text_shown("7d");
+    assert_string_equal(t, "7d");
+    free(t);
+    char big[100001];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    t = text_shown(big);
+    assert_int_equal(strlen(t), 63);
+    assert_string_equal(t + 60, "...");
+    free(t);
+    /* characters, not bytes: never half of one; and sanitised */
+    char wide[400] = "";
+    for (int i = 0; i < 70; i++)
+        strcat(wide, "\xc3\xa9");
+    t = text_shown(wide);
+    assert_int_equal(strlen(t), 123);
+    free(t);
+    t = text_shown("a\x1b[31mb");
+    assert_null(strchr(t, '\x1b'));
+    free(t);
+    t = text_shown(NULL);
+    assert_string_equal(t, "");
+    free(t);
+}
+
 static void test_escape_preview(void **state)
 {
     char *p = escape_preview("<html>\n\x1b", 8, 60);
@@ -189,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_controls_and_c1),
         cmocka_unit_test(test_sanitize_invalid_utf8),
         cmocka_unit_test(test_escape_preview),
+        cmocka_unit_test(test_text_shown_cuts_what_a_person_pasted),
         cmocka_unit_test(test_shell_quote),
         cmocka_unit_test(test_read_regular),
         cmocka_unit_test(test_format_duration),
