@@ -83,7 +83,8 @@ bool worker_next_event(struct worker *w, struct event *ev);
  * later worker_next_event; progress events of job_id are dropped); for
  * headless commands. */
 bool worker_wait_event(struct worker *w, uint64_t job_id, struct event *ev);
-/* The same, but a progress event of job_id is returned too. */
+/* The same, but a progress event of job_id is returned too; job_id 0: the
+ * next event of any job (a command waiting for several listings at once). */
 bool worker_wait_news(struct worker *w, uint64_t job_id, struct event *ev);
 /* Jobs not yet answered. */
 int worker_pending(struct worker *w);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
 #include "session_status.h"
 #include "providers/common.h"
 #include "strpool.h"
@@ -112,7 +113,7 @@ int cmd_sessions(int argc, char **argv)
     size_t end = one ? first + 1 : c.accounts.n;
 
     /* every remote list at once */
-    uint64_t *ids = xcalloc(c.accounts.n + 1, sizeof *ids);
+    struct listing_wait *waits = xcalloc(c.accounts.n + 1, sizeof *waits);
     bool need_state = false;
     for (size_t i = first; i < end; i++) {
         struct account *a = &c.accounts.v[i];
@@ -128,8 +129,10 @@ int cmd_sessions(int argc, char **argv)
         if (status_arg && session_status_filter_remote(status))
             args.status = xstrdup(status_arg);
         args.no_raw_json = true; /* never printed here */
-        ids[i] = cli_submit_op(&c, a, OP_LIST, &args);
+        waits[i].id = cli_submit_op(&c, a, OP_LIST, &args);
+        waits[i].who = a->label ? a->label : a->id;
     }
+    cli_wait_listings(&c, waits + first, end - first);
     struct session_list state = {0};
     char *state_err = NULL;
     int state_rc = need_state ? state_load(&state, &state_err) : 0;
@@ -145,10 +148,11 @@ int cmd_sessions(int argc, char **argv)
             cli_listing_fail(&l, a, ERR_CONFIG, e);
             free(e);
         } else if (p->caps & CAP_LIST) {
-            struct event ev;
-            const char *who = a->label ? a->label : a->id;
-            if (cli_wait_listing(&c, ids[i], who, &ev) == ERR_USAGE && status_arg &&
-                session_status_filter_remote(status)) {
+            struct event ev = waits[i].ev;
+            const char *who = waits[i].who;
+            if (!waits[i].id) /* not submitted: the worker's error */
+                cli_wait(&c, 0, &ev);
+            if (ev.err == ERR_USAGE && status_arg && session_status_filter_remote(status)) {
                 /* a status this provider cannot filter on: list all, filter here */
                 event_free(&ev);
                 struct op_args args = {0};
@@ -163,7 +167,7 @@ int cmd_sessions(int argc, char **argv)
             add_tracked(&l, a, &state, now);
         }
     }
-    free(ids);
+    free(waits);
     free(state_err);
     session_list_clear(&state);
     rc = finish_listing(&l, json, status_arg != NULL, status);

@@ -16,6 +16,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -319,10 +320,57 @@ def t_hand_edited_limit_is_refused(tmp, env):
     fake.stop()
 
 
+def t_headless_progress_of_several_accounts(tmp, env):
+    """Two accounts list at once: one line tells how far each is, cut to
+    the terminal's width; Ctrl-C takes the line away before sesame ends."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, limit="off", active=40, per_user=1)
+    add_clerk(env, fake, rate_limit="10/1s")
+    add_clerk(env, fake, label="lab", rate_limit="10/1s")
+    rc, out, err = run_with_tty_stderr(env, ["sessions", "--json"])
+    check(rc == 0, "exit %d\n%s" % (rc, err))
+    lines = [x for x in err.split("\r\x1b[K") if x]
+    both = [x for x in lines if "prod: " in x and "lab: " in x and " · " in x]
+    check(both, "no line names both listings: %r" % lines[-6:])
+    check(all(len(x) < 80 for x in lines), "a line longer than the terminal: %r" % lines)
+    check(out.count('"sess_') >= 80, out[:300])
+    # interrupted: the last thing on the terminal clears the line
+    master, slave = pty.openpty()
+    harness.set_size(slave, 60, 24)
+    proc = subprocess.Popen([harness.BINARY, "sessions"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    seen = bytearray()
+    deadline = time.time() + 20
+    while time.time() < deadline and b"users" not in seen:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            seen.extend(os.read(master, 4096))
+    check(b"users" in seen, "no progress: %r" % bytes(seen))
+    proc.send_signal(signal.SIGINT)
+    proc.wait(10)
+    while True:
+        r, _, _ = select.select([master], [], [], 0.5)
+        if not r:
+            break
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        seen.extend(data)
+    os.close(master)
+    check(proc.returncode == -signal.SIGINT, "exit %r" % proc.returncode)
+    check(bytes(seen).endswith(b"\r\x1b[K"), "the line stays: %r" % bytes(seen[-80:]))
+    fake.stop()
+
+
 TESTS = [
     t_first_listing_asks_for_the_active_users, t_refresh_asks_for_what_changed,
     t_revoked_elsewhere_seen_within_recheck, t_forced_full_listing, t_paced_listing_shows_progress, t_headless_progress_on_a_terminal,
     t_refused_is_waited_out, t_hand_edited_limit_is_refused,
+    t_headless_progress_of_several_accounts,
 ]
 
 if __name__ == "__main__":
