@@ -47,6 +47,9 @@ bool http_error_is_permanent(CURLcode rc);
 
 /* Refuse plain http:// to a host that is not loopback unless allowed. */
 int http_check_url(const char *url, bool allow_http, char **error);
+/* The URL's host is this machine as written (127.x.y.z, [::1], localhost):
+ * such a request is sent without a proxy. */
+bool http_url_is_loopback(const char *url);
 
 const char *http_user_agent(void);
 

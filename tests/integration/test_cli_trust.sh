@@ -353,6 +353,49 @@ EOF
 done
 feed "sk_test_fake" sesame account add clerk --label X --base-url "http://127.0.0.1.nip.io:1/v1"
 expect "add --base-url http://127.0.0.1.nip.io" 2 "plain http:// to 127.0.0.1.nip.io is refused"
+# a proxy from the environment never carries a loopback request (the key in
+# plain text) off the machine: a listener on another address of this host
+# (127.0.0.2 when it has none) stands for the proxy, and hears nothing
+"$PY" - "$T/proxy.addr" "$T/proxy.log" >/dev/null 2>&1 <<'EOF' &
+import http.server, os, socket, sys
+addr_file, log = sys.argv[1:3]
+def other_address():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: only a route is chosen
+        a = s.getsockname()[0]
+        return a if not a.startswith("127.") else "127.0.0.2"
+    except OSError:
+        return "127.0.0.2"
+    finally:
+        s.close()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_any(self):
+        with open(log, "a") as f:
+            f.write("%s %s\n" % (self.requestline, self.headers.get("Authorization")))
+        self.send_response(502)
+        self.end_headers()
+    do_GET = do_POST = do_PUT = do_DELETE = do_CONNECT = do_any
+    def log_message(self, *a):
+        pass
+srv = http.server.ThreadingHTTPServer((other_address(), 0), H)
+open(addr_file + ".tmp", "w").write("%s:%d" % srv.server_address)
+os.rename(addr_file + ".tmp", addr_file)
+srv.serve_forever()
+EOF
+serve_pids="${serve_pids:-} $!"
+i=0
+while [ ! -s "$T/proxy.addr" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+PROXY="http://$(cat "$T/proxy.addr")"
+n=0
+for how in "http_proxy 127.0.0.1" "all_proxy localhost" "ALL_PROXY 127.0.0.1"; do
+    var=${how% *} host=${how#* } n=$((n + 1))
+    feed "sk_test_fake" env -u no_proxy -u NO_PROXY "$var=$PROXY" "$BIN" account add clerk \
+        --label "Proxied $n" --base-url "http://$host:${FAKE_URL##*:}/clerk/v1"
+    expect "$var=$PROXY, base URL on $host: the key check goes straight to it" 0
+done
+check "the proxy on $PROXY heard nothing: $(head -c 200 "$T/proxy.log" 2>/dev/null)" \
+    test ! -s "$T/proxy.log"
 
 # ---- 7. a provider that echoes the key: masked ------------------------------------------
 
