@@ -151,8 +151,13 @@ int http_transfer_setup(struct http_transfer *t, const struct http_request *req,
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (pol->ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, pol->ca_file);
+    if (pol->ca_pem) {
+        /* from memory: libcurl never opens the file, which could be a FIFO
+         * by now and block every account's transfers. The system's CA
+         * directory (CURLOPT_CAPATH) is still trusted, as with CAINFO. */
+        struct curl_blob ca = {(void *)pol->ca_pem, pol->ca_len, CURL_BLOB_COPY};
+        curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca);
+    }
     /* Plain http to this machine is allowed (http_check_url) because it
      * never leaves it; a proxy from the environment (http_proxy, all_proxy)
      * would carry it, keys and all, to another host. So a request to

@@ -13,7 +13,8 @@
 struct http_policy {
     long connect_timeout_ms;
     long timeout_ms;           /* whole transfer */
-    const char *ca_file;       /* extra CA bundle, NULL = system store */
+    const char *ca_pem;        /* extra CA certificates (PEM), NULL = system store only */
+    size_t ca_len;
 };
 
 struct http_transfer {

@@ -177,6 +177,17 @@ struct add_options {
     size_t n_sets;
 };
 
+/* --ca-file names a regular file that can be read (never a FIFO waited on). */
+static int ca_file_ok(const char *path)
+{
+    char *why = str_empty(path) ? NULL : http_ca_file_problem(path);
+    if (!why)
+        return 0;
+    int rc = cli_error(ERR_USAGE, "--ca-file %s", why);
+    free(why);
+    return rc;
+}
+
 static int add_parse(int argc, char **argv, struct add_options *o, const struct provider **p)
 {
     static const struct option opts[] = {
@@ -209,8 +220,8 @@ static int add_parse(int argc, char **argv, struct add_options *o, const struct 
         rc = cli_usage_error("account", "unknown provider '%s' (one of %s)", argv[optind], ids);
     else if (str_empty(o->label))
         rc = cli_usage_error("account", "account add needs --label NAME");
-    else if (o->ca_file && access(o->ca_file, R_OK) != 0)
-        rc = cli_error(ERR_USAGE, "--ca-file %s cannot be read", o->ca_file);
+    else
+        rc = ca_file_ok(o->ca_file);
     free(ids);
     return rc;
 }
@@ -326,8 +337,8 @@ static int account_edit(int argc, char **argv)
         rc = cli_usage_error("account", "account edit wants one ACCOUNT (id or label)");
     else if (rc == 0 && label && str_empty(label))
         rc = cli_usage_error("account", "--label wants a name");
-    else if (rc == 0 && !str_empty(ca_file) && access(ca_file, R_OK) != 0)
-        rc = cli_error(ERR_USAGE, "--ca-file %s cannot be read", ca_file);
+    else if (rc == 0)
+        rc = ca_file_ok(ca_file);
     if (rc) {
         free(sets);
         free(kinds);

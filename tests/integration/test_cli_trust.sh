@@ -276,6 +276,25 @@ mkfifo "$SESAME_STATE_DIR/sessions.state"
 run timeout 10 "$BIN" sessions --account pl
 expect "sessions.state is a FIFO: refused at once" 6 "sessions.state: not a regular file"
 rm -f "$SESAME_STATE_DIR/sessions.state"
+# a CA file that is not a regular file: refused when given, and before any
+# transfer (never opened in a way that waits for a writer)
+for what in fifo dir; do
+    for no_check in "" --no-check; do
+        feed "apideck-fake-key" timeout 10 "$BIN" --timeout 5 account add apideck --label Vault \
+            --base-url "$FAKE_URL/apideck" --set app_id=fake-app --set consumer_id=c1 \
+            --ca-file "$T/special/$what" $no_check
+        expect "account add --ca-file (a $what) $no_check: refused at once" 2 \
+            "--ca-file $T/special/$what: not a regular file \(a"
+    done
+done
+feed "apideck-fake-key" "$BIN" account add apideck --label Vault --base-url "$FAKE_URL/apideck" \
+    --set app_id=fake-app --set consumer_id=c1 --no-check
+run timeout 10 "$BIN" account edit vault --ca-file "$T/special/fifo"
+expect "account edit --ca-file (a FIFO): refused at once" 2 "not a regular file \(a FIFO\)"
+sed -i "s|^\[account vault\]$|[account vault]\nca_file=$T/special/fifo|" "$SESAME_CONFIG_DIR/accounts.conf"
+run timeout 10 "$BIN" --timeout 5 create vault
+expect "create with a FIFO as the account's CA file: refused at once" 4 \
+    "the account's CA file cannot be read \($T/special/fifo: not a regular file \(a FIFO\)\)"
 
 # ---- 5. values and keys checked when stored ----------------------------------------
 
