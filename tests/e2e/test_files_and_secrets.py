@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The dashboard against what a file or a provider may hold: a CA file that
 is a FIFO is refused at once, on the worker thread, without stalling the
-other accounts or the way out; the form says why under the field.
+other accounts or the way out (the form says why under the field); a
+verify answer that carries the token it was given never shows it.
 
 Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_files_and_secrets.py ./sesame
 (tests/e2e/run.sh runs it inside the private keyring). Prints "N passed, N failed" last.
@@ -17,7 +18,8 @@ sys.dont_write_bytecode = True  # no __pycache__ next to the tests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import check  # noqa: E402
-from test_dashboard_actions import WAIT, settle, setup, start, wait_message  # noqa: E402
+from test_dashboard_actions import (WAIT, select, sessions, settle, setup, start,  # noqa: E402
+                                    wait_message)
 
 
 def tls_fake(tmp):
@@ -83,7 +85,46 @@ def t_fifo_ca_file(tmp, env):
         fake.stop()
 
 
-TESTS = [t_fifo_ca_file]
+SESSION = {"object": "session", "status": "active", "user_id": "u", "client_id": "c",
+           "last_active_at": 1, "expire_at": 1, "abandon_at": 1, "updated_at": 1,
+           "created_at": 1}
+
+
+def t_verify_never_shows_the_token(tmp, env):
+    """V on a Clerk session whose verify answer carries the token it was
+    given (as the session's id, and split by a CR in a message): the
+    dashboard shows [secret token], never the token, on screen or in what
+    it wrote to the terminal."""
+    fake, env = setup(tmp, ("clerk",))
+    sid = [s for s in sessions(env, "clerk") if s["status"] == "active"][0]["id"]
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl"
+    t = start(tmp, env)
+    try:
+        settle(t)
+        for body, status, said in (
+                (dict(SESSION, id=jwt), 200, "with session [secret token]"),
+                ({"errors": [{"message": "m", "code": "c",
+                              "long_message": "bad " + jwt[:20] + "\r" + jwt[20:].upper()}]},
+                 400, "bad [secret token]")):
+            fake.fault("clerk", "answer", route="POST /sessions/*/verify", count=1,
+                       status=status, body=body)
+            select(t, sid)
+            t.send("V")
+            check(t.wait_for("Verify a token of session", WAIT), t.text())
+            t.send(jwt)
+            t.key("enter")
+            wait_message(t, said)
+            t.key("esc")
+        shown = t.output().decode("utf-8", "replace")
+        for part in (jwt, jwt[:20], jwt[20:].upper()):
+            check(part not in shown, "%r was written to the terminal" % part)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+TESTS = [t_fifo_ca_file, t_verify_never_shows_the_token]
 
 if __name__ == "__main__":
     sys.exit(harness.main(TESTS))

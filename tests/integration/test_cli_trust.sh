@@ -459,6 +459,25 @@ feed "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl" sesame verify ec
 expect "verify: the token is masked" 3 "\[secret token\]"
 check "verify: the token does not show" test -z "$(leaks eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl "$T/err")"
 
+# what a provider may make of the key it was sent: split by a CR (which the
+# message shows as a space), a zero-width space or a soft hyphen, in another
+# case, percent-encoded in any form, as HTML entities; and the key (or the
+# token being verified) put in the answer's session id
+printf '%s\n' sk_test_fake | "$BIN" account add clerk --label Disguise --base-url "$FAKE_URL/clerk/v1" >/dev/null
+sid=$("$BIN" sessions --account disguise --status active --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["sessions"][0]["id"])')
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/revoke", "fault": "answer", "count": 1, "status": 401, "body": {"errors": [{"message": "m", "code": "c", "long_message": "key sk_test\r_fake sk_te\u200bst_fake sk_test\u00ad_fake SK_TEST_FAKE sk%5Ftest%5ffake %73k_test_fake sk&#95;test&lowbar;fake."}]}}' >/dev/null
+run sesame revoke disguise "$sid"
+expect "revoke: every disguise of the key is masked" 3 \
+    "c: key \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\]\.$"
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/revoke", "fault": "answer", "count": 1, "status": 200, "body": {"object": "session", "id": "sk_test_fake", "status": "revoked", "user_id": "u", "client_id": "c", "last_active_at": 1, "expire_at": 1, "abandon_at": 1, "updated_at": 1, "created_at": 1}}' >/dev/null
+run sesame revoke disguise "$sid"
+expect "revoke answered with the key as its session: masked" 3 "with session \[secret api_key\]: unexpected answer"
+JWT=eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/verify", "fault": "answer", "count": 1, "status": 200, "body": {"object": "session", "id": "'"$JWT"'", "status": "active", "user_id": "u", "client_id": "c", "last_active_at": 1, "expire_at": 1, "abandon_at": 1, "updated_at": 1, "created_at": 1}}' >/dev/null
+feed "$JWT" sesame verify disguise "$sid"
+expect "verify answered with the token as its session: masked" 3 "with session \[secret token\]: unexpected answer"
+check "verify: the token is nowhere in the output" sh -c "! grep -qi 'eyJhbGciOiJIUzI1NiJ9' '$T/out' '$T/err'"
+
 # ---- 8. hints quote account names for the shell -----------------------------------------
 
 fresh
