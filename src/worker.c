@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -68,6 +69,7 @@ void job_free(struct job *j)
     wipe_free(j->secret);
     secret_bag_clear(&j->secrets);
     free(j->config_dir);
+    free(j->state_dir);
     memset(j, 0, sizeof *j);
 }
 
@@ -1035,6 +1037,8 @@ void worker_stop(struct worker *w)
 uint64_t worker_submit(struct worker *w, struct job *job)
 {
     struct queued_job *qj = xcalloc(1, sizeof *qj);
+    if (!job->state_dir) /* state_dir() belongs to this thread, not the worker's */
+        job->state_dir = xstrdup(state_dir());
     qj->job = *job;
     memset(job, 0, sizeof *job);
     pthread_mutex_lock(&w->lock);

@@ -480,8 +480,8 @@ static void pruned(struct app *app, struct event *ev, void *ctx)
     size_t n = 0;
     for (const char *p = ev->report; *p; p++)
         n += *p == '\n';
-    app_message(app, "%s; %zu keyring item%s of no account removed too", (const char *)ctx, n,
-                n == 1 ? "" : "s");
+    app_message(app, "%s; %zu keyring item%s of no account or tracked session removed too",
+                (const char *)ctx, n, n == 1 ? "" : "s");
 }
 
 static void prune_after_delete(struct app *app, const char *done)

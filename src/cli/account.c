@@ -141,8 +141,8 @@ static int store_secrets(struct cli *c, const struct account *a, const struct pr
     return rc;
 }
 
-/* Keyring items of no account: removed (or, dry_run, only listed) into
- * *report. 0 or the exit status, the error printed. */
+/* Keyring items of no account or tracked session: removed (or, dry_run,
+ * only listed) into *report. 0 or the exit status, the error printed. */
 static int prune(struct cli *c, bool dry_run, char **report)
 {
     *report = NULL;
@@ -519,7 +519,7 @@ static int account_remove(int argc, char **argv)
     /* and whatever an interrupted add or a hand edit left behind */
     char *report = NULL;
     if (prune(&c, false, &report) == 0)
-        print_report(report, "removed a keyring item of no account:");
+        print_report(report, "removed a keyring item of no account or tracked session:");
     free(report);
 out:
     account_free(&a);
@@ -537,7 +537,7 @@ static int account_prune(int argc, char **argv)
     char *report = NULL;
     rc = prune(&c, dry_run, &report);
     if (rc == 0 && !*report)
-        printf("no keyring items without an account\n");
+        printf("no keyring items without an account or a tracked session\n");
     else if (rc == 0)
         print_report(report, dry_run ? "would remove" : "removed");
     free(report);

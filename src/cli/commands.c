@@ -32,8 +32,9 @@ static const char account_details[] =
     "accounts.conf go (its sessions at the provider are not ended); then prune runs.\n"
     "\n"
     "prune: removes the keyring items of sesame (application=sesame) whose account is\n"
-    "not in accounts.conf, e.g. left by an add that was killed, and lists each one;\n"
-    "with --dry-run it only lists them.\n";
+    "not in accounts.conf, e.g. left by an add that was killed, or whose session is not\n"
+    "tracked, e.g. left by a revoke that was killed, and lists each one; with --dry-run\n"
+    "it only lists them. It removes the temporary files of killed writers too.\n";
 
 static const struct cli_command commands[] = {
     {"account", cmd_account,

@@ -249,7 +249,7 @@ expect "prune with nothing to do" 0 "no keyring items without an account"
 store ghost-3 api_key x
 first=$(head -n 1 "$T/ids")
 run sesame account remove "id:$first"
-expect "remove prunes too" 0 "removed a keyring item of no account: ghost-3 api_key"
+expect "remove prunes too" 0 "removed a keyring item of no account or tracked session: ghost-3 api_key"
 
 # ---- 4. a FIFO, directory or device in place of a file -------------------------------
 
