@@ -239,8 +239,10 @@ static int readings_at(const unsigned char *t, size_t len, size_t i, struct read
     switch (t[i]) {
     case '%': esc = escaped_char(t, len, i, &out[0].cp, &out[0].next); break;
     case '\\':
-        esc = (i + 1 < len && t[i + 1] == 'x' && escaped_char(t, len, i, &out[0].cp, &out[0].next)) ||
-              json_escape(t, len, i, &out[0].cp, &out[0].next);
+        if (i + 1 < len && t[i + 1] == 'x')
+            esc = escaped_char(t, len, i, &out[0].cp, &out[0].next);
+        if (!esc)
+            esc = json_escape(t, len, i, &out[0].cp, &out[0].next);
         break;
     case '&': esc = html_entity(t, len, i, &out[0].cp, &out[0].next); break;
     case '+': out[0].cp = ' ', out[0].next = i + 1, esc = true; break; /* a form's space */

@@ -119,7 +119,8 @@ static void test_disguised(void **state)
     /* a password with a letter outside ASCII, as a preview, a form and
      * HTML would spell it */
     secret_bag_put(&bag, "password", "p\xc3\xa4sswort1");
-    scrubbed(&bag, NULL, "HTTP 422: <p>p\\xc3\\xa4sswort1</p>", "HTTP 422: <p>[secret password]</p>");
+    scrubbed(&bag, NULL, "HTTP 422: <p>p\\xc3\\xa4sswort1</p>",
+             "HTTP 422: <p>[secret password]</p>");
     scrubbed(&bag, NULL, "password=p%C3%A4sswort1&x", "password=[secret password]&x");
     scrubbed(&bag, NULL, "P%C3%84SSWORT1", "[secret password]");
     scrubbed(&bag, NULL, "P\xc3\x84SSWORT1!", "[secret password]!");
