@@ -64,17 +64,6 @@ static uint32_t fold(uint32_t c)
     return (uint32_t)g_unichar_tolower((gunichar)c);
 }
 
-static int hex_digit(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* n hex digits at t[i..] (within len) as a number, or -1. */
 static long hex_at(const unsigned char *t, size_t len, size_t i, int n)
 {
@@ -82,7 +71,7 @@ static long hex_at(const unsigned char *t, size_t len, size_t i, int n)
         return -1;
     long v = 0;
     for (int k = 0; k < n; k++) {
-        int d = hex_digit(t[i + k]);
+        int d = g_ascii_xdigit_value((gchar)t[i + k]);
         if (d < 0)
             return -1;
         v = v * 16 + d;
@@ -177,9 +166,24 @@ static bool json_escape(const unsigned char *t, size_t len, size_t i, uint32_t *
     return true;
 }
 
+/* name and a ';' (unless it may be left out) at t[j..]: where they end,
+ * or 0. */
+static size_t entity_name_at(const unsigned char *t, size_t len, size_t j, const char *name,
+                             bool semi_optional)
+{
+    size_t n = strlen(name);
+    if (j + n > len || memcmp(t + j, name, n) != 0)
+        return 0;
+    if (j + n < len && t[j + n] == ';')
+        return j + n + 1;
+    return semi_optional ? j + n : 0;
+}
+
 /* An HTML character reference at t[i] ('&'): &#115; &#x73; (the ';' may
  * be left out) or one of the names a server may use for ASCII punctuation,
- * spaces and invisible characters. */
+ * spaces and invisible characters, or for a Latin-1 letter (&auml;, which
+ * a browser reads without its ';' too): what an HTML page or a form's
+ * error escapes in a password. */
 static bool html_entity(const unsigned char *t, size_t len, size_t i, uint32_t *cp,
                         size_t *next)
 {
@@ -193,9 +197,24 @@ static bool html_entity(const unsigned char *t, size_t len, size_t i, uint32_t *
         {"num", '#'}, {"dollar", '$'}, {"percnt", '%'}, {"ast", '*'}, {"commat", '@'},
         {"lsqb", '['}, {"rsqb", ']'}, {"lcub", '{'}, {"rcub", '}'}, {"verbar", '|'},
         {"Hat", '^'}, {"grave", '`'}, {"lpar", '('}, {"rpar", ')'}, {"comma", ','},
-        {"quest", '?'}, {"nbsp", 0xa0}, {"shy", 0xad}, {"ZeroWidthSpace", 0x200b},
-        {"zwnj", 0x200c}, {"zwj", 0x200d}, {"NewLine", '\n'}, {"Tab", '\t'},
+        {"quest", '?'}, {"ZeroWidthSpace", 0x200b}, {"zwnj", 0x200c}, {"zwj", 0x200d},
+        {"NewLine", '\n'}, {"Tab", '\t'},
     };
+    /* U+00A0 .. U+00FF, in order (HTML 4's ISO 8859-1 names) */
+    static const char *const latin1[] = {
+        "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy",
+        "ordf", "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3",
+        "acute", "micro", "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14",
+        "frac12", "frac34", "iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring",
+        "AElig", "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc",
+        "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times",
+        "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute", "THORN", "szlig", "agrave",
+        "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil", "egrave", "eacute",
+        "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde", "ograve",
+        "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
+        "uuml", "yacute", "thorn", "yuml",
+    };
+    _Static_assert(ARRAY_LEN(latin1) == 0x100 - 0xa0, "one name per character");
     size_t j = i + 1;
     if (j < len && t[j] == '#') {
         bool hex = j + 1 < len && (t[j + 1] == 'x' || t[j + 1] == 'X');
@@ -203,7 +222,7 @@ static bool html_entity(const unsigned char *t, size_t len, size_t i, uint32_t *
         uint32_t v = 0;
         size_t digits = 0;
         for (; j < len && digits < 8; j++, digits++) {
-            int d = hex ? hex_digit(t[j]) : (t[j] >= '0' && t[j] <= '9' ? t[j] - '0' : -1);
+            int d = hex ? g_ascii_xdigit_value((gchar)t[j]) : g_ascii_digit_value((gchar)t[j]);
             if (d < 0)
                 break;
             v = v * (hex ? 16 : 10) + (uint32_t)d;
@@ -214,14 +233,16 @@ static bool html_entity(const unsigned char *t, size_t len, size_t i, uint32_t *
         *next = j < len && t[j] == ';' ? j + 1 : j;
         return true;
     }
-    for (size_t k = 0; k < ARRAY_LEN(names); k++) {
-        size_t n = strlen(names[k].name);
-        if (j + n < len && memcmp(t + j, names[k].name, n) == 0 && t[j + n] == ';') {
+    for (size_t k = 0; k < ARRAY_LEN(names); k++)
+        if ((*next = entity_name_at(t, len, j, names[k].name, false)) != 0) {
             *cp = names[k].cp;
-            *next = j + n + 1;
             return true;
         }
-    }
+    for (size_t k = 0; k < ARRAY_LEN(latin1); k++)
+        if ((*next = entity_name_at(t, len, j, latin1[k], true)) != 0) {
+            *cp = 0xa0 + (uint32_t)k;
+            return true;
+        }
     return false;
 }
 

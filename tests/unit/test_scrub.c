@@ -124,7 +124,10 @@ static void test_disguised(void **state)
     scrubbed(&bag, NULL, "password=p%C3%A4sswort1&x", "password=[secret password]&x");
     scrubbed(&bag, NULL, "P%C3%84SSWORT1", "[secret password]");
     scrubbed(&bag, NULL, "P\xc3\x84SSWORT1!", "[secret password]!");
-    scrubbed(&bag, NULL, "p&auml;sswort1 p&#228;sswort1", "p&auml;sswort1 [secret password]");
+    scrubbed(&bag, NULL, "p&auml;sswort1 p&#228;sswort1 P&Auml;SSWORT1",
+             "[secret password] [secret password] [secret password]");
+    scrubbed(&bag, NULL, "p&aumlsswort1 p&ouml;sswort1 p&aum;sswort1",
+             "[secret password] p&ouml;sswort1 p&aum;sswort1");
     scrubbed(&bag, NULL, "p\\u00e4sswort1", "[secret password]");
     secret_bag_clear(&bag);
 }
