@@ -360,6 +360,15 @@ static int file_error(char **error, const char *path, int e)
     return e;
 }
 
+static int not_regular(char **error, const char *path, mode_t mode)
+{
+    if (error)
+        *error = xasprintf("%s: not a regular file (%s)", path,
+                           S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+                           : S_ISSOCK(mode) ? "a socket" : "a device");
+    return EINVAL;
+}
+
 int file_read_regular(const char *path, size_t max, char **data, size_t *len, char **error)
 {
     *data = NULL;
@@ -367,6 +376,10 @@ int file_read_regular(const char *path, size_t max, char **data, size_t *len, ch
     struct stat st;
     if (stat(path, &st) != 0)
         return errno == ENOENT ? ENOENT : file_error(error, path, errno);
+    /* not even opened: opening a FIFO releases a writer waiting on it, and
+     * opening a device may do what the device does on open */
+    if (!S_ISREG(st.st_mode))
+        return not_regular(error, path, st.st_mode);
     /* O_NONBLOCK: should a FIFO take the file's place between the stat and
      * the open, the open does not wait for a writer; fstat then refuses it */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -376,11 +389,7 @@ int file_read_regular(const char *path, size_t max, char **data, size_t *len, ch
     if (fstat(fd, &st) != 0) {
         rc = file_error(error, path, errno);
     } else if (!S_ISREG(st.st_mode)) {
-        if (error)
-            *error = xasprintf("%s: not a regular file (%s)", path,
-                               S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode)
-                               ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
-        rc = EINVAL;
+        rc = not_regular(error, path, st.st_mode);
     } else if ((size_t)st.st_size > max) {
         if (error)
             *error = xasprintf("%s: too large (%lld bytes, at most %zu)", path,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "account_check.h"
+#include "config.h"
 #include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -97,6 +98,7 @@ void job_free(struct job *j)
     wipe_free(j->secret);
     secret_bag_clear(&j->secrets);
     free(j->config_dir);
+    free(j->state_dir);
     memset(j, 0, sizeof *j);
 }
 
@@ -172,7 +174,8 @@ int worker_start_transfer(struct worker *w, struct request *r)
     struct http_policy pol = {
         .connect_timeout_ms = w->opt.connect_timeout_ms,
         .timeout_ms = (long)j->timeout_ms,
-        .ca_file = j->job.account.ca_file,
+        .ca_pem = j->ca_pem,
+        .ca_len = j->ca_len,
     };
     if (http_transfer_setup(&r->xfer, &r->http, &pol) != 0)
         return ERR_INTERNAL;
@@ -285,6 +288,7 @@ static void job_free_memory(struct running_job *j)
         g_hash_table_destroy(j->urls);
     if (j->live)
         g_hash_table_destroy(j->live);
+    free(j->ca_pem);
     secret_bag_clear(&j->secrets);
     op_result_free(&j->merged);
     job_free(&j->job);
@@ -523,6 +527,16 @@ static void start_job(struct worker *w, struct queued_job *qj)
                             &err);
     if (rc != 0) {
         job_fail(w, j, rc, err);
+        return;
+    }
+    /* read here, never by libcurl: a FIFO in its place is refused at once
+     * instead of blocking this thread, and every account's transfers */
+    if (!str_empty(j->job.account.ca_file) &&
+        http_ca_file_read(j->job.account.ca_file, &j->ca_pem, &j->ca_len, &err) != 0) {
+        job_fail(w, j, ERR_NETWORK, xasprintf("TLS with %s failed: the account's CA file cannot "
+                                              "be read (%s): edit the account's CA file",
+                                              j->prov->title, err));
+        free(err);
         return;
     }
     if (j->job.secrets.n) { /* the caller's, not the keyring's */
@@ -1079,6 +1093,8 @@ void worker_stop(struct worker *w)
 uint64_t worker_submit(struct worker *w, struct job *job)
 {
     struct queued_job *qj = xcalloc(1, sizeof *qj);
+    if (!job->state_dir) /* state_dir() belongs to this thread, not the worker's */
+        job->state_dir = xstrdup(state_dir());
     qj->job = *job;
     memset(job, 0, sizeof *job);
     pthread_mutex_lock(&w->lock);

@@ -15,7 +15,9 @@ enum job_kind {
     JOB_OP = 0,          /* run a provider operation (may span several requests) */
     JOB_SECRET_STORE,    /* store secret under (account, kind, session) */
     JOB_SECRET_LOOKUP,   /* read one secret back (reveal, copy a URL) */
-    JOB_SECRET_CLEAR,    /* clear one session's secrets, or the account's (session NULL) */
+    JOB_SECRET_CLEAR,    /* forget one tracked session (it leaves the state file, then
+                          * its secrets the keyring), or clear the account's secrets
+                          * (session NULL) */
     JOB_KEYRING_CHECK,   /* is the keyring there and unlocked */
     JOB_KEYRING_PRUNE,   /* remove the items of accounts not in config_dir's accounts.conf */
 };
@@ -32,6 +34,8 @@ struct job {
     struct secret_bag secrets;/* JOB_OP: given by the caller, used instead of the keyring
                                * (OP_CHECK of an account not saved yet); wiped */
     char *config_dir;         /* KEYRING_PRUNE: whose accounts keep their items */
+    char *state_dir;          /* where tracked sessions are recorded (worker_submit sets
+                               * it: state_dir() of the caller's thread) */
     bool dry_run;             /* KEYRING_PRUNE: only say what would go */
 };
 

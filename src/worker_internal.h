@@ -83,6 +83,8 @@ struct running_job {
     int64_t timeout_ms;        /* how long it may go without an answer */
     int64_t paused_since;      /* waiting for budget alone since (the clock stops), 0 = not */
     bool refused;              /* its last answer was a 429: waits count until one is not */
+    char *ca_pem;              /* the account's CA file, read once when the job starts */
+    size_t ca_len;
     GHashTable *urls;          /* GET requests sent already: not sent twice */
     GHashTable *live;          /* user ids with a session not over (for the memory) */
     bool partial;              /* a refresh planned from the memory: the answer is partial */

@@ -19,7 +19,9 @@ static const char account_details[] =
     "GET /applications/key (each key given), Apideck Vault GET /vault/connections.\n"
     "A refused key ends the add with exit status 3, an unreachable provider with 4;\n"
     "--no-check saves without trying. Plantly and CBRAIN have no read that does not\n"
-    "log in: their credentials are first tried by 'sesame create'.\n"
+    "log in: their credentials are first tried by 'sesame create'. --ca-file FILE:\n"
+    "CA certificates (PEM) the account trusts as well; a FIFO, directory or device\n"
+    "in its place is refused, when given and before any request.\n"
     "\n"
     "edit: changes what is given and keeps the rest. --set KEY= clears an optional\n"
     "field, --base-url '' goes back to the provider's own, --no-allow-http takes back\n"
@@ -30,8 +32,9 @@ static const char account_details[] =
     "accounts.conf go (its sessions at the provider are not ended); then prune runs.\n"
     "\n"
     "prune: removes the keyring items of sesame (application=sesame) whose account is\n"
-    "not in accounts.conf, e.g. left by an add that was killed, and lists each one;\n"
-    "with --dry-run it only lists them.\n";
+    "not in accounts.conf, e.g. left by an add that was killed, or whose session is not\n"
+    "tracked, e.g. left by a revoke that was killed, and lists each one; with --dry-run\n"
+    "it only lists them. It removes the temporary files of killed writers too.\n";
 
 static const struct cli_command commands[] = {
     {"account", cmd_account,
