@@ -224,6 +224,23 @@ def t_paced_listing_shows_progress(tmp, env):
         fake.stop()
 
 
+def read_tty(master, seen, done, wait=0.1):
+    """What the terminal master receives, into seen, until it closes or a
+    wait of `wait` s brings nothing and done() is true."""
+    while True:
+        r, _, _ = select.select([master], [], [], wait)
+        if r:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            seen.extend(data)
+        elif done():
+            return
+
+
 def run_with_tty_stderr(env, args, timeout=60):
     """sesame ARGS with stderr on a pseudo-terminal (stdout a pipe): returns
     (exit status, stdout, everything written to the terminal)."""
@@ -232,22 +249,8 @@ def run_with_tty_stderr(env, args, timeout=60):
                             stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
     seen = bytearray()
-
-    def read():
-        while True:
-            r, _, _ = select.select([master], [], [], 0.1)
-            if r:
-                try:
-                    data = os.read(master, 4096)
-                except OSError:
-                    return
-                if not data:
-                    return
-                seen.extend(data)
-            elif proc.poll() is not None:
-                return
-
-    th = threading.Thread(target=read, daemon=True)
+    th = threading.Thread(target=read_tty, args=(master, seen, lambda: proc.poll() is not None),
+                          daemon=True)
     th.start()
     out = proc.communicate(timeout=timeout)[0]
     th.join(5)
@@ -342,24 +345,11 @@ def t_headless_progress_of_several_accounts(tmp, env):
     os.close(slave)
     seen = bytearray()
     deadline = time.time() + 20
-    while time.time() < deadline and b"users" not in seen:
-        r, _, _ = select.select([master], [], [], 0.2)
-        if r:
-            seen.extend(os.read(master, 4096))
+    read_tty(master, seen, lambda: b"users" in seen or time.time() > deadline)
     check(b"users" in seen, "no progress: %r" % bytes(seen))
     proc.send_signal(signal.SIGINT)
     proc.wait(10)
-    while True:
-        r, _, _ = select.select([master], [], [], 0.5)
-        if not r:
-            break
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        seen.extend(data)
+    read_tty(master, seen, lambda: True, wait=0.5)
     os.close(master)
     check(proc.returncode == -signal.SIGINT, "exit %r" % proc.returncode)
     check(bytes(seen).endswith(b"\r\x1b[K"), "the line stays: %r" % bytes(seen[-80:]))
