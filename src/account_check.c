@@ -8,13 +8,15 @@
 
 char *account_fields_problem(const struct provider *p, const struct account *a)
 {
-    for (const struct field *f = p->fields; f && f->key; f++) {
-        if (f->flags & FIELD_SECRET)
-            continue;
-        char *why = provider_field_check(p, f->key, account_field(a, f->key));
-        if (why)
-            return why;
-    }
+    const struct field *lists[] = {p->fields, provider_common_fields};
+    for (size_t i = 0; i < 2; i++)
+        for (const struct field *f = lists[i]; f && f->key; f++) {
+            if (f->flags & FIELD_SECRET)
+                continue;
+            char *why = provider_field_check(p, f->key, account_field(a, f->key));
+            if (why)
+                return why;
+        }
     return NULL;
 }
 

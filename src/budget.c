@@ -16,9 +16,12 @@
 
 static int parse_fail(char **error, const char *s, const char *why)
 {
-    if (error)
+    if (error) {
+        char *shown = text_shown(s);
         *error = xasprintf("rate limit \"%s\" %s: write it as N/10s (requests per window, "
-                           "e.g. 50/10s, 5/1s, 300/1m) or off", s, why);
+                           "e.g. 50/10s, 5/1s, 300/1m) or off", shown, why);
+        free(shown);
+    }
     return -1;
 }
 
@@ -83,63 +86,55 @@ void rate_format(const struct rate *r, char *buf, size_t size)
         snprintf(buf, size, "%d/%lldms", r->requests, (long long)w);
 }
 
-static double configured_per_ms(const struct rate *r)
-{
-    return r->requests > 0 && r->window_ms > 0 ? (double)r->requests / (double)r->window_ms
-                                               : 0.0;
-}
-
-/* Never below one request per window. */
-static double floor_per_ms(const struct budget *b)
-{
-    return b->configured.window_ms > 0 ? 1.0 / (double)b->configured.window_ms : 0.0;
-}
-
 bool budget_unlimited(const struct budget *b)
 {
-    return b->configured.requests <= 0;
+    return b->configured.requests <= 0 || b->configured.window_ms <= 0;
 }
 
 void budget_init(struct budget *b, const struct rate *r, int64_t now)
 {
     memset(b, 0, sizeof *b);
     b->configured = *r;
-    b->rate_per_ms = configured_per_ms(r);
-    b->capacity = r->requests > 0 ? r->requests : 0;
-    b->tokens = b->capacity;
-    b->refilled_at = now;
+    if (budget_unlimited(b))
+        return;
+    b->slots = r->requests < BUDGET_MAX_SLOTS ? r->requests : BUDGET_MAX_SLOTS;
+    /* 1000000/1s is kept as 10000 per 10 ms: the same rate */
+    b->window_ms = r->window_ms * b->slots / r->requests;
+    if (b->window_ms < 1)
+        b->window_ms = 1;
+    b->limit = b->slots;
+    b->sent = xcalloc((size_t)b->slots, sizeof *b->sent);
+    (void)now;
+}
+
+void budget_free(struct budget *b)
+{
+    free(b->sent);
+    memset(b, 0, sizeof *b);
+}
+
+/* Forget the sends that left the window. */
+static void expire(struct budget *b, int64_t now)
+{
+    while (b->n > 0 && b->sent[b->head] <= now - b->window_ms) {
+        b->head = (b->head + 1) % b->slots;
+        b->n--;
+    }
 }
 
 void budget_set_rate(struct budget *b, const struct rate *r, int64_t now)
 {
     if (b->configured.requests == r->requests && b->configured.window_ms == r->window_ms)
         return;
-    double spent = b->capacity - b->tokens;
-    int64_t blocked = b->blocked_until;
+    struct budget old = *b;
     budget_init(b, r, now);
-    b->tokens = b->capacity - spent < 0 ? 0 : b->capacity - spent;
-    b->blocked_until = blocked;
-}
-
-static void refill(struct budget *b, int64_t now)
-{
-    if (now > b->refilled_at) {
-        /* the burst follows the rate: a shrunk budget does not burst as much */
-        double cap = b->rate_per_ms * (double)b->configured.window_ms;
-        if (cap < 1)
-            cap = 1;
-        if (cap > b->capacity)
-            cap = b->capacity;
-        b->tokens += (double)(now - b->refilled_at) * b->rate_per_ms;
-        if (b->tokens > cap)
-            b->tokens = cap;
-        b->refilled_at = now;
-    }
-}
-
-int64_t budget_blocked_for(const struct budget *b, int64_t now)
-{
-    return now < b->blocked_until ? b->blocked_until - now : 0;
+    b->blocked_until = old.blocked_until;
+    /* what was sent lately still counts, the newest first kept */
+    for (int i = old.n > b->slots ? old.n - b->slots : 0; old.slots && i < old.n; i++)
+        b->sent[b->n++] = old.sent[(old.head + i) % old.slots];
+    budget_free(&old);
+    if (!budget_unlimited(b))
+        expire(b, now);
 }
 
 int64_t budget_take(struct budget *b, int64_t now)
@@ -148,13 +143,15 @@ int64_t budget_take(struct budget *b, int64_t now)
         return b->blocked_until - now;
     if (budget_unlimited(b))
         return 0;
-    refill(b, now);
-    if (b->tokens >= 1.0) {
-        b->tokens -= 1.0;
+    expire(b, now);
+    if (b->n < b->limit) {
+        b->sent[(b->head + b->n) % b->slots] = now;
+        b->n++;
         return 0;
     }
-    /* rounded up: asked again then, a whole token is there */
-    return (int64_t)((1.0 - b->tokens) / b->rate_per_ms) + 1;
+    /* the send whose leaving makes room (more than one when the limit shrank) */
+    int64_t frees = b->sent[(b->head + b->n - b->limit) % b->slots] + b->window_ms;
+    return frees > now ? frees - now : 1;
 }
 
 void budget_block(struct budget *b, int64_t wait_ms, int64_t now)
@@ -168,28 +165,21 @@ void budget_refused(struct budget *b, int64_t retry_after_ms, int64_t now)
     budget_block(b, retry_after_ms >= 0 ? retry_after_ms : UNSAID_RETRY_MS, now);
     if (budget_unlimited(b))
         return;
-    refill(b, now);
-    b->tokens = 0;
-    if (b->blocked_until > b->refilled_at)
-        b->refilled_at = b->blocked_until; /* nothing saved up while blocked */
-    if (b->halved_at && now - b->halved_at < b->configured.window_ms)
+    if (b->halved_at && now - b->halved_at < b->window_ms)
         return;
-    b->rate_per_ms /= 2;
-    if (b->rate_per_ms < floor_per_ms(b))
-        b->rate_per_ms = floor_per_ms(b);
+    b->limit = b->limit > 1 ? b->limit / 2 : 1;
     b->halved_at = b->changed_at = now;
 }
 
 void budget_answered(struct budget *b, int64_t now)
 {
-    double full = configured_per_ms(&b->configured);
-    if (budget_unlimited(b) || b->rate_per_ms >= full)
+    if (budget_unlimited(b) || b->limit >= b->slots)
         return;
-    if (now - b->changed_at < b->configured.window_ms)
+    if (now - b->changed_at < b->window_ms)
         return;
-    refill(b, now);
-    b->rate_per_ms += full / GROWTH_STEPS;
-    if (b->rate_per_ms > full)
-        b->rate_per_ms = full;
+    int step = b->slots / GROWTH_STEPS;
+    b->limit += step > 0 ? step : 1;
+    if (b->limit > b->slots)
+        b->limit = b->slots;
     b->changed_at = now; /* the next step a window later */
 }

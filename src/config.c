@@ -210,6 +210,29 @@ static int write_temp(const char *tmp, const char *path, const char *data, size_
     return 0;
 }
 
+void config_remove_stale_temps(const char *path)
+{
+    char *dir = g_path_get_dirname(path);
+    remove_stale_temps(dir, path, "");
+    g_free(dir);
+}
+
+int config_probe_write(const char *path, char **error)
+{
+    char *dir = g_path_get_dirname(path);
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = -1;
+    remove_stale_temps(dir, path, tmp);
+    int rc = write_temp(tmp, path, "\n", 1, &fd, error);
+    if (rc == 0) {
+        unlink(tmp);
+        close(fd);
+    }
+    free(tmp);
+    g_free(dir);
+    return rc;
+}
+
 int config_write_atomic(const char *path, const char *data, size_t len, char **error)
 {
     char *dir = g_path_get_dirname(path);
@@ -580,6 +603,13 @@ static bool field_key_ok(const char *k)
 static char *accounts_path(const char *dir)
 {
     return g_build_filename(dir, ACCOUNTS_FILE, NULL);
+}
+
+void accounts_remove_stale_temps(const char *dir)
+{
+    char *path = accounts_path(dir);
+    config_remove_stale_temps(path);
+    g_free(path);
 }
 
 void account_list_free(struct account_list *l)

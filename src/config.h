@@ -95,6 +95,17 @@ char *account_new_id(const struct account_list *existing, const char *label);
  * mode 0600. Used by state.c as well. */
 int config_write_atomic(const char *path, const char *data, size_t len, char **error);
 
+/* Can path be written now: the temp file a write makes first, made,
+ * written, synced and removed again, as config_write_atomic would. 0 or
+ * ERR_CONFIG ("path: reason"). */
+int config_probe_write(const char *path, char **error);
+/* Remove the temp files of path ("<path>.tmp.<pid>") that writers killed
+ * between making and renaming them left behind (every write does this too;
+ * account prune does it when nothing else would write). */
+void config_remove_stale_temps(const char *path);
+/* That, for the accounts file of dir. */
+void accounts_remove_stale_temps(const char *dir);
+
 /* Advisory lock (flock on <dir>/.lock) around read-modify-write. */
 int config_lock(const char *dir, char **error);   /* returns fd or -1 */
 void config_unlock(int fd);

@@ -151,8 +151,19 @@ int http_transfer_setup(struct http_transfer *t, const struct http_request *req,
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (pol->ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, pol->ca_file);
+    if (pol->ca_pem) {
+        /* from memory: libcurl never opens the file, which could be a FIFO
+         * by now and block every account's transfers. The system's CA
+         * directory (CURLOPT_CAPATH) is still trusted, as with CAINFO. */
+        struct curl_blob ca = {(void *)pol->ca_pem, pol->ca_len, CURL_BLOB_COPY};
+        curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca);
+    }
+    /* Plain http to this machine is allowed (http_check_url) because it
+     * never leaves it; a proxy from the environment (http_proxy, all_proxy)
+     * would carry it, keys and all, to another host. So a request to
+     * loopback never goes through a proxy, whatever NO_PROXY says. */
+    if (http_url_is_loopback(req->url))
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, pol->timeout_ms);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -341,6 +352,37 @@ static char *written_host(const char *url)
     return xstrndup(host, hlen);
 }
 
+/* url parsed as libcurl reads it: its scheme and host (curl_free both), or
+ * false when it is not a URL. */
+static bool url_parts(const char *url, char **scheme, char **host)
+{
+    *scheme = *host = NULL;
+    CURLU *u = curl_url();
+    bool ok = u && curl_url_set(u, CURLUPART_URL, url ? url : "", 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK;
+    curl_url_cleanup(u);
+    return ok;
+}
+
+/* host (as libcurl read it from url) is this machine, and written so: "127.1"
+ * or "2130706433" are 127.0.0.1 to libcurl but not a literal quad. */
+static bool loopback_as_written(const char *url, const char *host, char **written)
+{
+    *written = written_host(url);
+    return *written && strcasecmp(*written, host) == 0 && host_is_loopback(host);
+}
+
+bool http_url_is_loopback(const char *url)
+{
+    char *scheme, *host, *written = NULL;
+    bool yes = url_parts(url, &scheme, &host) && loopback_as_written(url, host, &written);
+    free(written);
+    curl_free(host);
+    curl_free(scheme);
+    return yes;
+}
+
 int http_check_url(const char *url, bool allow_http, char **error)
 {
     if (url_has_userinfo(url)) { /* not echoed: it holds a password */
@@ -349,12 +391,9 @@ int http_check_url(const char *url, bool allow_http, char **error)
                              "refused: the provider's key goes in the keyring, not in the URL");
         return ERR_USAGE;
     }
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *written = NULL;
+    char *scheme, *host, *written = NULL;
     int rc = 0;
-    if (!u || curl_url_set(u, CURLUPART_URL, url ? url : "", 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+    if (!url_parts(url, &scheme, &host)) {
         if (error)
             *error = xasprintf("not a URL sesame can use: %s", url ? url : "");
         rc = ERR_USAGE;
@@ -362,21 +401,16 @@ int http_check_url(const char *url, bool allow_http, char **error)
         if (error)
             *error = xasprintf("unsupported URL (only http:// and https://): %s", url);
         rc = ERR_USAGE;
-    } else if (strcmp(scheme, "http") == 0 && !allow_http) {
-        /* loopback only as written, and as libcurl reads it: "127.1" or
-         * "2130706433" are 127.0.0.1 to libcurl but not a literal quad */
-        written = written_host(url);
-        if (!written || strcasecmp(written, host) != 0 || !host_is_loopback(host)) {
-            if (error)
-                *error = xasprintf("plain http:// to %s is refused: use https://, or allow "
-                                   "http for this account (--allow-http of account add or account edit)",
-                                   written ? written : host);
-            rc = ERR_USAGE;
-        }
+    } else if (strcmp(scheme, "http") == 0 && !allow_http &&
+               !loopback_as_written(url, host, &written)) {
+        if (error)
+            *error = xasprintf("plain http:// to %s is refused: use https://, or allow "
+                               "http for this account (--allow-http of account add or account edit)",
+                               written ? written : host);
+        rc = ERR_USAGE;
     }
     free(written);
     curl_free(host);
     curl_free(scheme);
-    curl_url_cleanup(u);
     return rc;
 }

@@ -54,6 +54,18 @@ char *http_urlencode(const char *s);
  * sesame hands to a browser (a provider may answer anything). */
 bool http_url_openable(const char *url);
 
+/* An account's CA file (PEM), read whole without ever waiting: a regular
+ * file, or a symlink to one, of at most HTTP_CA_FILE_MAX bytes. A FIFO, a
+ * directory or a device is refused without being opened for reading, so
+ * nothing blocks (file_read_regular). 0 with *pem (owned) and *len, or
+ * ERR_USAGE with *error ("PATH: not a regular file (a FIFO)"). */
+#define HTTP_CA_FILE_MAX (8u * 1024u * 1024u)
+int http_ca_file_read(const char *path, char **pem, size_t *len, char **error);
+/* Why path will not do as a CA file ("PATH: not a regular file (a FIFO)"),
+ * owned, or NULL when it will: the one check of account add, account edit
+ * and the dashboard's form. */
+char *http_ca_file_problem(const char *path);
+
 /* True when the response says it is JSON (application/json, +json). */
 bool http_is_json(const struct http_response *r);
 

@@ -13,7 +13,8 @@
 struct http_policy {
     long connect_timeout_ms;
     long timeout_ms;           /* whole transfer */
-    const char *ca_file;       /* extra CA bundle, NULL = system store */
+    const char *ca_pem;        /* extra CA certificates (PEM), NULL = system store only */
+    size_t ca_len;
 };
 
 struct http_transfer {
@@ -47,6 +48,9 @@ bool http_error_is_permanent(CURLcode rc);
 
 /* Refuse plain http:// to a host that is not loopback unless allowed. */
 int http_check_url(const char *url, bool allow_http, char **error);
+/* The URL's host is this machine as written (127.x.y.z, [::1], localhost):
+ * such a request is sent without a proxy. */
+bool http_url_is_loopback(const char *url);
 
 const char *http_user_agent(void);
 

@@ -2,6 +2,7 @@
  * so providers and their tests link without the network. */
 #include "http.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,4 +113,27 @@ bool http_url_openable(const char *u)
         if (*p <= 0x20 || *p == 0x7f)
             return false;
     return true;
+}
+
+int http_ca_file_read(const char *path, char **pem, size_t *len, char **error)
+{
+    char *err = NULL;
+    int e = file_read_regular(path, HTTP_CA_FILE_MAX, pem, len, &err);
+    if (e == 0)
+        return 0;
+    if (error)
+        *error = err ? err : xasprintf("%s: %s", path, strerror(e));
+    else
+        free(err);
+    return ERR_USAGE;
+}
+
+char *http_ca_file_problem(const char *path)
+{
+    char *pem = NULL, *err = NULL;
+    size_t len = 0;
+    if (http_ca_file_read(path, &pem, &len, &err) != 0)
+        return err;
+    free(pem);
+    return NULL;
 }

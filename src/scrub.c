@@ -1,199 +1,522 @@
-/* Masking secrets in text that leaves the worker (scrub.h). */
+/* Masking secrets in text that leaves the worker (scrub.h).
+ *
+ * A server may echo a secret in many spellings: as it was sent, in another
+ * case, percent-encoded (any byte, %5F as well as %5f, '+' for a space),
+ * JSON-escaped (\/, \", \u0073), as HTML entities (&#115;, &#x73;, &lowbar;),
+ * as sesame's own previews write bytes (\xc3\xa4), and with characters
+ * slipped in that show as nothing or as a space (CR, LF, TAB, NUL, which a
+ * message may already have turned into a space; zero-width and bidi
+ * controls; a soft hyphen). Rather than listing spellings, the text is read
+ * as a person would see it: at each position one character, decoded from
+ * whichever escape starts there or taken as it is (both are tried: a secret
+ * may hold a literal "%41"), characters that show as nothing or as a space
+ * skipped, case folded. Where that reading holds the secret (read the same
+ * way), the span of the original it came from is masked. */
 #include "scrub.h"
 
-#include <stdio.h>
+#include <glib.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "strpool.h"
+#include "strslab.h"
 #include "util.h"
 #include "worker.h"
 
-#define MAX_FORMS 6
-#define TRAILING_MIN 6 /* a cut-off secret: at least this much of it */
+#define TRAILING_MIN 6   /* a cut-off secret: at least this many characters of it */
+#define LONE_BYTE 0xDC00 /* a byte that is no UTF-8 character reads as this + the byte */
+#define MAX_DEPTH 64     /* positions with two readings both tried, along one match */
 
-/* One secret in every spelling a server might echo it in. */
-struct forms {
-    char *v[MAX_FORMS];
+/* One secret, read as the text is read. */
+struct needle {
+    uint32_t *cp;     /* its characters (folded and without invisibles when fuzzy) */
+    size_t n;
+    bool fuzzy;       /* case and invisible characters ignored */
+    bool cut;         /* its beginning, cut off at the end of a text or a "...", counts */
+    bool first[256];  /* the bytes a match can begin with */
+    char *mask;       /* "[secret KIND]" */
+};
+
+struct scrubber {
+    struct needle v[SECRET_BAG_MAX + 1];
     size_t n;
 };
 
-static void add_form(struct forms *f, char *s)
+/* ---- characters ---------------------------------------------------------- */
+
+/* Shows as nothing, or as a space: never counts inside a match of a fuzzy
+ * needle (nor in the needle). */
+static bool invisible(uint32_t c)
 {
-    for (size_t i = 0; i < f->n; i++) {
-        if (strcmp(f->v[i], s) == 0) {
-            wipe_free(s);
-            return;
+    return c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || c == 0x34f || c == 0x61c ||
+           c == 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
+           (c >= 0x205f && c <= 0x206f) || c == 0x3000 || (c >= 0xfe00 && c <= 0xfe0f) ||
+           c == 0xfeff;
+}
+
+static uint32_t fold(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    if (c >= LONE_BYTE && c <= LONE_BYTE + 0xff)
+        return c;
+    return (uint32_t)g_unichar_tolower((gunichar)c);
+}
+
+/* n hex digits at t[i..] (within len) as a number, or -1. */
+static long hex_at(const unsigned char *t, size_t len, size_t i, int n)
+{
+    if (i + (size_t)n > len)
+        return -1;
+    long v = 0;
+    for (int k = 0; k < n; k++) {
+        int d = g_ascii_xdigit_value((gchar)t[i + k]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* The UTF-8 character at s[0..len): its code point and length, or 0 when
+ * the bytes there are not one (then the first byte stands alone). */
+static size_t utf8_at(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (n == 0 || n > len || s[0] >= 0xf8)
+        return 0;
+    const gchar *end = NULL;
+    if (!g_utf8_validate((const gchar *)s, (gssize)n, &end) || end != (const gchar *)s + n)
+        return 0;
+    *cp = (uint32_t)g_utf8_get_char((const gchar *)s);
+    return n;
+}
+
+/* A byte written as an escape at t[i]: %XX or \xXX. */
+static bool escaped_byte(const unsigned char *t, size_t len, size_t i, unsigned char *b,
+                         size_t *next)
+{
+    long v = -1;
+    if (t[i] == '%')
+        v = hex_at(t, len, i + 1, 2), *next = i + 3;
+    else if (t[i] == '\\' && i + 1 < len && t[i + 1] == 'x')
+        v = hex_at(t, len, i + 2, 2), *next = i + 4;
+    if (v < 0)
+        return false;
+    *b = (unsigned char)v;
+    return true;
+}
+
+/* Escaped bytes from t[i] on that make one character: a UTF-8 sequence
+ * spelt byte by byte (%C3%A4, \xc3\xa4), or one byte standing alone. */
+static bool escaped_char(const unsigned char *t, size_t len, size_t i, uint32_t *cp,
+                         size_t *next)
+{
+    unsigned char bytes[4];
+    size_t ends[4], n = 0, at = i;
+    while (n < 4 && at < len && escaped_byte(t, len, at, &bytes[n], &ends[n])) {
+        at = ends[n++];
+        if (bytes[0] < 0x80 || (n > 1 && (bytes[n - 1] & 0xc0) != 0x80))
+            break;
+    }
+    if (n == 0)
+        return false;
+    for (size_t k = n; k > 1; k--) {
+        uint32_t c;
+        if (utf8_at(bytes, k, &c) == k) {
+            *cp = c;
+            *next = ends[k - 1];
+            return true;
         }
     }
-    f->v[f->n++] = s;
+    *cp = bytes[0] < 0x80 ? bytes[0] : LONE_BYTE + bytes[0];
+    *next = ends[0];
+    return true;
 }
 
-static bool unreserved(unsigned char c)
+/* A JSON escape at t[i] ('\\'): \n \/ \" \uXXXX (a surrogate pair as one). */
+static bool json_escape(const unsigned char *t, size_t len, size_t i, uint32_t *cp,
+                        size_t *next)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    if (i + 1 >= len)
+        return false;
+    static const char from[] = "nrtbf/\"\\", to[] = "\n\r\t\b\f/\"\\";
+    const char *k = t[i + 1] ? strchr(from, t[i + 1]) : NULL;
+    if (k) {
+        *cp = (unsigned char)to[k - from];
+        *next = i + 2;
+        return true;
+    }
+    long u = t[i + 1] == 'u' ? hex_at(t, len, i + 2, 4) : -1;
+    if (u < 0)
+        return false;
+    *cp = (uint32_t)u;
+    *next = i + 6;
+    long lo = u >= 0xd800 && u <= 0xdbff && i + 7 < len && t[i + 6] == '\\' && t[i + 7] == 'u'
+                  ? hex_at(t, len, i + 8, 4) : -1;
+    if (lo >= 0xdc00 && lo <= 0xdfff) {
+        *cp = 0x10000 + (((uint32_t)u - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
+        *next = i + 12;
+    }
+    return true;
 }
 
-static char *percent(const char *s, const char *hex, bool plus)
+/* name and a ';' (unless it may be left out) at t[j..]: where they end,
+ * or 0. */
+static size_t entity_name_at(const unsigned char *t, size_t len, size_t j, const char *name,
+                             bool semi_optional)
 {
-    char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (unreserved(*p)) {
-            *o++ = (char)*p;
-        } else if (plus && *p == ' ') {
-            *o++ = '+';
-        } else {
-            *o++ = '%';
-            *o++ = hex[*p >> 4];
-            *o++ = hex[*p & 15];
+    size_t n = strlen(name);
+    if (j + n > len || memcmp(t + j, name, n) != 0)
+        return 0;
+    if (j + n < len && t[j + n] == ';')
+        return j + n + 1;
+    return semi_optional ? j + n : 0;
+}
+
+/* An HTML character reference at t[i] ('&'): &#115; &#x73; (the ';' may
+ * be left out) or one of the names a server may use for ASCII punctuation,
+ * spaces and invisible characters, or for a Latin-1 letter (&auml;, which
+ * a browser reads without its ';' too): what an HTML page or a form's
+ * error escapes in a password. */
+static bool html_entity(const unsigned char *t, size_t len, size_t i, uint32_t *cp,
+                        size_t *next)
+{
+    static const struct {
+        const char *name;
+        uint32_t cp;
+    } names[] = {
+        {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
+        {"lowbar", '_'}, {"UnderBar", '_'}, {"period", '.'}, {"sol", '/'}, {"bsol", '\\'},
+        {"colon", ':'}, {"semi", ';'}, {"equals", '='}, {"plus", '+'}, {"excl", '!'},
+        {"num", '#'}, {"dollar", '$'}, {"percnt", '%'}, {"ast", '*'}, {"commat", '@'},
+        {"lsqb", '['}, {"rsqb", ']'}, {"lcub", '{'}, {"rcub", '}'}, {"verbar", '|'},
+        {"Hat", '^'}, {"grave", '`'}, {"lpar", '('}, {"rpar", ')'}, {"comma", ','},
+        {"quest", '?'}, {"ZeroWidthSpace", 0x200b}, {"zwnj", 0x200c}, {"zwj", 0x200d},
+        {"NewLine", '\n'}, {"Tab", '\t'},
+    };
+    /* U+00A0 .. U+00FF, in order (HTML 4's ISO 8859-1 names) */
+    static const char *const latin1[] = {
+        "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy",
+        "ordf", "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3",
+        "acute", "micro", "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14",
+        "frac12", "frac34", "iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring",
+        "AElig", "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc",
+        "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times",
+        "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute", "THORN", "szlig", "agrave",
+        "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil", "egrave", "eacute",
+        "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde", "ograve",
+        "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
+        "uuml", "yacute", "thorn", "yuml",
+    };
+    _Static_assert(ARRAY_LEN(latin1) == 0x100 - 0xa0, "one name per character");
+    size_t j = i + 1;
+    if (j < len && t[j] == '#') {
+        bool hex = j + 1 < len && (t[j + 1] == 'x' || t[j + 1] == 'X');
+        j += hex ? 2 : 1;
+        uint32_t v = 0;
+        size_t digits = 0;
+        for (; j < len && digits < 8; j++, digits++) {
+            int d = hex ? g_ascii_xdigit_value((gchar)t[j]) : g_ascii_digit_value((gchar)t[j]);
+            if (d < 0)
+                break;
+            v = v * (hex ? 16 : 10) + (uint32_t)d;
         }
+        if (digits == 0 || v > 0x10ffff)
+            return false;
+        *cp = v;
+        *next = j < len && t[j] == ';' ? j + 1 : j;
+        return true;
     }
-    *o = '\0';
-    return out;
-}
-
-static char *json_escaped(const char *s, bool slash)
-{
-    char *out = xmalloc(strlen(s) * 6 + 1), *o = out;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\' || (slash && *p == '/')) {
-            *o++ = '\\';
-            *o++ = (char)*p;
-        } else if (*p == '\n') {
-            o += sprintf(o, "\\n");
-        } else if (*p < 0x20) {
-            o += sprintf(o, "\\u%04x", *p);
-        } else {
-            *o++ = (char)*p;
+    for (size_t k = 0; k < ARRAY_LEN(names); k++)
+        if ((*next = entity_name_at(t, len, j, names[k].name, false)) != 0) {
+            *cp = names[k].cp;
+            return true;
         }
+    for (size_t k = 0; k < ARRAY_LEN(latin1); k++)
+        if ((*next = entity_name_at(t, len, j, latin1[k], true)) != 0) {
+            *cp = 0xa0 + (uint32_t)k;
+            return true;
+        }
+    return false;
+}
+
+/* The ways to read one character at t[i] (i < len): decoded from the
+ * escape that starts there, if one does, and as it is. */
+struct reading {
+    uint32_t cp;
+    size_t next;
+};
+
+static int readings_at(const unsigned char *t, size_t len, size_t i, struct reading out[2])
+{
+    int n = 0;
+    bool esc = false;
+    switch (t[i]) {
+    case '%': esc = escaped_char(t, len, i, &out[0].cp, &out[0].next); break;
+    case '\\':
+        if (i + 1 < len && t[i + 1] == 'x')
+            esc = escaped_char(t, len, i, &out[0].cp, &out[0].next);
+        if (!esc)
+            esc = json_escape(t, len, i, &out[0].cp, &out[0].next);
+        break;
+    case '&': esc = html_entity(t, len, i, &out[0].cp, &out[0].next); break;
+    case '+': out[0].cp = ' ', out[0].next = i + 1, esc = true; break; /* a form's space */
+    default: break;
     }
-    *o = '\0';
-    return out;
+    n += esc;
+    size_t k = utf8_at(t + i, len - i, &out[n].cp);
+    if (k == 0)
+        out[n].cp = LONE_BYTE + t[i];
+    out[n].next = i + (k ? k : 1);
+    return n + 1;
 }
 
-static void forms_of(const char *secret, struct forms *f)
+/* ---- matching -------------------------------------------------------------- */
+
+static bool dots_at(const unsigned char *t, size_t len, size_t i)
 {
-    f->n = 0;
-    add_form(f, xstrdup(secret));
-    add_form(f, percent(secret, "0123456789ABCDEF", false));
-    add_form(f, percent(secret, "0123456789abcdef", false));
-    add_form(f, percent(secret, "0123456789ABCDEF", true));
-    add_form(f, json_escaped(secret, false));
-    add_form(f, json_escaped(secret, true));
+    return i + 3 <= len && memcmp(t + i, "...", 3) == 0;
 }
 
-static void forms_free(struct forms *f)
+/* Where a match of nd that has its first k characters at t[..i) ends: the
+ * end of the text's span, or 0 when it does not go on. budget bounds the
+ * work a text that keeps offering two readings can cause. */
+static size_t walk(const struct needle *nd, const unsigned char *t, size_t len, size_t i,
+                   size_t k, long *budget, int depth)
 {
-    for (size_t i = 0; i < f->n; i++)
-        wipe_free(f->v[i]);
-    f->n = 0;
-}
-
-/* Replace every needle in *text by mask; the old text is wiped. */
-static void replace_all(char **text, const char *needle, const char *mask)
-{
-    size_t nlen = strlen(needle), mlen = strlen(mask);
-    const char *hit = strstr(*text, needle);
-    if (!hit)
-        return;
-    size_t count = 0;
-    for (const char *p = hit; p; p = strstr(p + nlen, needle))
-        count++;
-    size_t len = strlen(*text);
-    char *out = xmalloc(len - count * nlen + count * mlen + 1), *o = out;
-    const char *from = *text;
-    for (const char *p = hit; p; p = strstr(p + nlen, needle)) {
-        memcpy(o, from, (size_t)(p - from));
-        o += p - from;
-        memcpy(o, mask, mlen);
-        o += mlen;
-        from = p + nlen;
-    }
-    strcpy(o, from);
-    wipe_free(*text);
-    *text = out;
-}
-
-/* Mask the first part of secret cut off at byte `end` of *text, if it is
- * there (at least TRAILING_MIN of it). */
-static void mask_cut_at(char **text, size_t end, const char *secret, const char *mask)
-{
-    size_t slen = strlen(secret);
-    for (size_t k = slen - 1 < end ? slen - 1 : end; k >= TRAILING_MIN; k--) {
-        if (memcmp(*text + end - k, secret, k) != 0)
+    for (;;) {
+        if (k == nd->n)
+            return i;
+        if (--*budget < 0)
+            return 0;
+        struct reading r[2];
+        int nr = i < len ? readings_at(t, len, i, r) : 0;
+        size_t ni[2], nk[2];
+        int moves = 0;
+        for (int x = 0; x < nr; x++) {
+            uint32_t c = nd->fuzzy ? fold(r[x].cp) : r[x].cp;
+            if (c == nd->cp[k]) {
+                ni[moves] = r[x].next;
+                nk[moves++] = k + 1;
+            } else if (nd->fuzzy && k > 0 && invisible(r[x].cp)) {
+                ni[moves] = r[x].next;
+                nk[moves++] = k;
+            }
+        }
+        if (moves == 2 && depth < MAX_DEPTH) { /* the decoded reading first, then as it is */
+            size_t end = walk(nd, t, len, ni[0], nk[0], budget, depth + 1);
+            if (end)
+                return end;
+        }
+        if (moves > 0) {
+            i = ni[moves - 1];
+            k = nk[moves - 1];
             continue;
-        char *out = xasprintf("%.*s%s%s", (int)(end - k), *text, mask, *text + end);
-        wipe_free(*text);
-        *text = out;
-        return;
+        }
+        /* a preview cut short ("...", or the end of a message) inside it */
+        if (nd->cut && k >= TRAILING_MIN && (i >= len || dots_at(t, len, i)))
+            return i;
+        return 0;
     }
 }
 
-/* A preview cuts a body short with "..." (escape_preview), and a message
- * may end in the middle of one: there, the start of a secret is masked. */
-static void mask_cut_off(char **text, const char *secret, const char *mask)
+/* The spans of text where nd is found, masked: a new string, or NULL when
+ * it is not there. */
+static char *mask_needle(const struct needle *nd, const char *text)
 {
-    mask_cut_at(text, strlen(*text), secret, mask);
+    const unsigned char *t = (const unsigned char *)text;
+    size_t len = strlen(text), mlen = strlen(nd->mask);
+    GString *out = NULL;
     size_t from = 0;
-    const char *dots;
-    while ((dots = strstr(*text + from, "..."))) {
-        size_t at = (size_t)(dots - *text), before = strlen(*text);
-        mask_cut_at(text, at, secret, mask);
-        at = at + strlen(*text) - before; /* the dots moved by what the mask changed */
-        from = at + 3;
+    for (size_t i = 0; i < len; i++) {
+        if (!nd->first[t[i]])
+            continue;
+        long budget = (long)nd->n * 16 + 64;
+        size_t end = walk(nd, t, len, i, 0, &budget, 0);
+        if (!end)
+            continue;
+        if (!out)
+            out = g_string_sized_new(len + mlen);
+        g_string_append_len(out, text + from, (gssize)(i - from));
+        g_string_append_len(out, nd->mask, (gssize)mlen);
+        from = end;
+        i = end - 1;
+    }
+    if (!out)
+        return NULL;
+    g_string_append(out, text + from);
+    char *r = xstrdup(out->str);
+    wipe(out->str, out->len);
+    g_string_free(out, TRUE);
+    return r;
+}
+
+/* text with every needle masked: a new string, or NULL when none is there. */
+static char *scrubbed_copy(const struct scrubber *sc, const char *text)
+{
+    char *cur = NULL;
+    for (size_t i = 0; text && i < sc->n; i++) {
+        char *next = mask_needle(&sc->v[i], cur ? cur : text);
+        if (next) {
+            wipe_free(cur);
+            cur = next;
+        }
+    }
+    return cur;
+}
+
+/* ---- needles ------------------------------------------------------------- */
+
+static void mark_first(struct needle *nd, uint32_t c)
+{
+    char buf[8];
+    if (c >= LONE_BYTE && c <= LONE_BYTE + 0xff) {
+        nd->first[c - LONE_BYTE] = true;
+        return;
+    }
+    gunichar forms[3] = {c, g_unichar_toupper(c), g_unichar_totitle(c)};
+    for (size_t i = 0; i < 3; i++) {
+        utf8_put(forms[i], buf);
+        nd->first[(unsigned char)buf[0]] = true;
     }
 }
 
-static void scrub_one(char **text, const char *kind, const char *secret)
+static void needle_init(struct needle *nd, const char *secret, const char *kind)
 {
-    if (!*text || !secret || strlen(secret) < SCRUB_MIN_LEN)
-        return;
-    char *mask = xasprintf("[secret %s]", kind ? kind : "");
-    struct forms f;
-    forms_of(secret, &f);
-    for (size_t i = 0; i < f.n; i++)
-        replace_all(text, f.v[i], mask);
-    forms_free(&f);
-    if (strlen(secret) > TRAILING_MIN)
-        mask_cut_off(text, secret, mask);
-    free(mask);
+    memset(nd, 0, sizeof *nd);
+    const unsigned char *s = (const unsigned char *)secret;
+    size_t len = strlen(secret), visible = 0;
+    nd->cp = xcalloc(len + 1, sizeof *nd->cp);
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        size_t k = utf8_at(s + i, len - i, &c);
+        if (k == 0)
+            c = LONE_BYTE + s[i];
+        i += k ? k : 1;
+        nd->cp[nd->n++] = c;
+        visible += !invisible(c);
+    }
+    /* a short secret is masked only as it is spelt: read loosely, "demo"
+     * would mask "Demo" in a name */
+    nd->fuzzy = visible >= SCRUB_FUZZY_MIN;
+    if (nd->fuzzy) {
+        size_t o = 0;
+        for (size_t i = 0; i < nd->n; i++)
+            if (!invisible(nd->cp[i]))
+                nd->cp[o++] = fold(nd->cp[i]);
+        nd->n = o;
+    }
+    nd->cut = nd->n > TRAILING_MIN;
+    nd->mask = xasprintf("[secret %s]", kind ? kind : "");
+    nd->first['%'] = nd->first['\\'] = nd->first['&'] = nd->first['+'] = true;
+    mark_first(nd, nd->cp[0]);
+}
+
+static void scrubber_init(struct scrubber *sc, const struct secret_bag *bag, const char *extra)
+{
+    sc->n = 0;
+    const char *secrets[SECRET_BAG_MAX + 1], *kinds[SECRET_BAG_MAX + 1];
+    size_t n = 0;
+    for (size_t i = 0; bag && i < bag->n; i++) {
+        secrets[n] = bag->item[i].value;
+        kinds[n++] = bag->item[i].kind;
+    }
+    if (extra) {
+        secrets[n] = extra;
+        kinds[n++] = "token";
+    }
+    for (size_t i = 0; i < n; i++)
+        if (secrets[i] && strlen(secrets[i]) >= SCRUB_MIN_LEN)
+            needle_init(&sc->v[sc->n++], secrets[i], kinds[i]);
+    /* the longest first: a secret that holds another is masked whole */
+    for (size_t i = 1; i < sc->n; i++)
+        for (size_t k = i; k > 0 && sc->v[k].n > sc->v[k - 1].n; k--) {
+            struct needle t = sc->v[k];
+            sc->v[k] = sc->v[k - 1];
+            sc->v[k - 1] = t;
+        }
+}
+
+static void scrubber_free(struct scrubber *sc)
+{
+    for (size_t i = 0; i < sc->n; i++) {
+        wipe(sc->v[i].cp, sc->v[i].n * sizeof *sc->v[i].cp);
+        free(sc->v[i].cp);
+        free(sc->v[i].mask);
+    }
+    sc->n = 0;
+}
+
+/* ---- what leaves the worker -------------------------------------------------- */
+
+static void scrub_owned(const struct scrubber *sc, char **field)
+{
+    char *c = *field ? scrubbed_copy(sc, *field) : NULL;
+    if (c) {
+        wipe_free(*field);
+        *field = c;
+    }
+}
+
+static void scrub_pooled(const struct scrubber *sc, const char **field)
+{
+    char *c = *field ? scrubbed_copy(sc, *field) : NULL;
+    if (c) {
+        strpool_set(field, c);
+        wipe_free(c);
+    }
+}
+
+static void scrub_slab(const struct scrubber *sc, const char **field)
+{
+    char *c = *field ? scrubbed_copy(sc, *field) : NULL;
+    if (c) {
+        strslab_set(field, c);
+        wipe_free(c);
+    }
 }
 
 void secrets_scrub(char **text, const struct secret_bag *bag, const char *extra)
 {
     if (!text || !*text)
         return;
-    /* the longest first: a secret that holds another is masked whole */
-    const char *order[SECRET_BAG_MAX + 1];
-    const char *kinds[SECRET_BAG_MAX + 1];
-    size_t n = 0;
-    for (size_t i = 0; bag && i < bag->n; i++) {
-        order[n] = bag->item[i].value;
-        kinds[n++] = bag->item[i].kind;
-    }
-    if (extra) {
-        order[n] = extra;
-        kinds[n++] = "token";
-    }
-    for (size_t i = 1; i < n; i++) {
-        for (size_t k = i; k > 0 && strlen(order[k]) > strlen(order[k - 1]); k--) {
-            const char *t = order[k], *u = kinds[k];
-            order[k] = order[k - 1];
-            kinds[k] = kinds[k - 1];
-            order[k - 1] = t;
-            kinds[k - 1] = u;
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        scrub_one(text, kinds[i], order[i]);
+    struct scrubber sc;
+    scrubber_init(&sc, bag, extra);
+    scrub_owned(&sc, text);
+    scrubber_free(&sc);
 }
 
 void secrets_scrub_event(struct event *ev, const struct secret_bag *bag, const char *extra)
 {
     if ((!bag || bag->n == 0) && !extra)
         return;
-    secrets_scrub(&ev->error, bag, extra);
-    secrets_scrub(&ev->result.error, bag, extra);
-    for (size_t i = 0; i < ev->result.sessions.n; i++)
-        secrets_scrub(&ev->result.sessions.v[i].raw_json, bag, extra);
+    struct scrubber sc;
+    scrubber_init(&sc, bag, extra);
+    if (sc.n == 0)
+        return;
+    scrub_owned(&sc, &ev->error);
+    scrub_owned(&sc, &ev->result.error);
+    for (size_t i = 0; i < ev->result.sessions.n; i++) {
+        struct session *s = &ev->result.sessions.v[i];
+        scrub_slab(&sc, &s->id);
+        scrub_pooled(&sc, &s->user_id);
+        scrub_pooled(&sc, &s->user_display);
+        scrub_slab(&sc, &s->client_id);
+        scrub_pooled(&sc, &s->device);
+        scrub_pooled(&sc, &s->browser);
+        scrub_slab(&sc, &s->ip);
+        scrub_pooled(&sc, &s->place);
+        scrub_owned(&sc, &s->raw_json);
+    }
+    for (size_t i = 0; i < ev->result.n_users; i++) {
+        scrub_owned(&sc, &ev->result.users[i].id);
+        scrub_owned(&sc, &ev->result.users[i].display);
+    }
+    scrubber_free(&sc);
 }

@@ -13,18 +13,24 @@ struct event;
 /* Secrets shorter than this are left alone: masking them would mask
  * ordinary words. */
 #define SCRUB_MIN_LEN 4
+/* A secret of at least this many visible characters is found however it is
+ * spelt (scrub.c): in any case, decoded from any escape, with invisible
+ * characters (CR, LF, TAB, NUL, zero-width, bidi, soft hyphen) or spaces
+ * slipped in. A shorter one only as it is, once every escape is decoded:
+ * read loosely, a password "demo" would mask "Demo" in a name. */
+#define SCRUB_FUZZY_MIN 8
 
 /* Replace in *text (owned, may be NULL; reallocated when it changes) each
  * occurrence of a secret of bag, and of extra (NULL: none), by
- * "[secret KIND]": as it is, percent-encoded (hex in either case, '+' for
- * a space) and JSON-escaped (with or without "\/"). A secret's beginning
- * cut off at the end of the text (a preview ending "...") is masked too. */
+ * "[secret KIND]" (see SCRUB_FUZZY_MIN for what counts as one). A secret's
+ * beginning cut off at the end of the text or before a "..." (a preview)
+ * is masked too. */
 void secrets_scrub(char **text, const struct secret_bag *bag, const char *extra);
 
-/* The same over everything of an event a person may see: its error or
- * progress line, the result's error and each session's raw JSON. Not
- * ev->secret, ev->result.token or ev->result.url: those are the secrets
- * asked for. */
+/* The same over everything of an event that leaves the worker: its error
+ * or progress line, the result's error, every string of each session (its
+ * id too: an answer may put a key there) and of each user. Not ev->secret,
+ * ev->result.token or ev->result.url: those are the secrets asked for. */
 void secrets_scrub_event(struct event *ev, const struct secret_bag *bag, const char *extra);
 
 #endif

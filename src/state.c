@@ -29,6 +29,7 @@
 #include <glib.h>
 
 #include "config.h"
+#include "session_status.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "util.h"
@@ -199,10 +200,7 @@ static int load_from(const char *dir, struct conf_file **f, struct session_list 
 
 int state_load(struct session_list *out, char **error)
 {
-    struct conf_file *f = NULL;
-    int rc = load_from(state_dir(), &f, out, error);
-    conf_file_free(f);
-    return rc;
+    return state_load_in(state_dir(), out, error);
 }
 
 static void set_session(GKeyFile *kf, const struct session *s)
@@ -235,33 +233,24 @@ static bool utf8_ok(const struct session *s)
     return true;
 }
 
-enum change { UPSERT, REMOVE, REMOVE_ACCOUNT, CHECK_WRITABLE };
+enum change { UPSERT, MERGE, REMOVE, REMOVE_ACCOUNT, MARK_UNKNOWN, CHECK_WRITABLE };
 
-/* Can a write happen in dir: the temporary file one makes first
- * (config_write_atomic's name), made, written and gone again. */
-static int probe_write(const char *dir, char **error)
+/* The loaded session of account + id, or NULL. */
+static struct session *find_in(struct session_list *l, const char *account_id,
+                               const char *session_id)
 {
-    char *tmp = xasprintf("%s/%s.tmp.%ld", dir, STATE_FILE, (long)getpid());
-    int rc = 0, t = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (t < 0 || write(t, "\n", 1) != 1 || fsync(t) != 0) {
-        set_error(error, xasprintf("%s: the state file cannot be written there: %s", dir,
-                                   g_strerror(errno)));
-        rc = ERR_CONFIG;
-    }
-    if (t >= 0) {
-        close(t);
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].account_id, account_id) == 0 && strcmp(l->v[i].id, session_id) == 0)
+            return &l->v[i];
+    return NULL;
 }
 
-/* Lock the state dir, read and check the file, apply, write if changed (or,
- * CHECK_WRITABLE, see that a write could be made). */
-static int change_state(enum change what, const struct session *s, const char *account_id,
-                        const char *session_id, char **error)
+/* Lock dir, read and check the file, apply, write if changed (or,
+ * CHECK_WRITABLE, see that a write could be made there). */
+static int change_state(const char *dir, enum change what, const struct session *s,
+                        const char *account_id, const char *session_id, bool *read,
+                        char **error)
 {
-    char *dir = xstrdup(state_dir());
     struct conf_file *f = NULL;
     struct session_list l = { 0 };
     int rc = 0, fd = config_lock(dir, error);
@@ -272,16 +261,41 @@ static int change_state(enum change what, const struct session *s, const char *a
     rc = load_from(dir, &f, &l, error);
     if (rc)
         goto out;
-    if (what == CHECK_WRITABLE) {
-        rc = probe_write(dir, error);
-        goto out;
-    }
+    if (read)
+        *read = true;
     GKeyFile *kf = conf_file_keyfile(f);
     bool changed = false;
-    if (what == UPSERT) {
+    struct session *old = s ? find_in(&l, s->account_id, s->id) : NULL;
+    switch (what) {
+    case CHECK_WRITABLE: {
+        char *path = g_build_filename(dir, STATE_FILE, NULL);
+        rc = config_probe_write(path, error);
+        g_free(path);
+        goto out;
+    }
+    case MERGE:
+        if (old) { /* under the lock: what the fresh view leaves unset is kept */
+            session_update(old, s);
+            old->tracked = true;
+            s = old;
+        }
         set_session(kf, s);
         changed = true;
-    } else {
+        break;
+    case UPSERT:
+        set_session(kf, s);
+        changed = true;
+        break;
+    case MARK_UNKNOWN:
+        old = find_in(&l, account_id, session_id);
+        if (old && old->status != SESSION_UNKNOWN && session_status_live(old->status)) {
+            old->status = SESSION_UNKNOWN;
+            set_session(kf, old);
+            changed = true;
+        }
+        break;
+    case REMOVE:
+    case REMOVE_ACCOUNT:
         for (size_t i = 0; i < l.n; i++) {
             if (strcmp(l.v[i].account_id, account_id) != 0 ||
                 (what == REMOVE && strcmp(l.v[i].id, session_id) != 0))
@@ -290,6 +304,7 @@ static int change_state(enum change what, const struct session *s, const char *a
             changed |= g_key_file_remove_group(kf, g, NULL);
             free(g);
         }
+        break;
     }
     if (changed)
         rc = conf_file_write(f, error);
@@ -297,11 +312,11 @@ out:
     session_list_clear(&l);
     conf_file_free(f);
     config_unlock(fd);
-    free(dir);
     return rc;
 }
 
-int state_upsert(const struct session *s, char **error)
+/* A session that can be written: an account, an id, UTF-8 throughout. */
+static int writable(const struct session *s, char **error)
 {
     if (str_empty(s->account_id) || str_empty(s->id)) {
         set_error(error, xstrdup("a tracked session needs an account and an id"));
@@ -311,30 +326,75 @@ int state_upsert(const struct session *s, char **error)
         set_error(error, xasprintf("session %s has text that is not UTF-8", s->id));
         return ERR_USAGE;
     }
-    return change_state(UPSERT, s, NULL, NULL, error);
+    return 0;
+}
+
+static int need_ids(const char *account_id, const char *session_id, const char *who,
+                    char **error)
+{
+    if (!str_empty(account_id) && (!session_id || *session_id))
+        return 0;
+    set_error(error, xasprintf("%s: no account or session id", who));
+    return ERR_USAGE;
+}
+
+int state_upsert(const struct session *s, char **error)
+{
+    int rc = writable(s, error);
+    return rc ? rc : change_state(state_dir(), UPSERT, s, NULL, NULL, NULL, error);
+}
+
+int state_merge_in(const char *dir, const struct session *fresh, char **error)
+{
+    int rc = writable(fresh, error);
+    return rc ? rc : change_state(dir, MERGE, fresh, NULL, NULL, NULL, error);
+}
+
+int state_merge(const struct session *fresh, char **error)
+{
+    return state_merge_in(state_dir(), fresh, error);
+}
+
+int state_remove_in(const char *dir, const char *account_id, const char *session_id,
+                    bool *read, char **error)
+{
+    if (read)
+        *read = false;
+    int rc = need_ids(account_id, session_id ? session_id : "", "state_remove", error);
+    return rc ? rc : change_state(dir, REMOVE, NULL, account_id, session_id, read, error);
 }
 
 int state_remove(const char *account_id, const char *session_id, char **error)
 {
-    if (str_empty(account_id) || str_empty(session_id)) {
-        set_error(error, xstrdup("state_remove: no account or session id"));
-        return ERR_USAGE;
-    }
-    return change_state(REMOVE, NULL, account_id, session_id, error);
+    return state_remove_in(state_dir(), account_id, session_id, NULL, error);
+}
+
+int state_mark_unknown_in(const char *dir, const char *account_id, const char *session_id,
+                          char **error)
+{
+    int rc = need_ids(account_id, session_id ? session_id : "", "state_mark_unknown", error);
+    return rc ? rc
+              : change_state(dir, MARK_UNKNOWN, NULL, account_id, session_id, NULL, error);
 }
 
 int state_remove_account(const char *account_id, char **error)
 {
-    if (str_empty(account_id)) {
-        set_error(error, xstrdup("state_remove_account: no account id"));
-        return ERR_USAGE;
-    }
-    return change_state(REMOVE_ACCOUNT, NULL, account_id, NULL, error);
+    int rc = need_ids(account_id, NULL, "state_remove_account", error);
+    return rc ? rc
+              : change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, error);
 }
 
 int state_check_writable(char **error)
 {
-    return change_state(CHECK_WRITABLE, NULL, NULL, NULL, error);
+    return change_state(state_dir(), CHECK_WRITABLE, NULL, NULL, NULL, NULL, error);
+}
+
+int state_load_in(const char *dir, struct session_list *out, char **error)
+{
+    struct conf_file *f = NULL;
+    int rc = load_from(dir, &f, out, error);
+    conf_file_free(f);
+    return rc;
 }
 
 /* ---- lookups and merges over the whole file -------------------------- */
@@ -376,19 +436,9 @@ int state_find(const char *account_id, const char *session_id, struct session *o
     return 0;
 }
 
-int state_merge(const struct session *fresh, char **error)
+void state_remove_stale_temps_in(const char *dir)
 {
-    struct session m;
-    bool found = false;
-    int rc = state_find(fresh->account_id, fresh->id, &m, &found, error);
-    if (rc)
-        return rc;
-    if (!found)
-        session_copy(&m, fresh);
-    else
-        session_update(&m, fresh);
-    m.tracked = true;
-    rc = state_upsert(&m, error);
-    session_free(&m);
-    return rc;
+    char *path = g_build_filename(dir, STATE_FILE, NULL);
+    config_remove_stale_temps(path);
+    g_free(path);
 }

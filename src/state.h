@@ -15,6 +15,27 @@ int state_upsert(const struct session *s, char **error);
 int state_remove(const char *account_id, const char *session_id, char **error);
 int state_remove_account(const char *account_id, char **error);
 
+/* The same in the state directory dir, for the worker's keyring thread
+ * (state_dir() is the main thread's): a session made there is recorded
+ * before its tokens are stored, and one that ended leaves the file before
+ * its tokens leave the keyring (worker_secrets.c). state_merge is this in
+ * state_dir(). */
+int state_merge_in(const char *dir, const struct session *fresh, char **error);
+/* *read (may be NULL): the file was read (a failure was the write's). */
+int state_remove_in(const char *dir, const char *account_id, const char *session_id,
+                    bool *read, char **error);
+/* A tracked session whose tokens are not in the keyring: unknown from now
+ * on, unless it is known to have ended. No such session: nothing changes. */
+int state_mark_unknown_in(const char *dir, const char *account_id, const char *session_id,
+                          char **error);
+
+/* state_load from the state directory dir (for account prune, which holds
+ * dir's lock meanwhile: config_lock). */
+int state_load_in(const char *dir, struct session_list *out, char **error);
+/* The temp files that writers of dir's state file killed half way left
+ * (config_remove_stale_temps). */
+void state_remove_stale_temps_in(const char *dir);
+
 /* Can the state file be read and written now (the directory made, the
  * file parsed, a temporary file created there as a write would)? 0, or
  * ERR_CONFIG with *error. For an operation that must not act at a provider
@@ -27,7 +48,7 @@ int state_sessions_of(const char *account_id, struct session_list *out, char **e
 int state_find(const char *account_id, const char *session_id, struct session *out,
                bool *found, char **error);
 /* Merge a provider's fresh view into the stored session (session_update:
- * what it leaves unset is kept), or add it; tracked = true. */
+ * what it leaves unset is kept), or add it; tracked = true. Under the lock. */
 int state_merge(const struct session *fresh, char **error);
 
 #endif

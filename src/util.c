@@ -256,6 +256,22 @@ void sanitize_in_place(char **s)
     *s = clean;
 }
 
+#define SHOWN_MAX_CHARS 60
+
+char *text_shown(const char *s)
+{
+    char *clean = sanitize_text(s ? s : "");
+    size_t chars = 0, i = 0;
+    for (; clean[i]; i++)
+        if (((unsigned char)clean[i] & 0xc0) != 0x80 && chars++ == SHOWN_MAX_CHARS)
+            break; /* at the first byte of the character past the limit */
+    if (!clean[i])
+        return clean;
+    char *cut = xasprintf("%.*s...", (int)i, clean);
+    free(clean);
+    return cut;
+}
+
 char *escape_preview(const char *s, size_t len, size_t max)
 {
     size_t take = len < max ? len : max;
@@ -377,6 +393,15 @@ static int file_error(char **error, const char *path, int e)
     return e;
 }
 
+static int not_regular(char **error, const char *path, mode_t mode)
+{
+    if (error)
+        *error = xasprintf("%s: not a regular file (%s)", path,
+                           S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+                           : S_ISSOCK(mode) ? "a socket" : "a device");
+    return EINVAL;
+}
+
 int file_read_regular(const char *path, size_t max, char **data, size_t *len, char **error)
 {
     *data = NULL;
@@ -384,6 +409,10 @@ int file_read_regular(const char *path, size_t max, char **data, size_t *len, ch
     struct stat st;
     if (stat(path, &st) != 0)
         return errno == ENOENT ? ENOENT : file_error(error, path, errno);
+    /* not even opened: opening a FIFO releases a writer waiting on it, and
+     * opening a device may do what the device does on open */
+    if (!S_ISREG(st.st_mode))
+        return not_regular(error, path, st.st_mode);
     /* O_NONBLOCK: should a FIFO take the file's place between the stat and
      * the open, the open does not wait for a writer; fstat then refuses it */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -393,11 +422,7 @@ int file_read_regular(const char *path, size_t max, char **data, size_t *len, ch
     if (fstat(fd, &st) != 0) {
         rc = file_error(error, path, errno);
     } else if (!S_ISREG(st.st_mode)) {
-        if (error)
-            *error = xasprintf("%s: not a regular file (%s)", path,
-                               S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode)
-                               ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
-        rc = EINVAL;
+        rc = not_regular(error, path, st.st_mode);
     } else if ((size_t)st.st_size > max) {
         if (error)
             *error = xasprintf("%s: too large (%lld bytes, at most %zu)", path,

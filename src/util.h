@@ -48,6 +48,11 @@ bool text_is_clean(const char *s);
  * when it already is: for data sanitised once already, checked again. */
 void sanitize_in_place(char **s);
 
+/* A value a person gave, for an error message that quotes it: sanitised
+ * (sanitize_text) and cut after 60 characters with "...", so a pasted
+ * megabyte does not fill the terminal and hide what is wrong. Owned. */
+char *text_shown(const char *s);
+
 /* First n bytes of a body, escaped for an error message ("\x1b", "\n"). */
 char *escape_preview(const char *s, size_t len, size_t max);
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account_check.h"
+#include "config.h"
 #include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -35,6 +37,8 @@
 #define JOB_MAX_TRANSFERS 24
 
 #define PROGRESS_EVERY_MS 250     /* news of a running listing, at most this often */
+#define REFUSAL_MIN_WAIT_MS 1000   /* after a 429, before the same request goes again */
+#define RETRY_AFTER_MAX_S (10L * 86400) /* longer is "never" (and no overflow) */
 
 static int job_max_transfers(const struct worker *w, const struct running_job *j)
 {
@@ -43,9 +47,35 @@ static int job_max_transfers(const struct worker *w, const struct running_job *j
     return w->opt.max_per_host > 1 ? w->opt.max_per_host - 1 : 1;
 }
 
-bool worker_job_has_room(const struct worker *w, const struct running_job *j)
+bool worker_has_room(const struct worker *w, const struct request *r)
 {
-    return j->in_multi < job_max_transfers(w, j);
+    return r->job->in_multi < job_max_transfers(w, r->job) &&
+           (!r->host || r->host->in_multi < w->opt.max_per_host);
+}
+
+/* The host part of url ("https://api.clerk.com"), found or added. */
+static struct host *host_for(struct worker *w, const char *url)
+{
+    const char *p = strstr(url, "://");
+    size_t n = p ? (size_t)(p + 3 - url) + strcspn(p + 3, "/?#") : strlen(url);
+    for (struct host *h = w->hosts; h; h = h->next)
+        if (strlen(h->name) == n && strncmp(h->name, url, n) == 0)
+            return h;
+    struct host *h = xcalloc(1, sizeof *h);
+    h->name = xstrndup(url, n);
+    h->next = w->hosts;
+    w->hosts = h;
+    return h;
+}
+
+static void hosts_free(struct worker *w)
+{
+    while (w->hosts) {
+        struct host *h = w->hosts;
+        w->hosts = h->next;
+        free(h->name);
+        free(h);
+    }
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -68,6 +98,7 @@ void job_free(struct job *j)
     wipe_free(j->secret);
     secret_bag_clear(&j->secrets);
     free(j->config_dir);
+    free(j->state_dir);
     memset(j, 0, sizeof *j);
 }
 
@@ -91,6 +122,8 @@ static void leave_multi(struct worker *w, struct request *r)
     curl_multi_remove_handle(w->multi, r->xfer.easy);
     r->in_multi = false;
     r->job->in_multi--;
+    if (r->host)
+        r->host->in_multi--;
 }
 
 static void request_free(struct worker *w, struct request *r)
@@ -141,13 +174,16 @@ int worker_start_transfer(struct worker *w, struct request *r)
     struct http_policy pol = {
         .connect_timeout_ms = w->opt.connect_timeout_ms,
         .timeout_ms = (long)j->timeout_ms,
-        .ca_file = j->job.account.ca_file,
+        .ca_pem = j->ca_pem,
+        .ca_len = j->ca_len,
     };
     if (http_transfer_setup(&r->xfer, &r->http, &pol) != 0)
         return ERR_INTERNAL;
     curl_multi_add_handle(w->multi, r->xfer.easy);
     r->in_multi = true;
     j->in_multi++;
+    if (r->host)
+        r->host->in_multi++;
     return 0;
 }
 
@@ -192,6 +228,7 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
         request_free(w, r);
         return;
     }
+    r->host = host_for(w, r->http.url);
     r->next = w->reqs;
     w->reqs = r;
     j->outstanding++;
@@ -251,6 +288,7 @@ static void job_free_memory(struct running_job *j)
         g_hash_table_destroy(j->urls);
     if (j->live)
         g_hash_table_destroy(j->live);
+    free(j->ca_pem);
     secret_bag_clear(&j->secrets);
     op_result_free(&j->merged);
     job_free(&j->job);
@@ -475,11 +513,30 @@ static void start_job(struct worker *w, struct queued_job *qj)
                                              ? j->job.account.provider_id : ""));
         return;
     }
+    /* a hand-edited value the form would refuse is not replaced by a default
+     * in silence: the account says what is wrong until it is fixed */
+    char *bad = account_fields_problem(j->prov, &j->job.account);
+    if (bad) {
+        job_fail(w, j, ERR_CONFIG, xasprintf("%s in accounts.conf ('sesame account edit' or e "
+                                             "in the dashboard fixes it)", bad));
+        free(bad);
+        return;
+    }
     char *err = NULL;
     int rc = http_check_url(provider_base_url(j->prov, &j->job.account), j->job.account.allow_http,
                             &err);
     if (rc != 0) {
         job_fail(w, j, rc, err);
+        return;
+    }
+    /* read here, never by libcurl: a FIFO in its place is refused at once
+     * instead of blocking this thread, and every account's transfers */
+    if (!str_empty(j->job.account.ca_file) &&
+        http_ca_file_read(j->job.account.ca_file, &j->ca_pem, &j->ca_len, &err) != 0) {
+        job_fail(w, j, ERR_NETWORK, xasprintf("TLS with %s failed: the account's CA file cannot "
+                                              "be read (%s): edit the account's CA file",
+                                              j->prov->title, err));
+        free(err);
         return;
     }
     if (j->job.secrets.n) { /* the caller's, not the keyring's */
@@ -547,7 +604,6 @@ static void pull_back_unsent(struct worker *w, const struct pace *pace)
             continue;
         leave_multi(w, x);
         http_transfer_cleanup(&x->xfer);
-        x->paid = true; /* its token was taken, nothing was spent at the provider */
         pace_push(x->job->pace, x, true);
     }
 }
@@ -558,18 +614,31 @@ static void pull_back_unsent(struct worker *w, const struct pace *pace)
 static bool rate_limited(struct worker *w, struct request *r)
 {
     struct running_job *j = r->job;
+    const struct http_response *resp = &r->xfer.resp;
     pull_back_unsent(w, j->pace);
-    long after = r->xfer.resp.retry_after_s;
-    long wait = after >= 0 ? after * 1000 : -1;
+    long after = resp->retry_after_s;
+    if (after < 0 && resp->ratelimit_remaining == 0 && resp->ratelimit_reset_s > 0)
+        after = resp->ratelimit_reset_s; /* Apideck: the downstream limit's reset */
+    int64_t wait = after < 0 ? -1 : after > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S * 1000LL
+                                                             : after * 1000LL;
     budget_refused(&j->pace->budget, wait, mono_ms());
     j->refused = true;
-    if (wait > j->timeout_ms)
-        return false;
     if (wait < 0) /* not said: back off as for a failure */
         wait = http_retry_delay_ms(503, -1, false, true, true, r->attempt < 6 ? r->attempt : 5,
                                    r->attempt + 1, next_random(w));
-    retry_later(r, wait);
-    r->paid = true;
+    /* every refusal costs a second of the timeout at least: a provider that
+     * refuses everything at once is given up on, not asked in a loop */
+    if (wait < REFUSAL_MIN_WAIT_MS)
+        wait = REFUSAL_MIN_WAIT_MS;
+    if (wait > j->timeout_ms) {
+        set_error(&j->merged, ERR_NETWORK,
+                  xasprintf("rate limited by %s: waiting %lld s before asking again is longer "
+                            "than the timeout (%lld s)", j->prov->title,
+                            (long long)((wait + 999) / 1000),
+                            (long long)((j->timeout_ms + 999) / 1000)));
+        return false;
+    }
+    retry_later(r, (long)wait);
     return true;
 }
 
@@ -618,10 +687,7 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
          * documents: unexpected (3), not "could not reach it" (4) */
         set_error(&j->merged, r->xfer.too_big ? ERR_PROVIDER : ERR_NETWORK, terr);
     } else if (status == 429) {
-        set_error(&j->merged, ERR_NETWORK,
-                  xasprintf("rate limited by %s: it asks to wait %ld s, longer than the "
-                            "timeout (%lld s; --timeout)", j->prov->title,
-                            r->xfer.resp.retry_after_s, (long long)(j->timeout_ms / 1000)));
+        /* rate_limited said why it gave up */
     } else {
         struct op_result res = {0};
         j->prov->parse(&j->job.account, r->op, &r->args, &r->xfer.resp, &res);
@@ -671,17 +737,21 @@ static void tell_progress(struct worker *w, struct running_job *j, int64_t now)
 {
     if (j->job.op != OP_LIST || !j->prov || !j->prov->list_unit || j->in_keyring)
         return;
-    bool waiting = pace_waiting(j->pace, now) && j->n_paced > 0;
+    int64_t blocked = j->pace->budget.blocked_until - now;
+    bool limited = blocked > 0 && (j->n_paced > 0 || j->n_retrying > 0);
+    bool waiting = limited || (pace_waiting(j->pace, now) && j->n_paced > 0);
+    int wait_kind = limited ? 2 : waiting ? 1 : 0;
     bool news = j->units_done != j->told_done || j->units_total != j->told_total ||
                 (j->job.args.stream && j->merged.sessions.n > 0);
-    if (waiting == j->told_budget && (!news || now - j->told_at < PROGRESS_EVERY_MS))
+    if (wait_kind == j->told_wait && (!news || now - j->told_at < PROGRESS_EVERY_MS))
         return;
     struct event ev = {.progress = true};
     ev.units_done = j->told_done = j->units_done;
     ev.units_total = j->told_total = j->units_total;
     ev.unit = j->prov->list_unit;
-    ev.budget_wait_ms = waiting ? j->pace->ready_at - now : 0;
-    j->told_budget = waiting;
+    ev.budget_wait_ms = limited ? blocked : waiting ? j->pace->ready_at - now : 0;
+    ev.rate_limited = limited;
+    j->told_wait = wait_kind;
     j->told_at = now;
     if (j->job.args.stream && j->merged.sessions.n > 0 && !j->merged.err) {
         attach_users(j, &j->merged.sessions);
@@ -694,13 +764,12 @@ static void tell_progress(struct worker *w, struct running_job *j, int64_t now)
 }
 
 /* While a job waits for its account's budget alone (nothing in flight,
- * no retry waiting), its clock stops: pacing is progress. Not after a
- * 429, until an answer comes that is not one: a provider that refuses
- * everything is given up on after the timeout. */
+ * no retry waiting), its clock stops: pacing is progress. The wait a
+ * refusal (429) asks for counts (a retry waiting), a second at least: a
+ * provider that refuses everything is given up on after the timeout. */
 static void pause_clock(struct running_job *j, int64_t now)
 {
-    bool paused = j->n_paced > 0 && j->in_multi == 0 && j->n_retrying == 0 && !j->in_keyring &&
-                  !j->refused;
+    bool paused = j->n_paced > 0 && j->in_multi == 0 && j->n_retrying == 0 && !j->in_keyring;
     if (paused && !j->paused_since) {
         j->paused_since = now;
     } else if (!paused && j->paused_since) {
@@ -965,6 +1034,7 @@ static void *worker_main(void *arg)
     }
     shut_down(w);
     pace_free_all(w);
+    hosts_free(w);
     memory_free_all(w);
     strslab_thread_done();
     return NULL;
@@ -1053,6 +1123,8 @@ void worker_stop(struct worker *w)
 uint64_t worker_submit(struct worker *w, struct job *job)
 {
     struct queued_job *qj = xcalloc(1, sizeof *qj);
+    if (!job->state_dir) /* state_dir() belongs to this thread, not the worker's */
+        job->state_dir = xstrdup(state_dir());
     qj->job = *job;
     memset(job, 0, sizeof *job);
     pthread_mutex_lock(&w->lock);
@@ -1132,7 +1204,12 @@ char *event_progress_text(const struct event *ev)
     char done[32], total[32];
     thousands(ev->units_done, done, sizeof done);
     thousands(ev->units_total, total, sizeof total);
-    const char *wait = ev->budget_wait_ms > 0 ? ", waiting for budget" : "";
+    char wait[64] = "";
+    if (ev->budget_wait_ms > 0 && ev->rate_limited) /* the provider's word, not our pacing */
+        snprintf(wait, sizeof wait, ", rate limited: asked to wait %lld s",
+                 (long long)((ev->budget_wait_ms + 999) / 1000));
+    else if (ev->budget_wait_ms > 0)
+        snprintf(wait, sizeof wait, ", waiting for budget");
     if (ev->units_total == 0)
         return xasprintf("listing%s", wait);
     return xasprintf("%s of %s %s%s", done, total, ev->unit, wait);

@@ -15,7 +15,9 @@ enum job_kind {
     JOB_OP = 0,          /* run a provider operation (may span several requests) */
     JOB_SECRET_STORE,    /* store secret under (account, kind, session) */
     JOB_SECRET_LOOKUP,   /* read one secret back (reveal, copy a URL) */
-    JOB_SECRET_CLEAR,    /* clear one session's secrets, or the account's (session NULL) */
+    JOB_SECRET_CLEAR,    /* forget one tracked session (it leaves the state file, then
+                          * its secrets the keyring), or clear the account's secrets
+                          * (session NULL) */
     JOB_KEYRING_CHECK,   /* is the keyring there and unlocked */
     JOB_KEYRING_PRUNE,   /* remove the items of accounts not in config_dir's accounts.conf */
 };
@@ -32,6 +34,8 @@ struct job {
     struct secret_bag secrets;/* JOB_OP: given by the caller, used instead of the keyring
                                * (OP_CHECK of an account not saved yet); wiped */
     char *config_dir;         /* KEYRING_PRUNE: whose accounts keep their items */
+    char *state_dir;          /* where tracked sessions are recorded (worker_submit sets
+                               * it: state_dir() of the caller's thread) */
     bool dry_run;             /* KEYRING_PRUNE: only say what would go */
 };
 
@@ -48,6 +52,7 @@ struct event {
     long units_done, units_total; /* LIST progress: of what it must read, how much is in */
     const char *unit;         /* what they count ("users", static), NULL: no count */
     int64_t budget_wait_ms;   /* > 0: waiting for the account's request budget */
+    bool rate_limited;        /* that wait is the provider's (a 429's Retry-After) */
     char *secret;             /* SECRET_LOOKUP: the value (wiped by event_free) */
     char *report;             /* KEYRING_PRUNE: the items removed (or that would be), one a
                                * line "ACCOUNT KIND [SESSION]"; "" when none */
@@ -82,7 +87,8 @@ bool worker_next_event(struct worker *w, struct event *ev);
  * later worker_next_event; progress events of job_id are dropped); for
  * headless commands. */
 bool worker_wait_event(struct worker *w, uint64_t job_id, struct event *ev);
-/* The same, but a progress event of job_id is returned too. */
+/* The same, but a progress event of job_id is returned too; job_id 0: the
+ * next event of any job (a command waiting for several listings at once). */
 bool worker_wait_news(struct worker *w, uint64_t job_id, struct event *ev);
 /* Jobs not yet answered. */
 int worker_pending(struct worker *w);

@@ -16,6 +16,16 @@
 struct running_job;
 struct pace;
 
+/* A host (scheme://host:port) and its transfers in the multi handle. A
+ * transfer curl holds waiting for a free connection runs its timeout
+ * down all the same, so no more are handed over than the host has
+ * connections (slow answers otherwise time out in curl's queue). */
+struct host {
+    char *name;
+    int in_multi;
+    struct host *next;
+};
+
 /* A request is in one of three places until it is done: waiting in its
  * account's pace queue (for budget, or for room among its job's
  * transfers), waiting for a retry (start_at), or in the multi handle. */
@@ -28,7 +38,7 @@ struct request {
     int attempt;
     int prio;                  /* PRIO_*: its place in the pace queue */
     bool unit;                 /* counts in its job's progress */
-    bool paid;                 /* took a token and was refused (429): goes again without one */
+    struct host *host;         /* where it goes */
     int64_t start_at;          /* monotonic ms; waiting for a retry until then */
     bool in_multi;
     bool paced;                /* in its pace's queue */
@@ -73,6 +83,8 @@ struct running_job {
     int64_t timeout_ms;        /* how long it may go without an answer */
     int64_t paused_since;      /* waiting for budget alone since (the clock stops), 0 = not */
     bool refused;              /* its last answer was a 429: waits count until one is not */
+    char *ca_pem;              /* the account's CA file, read once when the job starts */
+    size_t ca_len;
     GHashTable *urls;          /* GET requests sent already: not sent twice */
     GHashTable *live;          /* user ids with a session not over (for the memory) */
     bool partial;              /* a refresh planned from the memory: the answer is partial */
@@ -80,7 +92,8 @@ struct running_job {
     long units_done;           /* of those, answered */
     int64_t told_at;           /* last progress event (monotonic) */
     long told_done, told_total;
-    bool told_budget;          /* the last progress said "waiting for budget" */
+    int told_wait;             /* the last progress said: 0 nothing, 1 waiting for budget,
+                                * 2 rate limited */
     bool uncounted;            /* no longer in worker_pending() */
     enum keyring_phase phase;
     bool in_keyring;
@@ -132,6 +145,7 @@ struct worker {
     struct running_job *zombies;
     struct request *reqs;
     struct pace *paces;        /* per account that sent */
+    struct host *hosts;        /* every host a request went to */
     int64_t pace_due;          /* monotonic ms a waiting pace can go on, 0 = none waits */
     struct remembered *memory; /* per account */
     size_t n_memory;
@@ -140,7 +154,8 @@ struct worker {
 
 /* worker.c */
 int worker_start_transfer(struct worker *w, struct request *r);
-bool worker_job_has_room(const struct worker *w, const struct running_job *j);
+/* Room for another transfer of r: among its job's and its host's. */
+bool worker_has_room(const struct worker *w, const struct request *r);
 
 /* worker_pace.c: budgets and their queues (curl thread). */
 struct pace *pace_for(struct worker *w, struct running_job *j);

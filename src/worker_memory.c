@@ -31,11 +31,15 @@ static char *scope_of(const struct provider *p, const struct account *a)
 
 static void mem_clear(struct list_memory *m)
 {
-    for (size_t i = 0; i < m->n_users; i++)
+    for (size_t i = 0; i < m->n_users; i++) {
         free(m->users[i].id);
+        free(m->users[i].display);
+    }
     free(m->users);
     memset(m, 0, sizeof *m);
 }
+
+static GHashTable *index_of(const struct list_memory *m);
 
 void memory_plan(struct worker *w, struct running_job *j, struct op_result *pre)
 {
@@ -48,8 +52,24 @@ void memory_plan(struct worker *w, struct running_job *j, struct op_result *pre)
     char *scope = scope_of(j->prov, &j->job.account);
     bool same = strcmp(scope, r->scope) == 0;
     free(scope);
-    if (same && j->prov->plan_refresh(&j->job.account, args, &r->mem, pre))
-        j->partial = true;
+    if (!same || !j->prov->plan_refresh(&j->job.account, args, &r->mem, pre))
+        return;
+    j->partial = true;
+    /* The users it re-reads are named from the memory: their sessions
+     * come without a users page, and would lose the names they had. */
+    GHashTable *index = index_of(&r->mem);
+    for (size_t i = 0; i < pre->n_follow; i++) {
+        const char *uid = pre->follow[i].args.user_id;
+        size_t at = uid ? GPOINTER_TO_SIZE(g_hash_table_lookup(index, uid)) : 0;
+        const struct listed_user *u = at ? &r->mem.users[at - 1] : NULL;
+        if (!u || !u->display)
+            continue;
+        struct op_result *m = &j->merged;
+        m->users = xrealloc(m->users, (m->n_users + 1) * sizeof *m->users);
+        m->users[m->n_users++] = (struct user){xstrdup(u->id), xstrdup(u->display),
+                                               u->signed_in_ms};
+    }
+    g_hash_table_destroy(index);
 }
 
 void memory_note_live(struct running_job *j, const struct session_list *l)
@@ -115,10 +135,17 @@ void memory_remember(struct worker *w, struct running_job *j)
         u->live = j->live && g_hash_table_contains(j->live, u->id);
     }
     for (size_t i = 0; i < res->n_users; i++) {
-        size_t at = res->users[i].id
-            ? GPOINTER_TO_SIZE(g_hash_table_lookup(index, res->users[i].id)) : 0;
-        if (at && res->users[i].signed_in_ms > r->mem.users[at - 1].signed_in_ms)
-            r->mem.users[at - 1].signed_in_ms = res->users[i].signed_in_ms;
+        const struct user *got = &res->users[i];
+        size_t at = got->id ? GPOINTER_TO_SIZE(g_hash_table_lookup(index, got->id)) : 0;
+        if (!at)
+            continue;
+        struct listed_user *u = &r->mem.users[at - 1];
+        if (got->signed_in_ms > u->signed_in_ms)
+            u->signed_in_ms = got->signed_in_ms;
+        if (got->display && (!u->display || strcmp(u->display, got->display) != 0)) {
+            free(u->display);
+            u->display = xstrdup(got->display);
+        }
     }
     g_hash_table_destroy(index);
 }

@@ -83,8 +83,9 @@ void pace_remove(struct pace *p, struct request *r)
     p->n--;
 }
 
-/* The next request of p that may start (its job has room), by prio then
- * age. A job at its transfer cap is looked at once, not once per request. */
+/* The next request of p that may start (room among its job's and its
+ * host's transfers), by prio then age. A job or host found full is not
+ * looked at again for each of its requests. */
 static struct request *first_startable(const struct worker *w, const struct pace *p)
 {
     for (int q = PRIO_LEVELS - 1; q >= 0; q--) {
@@ -92,7 +93,7 @@ static struct request *first_startable(const struct worker *w, const struct pace
         for (struct request *r = p->head[q]; r; r = r->qnext) {
             if (r->job == full)
                 continue;
-            if (worker_job_has_room(w, r->job))
+            if (worker_has_room(w, r))
                 return r;
             full = r->job;
         }
@@ -113,9 +114,7 @@ void pace_pump(struct worker *w)
         p->ready_at = 0;
         struct request *r;
         while (p->n > 0 && (r = first_startable(w, p))) {
-            /* a refused request paid already: it waits out the block only */
-            int64_t wait = r->paid ? budget_blocked_for(&p->budget, now)
-                                   : budget_take(&p->budget, now);
+            int64_t wait = budget_take(&p->budget, now);
             if (wait > 0) {
                 p->ready_at = now + wait;
                 if (!w->pace_due || p->ready_at < w->pace_due)
@@ -123,7 +122,6 @@ void pace_pump(struct worker *w)
                 break;
             }
             pace_remove(p, r);
-            r->paid = false;
             if (worker_start_transfer(w, r) != 0)
                 set_error(&r->job->merged, ERR_INTERNAL,
                           xstrdup("cannot start a transfer (libcurl)"));
@@ -137,6 +135,7 @@ void pace_free_all(struct worker *w)
     while (p) {
         struct pace *next = p->next;
         free(p->account_id);
+        budget_free(&p->budget);
         free(p);
         p = next;
     }

@@ -105,7 +105,7 @@ bool event_queue_wait(struct event_queue *q, uint64_t job_id, bool news,
         struct queued_event *prev = NULL, *next;
         for (struct queued_event *e = q->head; e; e = next) {
             next = e->next;
-            if (e->ev.job_id != job_id) {
+            if (job_id && e->ev.job_id != job_id) {
                 prev = e;
                 continue;
             }

@@ -32,8 +32,8 @@ int event_queue_init(struct event_queue *q);
 void event_queue_destroy(struct event_queue *q);
 void event_queue_push(struct event_queue *q, struct event *ev);  /* takes ownership */
 bool event_queue_pop(struct event_queue *q, struct event *ev);
-/* Blocks until the event for job_id arrives, or stop becomes true; its
- * progress events are dropped unless news is set. */
+/* Blocks until the event for job_id (0: any job) arrives, or stop becomes
+ * true; its progress events are dropped unless news is set. */
 bool event_queue_wait(struct event_queue *q, uint64_t job_id, bool news,
                       const volatile bool *stop, struct event *ev);
 

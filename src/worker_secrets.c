@@ -8,6 +8,8 @@
 #include "config.h"
 #include "keyring.h"
 #include "prune.h"
+#include "state.h"
+#include "strpool.h"
 #include "util.h"
 #include "worker_internal.h"
 
@@ -31,12 +33,20 @@ static const char *who(const struct running_job *j)
  * missing and the command that puts it back. */
 static char *missing_secret(const struct running_job *j, const char *kind, const char *session)
 {
-    if (session)
-        return xasprintf("no %s in the keyring for session %s of %s (removed outside "
-                         "sesame?)", kind, session, who(j));
     /* the worker knows this account only, not whether its id is also
      * another's label: "id:ID" reaches it whatever the others are */
-    char *name = shell_quote(who(j)), *id = account_ref(NULL, &j->job.account);
+    char *id = account_ref(NULL, &j->job.account);
+    if (session) {
+        char *sid = shell_quote(session);
+        char *msg = xasprintf("no %s in the keyring for session %s of %s (removed outside "
+                              "sesame, or sesame stopped while storing it): it shows as "
+                              "unknown; to drop it here: sesame revoke --forget %s %s", kind,
+                              session, who(j), id, sid);
+        free(sid);
+        free(id);
+        return msg;
+    }
+    char *name = shell_quote(who(j));
     char *msg = xasprintf("no %s in the keyring for account %s: enter it with: sesame account "
                           "edit %s --secret %s (or e in the dashboard)", kind, name, id, kind);
     free(id);
@@ -60,6 +70,9 @@ static int lookup_secrets(struct running_job *j, const char *kinds, const char *
         } else if (!value) {
             rc = ERR_KEYRING;
             set_error(&j->merged, ERR_KEYRING, missing_secret(j, *k, session));
+            /* a tracked session without its tokens is not known to be live */
+            if (session)
+                state_mark_unknown_in(j->job.state_dir, j->job.account.id, session, NULL);
         } else {
             secret_bag_put(&j->secrets, *k, value);
         }
@@ -77,6 +90,28 @@ static void prepare(struct running_job *j)
         lookup_secrets(j, needs.session_secrets, j->job.args.session_id);
 }
 
+/* A session made here goes to the state file before its tokens go to the
+ * keyring, as unknown (its tokens may not all be there yet), then as the
+ * provider answered once they are: sesame killed at any moment leaves no
+ * token of a session it does not track (what a kill before the first write
+ * leaves, account prune finds: no keyring item before it). Should the state
+ * file fail, the tokens are stored all the same: the caller, which cannot
+ * track the session either, ends it with them (cmd_create, create_done). */
+static bool record_made(struct running_job *j, const struct session *made, bool pending)
+{
+    struct session s;
+    session_copy(&s, made);
+    if (!s.account_id)
+        s.account_id = strpool_get(j->job.account.id);
+    if (pending)
+        s.status = SESSION_UNKNOWN;
+    char *err = NULL;
+    bool ok = state_merge_in(j->job.state_dir, &s, &err) == 0;
+    free(err);
+    session_free(&s);
+    return ok;
+}
+
 /* Tokens a provider handed back go to the keyring under the session. */
 static void store_new_secrets(struct running_job *j)
 {
@@ -86,6 +121,8 @@ static void store_new_secrets(struct running_job *j)
         set_error(r, ERR_INTERNAL, xstrdup("provider returned secrets without a session"));
         return;
     }
+    bool made = j->job.op == OP_CREATE && r->sessions.n && r->sessions.v[0].tracked;
+    bool recorded = made && record_made(j, &r->sessions.v[0], true);
     for (size_t i = 0; i < r->new_secrets.n; i++) {
         char *label = xasprintf("sesame: %s %s (%s)", who(j), r->new_secrets.item[i].kind, sid);
         char *err = NULL;
@@ -94,13 +131,49 @@ static void store_new_secrets(struct running_job *j)
         free(label);
         if (rc != 0) {
             set_error(r, ERR_KEYRING, xasprintf("session %s was made but its %s could not be "
-                                                "kept: %s", sid, r->new_secrets.item[i].kind,
-                                                err ? err : "keyring error"));
+                                                "kept: %s%s", sid, r->new_secrets.item[i].kind,
+                                                err ? err : "keyring error", recorded ?
+                                                " (it is tracked as unknown)" : ""));
             free(err);
             return;
         }
     }
     secret_bag_clear(&r->new_secrets);
+    if (recorded)
+        record_made(j, &r->sessions.v[0], false);
+}
+
+/* A tracked session that ended leaves the state file first, then its
+ * tokens the keyring: a kill between leaves items account prune removes,
+ * never a session shown live whose tokens are gone. When the state file
+ * cannot be written, the tokens stay, so that the next revoke or refresh
+ * finds the session ended at the provider (and says so), not "no token". */
+static void forget_session(struct running_job *j, const char *sid, bool ended_there)
+{
+    char *err = NULL;
+    bool read = false;
+    /* a state file that cannot even be read shows no session live either
+     * (and a session that could not be recorded is in none): its keys go */
+    if (state_remove_in(j->job.state_dir, j->job.account.id, sid, &read, &err) != 0 && read) {
+        const char *title = j->prov ? j->prov->title : "the provider";
+        char *msg = ended_there
+            ? xasprintf("%s ended session %s, but sesame could not record that: %s; its "
+                        "tokens are kept, so that the next revoke or refresh finds it ended",
+                        title, sid, err ? err : "the state file cannot be written")
+            : xasprintf("session %s is kept, with its keys: the state file cannot be "
+                        "written: %s", sid, err ? err : "?");
+        set_error(&j->merged, ERR_CONFIG, msg);
+        free(err);
+        return;
+    }
+    free(err);
+    err = NULL;
+    if (keyring_clear_session(j->job.account.id, sid, &err) != 0)
+        set_error(&j->merged, ERR_KEYRING, xasprintf("session %s is forgotten here, but its "
+                                                     "keys could not be removed from the "
+                                                     "keyring (%s): sesame account prune "
+                                                     "removes them", sid, err ? err : "?"));
+    free(err);
 }
 
 static void finish(struct running_job *j)
@@ -108,12 +181,7 @@ static void finish(struct running_job *j)
     store_new_secrets(j);
     if (j->merged.err || !j->merged.forget_session || !j->job.args.session_id)
         return;
-    char *err = NULL;
-    if (keyring_clear_session(j->job.account.id, j->job.args.session_id, &err) != 0)
-        set_error(&j->merged, ERR_KEYRING, xasprintf("the session ended, but its secrets could "
-                                                     "not be removed from the keyring: %s",
-                                                     err ? err : "?"));
-    free(err);
+    forget_session(j, j->job.args.session_id, true);
 }
 
 static void call(struct running_job *j)
@@ -139,14 +207,20 @@ static void call(struct running_job *j)
         }
         break;
     case JOB_SECRET_CLEAR:
-        rc = jb->session_id ? keyring_clear_session(jb->account.id, jb->session_id, &err)
-                            : keyring_clear_account(jb->account.id, &err);
+        if (jb->session_id) {
+            forget_session(j, jb->session_id, false);
+            rc = j->merged.err;
+            err = j->merged.error;
+            j->merged.error = NULL;
+        } else {
+            rc = keyring_clear_account(jb->account.id, &err);
+        }
         break;
     case JOB_KEYRING_CHECK:
         rc = keyring_check(&err);
         break;
     case JOB_KEYRING_PRUNE:
-        rc = accounts_prune(jb->config_dir, jb->dry_run, &j->kr_report, &err);
+        rc = accounts_prune(jb->config_dir, jb->state_dir, jb->dry_run, &j->kr_report, &err);
         break;
     case JOB_OP:
         break;

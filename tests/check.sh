@@ -41,6 +41,8 @@ part "headless commands" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here
 part "headless commands: trust" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli_trust.sh"
 part "headless commands: outcomes" "$here/with-keyring.sh" /usr/bin/python3 \
     "$here/integration/test_cli_outcomes.py" "$bin"
+part "headless commands: durability" "$here/with-keyring.sh" /usr/bin/python3 \
+    "$here/integration/test_cli_durability.py" "$bin"
 part "end to end" sh "$here/e2e/run.sh" "$bin"
 # The fault matrix mostly waits (injected latencies, hangs, timeouts): it runs
 # beside the ASan parts, with a keyring and fakes of its own, and is shown
@@ -61,6 +63,9 @@ part "headless commands: trust (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" AS
 part "headless commands: outcomes (ASan+UBSan)" env \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$here/with-keyring.sh" /usr/bin/python3 "$here/integration/test_cli_outcomes.py" "$asan/../sesame"
+part "headless commands: durability (ASan+UBSan)" env \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$here/with-keyring.sh" /usr/bin/python3 "$here/integration/test_cli_durability.py" "$asan/../sesame"
 part "end to end (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/e2e/run.sh" "$asan/../sesame"
 part "fuzz regressions" sh "$here/fuzz/run.sh" regress 0 clerk basistheory plantly cbrain apideck \

@@ -7,10 +7,8 @@
  * chosen under the lock), then stores its secrets; a delete clears the
  * keyring items first, then the state file, then the config, and prunes
  * keyring items of no account. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "account_check.h"
 #include "actions.h"
@@ -344,8 +342,10 @@ static void check_form(struct form *f, struct account_form *af, const struct pro
     a->allow_http = strcmp(form_value(f, "allow_http"), "yes") == 0;
     free(a->ca_file);
     a->ca_file = form_value_trimmed(f, "ca_file");
-    if (a->ca_file && access(a->ca_file, R_OK) != 0)
-        form_field_set_error(form_find(f, "ca_file"), "cannot be read: %s", strerror(errno));
+    char *ca_why = a->ca_file ? http_ca_file_problem(a->ca_file) : NULL;
+    if (ca_why)
+        form_field_set_error(form_find(f, "ca_file"), "%s", ca_why);
+    free(ca_why);
     err = NULL;
     if (http_check_url(provider_base_url(p, a), a->allow_http, &err) != 0)
         form_field_set_error(form_find(f, "base_url"), "%s", err ? err : "not a URL sesame takes");
@@ -487,8 +487,8 @@ static void pruned(struct app *app, struct event *ev, void *ctx)
     size_t n = 0;
     for (const char *p = ev->report; *p; p++)
         n += *p == '\n';
-    app_message(app, "%s; %zu keyring item%s of no account removed too", (const char *)ctx, n,
-                n == 1 ? "" : "s");
+    app_message(app, "%s; %zu keyring item%s of no account or tracked session removed too",
+                (const char *)ctx, n, n == 1 ? "" : "s");
 }
 
 static void prune_after_delete(struct app *app, const char *done)

@@ -436,6 +436,15 @@ static void save_checked(struct app *app, const struct event *ev)
     }
 }
 
+/* A listing that is not all there is says so, in red: a person must not take
+ * the first million users for the whole instance. */
+static void list_warned(struct app *app, const struct event *ev)
+{
+    ssize_t i = store_index(&app->store, ev->account_id);
+    const struct store_account *sa = i >= 0 ? &app->store.acc[i] : NULL;
+    app_error(app, "%s: %s", sa && sa->a.label ? sa->a.label : ev->account_id, ev->result.warning);
+}
+
 static void drain_events(struct app *app)
 {
     struct event ev;
@@ -445,6 +454,8 @@ static void drain_events(struct app *app)
         } else if (store_apply_event(&app->store, &ev)) {
             if (ev.kind == JOB_OP && (ev.op == OP_INFO || ev.op == OP_REFRESH) && !ev.progress)
                 save_checked(app, &ev);
+            if (ev.kind == JOB_OP && ev.op == OP_LIST && !ev.progress && ev.result.warning)
+                list_warned(app, &ev);
             views_changed(app);
         }
         event_free(&ev);

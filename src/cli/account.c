@@ -141,8 +141,8 @@ static int store_secrets(struct cli *c, const struct account *a, const struct pr
     return rc;
 }
 
-/* Keyring items of no account: removed (or, dry_run, only listed) into
- * *report. 0 or the exit status, the error printed. */
+/* Keyring items of no account or tracked session: removed (or, dry_run,
+ * only listed) into *report. 0 or the exit status, the error printed. */
 static int prune(struct cli *c, bool dry_run, char **report)
 {
     *report = NULL;
@@ -177,6 +177,17 @@ struct add_options {
     size_t n_sets;
 };
 
+/* --ca-file names a regular file that can be read (never a FIFO waited on). */
+static int ca_file_ok(const char *path)
+{
+    char *why = str_empty(path) ? NULL : http_ca_file_problem(path);
+    if (!why)
+        return 0;
+    int rc = cli_error(ERR_USAGE, "--ca-file %s", why);
+    free(why);
+    return rc;
+}
+
 static int add_parse(int argc, char **argv, struct add_options *o, const struct provider **p)
 {
     static const struct option opts[] = {
@@ -209,8 +220,8 @@ static int add_parse(int argc, char **argv, struct add_options *o, const struct 
         rc = cli_usage_error("account", "unknown provider '%s' (one of %s)", argv[optind], ids);
     else if (str_empty(o->label))
         rc = cli_usage_error("account", "account add needs --label NAME");
-    else if (o->ca_file && access(o->ca_file, R_OK) != 0)
-        rc = cli_error(ERR_USAGE, "--ca-file %s cannot be read", o->ca_file);
+    else
+        rc = ca_file_ok(o->ca_file);
     free(ids);
     return rc;
 }
@@ -333,8 +344,8 @@ static int account_edit(int argc, char **argv)
         rc = cli_usage_error("account", "account edit wants one ACCOUNT (id or label)");
     else if (rc == 0 && label && str_empty(label))
         rc = cli_usage_error("account", "--label wants a name");
-    else if (rc == 0 && !str_empty(ca_file) && access(ca_file, R_OK) != 0)
-        rc = cli_error(ERR_USAGE, "--ca-file %s cannot be read", ca_file);
+    else if (rc == 0)
+        rc = ca_file_ok(ca_file);
     if (rc) {
         free(sets);
         free(kinds);
@@ -525,7 +536,7 @@ static int account_remove(int argc, char **argv)
     /* and whatever an interrupted add or a hand edit left behind */
     char *report = NULL;
     if (prune(&c, false, &report) == 0)
-        print_report(report, "removed a keyring item of no account:");
+        print_report(report, "removed a keyring item of no account or tracked session:");
     free(report);
 out:
     account_free(&a);
@@ -543,7 +554,7 @@ static int account_prune(int argc, char **argv)
     char *report = NULL;
     rc = prune(&c, dry_run, &report);
     if (rc == 0 && !*report)
-        printf("no keyring items without an account\n");
+        printf("no keyring items without an account or a tracked session\n");
     else if (rc == 0)
         print_report(report, dry_run ? "would remove" : "removed");
     free(report);

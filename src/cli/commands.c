@@ -21,6 +21,8 @@ static const char account_details[] =
     "answer not as documented, ends the add with exit status 3, an unreachable\n"
     "provider with 4; --no-check saves without trying. Plantly and CBRAIN have no\n"
     "read that does not log in: their credentials are first tried by 'sesame create'.\n"
+    "--ca-file FILE: CA certificates (PEM) the account trusts as well; a FIFO,\n"
+    "directory or device in its place is refused, when given and before any request.\n"
     "\n"
     "edit: changes what is given and keeps the rest. --set KEY= clears an optional\n"
     "field, --base-url '' goes back to the provider's own, --no-allow-http takes back\n"
@@ -31,8 +33,9 @@ static const char account_details[] =
     "accounts.conf go (its sessions at the provider are not ended); then prune runs.\n"
     "\n"
     "prune: removes the keyring items of sesame (application=sesame) whose account is\n"
-    "not in accounts.conf, e.g. left by an add that was killed, and lists each one;\n"
-    "with --dry-run it only lists them.\n";
+    "not in accounts.conf, e.g. left by an add that was killed, or whose session is not\n"
+    "tracked, e.g. left by a revoke that was killed, and lists each one; with --dry-run\n"
+    "it only lists them. It removes the temporary files of killed writers too.\n";
 
 static const struct cli_command commands[] = {
     {"account", cmd_account,

@@ -15,6 +15,7 @@
 
 #include <cJSON.h>
 
+#include "progress.h"
 #include "state.h"
 #include "util.h"
 
@@ -238,35 +239,15 @@ int cli_wait(struct cli *c, uint64_t id, struct event *ev)
     return ev->err;
 }
 
-/* Progress of a listing on stderr, when it is a terminal: one line,
- * rewritten in place, gone when the answer is in. */
+/* Progress of a listing on stderr, when it is a terminal (progress.h). */
 int cli_wait_listing(struct cli *c, uint64_t id, const char *who, struct event *ev)
 {
-    bool tty = isatty(STDERR_FILENO);
-    bool shown = false;
-    memset(ev, 0, sizeof *ev);
-    while (id && c->worker && tty && worker_wait_news(c->worker, id, ev) && ev->progress) {
-        char *text = event_progress_text(ev);
-        char *line = xasprintf("%s: %s", who, text);
-        char *clean = sanitize_text(line);
-        fprintf(stderr, "\r\033[K%s", clean);
-        fflush(stderr);
-        shown = true;
-        free(clean);
-        free(line);
-        free(text);
-        event_free(ev);
-    }
-    if (shown) {
-        fprintf(stderr, "\r\033[K");
-        fflush(stderr);
-    }
-    if (tty && ev->job_id == id && id != 0) { /* the answer came with the news */
-        if (ev->err && !ev->error)
-            ev->error = xstrdup("failed");
-        return ev->err;
-    }
-    return cli_wait(c, id, ev);
+    struct listing_wait w = {.id = id, .who = who};
+    if (!id)
+        return cli_wait(c, id, ev);
+    cli_wait_listings(c, &w, 1);
+    *ev = w.ev;
+    return ev->err;
 }
 
 /* ---- secrets -------------------------------------------------------------- */

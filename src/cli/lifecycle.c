@@ -161,7 +161,7 @@ static void untracked(struct cli *c, const struct account *a, const struct provi
         cli_wait(c, cli_submit_op(c, a, OP_REVOKE, &args), &ev);
         struct end_outcome o;
         session_end_outcome(p, a->label, s->id, ev.err, ev.error, &ev.result, &o);
-        if (o.rc == 0)
+        if (o.rc == 0 || ev.result.forget_session) /* ended there, recorded or not */
             cli_error(0, "so it was logged out again: %s; nothing is left live", o.text);
         else
             cli_error(0, "and it could not be logged out again (%s): it stays live at %s%s%s, "
@@ -376,27 +376,20 @@ out:
 
 /* ---- revoke ---------------------------------------------------------------- */
 
-/* Providers with no way to end a session (or --forget): forget it here. */
+/* Providers with no way to end a session (or --forget): forget it here
+ * (the worker takes it out of the state file, then its keys out of the
+ * keyring). */
 static int forget(struct cli *c, const struct account *a, const struct provider *p,
                   const struct session *s, bool cannot_revoke)
 {
     struct event ev;
     int rc = cli_wait(c, cli_submit_secret(c, a, JOB_SECRET_CLEAR, NULL, s->id, NULL), &ev);
     if (rc) {
-        cli_error(rc, "%s: the keys of session %s could not be removed from the keyring, so "
-                  "it is kept: %s", a->label, s->id, ev.error);
+        cli_error(rc, "%s: %s", a->label, ev.error);
         event_free(&ev);
         return rc;
     }
     event_free(&ev);
-    char *err = NULL;
-    rc = state_remove(a->id, s->id, &err);
-    if (rc) {
-        cli_error(rc, "%s", err ? err : "cannot write the state");
-        free(err);
-        return rc;
-    }
-    free(err);
     char left[40] = "";
     int64_t now = now_ms();
     if (s->expires_ms > now)

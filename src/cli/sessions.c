@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
 #include "session_outcome.h"
 #include "session_status.h"
 #include "providers/common.h"
@@ -51,6 +52,8 @@ static void add_result(struct cli_listing *l, const struct account *a, struct ev
         cli_listing_fail(l, a, ev->err, ev->error);
         return;
     }
+    if (ev->result.warning) /* a listing cut short is said, but it is what there is */
+        cli_error(0, "%s: %s", a->label, ev->result.warning);
     cli_listing_take_all(l, a, &ev->result.sessions, now);
 }
 
@@ -81,6 +84,8 @@ int cmd_sessions(int argc, char **argv)
         return cli_usage_error("sessions", "unexpected argument '%s'", argv[optind]);
     int64_t window_ms;
     char *werr = NULL;
+    if (window && !*window) /* not the default in disguise */
+        return cli_usage_error("sessions", "--window needs a value: 7d, 30d, all ...");
     if (window && session_window_parse(window, &window_ms, &werr) != 0) {
         cli_usage_error("sessions", "--window: %s", werr);
         free(werr);
@@ -109,7 +114,7 @@ int cmd_sessions(int argc, char **argv)
     size_t end = one ? first + 1 : c.accounts.n;
 
     /* every remote list at once */
-    uint64_t *ids = xcalloc(c.accounts.n + 1, sizeof *ids);
+    struct listing_wait *waits = xcalloc(c.accounts.n + 1, sizeof *waits);
     bool need_state = false;
     for (size_t i = first; i < end; i++) {
         struct account *a = &c.accounts.v[i];
@@ -125,8 +130,10 @@ int cmd_sessions(int argc, char **argv)
         if (status_arg && session_status_filter_remote(status))
             args.status = xstrdup(status_arg);
         args.no_raw_json = true; /* never printed here */
-        ids[i] = cli_submit_op(&c, a, OP_LIST, &args);
+        waits[i].id = cli_submit_op(&c, a, OP_LIST, &args);
+        waits[i].who = a->label ? a->label : a->id;
     }
+    cli_wait_listings(&c, waits + first, end - first);
     struct session_list state = {0};
     char *state_err = NULL;
     int state_rc = need_state ? state_load(&state, &state_err) : 0;
@@ -142,10 +149,11 @@ int cmd_sessions(int argc, char **argv)
             cli_listing_fail(&l, a, ERR_CONFIG, e);
             free(e);
         } else if (p->caps & CAP_LIST) {
-            struct event ev;
-            const char *who = a->label ? a->label : a->id;
-            if (cli_wait_listing(&c, ids[i], who, &ev) == ERR_USAGE && status_arg &&
-                session_status_filter_remote(status)) {
+            struct event ev = waits[i].ev;
+            const char *who = waits[i].who;
+            if (!waits[i].id) /* not submitted: the worker's error */
+                cli_wait(&c, 0, &ev);
+            if (ev.err == ERR_USAGE && status_arg && session_status_filter_remote(status)) {
                 /* a status this provider cannot filter on: list all, filter here */
                 event_free(&ev);
                 struct op_args args = {0};
@@ -160,7 +168,7 @@ int cmd_sessions(int argc, char **argv)
             add_tracked(&l, a, &state, now);
         }
     }
-    free(ids);
+    free(waits);
     free(state_err);
     session_list_clear(&state);
     rc = finish_listing(&l, json, status_arg != NULL, status);

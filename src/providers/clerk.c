@@ -44,7 +44,8 @@
 #define TITLE "Clerk"
 #define PAGE_LIMIT 500        /* the spec's LimitParameter maximum */
 #define USERS_BATCH 100       /* GET /users: "Accepts up to 100 user IDs" */
-#define MAX_PAGES 200         /* never more than 100 000 sessions or users */
+#define MAX_PAGES 200         /* never more than 100 000 sessions of one user or client */
+#define MAX_WALK_PAGES 2000   /* never more than 1 000 000 users (a server that never ends) */
 #define TOKEN_TTL_MIN 30L
 #define TOKEN_TTL_MAX 315360000L
 #define DAY_MS 86400000LL
@@ -65,10 +66,10 @@ static const struct field clerk_fields[] = {
      "list only this user's sessions (user_...); empty = every user", NULL},
     {"client_id", "Client id (optional)", 0, "list only this client's sessions (client_...)",
      NULL},
-    {"session_window", "Session window (7d, 30d, all)", 0,
+    {"session_window", "Session window", 0,
      "list the users active within it (default 7d, Clerk's longest default session); all = "
      "every user, the whole history", field_session_window},
-    {"recheck", "Re-read live sessions every", 0,
+    {"recheck", "Recheck every", 0,
      "how often a refresh re-reads users with live sessions, to see revocations made "
      "elsewhere (default 10m)", field_duration},
     {NULL, NULL, 0, NULL, NULL},
@@ -682,11 +683,16 @@ static void follow_users(struct op_result *out, struct page_users *u,
 /* The next pages of a list: all of them at once when the first page told
  * the total, else the next one when this page was full. */
 static void follow_pages(struct op_result *out, const struct op_args *args, int n_items,
-                         bool has_total, int64_t total, int prio)
+                         bool has_total, int64_t total, bool walk)
 {
+    int prio = walk ? PRIO_WALK : PRIO_NORMAL;
     long limit = page_limit(args);
     long offset = page_offset(args);
-    long cap = (long)MAX_PAGES * limit;
+    long cap = (long)(walk ? MAX_WALK_PAGES : MAX_PAGES) * limit;
+    if ((has_total ? total > cap && offset == 0 : n_items >= limit && offset + limit >= cap) &&
+        !out->warning)
+        out->warning = xasprintf("Clerk: listed the first %ld %s only; there are more (sesame "
+                                 "stops there)", cap, walk ? "users" : "sessions");
     struct op_args a = *args; /* shallow: op_result_follow copies */
     a.limit = limit;
     if (has_total) {
@@ -724,7 +730,7 @@ static bool add_session_json(const cJSON *o, const struct account *acct, struct 
 static void page_follow(struct op_result *out, const struct op_args *args, int n_items,
                         bool has_total, int64_t total, struct page_users *users)
 {
-    follow_pages(out, args, n_items, has_total, total, PRIO_NORMAL);
+    follow_pages(out, args, n_items, has_total, total, false);
     if (args->phase == PHASE_USER_SESSIONS && !str_empty(args->user_id) &&
         page_offset(args) == 0)
         op_result_cover(out, args->user_id); /* the rest of its pages come in this job */
@@ -1028,7 +1034,7 @@ static void walk_next_page(const struct op_args *args, int n_items, struct op_re
     next.user_times = args->user_times;
     next.n_user_ids = args->n_user_ids;
     if (n_items >= next.limit) {
-        follow_pages(out, &next, n_items, false, 0, PRIO_WALK);
+        follow_pages(out, &next, n_items, false, 0, true); /* users */
     } else if (args->phase == PHASE_WALK_USERS && next.offset > 0) {
         next.phase = PHASE_WALK_TODAY;
         next.offset = 0;

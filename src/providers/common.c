@@ -423,8 +423,11 @@ int session_window_parse(const char *value, int64_t *ms, char **error)
     } else if (duration_parse(value, &secs) && secs <= 3650LL * 86400) {
         *ms = secs * 1000;
     } else {
-        return build_fail(error, ERR_CONFIG, "session window \"%s\" is not a duration such as "
-                          "7d or 30d, or all", value);
+        char *shown = text_shown(value);
+        int rc = build_fail(error, ERR_CONFIG, "session window \"%s\" is not a duration such "
+                            "as 7d or 30d (at most 3650d), or all", shown);
+        free(shown);
+        return rc;
     }
     return 0;
 }

@@ -152,6 +152,7 @@ struct op_result {
     char **covered;
     size_t n_covered;
     bool partial;                   /* LIST: a refresh of some users, not the whole list */
+    char *warning;                  /* the answer is not all there is (one line), or NULL */
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
     bool refused;                   /* with err: the provider said no to what was asked
@@ -178,6 +179,7 @@ void op_result_merge(struct op_result *dst, struct op_result *src);
  * next refresh to ask only for what can have changed. */
 struct listed_user {
     char *id;
+    char *display;             /* its name as the listing showed it, or NULL */
     int64_t signed_in_ms;      /* the user's last sign-in when its sessions were read, 0 unknown */
     int64_t checked_ms;        /* when its sessions were last read (the listing's clock) */
     bool live;                 /* it had a session that was not over then */

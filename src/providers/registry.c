@@ -109,7 +109,7 @@ char *provider_field_check(const struct provider *p, const char *key, const char
         why = xstrdup("holds control characters (a tab, a line end ...)");
     if (!why)
         return NULL;
-    char *shown = sanitize_text(value);
+    char *shown = text_shown(value);
     char *msg = (f->flags & FIELD_SECRET) ? xasprintf("%s %s", key, why)
                                           : xasprintf("%s: \"%s\" %s", key, shown, why);
     free(shown);

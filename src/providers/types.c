@@ -103,6 +103,7 @@ void op_result_free(struct op_result *r)
     for (size_t i = 0; i < r->n_covered; i++)
         free(r->covered[i]);
     free(r->covered);
+    free(r->warning);
     free(r->error);
     memset(r, 0, sizeof *r);
 }
@@ -155,6 +156,10 @@ void op_result_merge(struct op_result *dst, struct op_result *src)
         src->n_covered = 0;
     }
     dst->partial |= src->partial;
+    if (src->warning && !dst->warning) {
+        dst->warning = src->warning;
+        src->warning = NULL;
+    }
     if (src->err && !dst->err) {
         dst->err = src->err;
         dst->refused = src->refused;

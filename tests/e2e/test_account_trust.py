@@ -158,7 +158,8 @@ def t_delete_prunes(tmp, env):
         t.key("enter")
         # (other tests of this run may have left items of their own in the keyring)
         check(t.wait_line(t.screen.lines - 1, lambda line: re.search(
-            r"deleted account plantly .*; \d+ keyring items? of no account removed too", line),
+            r"deleted account plantly .*; \d+ keyring items? of no account or tracked session "
+            r"removed too", line),
             WAIT), t.text())
         check(wait_until(lambda: not secret_lookup(env, "ghost", "api_key"), WAIT),
               "the item of no account is still there")

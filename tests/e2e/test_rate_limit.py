@@ -14,7 +14,9 @@ Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_rate_limit.py ./ses
 
 import os
 import pty
+import re
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -159,6 +161,10 @@ def t_revoked_elsewhere_seen_within_recheck(tmp, env):
         t.send("/" + gone[0][-8:] + "\r")
         check(t.wait_for("Sessions 1 ", 5) and wait_until(lambda: "revoked" in t.text(), 5),
               "the session revoked elsewhere is not shown revoked:\n" + t.text())
+        # a user re-read without a users page keeps its name (not its raw id)
+        row = t.line(t.row_of("revoked"))
+        check(" <" in row and users[0][:8] not in row,
+              "the re-read user lost its name: %r" % row)
         t.quit()
     finally:
         t.close()
@@ -218,6 +224,23 @@ def t_paced_listing_shows_progress(tmp, env):
         fake.stop()
 
 
+def read_tty(master, seen, done, wait=0.1):
+    """What the terminal master receives, into seen, until it closes or a
+    wait of `wait` s brings nothing and done() is true."""
+    while True:
+        r, _, _ = select.select([master], [], [], wait)
+        if r:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            seen.extend(data)
+        elif done():
+            return
+
+
 def run_with_tty_stderr(env, args, timeout=60):
     """sesame ARGS with stderr on a pseudo-terminal (stdout a pipe): returns
     (exit status, stdout, everything written to the terminal)."""
@@ -226,22 +249,8 @@ def run_with_tty_stderr(env, args, timeout=60):
                             stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
     seen = bytearray()
-
-    def read():
-        while True:
-            r, _, _ = select.select([master], [], [], 0.1)
-            if r:
-                try:
-                    data = os.read(master, 4096)
-                except OSError:
-                    return
-                if not data:
-                    return
-                seen.extend(data)
-            elif proc.poll() is not None:
-                return
-
-    th = threading.Thread(target=read, daemon=True)
+    th = threading.Thread(target=read_tty, args=(master, seen, lambda: proc.poll() is not None),
+                          daemon=True)
     th.start()
     out = proc.communicate(timeout=timeout)[0]
     th.join(5)
@@ -293,10 +302,65 @@ def t_refused_is_waited_out(tmp, env):
     fake.stop()
 
 
+def t_hand_edited_limit_is_refused(tmp, env):
+    """A rate_limit or recheck the form would refuse, written into the file
+    by hand, fails the account's jobs with a config error that names it: it
+    is never replaced by a default in silence."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, active=3, per_user=1)
+    add_clerk(env, fake, rate_limit="10/1s")
+    path = os.path.join(tmp, "config", "accounts.conf")
+    text = open(path).read()
+    check(re.search(r"rate_limit *= *10/1s", text), text)
+    for bad, field in (("banana", "rate_limit"), ("off\nfield.recheck=-5m", "recheck")):
+        with open(path, "w") as f:
+            f.write(re.sub(r"(rate_limit *= *)\S+", lambda m: m.group(1) + bad, text))
+        before = counts(fake)[0]
+        r = harness.cli(env, "sessions")
+        check(r.returncode == 6, "exit %d: %s" % (r.returncode, r.stderr))
+        check(field in r.stderr and "account edit" in r.stderr, r.stderr)
+        check(counts(fake)[0] == before, "it asked Clerk anyway")
+    fake.stop()
+
+
+def t_headless_progress_of_several_accounts(tmp, env):
+    """Two accounts list at once: one line tells how far each is, cut to
+    the terminal's width; Ctrl-C takes the line away before sesame ends."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, limit="off", active=40, per_user=1)
+    add_clerk(env, fake, rate_limit="10/1s")
+    add_clerk(env, fake, label="lab", rate_limit="10/1s")
+    rc, out, err = run_with_tty_stderr(env, ["sessions", "--json"])
+    check(rc == 0, "exit %d\n%s" % (rc, err))
+    lines = [x for x in err.split("\r\x1b[K") if x]
+    both = [x for x in lines if "prod: " in x and "lab: " in x and " · " in x]
+    check(both, "no line names both listings: %r" % lines[-6:])
+    check(all(len(x) < 80 for x in lines), "a line longer than the terminal: %r" % lines)
+    check(out.count('"sess_') >= 80, out[:300])
+    # interrupted: the last thing on the terminal clears the line
+    master, slave = pty.openpty()
+    harness.set_size(slave, 60, 24)
+    proc = subprocess.Popen([harness.BINARY, "sessions"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    seen = bytearray()
+    deadline = time.time() + 20
+    read_tty(master, seen, lambda: b"users" in seen or time.time() > deadline)
+    check(b"users" in seen, "no progress: %r" % bytes(seen))
+    proc.send_signal(signal.SIGINT)
+    proc.wait(10)
+    read_tty(master, seen, lambda: True, wait=0.5)
+    os.close(master)
+    check(proc.returncode == -signal.SIGINT, "exit %r" % proc.returncode)
+    check(bytes(seen).endswith(b"\r\x1b[K"), "the line stays: %r" % bytes(seen[-80:]))
+    fake.stop()
+
+
 TESTS = [
     t_first_listing_asks_for_the_active_users, t_refresh_asks_for_what_changed,
     t_revoked_elsewhere_seen_within_recheck, t_forced_full_listing, t_paced_listing_shows_progress, t_headless_progress_on_a_terminal,
-    t_refused_is_waited_out,
+    t_refused_is_waited_out, t_hand_edited_limit_is_refused,
+    t_headless_progress_of_several_accounts,
 ]
 
 if __name__ == "__main__":

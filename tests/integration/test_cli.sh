@@ -167,6 +167,10 @@ expect "a status Clerk cannot filter on" 0
 check "filtered here instead" json 'all(s["status"] == "pending" for s in d["sessions"]) and d["errors"] == []'
 run sesame sessions --status bogus
 expect "unknown status" 2 "not one of"
+run sesame sessions --window ''
+expect "an empty window is not the default" 2 "needs a value"
+run sesame sessions --window 4000d
+expect "a window past ten years" 2 "at most 3650d"
 run sesame sessions --account nobody
 expect "unknown account" 2 "no account 'nobody'"
 run sesame sessions --account "Clerk test" --json

@@ -274,7 +274,7 @@ expect "prune with nothing to do" 0 "no keyring items without an account"
 store ghost-3 api_key x
 first=$(head -n 1 "$T/ids")
 run sesame account remove "id:$first"
-expect "remove prunes too" 0 "removed a keyring item of no account: ghost-3 api_key"
+expect "remove prunes too" 0 "removed a keyring item of no account or tracked session: ghost-3 api_key"
 
 # ---- 4. a FIFO, directory or device in place of a file -------------------------------
 
@@ -301,6 +301,25 @@ mkfifo "$SESAME_STATE_DIR/sessions.state"
 run timeout 10 "$BIN" sessions --account pl
 expect "sessions.state is a FIFO: refused at once" 6 "sessions.state: not a regular file"
 rm -f "$SESAME_STATE_DIR/sessions.state"
+# a CA file that is not a regular file: refused when given, and before any
+# transfer (never opened in a way that waits for a writer)
+for what in fifo dir; do
+    for no_check in "" --no-check; do
+        feed "apideck-fake-key" timeout 10 "$BIN" --timeout 5 account add apideck --label Vault \
+            --base-url "$FAKE_URL/apideck" --set app_id=fake-app --set consumer_id=c1 \
+            --ca-file "$T/special/$what" $no_check
+        expect "account add --ca-file (a $what) $no_check: refused at once" 2 \
+            "--ca-file $T/special/$what: not a regular file \(a"
+    done
+done
+feed "apideck-fake-key" "$BIN" account add apideck --label Vault --base-url "$FAKE_URL/apideck" \
+    --set app_id=fake-app --set consumer_id=c1 --no-check
+run timeout 10 "$BIN" account edit vault --ca-file "$T/special/fifo"
+expect "account edit --ca-file (a FIFO): refused at once" 2 "not a regular file \(a FIFO\)"
+sed -i "s|^\[account vault\]$|[account vault]\nca_file=$T/special/fifo|" "$SESAME_CONFIG_DIR/accounts.conf"
+run timeout 10 "$BIN" --timeout 5 create vault
+expect "create with a FIFO as the account's CA file: refused at once" 4 \
+    "the account's CA file cannot be read \($T/special/fifo: not a regular file \(a FIFO\)\)"
 
 # ---- 5. values and keys checked when stored ----------------------------------------
 
@@ -404,6 +423,49 @@ EOF
 done
 feed "sk_test_fake" sesame account add clerk --label X --base-url "http://127.0.0.1.nip.io:1/v1"
 expect "add --base-url http://127.0.0.1.nip.io" 2 "plain http:// to 127.0.0.1.nip.io is refused"
+# a proxy from the environment never carries a loopback request (the key in
+# plain text) off the machine: a listener on another address of this host
+# (127.0.0.2 when it has none) stands for the proxy, and hears nothing
+"$PY" - "$T/proxy.addr" "$T/proxy.log" >/dev/null 2>&1 <<'EOF' &
+import http.server, os, socket, sys
+addr_file, log = sys.argv[1:3]
+def other_address():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: only a route is chosen
+        a = s.getsockname()[0]
+        return a if not a.startswith("127.") else "127.0.0.2"
+    except OSError:
+        return "127.0.0.2"
+    finally:
+        s.close()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_any(self):
+        with open(log, "a") as f:
+            f.write("%s %s\n" % (self.requestline, self.headers.get("Authorization")))
+        self.send_response(502)
+        self.end_headers()
+    do_GET = do_POST = do_PUT = do_DELETE = do_CONNECT = do_any
+    def log_message(self, *a):
+        pass
+srv = http.server.ThreadingHTTPServer((other_address(), 0), H)
+open(addr_file + ".tmp", "w").write("%s:%d" % srv.server_address)
+os.rename(addr_file + ".tmp", addr_file)
+srv.serve_forever()
+EOF
+serve_pids="${serve_pids:-} $!"
+i=0
+while [ ! -s "$T/proxy.addr" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+PROXY="http://$(cat "$T/proxy.addr")"
+n=0
+for how in "http_proxy 127.0.0.1" "all_proxy localhost" "ALL_PROXY 127.0.0.1"; do
+    var=${how% *} host=${how#* } n=$((n + 1))
+    feed "sk_test_fake" env -u no_proxy -u NO_PROXY "$var=$PROXY" "$BIN" account add clerk \
+        --label "Proxied $n" --base-url "http://$host:${FAKE_URL##*:}/clerk/v1"
+    expect "$var=$PROXY, base URL on $host: the key check goes straight to it" 0
+done
+check "the proxy on $PROXY heard nothing: $(head -c 200 "$T/proxy.log" 2>/dev/null)" \
+    test ! -s "$T/proxy.log"
 
 # ---- 7. a provider that echoes the key: masked ------------------------------------------
 
@@ -447,6 +509,25 @@ done
 feed "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl" sesame verify echo sess_1
 expect "verify: the token is masked" 3 "\[secret token\]"
 check "verify: the token does not show" test -z "$(leaks eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl "$T/err")"
+
+# what a provider may make of the key it was sent: split by a CR (which the
+# message shows as a space), a zero-width space or a soft hyphen, in another
+# case, percent-encoded in any form, as HTML entities; and the key (or the
+# token being verified) put in the answer's session id
+printf '%s\n' sk_test_fake | "$BIN" account add clerk --label Disguise --base-url "$FAKE_URL/clerk/v1" >/dev/null
+sid=$("$BIN" sessions --account disguise --status active --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["sessions"][0]["id"])')
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/revoke", "fault": "answer", "count": 1, "status": 401, "body": {"errors": [{"message": "m", "code": "c", "long_message": "key sk_test\r_fake sk_te\u200bst_fake sk_test\u00ad_fake SK_TEST_FAKE sk%5Ftest%5ffake %73k_test_fake sk&#95;test&lowbar;fake."}]}}' >/dev/null
+run sesame revoke disguise "$sid"
+expect "revoke: every disguise of the key is masked" 3 \
+    "c: key \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\] \[secret api_key\]\.$"
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/revoke", "fault": "answer", "count": 1, "status": 200, "body": {"object": "session", "id": "sk_test_fake", "status": "revoked", "user_id": "u", "client_id": "c", "last_active_at": 1, "expire_at": 1, "abandon_at": 1, "updated_at": 1, "created_at": 1}}' >/dev/null
+run sesame revoke disguise "$sid"
+expect "revoke answered with the key as its session: masked" 3 "with session \[secret api_key\]: unexpected answer"
+JWT=eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/verify", "fault": "answer", "count": 1, "status": 200, "body": {"object": "session", "id": "'"$JWT"'", "status": "active", "user_id": "u", "client_id": "c", "last_active_at": 1, "expire_at": 1, "abandon_at": 1, "updated_at": 1, "created_at": 1}}' >/dev/null
+feed "$JWT" sesame verify disguise "$sid"
+expect "verify answered with the token as its session: masked" 3 "with session \[secret token\]: unexpected answer"
+check "verify: the token is nowhere in the output" sh -c "! grep -qi 'eyJhbGciOiJIUzI1NiJ9' '$T/out' '$T/err'"
 
 # ---- 8. hints quote account names for the shell -----------------------------------------
 

@@ -66,64 +66,69 @@ static void test_rate_format_round_trips(void **state)
     }
 }
 
-/* How many requests start in [0, until) when each asks again as soon as it
- * is told to. */
-static int sent_until(struct budget *b, int64_t from, int64_t until)
+/* How many requests start in [from, until) when each asks again as soon
+ * as it is told to; their times in times[] when given. */
+static int sent_until(struct budget *b, int64_t from, int64_t until, int64_t *times, int max)
 {
     int n = 0;
     int64_t t = from;
     while (t < until) {
         int64_t wait = budget_take(b, t);
-        if (wait == 0)
+        if (wait == 0) {
+            if (times && n < max)
+                times[n] = t;
             n++;
-        else
+        } else {
             t += wait;
+        }
     }
     return n;
 }
 
-static void test_bucket_bursts_a_window_then_paces(void **state)
+static void test_a_window_at_once_then_as_sends_leave(void **state)
 {
     struct rate r = {50, 10000};
     struct budget b;
     budget_init(&b, &r, 1000);
     for (int i = 0; i < 50; i++)
         assert_int_equal(budget_take(&b, 1000), 0);
-    int64_t wait = budget_take(&b, 1000);
-    assert_in_range(wait, 195, 201); /* one request per 200 ms */
-    assert_int_equal(budget_take(&b, 1000 + wait), 0);
+    /* the 51st when the first leaves the window, exactly */
+    assert_int_equal(budget_take(&b, 1000), 10000);
+    assert_int_equal(budget_take(&b, 10999), 1);
+    assert_int_equal(budget_take(&b, 11000), 0);
+    budget_free(&b);
     /* over a long run: the configured rate, never more */
-    struct budget c;
-    budget_init(&c, &r, 0);
-    int n = sent_until(&c, 0, 100000);
-    assert_in_range(n, 50 + 490, 50 + 500);
+    budget_init(&b, &r, 0);
+    assert_int_equal(sent_until(&b, 0, 100000, NULL, 0), 500);
+    budget_free(&b);
 }
 
-static void test_any_window_stays_within_twice_the_rate(void **state)
+static void test_no_window_holds_more_than_the_budget(void **state)
 {
-    /* Half the provider's limit is the budget; a burst and the refill
-     * within any one window never exceed the limit itself. */
+    /* Half of the provider's limit is the budget: what it sends in ANY
+     * window stays within it (a token bucket's burst and refill together
+     * would send twice as much, all of the provider's limit). */
     struct rate r = {50, 10000};
     struct budget b;
     budget_init(&b, &r, 0);
-    int64_t times[2000];
+    static int64_t times[1000];
+    /* asking at odd moments, not only as soon as told */
     int n = 0;
-    for (int64_t t = 0; t < 60000 && n < 2000;) {
-        int64_t wait = budget_take(&b, t);
-        if (wait == 0)
+    for (int64_t t = 0; t < 60000 && n < 1000; t += 37) {
+        if (budget_take(&b, t) == 0)
             times[n++] = t;
-        else
-            t += wait;
     }
+    assert_true(n >= 290);
     for (int i = 0; i < n; i++) {
         int in_window = 0;
         for (int k = i; k < n && times[k] < times[i] + 10000; k++)
             in_window++;
-        assert_true(in_window <= 100);
+        assert_true(in_window <= 50);
     }
+    budget_free(&b);
 }
 
-static void test_refused_blocks_shrinks_and_grows_back(void **state)
+static void test_refused_blocks_halves_and_grows_back(void **state)
 {
     struct rate r = {100, 10000};
     struct budget b;
@@ -131,16 +136,16 @@ static void test_refused_blocks_shrinks_and_grows_back(void **state)
     budget_refused(&b, 3000, 0);
     assert_int_equal(budget_take(&b, 0), 3000);
     assert_int_equal(budget_take(&b, 2999), 1);
-    /* after the block: half the rate (one per 200 ms), no burst saved up */
-    int n = sent_until(&b, 3000, 13000);
-    assert_in_range(n, 45, 55);
-    /* answers without refusals: back to the full rate within ten windows */
-    for (int64_t t = 13000; t < 13000 + 12 * 10000; t += 100)
+    /* after the block: 50 a window */
+    assert_int_equal(sent_until(&b, 3000, 13000, NULL, 0), 50);
+    /* answers without refusals: back to 100 within ten windows */
+    for (int64_t t = 13000; t < 13000 + 11 * 10000; t += 100)
         budget_answered(&b, t);
-    assert_true(b.rate_per_ms > 0.0099);
+    assert_int_equal(b.limit, 100);
     /* a 429 without Retry-After still waits */
     budget_refused(&b, -1, 200000);
     assert_true(budget_take(&b, 200000) > 0);
+    budget_free(&b);
 }
 
 static void test_refusals_together_halve_once(void **state)
@@ -150,9 +155,10 @@ static void test_refusals_together_halve_once(void **state)
     budget_init(&b, &r, 0);
     for (int i = 0; i < 6; i++) /* six requests on their way, all refused */
         budget_refused(&b, 1000, 5 + i);
-    assert_true(b.rate_per_ms > 0.0049 && b.rate_per_ms < 0.0051);
+    assert_int_equal(b.limit, 50);
     budget_refused(&b, 1000, 10100); /* a window later: again */
-    assert_true(b.rate_per_ms > 0.0024 && b.rate_per_ms < 0.0026);
+    assert_int_equal(b.limit, 25);
+    budget_free(&b);
 }
 
 static void test_refusals_never_stop_it(void **state)
@@ -162,8 +168,22 @@ static void test_refusals_never_stop_it(void **state)
     budget_init(&b, &r, 0);
     for (int i = 0; i < 40; i++)
         budget_refused(&b, 0, i * 10000LL);
-    /* one request per window at the least */
-    assert_int_equal(sent_until(&b, 390000, 420010), 3); /* from the last refusal */
+    assert_int_equal(b.limit, 1); /* one request per window at the least */
+    assert_int_equal(sent_until(&b, 390000, 420010, NULL, 0), 4);
+    budget_free(&b);
+}
+
+static void test_shrunk_limit_waits_for_enough_to_leave(void **state)
+{
+    struct rate r = {10, 1000};
+    struct budget b;
+    budget_init(&b, &r, 0);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(budget_take(&b, i * 10), 0); /* sent at 0, 10 .. 90 */
+    budget_refused(&b, 0, 95); /* 5 a window now: the 6th newest must leave */
+    assert_int_equal(budget_take(&b, 100), 1050 - 100);
+    assert_int_equal(budget_take(&b, 1050), 0);
+    budget_free(&b);
 }
 
 static void test_unlimited_and_blocked(void **state)
@@ -182,9 +202,22 @@ static void test_unlimited_and_blocked(void **state)
     assert_int_equal(budget_take(&b, 3100), 400);
     budget_block(&b, 0, 3100); /* nothing to wait for: no change */
     assert_int_equal(budget_take(&b, 3500), 0);
+    budget_free(&b);
 }
 
-static void test_set_rate_keeps_what_was_spent(void **state)
+static void test_huge_budgets_keep_their_rate(void **state)
+{
+    struct rate r = {1000000, 1000};
+    struct budget b;
+    budget_init(&b, &r, 0);
+    assert_int_equal(b.slots, BUDGET_MAX_SLOTS);
+    assert_int_equal(b.window_ms, 10);
+    int n = sent_until(&b, 0, 1000, NULL, 0);
+    assert_int_equal(n, 1000000);
+    budget_free(&b);
+}
+
+static void test_set_rate_keeps_what_was_sent(void **state)
 {
     struct rate r = {10, 1000};
     struct budget b;
@@ -193,11 +226,12 @@ static void test_set_rate_keeps_what_was_spent(void **state)
         assert_int_equal(budget_take(&b, 0), 0);
     struct rate more = {20, 1000};
     budget_set_rate(&b, &more, 0);
-    /* a new rate is not a fresh burst on top of what was just sent */
+    /* a new rate is not a fresh window on top of what was just sent */
     int n = 0;
     while (budget_take(&b, 0) == 0)
         n++;
     assert_int_equal(n, 10);
+    budget_free(&b);
 }
 
 int main(void)
@@ -205,13 +239,15 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rate_parse),
         cmocka_unit_test(test_rate_format_round_trips),
-        cmocka_unit_test(test_bucket_bursts_a_window_then_paces),
-        cmocka_unit_test(test_any_window_stays_within_twice_the_rate),
-        cmocka_unit_test(test_refused_blocks_shrinks_and_grows_back),
+        cmocka_unit_test(test_a_window_at_once_then_as_sends_leave),
+        cmocka_unit_test(test_no_window_holds_more_than_the_budget),
+        cmocka_unit_test(test_refused_blocks_halves_and_grows_back),
         cmocka_unit_test(test_refusals_together_halve_once),
         cmocka_unit_test(test_refusals_never_stop_it),
+        cmocka_unit_test(test_shrunk_limit_waits_for_enough_to_leave),
         cmocka_unit_test(test_unlimited_and_blocked),
-        cmocka_unit_test(test_set_rate_keeps_what_was_spent),
+        cmocka_unit_test(test_huge_budgets_keep_their_rate),
+        cmocka_unit_test(test_set_rate_keeps_what_was_sent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -710,6 +710,11 @@ static void test_parse_list_bare_array_paging(void **state)
     parse(OP_LIST, &a, 200, body, &out);
     assert_int_equal(out.n_follow, 1);
     assert_int_equal(out.follow[0].op, OP_USERS);
+    assert_non_null(strstr(out.warning, "the first 100000 sessions only")); /* and says so */
+    op_result_free(&out);
+    a.offset = 198 * 500;
+    parse(OP_LIST, &a, 200, body, &out);
+    assert_null(out.warning);
     op_result_free(&out);
     free(body);
 }
@@ -937,6 +942,13 @@ static void test_parse_users_walk_full_page(void **state)
     assert_int_equal(next->args.offset, 1000);
     assert_int_equal(next->prio, PRIO_WALK); /* the walk goes before what it asks for */
     assert_false(next->unit);
+    assert_null(out.warning);
+    op_result_free(&out);
+    /* a million users is where the walk stops, and says so */
+    a.offset = 1999 * 500;
+    parse(OP_LIST, &a, 200, b, &out);
+    assert_int_equal(out.n_follow, 500);
+    assert_non_null(strstr(out.warning, "the first 1000000 users only"));
     op_result_free(&out);
     free(b);
 }
@@ -1002,7 +1014,7 @@ static void test_plan_refresh(void **state)
     char names[10][24];
     for (int i = 0; i < 10; i++) {
         snprintf(names[i], sizeof names[i], "user_%d", i);
-        users[i] = (struct listed_user){names[i], 100 + i, NOW - (10 - i) * 60000LL, i < 8};
+        users[i] = (struct listed_user){names[i], NULL, 100 + i, NOW - (10 - i) * 60000LL, i < 8};
     }
     struct list_memory mem = {NOW - 60000, users, 10};
     struct op_args a = {0};

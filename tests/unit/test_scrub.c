@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "scrub.h"
+#include "strpool.h"
 #include "strslab.h"
 #include "util.h"
 #include "worker.h"
@@ -83,12 +86,149 @@ static void test_event(void **state)
     secret_bag_clear(&bag);
 }
 
+/* Spellings that are not on any list: split by what shows as nothing or a
+ * space, any case, any escape, mixed. */
+static void test_disguised(void **state)
+{
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "api_key", "sk_test_fake");
+    static const char *const disguised[] = {
+        "sk_test\r_fake", "sk_test _fake", "sk_test\n_fake", "sk_\ttest_fake",
+        "sk_test\\u0000_fake", "sk_test\\x00_fake", "sk_test\\r\\n_fake",
+        "sk_te\xe2\x80\x8bst_fake", "sk_test\xc2\xad_fake", "s\xe2\x80\x8ek_test_fake",
+        "sk_test&shy;_fake", "sk_test&#8203;_fake", "sk_t\xef\xbb\xbf" "est_fake",
+        "sk%5Ftest%5Ffake", "sk%5ftest%5ffake", "%73k_test_fake", "%73%6B%5f%74est_fake",
+        "sk_test%0D%0A_fake", "sk_test+_fake",
+        "SK_TEST_FAKE", "Sk_Test_Fake", "sK_tEsT_fAkE", "SK%5FTEST_FAKE",
+        "sk&#95;test&#x5f;fake", "sk&lowbar;test&#X5F;fake", "sk&#95test_fake",
+        "sk\\u005ftest_fake", "sk\\u005Ftest\\u005ffake", "\\u0053K_TEST_FAKE",
+    };
+    for (size_t i = 0; i < sizeof disguised / sizeof *disguised; i++) {
+        char *in = xasprintf("key <%s> refused", disguised[i]);
+        char *t = xstrdup(in);
+        secrets_scrub(&t, &bag, NULL);
+        if (strcmp(t, "key <[secret api_key]> refused") != 0)
+            fail_msg("%s -> %s", in, t);
+        free(t);
+        free(in);
+    }
+    /* cut short in a preview, in another case */
+    scrubbed(&bag, NULL, "body: Bearer SK_TEST_F...", "body: Bearer [secret api_key]...");
+    secret_bag_clear(&bag);
+
+    /* a password with a letter outside ASCII, as a preview, a form and
+     * HTML would spell it */
+    secret_bag_put(&bag, "password", "p\xc3\xa4sswort1");
+    scrubbed(&bag, NULL, "HTTP 422: <p>p\\xc3\\xa4sswort1</p>",
+             "HTTP 422: <p>[secret password]</p>");
+    scrubbed(&bag, NULL, "password=p%C3%A4sswort1&x", "password=[secret password]&x");
+    scrubbed(&bag, NULL, "P%C3%84SSWORT1", "[secret password]");
+    scrubbed(&bag, NULL, "P\xc3\x84SSWORT1!", "[secret password]!");
+    scrubbed(&bag, NULL, "p&auml;sswort1 p&#228;sswort1 P&Auml;SSWORT1",
+             "[secret password] [secret password] [secret password]");
+    scrubbed(&bag, NULL, "p&aumlsswort1 p&ouml;sswort1 p&aum;sswort1",
+             "[secret password] p&ouml;sswort1 p&aum;sswort1");
+    scrubbed(&bag, NULL, "p\\u00e4sswort1", "[secret password]");
+    secret_bag_clear(&bag);
+}
+
+/* A secret that holds what looks like an escape is found as it is, too. */
+static void test_literal_escapes(void **state)
+{
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "password", "pw%41&amp;\\x41+z");
+    scrubbed(&bag, NULL, "as sent: pw%41&amp;\\x41+z.", "as sent: [secret password].");
+    scrubbed(&bag, NULL, "encoded: pw%2541%26amp%3B%5Cx41%2Bz.", "encoded: [secret password].");
+    secret_bag_clear(&bag);
+}
+
+/* Nothing that is not the secret is masked: a short secret only as it is
+ * spelt (escapes decoded), never in another case or spaced out; other
+ * punctuation between the characters is not "invisible". */
+static void test_nothing_else_masked(void **state)
+{
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "password", "demo");
+    scrubbed(&bag, NULL, "Demo user: demo", "Demo user: [secret password]");
+    scrubbed(&bag, NULL, "DEMO d e m o de-mo %64emo", "DEMO d e m o de-mo [secret password]");
+    secret_bag_clear(&bag);
+    secret_bag_put(&bag, "password", "hunter2");
+    scrubbed(&bag, NULL, "HUNTER2 hunter2", "HUNTER2 [secret password]");
+    secret_bag_clear(&bag);
+    secret_bag_put(&bag, "api_key", "abcdefgh");
+    scrubbed(&bag, NULL, "ab-cd-ef-gh {\"a\":\"abcd\",\"b\":\"efgh\"} abcdefg.",
+             "ab-cd-ef-gh {\"a\":\"abcd\",\"b\":\"efgh\"} abcdefg.");
+    scrubbed(&bag, NULL, "session sess_2abcdefgXYZ ended", "session sess_2abcdefgXYZ ended");
+    secret_bag_clear(&bag);
+}
+
+/* A text that offers two readings at every position costs bounded work. */
+static void test_bounded(void **state)
+{
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "password", "%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%x");
+    GString *g = g_string_new(NULL);
+    for (int i = 0; i < 20000; i++)
+        g_string_append(g, "%25");
+    char *t = xstrdup(g->str);
+    int64_t t0 = mono_ms();
+    secrets_scrub(&t, &bag, NULL);
+    assert_true(mono_ms() - t0 < 5000);
+    free(t);
+    g_string_free(g, TRUE);
+    secret_bag_clear(&bag);
+}
+
+/* Every string of every session and user that leaves the worker: an answer
+ * may put the key in the session's id, a verify answer the token it was
+ * given anywhere. */
+static void test_event_every_field(void **state)
+{
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "api_key", "sk_test_fake");
+    const char *jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl";
+    struct event ev = {0};
+    struct session *s = session_list_push(&ev.result.sessions);
+    s->id = strslab_dup("sk_test_fake");
+    s->account_id = strpool_get("acct");
+    s->user_id = strpool_get("user SK_TEST_FAKE");
+    s->user_display = strpool_get(jwt);
+    s->client_id = strslab_dup("sk%5Ftest_fake");
+    s->device = strpool_get("sk_test\r_fake");
+    s->browser = strpool_get("Chrome");
+    s->ip = strslab_dup(jwt);
+    s->place = strpool_get("Berlin");
+    ev.result.n_users = 1;
+    ev.result.users = xcalloc(1, sizeof *ev.result.users);
+    ev.result.users[0].id = xstrdup("sk_test_fake");
+    ev.result.users[0].display = xasprintf("Ada <%s>", jwt);
+    secrets_scrub_event(&ev, &bag, jwt);
+    assert_string_equal(s->id, "[secret api_key]");
+    assert_string_equal(s->account_id, "acct");
+    assert_string_equal(s->user_id, "user [secret api_key]");
+    assert_string_equal(s->user_display, "[secret token]");
+    assert_string_equal(s->client_id, "[secret api_key]");
+    assert_string_equal(s->device, "[secret api_key]");
+    assert_string_equal(s->browser, "Chrome");
+    assert_string_equal(s->ip, "[secret token]");
+    assert_string_equal(s->place, "Berlin");
+    assert_string_equal(ev.result.users[0].id, "[secret api_key]");
+    assert_string_equal(ev.result.users[0].display, "Ada <[secret token]>");
+    event_free(&ev);
+    secret_bag_clear(&bag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_spelling),
         cmocka_unit_test(test_bag_and_extra),
         cmocka_unit_test(test_event),
+        cmocka_unit_test(test_disguised),
+        cmocka_unit_test(test_literal_escapes),
+        cmocka_unit_test(test_nothing_else_masked),
+        cmocka_unit_test(test_bounded),
+        cmocka_unit_test(test_event_every_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,10 +5,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -52,6 +55,34 @@ static void test_sanitize_invalid_utf8(void **state)
     check_sanitize("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");   /* overlong */
     check_sanitize("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
     check_sanitize("\xe6\x9d", "\xef\xbf\xbd\xef\xbf\xbd");   /* truncated */
+}
+
+static void test_text_shown_cuts_what_a_person_pasted(void **state)
+{
+    (void)state;
+    char *t = text_shown("7d");
+    assert_string_equal(t, "7d");
+    free(t);
+    char big[100001];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    t = text_shown(big);
+    assert_int_equal(strlen(t), 63);
+    assert_string_equal(t + 60, "...");
+    free(t);
+    /* characters, not bytes: never half of one; and sanitised */
+    char wide[400] = "";
+    for (int i = 0; i < 70; i++)
+        strcat(wide, "\xc3\xa9");
+    t = text_shown(wide);
+    assert_int_equal(strlen(t), 123);
+    free(t);
+    t = text_shown("a\x1b[31mb");
+    assert_null(strchr(t, '\x1b'));
+    free(t);
+    t = text_shown(NULL);
+    assert_string_equal(t, "");
+    free(t);
 }
 
 static void test_escape_preview(void **state)
@@ -174,6 +205,39 @@ static void test_read_regular(void **state)
     free(missing);
 }
 
+/* A FIFO is refused without being opened: an open would release a writer
+ * waiting on it (and a device's open may act). */
+static void test_read_regular_never_opens(void **state)
+{
+    char dir[] = "/tmp/sesame-util.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *fifo = xasprintf("%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t writer = fork();
+    assert_true(writer >= 0);
+    if (writer == 0) /* waits in open() until a reader opens the FIFO */
+        _exit(open(fifo, O_WRONLY) >= 0 ? 0 : 1);
+    usleep(200 * 1000); /* the writer is waiting by now */
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    assert_int_equal(file_read_regular(fifo, 100, &data, &len, &err), EINVAL);
+    assert_non_null(strstr(err, "not a regular file (a FIFO)"));
+    free(err);
+    usleep(300 * 1000);
+    int status = 0;
+    bool released = waitpid(writer, &status, WNOHANG) == writer;
+    /* let the writer go */
+    int fd = open(fifo, O_RDONLY | O_NONBLOCK);
+    if (!released)
+        waitpid(writer, &status, 0);
+    if (fd >= 0)
+        close(fd);
+    unlink(fifo);
+    rmdir(dir);
+    free(fifo);
+    assert_false(released);
+}
+
 /* format_tm puts down what strftime would, for every four-digit year. */
 static void test_format_tm_as_strftime(void **state)
 {
@@ -209,9 +273,11 @@ int main(void)
         cmocka_unit_test(test_sanitize_controls_and_c1),
         cmocka_unit_test(test_sanitize_invalid_utf8),
         cmocka_unit_test(test_escape_preview),
+        cmocka_unit_test(test_text_shown_cuts_what_a_person_pasted),
         cmocka_unit_test(test_shell_quote),
         cmocka_unit_test(test_text_trim),
         cmocka_unit_test(test_read_regular),
+        cmocka_unit_test(test_read_regular_never_opens),
         cmocka_unit_test(test_format_duration),
         cmocka_unit_test(test_format_tm_as_strftime),
         cmocka_unit_test(test_wipe_free_null),

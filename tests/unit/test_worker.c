@@ -60,10 +60,12 @@ static void loop_parse(const struct account *a, enum op op, const struct op_args
         op_result_follow(out, op, &next);
         op_args_free(&next);
     }
-    /* /fan: limit follow-ups (3 if not said), each one unit of progress;
+    /* /fan, /slowish: limit follow-ups (3 if not said), each one unit of progress;
      * /twins: two follow-ups to one URL */
     bool twins = args->status && strcmp(args->status, "/twins") == 0;
-    if (args->status && (strcmp(args->status, "/fan") == 0 || twins) && args->phase == 0) {
+    bool fan = args->status && (strcmp(args->status, "/fan") == 0 ||
+                                strcmp(args->status, "/slowish") == 0);
+    if ((fan || twins) && args->phase == 0) {
         long n = args->limit > 0 ? args->limit : 3;
         for (long i = 1; i <= n; i++) {
             struct op_args next = {0};
@@ -100,6 +102,8 @@ static void handler(const struct lb_request *req, struct lb_response *r, void *u
         snprintf(r->extra_headers, sizeof r->extra_headers,
                  "x-downstream-ratelimit-limit: 5\r\nx-downstream-ratelimit-remaining: 0\r\n"
                  "x-downstream-ratelimit-reset: 1\r\n");
+    } else if (strncmp(req->path, "/slowish", 8) == 0) { /* follow-ups too */
+        r->delay_ms = 1500;
     } else if (strcmp(req->path, "/slow") == 0) {
         r->delay_ms = 300;
     } else if (strcmp(req->path, "/hang") == 0) {
@@ -360,7 +364,7 @@ static void test_budget_paces_a_listing(void **state)
 {
     struct fixture *f = *state;
     int64_t t0 = mono_ms();
-    /* 4 per 200 ms: a burst of 4, then one each 50 ms */
+    /* 4 per 200 ms: never a fifth within a window */
     struct event ev = wait_for(f, submit_fan(f, "/fan", 40, "4/200ms", 0));
     int64_t took = mono_ms() - t0;
     assert_int_equal(ev.err, 0);
@@ -368,8 +372,9 @@ static void test_budget_paces_a_listing(void **state)
     printf("# 41 requests at 4/200ms took %lld ms\n", (long long)took);
     assert_true(took >= (41 - 4) * 50 - 100);
     assert_true(took < 5000);
-    /* never more than a burst and a window's refill in any window */
-    assert_true(loopback_most_within(f->lb, 200) <= 8);
+    /* never more than the budget in any window (arrivals jitter around the
+     * window's edge when the machine is busy: 50 ms allowed) */
+    assert_true(loopback_most_within(f->lb, 150) <= 4);
     event_free(&ev);
 }
 
@@ -390,16 +395,28 @@ static void test_429_shrinks_the_budget_and_waits(void **state)
     atomic_store(&limited_left, 1); /* the first /limited: 429, Retry-After: 1 */
     int64_t t0 = mono_ms();
     uint64_t id = submit_fan(f, "/limited", 0, "100/1s", 0);
-    struct event ev = wait_for(f, id);
+    struct event ev;
+    bool told = false; /* the wait is said as the provider's, not as our pacing */
+    while (worker_wait_news(f->w, id, &ev) && ev.progress) {
+        char *text = event_progress_text(&ev);
+        if (ev.rate_limited) {
+            told = true;
+            assert_string_equal(text, "listing, rate limited: asked to wait 1 s");
+        }
+        assert_null(strstr(text, "budget"));
+        free(text);
+        event_free(&ev);
+    }
+    assert_true(told);
     assert_int_equal(ev.err, 0);
     assert_true(mono_ms() - t0 >= 990);
     event_free(&ev);
-    /* the account's next requests wait for the budget that was halved, not
-     * all at once: 100/1s became 50/1s, and nothing saved up meanwhile */
+    /* the account's next requests wait for the budget that was halved:
+     * 100/1s became 50/1s, so 61 requests do not all go in one second */
     t0 = mono_ms();
-    ev = wait_for(f, submit_fan(f, "/fan", 30, "100/1s", 0));
+    ev = wait_for(f, submit_fan(f, "/fan", 60, "100/1s", 0));
     assert_int_equal(ev.err, 0);
-    assert_true(mono_ms() - t0 >= 400);
+    assert_true(mono_ms() - t0 >= 900);
     event_free(&ev);
 }
 
@@ -425,7 +442,8 @@ static void test_retry_after_longer_than_the_timeout_fails_at_once(void **state)
     int64_t t0 = mono_ms();
     struct event ev = wait_for(f, submit_fan(f, "/limited", 0, NULL, 500));
     assert_int_equal(ev.err, ERR_NETWORK);
-    assert_non_null(strstr(ev.error, "rate limited by Loop: it asks to wait 1 s"));
+    assert_non_null(strstr(ev.error, "rate limited by Loop: waiting 1 s before asking again is "
+                               "longer than the timeout"));
     assert_true(mono_ms() - t0 < 400);
     event_free(&ev);
 }
@@ -452,6 +470,21 @@ static void test_progress_tells_units_and_budget(void **state)
     assert_int_equal(ev.err, 0);
     assert_true(saw_budget);
     assert_true(saw_total);
+    event_free(&ev);
+}
+
+/* More requests than the host has connections, each answered in 1.5 s:
+ * curl would hold the rest waiting for a connection while their timeout
+ * (2 s) runs down; none is handed over before a connection is free, so
+ * each is answered, once. */
+static void test_slow_answers_within_the_timeout_succeed(void **state)
+{
+    struct fixture *f = *state;
+    struct event ev = wait_for(f, submit_fan(f, "/slowish", 17, NULL, 2000));
+    assert_int_equal(ev.err, 0);
+    assert_int_equal(ev.result.sessions.n, 18);
+    assert_int_equal(loopback_requests(f->lb), 18);
+    assert_true(loopback_max_concurrent(f->lb) <= 6);
     event_free(&ev);
 }
 
@@ -666,6 +699,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_tells_units_and_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_url_is_asked_once_per_job, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_answers_within_the_timeout_succeed, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_spent_downstream_limit_blocks_until_reset, setup,
                                         teardown),
     };
