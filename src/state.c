@@ -233,7 +233,7 @@ static bool utf8_ok(const struct session *s)
     return true;
 }
 
-enum change { UPSERT, MERGE, REMOVE, REMOVE_ACCOUNT, MARK_UNKNOWN, CHECK_WRITABLE };
+enum change { UPSERT, MERGE, ADD_NEW, REMOVE, REMOVE_ACCOUNT, MARK_UNKNOWN, CHECK_WRITABLE };
 
 /* The loaded session of account + id, or NULL. */
 static struct session *find_in(struct session_list *l, const char *account_id,
@@ -249,7 +249,7 @@ static struct session *find_in(struct session_list *l, const char *account_id,
  * CHECK_WRITABLE, see that a write could be made there). */
 static int change_state(const char *dir, enum change what, const struct session *s,
                         const char *account_id, const char *session_id, bool *read,
-                        char **error)
+                        bool *taken, char **error)
 {
     struct conf_file *f = NULL;
     struct session_list l = { 0 };
@@ -278,6 +278,14 @@ static int change_state(const char *dir, enum change what, const struct session 
             session_update(old, s);
             old->tracked = true;
             s = old;
+        }
+        set_session(kf, s);
+        changed = true;
+        break;
+    case ADD_NEW:
+        if (old) { /* under the lock: two creates cannot both take one id */
+            *taken = true;
+            break;
         }
         set_session(kf, s);
         changed = true;
@@ -341,13 +349,20 @@ static int need_ids(const char *account_id, const char *session_id, const char *
 int state_upsert(const struct session *s, char **error)
 {
     int rc = writable(s, error);
-    return rc ? rc : change_state(state_dir(), UPSERT, s, NULL, NULL, NULL, error);
+    return rc ? rc : change_state(state_dir(), UPSERT, s, NULL, NULL, NULL, NULL, error);
 }
 
 int state_merge_in(const char *dir, const struct session *fresh, char **error)
 {
     int rc = writable(fresh, error);
-    return rc ? rc : change_state(dir, MERGE, fresh, NULL, NULL, NULL, error);
+    return rc ? rc : change_state(dir, MERGE, fresh, NULL, NULL, NULL, NULL, error);
+}
+
+int state_add_new_in(const char *dir, const struct session *s, bool *taken, char **error)
+{
+    *taken = false;
+    int rc = writable(s, error);
+    return rc ? rc : change_state(dir, ADD_NEW, s, NULL, NULL, NULL, taken, error);
 }
 
 int state_merge(const struct session *fresh, char **error)
@@ -361,7 +376,7 @@ int state_remove_in(const char *dir, const char *account_id, const char *session
     if (read)
         *read = false;
     int rc = need_ids(account_id, session_id ? session_id : "", "state_remove", error);
-    return rc ? rc : change_state(dir, REMOVE, NULL, account_id, session_id, read, error);
+    return rc ? rc : change_state(dir, REMOVE, NULL, account_id, session_id, read, NULL, error);
 }
 
 int state_remove(const char *account_id, const char *session_id, char **error)
@@ -374,19 +389,19 @@ int state_mark_unknown_in(const char *dir, const char *account_id, const char *s
 {
     int rc = need_ids(account_id, session_id ? session_id : "", "state_mark_unknown", error);
     return rc ? rc
-              : change_state(dir, MARK_UNKNOWN, NULL, account_id, session_id, NULL, error);
+              : change_state(dir, MARK_UNKNOWN, NULL, account_id, session_id, NULL, NULL, error);
 }
 
 int state_remove_account(const char *account_id, char **error)
 {
     int rc = need_ids(account_id, NULL, "state_remove_account", error);
     return rc ? rc
-              : change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, error);
+              : change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, NULL, error);
 }
 
 int state_check_writable(char **error)
 {
-    return change_state(state_dir(), CHECK_WRITABLE, NULL, NULL, NULL, NULL, error);
+    return change_state(state_dir(), CHECK_WRITABLE, NULL, NULL, NULL, NULL, NULL, error);
 }
 
 int state_load_in(const char *dir, struct session_list *out, char **error)

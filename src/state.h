@@ -21,6 +21,10 @@ int state_remove_account(const char *account_id, char **error);
  * its tokens leave the keyring (worker_secrets.c). state_merge is this in
  * state_dir(). */
 int state_merge_in(const char *dir, const struct session *fresh, char **error);
+/* A session just made: added, unless the file holds one of that account
+ * and id already (*taken, nothing changed: an answer that reuses a tracked
+ * session's id must not replace it). */
+int state_add_new_in(const char *dir, const struct session *s, bool *taken, char **error);
 /* *read (may be NULL): the file was read (a failure was the write's). */
 int state_remove_in(const char *dir, const char *account_id, const char *session_id,
                     bool *read, char **error);

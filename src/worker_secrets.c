@@ -97,7 +97,8 @@ static void prepare(struct running_job *j)
  * leaves, account prune finds: no keyring item before it). Should the state
  * file fail, the tokens are stored all the same: the caller, which cannot
  * track the session either, ends it with them (cmd_create, create_done). */
-static bool record_made(struct running_job *j, const struct session *made, bool pending)
+static bool record_made(struct running_job *j, const struct session *made, bool pending,
+                        bool *taken)
 {
     struct session s;
     session_copy(&s, made);
@@ -106,7 +107,8 @@ static bool record_made(struct running_job *j, const struct session *made, bool 
     if (pending)
         s.status = SESSION_UNKNOWN;
     char *err = NULL;
-    bool ok = state_merge_in(j->job.state_dir, &s, &err) == 0;
+    bool ok = (pending ? state_add_new_in(j->job.state_dir, &s, taken, &err)
+                       : state_merge_in(j->job.state_dir, &s, &err)) == 0;
     free(err);
     session_free(&s);
     return ok;
@@ -122,7 +124,20 @@ static void store_new_secrets(struct running_job *j)
         return;
     }
     bool made = j->job.op == OP_CREATE && r->sessions.n && r->sessions.v[0].tracked;
-    bool recorded = made && record_made(j, &r->sessions.v[0], true);
+    bool taken = false;
+    bool recorded = made && record_made(j, &r->sessions.v[0], true, &taken);
+    if (taken) {
+        /* a new session with the id of one tracked here (a token or key
+         * reused): storing its tokens would replace that one's in silence */
+        set_error(r, ERR_PROVIDER, xasprintf("%s answered the create with session %s, which "
+                                             "sesame tracks already: unexpected answer; the "
+                                             "tracked session and its tokens are kept, the "
+                                             "answer's are dropped",
+                                             j->prov ? j->prov->title : "the provider", sid));
+        secret_bag_clear(&r->new_secrets);
+        session_list_clear(&r->sessions);
+        return;
+    }
     for (size_t i = 0; i < r->new_secrets.n; i++) {
         char *label = xasprintf("sesame: %s %s (%s)", who(j), r->new_secrets.item[i].kind, sid);
         char *err = NULL;
@@ -140,7 +155,7 @@ static void store_new_secrets(struct running_job *j)
     }
     secret_bag_clear(&r->new_secrets);
     if (recorded)
-        record_made(j, &r->sessions.v[0], false);
+        record_made(j, &r->sessions.v[0], false, NULL);
 }
 
 /* A tracked session that ended leaves the state file first, then its

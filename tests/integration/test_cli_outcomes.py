@@ -319,6 +319,26 @@ def t_plantly_refresh_answer_lost(tmp, env):
         fake.stop()
 
 
+def t_create_id_collision(tmp, env):
+    """A create answer whose session id is one sesame tracks already (Plantly's
+    id comes from the refresh token: one reused) is an unexpected answer, exit
+    3; the tracked session and its tokens are kept, never replaced."""
+    fake, env, sid = made(tmp, "plantly")
+    access = secret_lookup(env, "plantly", "access_token", sid)
+    refresh = secret_lookup(env, "plantly", "refresh_token", sid)
+    fake.fault("plantly", "answer", route="POST /auth/sessions", count=1, status=200, body={
+        "type": "auth.session", "token_type": "bearer", "access_token": "other.access.token",
+        "refresh_token": refresh, "expires_in": 3600})
+    r = harness.cli(env, "create", "plantly")
+    check(r.returncode == 3 and "which sesame tracks already: unexpected answer" in r.stderr
+          and sid in r.stderr, "exit %d: %s%s" % (r.returncode, r.stdout, r.stderr))
+    check(secret_lookup(env, "plantly", "access_token", sid) == access,
+          "the tracked session's access token was replaced")
+    check([(x["id"], x["status"]) for x in listing(env)] == [(sid, "active")],
+          "tracked: %r" % listing(env))
+    fake.stop()
+
+
 # ---- a 2xx that is not the documented answer is not success ----
 
 def t_undocumented_success_kept(tmp, env):
@@ -551,7 +571,7 @@ TESTS = [t_status_every_clerk_status, t_status_tracked, t_default_order,
          t_plantly_refresh_refused, t_plantly_refresh_answer_lost, t_undocumented_success_kept,
          t_cbrain_401_confirmed,
          t_cbrain_check_other_user, t_broken_list_items, t_unexpected_answers_exit_3, t_create_checks_state_first,
-         t_create_untrackable_is_ended, t_vault_odd_url_kept]
+         t_create_untrackable_is_ended, t_create_id_collision, t_vault_odd_url_kept]
 
 if __name__ == "__main__":
     sys.exit(harness.main(TESTS))

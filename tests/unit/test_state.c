@@ -235,6 +235,37 @@ static void test_remove(void **state)
     assert_int_equal(state_remove("", "s1", NULL), ERR_USAGE);
 }
 
+/* A session just made is added only if its id is new for the account: an
+ * answer that reuses a tracked one's id never replaces it. */
+static void test_add_new(void **state)
+{
+    struct fixture *f = *state;
+    struct session s;
+    bool taken = true;
+    char *error = NULL;
+    make_session(&s, "acc", "s1");
+    s.user_display = strpool_get("first");
+    assert_int_equal(state_add_new_in(f->dir, &s, &taken, &error), 0);
+    assert_false(taken);
+    strpool_put(s.user_display);
+    s.user_display = strpool_get("second");
+    s.status = SESSION_UNKNOWN;
+    assert_int_equal(state_add_new_in(f->dir, &s, &taken, &error), 0);
+    assert_true(taken);
+    session_free(&s);
+    make_session(&s, "other", "s1"); /* the same id at another account is another session */
+    assert_int_equal(state_add_new_in(f->dir, &s, &taken, &error), 0);
+    assert_false(taken);
+    session_free(&s);
+    assert_null(error);
+    struct session_list l = { 0 };
+    load_ok(&l);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(find(&l, "acc", "s1")->user_display, "first");
+    assert_int_equal(find(&l, "acc", "s1")->status, SESSION_ACTIVE);
+    session_list_clear(&l);
+}
+
 static void test_remove_account(void **state)
 {
     struct session s;
@@ -385,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_new, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lenient, setup, teardown),
