@@ -320,6 +320,37 @@ static void test_tracked(void **state)
     store_free(&s);
 }
 
+/* Tracked sessions PREFIX0.. of account, active (expiring at expires[i],
+ * 0 for none), into the store. */
+static void track(struct store *s, const char *account, const char *prefix,
+                  const int64_t *expires, int n)
+{
+    struct session_list t = {0};
+    for (int i = 0; i < n; i++) {
+        struct session *x = session_list_push(&t);
+        x->id = strslab_take(xasprintf("%s%d", prefix, i));
+        x->account_id = strpool_get(account);
+        x->status = SESSION_ACTIVE;
+        x->created_ms = 1000;
+        x->expires_ms = expires ? expires[i] : 0;
+        x->tracked = true;
+    }
+    store_set_tracked(s, &t);
+}
+
+/* The answer to refresh job `job` of account: err, with error. */
+static void refresh_failed(struct event *ev, uint64_t job, const char *account, int err,
+                           const char *error)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = JOB_OP;
+    ev->op = OP_REFRESH;
+    ev->job_id = job;
+    ev->account_id = xstrdup(account);
+    ev->err = err;
+    ev->error = xstrdup(error);
+}
+
 /* CBRAIN's checks (OP_INFO): the account loads until each has answered;
  * news is merged into the tracked session, sanitised; a failed check is the
  * account's error; late or unknown answers are dropped. */
@@ -328,16 +359,7 @@ static void test_checks(void **state)
     struct store s;
     store_init(&s);
     set_accounts(&s, (const char *const[]){"lab", "cbrain", NULL});
-    struct session_list t = {0};
-    for (int i = 0; i < 2; i++) {
-        struct session *x = session_list_push(&t);
-        x->id = strslab_take(xasprintf("c%d", i));
-        x->account_id = strpool_get("lab");
-        x->status = SESSION_ACTIVE;
-        x->created_ms = 1000;
-        x->tracked = true;
-    }
-    store_set_tracked(&s, &t);
+    track(&s, "lab", "c", NULL, 2);
     unsigned sv = s.sessions_version;
     store_add_check(&s, 0, 11, "c1");
     store_add_check(&s, 0, 12, "c0");
@@ -401,29 +423,15 @@ static void test_refused_refresh(void **state)
     struct store s;
     store_init(&s);
     set_accounts(&s, (const char *const[]){"pl", "plantly", NULL});
-    struct session_list t = {0};
     const int64_t expires[] = {now_ms() + 3600 * 1000, now_ms() - 1000};
-    for (int i = 0; i < 2; i++) {
-        struct session *x = session_list_push(&t);
-        x->id = strslab_take(xasprintf("p%d", i));
-        x->account_id = strpool_get("pl");
-        x->status = SESSION_ACTIVE;
-        x->expires_ms = expires[i];
-        x->tracked = true;
-    }
-    store_set_tracked(&s, &t);
+    track(&s, "pl", "p", expires, 2);
     const enum session_status want[] = {SESSION_UNKNOWN, SESSION_EXPIRED};
     for (int i = 0; i < 2; i++) {
         char *sid = xasprintf("p%d", i);
         store_add_check(&s, 0, 20 + i, sid);
         struct event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = JOB_OP;
-        ev.op = OP_REFRESH;
-        ev.job_id = 20 + i;
-        ev.account_id = xstrdup("pl");
-        ev.err = ERR_PROVIDER;
-        ev.error = xstrdup("HTTP 401 from Plantly: refresh token no longer valid, log in again");
+        refresh_failed(&ev, 20 + i, "pl", ERR_PROVIDER,
+                       "HTTP 401 from Plantly: refresh token no longer valid, log in again");
         assert_true(store_apply_event(&s, &ev));
         assert_int_equal(store_session_find(&s, "pl", sid)->status, want[i]);
         assert_int_equal(ev.result.sessions.n, 1);
@@ -445,31 +453,18 @@ static void test_lost_refresh_answer(void **state)
     struct store s;
     store_init(&s);
     set_accounts(&s, (const char *const[]){"pl", "plantly", NULL});
-    struct session_list t = {0};
-    for (int i = 0; i < 2; i++) {
-        struct session *x = session_list_push(&t);
-        x->id = strslab_take(xasprintf("p%d", i));
-        x->account_id = strpool_get("pl");
-        x->status = SESSION_ACTIVE;
-        x->expires_ms = now_ms() + 3600 * 1000;
-        x->tracked = true;
-    }
-    store_set_tracked(&s, &t);
+    const int64_t expires[] = {now_ms() + 3600 * 1000, now_ms() + 3600 * 1000};
+    track(&s, "pl", "p", expires, 2);
     const bool lost[] = {false, true};
     const enum session_status want[] = {SESSION_ACTIVE, SESSION_UNKNOWN};
     for (int i = 0; i < 2; i++) {
         char *sid = xasprintf("p%d", i);
         store_add_check(&s, 0, 30 + i, sid);
         struct event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = JOB_OP;
-        ev.op = OP_REFRESH;
-        ev.job_id = 30 + i;
-        ev.account_id = xstrdup("pl");
-        ev.err = ERR_NETWORK;
+        refresh_failed(&ev, 30 + i, "pl", ERR_NETWORK,
+                       lost[i] ? "connection to Plantly failed: transfer closed"
+                               : "could not reach Plantly: refused");
         ev.result.maybe_done = lost[i];
-        ev.error = xstrdup(lost[i] ? "connection to Plantly failed: transfer closed"
-                                   : "could not reach Plantly: refused");
         assert_true(store_apply_event(&s, &ev));
         assert_int_equal(store_session_find(&s, "pl", sid)->status, want[i]);
         assert_int_equal(ev.result.sessions.n, lost[i] ? 1 : 0);
