@@ -396,7 +396,8 @@ int state_remove_account(const char *account_id, char **error)
 {
     int rc = need_ids(account_id, NULL, "state_remove_account", error);
     return rc ? rc
-              : change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, NULL, error);
+              : change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, NULL,
+                             error);
 }
 
 int state_check_writable(char **error)
