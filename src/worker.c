@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -68,6 +69,7 @@ void job_free(struct job *j)
     wipe_free(j->secret);
     secret_bag_clear(&j->secrets);
     free(j->config_dir);
+    free(j->user);
     memset(j, 0, sizeof *j);
 }
 
@@ -213,10 +215,24 @@ static void job_uncount(struct worker *w, struct running_job *j)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* An operation that changed something goes to the journal, as its answer
+ * says (scrubbed already), whichever front end asked. */
+static void journal_answer(struct running_job *j, struct event *ev)
+{
+    struct journal_entry e;
+    char *text = NULL;
+    if (journal_op_entry(j->prov, &j->job.account, j->job.op, &j->job.args, j->job.user,
+                         ev->err, ev->error, &ev->result, &e, &text))
+        journal_append(&e);
+    free(text);
+}
+
 static void post(struct worker *w, struct running_job *j, struct event *ev)
 {
     if (!j->in_keyring) /* else the keyring thread owns the secrets (and adds none here) */
         secrets_scrub_event(ev, &j->secrets, j->job.args.verify_token);
+    if (!ev->progress && j->job.kind == JOB_OP)
+        journal_answer(j, ev);
     ev->job_id = j->id;
     ev->kind = j->job.kind;
     ev->op = j->job.op;
@@ -601,6 +617,8 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
     } else {
         struct op_result res = {0};
         j->prov->parse(&j->job.account, r->op, &r->args, &r->xfer.resp, &res);
+        if (!res.request_id && r->xfer.resp.request_id[0])
+            res.request_id = xstrdup(r->xfer.resp.request_id);
         if (r->unit)
             j->units_done++;
         if (!res.err && !j->merged.err)

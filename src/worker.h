@@ -32,6 +32,8 @@ struct job {
     struct secret_bag secrets;/* JOB_OP: given by the caller, used instead of the keyring
                                * (OP_CHECK of an account not saved yet); wiped */
     char *config_dir;         /* KEYRING_PRUNE: whose accounts keep their items */
+    char *user;               /* JOB_OP: whose session, for the journal line (a name or
+                               * e-mail); NULL: the answer's user id */
     bool dry_run;             /* KEYRING_PRUNE: only say what would go */
 };
 

@@ -16,6 +16,7 @@
 #include "actions.h"
 #include "config.h"
 #include "draw.h"
+#include "journal.h"
 #include "providers/provider.h"
 #include "signals.h"
 #include "state.h"
@@ -451,6 +452,16 @@ static void drain_events(struct app *app)
     }
 }
 
+/* A change whose journal line could not be written was made all the same:
+ * the person hears why the record of it is missing. */
+static void journal_said(struct app *app)
+{
+    char *lost = journal_take_error();
+    if (lost)
+        app_error(app, "%s", lost);
+    free(lost);
+}
+
 static void handle_signals(struct app *app)
 {
     int signo = 0;
@@ -506,6 +517,7 @@ static int loop(struct app *app, int sig_fd, char **fatal)
         }
         if (!app->quit)
             input_drain(app);
+        journal_said(app);
         run_timers(app);
         if (busy && !app->quit)
             app_work(app);
@@ -612,6 +624,7 @@ int ui_run(const struct ui_options *opt)
     const char *nc = getenv("NO_COLOR");
     bool no_color = opt->no_color || (nc && *nc);
     app_init(&app, opt);
+    journal_init(JOURNAL_DASHBOARD);
     load_prefs(&app);
     if (load_theme(&app, opt, no_color) != 0) {
         app_free(&app);

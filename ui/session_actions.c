@@ -19,6 +19,7 @@
 #include "draw.h"
 #include "cli/cli.h"
 #include "form.h"
+#include "journal.h"
 #include "providers/provider.h"
 #include "session_outcome.h"
 #include "session_status.h"
@@ -199,13 +200,19 @@ static void offer_forget(struct app *app, const struct target *t, const char *wh
 static char *forgot(struct app *app, const struct target *t, const struct event *ev, bool *ok)
 {
     char *err = NULL, *text;
-    if (!*ok)
+    if (!*ok) {
+        journal_forget(&t->a, &t->s, NULL, ev->error ? ev->error : "failed");
         return xstrdup(ev->error ? ev->error : "failed");
+    }
     if (state_remove(t->a.id, t->s.id, &err) != 0) {
         *ok = false;
         text = xasprintf("its keys are removed, but the state file could not be written: %s",
                          err ? err : "?");
+        journal_forget(&t->a, &t->s, NULL, text);
     } else {
+        journal_forget(&t->a, &t->s, t->p->caps & CAP_REVOKE ? "without asking the provider"
+                                                             : "the provider cannot end it",
+                       NULL);
         store_remove_session(&app->store, t->a.id, t->s.id);
         char *left = session_status_live(session_status_seen(&t->s, now_ms()))
                          ? act_expiry_text(t->s.expires_ms) : NULL;
@@ -280,6 +287,7 @@ static uint64_t submit_target(struct app *app, struct batch *b, size_t i)
     } else {
         j = act_op_job(&t->a, OP_REVOKE);
         j.args.session_id = xstrdup(t->s.id);
+        j.user = xstrdup(t->s.user_display ? t->s.user_display : t->s.user_id);
     }
     struct batch_item *it = xcalloc(1, sizeof *it);
     it->b = b;

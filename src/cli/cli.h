@@ -44,6 +44,7 @@ int cmd_authorize(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_open(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 /* ---- shared plumbing (common.c) --------------------------------------- */
 

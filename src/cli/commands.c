@@ -1,8 +1,10 @@
 /* The table of headless commands and the help text. */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "util.h"
 
 static const char account_details[] =
@@ -32,6 +34,21 @@ static const char account_details[] =
     "prune: removes the keyring items of sesame (application=sesame) whose account is\n"
     "not in accounts.conf, e.g. left by an add that was killed, and lists each one;\n"
     "with --dry-run it only lists them.\n";
+
+static const char log_details[] =
+    "Every change sesame makes, from the dashboard or a command, is one line of the\n"
+    "journal ($SESAME_STATE_DIR/journal.jsonl, JSON Lines, rotated at 1 MB into\n"
+    "journal.jsonl.1 ... .3): when, from where (dashboard or command), the account,\n"
+    "the session and whose it is, what was done (revoke, logout, forget, create,\n"
+    "login, authorize, refresh, token, check, account-add, account-edit,\n"
+    "account-remove), how it ended (ok or failed, the status the provider answered,\n"
+    "or the error) and the provider's request id where it gives one (Clerk's trace\n"
+    "id). Never a secret. Lines are printed oldest first; a damaged line (a crash\n"
+    "while it was written) is skipped with a note on stderr.\n"
+    "\n"
+    "  --since DURATION  only the changes of the last 30m, 12h, 7d ...\n"
+    "  --account ACCOUNT only this account's (also one removed since: its id or label)\n"
+    "  --json            {\"entries\": [...], \"skipped\": [...]} (docs/json.md)\n";
 
 static const struct cli_command commands[] = {
     {"account", cmd_account,
@@ -64,6 +81,8 @@ static const struct cli_command commands[] = {
      "verify a Clerk session token read from the terminal or stdin", NULL},
     {"open", cmd_open, "sesame open ACCOUNT SESSION [--print]",
      "open an Apideck Vault session in the browser, or print its URL", NULL},
+    {"log", cmd_log, "sesame log [--since DURATION] [--account ACCOUNT] [--json]",
+     "show the journal of every change sesame made", log_details},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -85,7 +104,14 @@ int cli_dispatch(int argc, char **argv)
     const struct cli_command *c = cli_find(argv[0]);
     if (!c)
         return cli_error(ERR_USAGE, "unknown command '%s' (see 'sesame --help')", argv[0]);
-    return c->run(argc, argv);
+    journal_init(JOURNAL_COMMAND);
+    int rc = c->run(argc, argv);
+    /* the change was made all the same: said, not failed */
+    char *lost = journal_take_error();
+    if (lost)
+        cli_error(rc, "warning: %s", lost);
+    free(lost);
+    return rc;
 }
 
 void cli_print_help(FILE *out)

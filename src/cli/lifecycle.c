@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "session_outcome.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -385,6 +386,7 @@ static int forget(struct cli *c, const struct account *a, const struct provider 
     if (rc) {
         cli_error(rc, "%s: the keys of session %s could not be removed from the keyring, so "
                   "it is kept: %s", a->label, s->id, ev.error);
+        journal_forget(a, s, NULL, ev.error);
         event_free(&ev);
         return rc;
     }
@@ -393,10 +395,13 @@ static int forget(struct cli *c, const struct account *a, const struct provider 
     rc = state_remove(a->id, s->id, &err);
     if (rc) {
         cli_error(rc, "%s", err ? err : "cannot write the state");
+        journal_forget(a, s, NULL, err ? err : "cannot write the state");
         free(err);
         return rc;
     }
     free(err);
+    journal_forget(a, s, cannot_revoke ? "the provider cannot end it"
+                                       : "without asking the provider", NULL);
     char left[40] = "";
     int64_t now = now_ms();
     if (s->expires_ms > now)
@@ -460,10 +465,12 @@ int cmd_revoke(int argc, char **argv)
         rc = forget(&c, a, p, &s, !forget_only);
         goto out;
     }
-    struct op_args args = {0};
-    args.session_id = xstrdup(sid);
+    struct job j = {.kind = JOB_OP, .op = OP_REVOKE};
+    account_copy(&j.account, a);
+    j.args.session_id = xstrdup(sid);
+    j.user = xstrdup(s.user_display ? s.user_display : s.user_id); /* tracked: for the journal */
     struct event ev;
-    cli_wait(&c, cli_submit_op(&c, a, OP_REVOKE, &args), &ev);
+    cli_wait(&c, cli_submit_job(&c, &j), &ev);
     struct end_outcome o;
     session_end_outcome(p, a->label, sid, ev.err, ev.error, &ev.result, &o);
     rc = o.rc;

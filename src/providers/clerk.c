@@ -1125,6 +1125,12 @@ static void parse_error(enum op op, const struct http_response *resp, struct op_
             result_fail(out, ERR_PROVIDER, "HTTP 410 from Clerk: verify is deprecated by Clerk");
         return;
     }
+    /* what Clerk asks to be quoted about a failed request */
+    out->request_id = json_dup_str(j, "clerk_trace_id");
+    if (out->request_id && !out->request_id[0]) {
+        free(out->request_id);
+        out->request_id = NULL;
+    }
     const cJSON *errs = cJSON_GetObjectItemCaseSensitive(j, "errors");
     const cJSON *first = cJSON_IsArray(errs) ? cJSON_GetArrayItem(errs, 0) : NULL;
     if (!cJSON_IsObject(first)) {

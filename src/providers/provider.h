@@ -145,6 +145,9 @@ struct op_result {
     bool partial;                   /* LIST: a refresh of some users, not the whole list */
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
+    char *request_id;               /* the provider's id of the request, for the journal
+                                     * (Clerk's clerk_trace_id, else a CF-Ray or
+                                     * X-Request-Id header), or NULL */
 };
 void op_result_free(struct op_result *r);
 /* Queue a follow-up request (args copied); the new entry, to set its prio
