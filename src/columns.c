@@ -50,21 +50,21 @@ static const struct column_def defs[COLUMN_COUNT] = {
                       6, 18, 0, 1, 1, COLUMN_LEFT, false, false, true},
     [COLUMN_COUNTRY] = {"country", "Country", "the place's country",
                         4, 7, 0, 0, 0, COLUMN_LEFT, false, false, true},
-    [COLUMN_FLAGS] = {"flags", "Flags", "what looks wrong about it",
-                      5, 10, 0, 0, 7, COLUMN_LEFT, false, false, true},
+    [COLUMN_FLAGS] = {"flags", "Flags", "what looks wrong about it (flags.h)",
+                      5, 12, 0, 1, 7, COLUMN_LEFT, false, false, true},
 };
 
 const struct column_set columns_default_table = {
     {COLUMN_ACCOUNT, COLUMN_PROVIDER, COLUMN_USER, COLUMN_SESSION, COLUMN_STATUS, COLUMN_CREATED,
-     COLUMN_LAST_ACTIVE, COLUMN_EXPIRES, COLUMN_IDLE},
-    9,
+     COLUMN_LAST_ACTIVE, COLUMN_EXPIRES, COLUMN_IDLE, COLUMN_FLAGS},
+    10,
 };
 
 const struct column_set columns_default_dashboard = {
     {COLUMN_PROVIDER, COLUMN_ACCOUNT, COLUMN_USER, COLUMN_SESSION, COLUMN_STATUS, COLUMN_CREATED,
      COLUMN_LAST_ACTIVE, COLUMN_EXPIRES, COLUMN_IDLE, COLUMN_DEVICE, COLUMN_BROWSER, COLUMN_IP,
-     COLUMN_PLACE},
-    13,
+     COLUMN_PLACE, COLUMN_FLAGS},
+    14,
 };
 
 const struct column_def *column_def(enum column_id c)

@@ -29,6 +29,7 @@
 #include <glib.h>
 
 #include "config.h"
+#include "seen.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "util.h"
@@ -329,7 +330,10 @@ int state_remove_account(const char *account_id, char **error)
         set_error(error, xstrdup("state_remove_account: no account id"));
         return ERR_USAGE;
     }
-    return change_state(REMOVE_ACCOUNT, NULL, account_id, NULL, error);
+    int rc = change_state(REMOVE_ACCOUNT, NULL, account_id, NULL, error);
+    if (rc == 0)
+        seen_forget(account_id); /* what it saw of its users' places goes with it */
+    return rc;
 }
 
 int state_check_writable(char **error)

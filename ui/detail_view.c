@@ -10,6 +10,7 @@
 #include "actions.h"
 #include "app.h"
 #include "draw.h"
+#include "flags.h"
 #include "providers/provider.h"
 #include "session_status.h"
 #include "util.h"
@@ -127,6 +128,35 @@ static char *time_text(int64_t ms, int64_t now)
     return xasprintf("%s (%s ago)", abs, rel);
 }
 
+/* Why each of its flags is there (flags.h), a line each. */
+static void add_flags(struct lines *l, const struct detail_view *dv,
+                      const struct store_account *sa, const struct store *st, int64_t now)
+{
+    const struct session *s = &dv->s;
+    if (!s->flags || !sa)
+        return;
+    size_t n_live = 0;
+    for (size_t k = 0; s->user_id && k < st->sessions.n; k++) {
+        const struct session *x = &st->sessions.v[k];
+        n_live += x->user_id && x->account_id && strcmp(x->user_id, s->user_id) == 0 &&
+                  strcmp(x->account_id, sa->a.id) == 0 &&
+                  session_status_live(session_status_seen(x, now));
+    }
+    struct session probe = *s; /* the raw JSON fetched names the impersonator */
+    if (!probe.raw_json)
+        probe.raw_json = dv->fetched;
+    char *why = flags_explain(&probe, &sa->policy, sa->seen, n_live, now);
+    const char *label = "Flags";
+    for (char *line = why, *end; line && *line; line = end ? end + 1 : NULL) {
+        end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        add(l, label, line, C_FLAG);
+        label = "";
+    }
+    free(why);
+}
+
 static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
 {
     struct detail_view *dv = priv(v);
@@ -146,6 +176,7 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
     }
     add(l, "Status", status, session_status_role(s, now));
     free(status);
+    add_flags(l, dv, sa, &app->store, now);
     add_field(l, "User", s->user_display);
     add_field(l, "User id", s->user_id);
     add_field(l, "Client id", s->client_id);

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "draw.h"
 #include "filter.h"
+#include "flags.h"
 #include "providers/provider.h"
 #include "session_order.h"
 #include "session_status.h"
@@ -41,6 +42,7 @@ enum {
     COL_DEVICE,
     COL_BROWSER,
     COL_IP,
+    COL_FLAGS,    /* no sort column: after them all */
     N_COLS
 };
 
@@ -58,6 +60,7 @@ static const struct column columns[N_COLS] = {
     [COL_DEVICE] = {"Device", 7, 12, 1, 2, ALIGN_LEFT},
     [COL_BROWSER] = {"Browser", 8, 16, 1, 1, ALIGN_LEFT},
     [COL_IP] = {"IP / place", 10, 22, 1, 0, ALIGN_LEFT},
+    [COL_FLAGS] = {"Flags", 9, 22, 0, 9, ALIGN_LEFT},
 };
 
 #define HEAD_ROWS 2           /* the rule with the title, the column headers */
@@ -248,13 +251,13 @@ static void haystack_add(struct sessions_view *sv, const struct app *app, size_t
 {
     const struct session *s = &app->store.sessions.v[k];
     const struct store_account *sa = account_of(sv, app, k);
-    char created[32], last[32];
+    char created[32], last[32], flags[64];
     format_time(s->created_ms, created, sizeof created);
     format_time(s->last_active_ms, last, sizeof last);
     const char *fields[] = {
         provider_title(sa), account_name(sa), s->user_display, s->user_id, s->id,
         session_status_name(session_status_seen(s, now)), created, last, s->device, s->browser, s->ip, s->place,
-        s->client_id,
+        s->client_id, flags_text(s->flags, flags, sizeof flags),
     };
     filter_index_add(&sv->hay, fields, ARRAY_LEN(fields));
 }
@@ -468,10 +471,10 @@ static void find_data(struct sessions_view *sv, const struct app *app)
         return; /* an empty table shows what it would have */
     bool *h = sv->has_data;
     h[COL_USER] = h[COL_CREATED] = h[COL_LAST] = false;
-    h[COL_DEVICE] = h[COL_BROWSER] = h[COL_IP] = false;
+    h[COL_DEVICE] = h[COL_BROWSER] = h[COL_IP] = h[COL_FLAGS] = false;
     for (size_t k = 0; k < n; k++) {
         if (h[COL_USER] && h[COL_CREATED] && h[COL_LAST] && h[COL_DEVICE] && h[COL_BROWSER] &&
-            h[COL_IP])
+            h[COL_IP] && h[COL_FLAGS])
             break; /* every column has something: no need to look further */
         const struct session *s = &app->store.sessions.v[k];
         h[COL_USER] |= !str_empty(user_text(s));
@@ -480,6 +483,7 @@ static void find_data(struct sessions_view *sv, const struct app *app)
         h[COL_DEVICE] |= !str_empty(s->device);
         h[COL_BROWSER] |= !str_empty(s->browser);
         h[COL_IP] |= !str_empty(s->ip) || !str_empty(s->place);
+        h[COL_FLAGS] |= s->flags != 0;
     }
 }
 
@@ -714,7 +718,7 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
     size_t k = sv->rows[row];
     const struct session *s = &app->store.sessions.v[k];
     const struct store_account *sa = account_of(sv, app, k);
-    char created[32], last[32], expires[40];
+    char created[32], last[32], expires[40], flags[64];
     format_time(s->created_ms, created, sizeof created);
     format_time(s->last_active_ms, last, sizeof last);
     enum session_status st = session_status_seen(s, now);
@@ -734,6 +738,7 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
         [COL_DEVICE] = s->device,
         [COL_BROWSER] = s->browser,
         [COL_IP] = ip,
+        [COL_FLAGS] = flags_text(s->flags, flags, sizeof flags),
     };
     enum role base = marked ? C_MARKED : C_DEFAULT, roles[N_COLS];
     /* the mark column too: an unmarked row's blank there in C_MARKED was an
@@ -742,6 +747,7 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
         roles[c] = base;
     roles[COL_STATUS] = session_status_role(s, now);
     roles[COL_EXPIRES] = expires_role;
+    roles[COL_FLAGS] = C_FLAG;
     enum role bar = row_bar(v, row);
     table_draw_row(y, v->area.x, v->area.w, columns, sv->widths, N_COLS, cells, roles, bar);
     if (!marked && bar != C_DEFAULT && sv->widths[COL_MARK] > 0)
@@ -1127,7 +1133,7 @@ static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
     case MOUSE_DOUBLE:
         if (m->y == 1) { /* a header: sort by it, again to reverse */
             int c = table_column_at(sv->widths, N_COLS, m->x);
-            if (c < COL_PROVIDER)
+            if (c < COL_PROVIDER || c - COL_PROVIDER >= SORT_COUNT)
                 return false;
             enum sort_col col = (enum sort_col)(c - COL_PROVIDER);
             set_sort(v, app, col, col == sv->sort ? !sv->desc : false);

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "account_policy.h"
 #include "config.h"
 #include "model.h"
 #include "worker.h"
@@ -27,6 +28,15 @@ enum account_state {
 
 struct store_account {
     struct account a;
+    struct account_policy policy;    /* its own settings (account_policy.h) */
+    struct seen_account *seen;       /* the places and devices it saw (seen.h), once loaded */
+    struct flag_pass *flagging;      /* its sessions' flags being computed anew (flags.h), a
+                                      * slice at a time by store_work: which phase (learn,
+                                      * flag), how far, over which version of the sessions */
+    int flag_phase;
+    size_t flag_at, flag_len;
+    unsigned flag_version;
+    bool flag_changed;
     const struct provider *provider; /* NULL: unknown provider id */
     enum account_state state;
     char *error;               /* one sanitised line when state is an error */
@@ -67,6 +77,8 @@ struct store {
     size_t n_graves;
     unsigned version;          /* bumped on every change, for views that cache */
     unsigned sessions_version; /* bumped when sessions (or the accounts' names) change */
+    char *note;                /* a problem to tell once (a memory of places that could not
+                                * be read or written), taken by the front end; or NULL */
 };
 
 void store_init(struct store *s);
@@ -109,8 +121,10 @@ void store_add_check(struct store *s, size_t i, uint64_t job, const char *sessio
 
 /* The work put off so that keys are read in between: up to budget sessions
  * of a big list that arrived sanitised (when all are, it replaces the
- * account's: version changes), else up to budget of the sessions dropped
- * freed. Returns how many are left; budget 0 only asks. */
+ * account's: version changes), else of an account's sessions flagged anew
+ * (flags.h; an account of at most STORE_AT_ONCE is flagged at once), else
+ * up to budget of the sessions dropped freed. Returns how many are left;
+ * budget 0 only asks. */
 size_t store_work(struct store *s, size_t budget);
 
 /* How many accounts have jobs in flight. */

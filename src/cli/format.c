@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "flags.h"
 #include "session_order.h"
 #include "session_status.h"
 #include "strpool.h"
@@ -319,6 +320,19 @@ static void jfield_raw(struct jout *o, const char *indent, const char *key, cons
     jend(o, last);
 }
 
+/* ["new-place", "many-live"]: the names are plain ASCII (flags.h). */
+static const char *flags_json(unsigned flags, char *buf, size_t size)
+{
+    size_t at = (size_t)snprintf(buf, size, "[");
+    for (unsigned bit = 1; bit <= 0x80 && at < size; bit <<= 1)
+        if ((flags & bit) && flag_name(bit))
+            at += (size_t)snprintf(buf + at, size - at, "%s\"%s\"", at > 1 ? ", " : "",
+                                   flag_name(bit));
+    if (at < size)
+        snprintf(buf + at, size - at, "]");
+    return buf;
+}
+
 static void write_row(struct jout *o, const struct cli_row *r, const struct cli_names *nm)
 {
     static const char in[] = "      ";
@@ -339,6 +353,8 @@ static void write_row(struct jout *o, const struct cli_row *r, const struct cli_
     jfield_str(o, in, "browser", s->browser, false);
     jfield_str(o, in, "ip", s->ip, false);
     jfield_str(o, in, "place", s->place, false);
+    char flags[96];
+    jfield_raw(o, in, "flags", flags_json(s->flags, flags, sizeof flags), false);
     jfield_raw(o, in, "tracked", s->tracked ? "true" : "false", false);
     jfield_raw(o, in, "has_url", s->has_url ? "true" : "false", true);
 }

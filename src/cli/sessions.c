@@ -6,11 +6,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flags.h"
+#include "seen.h"
 #include "session_status.h"
 #include "providers/common.h"
 #include "strpool.h"
 #include "state.h"
 #include "util.h"
+
+/* What looks wrong (flags.h), per account over all its rows, before any
+ * filter (many-live counts every live session of a user); the places and
+ * devices of a listed account are remembered as the dashboard does. */
+static void flag_listing(struct cli_listing *l, const struct account_list *accounts)
+{
+    struct session **v = xmalloc((l->n ? l->n : 1) * sizeof *v);
+    int64_t now = now_ms();
+    for (size_t rank = 0; rank < l->n_names; rank++) {
+        const struct account *a = account_list_find_id(accounts, l->names[rank].account_id);
+        if (!a)
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < l->n; i++)
+            if (l->rows[i].rank == rank)
+                v[n++] = &l->rows[i].s;
+        const struct provider *p = provider_find(a->provider_id);
+        char *err = NULL;
+        struct seen_account *seen = p && (p->caps & CAP_LIST) ? seen_load(a->id, &err) : NULL;
+        if (err)
+            cli_error(0, "warning: %s", err);
+        free(err);
+        err = NULL;
+        struct account_policy pol;
+        account_policy_of(a, &pol);
+        flags_compute(v, n, &pol, seen, now);
+        if (seen && seen_save(seen, &err) != 0)
+            cli_error(0, "warning: the places seen could not be remembered: %s", err);
+        free(err);
+        seen_free(seen);
+    }
+    free(v);
+}
 
 /* Print the listing (table or JSON), report failures on stderr; the exit
  * code is the first failure's class. */
@@ -162,6 +197,7 @@ int cmd_sessions(int argc, char **argv)
     free(ids);
     free(state_err);
     session_list_clear(&state);
+    flag_listing(&l, &c.accounts);
     rc = finish_listing(&l, json, status_arg != NULL, status);
     cli_listing_free(&l);
     cli_done(&c);

@@ -328,7 +328,7 @@ static int width_of(const struct column_set *set, const int *w, enum column_id c
 /* The headless table's columns, as wide as the demo's cells and headers:
  * "Clerk production", "Basis Theory", "Ada Lovelace <ada@example.com>", a
  * Clerk session id, "abandoned", "LAST ACTIVE", "in 6d 23h", "IDLE LIMIT". */
-static const int table_natural[] = {16, 12, 30, 32, 9, 8, 11, 9, 10};
+static const int table_natural[] = {16, 12, 30, 32, 9, 8, 11, 9, 10, 9};
 
 static void table_at(int total, int *w)
 {
