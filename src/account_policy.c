@@ -88,6 +88,11 @@ void account_policy_of(const struct account *a, struct account_policy *out)
                      : n > 0 ? (int)n : POLICY_MANY_LIVE_DEFAULT;
 }
 
+const char *account_confirm_label(const struct account *a)
+{
+    return bool_field(a, "production") ? (a->label ? a->label : a->id) : NULL;
+}
+
 char *account_refuses(const struct account *a, enum op op)
 {
     if (op != OP_REVOKE && op != OP_CREATE && op != OP_AUTHORIZE && op != OP_REFRESH)

@@ -45,6 +45,10 @@ void account_policy_of(const struct account *a, struct account_policy *out);
  * authorize, refresh (a renewal rotates tokens); forget is OP_REVOKE too. */
 char *account_refuses(const struct account *a, enum op op);
 
+/* The label a revoke (x, `sesame revoke`) at a production account asks to
+ * be typed out before it goes, NULL when it needs only a yes. */
+const char *account_confirm_label(const struct account *a);
+
 /* "yes" / "no" and their synonyms (true/false, on/off, 1/0): 0 or 1, -1 if
  * it is neither. */
 int policy_bool_parse(const char *s);

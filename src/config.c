@@ -111,20 +111,6 @@ int config_mkdir(const char *dir, char **error)
 
 /* ---- atomic write and lock ----------------------------------------------- */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* ERR_CONFIG with "what: strerror(errno)". */
 static int sys_error(char **error, const char *what)
 {
@@ -200,7 +186,7 @@ static int write_temp(const char *tmp, const char *path, const char *data, size_
         errno = EAGAIN;
         return sys_error(error, tmp);
     }
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (write_full(fd, data, len) != 0 || fsync(fd) != 0) {
         int e = errno;
         close(fd);
         unlink(tmp);

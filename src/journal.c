@@ -112,20 +112,6 @@ cJSON *journal_entry_json(const struct journal_entry *e, bool nulls)
     return o;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static int open_journal(const char *p)
 {
     return open(p, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
@@ -224,7 +210,7 @@ static int append_line(const char *p, const char *line, size_t len, size_t limit
         buf[n++] = '\n';
     memcpy(buf + n, line, len);
     n += len;
-    int rc = write_all(fd, buf, n);
+    int rc = write_full(fd, buf, n);
     free(buf);
     if (rc != 0 || fsync(fd) != 0) {
         int e = errno;

@@ -82,6 +82,8 @@ int main(int argc, char **argv)
             ui.read_only = true;
         } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
             ui.no_color = true;
+        } else if (strcmp(a, "--redact") == 0) {
+            ui.redact = true;
         } else if (strcmp(a, "--theme") == 0) {
             if (i + 1 >= argc || str_empty(argv[i + 1]))
                 return usage_error("%s needs a theme name", a);
@@ -114,6 +116,8 @@ int main(int argc, char **argv)
     if (ui.read_only)
         return usage_error("%s applies to the dashboard only: a command does only what it "
                            "names", "--read-only");
+    if (ui.redact)
+        return usage_error("%s applies to the dashboard only", "--redact");
     /* A closed pipe shows up as a write error, not as a silent death. */
     signal(SIGPIPE, SIG_IGN);
     int rc = cli_dispatch(argc - i, argv + i);

@@ -128,14 +128,16 @@ static void draw_row(struct view *v, struct app *app, size_t i, int y, const int
     const char *window = "";
     if (sa->provider && provider_field(sa->provider, "session_window"))
         window = session_window_text(&sa->a);
+    char *title = store_account_title(sa);
     const char *cells[N_COLS] = {
         [COL_PROVIDER] = sa->provider ? sa->provider->title : sa->a.provider_id,
-        [COL_ACCOUNT] = sa->a.label ? sa->a.label : sa->a.id,
+        [COL_ACCOUNT] = title,
         [COL_SESSIONS] = count,
         [COL_WINDOW] = window,
         [COL_STATE] = state,
     };
-    enum role roles[N_COLS] = {C_DEFAULT, C_DEFAULT, C_DEFAULT, C_DIM, state_role(sa->state)};
+    enum role roles[N_COLS] = {C_DEFAULT, sa->policy.production ? C_PRODUCTION : C_DEFAULT,
+                               C_DEFAULT, C_DIM, state_role(sa->state)};
     bool cursor = i == priv(v)->pos.cursor;
     enum role row = cursor ? (v->focused ? C_SELECTED : C_SELECTED_IDLE) : C_DEFAULT;
     table_draw_row(y, v->area.x, v->area.w, columns, widths, N_COLS, cells, roles, row);
@@ -146,6 +148,7 @@ static void draw_row(struct view *v, struct app *app, size_t i, int y, const int
         draw_part(y, x, v->area.x + v->area.w, app_spinner_glyph(app), C_SPINNER);
     }
     free(state);
+    free(title);
 }
 
 static void draw(struct view *v, struct app *app)

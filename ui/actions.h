@@ -42,8 +42,9 @@ void requests_drop_account(struct app *app, const char *account_id);
 /* How many are in flight; *what (may be NULL) gets "revoking 3", "logging
  * in" ... (owned, NULL when none). */
 size_t requests_in_flight(const struct app *app, char **what);
-/* A child to reap (a browser); `what` names it in an error. */
-void requests_add_child(struct app *app, pid_t pid, const char *what);
+/* A child to reap (a browser, the on-expiring command); `what` names it in
+ * the error when it fails at once, hint (may be NULL) says what to do. */
+void requests_add_child(struct app *app, pid_t pid, const char *what, const char *hint);
 /* Reap children that ended; one that failed at once is reported. */
 void requests_reap(struct app *app);
 /* Monotonic ms at which to look at the children again, 0 for never. */
@@ -75,6 +76,11 @@ void actions_copy(struct app *app, const char *text, const char *what);
 typedef void (*confirm_fn)(struct app *app, void *ctx);
 struct view *confirm_view_new(const char *title, const char *question, const char *detail,
                               confirm_fn yes, void *ctx, void (*ctx_free)(void *));
+/* The same, but the answer is expect (a production account's label) typed
+ * out: anything else is no. */
+struct view *confirm_view_typed(const char *title, const char *question, const char *detail,
+                                const char *expect, confirm_fn yes, void *ctx,
+                                void (*ctx_free)(void *));
 
 /* A JWT, masked ("eyJhbG•••") until revealed; token is moved in and wiped
  * when the overlay closes. */

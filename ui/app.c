@@ -17,6 +17,7 @@
 #include "config.h"
 #include "draw.h"
 #include "journal.h"
+#include "redact.h"
 #include "providers/provider.h"
 #include "signals.h"
 #include "state.h"
@@ -33,6 +34,11 @@ static void set_message(struct app *app, bool error, const char *fmt, va_list ap
     char *raw = xvasprintf(fmt, ap);
     wipe_free(app->message);
     app->message = sanitize_text(raw);
+    if (app->redact) { /* a message names sessions, users' addresses: masked too */
+        char *masked = redact_line(app->message);
+        wipe_free(app->message);
+        app->message = masked;
+    }
     app->message_error = error;
     app->message_job = 0;
     free(app->message_account);
@@ -188,7 +194,8 @@ static bool can_check(const struct app *app, const struct store_account *sa, boo
     if (!sa->provider || store_account_lists(sa))
         return false;
     return (sa->provider->caps & CAP_INFO) ||
-           (renew && !app->read_only && (sa->provider->caps & CAP_REFRESH));
+           (renew && !app->read_only && !sa->policy.read_only &&
+            (sa->provider->caps & CAP_REFRESH));
 }
 
 static void check_tracked(struct app *app, size_t i)
@@ -257,6 +264,15 @@ void app_relist_account(struct app *app, size_t i)
     list_account(app, i, true);
 }
 
+/* A CBRAIN account that says auto_refresh: its logins are checked on the
+ * listing accounts' schedule, so that one ended elsewhere is told
+ * (expiry_watch.c) rather than found out at its next use. */
+static bool checks_itself(const struct store_account *sa)
+{
+    return sa->policy.auto_refresh && sa->provider && (sa->provider->caps & CAP_INFO) &&
+           !store_account_lists(sa);
+}
+
 /* Each listing account refreshes on its own schedule, counted from its
  * last refresh (by hand or automatic); one still busy (a hanging provider)
  * waits for the next round rather than piling up requests. */
@@ -268,15 +284,17 @@ static void auto_refresh(struct app *app, int64_t mono)
     int64_t every = app->prefs.refresh_interval * 1000LL;
     for (size_t i = 0; i < app->store.n_acc; i++) {
         struct store_account *sa = &app->store.acc[i];
-        if (!store_account_lists(sa))
+        if (!store_account_lists(sa) && !checks_itself(sa))
             continue;
         if (!sa->refresh_due)
             sa->refresh_due = mono + every;
-        else if (mono >= sa->refresh_due && sa->job)
+        else if (mono >= sa->refresh_due && (sa->job || sa->n_checks))
             sa->refresh_due = mono + every;
         else if (mono >= sa->refresh_due)
             app_refresh_account(app, i);
         sa = &app->store.acc[i];
+        if (mono >= sa->refresh_due) /* a tracked account's round (a listing set its own) */
+            sa->refresh_due = mono + every;
         if (!app->refresh_due || sa->refresh_due < app->refresh_due)
             app->refresh_due = sa->refresh_due;
     }
@@ -350,6 +368,7 @@ static void run_timers(struct app *app)
         app->dirty = true;
     }
     auto_refresh(app, mono);
+    expiry_tick(app);
     int64_t wall = now_ms(), tick = views_next_tick(app, wall);
     if (tick >= 0 && tick <= wall)
         app->ticking = true;
@@ -359,7 +378,8 @@ static void run_timers(struct app *app)
 static int sleep_ms(struct app *app)
 {
     int64_t mono = mono_ms(), wall = now_ms(), due = -1;
-    int64_t timers[] = {app->spinner_due, app->refresh_due, requests_next_due(app)};
+    int64_t timers[] = {app->spinner_due, app->refresh_due, requests_next_due(app),
+                        expiry_due(app)};
     for (size_t i = 0; i < ARRAY_LEN(timers); i++)
         if (timers[i] > 0 && (due < 0 || timers[i] < due))
             due = timers[i];
@@ -446,6 +466,7 @@ static void drain_events(struct app *app)
         } else if (store_apply_event(&app->store, &ev)) {
             if (ev.kind == JOB_OP && (ev.op == OP_INFO || ev.op == OP_REFRESH) && !ev.progress)
                 save_checked(app, &ev);
+            expiry_on_event(app, &ev); /* a renewal or check of ours: said */
             views_changed(app);
         }
         event_free(&ev);
@@ -535,11 +556,13 @@ static void app_init(struct app *app, const struct ui_options *opt)
     theme_init(&app->theme);
     prefs_init(&app->prefs);
     app->read_only = opt->read_only;
+    app->redact = opt->redact;
 }
 
 static void app_free(struct app *app)
 {
     app_close_overlay(app);
+    expiry_free(app);
     requests_free(app);
     for (size_t i = 0; i < app->n_panes; i++)
         app->panes[i]->ops->destroy(app->panes[i]);
@@ -563,6 +586,7 @@ static void load_prefs(struct app *app)
     else if (n > 1)
         app_error(app, "%s (and %zu more)", app->prefs.errors[0], n - 1);
     app->read_only = app->read_only || app->prefs.read_only;
+    app->redact = app->redact || app->prefs.redact;
     app->mouse = app->prefs.mouse;
 }
 

@@ -21,6 +21,7 @@
 #define APP_SPINNER_MS 100
 
 struct worker;
+struct expiry_watch;
 
 struct app {
     struct store store;
@@ -51,6 +52,8 @@ struct app {
     int exit_code;
     bool read_only;
     bool mouse;
+    bool redact;                  /* screen-share mode (redact.h): --redact, set redact, a key */
+    struct expiry_watch *expiry;  /* expiry_watch.c: sessions told about, renewals in flight */
 
     unsigned spinner;             /* frame of the activity spinner */
     int64_t spinner_due;          /* monotonic ms of its next frame, 0 = stopped */
@@ -111,6 +114,14 @@ void screen_layout(struct app *app);
 void screen_draw(struct app *app);        /* everything, then one refresh */
 void screen_tick(struct app *app);        /* the views whose tick came, in place */
 bool screen_too_small(const struct app *app);
+
+/* Before anything expires (expiry_watch.c): look at the sessions when
+ * they changed or one crossed its account's `expiring`; the monotonic ms
+ * of the next look (0: none); an answer to a renewal or check of ours. */
+void expiry_tick(struct app *app);
+int64_t expiry_due(struct app *app);
+void expiry_on_event(struct app *app, const struct event *ev);
+void expiry_free(struct app *app);
 
 /* Keys and the mouse (input.c). */
 void input_drain(struct app *app);        /* every key curses has, dispatched */

@@ -1,7 +1,8 @@
 /* The y/N question before anything destructive: what will happen, in
  * words ("Revoke 12 sessions at 3 accounts?"), and an answer that is No
  * unless the user typed y: y then Enter goes ahead, Enter alone, n or Esc
- * do nothing. */
+ * do nothing. At a production account the answer is its label, typed out
+ * in full (confirm_view_typed): anything else is No. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 struct confirm_view {
     char *title, *question, *detail;
     char answer;               /* 0, 'y' or 'n' */
+    char *expect;              /* typed mode: what must be typed to go ahead, else NULL */
+    char *typed;               /* ... and what is typed so far */
     confirm_fn yes;
     void *ctx;
     void (*ctx_free)(void *);
@@ -51,14 +54,23 @@ static void draw(struct view *v, struct app *app)
     for (size_t i = 0; i < nd && y < end; i++, y++)
         draw_part(y, x, x + inner, d[i], C_DIM);
     y++;
-    if (y < end) {
+    if (y < end && cv->expect) {
+        char *ask = xasprintf("Production: type %s to go ahead: ", cv->expect);
+        int ax = draw_part(y, x, x + inner, ask, C_PRODUCTION);
+        ax = draw_part(y, ax + 1, x + inner, cv->typed, C_INPUT);
+        draw_part(y, ax, x + inner, " ", C_SELECTED);
+        free(ask);
+    } else if (y < end) {
         int ax = draw_part(y, x, x + inner, "[y/N] ", C_KEY);
         char ans[2] = {cv->answer, 0};
         ax = draw_part(y, ax, x + inner, ans, cv->answer == 'y' ? C_WARNING : C_INPUT);
         draw_part(y, ax, x + inner, " ", C_SELECTED);
     }
-    dialog_footer(&r, cv->answer == 'y' ? "Enter goes ahead · Esc cancels"
-                                        : "y then Enter goes ahead · Enter or Esc: no");
+    if (cv->expect)
+        dialog_footer(&r, "the label, then Enter goes ahead · anything else, or Esc: no");
+    else
+        dialog_footer(&r, cv->answer == 'y' ? "Enter goes ahead · Esc cancels"
+                                            : "y then Enter goes ahead · Enter or Esc: no");
     for (size_t i = 0; i < nq; i++)
         free(q[i]);
     for (size_t i = 0; i < nd; i++)
@@ -83,10 +95,47 @@ static void answer(struct view *v, struct app *app, bool yes)
         ctx_free(ctx);
 }
 
+/* Typed mode: the label, letter by letter; Enter goes ahead only on it. */
+static bool typed_key(struct view *v, struct app *app, keycode k)
+{
+    struct confirm_view *cv = priv(v);
+    size_t n = strlen(cv->typed);
+    if (k == '\n') {
+        bool same = strcmp(cv->typed, cv->expect) == 0;
+        if (!same && n)
+            app_error(app, "cancelled: \"%s\" is not %s; nothing was changed", cv->typed,
+                      cv->expect);
+        if (same || !n)
+            answer(v, app, same);
+        else if (app->overlay == v)
+            app_close_overlay(app);
+    } else if (k == 27) {
+        answer(v, app, false);
+    } else if (k == KEY_FN(KEY_BACKSPACE) || k == KEY_FN(KEY_DC)) {
+        while (n > 0 && ((unsigned char)cv->typed[n - 1] & 0xc0) == 0x80)
+            n--;
+        cv->typed[n ? n - 1 : 0] = '\0';
+    } else if (k == KEY_CTRL('u')) {
+        cv->typed[0] = '\0';
+    } else if (k >= 0x20 && k != 0x7f && k < KEY_FN_BIT && !(k >= 0x80 && k < 0xa0) &&
+               n < 200) {
+        char ch[5] = {0};
+        utf8_put(k, ch);
+        char *more = xasprintf("%s%s", cv->typed, ch);
+        free(cv->typed);
+        cv->typed = more;
+    } else if (k == KEY_CTRL('l')) {
+        return false;
+    }
+    return true; /* modal */
+}
+
 static bool key(struct view *v, struct app *app, keycode k)
 {
     struct confirm_view *cv = priv(v);
     app->dirty = true;
+    if (cv->expect)
+        return typed_key(v, app, k);
     switch (k) {
     case 'y': case 'Y':
         cv->answer = 'y';
@@ -127,6 +176,8 @@ static void destroy(struct view *v)
     free(cv->title);
     free(cv->question);
     free(cv->detail);
+    free(cv->expect);
+    free(cv->typed);
     free(cv);
     free(v);
 }
@@ -152,5 +203,16 @@ struct view *confirm_view_new(const char *title, const char *question, const cha
     cv->ctx_free = ctx_free;
     v->ops = &confirm_ops;
     v->priv = cv;
+    return v;
+}
+
+struct view *confirm_view_typed(const char *title, const char *question, const char *detail,
+                                const char *expect, confirm_fn yes, void *ctx,
+                                void (*ctx_free)(void *))
+{
+    struct view *v = confirm_view_new(title, question, detail, yes, ctx, ctx_free);
+    struct confirm_view *cv = priv(v);
+    cv->expect = xstrdup(expect);
+    cv->typed = xstrdup("");
     return v;
 }

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "draw.h"
 #include "flags.h"
+#include "redact.h"
 #include "providers/provider.h"
 #include "session_status.h"
 #include "util.h"
@@ -157,11 +158,11 @@ static void add_flags(struct lines *l, const struct detail_view *dv,
     free(why);
 }
 
-static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
+/* Every field of s (the session, or its masked copy in screen-share mode). */
+static void build_fields(struct view *v, struct app *app, struct lines *l, int64_t now,
+                         const struct session *s, const struct store_account *sa)
 {
     struct detail_view *dv = priv(v);
-    const struct session *s = &dv->s;
-    const struct store_account *sa = store_find(&app->store, s->account_id);
     add_field(l, "Provider", sa ? (sa->provider ? sa->provider->title : sa->a.provider_id) : NULL);
     add_field(l, "Account", sa ? (sa->a.label ? sa->a.label : sa->a.id) : s->account_id);
     add_field(l, "Session", s->id);
@@ -174,9 +175,15 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
         free(status);
         status = g;
     }
-    add(l, "Status", status, session_status_role(s, now));
+    add(l, "Status", status, session_status_role(s, now, sa ? sa->policy.expiring_ms
+                                                         : POLICY_EXPIRING_DEFAULT_MS));
     free(status);
-    add_flags(l, dv, sa, &app->store, now);
+    if (app->redact && s->flags) { /* the reasons name places and devices */
+        char names[96];
+        add(l, "Flags", flags_text(s->flags, names, sizeof names), C_FLAG);
+    } else {
+        add_flags(l, dv, sa, &app->store, now);
+    }
     add_field(l, "User", s->user_display);
     add_field(l, "User id", s->user_id);
     add_field(l, "Client id", s->client_id);
@@ -209,6 +216,26 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
     add(l, NULL, "", C_DEFAULT);
     add(l, NULL, "Raw JSON", C_PANE_TITLE);
     l->v[l->n - 1].rule = true;
+}
+
+static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
+{
+    struct detail_view *dv = priv(v);
+    const struct store_account *sa = store_find(&app->store, dv->s.account_id);
+    if (app->redact) { /* screen-share mode: what could name someone is masked */
+        struct session masked;
+        redact_session(&dv->s, &masked);
+        build_fields(v, app, l, now, &masked, sa);
+        redacted_session_free(&masked);
+        char key[32];
+        char *why = xasprintf("(hidden in screen-share mode: %s shows it)",
+                              app_key_for(app, ACT_REDACT, key, sizeof key));
+        add(l, NULL, why, C_DIM);
+        free(why);
+        return;
+    }
+    build_fields(v, app, l, now, &dv->s, sa);
+    const struct session *s = &dv->s;
     if (!dv->json) {
         if (dv->fetching) {
             add(l, NULL, text_ascii() ? "loading..." : "loading\xe2\x80\xa6", C_DIM);

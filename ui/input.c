@@ -65,6 +65,18 @@ static void global_action(struct app *app, enum action a)
     case ACT_HELP:
         app_open_overlay(app, help_view_new());
         break;
+    case ACT_JOURNAL:
+        app_open_overlay(app, journal_view_new(app));
+        break;
+    case ACT_REDACT: {
+        char key[32];
+        app->redact = !app->redact;
+        app_message(app, app->redact ? "screen-share mode: names, e-mail addresses, ids, IPs and "
+                                       "places are masked (%s shows them again)"
+                                     : "screen-share mode off (%s masks again)",
+                    app_key_for(app, ACT_REDACT, key, sizeof key));
+        break;
+    }
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         break;
@@ -98,8 +110,8 @@ void app_do_action(struct app *app, enum action a)
     if (v) {
         if (v->ops->action && v->ops->action(v, app, a))
             return;
-        if (a != ACT_QUIT && a != ACT_REDRAW)
-            return; /* an overlay is modal */
+        if (a != ACT_QUIT && a != ACT_REDRAW && a != ACT_REDACT)
+            return; /* an overlay is modal (but a meeting may start at any time) */
     } else if (app->n_panes) {
         v = app->panes[app->focus];
         if (v->ops->action && v->ops->action(v, app, a))

@@ -39,6 +39,8 @@
     X(ACT_ACCOUNT_ADD,  "account-add",  "a",              "Add an account")         \
     X(ACT_ACCOUNT_EDIT, "account-edit", "e",              "Edit the account")       \
     X(ACT_ACCOUNT_DEL,  "account-delete", "D",            "Delete the account")     \
+    X(ACT_JOURNAL,      "journal",      "J",              "Journal: every change sesame made") \
+    X(ACT_REDACT,       "redact",       "M",              "Screen-share mode: mask names, ids, IPs, places") \
     X(ACT_HELP,         "help",         "? <F1>",         "Show this help")         \
     X(ACT_BACK,         "back",         "<Esc>",          "Close; clear the filter, narrowing, marks") \
     X(ACT_REDRAW,       "redraw",       "^L",             "Redraw the screen")      \

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "account_policy.h"
+#include "browser.h"
 #include "config.h"
+#include "expiry.h"
 #include "textfile.h"
 #include "util.h"
 
@@ -35,6 +38,7 @@ void prefs_free(struct prefs *p)
 {
     free(p->theme);
     free(p->sort_column);
+    free(p->on_expiring);
     for (size_t i = 0; i < p->n_errors; i++)
         free(p->errors[i]);
     memset(p, 0, sizeof *p);
@@ -51,19 +55,30 @@ static void add_error(struct prefs *p, char *msg)
 
 static int parse_bool(const char *s, bool *out)
 {
-    static const char *const yes[] = {"yes", "true", "on", "1"};
-    static const char *const no[] = {"no", "false", "off", "0"};
-    for (size_t i = 0; i < ARRAY_LEN(yes); i++) {
-        if (strcasecmp(s, yes[i]) == 0) {
-            *out = true;
-            return 0;
-        }
-        if (strcasecmp(s, no[i]) == 0) {
-            *out = false;
-            return 0;
-        }
+    int v = policy_bool_parse(s);
+    if (v >= 0)
+        *out = v == 1;
+    return v >= 0 ? 0 : -1;
+}
+
+/* `set on-expiring = COMMAND ARGS...`: the whole text after '=', as written
+ * (split into words, without a shell, when it runs: expiry_argv). */
+static char *set_command(struct prefs *p, const char *text)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r'))
+        n--;
+    char *cmd = xstrndup(text, n), **argv = NULL, *err = NULL;
+    if (expiry_argv(cmd, &argv, &err) != 0) {
+        free(cmd);
+        return err;
     }
-    return -1;
+    strv_free(argv);
+    free(p->on_expiring);
+    p->on_expiring = cmd;
+    return NULL;
 }
 
 /* "set NAME = VALUE...": line is the text after "set". Returns a message or NULL. */
@@ -75,9 +90,14 @@ static char *parse_set(struct prefs *p, char *line)
     *eq = '\0';
     char *name[2], *val[3];
     size_t nn = textfile_split(line, name, 2);
-    size_t nv = textfile_split(eq + 1, val, 3);
     if (nn != 1)
         return xstrdup("expected one name between 'set' and '='");
+    for (char *c = name[0]; *c; c++)
+        if (*c == '_')
+            *c = '-'; /* on_expiring is on-expiring */
+    if (strcmp(name[0], "on-expiring") == 0) /* a command line: as written, not split here */
+        return set_command(p, eq + 1);
+    size_t nv = textfile_split(eq + 1, val, 3);
     if (nv == 0)
         return xasprintf("no value for '%s'", name[0]);
     const char *key = name[0];
@@ -111,12 +131,15 @@ static char *parse_set(struct prefs *p, char *line)
         p->refresh_interval = (int)v;
         return NULL;
     }
-    bool *flag = strcmp(key, "read-only") == 0 ? &p->read_only
-                 : strcmp(key, "mouse") == 0   ? &p->mouse
-                                               : NULL;
+    bool *flag = strcmp(key, "read-only") == 0         ? &p->read_only
+                 : strcmp(key, "mouse") == 0           ? &p->mouse
+                 : strcmp(key, "expiring-bell") == 0   ? &p->expiring_bell
+                 : strcmp(key, "expiring-notify") == 0 ? &p->expiring_notify
+                 : strcmp(key, "redact") == 0          ? &p->redact
+                                                       : NULL;
     if (!flag)
-        return xasprintf("unknown setting '%s' (theme, refresh-interval, read-only, mouse, sort)",
-                         key);
+        return xasprintf("unknown setting '%s' (theme, refresh-interval, read-only, mouse, sort, "
+                         "expiring-bell, expiring-notify, on-expiring, redact)", key);
     if (parse_bool(val[0], flag) != 0)
         return xasprintf("'%s' is yes or no, not '%s'", key, val[0]);
     return NULL;

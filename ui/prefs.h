@@ -7,6 +7,10 @@
  *   set read-only = yes        (yes/no, true/false, on/off, 1/0)
  *   set mouse = no
  *   set sort = COLUMN [desc]   (written back when the sort is changed)
+ *   set expiring-bell = yes    (a session crossing its account's `expiring`:
+ *   set expiring-notify = yes   the bell, a desktop notification,
+ *   set on-expiring = COMMAND   a command of yours: expiry.h)
+ *   set redact = yes           (screen-share mode, as --redact)
  *
  * A line with a mistake is reported as "file:line: message" and skipped;
  * the other lines still apply. */
@@ -28,6 +32,10 @@ struct prefs {
     bool mouse;               /* default true */
     char *sort_column;        /* one of prefs_sort_columns, NULL = not set */
     bool sort_desc;
+    bool expiring_bell;       /* a session crossing its account's `expiring` rings the bell */
+    bool expiring_notify;     /* ... and is a desktop notification (notify-send, else OSC 9/777) */
+    char *on_expiring;        /* ... and runs this command (its fields in SESAME_*), or NULL */
+    bool redact;              /* screen-share mode from the start (as --redact) */
     char *errors[PREFS_MAX_ERRORS]; /* the first errors, "file:line: message" */
     size_t n_errors;          /* how many of errors[] are set */
     size_t n_errors_total;    /* how many there were in all */

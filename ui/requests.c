@@ -27,6 +27,7 @@ struct request {
 struct child {
     pid_t pid;
     char *what;
+    char *hint;           /* what to do when it fails at once, or NULL */
     int64_t started;      /* monotonic ms */
 };
 
@@ -161,11 +162,11 @@ size_t requests_in_flight(const struct app *app, char **what)
     return n;
 }
 
-void requests_add_child(struct app *app, pid_t pid, const char *what)
+void requests_add_child(struct app *app, pid_t pid, const char *what, const char *hint)
 {
     struct actions *st = state(app);
     st->kids = xrealloc(st->kids, (st->n_kids + 1) * sizeof *st->kids);
-    st->kids[st->n_kids++] = (struct child){pid, xstrdup(what), mono_ms()};
+    st->kids[st->n_kids++] = (struct child){pid, xstrdup(what), xstrdup(hint), mono_ms()};
 }
 
 void requests_reap(struct app *app)
@@ -183,9 +184,10 @@ void requests_reap(struct app *app)
         }
         bool quick = mono_ms() - c->started < CHILD_WATCH_MS;
         if (r == c->pid && quick && WIFEXITED(status) && WEXITSTATUS(status) != 0)
-            app_error(app, "%s failed (exit status %d): set $BROWSER to a browser, or "
-                      "show the URL with O", c->what, WEXITSTATUS(status));
+            app_error(app, "%s failed (exit status %d)%s%s", c->what, WEXITSTATUS(status),
+                      c->hint ? ": " : "", c->hint ? c->hint : "");
         free(c->what);
+        free(c->hint);
         st->kids[i] = st->kids[--st->n_kids];
     }
 }
@@ -234,8 +236,10 @@ void requests_free(struct app *app)
     for (size_t i = 0; i < st->n; i++)
         request_free(&st->req[i]);
     free(st->req);
-    for (size_t i = 0; i < st->n_kids; i++)
+    for (size_t i = 0; i < st->n_kids; i++) {
         free(st->kids[i].what);
+        free(st->kids[i].hint);
+    }
     free(st->kids);
     for (size_t i = 0; i < st->n_last; i++) {
         free(st->last[i].key);

@@ -215,7 +215,10 @@ static void draw_title(struct app *app)
     size_t n_sess = app->store.sessions.n;
     char *what = xasprintf(" sesame  %zu account%s, %zu session%s", app->store.n_acc,
                            app->store.n_acc == 1 ? "" : "s", n_sess, n_sess == 1 ? "" : "s");
-    const char *right = app->read_only ? "read-only " : "";
+    const char *right = app->read_only && app->redact ? "screen-share  read-only "
+                        : app->read_only                ? "read-only "
+                        : app->redact                   ? "screen-share "
+                                                        : "";
     int rw = text_width(right);
     draw_part(0, 0, w - rw - 1, what, C_TITLE);
     if (rw)

@@ -6,11 +6,13 @@
  * on the message line. The order of operations is the headless commands'
  * (src/cli/lifecycle.c, open.c, token.c). */
 #include <cjson/cJSON.h>
+#include <glib.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "account_policy.h"
 #include "action_common.h"
 #include "actions.h"
 #include "strpool.h"
@@ -103,11 +105,14 @@ static void item_free(void *p)
 }
 
 /* How x ends this session: 0, or 1 when there is nothing to do (a listed
- * session that has ended), 2 when its provider cannot end it. */
+ * session that has ended), 2 when its provider cannot end it, 3 when its
+ * account is read-only (account_refuses). */
 static int classify(const struct store_account *sa, const struct session *s, int64_t now,
                     enum how *how)
 {
     unsigned caps = sa->provider->caps;
+    if (sa->policy.read_only)
+        return 3;
     bool alive = session_status_live(session_status_seen(s, now));
     if (caps & CAP_LIST) {
         if (!(caps & CAP_REVOKE))
@@ -405,6 +410,30 @@ static char *bulk_question(const struct batch *b, size_t skipped, char **detail)
     return q;
 }
 
+/* The question before x: y/N, or, when a production account is among the
+ * targets, its label typed out (account_policy.h; several: each, joined). */
+static void ask_revoke(struct app *app, const char *title, const char *q, const char *detail,
+                       struct batch *b)
+{
+    GString *labels = g_string_new(NULL);
+    for (size_t i = 0; i < b->n; i++) {
+        if (!account_confirm_label(&b->t[i].a))
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(b->t[k].a.id, b->t[i].a.id) == 0;
+        if (!seen)
+            g_string_append_printf(labels, "%s%s", labels->len ? ", " : "",
+                                   account_confirm_label(&b->t[i].a));
+    }
+    if (labels->len == 0)
+        app_open_overlay(app, confirm_view_new(title, q, detail, revoke_go, b, batch_unref));
+    else
+        app_open_overlay(app, confirm_view_typed(title, q, detail, labels->str, revoke_go, b,
+                                                 batch_unref));
+    g_string_free(labels, TRUE);
+}
+
 static void revoke_marked(struct app *app, struct view *ses, size_t n_marked)
 {
     const struct session **marked = xcalloc(n_marked, sizeof *marked);
@@ -414,7 +443,8 @@ static void revoke_marked(struct app *app, struct view *ses, size_t n_marked)
     struct batch *b = xcalloc(1, sizeof *b);
     b->refs = 1;
     b->marks = true;
-    size_t skipped = 0, cannot = 0;
+    size_t skipped = 0, cannot = 0, refused = 0;
+    char *why_refused = NULL;
     int64_t now = now_ms();
     for (size_t i = 0; i < n; i++) {
         struct store_account *sa = store_find(&app->store, marked[i]->account_id);
@@ -424,24 +454,37 @@ static void revoke_marked(struct app *app, struct view *ses, size_t n_marked)
             add_target(b, sa, marked[i], how);
         else if (c == 1)
             skipped++;
-        else
+        else if (c == 3 && refused++ == 0)
+            why_refused = account_refuses(&sa->a, OP_REVOKE);
+        else if (c != 3)
             cannot++;
     }
     free(marked);
     b->bulk = b->n > 1;
     if (b->n == 0) {
-        app_error(app, "nothing to revoke: the %zu marked session%s %s ended already", n,
-                  n == 1 ? "" : "s", n == 1 ? "has" : "have");
+        if (why_refused)
+            app_error(app, "%s", why_refused);
+        else
+            app_error(app, "nothing to revoke: the %zu marked session%s %s ended already", n,
+                      n == 1 ? "" : "s", n == 1 ? "has" : "have");
+        free(why_refused);
         batch_unref(b);
         return;
     }
+    free(why_refused);
     char *detail = NULL, *q;
     const char *title = "Revoke";
-    if (b->n == 1 && skipped + cannot == 0) /* one marked: asked like one */
+    if (b->n == 1 && skipped + cannot + refused == 0) /* one marked: asked like one */
         q = single_question(&b->t[0], &detail, &title);
     else
         q = bulk_question(b, skipped + cannot, &detail);
-    app_open_overlay(app, confirm_view_new(title, q, detail, revoke_go, b, batch_unref));
+    if (refused) {
+        char *more = xasprintf("%s %zu at read-only accounts %s left alone.", detail, refused,
+                               refused == 1 ? "is" : "are");
+        free(detail);
+        detail = more;
+    }
+    ask_revoke(app, title, q, detail, b);
     free(q);
     free(detail);
 }
@@ -461,11 +504,15 @@ static void revoke_action(struct app *app)
     enum how how;
     int c = classify(sa, &s, now_ms(), &how);
     if (c != 0) {
-        if (c == 1)
+        char *refused = c == 3 ? account_refuses(&sa->a, OP_REVOKE) : NULL;
+        if (refused)
+            app_error(app, "%s", refused);
+        else if (c == 1)
             app_error(app, "session %s is %s already: nothing to revoke", s.id,
                       session_status_name(session_status_seen(&s, now_ms())));
         else
             app_error(app, "%s sessions cannot be revoked", sa->provider->title);
+        free(refused);
         session_free(&s);
         return;
     }
@@ -476,7 +523,7 @@ static void revoke_action(struct app *app)
     char *detail = NULL;
     const char *title = "Revoke";
     char *q = single_question(&b->t[0], &detail, &title);
-    app_open_overlay(app, confirm_view_new(title, q, detail, revoke_go, b, batch_unref));
+    ask_revoke(app, title, q, detail, b);
     free(q);
     free(detail);
 }
@@ -847,6 +894,12 @@ static void create_action(struct app *app)
                   sa->a.provider_id ? sa->a.provider_id : "");
         return;
     }
+    char *refused = account_refuses(&sa->a, OP_CREATE);
+    if (refused) {
+        app_error(app, "%s", refused);
+        free(refused);
+        return;
+    }
     if (!(sa->provider->caps & CAP_CREATE)) {
         app_error(app, "%s sessions are made by signing in to your app, not here: n works on "
                   "Basis Theory, Apideck Vault, Plantly and CBRAIN accounts", sa->provider->title);
@@ -925,7 +978,8 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
             free(O);
             free(y);
         } else {
-            requests_add_child(app, pid, "the browser");
+            requests_add_child(app, pid, "the browser",
+                               "set $BROWSER to a browser, or show the URL with O");
             app_message(app, "opened session %s in the browser", u->session_id);
         }
         free(why);

@@ -20,8 +20,10 @@
 #include "app.h"
 #include "config.h"
 #include "draw.h"
+#include "expiry.h"
 #include "filter.h"
 #include "flags.h"
+#include "redact.h"
 #include "providers/provider.h"
 #include "session_order.h"
 #include "session_status.h"
@@ -64,7 +66,6 @@ static const struct column columns[N_COLS] = {
 };
 
 #define HEAD_ROWS 2           /* the rule with the title, the column headers */
-#define EXPIRING_MS (5 * 60 * 1000)
 #define WHEEL_ROWS 3
 
 struct sessions_view {
@@ -126,6 +127,12 @@ static const char *account_name(const struct store_account *sa)
     if (!sa)
         return "";
     return sa->a.label ? sa->a.label : sa->a.id ? sa->a.id : "";
+}
+
+/* Its account's `expiring` (account_policy.h). */
+static int64_t expiring_of(const struct store_account *sa)
+{
+    return sa ? sa->policy.expiring_ms : POLICY_EXPIRING_DEFAULT_MS;
 }
 
 static const char *user_text(const struct session *s)
@@ -228,12 +235,11 @@ static char *ip_text(const struct session *s)
     return xstrdup(s->ip ? s->ip : s->place ? s->place : "");
 }
 
-enum role session_status_role(const struct session *s, int64_t now)
+enum role session_status_role(const struct session *s, int64_t now, int64_t expiring_ms)
 {
-    int64_t left;
     switch (session_status_seen(s, now)) {
     case SESSION_ACTIVE:
-        return session_time_left(s, now, &left) && left < EXPIRING_MS ? C_EXPIRING : C_ACTIVE;
+        return session_expiring(s, now, expiring_ms) ? C_EXPIRING : C_ACTIVE;
     case SESSION_PENDING: return C_PENDING;
     case SESSION_REVOKED:
     case SESSION_REMOVED: return C_REVOKED;
@@ -692,12 +698,13 @@ static void draw_matches(struct view *v, int y, const char *const *cells)
 }
 
 /* The "expires in" text of s at now into buf, and the role to draw it in. */
-static enum role expires_cell(const struct session *s, int64_t now, char *buf, size_t size)
+static enum role expires_cell(const struct session *s, int64_t now, int64_t expiring_ms,
+                              char *buf, size_t size)
 {
     int64_t left;
     if (session_time_left(s, now, &left)) {
         format_duration(left, buf, size);
-        return session_status_role(s, now);
+        return session_status_role(s, now, expiring_ms);
     }
     snprintf(buf, size, "-");
     return C_DIM;
@@ -717,18 +724,25 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
     struct sessions_view *sv = priv(v);
     size_t k = sv->rows[row];
     const struct session *s = &app->store.sessions.v[k];
+    struct session masked; /* screen-share mode: what is shown of it */
+    if (app->redact) {
+        redact_session(s, &masked);
+        s = &masked;
+    }
     const struct store_account *sa = account_of(sv, app, k);
     char created[32], last[32], expires[40], flags[64];
     format_time(s->created_ms, created, sizeof created);
     format_time(s->last_active_ms, last, sizeof last);
     enum session_status st = session_status_seen(s, now);
-    enum role expires_role = expires_cell(s, now, expires, sizeof expires);
+    int64_t expiring = expiring_of(sa);
+    enum role expires_role = expires_cell(s, now, expiring, expires, sizeof expires);
     bool marked = sv->marked[k];
     char *ip = ip_text(s);
+    char *title = sa ? store_account_title(sa) : NULL;
     const char *cells[N_COLS] = {
         [COL_MARK] = marked ? (text_ascii() ? "*" : "\xe2\x97\x8f") : "",
         [COL_PROVIDER] = provider_title(sa),
-        [COL_ACCOUNT] = account_name(sa),
+        [COL_ACCOUNT] = title ? title : "",
         [COL_USER] = user_text(s),
         [COL_SESSION] = s->id,
         [COL_STATUS] = session_status_name(st),
@@ -745,9 +759,11 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
      * underlined blank, a "_", in themes that mark by underline (mono) */
     for (int c = 0; c < N_COLS; c++)
         roles[c] = base;
-    roles[COL_STATUS] = session_status_role(s, now);
+    roles[COL_STATUS] = session_status_role(s, now, expiring);
     roles[COL_EXPIRES] = expires_role;
     roles[COL_FLAGS] = C_FLAG;
+    if (sa && sa->policy.production) /* what can hurt stands out in every theme */
+        roles[COL_PROVIDER] = roles[COL_ACCOUNT] = C_PRODUCTION;
     enum role bar = row_bar(v, row);
     table_draw_row(y, v->area.x, v->area.w, columns, sv->widths, N_COLS, cells, roles, bar);
     if (!marked && bar != C_DEFAULT && sv->widths[COL_MARK] > 0)
@@ -755,6 +771,9 @@ static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t
     if (filter_active(&sv->filter) && row != sv->pos.cursor)
         draw_matches(v, y, cells);
     free(ip);
+    free(title);
+    if (s == &masked)
+        redacted_session_free(&masked);
 }
 
 static void draw(struct view *v, struct app *app)
@@ -835,11 +854,13 @@ static void tick(struct view *v, struct app *app)
         int y = v->area.y + HEAD_ROWS + (int)i;
         /* the status or its colour turns too (expiring soon, expired): the
          * whole row; else the countdown's cell alone */
-        if (session_status_role(s, now) != session_status_role(s, drawn) || filter_active(&sv->filter)) {
+        int64_t expiring = expiring_of(account_of(sv, app, sv->rows[row]));
+        if (session_status_role(s, now, expiring) != session_status_role(s, drawn, expiring) ||
+            filter_active(&sv->filter)) {
             draw_row(v, app, row, y, now);
         } else {
             char expires[40];
-            enum role r = expires_cell(s, now, expires, sizeof expires);
+            enum role r = expires_cell(s, now, expiring, expires, sizeof expires);
             table_draw_cell(y, v->area.x, columns, sv->widths, COL_EXPIRES, expires, r,
                             row_bar(v, row));
         }

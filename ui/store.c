@@ -964,3 +964,10 @@ size_t store_waiting_budget(const struct store *s, const struct store_account **
     }
     return n;
 }
+
+char *store_account_title(const struct store_account *sa)
+{
+    const char *name = sa->a.label ? sa->a.label : sa->a.id ? sa->a.id : "";
+    return xasprintf("%s%s%s", sa->policy.production ? BADGE_PRODUCTION " " : "",
+                     sa->policy.read_only ? BADGE_READ_ONLY " " : "", name);
+}

@@ -146,6 +146,13 @@ void store_forget_jobs(struct store *s, const char *account_id);
 struct session *store_session_find(struct store *s, const char *account_id,
                                    const char *session_id);
 
+/* The account's name as the panes show it: its label, after the badges of
+ * its settings ("PROD" for production, "RO" for read-only: words, so that
+ * they read in every theme, mono too). Owned. */
+#define BADGE_PRODUCTION "PROD"
+#define BADGE_READ_ONLY "RO"
+char *store_account_title(const struct store_account *sa);
+
 /* "ok", "loading", "error", "keyring locked" ... */
 const char *account_state_name(enum account_state st);
 

@@ -80,6 +80,8 @@ struct view {
 /* The views there are. Each returns a new view owned by the caller. */
 struct view *accounts_view_new(void);
 struct view *help_view_new(void);
+/* The journal overlay (journal_view.c): every change sesame made. */
+struct view *journal_view_new(struct app *app);
 
 /* The accounts pane's selected account index, or -1 (for actions that
  * need one, like refresh, edit, delete). */
@@ -99,8 +101,9 @@ void sessions_view_clear_marks(struct view *v);
 /* Show only account_id's sessions (NULL: every account's again). */
 void sessions_view_narrow(struct view *v, struct app *app, const char *account_id);
 /* The colour role of s's status as seen at now (session_status_seen): the
- * table's and the detail view's. */
-enum role session_status_role(const struct session *s, int64_t now);
+ * table's and the detail view's; expiring_ms: its account's threshold
+ * (expiry.h session_expiring). */
+enum role session_status_role(const struct session *s, int64_t now, int64_t expiring_ms);
 
 /* The detail overlay (detail_view.c): every field of s and its raw JSON
  * (asked for with OP_GET when the list left it out: "loading" till then),

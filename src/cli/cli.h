@@ -72,6 +72,9 @@ void cli_done(struct cli *c);
  * any case), or NULL after the error was printed (no such account, or a
  * name that means several). */
 struct account *cli_account(struct cli *c, const char *name);
+/* Whether op may be done at a (account_refuses: its read_only): 0, or
+ * ERR_USAGE after the error was printed. */
+int cli_refused(const struct account *a, enum op op);
 /* The provider of an account, or NULL after an error was printed. */
 const struct provider *cli_provider(const struct account *a);
 /* The session sid that sesame tracks for account a (named name on the

@@ -73,7 +73,7 @@ static const struct cli_command commands[] = {
      "sesame authorize ACCOUNT SESSION [--permission P]... [--rules JSON|@FILE]\n"
      "           [--expires-at ISO] [--json]",
      "grant a Basis Theory session permissions or access rules", NULL},
-    {"revoke", cmd_revoke, "sesame revoke ACCOUNT SESSION [--forget]",
+    {"revoke", cmd_revoke, "sesame revoke ACCOUNT SESSION [--forget] [--confirm LABEL]",
      "revoke (Clerk), log out (Plantly, CBRAIN) or forget a session", NULL},
     {"token", cmd_token, "sesame token ACCOUNT SESSION [TEMPLATE] [--expires-in SECONDS]",
      "print a Clerk JWT for a session (from a JWT template)", NULL},

@@ -14,6 +14,7 @@
 
 #include <cJSON.h>
 
+#include "account_policy.h"
 #include "state.h"
 #include "util.h"
 
@@ -107,6 +108,16 @@ struct account *cli_account(struct cli *c, const char *name)
         cli_error(ERR_USAGE, "%s", err);
     free(err);
     return a;
+}
+
+int cli_refused(const struct account *a, enum op op)
+{
+    char *why = account_refuses(a, op);
+    if (!why)
+        return 0;
+    cli_error(ERR_USAGE, "%s", why);
+    free(why);
+    return ERR_USAGE;
 }
 
 const struct provider *cli_provider(const struct account *a)

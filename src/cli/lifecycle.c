@@ -3,9 +3,12 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "account_policy.h"
 #include "journal.h"
 #include "session_outcome.h"
 #include "strpool.h"
@@ -215,6 +218,8 @@ int cmd_create(int argc, char **argv)
         free(q);
         goto out;
     }
+    if ((rc = cli_refused(a, OP_CREATE)) != 0)
+        goto out;
     if (wants_grant(&g)) {
         if (!(p->caps & CAP_AUTHORIZE)) {
             rc = cli_error(ERR_USAGE, "%s sessions take no --permission, --rules or "
@@ -346,6 +351,8 @@ int cmd_authorize(int argc, char **argv)
                        "sessions are)", p->title);
         goto out;
     }
+    if ((rc = cli_refused(a, OP_AUTHORIZE)) != 0)
+        goto out;
     rc = cli_tracked_session(a, name, sid, &s);
     if (rc)
         goto out;
@@ -419,18 +426,55 @@ static int forget(struct cli *c, const struct account *a, const struct provider 
     return 0;
 }
 
+/* A production account (account_confirm_label): its label typed on the
+ * terminal, or given with --confirm (scripts); anything else stops here. */
+static int production_confirmed(const struct account *a, const char *given, const char *name,
+                                const char *sid)
+{
+    const char *label = account_confirm_label(a);
+    if (!label)
+        return 0;
+    char *typed = NULL;
+    if (!given && isatty(STDIN_FILENO)) {
+        fprintf(stderr, "%s is a production account: type its label to go on: ", label);
+        fflush(stderr);
+        char buf[512];
+        if (fgets(buf, sizeof buf, stdin)) {
+            buf[strcspn(buf, "\r\n")] = '\0';
+            typed = xstrdup(buf);
+        }
+        given = typed;
+    }
+    int rc = 0;
+    if (!given) {
+        char *q = shell_quote(label), *qn = shell_quote(name), *qs = shell_quote(sid);
+        rc = cli_error(ERR_USAGE, "%s is a production account: a revoke there needs its label "
+                       "typed out (sesame revoke --confirm %s %s %s)", label, q, qn, qs);
+        free(q);
+        free(qn);
+        free(qs);
+    } else if (strcmp(given, label) != 0) {
+        rc = cli_error(ERR_USAGE, "\"%s\" is not %s: nothing was changed", given, label);
+    }
+    free(typed);
+    return rc;
+}
+
 int cmd_revoke(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"forget", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"forget", no_argument, NULL, 'f'}, {"confirm", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},   {NULL, 0, NULL, 0},
     };
     bool forget_only = false;
+    const char *confirm = NULL;
     int ch;
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'f': forget_only = true; break;
+        case 'c': confirm = optarg; break;
         case 'h': cli_print_usage(stdout, "revoke"); return 0;
         default: return cli_usage_error("revoke", "unknown option %s", argv[optind - 1]);
         }
@@ -451,11 +495,15 @@ int cmd_revoke(int argc, char **argv)
         rc = a ? ERR_CONFIG : ERR_USAGE;
         goto out;
     }
+    if ((rc = cli_refused(a, OP_REVOKE)) != 0)
+        goto out;
     if (!(p->caps & CAP_LIST)) {
         rc = cli_tracked_session(a, name, sid, &s);
         if (rc)
             goto out;
     }
+    if ((rc = production_confirmed(a, confirm, name, sid)) != 0)
+        goto out;
     if (forget_only && (p->caps & CAP_LIST)) {
         rc = cli_error(ERR_USAGE, "%s sessions are listed by %s, not tracked here: there is "
                        "nothing to forget", p->title, p->title);

@@ -333,6 +333,8 @@ int cmd_refresh(int argc, char **argv)
         return a ? ERR_CONFIG : ERR_USAGE;
     }
     struct cli_listing l = {0};
+    if ((p->caps & CAP_REFRESH) && (rc = cli_refused(a, OP_REFRESH)) != 0)
+        goto out; /* a renewal rotates the tokens: a change */
     if (p->caps & CAP_LIST) {
         /* a remote list: one session (GET) or all of them (LIST) */
         struct op_args args = {0};

@@ -71,6 +71,29 @@ static void test_parse_all(void **state)
     prefs_free(&p);
 }
 
+/* What a session crossing its account's `expiring` does, and screen-share
+ * mode: the command is kept as written (run later without a shell). */
+static void test_expiring_and_redact(void **state)
+{
+    struct prefs p;
+    prefs_init(&p);
+    assert_false(p.expiring_bell || p.expiring_notify || p.redact);
+    assert_null(p.on_expiring);
+    const char *text = "set expiring-bell = yes\n"
+                       "set expiring_notify = on\n"
+                       "set on_expiring = notify-me --to 'Ada L' \"$HOME\"   \n"
+                       "set redact = true\n";
+    assert_int_equal(prefs_parse(&p, NULL, text, "c"), 0);
+    assert_true(p.expiring_bell && p.expiring_notify && p.redact);
+    assert_string_equal(p.on_expiring, "notify-me --to 'Ada L' \"$HOME\"");
+    /* a quote left open is said where it is */
+    assert_int_equal(prefs_parse(&p, NULL, "set on-expiring = sh -c 'oops\n", "c"), 1);
+    assert_non_null(strstr(p.errors[0], "c:1: on-expiring:"));
+    assert_string_equal(p.on_expiring, "notify-me --to 'Ada L' \"$HOME\""); /* kept */
+    assert_int_equal(prefs_parse(&p, NULL, "set on-expiring =\n", "c"), 1);
+    prefs_free(&p);
+}
+
 static void test_every_sort_column(void **state)
 {
     for (size_t i = 0; prefs_sort_columns[i]; i++) {
@@ -106,7 +129,7 @@ static void test_errors(void **state)
     assert_int_equal(p.n_errors_total, 8);
     const char *want[] = {
         "/c/sesame.conf:2: unknown setting 'colour' (theme, refresh-interval, read-only, mouse, "
-        "sort)",
+        "sort, expiring-bell, expiring-notify, on-expiring, redact)",
         "/c/sesame.conf:3: 'read-only' is yes or no, not 'maybe'",
         "/c/sesame.conf:4: refresh-interval: at least 5 seconds, or 0 for off",
         "/c/sesame.conf:5: refresh-interval 'soon': seconds from 0 (off) to 86400",
@@ -246,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_parse_all),
         cmocka_unit_test(test_every_sort_column),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_expiring_and_redact),
         cmocka_unit_test(test_value_errors),
         cmocka_unit_test(test_rewrite_sort),
         cmocka_unit_test(test_save_and_load),
