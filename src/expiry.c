@@ -16,7 +16,9 @@ extern char **environ;
 bool session_expiring(const struct session *s, int64_t now, int64_t threshold_ms)
 {
     int64_t left;
-    return threshold_ms > 0 && session_time_left(s, now, &left) && left < threshold_ms;
+    /* at the crossing itself too (expiry_crossing): a look at that very
+     * millisecond must find it expiring, or it is never told */
+    return threshold_ms > 0 && session_time_left(s, now, &left) && left <= threshold_ms;
 }
 
 int64_t expiry_crossing(const struct session *s, int64_t threshold_ms)

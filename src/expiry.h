@@ -10,7 +10,7 @@
 
 #include "model.h"
 
-/* Live, with an end known, and less than threshold_ms left at now
+/* Live, with an end known, and at most threshold_ms left at now
  * (threshold 0: never). */
 bool session_expiring(const struct session *s, int64_t now, int64_t threshold_ms);
 

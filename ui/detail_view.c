@@ -333,7 +333,9 @@ static void draw(struct view *v, struct app *app)
         draw_fill(r->y + y, r->x, r->w, C_DEFAULT);
     char close[32];
     app_key_for(app, ACT_BACK, close, sizeof close);
-    char *title = xasprintf("Session %s (%s closes)", dv->s.id ? dv->s.id : "?", close);
+    char *id = app->redact ? redact_value(REDACT_ID, dv->s.id) : xstrdup(dv->s.id);
+    char *title = xasprintf("Session %s (%s closes)", id ? id : "?", close);
+    free(id);
     char *clean = sanitize_text(title);
     draw_rule(r->y, r->x, r->w, clean, C_BORDER, C_PANE_TITLE);
     free(clean);

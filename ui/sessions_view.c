@@ -62,7 +62,7 @@ static const struct column columns[N_COLS] = {
     [COL_DEVICE] = {"Device", 7, 12, 1, 2, ALIGN_LEFT},
     [COL_BROWSER] = {"Browser", 8, 16, 1, 1, ALIGN_LEFT},
     [COL_IP] = {"IP / place", 10, 22, 1, 0, ALIGN_LEFT},
-    [COL_FLAGS] = {"Flags", 9, 22, 0, 9, ALIGN_LEFT},
+    [COL_FLAGS] = {"Flags", 9, 33, 1, 9, ALIGN_LEFT},
 };
 
 #define HEAD_ROWS 2           /* the rule with the title, the column headers */

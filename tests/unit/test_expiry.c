@@ -35,6 +35,7 @@ static void test_expiring(void **state)
     session(&s, SESSION_ACTIVE, NOW + 9 * MIN);
     assert_true(session_expiring(&s, NOW, 10 * MIN));
     assert_false(session_expiring(&s, NOW, 5 * MIN));
+    assert_true(session_expiring(&s, NOW - MIN, 10 * MIN)); /* at its crossing: expiring */
     assert_false(session_expiring(&s, NOW, 0));          /* off */
     assert_int_equal(expiry_crossing(&s, 10 * MIN), NOW - MIN);
     assert_int_equal(expiry_crossing(&s, 0), 0);

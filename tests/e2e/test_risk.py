@@ -1,0 +1,427 @@
+#!/usr/bin/python3
+"""Issue 14 in the real dashboard against the fakes: every change is a line
+of the journal file (revoke from the dashboard and from a command, read
+back in the J overlay and filtered there); sessions that look wrong carry
+flags (impersonated, new place, new device, many live, stale) in their
+column, their filter and the detail view's reasons; a session crossing its
+account's `expiring` is told once on the message line, with the bell, the
+terminal's notification and the on-expiring command (whose environment is
+checked: the session's fields, never a secret); a Plantly login with
+auto_refresh renews itself before it expires (and a refused renewal is
+loud and journalled); a CBRAIN login ended elsewhere is found by the
+automatic check; a production account stands out and asks for its label
+before a revoke; a read-only account refuses; screen-share mode masks
+names, e-mail addresses, ids, IPs and places.
+
+Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_risk.py ./sesame
+(tests/e2e/run.sh runs it inside the private keyring). Prints "N passed, N failed" last.
+"""
+
+import json
+import os
+import re
+import sys
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the tests
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402
+from harness import Term, check, wait_until, write  # noqa: E402
+from test_dashboard_actions import (WAIT, message, secret_lookup, select, sessions,  # noqa: E402
+                                    settle, setup, start, to_sessions, wait_message)
+
+SECRETS = ["sk_test_fake", "plantly-pass", "cbrain-pass"]
+
+
+def journal(tmp):
+    """The journal's entries, oldest first."""
+    path = os.path.join(tmp, "state", "journal.jsonl")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def journal_text(tmp):
+    path = os.path.join(tmp, "state", "journal.jsonl")
+    return open(path).read() if os.path.exists(path) else ""
+
+
+def wait_journal(tmp, pred, what):
+    check(wait_until(lambda: any(pred(e) for e in journal(tmp)), WAIT),
+          "no journal line %s in:\n%s" % (what, journal_text(tmp)))
+    return [e for e in journal(tmp) if pred(e)][-1]
+
+
+def active_clerk(env):
+    return [s for s in sessions(env, "clerk", "active")]
+
+
+# ---- 1. the journal ----
+
+def t_journal_dashboard_and_command(tmp, env):
+    fake, env = setup(tmp, users=3, per_user=2)
+    try:
+        live = active_clerk(env)
+        first, second = live[0], live[1]
+        t = start(tmp, env)
+        settle(t)
+        to_sessions(t)
+        select(t, first["id"])
+        t.send("x")
+        check(t.wait_for("Revoke session", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        wait_message(t, "revoked session")
+        e = wait_journal(tmp, lambda e: e.get("session") == first["id"], "for the revoke")
+        check(e["origin"] == "dashboard" and e["action"] == "revoke" and e["result"] == "ok"
+              and e["status"] == "revoked" and e["account"] == "clerk"
+              and e["provider"] == "clerk", "the revoke's line: %r" % e)
+        check(e.get("user") and first["user"] in e["user"], "whose: %r" % e)
+        check(re.fullmatch(r"[0-9a-f]{16}-FAK", e.get("request_id", "")),
+              "Clerk's CF-Ray as the request id: %r" % e)
+        check(e["time"].endswith("Z") and e["time"].startswith("20"), "time: %r" % e)
+        # a command meanwhile: in the same file, said to come from a command
+        harness.cli_ok(env, "revoke", "clerk", second["id"])
+        c = wait_journal(tmp, lambda e: e.get("session") == second["id"], "of the command")
+        check(c["origin"] == "command" and c["result"] == "ok", "command: %r" % c)
+        # the overlay shows both, and the new one comes in while it is open
+        t.send("J")
+        check(t.wait_for("Journal:", WAIT), t.text())
+        check(t.wait_for(second["id"][:20], WAIT), t.text())
+        check(first["id"][:20] in t.text(), t.text())
+        check(re.search(r"dashboard\s+clerk\s+revoke", t.text()), t.text())
+        # filtered as you type
+        t.send("/")
+        t.send("command")
+        check(t.wait_for("matching \"command\"", WAIT), t.text())
+        check(t.wait_gone(first["id"][:20], WAIT), t.text())
+        t.key("enter")
+        t.key("esc")   # the filter
+        check(t.wait_for(first["id"][:20], WAIT), t.text())
+        t.key("esc")   # the overlay
+        check(t.wait_gone("Journal:", WAIT), t.text())
+        text = journal_text(tmp)
+        for s in SECRETS:
+            check(s not in text, "a secret in the journal")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_journal_refused_and_logout(tmp, env):
+    """A failure is a line too (with Clerk's trace id); a Plantly log out and
+    a login, and an account removed, from the dashboard."""
+    fake, env = setup(tmp, providers=("clerk", "plantly"), users=2, per_user=1)
+    try:
+        pl = harness.cli_ok(env, "create", "plantly").strip()
+        live = active_clerk(env)
+        t = start(tmp, env)
+        settle(t)
+        fake.control("POST", "/_fake/clerk/revoke", {"session_ids": [live[0]["id"]]})
+        to_sessions(t)
+        select(t, live[0]["id"])   # still active as listed: revoked elsewhere meanwhile
+        t.send("x")
+        check(t.wait_for("Revoke session", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        e = wait_journal(tmp, lambda e: e.get("session") == live[0]["id"], "for the failure")
+        check(e["result"] == "failed" and "HTTP 400" in e.get("error", ""), "failure: %r" % e)
+        check(re.fullmatch(r"[A-Za-z0-9]{32}", e.get("request_id", "")),
+              "clerk_trace_id: %r" % e)
+        select(t, pl)
+        t.send("x")
+        check(t.wait_for("Log out session", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        o = wait_journal(tmp, lambda e: e.get("session") == pl and e["action"] == "logout",
+                         "for the log out")
+        check(o["result"] == "ok" and o["origin"] == "dashboard", "log out: %r" % o)
+        login = [e for e in journal(tmp) if e["action"] == "login"]
+        check(login and login[0]["session"] == pl and login[0]["origin"] == "command",
+              "the login: %r" % login)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+# ---- 2. flags ----
+
+def t_flags(tmp, env):
+    fake, env = setup(tmp, users=3, per_user=2)
+    try:
+        uid = active_clerk(env)[0]["user_id"]
+        signed = fake.control("POST", "/_fake/clerk/sign_in", {
+            "user_ids": [uid], "country": "NZ", "city": "Wellington",
+            "device_type": "Nintendo", "actor": {"sub": "user_2impostor"}})
+        sid = signed["session_ids"][0]
+        t = start(tmp, env, cols=230, rows=40)
+        settle(t)
+        check(t.wait_for("Flags", WAIT), t.text())
+        line = next((l for l in t.lines() if sid[:20] in l), "")
+        check("impersonated new-place new-device" in line, "the flags cell: %r\n%s" % (line, t.text()))
+        to_sessions(t)
+        select(t, "impersonated")
+        check(sid[:20] in t.text(), t.text())
+        t.key("enter")
+        check(t.wait_for("impersonated: the provider says someone else acts", WAIT), t.text())
+        check(t.wait_for("user_2impostor", WAIT), t.text())   # once the raw JSON is fetched
+        check("new place: the first of this user's sessions from NZ" in t.text(), t.text())
+        check("new device: the first of this user's sessions on Nintendo" in t.text(), t.text())
+        t.key("esc")
+        t.quit()
+        # the headless listing says the same, and remembers the places as the dashboard did
+        doc = json.loads(harness.cli_ok(env, "sessions", "--json"))
+        got = [s["flags"] for s in doc["sessions"] if s["id"] == sid]
+        check(got == [["impersonated", "new-place", "new-device"]], "--json: %r" % got)
+        check(os.path.exists(os.path.join(tmp, "state", "seen", "clerk.json")), "no memory")
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_many_live(tmp, env):
+    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "1"])
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "clerk", "clerk", ["sk_test_fake"], fake.url("clerk"),
+                        many_live="1")
+    try:
+        uid = active_clerk(env)[0]["user_id"]
+        fake.control("POST", "/_fake/clerk/sign_in", {"user_ids": [uid]})
+        t = start(tmp, env, cols=200)
+        settle(t)
+        check(t.wait_for("many-live", WAIT), t.text())
+        rows = [l for l in t.lines() if "many-live" in l]
+        check(len(rows) == 2, "two live sessions of one user: %r" % rows)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+# ---- 3. before anything expires ----
+
+def plantly_expiring(tmp, env, lifetime, fields, conf=""):
+    """A fake whose Plantly tokens live `lifetime` seconds, a Plantly account
+    with fields, and one login."""
+    fake = harness.Fake(tmp)
+    fake.control("POST", "/_fake/config", {"plantly_expires_in": lifetime})
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "plantly", "Plantly", ["plantly-pass"], fake.url("plantly"),
+                        email_address="demo@plantly.test", **fields)
+    if conf:
+        write(tmp, "sesame.conf", conf)
+    sid = harness.cli_ok(env, "create", "plantly").strip()
+    return fake, env, sid
+
+
+def t_expiring_told_once(tmp, env):
+    out = os.path.join(tmp, "env.out")
+    conf = ("set expiring-bell = yes\nset expiring-notify = yes\n"
+            "set on-expiring = sh -c 'env > \"$0\"' %s\n" % out)
+    fake, env, sid = plantly_expiring(tmp, env, 25, {"expiring": "20s"}, conf)
+    try:
+        e = dict(env)
+        e.pop("DISPLAY", None)
+        e.pop("WAYLAND_DISPLAY", None)
+        t = start(tmp, e)
+        settle(t)
+        check(t.wait_for("(Plantly) expires in", WAIT), "not told:\n" + t.text())
+        check(sid in message(t) and "demo@plantly.test" in message(t), message(t))
+        check(wait_until(lambda: os.path.exists(out) and os.path.getsize(out), WAIT),
+              "the on-expiring command did not run")
+        got = dict(line.split("=", 1) for line in open(out).read().splitlines() if "=" in line)
+        for k, v in {"SESAME_EVENT": "expiring", "SESAME_SESSION": sid,
+                     "SESAME_ACCOUNT": "plantly", "SESAME_PROVIDER": "plantly",
+                     "SESAME_USER": "demo@plantly.test", "SESAME_STATUS": "active"}.items():
+            check(got.get(k) == v, "%s=%r in %r" % (k, got.get(k), got))
+        check(0 < int(got["SESAME_EXPIRES_IN"]) <= 20, got)
+        check(got.get("SESAME_EXPIRES_AT", "").endswith("Z"), got)
+        env_text = open(out).read()
+        for s in SECRETS + [secret_lookup(env, "plantly", "access_token", sid),
+                            secret_lookup(env, "plantly", "refresh_token", sid)]:
+            check(s and s not in env_text, "a secret in the command's environment")
+        raw = t.output()
+        check(b"\x07" in raw.replace(b"\x1b]9;", b""), "no bell")
+        check(b"\x1b]9;sesame: a session expires soon: session " + sid.encode() in raw,
+              "no OSC 9 notification")
+        # once: the next looks say nothing more
+        n = raw.count(b"\x1b]9;")
+        t.key("down")
+        time.sleep(2)
+        check(t.output().count(b"\x1b]9;") == n, "told twice")
+        to_sessions(t)
+        t.key("enter")   # the detail view: its status in the expiring colour
+        check(t.wait_for("Raw JSON", WAIT), t.text())
+        y = t.row_of("Status ")
+        style = t.style_of(y, "active")
+        check(style and style[0] in ("yellow", "brown"),
+              "not drawn as expiring: %r %r\n%s" % (style, t.line(y), t.text()))
+        t.key("esc")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_auto_refresh(tmp, env):
+    fake, env, sid = plantly_expiring(tmp, env, 25, {"expiring": "20s", "auto_refresh": "yes"})
+    try:
+        old = secret_lookup(env, "plantly", "access_token", sid)
+        t = start(tmp, env)
+        settle(t)
+        wait_message(t, "renewed session %s (Plantly) before it expired" % sid)
+        check(fake.count("plantly", "PUT") == 1, "one renewal")
+        check(secret_lookup(env, "plantly", "access_token", sid) != old, "new tokens")
+        e = wait_journal(tmp, lambda e: e["action"] == "refresh", "for the renewal")
+        check(e["result"] == "ok" and e["origin"] == "dashboard" and e["session"] == sid, e)
+        # the next renewal is refused: loud, and journalled
+        fake.fault("plantly", "status", route="PUT /auth/sessions", status=401)
+        wait_message(t, "could not renew session %s" % sid, timeout=40)
+        check(t.attrs(t.screen.lines - 1)[0].fg == "red", "not loud:\n" + t.text())
+        f = wait_journal(tmp, lambda e: e["action"] == "refresh" and e["result"] == "failed",
+                         "for the refused renewal")
+        check("401" in f.get("error", ""), f)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_cbrain_checked(tmp, env):
+    fake = harness.Fake(tmp)
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "cbrain", "CBRAIN", ["cbrain-pass"], fake.url("cbrain"),
+                        login="demo", auto_refresh="yes")
+    write(tmp, "sesame.conf", "set refresh-interval = 5\n")
+    sid = harness.cli_ok(env, "create", "cbrain").strip()
+    try:
+        t = start(tmp, env)
+        settle(t)
+        token = secret_lookup(env, "cbrain", "api_token", sid)
+        import urllib.request
+        req = urllib.request.Request(fake.url("cbrain") + "/session", method="DELETE", headers={
+            "Accept": "application/json", "Authorization": "Bearer " + token})
+        urllib.request.urlopen(req, timeout=10).read()
+        wait_message(t, "login %s has ended at CBRAIN" % sid, timeout=30)
+        e = wait_journal(tmp, lambda e: e["action"] == "check", "for the check")
+        check(e["session"] == sid and e["status"] in ("expired", "ended"), e)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+# ---- 4. dangerous accounts ----
+
+def t_production(tmp, env):
+    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "1"])
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "clerk", "Clerk prod", ["sk_test_fake"], fake.url("clerk"),
+                        production="yes")
+    try:
+        sid = active_clerk(env)[0]["id"]
+        t = start(tmp, env)
+        settle(t)
+        check(t.wait_for("PROD Clerk prod", WAIT), t.text())
+        styles = [t.style_of(y, "PROD Clerk") for y, l in enumerate(t.lines())
+                  if "PROD Clerk" in l]
+        check(len(styles) == 3 and ("white", "red", True, False) in styles,
+              "the production colour and badge, in both panes: %r\n%s" % (styles, t.text()))
+        to_sessions(t)
+        select(t, sid)
+        t.send("x")
+        check(t.wait_for("Production: type Clerk prod to go ahead", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        wait_message(t, "is not Clerk prod")
+        check(fake.count("clerk", "POST", "/revoke") == 0, "revoked without the label")
+        t.send("x")
+        check(t.wait_for("Production: type Clerk prod", WAIT), t.text())
+        t.send("Clerk prod")
+        t.key("enter")
+        wait_message(t, "revoked session")
+        check(fake.count("clerk", "POST", "/revoke") == 1, "not revoked")
+        t.quit()
+        # mono: the badge and an attribute, no colour
+        t = start(tmp, env, args=["--theme", "mono"])
+        settle(t)
+        check(wait_until(lambda: t.text().count("PROD Clerk") == 3, WAIT), t.text())
+        styles = [t.style_of(y, "PROD Clerk") for y, l in enumerate(t.lines())
+                  if "PROD Clerk" in l]
+        check(("default", "default", True, True) in styles, "mono production: %r" % styles)
+        t.quit()
+        # a command needs the label too
+        r = harness.cli(env, "revoke", "Clerk prod", sid)
+        check(r.returncode == 2 and "--confirm" in r.stderr, r.stderr)
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_read_only_account(tmp, env):
+    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "1"])
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "clerk", "Clerk ro", ["sk_test_fake"], fake.url("clerk"),
+                        read_only="yes")
+    harness.add_fake_account(env, fake, "plantly")
+    try:
+        sid = active_clerk(env)[0]["id"]
+        t = start(tmp, env)
+        settle(t)
+        check(t.wait_for("RO Clerk ro", WAIT), t.text())
+        to_sessions(t)
+        select(t, sid)
+        t.send("x")
+        wait_message(t, "Clerk ro is read-only (read_only = yes)")
+        check(fake.count("clerk", "POST", "/revoke") == 0, "revoked at a read-only account")
+        t.key("esc")
+        t.key("tab")     # the accounts pane: Plantly is not read-only
+        t.key("down")
+        t.send("n")
+        wait_message(t, "logged in")
+        t.quit()
+        r = harness.cli(env, "revoke", "Clerk ro", sid)
+        check(r.returncode == 2 and "read-only" in r.stderr, r.stderr)
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_screen_share(tmp, env):
+    fake, env = setup(tmp, users=3, per_user=2)
+    try:
+        every = sessions(env)
+        t = start(tmp, env, args=["--redact"], cols=200)
+        settle(t)
+        check("screen-share" in t.line(0), t.line(0))
+        text = t.text()
+        for s in every:
+            for v in (s["id"], s["user"], s["user_id"], s["ip"], s["place"]):
+                if v:
+                    check(v[:12] not in text, "%r shown in screen-share mode:\n%s" % (v, text))
+        check(re.search(r"sess_\*{10}", text) and "@" in text, text)
+        to_sessions(t)
+        t.key("enter")
+        check(t.wait_for("hidden in screen-share mode", WAIT), t.text())
+        check(every[0]["id"][:12] not in t.text(), t.text())
+        t.key("esc")
+        t.send("M")   # a meeting is over
+        wait_message(t, "screen-share mode off")
+        check(t.wait_for(every[0]["id"][:20], WAIT), t.text())
+        check("screen-share" not in t.line(0), t.line(0))
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(harness.main([
+        t_journal_dashboard_and_command, t_journal_refused_and_logout, t_flags, t_many_live,
+        t_expiring_told_once, t_auto_refresh, t_cbrain_checked, t_production,
+        t_read_only_account, t_screen_share,
+    ]))
