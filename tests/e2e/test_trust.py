@@ -287,6 +287,11 @@ CAPABILITIES = {
     ("authorize", "--json"): (None, "an output format"),
     ("revoke", ""): ("revoke", None),
     ("revoke", "--forget"): ("revoke", None),  # offered when the provider refuses a log out
+    ("revoke", "--confirm"): ("revoke", None),  # a production account's label, typed out
+    ("log", ""): ("journal", None),
+    ("log", "--account"): ("journal", None),    # the overlay's filter: the account's label
+    ("log", "--since"): ("journal", None),      # ... or the day
+    ("log", "--json"): (None, "an output format"),
     ("token", ""): ("token", "Template"),
     ("token", "--expires-in"): ("token", "Expires in (s)"),
     ("verify", ""): ("verify", "Session token"),
