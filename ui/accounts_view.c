@@ -152,7 +152,13 @@ static void draw(struct view *v, struct app *app)
 {
     const struct rect *r = &v->area;
     struct accounts_view *av = priv(v);
-    draw_rule(r->y, r->x, r->w, "Accounts", C_BORDER, v->focused ? C_PANE_TITLE : C_PANE_IDLE);
+    size_t rows = visible_rows(v);
+    listpos_clamp(&av->pos, app->store.n_acc, rows);
+    /* never a row hidden without saying so */
+    char *where = position_text("row", av->pos.cursor, app->store.n_acc, av->pos.top, rows);
+    draw_rule2(r->y, r->x, r->w, "Accounts", where, C_BORDER,
+               v->focused ? C_PANE_TITLE : C_PANE_IDLE, C_DIM);
+    free(where);
     if (app->store.n_acc == 0) {
         draw_empty(v, app);
         return;
@@ -161,8 +167,6 @@ static void draw(struct view *v, struct app *app)
     table_layout(columns, N_COLS, r->w, widths);
     if (r->h > 1)
         table_draw_header(r->y + 1, r->x, columns, widths, N_COLS, -1, false);
-    size_t rows = visible_rows(v);
-    listpos_clamp(&av->pos, app->store.n_acc, rows);
     for (size_t k = 0; k < rows && av->pos.top + k < app->store.n_acc; k++)
         draw_row(v, app, av->pos.top + k, r->y + HEAD_ROWS + (int)k, widths);
 }

@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "keymap.h"
+#include "msglog.h"
 #include "prefs.h"
 #include "store.h"
 #include "theme.h"
@@ -43,6 +46,9 @@ struct app {
     char *message_account;        /* ... or of refreshing this account: the outcome replaces it */
     bool message_full;            /* ... listing it again in full (^R) */
     char *prompt;                 /* the filter being typed ("/" prompt on the message line), or NULL */
+    struct msglog log;            /* every message and outcome, for the log overlay (L) */
+    const char *log_account;      /* the account the next messages are about (a request's answer) */
+    GHashTable *log_outcomes;     /* account id -> its last listing's outcome in the log */
 
     int rows, cols;
     bool dirty;                   /* redraw before sleeping */
@@ -60,6 +66,9 @@ struct app {
 /* Show a line on the message line (until the next key). */
 void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A secret the user asked to see (O on a short Vault URL): on the message
+ * line, wiped when it goes, and never kept in the log (which gets `note`). */
+void app_message_secret(struct app *app, const char *secret, const char *note);
 /* A line about request `job` in flight ("minting a token ..."): it leaves
  * the message line when the job's answer comes, unless the answer put
  * something else there (requests.c). */

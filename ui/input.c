@@ -65,6 +65,9 @@ static void global_action(struct app *app, enum action a)
     case ACT_HELP:
         app_open_overlay(app, help_view_new());
         break;
+    case ACT_LOG:
+        app_open_overlay(app, log_view_new(app));
+        break;
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         break;

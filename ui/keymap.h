@@ -32,6 +32,7 @@
     X(ACT_OPEN_URL,     "open-url",     "o",              "Open the session's URL") \
     X(ACT_SHOW_URL,     "show-url",     "O",              "Show the session's URL") \
     X(ACT_COPY,         "copy",         "y",              "Copy the value (OSC 52)") \
+    X(ACT_COPY_ALL,     "copy-all",     "Y",              "Copy all: the whole log, or the row") \
     X(ACT_TOKEN,        "token",        "t",              "Clerk: a JWT from a template") \
     X(ACT_AUTHORIZE,    "authorize",    "A",              "Basis Theory: grant permissions, rules, expiry") \
     X(ACT_VERIFY,       "verify",       "V",              "Clerk: verify a session token (deprecated)") \
@@ -39,6 +40,7 @@
     X(ACT_ACCOUNT_ADD,  "account-add",  "a",              "Add an account")         \
     X(ACT_ACCOUNT_EDIT, "account-edit", "e",              "Edit the account")       \
     X(ACT_ACCOUNT_DEL,  "account-delete", "D",            "Delete the account")     \
+    X(ACT_LOG,          "log",          "L",              "Message log: every message and outcome") \
     X(ACT_HELP,         "help",         "? <F1>",         "Show this help")         \
     X(ACT_BACK,         "back",         "<Esc>",          "Close; clear the filter, narrowing, marks") \
     X(ACT_REDRAW,       "redraw",       "^L",             "Redraw the screen")      \

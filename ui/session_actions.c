@@ -890,7 +890,10 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         return;
     }
     if (u->use == URL_SHOW && text_width(ev->secret) < app->cols) {
-        app_message(app, "%s", ev->secret);
+        char *note = xasprintf("showed the URL of session %s (not kept in the log)",
+                               u->session_id);
+        app_message_secret(app, ev->secret, note);
+        free(note);
     } else if (u->use == URL_SHOW) { /* too long for one line: wrapped in a box */
         const char *top = app->overlay ? app->overlay->ops->name : NULL;
         if (top && (strcmp(top, "form") == 0 || strcmp(top, "confirm") == 0))

@@ -759,7 +759,12 @@ static void draw(struct view *v, struct app *app)
     if (sv->prompting && !v->focused) /* focus went elsewhere: keep what was typed */
         sv->prompting = false;
     char *title = title_text(sv, app);
-    draw_rule(r->y, r->x, r->w, title, C_BORDER, v->focused ? C_PANE_TITLE : C_PANE_IDLE);
+    size_t rows = visible_rows(v);
+    listpos_clamp(&sv->pos, sv->n_rows, rows);
+    char *where = position_text("row", sv->pos.cursor, sv->n_rows, sv->pos.top, rows);
+    draw_rule2(r->y, r->x, r->w, title, where, C_BORDER, v->focused ? C_PANE_TITLE : C_PANE_IDLE,
+               C_DIM);
+    free(where);
     free(title);
     layout(sv, r->w);
     int sort_col = sv->sort == SORT_NONE ? -1 : COL_PROVIDER + (int)sv->sort;
@@ -769,8 +774,6 @@ static void draw(struct view *v, struct app *app)
         draw_empty(v, app);
         return;
     }
-    size_t rows = visible_rows(v);
-    listpos_clamp(&sv->pos, sv->n_rows, rows);
     /* the clock in whole seconds: every countdown on screen changes at the
      * same instant, so they cost one redraw a second at most */
     int64_t now = now_ms() / 1000 * 1000;

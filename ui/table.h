@@ -35,6 +35,11 @@ void listpos_clamp(struct listpos *p, size_t n, size_t visible);
 /* Move by delta rows (clamped), then keep it on screen. */
 void listpos_move(struct listpos *p, size_t n, long delta, size_t visible);
 void listpos_set(struct listpos *p, size_t n, size_t index, size_t visible);
+/* Where a list stands, for its title: "row 12 of 305", and "▲" / "▼"
+ * when rows are hidden above / below the `visible` ones from top (ASCII:
+ * "^" "v"); "" for an empty list. With no cursor (what = "lines"):
+ * "lines 1-20 of 40 ▼". Owned. */
+char *position_text(const char *what, size_t cursor, size_t n, size_t top, size_t visible);
 
 /* ---- curses ---- */
 

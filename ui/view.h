@@ -107,6 +107,9 @@ enum role session_status_role(const struct session *s, int64_t now);
  * scrollable. s is copied. */
 struct view *detail_view_new(struct app *app, const struct session *s);
 
+/* The message log overlay (log_view.c): app->log, scrollable, copyable. */
+struct view *log_view_new(struct app *app);
+
 /* The overlays of the actions (x n o O y t a e D) are declared with them:
  * the y/N question, the token and URL box and the results of a batch in
  * actions.h, the form in form.h. */
