@@ -39,6 +39,10 @@ static bool to_sessions(struct app *app, enum action a)
         long i = accounts_view_selected(app->panes[acc]);
         if (i < 0 || (size_t)i >= app->store.n_acc)
             return false;
+        if (account_view_wanted(&app->store.acc[i])) { /* its error, whole, not "no sessions" */
+            app_open_overlay(app, account_view_new(app->store.acc[i].a.id));
+            return true;
+        }
         sessions_view_narrow(v, app, app->store.acc[i].a.id);
         app->focus = s;
         char back[32];

@@ -48,6 +48,10 @@ static const struct hint form_hints[] = {
 static const struct hint report_hints[] = {
     HINT(ACT_BACK, "close"), HINT(ACT_MOVE_DOWN, "scroll"), HINT(ACT_LOG, "log"),
 };
+static const struct hint account_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_ACCOUNT_EDIT, "edit the account"),
+    HINT(ACT_REFRESH, "try again"), HINT(ACT_COPY, "copy the error"),
+};
 static const struct hint token_hints[] = {
     HINT(ACT_BACK, "close"), HINT(ACT_COPY, "copy"), HINT(ACT_REVEAL, "show or mask"),
 };
@@ -64,6 +68,7 @@ static const struct {
     {"form", form_hints, ARRAY_LEN(form_hints)},
     {"report", report_hints, ARRAY_LEN(report_hints)},
     {"token", token_hints, ARRAY_LEN(token_hints)},
+    {"account", account_hints, ARRAY_LEN(account_hints)},
 };
 
 /* The hints of the overlay in front, else of the panes. */

@@ -107,6 +107,13 @@ enum role session_status_role(const struct session *s, int64_t now);
  * scrollable. s is copied. */
 struct view *detail_view_new(struct app *app, const struct session *s);
 
+/* An account in error read in full (account_view.c): the whole error,
+ * what it means and what to do (src/advice.c). Wanted for accounts whose
+ * state is an error. */
+struct store_account;
+bool account_view_wanted(const struct store_account *sa);
+struct view *account_view_new(const char *account_id);
+
 /* The message log overlay (log_view.c): app->log, scrollable, copyable. */
 struct view *log_view_new(struct app *app);
 

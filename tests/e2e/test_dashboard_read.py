@@ -152,6 +152,49 @@ def t_log_scrolls_and_rebinds(tmp, env):
         fake.stop()
 
 
+# ---- an account in error ----
+
+def t_account_in_error_reads_whole(tmp, env):
+    fake, env = setup(tmp)
+    t = start(tmp, env, cols=80, rows=30)
+    try:
+        check(t.wait_for("error: HTTP 401", WAIT), t.text())
+        select_account(t, "staging")
+        t.key("enter")  # not "No sessions in this account": the error, whole
+        check(t.wait_for("Account staging", WAIT), t.text())
+        text = joined(t)
+        check(CLERK_401_END in text, "the whole error:\n%s" % t.text())
+        check("What it means Clerk refused the account's api_key." in text, t.text())
+        check("What to do Enter the right api_key" in text, t.text())
+        check("e edits the account here" in text and "r tries again" in text, t.text())
+        check("From a shell sesame account edit staging --secret api_key" in text, t.text())
+        check("No sessions" not in text, t.text())
+        check(t.wait_line(t.screen.lines - 2, lambda l: "edit the account" in l, WAIT),
+              "its hints: %r" % status_bar(t))
+        t.send("y")  # the error to the clipboard
+        check(wait_until(lambda: any(CLERK_401_END in p for p in osc52_payloads(t)), WAIT),
+              "y did not copy the error")
+        t.send("e")  # the form to fix it takes its place
+        check(t.wait_for("Edit staging", WAIT), t.text())
+        t.key("esc")
+        check(t.wait_gone("Edit staging", WAIT), t.text())
+        # fixed from a shell; r in the view tries again, and the view says it works
+        harness.cli_ok(env, "account", "edit", "staging", "--secret", "api_key",
+                       stdin="sk_test_fake\n")
+        t.key("enter")
+        check(t.wait_for("Account staging", WAIT), t.text())
+        t.send("r")
+        check(t.wait_for("It works again", WAIT), t.text())
+        t.key("esc")
+        check(t.wait_gone("Account staging", WAIT), t.text())
+        t.key("enter")  # no longer in error: Enter narrows to its sessions, as ever
+        check(t.wait_for("Sessions of staging", WAIT), t.text())
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 # ---- where am I ----
 
 def t_panes_say_where_they_stand(tmp, env):
@@ -225,6 +268,7 @@ def t_hints_follow_what_is_in_front(tmp, env):
 
 if __name__ == "__main__":
     sys.exit(harness.main([
-        t_log_keeps_what_the_line_cut, t_log_scrolls_and_rebinds, t_panes_say_where_they_stand,
+        t_log_keeps_what_the_line_cut, t_log_scrolls_and_rebinds, t_account_in_error_reads_whole,
+        t_panes_say_where_they_stand,
         t_hints_follow_what_is_in_front,
     ]))
