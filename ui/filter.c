@@ -4,83 +4,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
+#include "textfold.h"
 #include "util.h"
 
 #define SEP '\x1f' /* between the fields of a haystack: never in a typed word */
 
-/* The character at s (len bytes valid UTF-8), or -1 with *len = 1. */
-static long utf8_decode(const unsigned char *s, size_t *len)
-{
-    static const unsigned char lead_len[] = {2, 2, 3, 4}; /* 110x, 110x, 1110, 11110 */
-    unsigned char c = s[0];
-    size_t n;
-    long cp;
-    if (c < 0xc2 || c > 0xf4) {
-        *len = 1;
-        return -1;
-    }
-    n = lead_len[(c >> 4) - 0xc];
-    cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            *len = 1;
-            return -1;
-        }
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-        *len = 1;
-        return -1;
-    }
-    *len = n;
-    return cp;
-}
-
-/* The character at u (not ASCII) folded into out; *used = its bytes in u.
- * Returns the bytes written (at most 4). */
-static size_t fold_char(const unsigned char *u, char *out, size_t *used)
-{
-    long cp = utf8_decode(u, used);
-    if (cp < 0) {
-        out[0] = (char)*u;
-        return 1;
-    }
-    long low = (long)towlower((wint_t)cp);
-    if (low <= 0 || low > 0x10ffff || (low >= 0xd800 && low <= 0xdfff))
-        low = cp;
-    return utf8_put(low, out);
-}
-
-/* Append s folded to buf at *len (buf has room for 4 * strlen(s) more). */
-static void fold_into(const char *s, char *buf, size_t *len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t o = *len;
-    while (*u) {
-        if (*u < 0x80) { /* the common case, without wctype */
-            buf[o++] = (char)(*u >= 'A' && *u <= 'Z' ? *u + 32 : *u);
-            u++;
-            continue;
-        }
-        size_t n;
-        o += fold_char(u, buf + o, &n);
-        u += n;
-    }
-    *len = o;
-}
-
 char *filter_fold(const char *s)
 {
-    if (!s)
-        s = "";
-    size_t n = strlen(s), len = 0;
-    char *out = xmalloc(n * 4 + 1); /* a character never grows past 4 bytes */
-    fold_into(s, out, &len);
-    out[len] = '\0';
-    return out;
+    return text_fold(s);
 }
 
 /* ---- the index ---- */
@@ -148,7 +80,7 @@ void filter_index_add(struct filter_index *ix, const char *const *fields, size_t
         if (!first)
             ix->text[len++] = SEP;
         first = false;
-        fold_into(fields[i], ix->text, &len);
+        text_fold_into(fields[i], ix->text, &len);
     }
     ix->text[len] = '\0';
     ix->mask[ix->n++] = filter_mask(ix->text + ix->len);
@@ -250,43 +182,22 @@ bool filter_find(const struct filter *f, const char *text, size_t *start, size_t
 {
     if (!text || f->n_words == 0)
         return false;
-    size_t n = strlen(text), o = 0;
-    char *folded = xmalloc(n * 4 + 1);
-    size_t *from = xmalloc((n * 4 + 1) * sizeof *from); /* folded byte -> its char in text */
-    size_t *to = xmalloc((n * 4 + 1) * sizeof *to);     /* ... and where that char ends */
-    const unsigned char *u = (const unsigned char *)text;
-    for (size_t i = 0; i < n;) {
-        size_t used = 1, w;
-        if (u[i] < 0x80) {
-            folded[o] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
-            w = 1;
-        } else {
-            w = fold_char(u + i, folded + o, &used);
-        }
-        for (size_t k = 0; k < w; k++) {
-            from[o + k] = i;
-            to[o + k] = i + used;
-        }
-        o += w;
-        i += used;
-    }
-    folded[o] = '\0';
+    struct folded fd;
+    folded_make(text, &fd);
     bool found = false;
     for (size_t k = 0; k < f->n_words; k++) {
-        const char *at = strstr(folded, f->words[k]);
+        const char *at = strstr(fd.text, f->words[k]);
         size_t wl = strlen(f->words[k]);
         if (!at || wl == 0)
             continue;
-        size_t p = (size_t)(at - folded), s0 = from[p], e0 = to[p + wl - 1];
+        size_t p = (size_t)(at - fd.text), s0 = fd.from[p], e0 = fd.to[p + wl - 1];
         if (!found || s0 < *start) {
             *start = s0;
             *len = e0 - s0;
             found = true;
         }
     }
-    free(folded);
-    free(from);
-    free(to);
+    folded_free(&fd);
     return found;
 }
 

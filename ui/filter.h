@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* s case-folded (towlower on each character), for comparing; bytes that
+/* s case-folded (text_fold of src/textfold.h), for comparing; bytes that
  * are not valid UTF-8 are kept as they are. NULL gives "". Owned. */
 char *filter_fold(const char *s);
 
