@@ -92,25 +92,26 @@ static void draw_empty(struct view *v, struct app *app)
             strncat(ids, ", ", sizeof ids - strlen(ids) - 1);
         strncat(ids, all[i]->id, sizeof ids - strlen(ids) - 1);
     }
-    char key[32];
+    char add[32], key[32];
+    app_key_for(app, ACT_ACCOUNT_ADD, add, sizeof add);
     app_key_for(app, ACT_REFRESH_ALL, key, sizeof key);
-    char *reload = xasprintf("Then press %s here to load it.", *key ? key : "R");
+    char *here = xasprintf("No accounts yet. %s adds one here, or from a shell:",
+                           *add ? add : ":account-add");
+    char *reload = xasprintf("(%s here loads what a shell added)", *key ? key : "R");
     char *providers = xasprintf("Providers: %s", ids);
     const struct {
         const char *text;
         enum role role;
     } lines[] = {
-        {"No accounts yet.", C_DEFAULT},
-        {"", C_DEFAULT},
-        {"Add one from a shell, for example:", C_DEFAULT},
+        {here, C_DEFAULT},
         {"  sesame account add clerk --label prod", C_KEY},
-        {"", C_DEFAULT},
-        {providers, C_DIM},
         {reload, C_DEFAULT},
+        {providers, C_DIM},
     };
     for (size_t i = 0; i < ARRAY_LEN(lines) && (int)i + 2 < r->h; i++)
         draw_text(r->y + 2 + (int)i, r->x + 2, r->w - 4, lines[i].text, lines[i].role,
                   ALIGN_LEFT);
+    free(here);
     free(reload);
     free(providers);
 }
@@ -166,7 +167,7 @@ static void draw(struct view *v, struct app *app)
     int widths[N_COLS];
     table_layout(columns, N_COLS, r->w, widths);
     if (r->h > 1)
-        table_draw_header(r->y + 1, r->x, columns, widths, N_COLS, -1, false);
+        table_draw_header(r->y + 1, r->x, columns, widths, N_COLS, -1, false, -1);
     for (size_t k = 0; k < rows && av->pos.top + k < app->store.n_acc; k++)
         draw_row(v, app, av->pos.top + k, r->y + HEAD_ROWS + (int)k, widths);
 }

@@ -581,10 +581,13 @@ static void app_free(struct app *app)
     prefs_free(&app->prefs);
     wipe_free(app->message);
     msglog_free(&app->log);
+    cmdline_free(app);
     if (app->log_outcomes)
         g_hash_table_destroy(app->log_outcomes);
     free(app->message_account);
     free(app->prompt);
+    free(app->prompt_error);
+    free(app->prompt_hint);
     free(app->worker_error);
 }
 

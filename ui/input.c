@@ -72,6 +72,16 @@ static void global_action(struct app *app, enum action a)
     case ACT_LOG:
         app_open_overlay(app, log_view_new(app));
         break;
+    case ACT_COMMAND:
+        cmdline_open(app);
+        break;
+    case ACT_VIEWS:
+        app_open_overlay(app, views_picker_new(app));
+        break;
+    case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
+    case ACT_VIEW_6: case ACT_VIEW_7: case ACT_VIEW_8: case ACT_VIEW_9:
+        views_number(app, (size_t)(a - ACT_VIEW_1) + 1);
+        break;
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         break;
@@ -122,6 +132,8 @@ static void on_key(struct app *app, keycode k)
         wipe_free(app->message);
         app->message = NULL;
     }
+    if (app->commanding && cmdline_key(app, k))
+        return;
     struct view *top = app->overlay ? app->overlay
                        : app->n_panes ? app->panes[app->focus]
                                       : NULL;

@@ -71,9 +71,26 @@ static const struct {
     {"account", account_hints, ARRAY_LEN(account_hints)},
 };
 
-/* The hints of the overlay in front, else of the panes. */
+static const struct hint command_hints[] = {
+    LITERAL("Enter", "run"), LITERAL("Esc", "cancel"), LITERAL("Tab", "complete"),
+    LITERAL("Up/Down", "history"),
+};
+static const struct hint filter_hints[] = {
+    LITERAL("Enter", "keep"), LITERAL("Esc", "clear"), LITERAL("Up/Down", "move"),
+    LITERAL("^U", "erase"),
+};
+
+/* The hints of the prompt or overlay in front, else of the panes. */
 static const struct hint *hints_in_front(const struct app *app, size_t *n)
 {
+    if (app->commanding) {
+        *n = ARRAY_LEN(command_hints);
+        return command_hints;
+    }
+    if (app->prompt) {
+        *n = ARRAY_LEN(filter_hints);
+        return filter_hints;
+    }
     for (size_t i = 0; app->overlay && i < ARRAY_LEN(view_hints); i++) {
         if (strcmp(app->overlay->ops->name, view_hints[i].view) == 0) {
             *n = view_hints[i].n;
@@ -141,18 +158,26 @@ void statusbar_draw(struct app *app, int y)
     }
 }
 
-/* "/needle█   Enter keeps, Esc clears": the filter being typed. */
+/* "/needle█   Enter keeps, Esc clears": the filter (or a command) being
+ * typed, and under way why it does not parse yet, or what Tab offers. */
 static void prompt_draw(struct app *app, int y)
 {
-    char keep[32], clear[32];
-    app_key_for(app, ACT_FILTER, keep, sizeof keep);
-    int x = draw_part(y, 0, app->cols, *keep ? keep : "/", C_KEY);
+    char lead[32], back[32];
+    app_key_for(app, app->prompt_action, lead, sizeof lead);
+    app_key_for(app, ACT_BACK, back, sizeof back);
+    int x = draw_part(y, 0, app->cols, *lead ? lead : app->prompt_action == ACT_COMMAND ? ":" : "/",
+                      C_KEY);
     int end = app->cols - 1;
-    char *hint = xasprintf("  Enter keeps, %s clears", app_key_for(app, ACT_BACK, clear,
-                                                                   sizeof clear));
+    char *hint = app->prompt_error ? xasprintf("  %s", app->prompt_error)
+                 : app->prompt_hint ? xasprintf("  %s", app->prompt_hint)
+                 : app->prompt_action == ACT_COMMAND
+                     ? xasprintf("  Tab completes, Enter runs, %s cancels", back)
+                     : xasprintf("  Enter keeps, %s clears", back);
     int hw = text_width(hint);
-    int text_end = x + text_width(app->prompt) + 1 + hw <= end ? end - hw : end;
-    /* the end of a long needle, so that what is typed stays in sight */
+    /* the hint gives way to what is typed, down to half the line */
+    int text_end = x + text_width(app->prompt) + 1 + hw <= end ? end - hw
+                   : hw < end / 2 ? end - hw : end;
+    /* the end of a long text, so that what is typed stays in sight */
     const char *shown = app->prompt;
     while (*shown && x + text_width(shown) + 1 > text_end)
         shown++;
@@ -161,7 +186,7 @@ static void prompt_draw(struct app *app, int y)
     x = draw_part(y, x, text_end, shown, C_INPUT);
     x = draw_part(y, x, text_end + 1, " ", C_SELECTED);
     if (text_end < end)
-        draw_part(y, text_end, app->cols, hint, C_DIM);
+        draw_part(y, text_end, app->cols, hint, app->prompt_error ? C_ERROR : C_DIM);
     free(hint);
 }
 

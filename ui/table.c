@@ -159,7 +159,7 @@ char *position_text(const char *what, size_t cursor, size_t n, size_t top, size_
 /* ---- curses ---- */
 
 void table_draw_header(int y, int x, const struct column *cols, const int *widths, size_t n,
-                       int sort, bool desc)
+                       int sort, bool desc, int cursor)
 {
     int pos = x;
     for (size_t i = 0; i < n; i++) {
@@ -170,7 +170,7 @@ void table_draw_header(int y, int x, const struct column *cols, const int *width
                                      : xstrdup(cols[i].title);
         /* a column without a title (the marks) has no header to underline */
         enum role r = *title ? C_HEADER : C_DEFAULT;
-        draw_text(y, pos, widths[i], title, r, cols[i].align);
+        draw_text(y, pos, widths[i], title, (int)i == cursor ? C_CELL : r, cols[i].align);
         free(title);
         pos += widths[i];
         if (i + 1 < n) {

@@ -43,9 +43,11 @@ char *position_text(const char *what, size_t cursor, size_t n, size_t top, size_
 
 /* ---- curses ---- */
 
-/* Column titles on line y; the sort column gets an arrow (sort < 0: none). */
+/* Column titles on line y; the sort column gets an arrow (sort < 0: none),
+ * the column under a column cursor is drawn in the cell role (cursor < 0:
+ * none). */
 void table_draw_header(int y, int x, const struct column *cols, const int *widths, size_t n,
-                       int sort, bool desc);
+                       int sort, bool desc, int cursor);
 /* One row: cells[i] drawn in roles[i] (roles NULL: all in role). The blanks
  * between cells take role too, so a selected row is one bar. */
 void table_draw_row(int y, int x, int total, const struct column *cols, const int *widths,

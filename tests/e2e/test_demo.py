@@ -178,8 +178,16 @@ def check_help_overlay(t):
     t.send("?")
     check(t.wait_for("Keys (", 5 * harness.SLOW), "no help overlay:\n" + t.text())
     lines = t.lines()
+    for _ in range(10):  # every page of it: it says where it stands
+        m = re.search(r"lines \d+-(\d+) of (\d+)", t.line(1))
+        if not m or m.group(1) == m.group(2):
+            break
+        t.key("pgdn")
+        check(wait_until(lambda: re.search(r"lines \d+-(\d+) of", t.line(1)).group(1)
+                         != m.group(1), 5 * harness.SLOW), t.text())
+        lines += t.lines()
     for name, keys, text in keymap_actions():
-        pat = re.compile(r"^\s+%s\s+%s\s+%s\s*$" % (re.escape(keys), re.escape(name),
+        pat = re.compile(r"^\s+%s\s+%s\s+%s\s*$" % (re.escape(keys or "(none)"), re.escape(name),
                                                   re.escape(text)))
         check(any(pat.match(line) for line in lines),
               "help overlay has no line for %s (%s): \n%s" % (name, keys, t.text()))
@@ -196,13 +204,15 @@ def t_docs_keys_match_keymap(tmp, env):
     with open(os.path.join(TOP, "doc", "sesame.1")) as f:
         man = f.read()
     actions = keymap_actions()
-    readme_rows = re.findall(r"^\| `[^|]*` \| `[a-z-]+` \| [^|]+ \|$", readme, re.M)
+    readme_rows = re.findall(r"^\| (?:`[^|]*`|\(none\)) \| `[a-z0-9-]+` \| [^|]+ \|$", readme,
+                             re.M)
     check(len(readme_rows) == len(actions), "README has %d key rows, ui/keymap.h %d actions"
           % (len(readme_rows), len(actions)))
     for (name, keys, text), row in zip(actions, readme_rows):
-        want = "| %s | `%s` | %s |" % (" ".join("`%s`" % k for k in keys.split()), name, text)
+        shown = " ".join("`%s`" % k for k in keys.split()) or "(none)"
+        want = "| %s | `%s` | %s |" % (shown, name, text)
         check(row == want, "README key row\n  %s\nwant\n  %s" % (row, want))
-        man_keys = ", ".join(k.strip("<>") for k in keys.split())
+        man_keys = ", ".join(k.strip("<>") for k in keys.split()) or "(none)"
         man_row = "%s\t%s\t%s" % (man_keys, name.replace("-", "\\-"), text.replace("-", "\\-"))
         check(man_row in man.split("\n"), "doc/sesame.1 has no KEYS row %r" % man_row)
     for png in re.findall(r"\(screenshots/([a-z-]+\.png)\)", readme):

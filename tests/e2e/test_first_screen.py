@@ -125,6 +125,12 @@ def t_accounts(tmp, env):
         # move, help overlay and back
         t.send("j")
         t.send("?")
+        check(t.wait_for("Keys ("), "no help:\n" + t.text())
+        for _ in range(6):  # the page of it that has refresh-all
+            if "Reload accounts and refresh them all" in t.text():
+                break
+            t.key("pgdn")
+            time.sleep(0.1)
         check(t.wait_for("Reload accounts and refresh them all"), "no help:\n" + t.text())
         check("R <F5>" in t.text(), "help does not show the keys")
         t.send("\x1b")
@@ -388,7 +394,7 @@ def t_config_keys_and_errors(tmp, env):
     write(tmp, "sesame.conf", "bind q none\nbind Q quit\nset colour = red\nset read-only = yes\n")
     t = Term(env=env, tmp=tmp)
     try:
-        check(t.wait_for("sesame.conf:3: unknown setting 'colour'"), "no error:\n" + t.text())
+        check(t.wait_for("sesame.conf:3: unknown setting 'colour"), "no error:\n" + t.text())
         check("read-only" in t.line(0), "title: %r" % t.line(0))
         t.send("q")
         check(t.wait_for("q does nothing"), "q still bound:\n" + t.text())
