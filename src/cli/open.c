@@ -29,20 +29,20 @@ static int open_url(const char *url)
     return rc;
 }
 
+const struct option cli_open_opts[] = {
+    {"print", no_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+};
+
 int cmd_open(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"print", no_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
     bool print = false;
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("open", argc, argv, cli_open_opts)) != -1) {
         switch (ch) {
         case 'p': print = true; break;
-        case 'h': cli_print_usage(stdout, "open"); return 0;
-        default: return cli_usage_error("open", "unknown option %s", argv[optind - 1]);
+        case 'h': cli_print_command_help(stdout, "open"); return 0;
+        default: return ERR_USAGE;
         }
     }
     if (argc - optind != 2)

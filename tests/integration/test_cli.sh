@@ -155,7 +155,7 @@ check "Clerk sessions are not tracked" json 'not any(s["tracked"] for s in d["se
 SID=$(jget '[s["id"] for s in d["sessions"] if s["status"] == "active"][0]')
 SID2=$(jget '[s["id"] for s in d["sessions"] if s["status"] == "active"][1]')
 run sesame sessions
-expect "Clerk sessions table" 0 "ACCOUNT +PROVIDER +USER +SESSION +STATUS +CREATED +LAST ACTIVE +EXPIRES IN"
+expect "Clerk sessions table" 0 "ACCOUNT +PROVIDER +USER +SESSION +STATUS +CREATED +LAST ACTIVE +EXPIRES"
 check "table shows a session" grep -q "$SID" "$T/out"
 run sesame sessions --status active --json
 expect "status filter" 0
