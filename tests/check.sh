@@ -40,6 +40,7 @@ part "unit + integration" env SESAME_BIN="$bin" sh "$here/run-tests.sh" "$rel"/t
 part "headless commands" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
 part "headless commands: trust" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli_trust.sh"
 part "headless commands: views" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli_views.sh"
+part "make demo, install" sh "$here/integration/test_make.sh"
 part "headless commands: outcomes" "$here/with-keyring.sh" /usr/bin/python3 \
     "$here/integration/test_cli_outcomes.py" "$bin"
 part "end to end" sh "$here/e2e/run.sh" "$bin"

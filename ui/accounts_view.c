@@ -92,9 +92,11 @@ static void draw_empty(struct view *v, struct app *app)
             strncat(ids, ", ", sizeof ids - strlen(ids) - 1);
         strncat(ids, all[i]->id, sizeof ids - strlen(ids) - 1);
     }
-    char key[32];
+    char key[32], add[32];
     app_key_for(app, ACT_REFRESH_ALL, key, sizeof key);
-    char *reload = xasprintf("Then press %s here to load it.", *key ? key : "R");
+    app_key_for(app, ACT_ACCOUNT_ADD, add, sizeof add);
+    char *here = xasprintf("Press %s to add one here, or from a shell:", *add ? add : "a");
+    char *reload = xasprintf("then press %s here to load it.", *key ? key : "R");
     char *providers = xasprintf("Providers: %s", ids);
     const struct {
         const char *text;
@@ -102,15 +104,16 @@ static void draw_empty(struct view *v, struct app *app)
     } lines[] = {
         {"No accounts yet.", C_DEFAULT},
         {"", C_DEFAULT},
-        {"Add one from a shell, for example:", C_DEFAULT},
+        {here, C_DEFAULT},
         {"  sesame account add clerk --label prod", C_KEY},
+        {reload, C_DEFAULT},
         {"", C_DEFAULT},
         {providers, C_DIM},
-        {reload, C_DEFAULT},
     };
     for (size_t i = 0; i < ARRAY_LEN(lines) && (int)i + 2 < r->h; i++)
         draw_text(r->y + 2 + (int)i, r->x + 2, r->w - 4, lines[i].text, lines[i].role,
                   ALIGN_LEFT);
+    free(here);
     free(reload);
     free(providers);
 }

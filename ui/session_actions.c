@@ -912,8 +912,8 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         char *why = NULL;
         if (browser_spawn(ev->secret, true, &pid, &why) != 0) {
             char *O = act_hint_key(app, ACT_SHOW_URL), *y = act_hint_key(app, ACT_COPY);
-            app_error(app, "no browser found%s%s%s: %s shows the URL, %s copies it",
-                      why ? " (" : "", why ? why : "", why ? ")" : "", O, y);
+            app_error(app, "would open %s's Vault page, but %s (%s shows the URL, %s copies it)",
+                      u->session_id, why ? why : "no browser started", O, y);
             free(O);
             free(y);
         } else {

@@ -654,9 +654,16 @@ static void draw_empty(struct view *v, struct app *app)
         line = xasprintf("No sessions in this account (%s shows every account).", back);
     else if (store_in_flight(&app->store))
         line = xstrdup("No sessions yet: loading...");
-    else
-        line = xstrdup("No sessions. Providers without a list show those created here "
-                       "(`sesame create ACCOUNT`).");
+    else if (app->store.n_acc == 0) {
+        char add[32];
+        app_key_for(app, ACT_ACCOUNT_ADD, add, sizeof add);
+        line = xasprintf("No sessions: no account yet (%s adds one).", add);
+    } else {
+        char create[32];
+        app_key_for(app, ACT_CREATE, create, sizeof create);
+        line = xasprintf("No sessions. %s creates one at the selected account (a login at "
+                         "Plantly and CBRAIN); Clerk's come from sign-ins to your app.", create);
+    }
     if (r->h > HEAD_ROWS)
         draw_text(r->y + HEAD_ROWS, r->x + 2, r->w - 4, line, C_DIM, ALIGN_LEFT);
     free(line);

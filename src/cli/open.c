@@ -18,13 +18,13 @@
 #include "util.h"
 
 /* $BROWSER or xdg-open; 0 when one started, else ERR_USAGE printed. */
-static int open_url(const char *url)
+static int open_url(const char *url, const char *sid)
 {
     char *why = NULL;
     int rc = browser_open(url, &why);
     if (rc)
-        cli_error(rc, "no browser found%s%s%s: use --print", why ? " (" : "", why ? why : "",
-                  why ? ")" : "");
+        cli_error(rc, "would open %s's Vault page, but %s (--print writes the URL)", sid,
+                  why ? why : "no browser started");
     free(why);
     return rc;
 }
@@ -84,7 +84,7 @@ int cmd_open(int argc, char **argv)
         rc = cli_error(ERR_USAGE, "%s: the URL %s gave session %s is not an http(s) URL: not "
                        "opened (--print shows it)", a->label, p->title, sid);
     } else {
-        rc = open_url(ev.secret);
+        rc = open_url(ev.secret, sid);
         if (rc == 0)
             printf("opened session %s in the browser\n", sid);
     }
