@@ -33,7 +33,7 @@ struct request {
     bool in_multi;
     bool paced;                /* in its pace's queue */
     struct request *next;      /* in worker.reqs */
-    struct request *qnext;     /* in its pace's queue */
+    struct request *qnext, *qprev; /* in its pace's queue */
 };
 
 /* An account's budget and the requests waiting for it (worker_pace.c).

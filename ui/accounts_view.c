@@ -92,20 +92,22 @@ static void draw_empty(struct view *v, struct app *app)
             strncat(ids, ", ", sizeof ids - strlen(ids) - 1);
         strncat(ids, all[i]->id, sizeof ids - strlen(ids) - 1);
     }
-    char add[32], key[32];
-    app_key_for(app, ACT_ACCOUNT_ADD, add, sizeof add);
+    char key[32], add[32];
     app_key_for(app, ACT_REFRESH_ALL, key, sizeof key);
-    char *here = xasprintf("No accounts yet. %s adds one here, or from a shell:",
-                           *add ? add : ":account-add");
-    char *reload = xasprintf("(%s here loads what a shell added)", *key ? key : "R");
+    app_key_for(app, ACT_ACCOUNT_ADD, add, sizeof add);
+    char *here = xasprintf("Press %s to add one here, or from a shell:", *add ? add : "a");
+    char *reload = xasprintf("then press %s here to load it.", *key ? key : "R");
     char *providers = xasprintf("Providers: %s", ids);
     const struct {
         const char *text;
         enum role role;
     } lines[] = {
+        {"No accounts yet.", C_DEFAULT},
+        {"", C_DEFAULT},
         {here, C_DEFAULT},
         {"  sesame account add clerk --label prod", C_KEY},
         {reload, C_DEFAULT},
+        {"", C_DEFAULT},
         {providers, C_DIM},
     };
     for (size_t i = 0; i < ARRAY_LEN(lines) && (int)i + 2 < r->h; i++)

@@ -650,12 +650,12 @@ int ui_run(const struct ui_options *opt)
     text_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("sesame: the dashboard needs a terminal on stdin and stdout "
-              "(see `sesame --help` for the commands that do not)\n", stderr);
+              "(see 'sesame --help' for the commands that do not)\n", stderr);
         return ERR_USAGE;
     }
     char *why = screen_unusable(); /* refused as a missing terminal is */
     if (why) {
-        fprintf(stderr, "sesame: %s; the commands work anywhere (see `sesame --help`)\n", why);
+        fprintf(stderr, "sesame: %s; the commands work anywhere (see 'sesame --help')\n", why);
         free(why);
         return ERR_USAGE;
     }

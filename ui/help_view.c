@@ -56,7 +56,7 @@ static void draw(struct view *v, struct app *app)
     draw_text(r->y + r->h - 2, r->x + 2, r->w - 4,
               "No sort chosen: account by account as configured, newest first, ties by "
               "session id", C_DIM, ALIGN_LEFT);
-    char *foot = xasprintf("Change a key: `bind KEY ACTION` in %s/sesame.conf", config_dir());
+    char *foot = xasprintf("Change a key: bind KEY ACTION in %s/sesame.conf", config_dir());
     draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, foot, C_DIM, ALIGN_LEFT);
     free(foot);
 }

@@ -28,7 +28,6 @@
 
 #define TOKEN_MIN_S 30L          /* Clerk's expires_in_seconds range */
 #define TOKEN_MAX_S 315360000L
-#define VAULT_MAX_LENGTH_S (7 * 24 * 3600L)
 
 /* ---- where an action points ---- */
 
@@ -709,27 +708,6 @@ static void bt_form(struct app *app, struct store_account *sa)
 
 /* ---- Apideck Vault: consumer metadata, redirect, length, APIs ---- */
 
-/* "30m", "1h", "2d", "1w": as Apideck takes them, at most a week. */
-static bool vault_length_ok(const char *s)
-{
-    size_t i = 0;
-    long n = 0;
-    while (s[i] >= '0' && s[i] <= '9' && i < 9)
-        n = n * 10 + (s[i++] - '0');
-    if (i == 0 || n == 0 || s[i + (s[i] ? 1 : 0)] != '\0')
-        return false;
-    long unit;
-    switch (s[i]) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 604800; break;
-    default: return false;
-    }
-    return n * unit <= VAULT_MAX_LENGTH_S;
-}
-
 static enum form_answer vault_submit(struct app *app, struct form *f, void *ctx)
 {
     struct create_ctx *c = ctx;
@@ -738,9 +716,11 @@ static enum form_answer vault_submit(struct app *app, struct form *f, void *ctx)
     char *length = form_value_trimmed(f, "session_length");
     char **apis = NULL;
     size_t n_apis = act_split_list(form_value(f, "unified_apis"), &apis);
-    if (length && !vault_length_ok(length))
-        form_field_set_error(form_find(f, "session_length"),
-                             "a duration of at most a week: 30m, 1h, 2d, 1w");
+    char *bad_length = length ? provider_field_check(&provider_apideck, "session_length", length)
+                              : NULL;
+    if (bad_length)
+        form_field_set_error(form_find(f, "session_length"), "%s", bad_length);
+    free(bad_length);
     cJSON *o = cJSON_CreateObject();
     if (name || email) {
         cJSON *meta = cJSON_AddObjectToObject(o, "consumer_metadata");
@@ -915,8 +895,8 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         char *why = NULL;
         if (browser_spawn(ev->secret, true, &pid, &why) != 0) {
             char *O = act_hint_key(app, ACT_SHOW_URL), *y = act_hint_key(app, ACT_COPY);
-            app_error(app, "no browser found%s%s%s: %s shows the URL, %s copies it",
-                      why ? " (" : "", why ? why : "", why ? ")" : "", O, y);
+            app_error(app, "would open %s's Vault page, but %s (%s shows the URL, %s copies it)",
+                      u->session_id, why ? why : "no browser started", O, y);
             free(O);
             free(y);
         } else {

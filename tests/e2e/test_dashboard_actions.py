@@ -384,7 +384,7 @@ def t_create_each(tmp, env):
         t.key("tab")
         t.send("9w")
         t.key("enter")
-        check(t.wait_for("at most a week", WAIT), t.text())
+        check(t.wait_for("longer than the maximum of 1 week", WAIT), t.text())
         t.send("\x15")
         t.send("2h")
         t.key("tab")

@@ -18,6 +18,7 @@ tests (when there is one) got no item. Prints "N passed, N failed" last.
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,16 +44,22 @@ ACCOUNTS = [  # provider title, account label, sessions shown in the accounts pa
 # ---- the demo in a pty ----
 
 class Demo:
-    """sh tools/demo.sh in a Term of 120x40, TMPDIR of its own under tmp."""
+    """sh tools/demo.sh in a Term of 120x40, TMPDIR of its own under tmp;
+    with via_make, `make demo` in the source tree (as a newcomer types it)."""
 
-    def __init__(self, tmp, env):
+    def __init__(self, tmp, env, via_make=False):
         self.tmpdir = os.path.join(tmp, "demo-tmpdir")
         os.makedirs(self.tmpdir)
         env = dict(env, TMPDIR=self.tmpdir, SESAME_DEMO_BIN=harness.BINARY)
         saved = harness.BINARY
-        harness.BINARY = "/bin/sh"  # Term runs BINARY ARGS
+        if via_make:
+            harness.BINARY = shutil.which("make", path=env.get("PATH"))
+            args = ["-C", TOP, "--no-print-directory", "demo"]
+        else:
+            harness.BINARY = "/bin/sh"  # Term runs BINARY ARGS
+            args = [DEMO]
         try:
-            self.t = Term(args=[DEMO], env=env, tmp=tmp, cols=120, rows=40)
+            self.t = Term(args=args, env=env, tmp=tmp, cols=120, rows=40)
         finally:
             harness.BINARY = saved
         self.dir = None
@@ -246,12 +253,55 @@ def t_demo_shows_five_providers_and_quits_clean(tmp, env):
 
 
 def t_demo_ctrl_c(tmp, env):
+    """Ctrl-C is a normal way to leave the demo: exit status 0."""
     d = Demo(tmp, env)
     try:
         d.wait_ready()
         d.t.send("\x03")  # the terminal's VINTR: SIGINT to the foreground group
         code = d.t.wait_exit(20 * harness.SLOW)
-        check(code == 130, "demo exit %r after Ctrl-C, stderr: %s" % (code, d.t.stderr()))
+        check(code == 0, "demo exit %r after Ctrl-C, stderr: %s" % (code, d.t.stderr()))
+        d.check_all_gone()
+    finally:
+        d.close()
+
+
+def t_make_demo_ctrl_c(tmp, env):
+    """make demo, left with Ctrl-C: no "Error 130" from make, nothing left."""
+    d = Demo(tmp, env, via_make=True)
+    try:
+        d.wait_ready()
+        d.t.send("\x03")
+        d.t.wait_exit(20 * harness.SLOW)
+        said = d.t.raw.decode("utf-8", "replace") + d.t.stderr()
+        check("Error" not in said and "***" not in said, "make said: %s" % said[-600:])
+        d.check_all_gone()
+    finally:
+        d.close()
+
+
+def t_demo_open_without_desktop(tmp, env):
+    """o where there is no desktop (no $DISPLAY, no $BROWSER): sesame says
+    what it would open and how to set $BROWSER, and shows no URL."""
+    env = {k: v for k, v in env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
+    d = Demo(tmp, env)
+    try:
+        d.wait_ready()
+        t = d.t
+        t.key("tab")
+        t.key("/")
+        t.send("vault-")
+        check(t.wait_for('matching "vault-"'), "filter not applied:\n" + t.text())
+        t.key("enter")
+        time.sleep(0.3)
+        t.send("o")
+        check(t.wait_for("set $BROWSER, e.g. w3m", 10 * harness.SLOW),
+              "no word on $BROWSER:\n" + t.text())
+        text = t.text()
+        check(re.search(r"would open vault-[0-9a-f]+'s Vault page, but no desktop", text),
+              "what it would open:\n" + text)
+        check("/vault-ui/session/" not in text, "the URL is on screen:\n" + text)
+        t.send("q")
+        check(t.wait_exit(20 * harness.SLOW) == 0, "demo did not end:\n" + t.text())
         d.check_all_gone()
     finally:
         d.close()
@@ -292,6 +342,8 @@ if __name__ == "__main__":
         t_docs_keys_match_keymap,
         t_demo_shows_five_providers_and_quits_clean,
         t_demo_ctrl_c,
+        t_make_demo_ctrl_c,
+        t_demo_open_without_desktop,
         t_demo_terminal_closed,
         t_demo_sigterm_to_the_script,
     ]))

@@ -56,6 +56,35 @@ def t_empty_80x24(tmp, env):
         t.close()
 
 
+def t_empty_screens_name_the_keys(tmp, env):
+    """The empty screens say which key does it (a to add, n to create), and
+    no Markdown backtick reaches the terminal (empty panes, help overlay)."""
+    t = Term(env=env, tmp=tmp, cols=120, rows=30)
+    try:
+        check(t.wait_for("Press a to add one here, or from a shell:"), "no key to add:\n" + t.text())
+        check(t.wait_for("no account yet (a adds one)"), "sessions pane:\n" + t.text())
+        check("`" not in t.text(), "a backtick on screen:\n" + t.text())
+        t.send("?")
+        check(t.wait_for("Change a key: bind KEY ACTION in"), "help foot:\n" + t.text())
+        check("`" not in t.text(), "a backtick in the help:\n" + t.text())
+        t.key("esc")
+        check(t.wait_gone("Change a key"), "help did not close:\n" + t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+    # an account of a provider without a list, nothing created yet
+    write(tmp, "accounts.conf", "[account lab]\nprovider=cbrain\nlabel=lab\n")
+    t = Term(env=env, tmp=tmp, cols=120, rows=30)
+    try:
+        check(t.wait_for("n creates one at the selected account"), "no key to create:\n" + t.text())
+        check("`" not in t.text(), "a backtick on screen:\n" + t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
 def t_empty_60x15(tmp, env):
     t = Term(cols=60, rows=15, env=env, tmp=tmp)
     try:
@@ -473,7 +502,8 @@ def t_tmux_suspend(tmp, env):
 
 
 TESTS = [
-    t_empty_80x24, t_empty_60x15, t_too_small_and_resize, t_accounts, t_select_keys_and_mouse,
+    t_empty_80x24, t_empty_screens_name_the_keys, t_empty_60x15, t_too_small_and_resize,
+    t_accounts, t_select_keys_and_mouse,
     t_sigterm, t_sighup,
     t_ctrl_c, t_sigquit, t_terminal_gone, t_idle_cpu, t_idle_cpu_with_accounts,
     t_suspend_orphaned, t_no_color, t_eight_colours, t_bad_theme,
