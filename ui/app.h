@@ -24,6 +24,7 @@
 #define APP_SPINNER_MS 100
 
 struct worker;
+struct batch;
 
 struct app {
     struct store store;
@@ -35,6 +36,7 @@ struct app {
     struct worker *worker;        /* NULL if it could not start */
     char *worker_error;
     struct actions *actions;      /* requests.c: our own jobs in flight, browsers to reap */
+    struct batch *batches;        /* bulk actions running (session_revoke.c): c cancels them */
 
     struct view *panes[APP_MAX_PANES];
     size_t n_panes, focus;

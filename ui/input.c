@@ -75,6 +75,12 @@ static void global_action(struct app *app, enum action a)
     case ACT_COMMAND:
         cmdline_open(app);
         break;
+    case ACT_COLUMNS: {
+        size_t s = find_pane(app, "sessions");
+        if (s < app->n_panes)
+            app_open_overlay(app, columns_view_new(app, app->panes[s]));
+        break;
+    }
     case ACT_VIEWS:
         app_open_overlay(app, views_picker_new(app));
         break;

@@ -137,8 +137,8 @@ static void draw_empty(struct view *v, struct app *app)
     else if (app->store.n_acc == 0)
         line = xasprintf("No sessions: no account yet (%s adds one).", add);
     else
-        line = xasprintf("No sessions. Providers without a list show those made here (%s "
-                         "creates one at the selected account).", create);
+        line = xasprintf("No sessions. %s creates one at the selected account (a login at "
+                         "Plantly and CBRAIN); Clerk's come from sign-ins to your app.", create);
     if (r->h > HEAD_ROWS)
         draw_text(r->y + HEAD_ROWS, r->x + 2, r->w - 4, line, C_DIM, ALIGN_LEFT);
     free(line);

@@ -52,6 +52,16 @@ static const struct hint account_hints[] = {
     HINT(ACT_BACK, "close"), HINT(ACT_ACCOUNT_EDIT, "edit the account"),
     HINT(ACT_REFRESH, "try again"), HINT(ACT_COPY, "copy the error"),
 };
+static const struct hint columns_hints[] = {
+    LITERAL("Enter", "keep"), HINT(ACT_BACK, "cancel"), LITERAL("Space", "show/hide"),
+    LITERAL("K J", "move"), LITERAL("< >", "width"),
+};
+static const struct hint views_hints[] = {
+    LITERAL("Enter", "switch"), HINT(ACT_BACK, "close"), LITERAL("1-9", "view"),
+};
+static const struct hint text_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_COPY, "copy"),
+};
 static const struct hint token_hints[] = {
     HINT(ACT_BACK, "close"), HINT(ACT_COPY, "copy"), HINT(ACT_REVEAL, "show or mask"),
 };
@@ -69,6 +79,9 @@ static const struct {
     {"report", report_hints, ARRAY_LEN(report_hints)},
     {"token", token_hints, ARRAY_LEN(token_hints)},
     {"account", account_hints, ARRAY_LEN(account_hints)},
+    {"columns", columns_hints, ARRAY_LEN(columns_hints)},
+    {"views", views_hints, ARRAY_LEN(views_hints)},
+    {"text", text_hints, ARRAY_LEN(text_hints)},
 };
 
 static const struct hint command_hints[] = {

@@ -140,6 +140,9 @@ struct store_account;
 bool account_view_wanted(const struct store_account *sa);
 struct view *account_view_new(const char *account_id);
 
+/* The column chooser over the sessions table ses (columns_view.c). */
+struct view *columns_view_new(struct app *app, struct view *ses);
+
 /* A text to read whole, in a box (the cell under the column cursor): y
  * copies it, Esc closes. */
 struct view *text_view_new(const char *title, const char *text);

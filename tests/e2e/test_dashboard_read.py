@@ -11,6 +11,7 @@ Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_dashboard_read.py .
 """
 
 import base64
+import json
 import os
 import re
 import sys
@@ -25,14 +26,15 @@ WAIT = 5 * harness.SLOW
 CLERK_401_END = "Make sure that your Clerk Secret Key is correct."
 
 
-def setup(tmp, users=6, per_user=2, broken=True, extra_accounts=0):
+def setup(tmp, users=6, per_user=2, broken=True, extra_accounts=0, label="prod",
+          fake_args=()):
     """The fake, a working Clerk account ("prod"), a Clerk account with a
     wrong key ("staging"), and extra_accounts more working ones."""
     fake = harness.Fake(tmp, ["--clerk-users", str(users),
                               "--clerk-sessions-per-user", str(per_user),
-                              "--clerk-rate-limit", "1000/10s"])
+                              "--clerk-rate-limit", "1000/10s", *fake_args])
     env = harness.keyring_env(tmp)
-    harness.add_fake_account(env, fake, "clerk", "prod")
+    harness.add_fake_account(env, fake, "clerk", label)
     if broken:
         harness.cli_ok(env, "account", "add", "clerk", "--label", "staging", "--base-url",
                        fake.url("clerk"), "--no-check", stdin="sk_test_wrong\n")
@@ -195,6 +197,181 @@ def t_account_in_error_reads_whole(tmp, env):
         fake.stop()
 
 
+# ---- cells read whole, columns chosen, times either way ----
+
+def header(t):
+    y = t.row_of("── Sessions") + 1
+    return y, t.line(y)
+
+
+def session_cells(t):
+    """The text under the Session title of every row of the table."""
+    y, hdr = header(t)
+    x = hdr.find("Session")
+    out = []
+    for yy in range(y + 1, t.screen.lines - 2):
+        cell = t.line(yy)[x:x + 40].split(" ")[0]
+        if cell.startswith("sess_"):
+            out.append(cell)
+    return out
+
+
+def t_cells_readable_and_read_whole(tmp, env):
+    label = "Clerk production EU"
+    fake, env = setup(tmp, users=4, per_user=2, broken=False, label=label)
+    ids = [s["id"] for s in json.loads(harness.cli_ok(env, "sessions", "--json"))["sessions"]]
+    t = start(tmp, env, cols=120, rows=30, want="── Sessions 8 ")
+    try:
+        # at 120 columns the ids are whole and the account label readable
+        cells = session_cells(t)
+        check(len(cells) == 8 and all(c in ids for c in cells), "ids cut at 120:\n" + t.text())
+        y, hdr = header(t)
+        x = hdr.find("Account")
+        shown = t.line(y + 1)[x:x + 20]
+        check(shown.startswith(label[:12]), "the account label cut below 12: %r" % shown)
+        # at 80 columns the session id is still whole
+        t.resize(80, 30)
+        check(wait_until(lambda: len(session_cells(t)) == 8 and
+                         all(c in ids for c in session_cells(t)), WAIT), "at 80:\n" + t.text())
+        # the column cursor: on Session first; l moves it right, h left
+        t.key("tab")
+        t.send("h")
+        check(t.wait_line(t.screen.lines - 1, lambda l: "column " in l, WAIT), t.text())
+        col = re.search(r"column (\S+)", message_line(t)).group(1)
+        y, hdr = header(t)
+        title = {"account": "Account", "user": "User", "provider": "Provider"}.get(col)
+        check(title, "h went to %r" % col)
+        # its header is lit (the cell role: black on yellow in the default theme)
+        hx = hdr.find(title)
+        check(t.attrs(y)[hx].bg in ("yellow", "brown"), "cursor column not lit: %r" %
+              t.attrs(y)[hx].bg)
+        t.send("l")  # back on the session id
+        check(t.wait_line(t.screen.lines - 1, lambda l: "column session" in l, WAIT), t.text())
+        # the user column, cut at 80: z shows it whole, y copies it
+        for _ in range(6):
+            if "column user" in message_line(t):
+                break
+            t.send("h")
+            time.sleep(0.15)
+        check("column user" in message_line(t), message_line(t))
+        users = [s["user"] for s in json.loads(harness.cli_ok(env, "sessions", "--json"))
+                 ["sessions"]]
+        t.send("z")
+        check(t.wait_for("User of session", WAIT), t.text())
+        whole = [u for u in users if u in joined(t)]
+        check(whole, "z did not show the user whole:\n" + t.text())
+        t.key("esc")
+        check(t.wait_gone("User of session", WAIT), t.text())
+        t.send("y")
+        check(wait_until(lambda: any(p in users for p in osc52_payloads(t)), WAIT),
+              "y did not copy the user: %r" % osc52_payloads(t))
+        # Y: the whole row, tab-separated, every column shown
+        t.send("Y")
+        check(wait_until(lambda: any(p.count("\t") >= 4 for p in osc52_payloads(t)), WAIT),
+              "Y did not copy the row: %r" % osc52_payloads(t))
+        row = [p for p in osc52_payloads(t) if p.count("\t") >= 4][-1].split("\t")
+        check(label in row and any(i in row for i in ids), "the row copied: %r" % row)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_times_both_ways_and_both_countdowns(tmp, env):
+    # an instance with an inactivity timeout of two days: the idle limit comes
+    # before the expiry for some sessions
+    fake, env = setup(tmp, users=4, per_user=2, broken=False,
+                      fake_args=("--clerk-inactivity-timeout", str(2 * 86400)))
+    t = start(tmp, env, cols=160, rows=30, want="── Sessions 8 ")
+    try:
+        y, hdr = header(t)
+        check("Idle limit" in hdr and "Expires" in hdr, "both countdowns: %r" % hdr)
+        rows = [t.line(yy) for yy in range(y + 1, y + 9)]
+        both = [r for r in rows if len(re.findall(r"in \d+[dhm] \d\d[hms]", r)) >= 2]
+        check(both, "no row counts down both:\n" + t.text())
+        check(re.search(r"\d+[mhd] ago|just now", rows[0]), "relative times: %r" % rows[0])
+        t.key("tab")
+        t.send("T")  # absolute, remembered
+        check(t.wait_line(t.screen.lines - 1, lambda l: "times are absolute" in l, WAIT),
+              t.text())
+        rows = [t.line(yy) for yy in range(y + 1, y + 9)]
+        check(all(not re.search(r" ago\b|\bin \d", r) for r in rows), "\n".join(rows))
+        check(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", rows[0]), rows[0])
+        with open(os.path.join(tmp, "config", "sesame.conf")) as f:
+            check("set time = absolute" in f.read(), "not remembered")
+        t.quit()
+        t.close()
+        t = start(tmp, env, cols=160, rows=30, want="── Sessions 8 ")
+        y, hdr = header(t)
+        check(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", t.line(y + 1)), t.line(y + 1))
+        t.key("tab")
+        t.send("T")
+        check(t.wait_line(t.screen.lines - 1, lambda l: "times are relative" in l, WAIT),
+              t.text())
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_columns_chosen_and_kept(tmp, env):
+    fake, env = setup(tmp, users=4, per_user=2, broken=False)
+    t = start(tmp, env, cols=220, rows=40, want="── Sessions 8 ")
+    try:
+        t.key("tab")
+        t.send("C")
+        check(t.wait_for("Columns: ", WAIT), t.text())
+        check(t.wait_line(t.screen.lines - 2, lambda l: "show/hide" in l, WAIT), status_bar(t))
+        # the shown ones first (the default set), then the others in the
+        # registry's order: provider-id, account-id, user-id, client, country, flags
+        rows = re.findall(r"\[[x ]\] (\S+)", t.text())
+        check(rows[0] == "provider" and rows.index("country") > rows.index("place"), rows)
+        t.send(" ")  # the cursor starts on provider: hidden
+        check(t.wait_for("[ ] provider", WAIT), t.text())
+        for _ in range(rows.index("country")):
+            t.send("j")
+        t.send(" ")  # country: shown
+        check(t.wait_for("[x] country", WAIT), t.text())
+        t.send("K")  # up one, before client
+        check(wait_until(lambda: (lambda r: r.index("country") < r.index("client"))(
+            re.findall(r"\[[x ]\] (\S+)", t.text())), WAIT), t.text())
+        t.send("g")
+        t.send("j")  # account: wider, twice
+        t.send(">")
+        t.send(">")
+        check(wait_until(lambda: re.search(r"\[x\] account\s+\d+ ", t.text()), WAIT), t.text())
+        t.key("enter")
+        check(t.wait_gone("Columns: ", WAIT), t.text())
+        check(t.wait_line(t.screen.lines - 1, lambda l: "columns: " in l, WAIT), t.text())
+        with open(os.path.join(tmp, "config", "sesame.conf")) as f:
+            conf = f.read()
+        m = re.search(r"set columns = (\S+)", conf)
+        check(m, conf)
+        names = [n.split(":")[0] for n in m.group(1).split(",")]
+        check("provider" not in names and "country" in names and
+              re.search(r"account:\d+", m.group(1)), m.group(1))
+        y, hdr = header(t)
+        check("Provider" not in hdr and "Country" in hdr, hdr)
+        # the same names as --columns
+        out = harness.cli_ok(env, "sessions", "--columns", ",".join(names), "--format", "csv")
+        check(out.splitlines()[0] == ",".join(names), out.splitlines()[0])
+        # kept across a restart; :columns changes them too
+        t.quit()
+        t.close()
+        t = start(tmp, env, cols=220, rows=40, want="── Sessions 8 ")
+        y, hdr = header(t)
+        check("Provider" not in hdr and "Country" in hdr, "not kept: %r" % hdr)
+        t.send(":columns session,status,usr\r")
+        check(t.wait_line(t.screen.lines - 1, lambda l: "did you mean user?" in l, WAIT), t.text())
+        t.send(":columns session, status\r")
+        check(t.wait_line(header(t)[0], lambda l: l.split() == ["Session", "Status"], WAIT),
+              header(t)[1])
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 # ---- where am I ----
 
 def t_panes_say_where_they_stand(tmp, env):
@@ -269,6 +446,7 @@ def t_hints_follow_what_is_in_front(tmp, env):
 if __name__ == "__main__":
     sys.exit(harness.main([
         t_log_keeps_what_the_line_cut, t_log_scrolls_and_rebinds, t_account_in_error_reads_whole,
-        t_panes_say_where_they_stand,
+        t_cells_readable_and_read_whole, t_times_both_ways_and_both_countdowns,
+        t_columns_chosen_and_kept, t_panes_say_where_they_stand,
         t_hints_follow_what_is_in_front,
     ]))

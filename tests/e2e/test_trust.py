@@ -113,7 +113,7 @@ def t_revoke_not_ended_is_red(tmp, env):
         check(re.search(r"✓ revoked session sess_\w+ \(clerk\): Clerk says revoked", text), text)
         check(re.search(r"✗ Clerk answered the revoke of session sess_\w+ with session", text),
               text)
-        wait_message(t, "ended 1 of 2 sessions; 1 failed")
+        wait_message(t, "ended 1 of 2 sessions, 1 failed")
         t.key("esc")
         t.quit()
     finally:
@@ -271,6 +271,10 @@ CAPABILITIES = {
     ("sessions", "--account"): ("details", None),  # Enter on an account narrows to it
     ("sessions", "--status"): ("filter", None),
     ("sessions", "--json"): (None, "an output format"),
+    ("sessions", "--columns"): ("columns", None),   # the chooser (C), :columns, set columns
+    ("sessions", "--filter"): ("filter", None),     # the same language at /
+    ("sessions", "--format"): ("command", None),    # :export csv|tsv|json FILE
+    ("sessions", "--time"): ("times", None),        # T, :time
     ("sessions", "--window"): ("account-edit", "Session window"),  # the account's field
     ("refresh", ""): ("refresh", None),
     ("refresh", "--json"): (None, "an output format"),
