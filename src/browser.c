@@ -93,12 +93,39 @@ static void argv_wipe_free(char **v)
     strv_free(v);
 }
 
+/* Is there an executable name in a directory of $PATH? */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *copy = xstrdup(str_empty(path) ? "/usr/bin:/bin" : path), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char *f = xasprintf("%s/%s", *d ? d : ".", name);
+        found = access(f, X_OK) == 0;
+        free(f);
+    }
+    free(copy);
+    return found;
+}
+
+char *browser_missing(void)
+{
+    if (!str_empty(getenv("BROWSER")))
+        return NULL;
+    if (str_empty(getenv("DISPLAY")) && str_empty(getenv("WAYLAND_DISPLAY")))
+        return xstrdup("no desktop ($DISPLAY unset); set $BROWSER, e.g. w3m");
+    if (!on_path("xdg-open"))
+        return xstrdup("xdg-open is missing; set $BROWSER, e.g. firefox");
+    return NULL;
+}
+
 int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
 {
     size_t n;
     char **entries = browser_entries(&n);
     int rc = ERR_USAGE;
-    *why = http_url_openable(url) ? NULL : xstrdup("not an http(s) URL");
+    char *failed = NULL; /* the last entry that did not start */
+    *why = http_url_openable(url) ? browser_missing() : xstrdup("not an http(s) URL");
     for (size_t i = 0; i < n && rc && !*why; i++) {
         char **argv = browser_argv(entries[i], url);
         if (!argv)
@@ -106,11 +133,9 @@ int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
         int e = spawn_detached(argv, NULL, quiet, pid);
         if (e == 0) {
             rc = 0;
-            free(*why);
-            *why = NULL;
         } else {
-            free(*why);
-            *why = xasprintf("%s: %s", argv[0], strerror(e));
+            free(failed);
+            failed = xasprintf("%s: %s", argv[0], strerror(e));
         }
         argv_wipe_free(argv);
     }
@@ -118,7 +143,9 @@ int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
         free(entries[i]);
     free(entries);
     if (rc && !*why)
-        *why = xstrdup("$BROWSER is empty");
+        *why = failed ? failed : xstrdup("$BROWSER is empty");
+    else
+        free(failed);
     return rc;
 }
 

@@ -15,7 +15,7 @@
  * countdown and the user; where and how it is used go first. */
 static const struct column_def defs[COLUMN_COUNT] = {
     [COLUMN_PROVIDER] = {"provider", "Provider", "the provider's name (Clerk, Basis Theory ...)",
-                         7, 13, 0, 0, 6, COLUMN_LEFT, false, false, false},
+                         12, 13, 0, 0, 6, COLUMN_LEFT, false, false, false},
     [COLUMN_PROVIDER_ID] = {"provider-id", "Provider id", "the provider's id (clerk, basistheory ...)",
                             5, 11, 0, 0, 0, COLUMN_LEFT, false, false, false},
     [COLUMN_ACCOUNT] = {"account", "Account", "the account's label",
@@ -23,7 +23,7 @@ static const struct column_def defs[COLUMN_COUNT] = {
     [COLUMN_ACCOUNT_ID] = {"account-id", "Account id", "the account's id",
                            7, 16, 0, 0, 0, COLUMN_LEFT, false, false, false},
     [COLUMN_USER] = {"user", "User", "the user's name and e-mail, else the user id",
-                     10, 26, 0, 3, 8, COLUMN_LEFT, false, false, true},
+                     9, 26, 0, 3, 8, COLUMN_LEFT, false, false, true},
     [COLUMN_USER_ID] = {"user-id", "User id", "the provider's user id",
                         7, 20, 0, 0, 0, COLUMN_LEFT, false, false, true},
     [COLUMN_SESSION] = {"session", "Session", "the session id",
@@ -31,15 +31,15 @@ static const struct column_def defs[COLUMN_COUNT] = {
     [COLUMN_CLIENT] = {"client", "Client", "Clerk's client id",
                        7, 32, 0, 0, 0, COLUMN_LEFT, false, false, true},
     [COLUMN_STATUS] = {"status", "Status", "the status a person sees (expired once its time is up)",
-                       7, 9, 0, 0, 11, COLUMN_LEFT, true, false, false},
+                       9, 9, 0, 0, 11, COLUMN_LEFT, true, false, false},
     [COLUMN_CREATED] = {"created", "Created", "when it began",
-                        7, 9, 0, 0, 5, COLUMN_LEFT, true, true, true},
+                        8, 9, 0, 0, 5, COLUMN_LEFT, true, true, true},
     [COLUMN_LAST_ACTIVE] = {"last-active", "Last active", "its last activity the provider reported",
-                            7, 9, 0, 0, 4, COLUMN_LEFT, true, true, true},
+                            8, 9, 0, 0, 4, COLUMN_LEFT, true, true, true},
     [COLUMN_EXPIRES] = {"expires", "Expires", "when it expires (counts down while it is live)",
-                        7, 10, 0, 0, 9, COLUMN_RIGHT, true, true, false},
+                        10, 10, 0, 0, 9, COLUMN_RIGHT, true, true, false},
     [COLUMN_IDLE] = {"idle", "Idle limit", "Clerk's idle limit (abandon_at), when before the expiry",
-                     7, 10, 0, 0, 7, COLUMN_RIGHT, true, true, true},
+                     10, 10, 0, 0, 7, COLUMN_RIGHT, true, true, true},
     [COLUMN_DEVICE] = {"device", "Device", "desktop, mobile ...",
                        6, 10, 0, 1, 3, COLUMN_LEFT, false, false, true},
     [COLUMN_BROWSER] = {"browser", "Browser", "the browser and its version",
@@ -316,8 +316,12 @@ char *columns_format(const struct column_set *set)
 /* ---- layout ---- */
 
 struct fit {
-    int floor, target, keep, grow;
+    int floor;  /* the least it is shown at */
+    int want;   /* what it gets first (its registry want, within floor..target) */
+    int target; /* the most it gets (its natural width, or want) */
+    int keep, grow;
     bool on;
+    bool starves; /* free text without a readable floor: may starve (starved()) */
 };
 
 static int width_of(const struct fit *f, size_t n, int gap, bool floors)
@@ -350,13 +354,10 @@ static size_t shown_count(const struct fit *f, size_t n)
     return k;
 }
 
-/* Each shown column at its floor, then raised towards its target in
- * order of keep; returns the room left. */
-static int place(const struct fit *f, size_t n, int total, int gap, int *w)
+/* Raise each shown column towards goal (its want, or its target) in order
+ * of keep, while there is room; returns the room left. */
+static int raise_to(const struct fit *f, size_t n, bool to_target, int room, int *w)
 {
-    int room = total - width_of(f, n, gap, true);
-    for (size_t i = 0; i < n; i++)
-        w[i] = f[i].on ? f[i].floor : 0;
     bool done[COLUMN_COUNT * 4] = {false};
     for (;;) {
         size_t best = n;
@@ -364,27 +365,40 @@ static int place(const struct fit *f, size_t n, int total, int gap, int *w)
             if (f[i].on && !done[i] && (best == n || f[i].keep > f[best].keep))
                 best = i;
         if (best == n || room <= 0)
-            break;
+            return room;
         done[best] = true;
-        int add = f[best].target - w[best];
+        int add = (to_target ? f[best].target : f[best].want) - w[best];
         if (add > room)
             add = room;
-        w[best] += add;
-        room -= add;
+        if (add > 0) {
+            w[best] += add;
+            room -= add;
+        }
     }
-    return room;
 }
 
-/* Does a column of free text (one that may grow: a user, an id) kept
+/* Each shown column at its floor, then every one raised to its want, then
+ * to its target, each time in order of keep (so that one long value does
+ * not take the room of the columns after it); returns the room left. */
+static int place(const struct fit *f, size_t n, int total, int gap, int *w)
+{
+    int room = total - width_of(f, n, gap, true);
+    for (size_t i = 0; i < n; i++)
+        w[i] = f[i].on ? f[i].floor : 0;
+    room = raise_to(f, n, false, room, w);
+    return raise_to(f, n, true, room, w);
+}
+
+/* Does a column of free text (one that may grow, a user, a browser) kept
  * before the least kept one get less than half way from its floor to its
- * target? Then the least kept one goes. (A countdown a character short is
- * still read.) */
+ * want? Then the least kept one goes. (A countdown a character short is
+ * still read; the session id and the account have their readable floor.) */
 static bool starved(const struct fit *f, size_t n, const int *w)
 {
     size_t least = least_kept(f, n);
     for (size_t i = 0; least < n && i < n; i++)
-        if (f[i].on && f[i].grow > 0 && f[i].keep > f[least].keep &&
-            w[i] < (f[i].floor + f[i].target) / 2)
+        if (f[i].on && f[i].starves && f[i].keep > f[least].keep &&
+            w[i] < (f[i].floor + f[i].want) / 2)
             return true;
     return false;
 }
@@ -405,8 +419,14 @@ void columns_layout(const struct column_layout *in, int *widths)
         if (target < 1)
             target = 1;
         int floor = readable > min ? readable : min;
-        f[i] = (struct fit){floor < target ? floor : target, target, d ? d->keep : 0,
-                            d ? d->grow : 0, true};
+        if (floor > target)
+            floor = target;
+        if (want < floor)
+            want = floor;
+        if (want > target)
+            want = target;
+        f[i] = (struct fit){floor, want, target, d ? d->keep : 0, d ? d->grow : 0, true,
+                            d && d->grow > 0 && !d->readable};
     }
     for (;;) {
         while (shown_count(f, n) > 1 && width_of(f, n, in->gap, true) > in->total)

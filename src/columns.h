@@ -145,9 +145,10 @@ struct column_layout {
  * min (the others), never wider than its natural width (or want) unless
  * fill; when even that does not fit, columns go, lowest keep first; and a
  * column also goes while a column of free text (one that grows) kept
- * before it gets less than half way from that floor to its natural width.
- * When everything fits at its natural width, that is what each gets:
- * nothing is cut. */
+ * before it gets less than half way from that floor to its want. Room is
+ * given to each column up to its want first, then up to its natural
+ * width, in order of keep. When everything fits at its natural width,
+ * that is what each gets: nothing is cut. */
 void columns_layout(const struct column_layout *in, int *widths);
 
 #endif

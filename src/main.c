@@ -89,11 +89,10 @@ int main(int argc, char **argv)
                 return usage_error("%s needs a theme name", a);
             ui.theme = argv[++i];
         } else if (strcmp(a, "--timeout") == 0) {
-            char *end = NULL;
-            long secs = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
-            if (!end || *end || secs < 1 || secs > 3600)
+            int64_t ms;
+            if (i + 1 >= argc || cli_parse_timeout(argv[i + 1], &ms) != 0)
                 return usage_error("%s wants a number of seconds from 1 to 3600", a);
-            cli_set_timeout_ms(secs * 1000LL);
+            cli_set_timeout_ms(ms);
             i++;
         } else if (strncmp(a, "--theme=", 8) == 0 && a[8]) {
             ui.theme = a + 8;
@@ -105,10 +104,13 @@ int main(int argc, char **argv)
         return ui_run(&ui);
 
     if (strcmp(argv[i], "help") == 0) {
-        if (i + 1 < argc && cli_find(argv[i + 1]))
-            cli_print_command_help(stdout, argv[i + 1]);
-        else
+        if (i + 1 >= argc) {
             cli_print_help(stdout);
+            return 0;
+        }
+        if (!cli_find(argv[i + 1]))
+            return cli_unknown_command(argv[i + 1]);
+        cli_print_command_help(stdout, argv[i + 1]);
         return 0;
     }
     if (ui.theme)

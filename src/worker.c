@@ -150,6 +150,7 @@ int worker_start_transfer(struct worker *w, struct request *r)
     curl_multi_add_handle(w->multi, r->xfer.easy);
     r->in_multi = true;
     j->in_multi++;
+    j->sent = true;
     return 0;
 }
 
@@ -315,6 +316,7 @@ static void job_abandon(struct worker *w, struct running_job *j, int err, char *
 static void to_keyring(struct worker *w, struct running_job *j, enum keyring_phase phase)
 {
     j->phase = phase;
+    j->sent |= phase == KR_CALL || phase == KR_FINISH; /* a change may be under way */
     j->in_keyring = true;
     j->told_waiting = false;
     j->keyring_since = mono_ms();
@@ -789,7 +791,10 @@ static void apply_cancels(struct worker *w, uint64_t *ids, size_t n_ids, char **
             /* the account is gone: no answer at all */
             job_abandon(w, j, 0, NULL);
         else if (by_id)
-            job_abandon(w, j, ERR_CANCELLED, xstrdup("cancelled"));
+            job_abandon(w, j, ERR_CANCELLED,
+                        xstrdup(j->sent ? "cancelled after its request had gone out: it may "
+                                          "have taken effect (a refresh tells)"
+                                        : "cancelled before it was sent"));
         j = next;
     }
     for (size_t i = 0; i < n_accounts; i++)

@@ -42,12 +42,16 @@ void pace_push(struct pace *p, struct request *r, bool front)
     int q = r->prio < 0 ? 0 : r->prio >= PRIO_LEVELS ? PRIO_LEVELS - 1 : r->prio;
     r->prio = q;
     if (front) {
+        r->qprev = NULL;
         r->qnext = p->head[q];
-        p->head[q] = r;
-        if (!p->tail[q])
+        if (p->head[q])
+            p->head[q]->qprev = r;
+        else
             p->tail[q] = r;
+        p->head[q] = r;
     } else {
         r->qnext = NULL;
+        r->qprev = p->tail[q];
         if (p->tail[q])
             p->tail[q]->qnext = r;
         else
@@ -59,24 +63,21 @@ void pace_push(struct pace *p, struct request *r, bool front)
     p->n++;
 }
 
+/* O(1): a cancelled listing drops thousands of waiting requests at once. */
 void pace_remove(struct pace *p, struct request *r)
 {
     if (!r->paced)
         return;
     int q = r->prio;
-    struct request *prev = NULL;
-    for (struct request *x = p->head[q]; x; prev = x, x = x->qnext) {
-        if (x != r)
-            continue;
-        if (prev)
-            prev->qnext = r->qnext;
-        else
-            p->head[q] = r->qnext;
-        if (p->tail[q] == r)
-            p->tail[q] = prev;
-        break;
-    }
-    r->qnext = NULL;
+    if (r->qprev)
+        r->qprev->qnext = r->qnext;
+    else
+        p->head[q] = r->qnext;
+    if (r->qnext)
+        r->qnext->qprev = r->qprev;
+    else
+        p->tail[q] = r->qprev;
+    r->qnext = r->qprev = NULL;
     r->paced = false;
     r->job->n_paced--;
     p->n--;

@@ -29,9 +29,9 @@
 
 /* The message line may show a secret the user asked for (O on a short
  * Vault URL): every copy is wiped when it goes. */
-static void set_message(struct app *app, bool error, const char *fmt, va_list ap)
+static void show_message(struct app *app, enum msglog_level level, const char *raw)
 {
-    char *raw = xvasprintf(fmt, ap);
+    bool error = level == MSGLOG_ERROR;
     wipe_free(app->message);
     app->message = sanitize_text(raw);
     if (app->redact) { /* a message names sessions, users' addresses: masked too */
@@ -44,7 +44,20 @@ static void set_message(struct app *app, bool error, const char *fmt, va_list ap
     free(app->message_account);
     app->message_account = NULL;
     app->dirty = true;
+}
+
+static void set_message(struct app *app, enum msglog_level level, const char *fmt, va_list ap)
+{
+    char *raw = xvasprintf(fmt, ap);
+    msglog_add(&app->log, now_ms(), level, app->log_account, raw);
+    show_message(app, level, raw);
     wipe_free(raw);
+}
+
+void app_message_secret(struct app *app, const char *secret, const char *note)
+{
+    msglog_add(&app->log, now_ms(), MSGLOG_INFO, app->log_account, note);
+    show_message(app, MSGLOG_INFO, secret);
 }
 
 void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
@@ -53,7 +66,7 @@ void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
         return; /* answered already (no worker): its answer is on the line */
     va_list ap;
     va_start(ap, fmt);
-    set_message(app, false, fmt, ap);
+    set_message(app, MSGLOG_JOB, fmt, ap);
     va_end(ap);
     app->message_job = job;
 }
@@ -79,6 +92,7 @@ static void refresh_settle(struct app *app)
     if (sa && (sa->job || sa->n_checks))
         return; /* still at it */
     const char *name = sa ? (sa->a.label ? sa->a.label : sa->a.id) : app->message_account;
+    app->log_account = name;
     if (!sa)
         app_message(app, "%s is gone", name);
     else if (sa->state == ACCOUNT_ERROR || sa->state == ACCOUNT_KEYRING_LOCKED ||
@@ -88,6 +102,7 @@ static void refresh_settle(struct app *app)
         app_message(app, "%s %s%s: %zu session%s", app->message_full ? "listed" : "refreshed",
                     name, app->message_full ? " again in full" : "", sa->n_sessions,
                     sa->n_sessions == 1 ? "" : "s");
+    app->log_account = NULL;
 }
 
 void app_refresh_said(struct app *app, size_t i, bool full)
@@ -99,8 +114,9 @@ void app_refresh_said(struct app *app, size_t i, bool full)
     else
         app_refresh_account(app, i);
     const struct store_account *sa = &app->store.acc[i];
-    app_message(app, full ? "listing %s again in full" : "refreshing %s",
-                sa->a.label ? sa->a.label : sa->a.id);
+    app->log_account = sa->a.label ? sa->a.label : sa->a.id;
+    app_message(app, full ? "listing %s again in full" : "refreshing %s", app->log_account);
+    app->log_account = NULL;
     app->message_account = xstrdup(sa->a.id);
     app->message_full = full;
     refresh_settle(app);
@@ -110,7 +126,7 @@ void app_message(struct app *app, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_message(app, false, fmt, ap);
+    set_message(app, MSGLOG_INFO, fmt, ap);
     va_end(ap);
 }
 
@@ -118,7 +134,7 @@ void app_error(struct app *app, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_message(app, true, fmt, ap);
+    set_message(app, MSGLOG_ERROR, fmt, ap);
     va_end(ap);
 }
 
@@ -457,6 +473,31 @@ static void save_checked(struct app *app, const struct event *ev)
     }
 }
 
+/* A listing's outcome goes to the log when it says something new: the
+ * first listing, an error, the end of an error (not every quiet refresh). */
+static void log_listing(struct app *app, const struct event *ev)
+{
+    ssize_t i = store_index(&app->store, ev->account_id);
+    if (i < 0 || ev->progress || ev->kind != JOB_OP)
+        return;
+    const struct store_account *sa = &app->store.acc[i];
+    bool failed = sa->state == ACCOUNT_ERROR || sa->state == ACCOUNT_KEYRING_LOCKED ||
+                  sa->state == ACCOUNT_KEYRING_UNAVAILABLE;
+    if (!failed && sa->state != ACCOUNT_OK)
+        return;
+    const char *outcome = failed ? (sa->error ? sa->error : account_state_name(sa->state)) : "";
+    const char *seen = g_hash_table_lookup(app->log_outcomes, sa->a.id);
+    if (seen && strcmp(seen, outcome) == 0)
+        return;
+    g_hash_table_replace(app->log_outcomes, xstrdup(sa->a.id), xstrdup(outcome));
+    const char *name = sa->a.label ? sa->a.label : sa->a.id;
+    char *line = failed ? xstrdup(outcome)
+                        : xasprintf("listed: %zu session%s", sa->n_sessions,
+                                    sa->n_sessions == 1 ? "" : "s");
+    msglog_add(&app->log, now_ms(), failed ? MSGLOG_ERROR : MSGLOG_INFO, name, line);
+    free(line);
+}
+
 static void drain_events(struct app *app)
 {
     struct event ev;
@@ -464,6 +505,7 @@ static void drain_events(struct app *app)
         if (requests_on_event(app, &ev)) { /* revoke, create, token ...: session_actions.c */
             views_changed(app);
         } else if (store_apply_event(&app->store, &ev)) {
+            log_listing(app, &ev);
             if (ev.kind == JOB_OP && (ev.op == OP_INFO || ev.op == OP_REFRESH) && !ev.progress)
                 save_checked(app, &ev);
             expiry_on_event(app, &ev); /* a renewal or check of ours: said */
@@ -553,6 +595,8 @@ static void app_init(struct app *app, const struct ui_options *opt)
     memset(app, 0, sizeof *app);
     store_init(&app->store);
     keymap_init(&app->keymap);
+    msglog_init(&app->log, MSGLOG_MAX);
+    app->log_outcomes = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
     theme_init(&app->theme);
     prefs_init(&app->prefs);
     app->read_only = opt->read_only;
@@ -571,8 +615,14 @@ static void app_free(struct app *app)
     theme_dirs_free(app->theme_dirs, app->n_theme_dirs);
     prefs_free(&app->prefs);
     wipe_free(app->message);
+    msglog_free(&app->log);
+    cmdline_free(app);
+    if (app->log_outcomes)
+        g_hash_table_destroy(app->log_outcomes);
     free(app->message_account);
     free(app->prompt);
+    free(app->prompt_error);
+    free(app->prompt_hint);
     free(app->worker_error);
 }
 
@@ -636,12 +686,12 @@ int ui_run(const struct ui_options *opt)
     text_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("sesame: the dashboard needs a terminal on stdin and stdout "
-              "(see `sesame --help` for the commands that do not)\n", stderr);
+              "(see 'sesame --help' for the commands that do not)\n", stderr);
         return ERR_USAGE;
     }
     char *why = screen_unusable(); /* refused as a missing terminal is */
     if (why) {
-        fprintf(stderr, "sesame: %s; the commands work anywhere (see `sesame --help`)\n", why);
+        fprintf(stderr, "sesame: %s; the commands work anywhere (see 'sesame --help')\n", why);
         free(why);
         return ERR_USAGE;
     }

@@ -39,6 +39,10 @@ static bool to_sessions(struct app *app, enum action a)
         long i = accounts_view_selected(app->panes[acc]);
         if (i < 0 || (size_t)i >= app->store.n_acc)
             return false;
+        if (account_view_wanted(&app->store.acc[i])) { /* its error, whole, not "no sessions" */
+            app_open_overlay(app, account_view_new(app->store.acc[i].a.id));
+            return true;
+        }
         sessions_view_narrow(v, app, app->store.acc[i].a.id);
         app->focus = s;
         char back[32];
@@ -64,6 +68,25 @@ static void global_action(struct app *app, enum action a)
         break;
     case ACT_HELP:
         app_open_overlay(app, help_view_new());
+        break;
+    case ACT_LOG:
+        app_open_overlay(app, log_view_new(app));
+        break;
+    case ACT_COMMAND:
+        cmdline_open(app);
+        break;
+    case ACT_COLUMNS: {
+        size_t s = find_pane(app, "sessions");
+        if (s < app->n_panes)
+            app_open_overlay(app, columns_view_new(app, app->panes[s]));
+        break;
+    }
+    case ACT_VIEWS:
+        app_open_overlay(app, views_picker_new(app));
+        break;
+    case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
+    case ACT_VIEW_6: case ACT_VIEW_7: case ACT_VIEW_8: case ACT_VIEW_9:
+        views_number(app, (size_t)(a - ACT_VIEW_1) + 1);
         break;
     case ACT_JOURNAL:
         app_open_overlay(app, journal_view_new(app));
@@ -127,6 +150,8 @@ static void on_key(struct app *app, keycode k)
         wipe_free(app->message);
         app->message = NULL;
     }
+    if (app->commanding && cmdline_key(app, k))
+        return;
     struct view *top = app->overlay ? app->overlay
                        : app->n_panes ? app->panes[app->focus]
                                       : NULL;

@@ -94,6 +94,15 @@ uint64_t request_submit(struct app *app, struct job *job, const char *what, requ
     return r->job;
 }
 
+static void log_outcome(struct app *app, const char *account, const char *what,
+                        const struct event *ev)
+{
+    char *line = ev->err ? xasprintf("%s: %s", what, ev->error ? ev->error : "failed")
+                         : xasprintf("%s: done", what);
+    msglog_add(&app->log, now_ms(), ev->err ? MSGLOG_ERROR : MSGLOG_INFO, account, line);
+    free(line);
+}
+
 bool requests_on_event(struct app *app, struct event *ev)
 {
     struct actions *st = app->actions;
@@ -117,7 +126,15 @@ bool requests_on_event(struct app *app, struct event *ev)
     /* out of the table before it runs: done may submit or drop others */
     struct request r = st->req[i];
     st->req[i] = st->req[--st->n];
+    const struct store_account *sa = store_find(&app->store, r.account_id);
+    char *name = xstrdup(sa ? (sa->a.label ? sa->a.label : sa->a.id) : r.account_id);
+    uint64_t logged = app->log.added;
+    app->log_account = name; /* what done says is about this account */
     r.done(app, ev, r.ctx);
+    app->log_account = NULL;
+    if (app->log.added == logged) /* done said nothing: the log still has its outcome */
+        log_outcome(app, name, r.what, ev);
+    free(name);
     app_progress_done(app, r.job); /* its "... ing" line, unless done said more */
     request_free(&r);
     return true;

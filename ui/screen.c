@@ -69,9 +69,11 @@ static void enable_mouse(struct app *app)
     mouse_mask = mousemask(want, NULL);
 }
 
+static struct theme_caps caps; /* what the terminal can show, found at start */
+
 static void apply_theme(struct app *app, bool no_color)
 {
-    struct theme_caps caps = {0, false};
+    caps = (struct theme_caps){0, false};
     if (!no_color && has_colors() && start_color() == OK) {
         caps.colors = COLORS;
         caps.default_colors = use_default_colors() == OK;
@@ -178,6 +180,25 @@ void screen_resume(struct app *app)
     if (mouse_mask)
         mousemask(mouse_mask, NULL);
     screen_resized(app);
+}
+
+int screen_theme(struct app *app, const char *name, char **error)
+{
+    struct theme t;
+    theme_init(&t);
+    if (theme_load(&t, name, app->theme_dirs, app->n_theme_dirs, error) != 0) {
+        theme_free(&t);
+        return -1;
+    }
+    theme_free(&app->theme);
+    app->theme = t;
+    if (active) {
+        theme_apply(&app->theme, &caps);
+        bkgdset(' ' | theme_attr(C_DEFAULT));
+        clearok(curscr, TRUE);
+    }
+    app->dirty = true;
+    return 0;
 }
 
 bool screen_too_small(const struct app *app)

@@ -510,6 +510,8 @@ void store_set_accounts(struct store *s, struct account_list *list)
             sa->seen = old->seen;
             old->seen = NULL;
             sa->state = old->state;
+            sa->err = old->err;
+            sa->check_err = old->check_err;
             sa->error = old->error;
             old->error = NULL;
             sa->loaded = old->loaded;
@@ -540,6 +542,7 @@ void store_set_accounts(struct store *s, struct account_list *list)
             char *msg = xasprintf("unknown provider '%s'", sa->error);
             free(sa->error);
             sa->error = msg;
+            sa->err = ERR_CONFIG;
         }
     }
     bool same = same_accounts(s->acc, s->n_acc, next, list->n);
@@ -580,6 +583,7 @@ void store_set_error(struct store *s, size_t i, const char *msg)
     struct store_account *sa = &s->acc[i];
     free(sa->error);
     sa->error = sanitize_text(msg);
+    sa->err = ERR_INTERNAL;
     sa->state = ACCOUNT_ERROR;
     sa->job = 0;
     free(sa->progress);
@@ -591,6 +595,7 @@ static void apply_error(struct store_account *sa, const struct event *ev)
 {
     free(sa->error);
     sa->error = sanitize_text(ev->error ? ev->error : "failed");
+    sa->err = ev->err;
     if (ev->err == ERR_KEYRING)
         sa->state = strstr(sa->error, "locked") ? ACCOUNT_KEYRING_LOCKED
                                                 : ACCOUNT_KEYRING_UNAVAILABLE;
@@ -713,8 +718,10 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
         return false;
     char *sid = sa->checks[k].session_id;
     sa->checks[k] = sa->checks[--sa->n_checks];
-    if (ev->err != 0 && ev->err != ERR_CANCELLED && !sa->check_error)
+    if (ev->err != 0 && ev->err != ERR_CANCELLED && !sa->check_error) {
         sa->check_error = sanitize_text(ev->error ? ev->error : "failed");
+        sa->check_err = ev->err;
+    }
     if (ev->op == OP_REFRESH && ev->err == ERR_PROVIDER)
         refused_refresh(s, sa, sid, ev);
     free(sid);
@@ -734,6 +741,7 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
     if (sa->n_checks == 0 && !sa->job) {
         free(sa->error);
         sa->error = sa->check_error;
+        sa->err = sa->check_err;
         sa->check_error = NULL;
         sa->state = sa->error ? ACCOUNT_ERROR : ACCOUNT_OK;
         if (!sa->error)

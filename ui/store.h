@@ -40,6 +40,7 @@ struct store_account {
     const struct provider *provider; /* NULL: unknown provider id */
     enum account_state state;
     char *error;               /* one sanitised line when state is an error */
+    int err;                   /* ... and its class (enum sesame_err) */
     size_t n_sessions;
     bool loaded;               /* n_sessions means something */
     uint64_t job;              /* the list job in flight, 0 = none */
@@ -50,6 +51,7 @@ struct store_account {
                                 * one per tracked session */
     size_t n_checks;
     char *check_error;         /* the first failed check of the current round */
+    int check_err;             /* ... and its class */
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
     bool budget_wait;          /* its listing waits for the account's request budget */
     int64_t updated_ms;        /* wall clock of the last good answer */

@@ -54,6 +54,7 @@ static const char builtin_default[] =
     "input       = default      default  underline\n"
     "masked      = bright-black default\n"
     "match       = yellow       default  bold underline\n"
+    "cell        = black        yellow   bold\n"
     "flag        = magenta      default  bold\n"
     "production  = bright-white red      bold\n";
 
@@ -84,6 +85,7 @@ static const char builtin_mono[] =
     "input       = default default underline\n"
     "masked      = default default dim\n"
     "match       = default default bold underline\n"
+    "cell        = default default bold underline\n"
     "flag        = default default bold italic\n"
     "production  = default default reverse bold\n";
 

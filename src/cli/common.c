@@ -61,10 +61,18 @@ void cli_print_usage(FILE *out, const char *command)
 
 void cli_print_command_help(FILE *out, const char *command)
 {
-    cli_print_usage(out, command);
     const struct cli_command *cmd = cli_find(command);
-    if (cmd && cmd->details)
-        fprintf(out, "\n%s", cmd->details);
+    if (!cmd)
+        return;
+    cli_print_usage(out, command);
+    fprintf(out, "\n%s", cmd->details);
+    if (cmd->more)
+        cmd->more(out);
+    fprintf(out, "\nEvery command also takes --timeout SECONDS (give up on an operation that\n"
+                 "makes no progress for this long; default 30), before or after its name,\n"
+                 "and --help. ACCOUNT is an account's id or label (see 'sesame help account').\n"
+                 "\n");
+    cli_print_exit_status(out);
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)

@@ -38,31 +38,33 @@ static bool wants_grant(const struct grant_opts *g)
     return g->n_perms > 0 || g->rules_json || g->expires_at;
 }
 
-/* Parse argv of create (allow_options) or authorize; returns the number
- * of positional arguments at argv[optind...] via *first, or -1 on a usage
+const struct option cli_create_opts[] = {
+    {"options", required_argument, NULL, 'o'},   {"permission", required_argument, NULL, 'p'},
+    {"rules", required_argument, NULL, 'r'},     {"expires-at", required_argument, NULL, 'e'},
+    {"json", no_argument, NULL, 'j'},            {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+const struct option cli_authorize_opts[] = {
+    {"permission", required_argument, NULL, 'p'}, {"rules", required_argument, NULL, 'r'},
+    {"expires-at", required_argument, NULL, 'e'}, {"json", no_argument, NULL, 'j'},
+    {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+};
+
+/* Parse argv of create or authorize (their opts); returns the number of
+ * positional arguments at argv[optind...] via *first, or -1 on a usage
  * error (printed), -2 for --help (printed). */
-static int parse_grant(const char *cmd, int argc, char **argv, bool allow_options,
+static int parse_grant(const char *cmd, int argc, char **argv, const struct option *opts,
                        struct grant_opts *g, int *first)
 {
-    static const struct option opts[] = {
-        {"options", required_argument, NULL, 'o'},   {"permission", required_argument, NULL, 'p'},
-        {"rules", required_argument, NULL, 'r'},     {"expires-at", required_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},            {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     memset(g, 0, sizeof *g);
     g->perms = xcalloc((size_t)argc + 1, sizeof *g->perms);
     int ch;
     char *err = NULL;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(cmd, argc, argv, opts)) != -1) {
         switch (ch) {
         case 'o':
-            if (!allow_options) {
-                cli_usage_error(cmd, "%s takes no --options", cmd);
-                return -1;
-            }
             free(g->options_json);
             if (cli_json_arg("--options", optarg, &g->options_json, &err) != 0)
                 goto bad;
@@ -75,9 +77,8 @@ static int parse_grant(const char *cmd, int argc, char **argv, bool allow_option
             break;
         case 'e': g->expires_at = optarg; break;
         case 'j': g->json = true; break;
-        case 'h': cli_print_usage(stdout, cmd); return -2;
-        case ':': cli_usage_error(cmd, "%s needs a value", argv[optind - 1]); return -1;
-        default: cli_usage_error(cmd, "unknown option %s", argv[optind - 1]); return -1;
+        case 'h': cli_print_command_help(stdout, cmd); return -2;
+        default: return -1;
         }
     }
     *first = optind;
@@ -188,7 +189,7 @@ int cmd_create(int argc, char **argv)
 {
     struct grant_opts g;
     int first = 0;
-    int npos = parse_grant("create", argc, argv, true, &g, &first);
+    int npos = parse_grant("create", argc, argv, cli_create_opts, &g, &first);
     if (npos < 0) {
         grant_opts_free(&g);
         return npos == -2 ? 0 : ERR_USAGE;
@@ -313,7 +314,7 @@ int cmd_authorize(int argc, char **argv)
 {
     struct grant_opts g;
     int first = 0;
-    int npos = parse_grant("authorize", argc, argv, false, &g, &first);
+    int npos = parse_grant("authorize", argc, argv, cli_authorize_opts, &g, &first);
     if (npos < 0) {
         grant_opts_free(&g);
         return npos == -2 ? 0 : ERR_USAGE;
@@ -460,23 +461,23 @@ static int production_confirmed(const struct account *a, const char *given, cons
     return rc;
 }
 
+const struct option cli_revoke_opts[] = {
+    {"forget", no_argument, NULL, 'f'}, {"confirm", required_argument, NULL, 'c'},
+    {"help", no_argument, NULL, 'h'},   {NULL, 0, NULL, 0},
+};
+
 int cmd_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"forget", no_argument, NULL, 'f'}, {"confirm", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},   {NULL, 0, NULL, 0},
-    };
     bool forget_only = false;
     const char *confirm = NULL;
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("revoke", argc, argv, cli_revoke_opts)) != -1) {
         switch (ch) {
         case 'f': forget_only = true; break;
         case 'c': confirm = optarg; break;
-        case 'h': cli_print_usage(stdout, "revoke"); return 0;
-        default: return cli_usage_error("revoke", "unknown option %s", argv[optind - 1]);
+        case 'h': cli_print_command_help(stdout, "revoke"); return 0;
+        default: return ERR_USAGE;
         }
     }
     int first = optind;

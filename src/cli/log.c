@@ -58,26 +58,25 @@ static void write_json(const struct journal_list *l)
     cJSON_Delete(doc);
 }
 
+const struct option cli_log_opts[] = {
+    {"since", required_argument, NULL, 's'}, {"account", required_argument, NULL, 'a'},
+    {"json", no_argument, NULL, 'j'},        {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_log(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"since", required_argument, NULL, 's'}, {"account", required_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *since = NULL, *only = NULL;
     bool json = false;
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("log", argc, argv, cli_log_opts)) != -1) {
         switch (ch) {
         case 's': since = optarg; break;
         case 'a': only = optarg; break;
         case 'j': json = true; break;
         case 'h': cli_print_command_help(stdout, "log"); return 0;
-        case ':': return cli_usage_error("log", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("log", "unknown option %s", argv[optind - 1]);
+        default: return ERR_USAGE;
         }
     }
     if (optind != argc)

@@ -13,7 +13,7 @@ import os
 import re
 import threading
 
-from clerk_seed import ABANDON_AFTER, SESSION_LIFETIME, Seed, day_start
+from clerk_seed import SESSION_LIFETIME, Seed, abandon_at, day_start
 from common import (Req, Resp, b62ish, b64url, check_jwt, digest, dumps,
                     is_int, json_resp, make_jwt, now_ms, raw_json_resp)
 
@@ -190,7 +190,7 @@ class Clerk:
             "last_active_organization_id": org,
             "last_active_at": at,
             "latest_activity": activity(sid),
-            "expire_at": at + SESSION_LIFETIME, "abandon_at": at + ABANDON_AFTER,
+            "expire_at": at + SESSION_LIFETIME, "abandon_at": abandon_at(at, at),
             "updated_at": at, "created_at": at,
         }
         lst = self.created.setdefault(u, [])

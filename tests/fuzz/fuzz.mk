@@ -17,7 +17,7 @@ FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= clerk basistheory plantly cbrain apideck config state theme keymap prefs sanitize jscan
+FUZZ_TARGETS ?= clerk basistheory plantly cbrain apideck config state theme keymap prefs sanitize jscan query
 FUZZ_B := build/fuzz
 FUZZ_PKGS := ncursesw libcurl libcjson libsecret-1 glib-2.0
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -41,6 +41,8 @@ FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
 FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_sanitize := src/util.c
 FUZZ_SRC_jscan := src/providers/jscan.c
+FUZZ_SRC_query := src/query.c src/columns.c src/column_flags.c src/suggest.c src/textfold.c \
+                  src/timetext.c src/session_status.c src/util.c src/model.c src/strpool.c src/strslab.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))
 

@@ -360,7 +360,7 @@ static void test_layout_table(void **state)
     assert_true(width_of(set, w, COLUMN_ACCOUNT) >= 12);
     assert_int_equal(width_of(set, w, COLUMN_STATUS), 9);
     assert_true(width_of(set, w, COLUMN_EXPIRES) >= 7);
-    assert_true(width_of(set, w, COLUMN_USER) >= 10);
+    assert_true(width_of(set, w, COLUMN_USER) >= 9);
     /* 60: still the session id whole */
     table_at(60, w);
     assert_true(used(w, set->n, 2) <= 60);
