@@ -406,7 +406,12 @@ void cli_print_help(FILE *out)
     fprintf(out,
             "\n"
             "Every account also takes --set rate_limit=N/10s (or 5/1s, 300/1m, off): the\n"
-            "requests it may send per window (default: half the provider's documented limit).\n\n"
+            "requests it may send per window (default: half the provider's documented limit);\n"
+            "expiring=10m (a live session with less left stands out; off), auto_refresh=yes\n"
+            "(Plantly renews, CBRAIN checks its logins before they expire), production=yes\n"
+            "(a revoke there asks for the account's label: --confirm), read_only=yes (nothing\n"
+            "that changes a session there), many_live=5 and stale_after=3d (when a session is\n"
+            "flagged many-live or stale; off). 'sesame log' prints the journal of changes.\n\n"
             "ACCOUNT is an account's id, or its label in any case (id:ID: the id alone); a name\n"
             "that could mean two accounts is refused. Secret fields (API keys, passwords) are\n"
             "never taken from the command line: 'account add' asks for them on the terminal\n"

@@ -162,7 +162,7 @@ def t_flags(tmp, env):
         settle(t)
         check(t.wait_for("Flags", WAIT), t.text())
         line = next((l for l in t.lines() if sid[:20] in l), "")
-        check("impersonated new-place new-device" in line, "the flags cell: %r\n%s" % (line, t.text()))
+        check("impersonated" in line, "the flags cell: %r\n%s" % (line, t.text()))
         to_sessions(t)
         select(t, "impersonated")
         check(sid[:20] in t.text(), t.text())
@@ -194,8 +194,9 @@ def t_many_live(tmp, env):
         t = start(tmp, env, cols=200)
         settle(t)
         check(t.wait_for("many-live", WAIT), t.text())
-        rows = [l for l in t.lines() if "many-live" in l]
-        check(len(rows) == 2, "two live sessions of one user: %r" % rows)
+        to_sessions(t)
+        select(t, "flag:many-live")   # the two live sessions of one user, only
+        check(t.wait_for("Sessions 2 of 3 matching", WAIT), t.text())
         t.quit()
     finally:
         t.close()
@@ -403,7 +404,7 @@ def t_screen_share(tmp, env):
             for v in (s["id"], s["user"], s["user_id"], s["ip"], s["place"]):
                 if v:
                     check(v[:12] not in text, "%r shown in screen-share mode:\n%s" % (v, text))
-        check(re.search(r"sess_\*{10}", text) and "@" in text, text)
+        check(re.search(r"sess_\*{10}", text) and re.search(r"\*\*\*\.[*.]+", text), text)
         to_sessions(t)
         t.key("enter")
         check(t.wait_for("hidden in screen-share mode", WAIT), t.text())
