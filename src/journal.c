@@ -16,12 +16,9 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "session_outcome.h"
-#include "session_status.h"
 #include "util.h"
 
 #define LOCK_WAIT_MS 2000
-#define FIELD_MAX 1000        /* a field longer than this is cut: a line stays one write */
 #define READ_MAX (16u * 1024u * 1024u)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,9 +58,11 @@ static const char *origin_name(enum journal_origin o)
 
 /* ---- one line --------------------------------------------------------- */
 
-/* "2026-12-07T10:00:03.123Z" */
+/* "2026-12-07T10:00:03.123Z" (a time before 1970 is written as 1970) */
 static void iso_ms(int64_t ms, char *buf, size_t n)
 {
+    if (ms < 0)
+        ms = 0;
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -81,11 +80,13 @@ static void add_field(cJSON *o, const char *key, const char *value, bool nulls)
         return;
     }
     char *clean = sanitize_text(value);
-    if (strlen(clean) > FIELD_MAX) {
-        size_t n = FIELD_MAX;
+    if (strlen(clean) > JOURNAL_FIELD_MAX) {
+        size_t n = JOURNAL_FIELD_MAX;
         while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
             n--; /* not inside a character */
-        memcpy(clean + n, "...", 4);
+        char *cut = xasprintf("%.*s...", (int)n, clean);
+        free(clean);
+        clean = cut;
     }
     cJSON_AddStringToObject(o, key, clean);
     free(clean);
@@ -298,73 +299,17 @@ void journal_forget(const struct account *a, const struct session *s, const char
     journal_append(&e);
 }
 
-/* ---- what an operation ended in ---------------------------------------- */
-
-static const char *op_action(const struct provider *p, enum op op)
-{
-    bool listed = p->caps & CAP_LIST;
-    switch (op) {
-    case OP_REVOKE: return listed ? "revoke" : "logout";
-    case OP_CREATE: return (p->caps & (CAP_REFRESH | CAP_INFO)) ? "login" : "create";
-    case OP_AUTHORIZE: return "authorize";
-    case OP_REFRESH: return "refresh";
-    case OP_TOKEN: return "token";
-    case OP_INFO: return "check";
-    default: return NULL;
-    }
-}
-
-bool journal_op_entry(const struct provider *p, const struct account *a, enum op op,
-                      const struct op_args *args, const char *user, int err,
-                      const char *error, const struct op_result *r,
-                      struct journal_entry *out, char **text)
-{
-    memset(out, 0, sizeof *out);
-    *text = NULL;
-    const char *action = p ? op_action(p, op) : NULL;
-    if (!action || err == ERR_CANCELLED)
-        return false;
-    const struct session *s = r && r->sessions.n ? &r->sessions.v[0] : NULL;
-    bool ok = err == 0;
-    if (op == OP_REVOKE) {
-        struct end_outcome o;
-        session_end_outcome(p, a->label ? a->label : a->id, args->session_id, err, error, r,
-                            &o);
-        ok = o.rc == 0;
-        if (!ok)
-            *text = xstrdup(o.text);
-        else if (r->gone)
-            out->detail = "had already ended";
-        end_outcome_free(&o);
-    } else if (op == OP_INFO) {
-        /* a check changes nothing: written only when it finds the login over */
-        if (ok && s && session_status_live(s->status))
-            return false;
-    }
-    out->account = a->id;
-    out->label = a->label;
-    out->provider = p->id;
-    out->session = args->session_id ? args->session_id : s ? s->id : NULL;
-    out->user = !str_empty(user) ? user : s ? (s->user_display ? s->user_display : s->user_id)
-                                            : NULL;
-    out->action = action;
-    out->result = ok ? "ok" : "failed";
-    out->status = s ? session_status_name(s->status) : NULL;
-    if (!ok && !*text)
-        *text = xstrdup(error ? error : r && r->error ? r->error : "failed");
-    out->error = *text;
-    out->request_id = r ? r->request_id : NULL;
-    if (op == OP_TOKEN && args->template_name)
-        out->detail = args->template_name;
-    return true;
-}
-
 /* ---- reading ----------------------------------------------------------- */
 
 static char *dup_field(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) && v->valuestring[0] ? sanitize_text(v->valuestring) : NULL;
+    char *s = cJSON_IsString(v) && v->valuestring[0] ? sanitize_text(v->valuestring) : NULL;
+    if (s && !*s) { /* nothing but control characters: none */
+        free(s);
+        s = NULL;
+    }
+    return s;
 }
 
 /* "2026-12-07T10:00:03.123Z" to ms; false if it is not that. */
@@ -377,10 +322,12 @@ static bool parse_time(const char *s, int64_t *ms)
     if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                      &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &frac, &z) != 8 || z != 'Z')
         return false;
+    if (tm.tm_year < 1970 || frac < 0)
+        return false; /* not a time sesame writes */
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     time_t t = timegm(&tm);
-    if (t == (time_t)-1)
+    if (t == (time_t)-1 || t < 0)
         return false;
     *ms = (int64_t)t * 1000 + frac;
     return true;

@@ -22,6 +22,8 @@
 #define JOURNAL_FILE "journal.jsonl"
 #define JOURNAL_MAX_BYTES (1024 * 1024)
 #define JOURNAL_KEEP 3
+#define JOURNAL_FIELD_MAX 1000 /* bytes of a field written; more is cut ("..."): a line
+                                * stays one small write */
 
 enum journal_origin {
     JOURNAL_COMMAND = 0,       /* a headless command */

@@ -71,7 +71,7 @@ part "headless commands: outcomes (ASan+UBSan)" env \
 part "end to end (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/e2e/run.sh" "$asan/../sesame"
 part "fuzz regressions" sh "$here/fuzz/run.sh" regress 0 clerk basistheory plantly cbrain apideck \
-    config state theme keymap prefs sanitize jscan query
+    config state theme keymap prefs sanitize jscan journal seen query
 wait "$matrix_pid"
 echo "==== fault matrix"
 cat "$matrix_log"

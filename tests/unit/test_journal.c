@@ -138,6 +138,40 @@ static void test_torn_line(void **state)
     journal_list_free(&l);
 }
 
+/* A field longer than a line may hold is cut, at a character, with "..."
+ * (one byte over the limit wrote past the end of the copy, found by fuzzing). */
+static void test_long_field(void **state)
+{
+    for (size_t len = JOURNAL_FIELD_MAX - 1; len <= JOURNAL_FIELD_MAX + 3; len++) {
+        char *error = xmalloc(len + 1);
+        memset(error, 'e', len);
+        error[len] = '\0';
+        if (len > 2)
+            memcpy(error + len - 2, "\xc3\xa9", 2); /* an é at the very end */
+        struct journal_entry e = entry("sess_long", "revoke");
+        e.error = error;
+        assert_int_equal(journal_append(&e), 0);
+        free(error);
+    }
+    struct journal_list l;
+    read_ok(&l);
+    assert_int_equal(l.n, 5);
+    for (size_t i = 0; i < l.n; i++) {
+        size_t n = strlen(l.v[i].error);
+        assert_true(n <= JOURNAL_FIELD_MAX + 3);
+        if (i >= 2) /* past the limit: cut, never inside the é */
+            assert_string_equal(l.v[i].error + n - 3, "...");
+    }
+    /* a time before 1970 is not one sesame writes: skipped, noted */
+    struct journal_list bad = {0};
+    const char old[] = "{\"time\":\"1013-12-07T10:00:03.123Z\",\"action\":\"revoke\"}\n";
+    journal_parse(&bad, old, sizeof old - 1, "j");
+    assert_int_equal(bad.n, 0);
+    assert_int_equal(bad.n_notes, 1);
+    journal_list_free(&bad);
+    journal_list_free(&l);
+}
+
 static void test_garbage(void **state)
 {
     struct journal_list l = {0};
@@ -367,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
