@@ -51,7 +51,7 @@ static const struct column_def defs[COLUMN_COUNT] = {
     [COLUMN_COUNTRY] = {"country", "Country", "the place's country",
                         4, 7, 0, 0, 0, COLUMN_LEFT, false, false, true},
     [COLUMN_FLAGS] = {"flags", "Flags", "what looks wrong about it (flags.h)",
-                      5, 12, 0, 1, 7, COLUMN_LEFT, false, false, true},
+                      5, 12, 0, 0, 0, COLUMN_LEFT, false, false, true},
 };
 
 const struct column_set columns_default_table = {

@@ -162,7 +162,7 @@ def t_flags(tmp, env):
         settle(t)
         check(t.wait_for("Flags", WAIT), t.text())
         line = next((l for l in t.lines() if sid[:20] in l), "")
-        check("impersonated" in line, "the flags cell: %r\n%s" % (line, t.text()))
+        check("imperson" in line, "the flags cell: %r\n%s" % (line, t.text()))
         to_sessions(t)
         select(t, "impersonated")
         check(sid[:20] in t.text(), t.text())
