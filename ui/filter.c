@@ -17,21 +17,9 @@ char *filter_fold(const char *s)
 
 /* ---- the index ---- */
 
-static inline uint64_t mask_bit(unsigned char c)
-{
-    if (c >= 'a' && c <= 'z')
-        return (uint64_t)1 << (c - 'a');
-    if (c >= '0' && c <= '9')
-        return (uint64_t)1 << (26 + c - '0');
-    return (uint64_t)1 << (36 + c % 28);
-}
-
 uint64_t filter_mask(const char *s)
 {
-    uint64_t m = 0;
-    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
-        m |= mask_bit(*u);
-    return m;
+    return text_byte_mask(s, strlen(s));
 }
 
 void filter_index_free(struct filter_index *ix)
