@@ -271,6 +271,12 @@ CAPABILITIES = {
     ("sessions", "--account"): ("details", None),  # Enter on an account narrows to it
     ("sessions", "--status"): ("filter", None),
     ("sessions", "--json"): (None, "an output format"),
+    ("sessions", "--format"): (None, "an output format"),
+    ("sessions", "--filter"): ("filter", None),  # the same language as /
+    # the dashboard's column chooser and its relative/absolute time key come with the
+    # dashboard side of issue 13: name their actions here when they land
+    ("sessions", "--columns"): (None, "the dashboard's columns (its column chooser)"),
+    ("sessions", "--time"): (None, "the dashboard's time key"),
     ("sessions", "--window"): ("account-edit", "Session window"),  # the account's field
     ("refresh", ""): ("refresh", None),
     ("refresh", "--json"): (None, "an output format"),
