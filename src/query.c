@@ -14,25 +14,6 @@ _Static_assert(COLUMN_COUNT <= 32, "a term's fields are a 32-bit mask");
 #define ALL_FIELDS ((uint32_t)((1ull << COLUMN_COUNT) - 1))
 #define BIT(c) ((uint32_t)1 << (c))
 
-/* ---- bytes masks: a needle's bytes must all be in a row's ---- */
-
-static inline uint64_t mask_bit(unsigned char c)
-{
-    if (c >= 'a' && c <= 'z')
-        return (uint64_t)1 << (c - 'a');
-    if (c >= '0' && c <= '9')
-        return (uint64_t)1 << (26 + c - '0');
-    return (uint64_t)1 << (36 + c % 28);
-}
-
-static uint64_t mask_of(const char *s, size_t n)
-{
-    uint64_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        m |= mask_bit((unsigned char)s[i]);
-    return m;
-}
-
 /* ---- fields ---- */
 
 static const struct {
@@ -218,7 +199,7 @@ static int read_term(const char **p, struct query_term *t, char **error)
     t->fields = bits;
     t->negated = negated;
     t->plain = bits == ALL_FIELDS;
-    t->mask = mask_of(t->text, strlen(t->text));
+    t->mask = text_byte_mask(t->text, strlen(t->text));
     return 0;
 }
 
@@ -358,7 +339,7 @@ bool query_match_row(const struct query *q, const struct column_row *r, int64_t 
     char small[1024];
     char *buf = room <= sizeof small ? small : xmalloc(room);
     row_fold(texts, buf, &len);
-    bool ok = match_text(q, buf, mask_of(buf, len));
+    bool ok = match_text(q, buf, text_byte_mask(buf, len));
     if (buf != small)
         free(buf);
     return ok;
@@ -400,7 +381,7 @@ void query_index_add(struct query_index *ix, const struct column_row *r, int64_t
     size_t start = ix->len, len = ix->len;
     row_fold(texts, ix->text, &len);
     ix->off[ix->n] = start;
-    ix->mask[ix->n++] = mask_of(ix->text + start, len - start);
+    ix->mask[ix->n++] = text_byte_mask(ix->text + start, len - start);
     ix->len = len + 1;
 }
 

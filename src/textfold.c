@@ -114,3 +114,20 @@ void folded_free(struct folded *f)
     free(f->to);
     memset(f, 0, sizeof *f);
 }
+
+static inline uint64_t mask_bit(unsigned char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return (uint64_t)1 << (c - 'a');
+    if (c >= '0' && c <= '9')
+        return (uint64_t)1 << (26 + c - '0');
+    return (uint64_t)1 << (36 + c % 28);
+}
+
+uint64_t text_byte_mask(const char *s, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= mask_bit((unsigned char)s[i]);
+    return m;
+}

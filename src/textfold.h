@@ -6,6 +6,7 @@
 #define SESAME_TEXTFOLD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* s folded; NULL gives "". Owned. */
 char *text_fold(const char *s);
@@ -24,5 +25,10 @@ struct folded {
 };
 void folded_make(const char *text, struct folded *f);
 void folded_free(struct folded *f);
+
+/* Which bytes occur in the n bytes at s (folded text): a bit per letter
+ * and digit, the other bytes share the rest. If a needle is in a haystack,
+ * the needle's mask is inside the haystack's: a quick no before strstr. */
+uint64_t text_byte_mask(const char *s, size_t n);
 
 #endif

@@ -1,5 +1,6 @@
 /* :export FILE — hand the table on: the sessions shown (filtered, sorted,
- * narrowed) to CSV or TSV in the columns shown and the time mode shown, or
+ * narrowed) to CSV or TSV in the columns shown, times absolute (as `sesame
+ * sessions --format csv` writes them: a file outlives "3h ago"), or
  * to JSON as the document of docs/json.md (every field, as `sesame
  * sessions --json` writes it). The writers are the headless commands' own
  * (src/cli/format.c, src/delimited.h): one way for a session to become a
@@ -145,7 +146,7 @@ void export_view(struct app *app, const char *arg, bool replace)
         v.cols.n = sessions_view_shown(ses, app, cols);
         memcpy(v.cols.v, cols, v.cols.n * sizeof *cols);
         v.cols_given = true;
-        v.time = sessions_view_time(ses);
+        v.time = TIME_ABSOLUTE; /* a file outlives "3h ago"; as `sessions --format csv` */
         if (write_file(path, replace, fmt, &l, &v, &err) != 0) {
             app_error(app, "not exported: %s", err);
         } else {

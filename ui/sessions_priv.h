@@ -28,6 +28,7 @@ struct sessions_view {
     unsigned seen;            /* store.sessions_version the rows were made from */
     bool built;
     row_index *acc_of;        /* per store session: its account's index (NO_ROW: none) */
+    row_index *by_default;    /* store indexes in the default order (made on a rebuild) */
     row_index *order;         /* store indexes, sorted */
     row_index *rows;          /* order, narrowed and filtered: what the table shows */
     size_t n_order, n_rows;
@@ -45,12 +46,16 @@ struct sessions_view {
     char *narrow;             /* account id, or NULL for every account */
     char *view_name;          /* the saved view applied, till the filter or sort change by hand */
 
-    /* marks: by key (they outlive a refresh), and per store session */
-    struct markset marks;
+    /* marks: per store session; carried over a refresh (which rebuilds every
+     * row) by the sessions' keys, made a slice at a time between keys (work)
+     * so that marking all of 100k rows only sets bytes */
+    unsigned char *marked;    /* per store session */
+    size_t n_marks;           /* marked among the store's sessions */
+    size_t n_marked_shown;    /* marked rows among rows[] */
+    uint64_t *keys;           /* per store session: its markset_key, 0 = not made yet */
+    size_t keys_done;         /* the first keys_done are made */
     uint64_t *acc_key;        /* per account: markset_account of its id */
     size_t n_acc_key;
-    unsigned char *marked;    /* per store session: its key is in marks */
-    size_t n_marked_shown;    /* marked rows among rows[] */
     bool visual;              /* a range is being chosen (visual mode) ... */
     char *anchor_key;         /* ... from this session (its key) ... */
     size_t anchor;            /* ... (its store index) ... */

@@ -58,13 +58,26 @@ static char *session_key(const struct session *s)
     return xasprintf("%s\x1f%s", s->account_id ? s->account_id : "", s->id ? s->id : "");
 }
 
-/* Store session k's key in the marks. */
-static uint64_t mark_key(const struct sessions_view *sv, const struct app *app, size_t k)
+/* Store session k's key: what its mark is known by after a refresh. */
+static uint64_t mark_key(struct sessions_view *sv, const struct app *app, size_t k)
 {
+    if (sv->keys[k])
+        return sv->keys[k];
     const struct session *s = &app->store.sessions.v[k];
     size_t i = sv->acc_of ? sv->acc_of[k] : NO_ROW;
     uint64_t acc = i < sv->n_acc_key ? sv->acc_key[i] : markset_account(s->account_id);
-    return markset_key(acc, s->id);
+    return sv->keys[k] = markset_key(acc, s->id);
+}
+
+/* Make the next (up to budget) keys; returns how many are left. */
+static size_t keys_make(struct sessions_view *sv, const struct app *app, size_t budget)
+{
+    size_t n = sv->n_order;
+    while (budget > 0 && sv->keys_done < n) {
+        mark_key(sv, app, sv->keys_done++);
+        budget--;
+    }
+    return n - sv->keys_done;
 }
 
 /* ---- the filter's index ---- */
@@ -109,17 +122,22 @@ static int default_cmp(const void *x, const void *y, void *p)
 /* order[] by the chosen column; rows it finds equal, and every row when no
  * column is chosen, in the default order (session_order.h), which does not
  * depend on the order the store got them in: a refresh moves no row. */
+static void default_order(struct sessions_view *sv, const struct app *app)
+{
+    size_t n = app->store.sessions.n;
+    for (size_t k = 0; k < n; k++)
+        sv->by_default[k] = (row_index)k;
+    struct order_ctx ctx = {app->store.sessions.v, sv->acc_of};
+    if (n > 1)
+        qsort_r(sv->by_default, n, sizeof *sv->by_default, default_cmp, &ctx);
+}
+
 static void sort_rows(struct sessions_view *sv, const struct app *app)
 {
     size_t n = app->store.sessions.n;
     sv->n_order = n;
-    for (size_t k = 0; k < n; k++)
-        sv->order[k] = (row_index)k;
-    if (n < 2)
-        return;
-    struct order_ctx ctx = {app->store.sessions.v, sv->acc_of};
-    qsort_r(sv->order, n, sizeof *sv->order, default_cmp, &ctx);
-    if (sv->sort == SORT_NONE)
+    memcpy(sv->order, sv->by_default, (n ? n : 1) * sizeof *sv->order);
+    if (n < 2 || sv->sort == SORT_NONE)
         return;
     enum column_id c = (enum column_id)sv->sort;
     bool numeric = column_def(c)->numeric;
@@ -139,11 +157,8 @@ static void sort_rows(struct sessions_view *sv, const struct app *app)
             items[r].text = folds[r] = text_fold(text);
     }
     sort_items(items, n, numeric, sv->desc);
-    row_index *by_default = xmalloc(n * sizeof *by_default);
-    memcpy(by_default, sv->order, n * sizeof *by_default);
     for (size_t r = 0; r < n; r++)
-        sv->order[r] = by_default[items[r].index];
-    free(by_default);
+        sv->order[r] = sv->by_default[items[r].index];
     for (size_t r = 0; folds && r < n; r++)
         free(folds[r]);
     free(folds);
@@ -161,7 +176,7 @@ static bool in_narrow(const struct sessions_view *sv, const struct app *app, siz
 static void count_marked(struct sessions_view *sv)
 {
     sv->n_marked_shown = 0;
-    if (sv->marks.n == 0)
+    if (sv->n_marks == 0)
         return;
     for (size_t r = 0; r < sv->n_rows; r++)
         sv->n_marked_shown += sv->marked[sv->rows[r]];
@@ -230,24 +245,36 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
     return follow_cursor(v);
 }
 
+/* The keys of the marked sessions, before the store's list is replaced
+ * (their keys were made when they were marked). */
+static void carry_marks(const struct sessions_view *sv, struct markset *out)
+{
+    markset_init(out);
+    if (sv->n_marks == 0)
+        return;
+    markset_reserve(out, sv->n_marks);
+    for (size_t k = 0; k < sv->n_order; k++)
+        if (sv->marked[k])
+            markset_add(out, sv->keys[k]);
+}
+
 /* The store's sessions anew: which are marked (marks of sessions that are
  * gone go), which one the cursor was on, where the visual range began. */
-static void find_keys(struct sessions_view *sv, const struct app *app)
+static void find_keys(struct sessions_view *sv, const struct app *app, const struct markset *carried)
 {
     const char *anchor_key = sv->visual ? sv->anchor_key : NULL;
     size_t n = app->store.sessions.n;
-    bool any_marks = sv->marks.n > 0;
-    struct markset keep;
-    markset_init(&keep);
     memset(sv->marked, 0, n ? n : 1);
+    memset(sv->keys, 0, (n ? n : 1) * sizeof *sv->keys);
+    sv->keys_done = 0;
+    sv->n_marks = 0;
     sv->cur = SIZE_MAX;
     size_t anchor = SIZE_MAX;
-    for (size_t k = 0; any_marks && k < n; k++) {
-        uint64_t key = mark_key(sv, app, k);
-        if (markset_has(&sv->marks, key)) {
-            sv->marked[k] = 1;
-            markset_add(&keep, key);
-        }
+    if (carried->n) { /* every key now: the marks find their sessions */
+        keys_make(sv, app, SIZE_MAX);
+        for (size_t k = 0; k < n; k++)
+            if (markset_has(carried, sv->keys[k]))
+                sv->n_marks += sv->marked[k] = 1;
     }
     for (size_t k = 0; (sv->cur_key || anchor_key) && k < n; k++) {
         const struct session *s = &app->store.sessions.v[k];
@@ -260,8 +287,6 @@ static void find_keys(struct sessions_view *sv, const struct app *app)
         if ((sv->cur != SIZE_MAX || !sv->cur_key) && (anchor != SIZE_MAX || !anchor_key))
             break;
     }
-    markset_free(&sv->marks);
-    sv->marks = keep;
     if (sv->visual && anchor == SIZE_MAX)
         sv->visual = false; /* where it began is gone */
     sv->anchor = anchor;
@@ -321,10 +346,14 @@ static void rebuild(struct view *v, struct app *app)
         free(sv->narrow); /* the account went away */
         sv->narrow = NULL;
     }
+    struct markset carried;
+    carry_marks(sv, &carried); /* by the old list's keys, before it goes */
     sv->acc_of = xrealloc(sv->acc_of, (n ? n : 1) * sizeof *sv->acc_of);
     sv->order = xrealloc(sv->order, (n ? n : 1) * sizeof *sv->order);
+    sv->by_default = xrealloc(sv->by_default, (n ? n : 1) * sizeof *sv->by_default);
     sv->rows = xrealloc(sv->rows, (n ? n : 1) * sizeof *sv->rows);
     sv->marked = xrealloc(sv->marked, n ? n : 1);
+    sv->keys = xrealloc(sv->keys, (n ? n : 1) * sizeof *sv->keys);
     sv->n_acc_key = app->store.n_acc;
     sv->acc_key = xrealloc(sv->acc_key, (sv->n_acc_key ? sv->n_acc_key : 1) * sizeof *sv->acc_key);
     for (size_t i = 0; i < sv->n_acc_key; i++)
@@ -347,7 +376,9 @@ static void rebuild(struct view *v, struct app *app)
         query_index_free(&sv->hay); /* and its memory too, till the filter is opened */
     sv->hay_now = now_ms();
     find_data(sv, app);
-    find_keys(sv, app);
+    find_keys(sv, app, &carried);
+    markset_free(&carried);
+    default_order(sv, app);
     sort_rows(sv, app);
     select_rows(v, app, false);
     sv->seen = app->store.sessions_version;
@@ -391,7 +422,7 @@ size_t sessions_view_marked(const struct view *v, struct app *app, const struct 
     struct sessions_view *sv = sessions_priv(v);
     sessions_sync((struct view *)v, app);
     size_t n = 0;
-    if (sv->marks.n == 0)
+    if (sv->n_marks == 0)
         return 0;
     for (size_t r = 0; r < sv->n_rows; r++) {
         if (!sv->marked[sv->rows[r]])
@@ -406,10 +437,9 @@ size_t sessions_view_marked(const struct view *v, struct app *app, const struct 
 void sessions_view_clear_marks(struct view *v)
 {
     struct sessions_view *sv = sessions_priv(v);
-    markset_clear(&sv->marks);
     if (sv->marked)
         memset(sv->marked, 0, sv->n_order ? sv->n_order : 1);
-    sv->n_marked_shown = 0;
+    sv->n_marks = sv->n_marked_shown = 0;
 }
 
 void sessions_view_narrow(struct view *v, struct app *app, const char *account_id)
@@ -572,16 +602,16 @@ int sessions_view_filter(struct view *v, struct app *app, const char *text, char
 
 /* ---- marks ---- */
 
+/* A mark is a byte; its key is made now if the work between keys has not
+ * come to it yet (a refresh carries it over by the key). */
 static void set_mark(struct sessions_view *sv, const struct app *app, size_t k, bool on)
 {
     if (sv->marked[k] == on)
         return;
-    uint64_t key = mark_key(sv, app, k);
     if (on)
-        markset_add(&sv->marks, key);
-    else
-        markset_remove(&sv->marks, key);
+        mark_key(sv, app, k);
     sv->marked[k] = on;
+    sv->n_marks += on ? 1 : (size_t)-1;
 }
 
 static void toggle_mark(struct view *v, struct app *app)
@@ -601,8 +631,6 @@ enum mark_how { MARK_ON, MARK_OFF, MARK_FLIP };
 static void mark_rows(struct sessions_view *sv, const struct app *app, size_t from, size_t to,
                       enum mark_how how)
 {
-    if (how != MARK_OFF)
-        markset_reserve(&sv->marks, sv->marks.n + (to - from));
     for (size_t r = from; r < to && r < sv->n_rows; r++) {
         size_t k = sv->rows[r];
         set_mark(sv, app, k, how == MARK_ON ? true : how == MARK_OFF ? false : !sv->marked[k]);
@@ -947,7 +975,7 @@ static bool back(struct view *v, struct app *app)
     } else if (sv->narrow) {
         sessions_view_narrow(v, app, NULL);
         app_message(app, "showing every account's sessions");
-    } else if (sv->marks.n) {
+    } else if (sv->n_marks) {
         sessions_view_clear_marks(v);
         app_message(app, "marks cleared");
     } else {
@@ -1091,15 +1119,17 @@ static void changed(struct view *v, struct app *app)
     sessions_sync(v, app);
 }
 
+/* Between keys: the marks' keys, then the filter's index once it is wanted. */
 static size_t work(struct view *v, struct app *app, size_t budget)
 {
     struct sessions_view *sv = sessions_priv(v);
     if (!sv->built || sv->seen != app->store.sessions_version ||
         sv->n_order != app->store.sessions.n)
         return 0; /* the next sessions_sync rebuilds first */
-    if (!index_wanted(sv))
-        return 0;
-    return index_make(sv, app, budget);
+    size_t left = keys_make(sv, app, budget);
+    if (budget && left)
+        return left;
+    return left + (index_wanted(sv) ? index_make(sv, app, budget) : 0);
 }
 
 static void destroy(struct view *v)
@@ -1107,6 +1137,7 @@ static void destroy(struct view *v)
     struct sessions_view *sv = sessions_priv(v);
     free(sv->acc_of);
     free(sv->order);
+    free(sv->by_default);
     free(sv->rows);
     query_index_free(&sv->hay);
     query_free(&sv->query);
@@ -1118,7 +1149,7 @@ static void destroy(struct view *v)
     free(sv->anchor_key);
     free(sv->marked);
     free(sv->acc_key);
-    markset_free(&sv->marks);
+    free(sv->keys);
     free(sv);
     free(v);
 }
@@ -1148,7 +1179,6 @@ struct view *sessions_view_new(void)
     sv->anchor_row = SIZE_MAX;
     sv->cur_col = COLUMN_SESSION;
     sv->choice.set = columns_default_dashboard;
-    markset_init(&sv->marks);
     query_init(&sv->query);
     return v;
 }

@@ -187,9 +187,11 @@ static void prompt_draw(struct app *app, int y)
                      ? xasprintf("  Tab completes, Enter runs, %s cancels", back)
                      : xasprintf("  Enter keeps, %s clears", back);
     int hw = text_width(hint);
-    /* the hint gives way to what is typed, down to half the line */
-    int text_end = x + text_width(app->prompt) + 1 + hw <= end ? end - hw
-                   : hw < end / 2 ? end - hw : end;
+    /* the hint gives way to what is typed, down to half the line (cut) */
+    int typed = x + text_width(app->prompt) + 1;
+    int text_end = typed + hw <= end ? end - hw : typed > end / 2 ? end : end / 2;
+    if (text_end < typed && typed <= end)
+        text_end = typed;
     /* the end of a long text, so that what is typed stays in sight */
     const char *shown = app->prompt;
     while (*shown && x + text_width(shown) + 1 > text_end)

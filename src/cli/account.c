@@ -469,15 +469,9 @@ static int account_list(int argc, char **argv)
 static int account_remove(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int ch;
-    optind = 0;
-    while ((ch = cli_getopt("account", argc, argv, opts)) != -1) {
-        if (ch == 'h') {
-            cli_print_command_help(stdout, "account");
-            return 0;
-        }
-        return ERR_USAGE;
-    }
+    int opt = cli_getopt_none("account", argc, argv, opts);
+    if (opt)
+        return opt < 0 ? 0 : opt;
     int first = optind;
     if (argc - first != 1)
         return cli_usage_error("account", "account remove wants one ACCOUNT (id or label)");

@@ -129,6 +129,10 @@ int cli_start_worker(struct cli *c);
  * error was printed (an unknown option, with "did you mean"; an ambiguous
  * one; a missing value; a bad --timeout). Set optind = 0 first. */
 int cli_getopt(const char *command, int argc, char **argv, const struct option *opts);
+/* cli_getopt for a command whose opts are --help alone: 0 (its arguments
+ * start at optind), -1 after --help was printed, or ERR_USAGE after an
+ * error was printed. */
+int cli_getopt_none(const char *command, int argc, char **argv, const struct option *opts);
 /* --timeout's value: 1 to 3600 seconds, into *ms; 0 or ERR_USAGE. */
 int cli_parse_timeout(const char *arg, int64_t *ms);
 /* The width to fit a table into: the terminal's (TIOCGWINSZ, else

@@ -373,6 +373,7 @@ void cli_print_help(FILE *out)
             "Apideck Vault\n\n"
             "usage: sesame [--theme NAME] [--read-only] [--no-color]   open the dashboard\n"
             "       sesame [--timeout SECONDS] COMMAND [ARGS]          run one command and exit\n"
+            "       sesame help [COMMAND]                            all of one command\n"
             "       sesame --help | --version\n\n"
             "Dashboard options:\n"
             "  --theme NAME   colour theme (a name from the themes directory, or a file path)\n"

@@ -115,6 +115,18 @@ int cli_getopt(const char *command, int argc, char **argv, const struct option *
     }
 }
 
+int cli_getopt_none(const char *command, int argc, char **argv, const struct option *opts)
+{
+    optind = 0;
+    int ch = cli_getopt(command, argc, argv, opts);
+    if (ch == -1)
+        return 0;
+    if (ch != 'h')
+        return ERR_USAGE;
+    cli_print_command_help(stdout, command);
+    return -1;
+}
+
 int cli_terminal_width(void)
 {
     if (!isatty(STDOUT_FILENO))

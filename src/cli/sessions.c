@@ -397,13 +397,12 @@ const struct option cli_refresh_opts[] = {
 
 int cmd_refresh(int argc, char **argv)
 {
-    struct listing_out o;
-    listing_out_init(&o);
+    bool json = false;
     int ch;
     optind = 0;
     while ((ch = cli_getopt("refresh", argc, argv, cli_refresh_opts)) != -1) {
         switch (ch) {
-        case 'j': o.format = OUT_JSON; break;
+        case 'j': json = true; break;
         case 'h': cli_print_command_help(stdout, "refresh"); return 0;
         default: return ERR_USAGE;
         }
@@ -479,7 +478,11 @@ int cmd_refresh(int argc, char **argv)
             rc = refresh_tracked_local(a, &targets, &l);
         session_list_clear(&targets);
     }
+    struct listing_out o;
+    listing_out_init(&o);
+    o.format = json ? OUT_JSON : OUT_TABLE;
     int lrc = finish_listing(&l, &o);
+    query_free(&o.query);
     if (!rc)
         rc = lrc;
 out:

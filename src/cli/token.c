@@ -89,15 +89,9 @@ const struct option cli_verify_opts[] = {
 
 int cmd_verify(int argc, char **argv)
 {
-    int ch;
-    optind = 0;
-    while ((ch = cli_getopt("verify", argc, argv, cli_verify_opts)) != -1) {
-        if (ch == 'h') {
-            cli_print_command_help(stdout, "verify");
-            return 0;
-        }
-        return ERR_USAGE;
-    }
+    int opt = cli_getopt_none("verify", argc, argv, cli_verify_opts);
+    if (opt)
+        return opt < 0 ? 0 : opt;
     int first = optind;
     if (argc - first != 2)
         return cli_usage_error("verify", "verify wants ACCOUNT and SESSION (the token is read "

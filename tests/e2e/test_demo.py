@@ -152,15 +152,20 @@ def check_screen(t):
         check(prefix in text, "no %s session in the table:\n%s" % (prefix, text))
 
 
-def vault_url(d):
-    """Select the Vault session in the sessions pane, O: the URL sesame shows."""
-    t = d.t
+def select_vault(t):
+    """The cursor on the Vault session, in the sessions pane."""
     t.key("tab")
     t.key("/")
     t.send("vault-")
     check(t.wait_for('matching "vault-"'), "filter not applied:\n" + t.text())
     t.key("enter")
     time.sleep(0.3)
+
+
+def vault_url(d):
+    """Select the Vault session in the sessions pane, O: the URL sesame shows."""
+    t = d.t
+    select_vault(t)
     t.send("O")
     ok = t.wait_for("/apideck/vault-ui/session/", 10 * harness.SLOW)
     check(ok, "O showed no Vault URL:\n" + t.text())
@@ -287,12 +292,7 @@ def t_demo_open_without_desktop(tmp, env):
     try:
         d.wait_ready()
         t = d.t
-        t.key("tab")
-        t.key("/")
-        t.send("vault-")
-        check(t.wait_for('matching "vault-"'), "filter not applied:\n" + t.text())
-        t.key("enter")
-        time.sleep(0.3)
+        select_vault(t)
         t.send("o")
         check(t.wait_for("set $BROWSER, e.g. w3m", 10 * harness.SLOW),
               "no word on $BROWSER:\n" + t.text())

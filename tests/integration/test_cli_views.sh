@@ -158,6 +158,22 @@ expect "--filter: a quote not closed" 2 "a quote is not closed"
 run sesame sessions --filter 'user:'
 expect "--filter: a field without a value" 2 "user: needs a value"
 
+# ---- errors: the JSON document's error is what stderr says after the label -------------
+
+printf 'sk_test_wrong\n' | sesame account add clerk --label "Clerk wrong" --no-check \
+    --base-url "$FAKE_URL/clerk/v1" >/dev/null 2>&1
+run sesame sessions --account "Clerk wrong" --json
+expect "an account that fails" 3
+check "docs/json.md: error is stderr's line after 'sesame: <label>: '" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+err = open(sys.argv[2], encoding="utf-8").read().rstrip("\n").split("\n")
+assert len(d["errors"]) == 1 and d["errors"][0]["account_label"] == "Clerk wrong", d
+assert err == ["sesame: Clerk wrong: " + d["errors"][0]["error"]], (err, d)
+assert d["errors"][0]["error"].startswith("HTTP 401 from Clerk: clerk_key_invalid: "), d
+' "$T/out" "$T/err"
+sesame account remove "Clerk wrong" >/dev/null 2>&1
+
 # ---- --time --------------------------------------------------------------------------
 
 run sesame sessions --time absolute --columns session,created
