@@ -100,6 +100,12 @@ fake POST /_fake/clerk/sign_in '{"user_ids":["'"$UIDX"'"],"country":"NZ","device
 run sesame sessions --account clerk-test --json
 check "flags in --json" json 'any(s["flags"] == ["impersonated", "new-place", "new-device"] for s in d["sessions"]) and all(isinstance(s["flags"], list) for s in d["sessions"])'
 check "places remembered" test -s "$SESAME_STATE_DIR/seen/clerk-test.json"
+run sesame sessions --account clerk-test
+check "the table's FLAGS column" sh -c "head -n 1 '$T/out' | grep -q FLAGS && grep -q 'impersonated new-place new-device' '$T/out'"
+run sesame sessions --account clerk-test --filter flag:impersonated --json
+check "flag: filters" json 'd["sessions"] and all("impersonated" in s["flags"] for s in d["sessions"])'
+run sesame sessions --account clerk-test --filter '!flag:new-place' --json
+check "!flag: filters out" json 'all("new-place" not in s["flags"] for s in d["sessions"])'
 check "no secret in the memory" sh -c "! grep -q sk_test_fake '$SESAME_STATE_DIR/seen/clerk-test.json'"
 run sesame account edit clerk-test --set many_live=lots
 expect "many_live is checked" 2 "many_live"
