@@ -474,6 +474,12 @@ def scene_add_account(p):
     p.keys("Tab", "=Vault production")
 
 
+def scene_screen_share(p):
+    """M: screen-share mode, names, e-mails, ids, IPs and places masked."""
+    p.keys("M")
+    p.wait_for("screen-share", "sess_*****")
+
+
 def scene_theme(p):
     """The sessions pane focused, two rows marked: most colour roles at once."""
     p.keys("Tab", "Down", "Down", "Down", "Down", "Down", "Space", "Down", "Space")
@@ -488,6 +494,7 @@ SCENES = [
     ("confirm", "default", "dark", scene_confirm),
     ("help", "default", "dark", scene_help),
     ("add-account", "default", "dark", scene_add_account),
+    ("screen-share", "default", "dark", scene_screen_share),
     ("theme-default", "default", "dark", scene_theme),
     ("theme-light", "light", "light", scene_theme),
     ("theme-high-contrast", "high-contrast", "dark", scene_theme),

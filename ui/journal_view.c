@@ -262,6 +262,9 @@ static bool action(struct view *v, struct app *app, enum action a)
     case ACT_QUIT:
         app_close_overlay(app);
         break;
+    case ACT_LOG: /* every message, not only the changes: the message log in its place */
+        app_open_overlay(app, log_view_new(app));
+        return true;
     default:
         return false;
     }

@@ -168,9 +168,12 @@ static void draw(struct view *v, struct app *app)
         draw_fill(r->y + y, r->x, r->w, C_DEFAULT);
     lv->body = r->h - 1;
     keep_cursor(v, app);
-    char close[32];
+    char close[32], journal[32];
     app_key_for(app, ACT_BACK, close, sizeof close);
-    char *title = xasprintf("Message log (%s closes)", close);
+    app_key_for(app, ACT_JOURNAL, journal, sizeof journal);
+    char *title = *journal ? xasprintf("Message log (%s closes, %s: the journal of changes)",
+                                       close, journal)
+                           : xasprintf("Message log (%s closes)", close);
     size_t last = last_shown(v, app, lv->top, lv->body), used = 0;
     for (size_t i = lv->top; i <= last && i < app->log.n; i++)
         used += entry_rows(v, app, i);
@@ -259,6 +262,9 @@ static bool action(struct view *v, struct app *app, enum action a)
     case ACT_LAST: lv->cursor = n ? n - 1 : 0; break;
     case ACT_COPY: copy(v, app, false); break;
     case ACT_COPY_ALL: copy(v, app, true); break;
+    case ACT_JOURNAL: /* what changed, as recorded: the journal in its place */
+        app_open_overlay(app, journal_view_new(app));
+        return true;
     case ACT_BACK:
     case ACT_LOG:
     case ACT_QUIT:

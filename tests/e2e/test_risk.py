@@ -100,6 +100,10 @@ def t_journal_dashboard_and_command(tmp, env):
         t.key("enter")
         t.key("esc")   # the filter
         check(t.wait_for(first["id"][:20], WAIT), t.text())
+        t.send("L")    # the message log in its place, and back
+        check(t.wait_for("Message log", WAIT) and t.wait_for("J: the journal", WAIT), t.text())
+        t.send("J")
+        check(t.wait_for("Journal:", WAIT), t.text())
         t.key("esc")   # the overlay
         check(t.wait_gone("Journal:", WAIT), t.text())
         text = journal_text(tmp)
