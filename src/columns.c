@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "flags.h"
 #include "session_status.h"
 #include "suggest.h"
 #include "textfold.h"
@@ -152,26 +153,6 @@ static int64_t idle_limit(const struct session *s)
     return s->abandon_ms;
 }
 
-/* "Berlin, DE" -> "DE"; a place of one word counts as a country only
- * when it is a country code (two or three capitals): else it may be a
- * city. */
-static const char *country_of(const char *place)
-{
-    if (!value(place))
-        return NULL;
-    const char *comma = strrchr(place, ',');
-    if (comma) {
-        const char *c = comma + 1;
-        while (*c == ' ')
-            c++;
-        return value(c);
-    }
-    size_t n = strlen(place);
-    for (size_t i = 0; i < n; i++)
-        if (place[i] < 'A' || place[i] > 'Z')
-            return NULL;
-    return n == 2 || n == 3 ? place : NULL;
-}
 
 const char *column_text(enum column_id c, const struct column_row *r, int64_t now,
                         enum time_mode tm, char *buf)
@@ -195,7 +176,7 @@ const char *column_text(enum column_id c, const struct column_row *r, int64_t no
     case COLUMN_BROWSER: return value(s->browser);
     case COLUMN_IP: return value(s->ip);
     case COLUMN_PLACE: return value(s->place);
-    case COLUMN_COUNTRY: return country_of(s->place);
+    case COLUMN_COUNTRY: return place_country(s->place); /* the flags' rule too */
     case COLUMN_FLAGS: return value(column_flags_text(r, now, buf, COLUMN_TEXT_MAX));
     case COLUMN_COUNT: break;
     }

@@ -48,8 +48,10 @@ unsigned flag_parse(const char *word);
  * that does not fit is left out whole. */
 const char *flags_text(unsigned flags, char *buf, size_t size);
 
-/* The country of a place ("Berlin, DE" -> "DE"; "DE" -> "DE"; a city alone
- * -> NULL): a pointer into place. */
+/* The country of a place ("Berlin, DE" -> "DE"; a place of one word only
+ * when it is a country code, two or three capitals: "DE" -> "DE", a city
+ * alone -> NULL): a pointer into place. The country column's text and the
+ * new-place flag's, one rule. */
 const char *place_country(const char *place);
 
 /* Flag the sessions v[0..n) of one account at now: what the provider set is

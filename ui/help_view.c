@@ -84,15 +84,6 @@ static bool action(struct view *v, struct app *app, enum action a)
     return true;
 }
 
-static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
-{
-    if (m->kind == MOUSE_WHEEL_UP)
-        return action(v, app, ACT_MOVE_UP);
-    if (m->kind == MOUSE_WHEEL_DOWN)
-        return action(v, app, ACT_MOVE_DOWN);
-    return false;
-}
-
 static void destroy(struct view *v)
 {
     free(v->priv);
@@ -103,7 +94,7 @@ static const struct view_ops help_ops = {
     .name = "help",
     .draw = draw,
     .action = action,
-    .mouse = mouse,
+    .mouse = view_wheel,
     .destroy = destroy,
 };
 

@@ -235,3 +235,12 @@ void input_drain(struct app *app)
             on_key(app, keycode_from_curses(fn, (uint32_t)ch));
     }
 }
+
+bool view_wheel(struct view *v, struct app *app, const struct mouse_ev *m)
+{
+    if (m->kind == MOUSE_WHEEL_UP)
+        return v->ops->action(v, app, ACT_MOVE_UP);
+    if (m->kind == MOUSE_WHEEL_DOWN)
+        return v->ops->action(v, app, ACT_MOVE_DOWN);
+    return false;
+}

@@ -272,15 +272,6 @@ static bool action(struct view *v, struct app *app, enum action a)
     return true;
 }
 
-static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
-{
-    if (m->kind == MOUSE_WHEEL_UP)
-        return action(v, app, ACT_MOVE_UP);
-    if (m->kind == MOUSE_WHEEL_DOWN)
-        return action(v, app, ACT_MOVE_DOWN);
-    return false;
-}
-
 static void changed(struct view *v, struct app *app)
 {
     reload_if_changed(v, app);
@@ -300,7 +291,7 @@ static const struct view_ops journal_ops = {
     .draw = draw,
     .action = action,
     .key = key,
-    .mouse = mouse,
+    .mouse = view_wheel,
     .changed = changed,
     .destroy = destroy,
 };

@@ -279,15 +279,6 @@ static bool action(struct view *v, struct app *app, enum action a)
     return true;
 }
 
-static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
-{
-    if (m->kind == MOUSE_WHEEL_UP)
-        return action(v, app, ACT_MOVE_UP);
-    if (m->kind == MOUSE_WHEEL_DOWN)
-        return action(v, app, ACT_MOVE_DOWN);
-    return false;
-}
-
 static void destroy(struct view *v)
 {
     free(v->priv);
@@ -298,7 +289,7 @@ static const struct view_ops log_ops = {
     .name = "log",
     .draw = draw,
     .action = action,
-    .mouse = mouse,
+    .mouse = view_wheel,
     .destroy = destroy,
 };
 

@@ -81,6 +81,10 @@ struct view {
 /* The views there are. Each returns a new view owned by the caller. */
 struct view *accounts_view_new(void);
 struct view *help_view_new(void);
+/* The wheel of a view that scrolls by rows: up and down as its own move
+ * actions (input.c). For view_ops.mouse. */
+bool view_wheel(struct view *v, struct app *app, const struct mouse_ev *m);
+
 /* The journal overlay (journal_view.c): every change sesame made. */
 struct view *journal_view_new(struct app *app);
 

@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import time
+import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ next to the tests
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,6 +57,15 @@ def wait_journal(tmp, pred, what):
 
 def active_clerk(env):
     return [s for s in sessions(env, "clerk", "active")]
+
+
+def clerk_account(tmp, label, **fields):
+    """A fake of 2 Clerk users with a session each, and a Clerk account with
+    the settings of fields (many_live, production, read_only ...)."""
+    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "1"])
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "clerk", label, ["sk_test_fake"], fake.url("clerk"), **fields)
+    return fake, env
 
 
 # ---- 1. the journal ----
@@ -188,16 +198,13 @@ def t_flags(tmp, env):
 
 
 def t_many_live(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "1"])
-    env = harness.keyring_env(tmp)
-    harness.add_account(env, "clerk", "clerk", ["sk_test_fake"], fake.url("clerk"),
-                        many_live="1")
+    fake, env = clerk_account(tmp, "clerk", many_live="1")
     try:
         uid = active_clerk(env)[0]["user_id"]
         fake.control("POST", "/_fake/clerk/sign_in", {"user_ids": [uid]})
         t = start(tmp, env, cols=200)
         settle(t)
-        check(t.wait_for("many-live", WAIT), t.text())
+        check(t.wait_for("Sessions 3", WAIT), t.text())
         to_sessions(t)
         select(t, "flag:many-live")   # the two live sessions of one user, only
         check(t.wait_for("Sessions 2 of 3 matching", WAIT), t.text())
@@ -307,7 +314,6 @@ def t_cbrain_checked(tmp, env):
         t = start(tmp, env)
         settle(t)
         token = secret_lookup(env, "cbrain", "api_token", sid)
-        import urllib.request
         req = urllib.request.Request(fake.url("cbrain") + "/session", method="DELETE", headers={
             "Accept": "application/json", "Authorization": "Bearer " + token})
         urllib.request.urlopen(req, timeout=10).read()
@@ -323,10 +329,7 @@ def t_cbrain_checked(tmp, env):
 # ---- 4. dangerous accounts ----
 
 def t_production(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "1"])
-    env = harness.keyring_env(tmp)
-    harness.add_account(env, "clerk", "Clerk prod", ["sk_test_fake"], fake.url("clerk"),
-                        production="yes")
+    fake, env = clerk_account(tmp, "Clerk prod", production="yes")
     try:
         sid = active_clerk(env)[0]["id"]
         t = start(tmp, env)
@@ -368,10 +371,7 @@ def t_production(tmp, env):
 
 
 def t_read_only_account(tmp, env):
-    fake = harness.Fake(tmp, ["--clerk-users", "2", "--clerk-sessions-per-user", "1"])
-    env = harness.keyring_env(tmp)
-    harness.add_account(env, "clerk", "Clerk ro", ["sk_test_fake"], fake.url("clerk"),
-                        read_only="yes")
+    fake, env = clerk_account(tmp, "Clerk ro", read_only="yes")
     harness.add_fake_account(env, fake, "plantly")
     try:
         sid = active_clerk(env)[0]["id"]
