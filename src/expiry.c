@@ -26,7 +26,11 @@ int64_t expiry_crossing(const struct session *s, int64_t threshold_ms)
     int64_t end = session_ends_ms(s);
     if (threshold_ms <= 0 || end <= 0 || !session_status_live(s->status))
         return 0;
-    return end - threshold_ms > 0 ? end - threshold_ms : 1;
+    int64_t at = end - threshold_ms > 0 ? end - threshold_ms : 1;
+    /* a session that lives less than the threshold altogether (a Basis
+     * Theory session's 3 minutes) was expiring from its start: it crosses
+     * nothing, and is not told (it is drawn as expiring all the same) */
+    return s->created_ms > 0 && at <= s->created_ms ? 0 : at;
 }
 
 static const char *who(const struct session *s)

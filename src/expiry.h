@@ -15,7 +15,8 @@
 bool session_expiring(const struct session *s, int64_t now, int64_t threshold_ms);
 
 /* When s starts expiring (its end less threshold_ms), or 0 when it never
- * will: no end known, no threshold, or over as the provider says. */
+ * will: no end known, no threshold, over as the provider says, or a life
+ * shorter than the threshold from its start (nothing to cross). */
 int64_t expiry_crossing(const struct session *s, int64_t threshold_ms);
 
 /* The names a session is told with: its account's id and label, its

@@ -45,8 +45,9 @@ bool journal_op_entry(const struct provider *p, const struct account *a, enum op
             out->detail = "had already ended";
         end_outcome_free(&o);
     } else if (op == OP_INFO) {
-        /* a check changes nothing: written only when it finds the login over */
-        if (ok && s && session_status_live(s->status))
+        /* a check changes nothing: written only when it finds the login over
+         * (not when it could not ask: that is no news of the login) */
+        if (!ok || !s || session_status_live(s->status))
             return false;
     }
     out->account = a->id;

@@ -19,6 +19,7 @@
 #include "journal.h"
 #include "redact.h"
 #include "providers/provider.h"
+#include "session_status.h"
 #include "signals.h"
 #include "state.h"
 #include "ui.h"
@@ -214,14 +215,20 @@ static bool can_check(const struct app *app, const struct store_account *sa, boo
             (sa->provider->caps & CAP_REFRESH));
 }
 
-static void check_tracked(struct app *app, size_t i)
+/* live_only: an automatic round (auto_refresh) asks only about the logins
+ * not known to be over, so that one found ended is told (and journalled)
+ * once, not at every round. */
+static void check_tracked(struct app *app, size_t i, bool live_only)
 {
     struct store_account *sa = &app->store.acc[i];
     if (sa->n_checks)
         return; /* a round is under way */
+    int64_t now = now_ms();
     for (size_t k = 0; k < app->store.sessions.n; k++) {
         const struct session *x = &app->store.sessions.v[k];
         if (!x->account_id || strcmp(x->account_id, sa->a.id) != 0 || !x->id)
+            continue;
+        if (live_only && !session_status_live(session_status_seen(x, now)))
             continue;
         struct job j;
         memset(&j, 0, sizeof j);
@@ -248,7 +255,7 @@ static void list_account(struct app *app, size_t i, bool full)
     if (!store_account_lists(sa)) {
         reload_tracked(app);
         if (can_check(app, &app->store.acc[i], true) && app->worker)
-            check_tracked(app, i);
+            check_tracked(app, i, false);
     } else if (!app->worker) {
         store_set_error(&app->store, i, app->worker_error ? app->worker_error : "no worker");
     } else {
@@ -306,8 +313,10 @@ static void auto_refresh(struct app *app, int64_t mono)
             sa->refresh_due = mono + every;
         else if (mono >= sa->refresh_due && (sa->job || sa->n_checks))
             sa->refresh_due = mono + every;
-        else if (mono >= sa->refresh_due)
+        else if (mono >= sa->refresh_due && store_account_lists(sa))
             app_refresh_account(app, i);
+        else if (mono >= sa->refresh_due && app->worker)
+            check_tracked(app, i, true);
         sa = &app->store.acc[i];
         if (mono >= sa->refresh_due) /* a tracked account's round (a listing set its own) */
             sa->refresh_due = mono + every;
@@ -344,7 +353,7 @@ void app_refresh_all(struct app *app)
     refresh_listing(app);
     for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
         if (can_check(app, &app->store.acc[i], false))
-            check_tracked(app, i);
+            check_tracked(app, i, false);
     }
     views_changed(app);
 }

@@ -305,19 +305,14 @@ static void renewed(struct app *app, size_t r, const struct event *ev)
 static void check_answered(struct app *app, const struct event *ev)
 {
     const struct store_account *sa = store_find(&app->store, ev->account_id);
-    if (!sa || !sa->policy.auto_refresh || ev->err == ERR_CANCELLED)
-        return;
+    if (!sa || !sa->policy.auto_refresh || ev->err)
+        return; /* a check that could not ask shows in the account's state */
     const struct session *s = ev->result.sessions.n ? &ev->result.sessions.v[0] : NULL;
-    if (!ev->err && s && session_status_live(s->status))
+    if (!s || session_status_live(s->status))
         return;
-    const char *name = sa->a.label ? sa->a.label : sa->a.id;
-    if (ev->err)
-        app_error(app, "%s: the check of its login failed: %s", name,
-                  ev->error ? ev->error : "failed");
-    else
-        app_error(app, "%s: login %s has ended at %s (%s)", name, s ? s->id : "?",
-                  sa->provider ? sa->provider->title : sa->a.provider_id,
-                  s ? session_status_name(s->status) : "?");
+    app_error(app, "%s: login %s has ended at %s (%s)", sa->a.label ? sa->a.label : sa->a.id,
+              s->id, sa->provider ? sa->provider->title : sa->a.provider_id,
+              session_status_name(s->status));
     if (screen_active())
         beep();
 }

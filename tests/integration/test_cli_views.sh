@@ -99,7 +99,7 @@ check "--format json is --json" json 'len(d["sessions"]) == '"$N"' and set(d) ==
 run sesame sessions --format csv
 expect "--format csv" 0
 check "csv: CRLF line ends (RFC 4180)" sh -c "head -n 1 '$T/out' | od -c | grep -q '\\\\r  \\\\n'"
-check "csv: header of column names" sh -c "head -n 1 '$T/out' | tr -d '\\r' | grep -qx 'account,provider,user,session,status,created,last-active,expires,idle'"
+check "csv: header of column names" sh -c "head -n 1 '$T/out' | tr -d '\\r' | grep -qx 'account,provider,user,session,status,created,last-active,expires,idle,flags'"
 check "csv: a record per session, every value whole" "$PY" -c '
 import csv, json, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
@@ -109,7 +109,7 @@ users = [s["user"] or s["user_id"] or "" for s in doc["sessions"]]
 assert rows[0][3] == "session" and len(rows) == len(ids) + 1, rows[:2]
 assert [r[3] for r in rows[1:]] == ids
 assert [r[2] for r in rows[1:]] == users
-assert all(len(r) == 9 for r in rows)
+assert all(len(r) == 10 for r in rows)  # flags too: the seed has sessions from new places
 ' "$T/out" "$(sesame sessions --json)"
 check "csv: absolute times by default" "$PY" -c '
 import csv, re, sys

@@ -45,6 +45,9 @@ static void test_expiring(void **state)
     s.status = SESSION_ACTIVE;
     s.expires_ms = NOW - MIN;                             /* expired already: not expiring */
     assert_false(session_expiring(&s, NOW, 10 * MIN));
+    s.expires_ms = s.created_ms + 3 * MIN;                /* born inside the threshold (BT): */
+    assert_int_equal(expiry_crossing(&s, 10 * MIN), 0);  /* nothing crossed, nothing told */
+    assert_true(session_expiring(&s, s.created_ms + MIN, 10 * MIN)); /* drawn so all the same */
     s.expires_ms = 0;                                     /* no end known (CBRAIN) */
     assert_int_equal(expiry_crossing(&s, 10 * MIN), 0);
     s.abandon_ms = NOW + 2 * MIN;                         /* Clerk's idle limit comes first */

@@ -367,7 +367,9 @@ static void test_op_entry(void **state)
     answer(&r, "sess_1", SESSION_ACTIVE);
     assert_false(journal_op_entry(&provider_cbrain, &cb, OP_INFO, &args, NULL, 0, NULL, &r, &e,
                                   &text));
-    op_result_free(&r);
+    op_result_free(&r); /* a check that could not ask: no news of the login */
+    assert_false(journal_op_entry(&provider_cbrain, &cb, OP_INFO, &args, NULL, ERR_NETWORK,
+                                  "timed out", &r, &e, &text));
     answer(&r, "sess_1", SESSION_ENDED);
     assert_true(journal_op_entry(&provider_cbrain, &cb, OP_INFO, &args, NULL, 0, NULL, &r, &e,
                                  &text));
