@@ -133,6 +133,8 @@ def t_filter_language(tmp, env):
 
 def t_saved_views(tmp, env):
     fake, env = setup(tmp)
+    harness.add_fake_account(env, fake, "plantly")  # a login whose token lives an hour
+    harness.cli_ok(env, "create", "plantly")
     every = listed(env)
     n = len(every)
     active = [s for s in every if s["status"] == "active"]
@@ -155,7 +157,11 @@ def t_saved_views(tmp, env):
         t.send("j")
         t.key("enter")
         check(t.wait_gone("Saved views", WAIT), t.text())
-        wait_message(t, lambda l: "view 2, Expiring in 1 h" in l, "view 2 from the picker")
+        wait_message(t, lambda l: "view 2, Expiring in 1 h: 1 of %d" % n in l,
+                     "view 2 from the picker")
+        check(len(rows(t)) == 1 and "Plantly" in rows(t)[0], "the hour's one:\n" + t.text())
+        headless = listed(env, "--filter", "status:active expires:<1h")  # the same language
+        check([x["provider"] for x in headless] == ["plantly"], headless)
         t.send("9")
         wait_message(t, lambda l: "no view 9: there are 3" in l, "no view 9")
         t.quit()
