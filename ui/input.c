@@ -155,6 +155,13 @@ static void on_key(struct app *app, keycode k)
     app_do_action(app, a);
 }
 
+bool view_wheel_scrolls(struct view *v, struct app *app, const struct mouse_ev *m)
+{
+    if (m->kind != MOUSE_WHEEL_UP && m->kind != MOUSE_WHEEL_DOWN)
+        return false;
+    return v->ops->action(v, app, m->kind == MOUSE_WHEEL_UP ? ACT_MOVE_UP : ACT_MOVE_DOWN);
+}
+
 static bool inside(const struct rect *r, int y, int x)
 {
     return y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
