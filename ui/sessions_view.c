@@ -776,7 +776,7 @@ static void column_move(struct view *v, struct app *app, int delta)
     char cell[32], copy[32];
     app_key_for(app, ACT_CELL, cell, sizeof cell);
     app_key_for(app, ACT_COPY, copy, sizeof copy);
-    app_message(app, "column %s (%s shows the cell whole, %s copies it)", d->name, cell, copy);
+    app_hint(app, "column %s (%s shows the cell whole, %s copies it)", d->name, cell, copy);
 }
 
 /* The cursor row's text of the column under the column cursor, whole

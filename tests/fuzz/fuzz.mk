@@ -38,11 +38,14 @@ FUZZ_SRC_config := src/config.c src/util.c src/model.c src/strpool.c src/strslab
 FUZZ_SRC_state := src/state.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
-FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
+FUZZ_COLUMNS_SRC := src/columns.c src/column_flags.c src/suggest.c src/textfold.c src/timetext.c \
+                    src/session_status.c
+FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c \
+                  $(FUZZ_COLUMNS_SRC)
 FUZZ_SRC_sanitize := src/util.c
 FUZZ_SRC_jscan := src/providers/jscan.c
-FUZZ_SRC_query := src/query.c src/columns.c src/column_flags.c src/suggest.c src/textfold.c \
-                  src/timetext.c src/session_status.c src/util.c src/model.c src/strpool.c src/strslab.c
+FUZZ_SRC_query := src/query.c src/query_time.c $(FUZZ_COLUMNS_SRC) src/util.c src/model.c \
+                  src/strpool.c src/strslab.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))
 
