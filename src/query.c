@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "query_time.h"
 #include "suggest.h"
 #include "textfold.h"
 #include "util.h"
@@ -71,6 +72,7 @@ static void clear_terms(struct query *q)
     q->terms = NULL;
     q->n = 0;
     q->need = 0;
+    q->timed = false;
 }
 
 void query_free(struct query *q)
@@ -187,7 +189,15 @@ static int read_term(const char **p, struct query_term *t, char **error)
             return ERR_USAGE;
         }
     }
+    int timed = field && (bits & (bits - 1)) == 0 /* one column */
+                    ? query_time_term((enum column_id)__builtin_ctz(bits), word, &t->cmp,
+                                      &t->within_ms, error)
+                    : 0;
     free(field);
+    if (timed < 0) {
+        free(word);
+        return ERR_USAGE;
+    }
     *p = s;
     if (!*word) { /* "" alone: nothing to look for */
         free(word);
@@ -199,7 +209,7 @@ static int read_term(const char **p, struct query_term *t, char **error)
     t->fields = bits;
     t->negated = negated;
     t->plain = bits == ALL_FIELDS;
-    t->mask = text_byte_mask(t->text, strlen(t->text));
+    t->mask = t->cmp ? 0 : text_byte_mask(t->text, strlen(t->text));
     return 0;
 }
 
@@ -231,9 +241,11 @@ int query_parse(struct query *q, const char *text, char **error)
     }
     q->terms = terms;
     q->n = n;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (!terms[i].negated)
             q->need |= terms[i].mask;
+        q->timed |= terms[i].cmp != 0;
+    }
     return 0;
 bad:
     for (size_t i = 0; i < n; i++)
@@ -252,7 +264,7 @@ bool query_active(const struct query *q)
 /* Does u (of the narrower query) imply t (of the wider)? */
 static bool implies(const struct query_term *u, const struct query_term *t)
 {
-    if (u->negated != t->negated)
+    if (u->negated != t->negated || u->cmp || t->cmp) /* a time moves: cannot tell */
         return false;
     if (!t->negated) /* u found in fewer fields, a longer needle */
         return (u->fields & ~t->fields) == 0 && strstr(u->text, t->text) != NULL;
@@ -324,7 +336,7 @@ static bool match_text(const struct query *q, const char *hay, uint64_t mask)
     if ((mask & q->need) != q->need)
         return false;
     for (size_t i = 0; i < q->n; i++)
-        if (found(hay, &q->terms[i]) == q->terms[i].negated)
+        if (!q->terms[i].cmp && found(hay, &q->terms[i]) == q->terms[i].negated)
             return false;
     return true;
 }
@@ -339,7 +351,7 @@ bool query_match_row(const struct query *q, const struct column_row *r, int64_t 
     char small[1024];
     char *buf = room <= sizeof small ? small : xmalloc(room);
     row_fold(texts, buf, &len);
-    bool ok = match_text(q, buf, text_byte_mask(buf, len));
+    bool ok = match_text(q, buf, text_byte_mask(buf, len)) && query_time_match(q, r, now);
     if (buf != small)
         free(buf);
     return ok;
@@ -425,7 +437,7 @@ size_t query_spans(const struct query *q, enum column_id c, const char *text,
     size_t n = 0, cap = 0;
     for (size_t k = 0; k < q->n; k++) {
         const struct query_term *t = &q->terms[k];
-        if (t->negated || !(t->fields & BIT(c)))
+        if (t->negated || t->cmp || !(t->fields & BIT(c)))
             continue;
         size_t wl = strlen(t->text);
         for (const char *at = fd.text; (at = strstr(at, t->text)); at++) {

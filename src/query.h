@@ -7,6 +7,7 @@
  *   status:active country:FR account:prod device:mobile ip:203.0.113 flag:new
  *   !revoked  !user:bot   must not be found (there, or anywhere)
  *   user:"Ada L"          a field and a phrase
+ *   expires:<1h           a time compared with now (query_time.h): <D within D, >D beyond
  *
  * Fields: every column name (provider, account, user, session, status,
  * created, last-active, expires, idle, device, browser, ip, place, country,
@@ -36,6 +37,8 @@ struct query_term {
     bool negated;
     bool plain;       /* no field given */
     uint64_t mask;    /* the bytes of text (query.c's byte mask) */
+    signed char cmp;  /* '<' or '>': a time compared (query_time.h), not text; else 0 */
+    int64_t within_ms;/* ... with this duration */
 };
 
 struct query {
@@ -43,6 +46,7 @@ struct query {
     struct query_term *terms;
     size_t n;
     uint64_t need;    /* the bytes every row that matches has: the quick no */
+    bool timed;       /* a term compares times: the index alone cannot tell (query_time.h) */
 };
 
 void query_init(struct query *q);
@@ -78,7 +82,8 @@ void query_index_free(struct query_index *ix);
 void query_index_reset(struct query_index *ix);
 /* Add the next row (index ix->n). */
 void query_index_add(struct query_index *ix, const struct column_row *r, int64_t now);
-/* Does row i of ix pass q? (A row not in ix passes only the empty query.) */
+/* Does row i of ix pass q's text? (A row not in ix passes only the empty
+ * query.) A timed query's comparisons are query_time_match's, of the row. */
 bool query_index_match(const struct query *q, const struct query_index *ix, size_t i);
 /* The rows of in[0..n) (indexes into ix) that pass q, in order, into out
  * (which may be in); returns how many. */

@@ -188,11 +188,11 @@ static bool action(struct view *v, struct app *app, enum action a)
     struct account_view *av = priv(v);
     size_t max_top = av->n_lines > (size_t)av->body ? av->n_lines - (size_t)av->body : 0;
     ssize_t i = store_index(&app->store, av->id);
+    if (scroll_action(&av->top, max_top, av->body > 1 ? (size_t)av->body - 1 : 1, a)) {
+        app->dirty = true;
+        return true;
+    }
     switch (a) {
-    case ACT_MOVE_UP: av->top = av->top ? av->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: av->top = av->top < max_top ? av->top + 1 : max_top; break;
-    case ACT_FIRST: av->top = 0; break;
-    case ACT_LAST: av->top = max_top; break;
     case ACT_REFRESH:
     case ACT_RELIST:
         if (i >= 0)
@@ -234,6 +234,7 @@ static const struct view_ops account_ops = {
     .name = "account",
     .draw = draw,
     .action = action,
+    .mouse = view_wheel_scrolls,
     .destroy = destroy,
 };
 

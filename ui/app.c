@@ -55,6 +55,16 @@ static void set_message(struct app *app, enum msglog_level level, const char *fm
     wipe_free(raw);
 }
 
+void app_hint(struct app *app, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = xvasprintf(fmt, ap);
+    va_end(ap);
+    show_message(app, MSGLOG_INFO, text);
+    free(text);
+}
+
 void app_message_secret(struct app *app, const char *secret, const char *note)
 {
     msglog_add(&app->log, now_ms(), MSGLOG_INFO, app->log_account, note);

@@ -76,6 +76,9 @@ struct app {
 /* Show a line on the message line (until the next key). */
 void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A hint about where the cursor is ("column user: z shows ..."): on the
+ * message line, but not a message worth keeping in the log. */
+void app_hint(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A secret the user asked to see (O on a short Vault URL): on the message
  * line, wiped when it goes, and never kept in the log (which gets `note`). */
 void app_message_secret(struct app *app, const char *secret, const char *note);

@@ -12,6 +12,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "prefs.h"
+#include "table.h"
 #include "util.h"
 
 #define CHOOSER_WIDTH 78
@@ -166,11 +167,11 @@ static bool key(struct view *v, struct app *app, keycode k)
 static bool action(struct view *v, struct app *app, enum action a)
 {
     struct chooser *c = priv(v);
+    if (scroll_action(&c->cursor, COLUMN_COUNT - 1, c->body > 1 ? (size_t)c->body - 1 : 1, a)) {
+        app->dirty = true;
+        return true;
+    }
     switch (a) {
-    case ACT_MOVE_UP: c->cursor = c->cursor ? c->cursor - 1 : 0; break;
-    case ACT_MOVE_DOWN: c->cursor = c->cursor + 1 < COLUMN_COUNT ? c->cursor + 1 : c->cursor; break;
-    case ACT_FIRST: c->cursor = 0; break;
-    case ACT_LAST: c->cursor = COLUMN_COUNT - 1; break;
     case ACT_BACK:
     case ACT_COLUMNS:
     case ACT_QUIT:

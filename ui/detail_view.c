@@ -14,6 +14,7 @@
 #include "redact.h"
 #include "providers/provider.h"
 #include "session_status.h"
+#include "table.h"
 #include "util.h"
 
 #define LABEL_WIDTH 13 /* "Last active" + room */
@@ -382,13 +383,9 @@ static bool action(struct view *v, struct app *app, enum action a)
     size_t body = body_rows(v), n = dv->n_shown;
     size_t max_top = n > body ? n - body : 0;
     size_t page = body > 1 ? body - 1 : 1;
+    if (scroll_action(&dv->top, max_top, page, a))
+        return true;
     switch (a) {
-    case ACT_MOVE_UP: dv->top = dv->top ? dv->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: dv->top = dv->top < max_top ? dv->top + 1 : max_top; break;
-    case ACT_PAGE_UP: dv->top = dv->top > page ? dv->top - page : 0; break;
-    case ACT_PAGE_DOWN: dv->top = dv->top + page < max_top ? dv->top + page : max_top; break;
-    case ACT_FIRST: dv->top = 0; break;
-    case ACT_LAST: dv->top = max_top; break;
     case ACT_BACK:
     case ACT_QUIT:
     case ACT_DETAILS:

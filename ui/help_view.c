@@ -66,13 +66,9 @@ static bool action(struct view *v, struct app *app, enum action a)
     struct help_view *hv = v->priv;
     size_t rows = body_rows(v), n = n_lines();
     size_t max_top = n > rows ? n - rows : 0;
+    if (scroll_action(&hv->top, max_top, rows, a))
+        return true;
     switch (a) {
-    case ACT_MOVE_UP: hv->top = hv->top ? hv->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: hv->top = hv->top < max_top ? hv->top + 1 : max_top; break;
-    case ACT_PAGE_UP: hv->top = hv->top > rows ? hv->top - rows : 0; break;
-    case ACT_PAGE_DOWN: hv->top = hv->top + rows < max_top ? hv->top + rows : max_top; break;
-    case ACT_FIRST: hv->top = 0; break;
-    case ACT_LAST: hv->top = max_top; break;
     case ACT_BACK:
     case ACT_HELP:
     case ACT_QUIT:
@@ -94,7 +90,7 @@ static const struct view_ops help_ops = {
     .name = "help",
     .draw = draw,
     .action = action,
-    .mouse = view_wheel,
+    .mouse = view_wheel_scrolls,
     .destroy = destroy,
 };
 

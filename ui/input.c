@@ -167,6 +167,13 @@ static void on_key(struct app *app, keycode k)
     app_do_action(app, a);
 }
 
+bool view_wheel_scrolls(struct view *v, struct app *app, const struct mouse_ev *m)
+{
+    if (m->kind != MOUSE_WHEEL_UP && m->kind != MOUSE_WHEEL_DOWN)
+        return false;
+    return v->ops->action(v, app, m->kind == MOUSE_WHEEL_UP ? ACT_MOVE_UP : ACT_MOVE_DOWN);
+}
+
 static bool inside(const struct rect *r, int y, int x)
 {
     return y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
@@ -234,13 +241,4 @@ void input_drain(struct app *app)
         else
             on_key(app, keycode_from_curses(fn, (uint32_t)ch));
     }
-}
-
-bool view_wheel(struct view *v, struct app *app, const struct mouse_ev *m)
-{
-    if (m->kind == MOUSE_WHEEL_UP)
-        return v->ops->action(v, app, ACT_MOVE_UP);
-    if (m->kind == MOUSE_WHEEL_DOWN)
-        return v->ops->action(v, app, ACT_MOVE_DOWN);
-    return false;
 }

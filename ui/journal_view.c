@@ -13,6 +13,7 @@
 #include "draw.h"
 #include "journal.h"
 #include "redact.h"
+#include "table.h"
 #include "textfold.h"
 #include "util.h"
 
@@ -241,13 +242,12 @@ static bool action(struct view *v, struct app *app, enum action a)
     size_t rows = body_rows(v), n = jv->n_shown;
     size_t max_top = n > rows ? n - rows : 0;
     jv->follow = false;
+    if (scroll_action(&jv->top, max_top, rows, a)) {
+        jv->follow = a == ACT_LAST; /* the bottom, and new lines keep it there */
+        app->dirty = true;
+        return true;
+    }
     switch (a) {
-    case ACT_MOVE_UP: jv->top = jv->top ? jv->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: jv->top = jv->top < max_top ? jv->top + 1 : max_top; break;
-    case ACT_PAGE_UP: jv->top = jv->top > rows ? jv->top - rows : 0; break;
-    case ACT_PAGE_DOWN: jv->top = jv->top + rows < max_top ? jv->top + rows : max_top; break;
-    case ACT_FIRST: jv->top = 0; break;
-    case ACT_LAST: jv->follow = true; break;
     case ACT_FILTER:
         jv->prompting = true;
         set_filter(v, app, jv->filter ? xstrdup(jv->filter) : NULL);
@@ -291,7 +291,7 @@ static const struct view_ops journal_ops = {
     .draw = draw,
     .action = action,
     .key = key,
-    .mouse = view_wheel,
+    .mouse = view_wheel_scrolls,
     .changed = changed,
     .destroy = destroy,
 };

@@ -253,13 +253,13 @@ static bool action(struct view *v, struct app *app, enum action a)
     struct log_view *lv = priv(v);
     size_t n = app->log.n;
     size_t page = lv->body > 2 ? (size_t)lv->body / 2 : 1;
+    if (scroll_action(&lv->cursor, n ? n - 1 : 0, page, a)) {
+        if (lv->cursor < lv->top)
+            lv->top = lv->cursor;
+        app->dirty = true;
+        return true;
+    }
     switch (a) {
-    case ACT_MOVE_UP: lv->cursor = lv->cursor ? lv->cursor - 1 : 0; break;
-    case ACT_MOVE_DOWN: lv->cursor = lv->cursor + 1 < n ? lv->cursor + 1 : lv->cursor; break;
-    case ACT_PAGE_UP: lv->cursor = lv->cursor > page ? lv->cursor - page : 0; break;
-    case ACT_PAGE_DOWN: lv->cursor = lv->cursor + page < n ? lv->cursor + page : (n ? n - 1 : 0); break;
-    case ACT_FIRST: lv->cursor = 0; break;
-    case ACT_LAST: lv->cursor = n ? n - 1 : 0; break;
     case ACT_COPY: copy(v, app, false); break;
     case ACT_COPY_ALL: copy(v, app, true); break;
     case ACT_JOURNAL: /* what changed, as recorded: the journal in its place */
@@ -289,7 +289,7 @@ static const struct view_ops log_ops = {
     .name = "log",
     .draw = draw,
     .action = action,
-    .mouse = view_wheel,
+    .mouse = view_wheel_scrolls,
     .destroy = destroy,
 };
 

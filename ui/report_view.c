@@ -95,15 +95,11 @@ static bool action(struct view *v, struct app *app, enum action a)
 {
     struct report_view *rv = priv(v);
     size_t max_top = rv->n > (size_t)rv->rows ? rv->n - (size_t)rv->rows : 0;
+    if (scroll_action(&rv->top, max_top, (size_t)rv->rows, a)) {
+        app->dirty = true;
+        return true;
+    }
     switch (a) {
-    case ACT_MOVE_UP: rv->top = rv->top ? rv->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: rv->top = rv->top < max_top ? rv->top + 1 : max_top; break;
-    case ACT_PAGE_UP: rv->top = rv->top > (size_t)rv->rows ? rv->top - (size_t)rv->rows : 0; break;
-    case ACT_PAGE_DOWN:
-        rv->top = rv->top + (size_t)rv->rows < max_top ? rv->top + (size_t)rv->rows : max_top;
-        break;
-    case ACT_FIRST: rv->top = 0; break;
-    case ACT_LAST: rv->top = max_top; break;
     case ACT_BACK: case ACT_QUIT: case ACT_DETAILS:
         app_close_overlay(app);
         break;

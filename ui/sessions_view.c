@@ -22,6 +22,7 @@
 #include "draw.h"
 #include "lineedit.h"
 #include "providers/provider.h"
+#include "query_time.h"
 #include "session_order.h"
 #include "session_status.h"
 #include "sessions_priv.h"
@@ -231,6 +232,16 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
             if (filtering && !query_index_match(&sv->query, &sv->hay, k))
                 continue;
             sv->rows[o++] = (row_index)k;
+        }
+        sv->n_rows = o;
+    }
+    if (sv->query.timed) { /* times compared (expires:<1h): of the rows the text kept */
+        size_t o = 0;
+        int64_t now = now_ms();
+        for (size_t r = 0; r < sv->n_rows; r++) {
+            struct column_row row = sessions_row(sv, app, sv->rows[r]);
+            if (query_time_match(&sv->query, &row, now))
+                sv->rows[o++] = sv->rows[r];
         }
         sv->n_rows = o;
     }
@@ -765,7 +776,7 @@ static void column_move(struct view *v, struct app *app, int delta)
     char cell[32], copy[32];
     app_key_for(app, ACT_CELL, cell, sizeof cell);
     app_key_for(app, ACT_COPY, copy, sizeof copy);
-    app_message(app, "column %s (%s shows the cell whole, %s copies it)", d->name, cell, copy);
+    app_hint(app, "column %s (%s shows the cell whole, %s copies it)", d->name, cell, copy);
 }
 
 /* The cursor row's text of the column under the column cursor, whole

@@ -137,6 +137,22 @@ void listpos_set(struct listpos *p, size_t n, size_t index, size_t visible)
     listpos_clamp(p, n, visible);
 }
 
+bool scroll_action(size_t *at, size_t max, size_t page, enum action a)
+{
+    size_t p = *at > max ? max : *at;
+    switch (a) {
+    case ACT_MOVE_UP: p = p ? p - 1 : 0; break;
+    case ACT_MOVE_DOWN: p = p < max ? p + 1 : max; break;
+    case ACT_PAGE_UP: p = p > page ? p - page : 0; break;
+    case ACT_PAGE_DOWN: p = p + page < max ? p + page : max; break;
+    case ACT_FIRST: p = 0; break;
+    case ACT_LAST: p = max; break;
+    default: return false;
+    }
+    *at = p;
+    return true;
+}
+
 char *position_text(const char *what, size_t cursor, size_t n, size_t top, size_t visible)
 {
     if (n == 0)

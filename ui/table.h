@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "draw.h"
+#include "keymap.h"
 
 struct column {
     const char *title;
@@ -35,6 +36,11 @@ void listpos_clamp(struct listpos *p, size_t n, size_t visible);
 /* Move by delta rows (clamped), then keep it on screen. */
 void listpos_move(struct listpos *p, size_t n, long delta, size_t visible);
 void listpos_set(struct listpos *p, size_t n, size_t index, size_t visible);
+/* A moving key (move-up, move-down, page-up, page-down, move-first,
+ * move-last) on a position *at from 0 to max (a text's top line, or a
+ * cursor), page at a time for the page keys. True if a was one of them. */
+bool scroll_action(size_t *at, size_t max, size_t page, enum action a);
+
 /* Where a list stands, for its title: "row 12 of 305", and "▲" / "▼"
  * when rows are hidden above / below the `visible` ones from top (ASCII:
  * "^" "v"); "" for an empty list. With no cursor (what = "lines"):

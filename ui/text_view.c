@@ -6,6 +6,7 @@
 #include "app.h"
 #include "dialog.h"
 #include "draw.h"
+#include "table.h"
 #include "util.h"
 
 #define TEXT_WIDTH 80
@@ -48,9 +49,11 @@ static bool action(struct view *v, struct app *app, enum action a)
 {
     struct text_view *tv = v->priv;
     size_t max_top = tv->n > (size_t)tv->body ? tv->n - (size_t)tv->body : 0;
+    if (scroll_action(&tv->top, max_top, tv->body > 1 ? (size_t)tv->body - 1 : 1, a)) {
+        app->dirty = true;
+        return true;
+    }
     switch (a) {
-    case ACT_MOVE_UP: tv->top = tv->top ? tv->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: tv->top = tv->top < max_top ? tv->top + 1 : max_top; break;
     case ACT_COPY:
     case ACT_COPY_ALL:
         actions_copy(app, tv->text, tv->title);
@@ -81,6 +84,7 @@ static const struct view_ops text_ops = {
     .name = "text",
     .draw = draw,
     .action = action,
+    .mouse = view_wheel_scrolls,
     .destroy = destroy,
 };
 

@@ -78,13 +78,13 @@ struct view {
     void *priv;        /* the view's own state */
 };
 
+/* The mouse wheel over a view that scrolls: its move-up and move-down
+ * actions (a view_ops mouse for overlays that only scroll). */
+bool view_wheel_scrolls(struct view *v, struct app *app, const struct mouse_ev *m);
+
 /* The views there are. Each returns a new view owned by the caller. */
 struct view *accounts_view_new(void);
 struct view *help_view_new(void);
-/* The wheel of a view that scrolls by rows: up and down as its own move
- * actions (input.c). For view_ops.mouse. */
-bool view_wheel(struct view *v, struct app *app, const struct mouse_ev *m);
-
 /* The journal overlay (journal_view.c): every change sesame made. */
 struct view *journal_view_new(struct app *app);
 

@@ -12,6 +12,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "sort.h"
+#include "table.h"
 #include "util.h"
 
 #define PICKER_WIDTH 72
@@ -173,11 +174,11 @@ static bool picker_key(struct view *v, struct app *app, keycode k)
 static bool picker_action(struct view *v, struct app *app, enum action a)
 {
     struct picker *p = v->priv;
+    if (scroll_action(&p->cursor, p->n ? p->n - 1 : 0, p->n, a)) {
+        app->dirty = true;
+        return true;
+    }
     switch (a) {
-    case ACT_MOVE_UP: p->cursor = p->cursor ? p->cursor - 1 : 0; break;
-    case ACT_MOVE_DOWN: p->cursor = p->cursor + 1 < p->n ? p->cursor + 1 : p->cursor; break;
-    case ACT_FIRST: p->cursor = 0; break;
-    case ACT_LAST: p->cursor = p->n ? p->n - 1 : 0; break;
     case ACT_DETAILS: {
         size_t number = p->cursor + 1;
         app_close_overlay(app);

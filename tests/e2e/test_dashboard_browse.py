@@ -435,7 +435,7 @@ def t_sort_remembered(tmp, env):
 
 def t_detail_view(tmp, env):
     fake, env = setup(tmp, users=4, per_user=2, tracked=("cbrain",))
-    t = start(tmp, env, cols=100, rows=24, want=["Clerk", "CBRAIN"])
+    t = start(tmp, env, cols=120, rows=24, want=["Clerk", "CBRAIN"])
     try:
         wait_rows(t, 9)
         y = next(y for y, _ in table_rows(t) if cell(t, y, "Provider") == "Clerk" and
@@ -873,7 +873,7 @@ def t_refreshes_keep_memory_flat(tmp, env):
 
 def t_refresh_keys(tmp, env):
     fake, env = setup(tmp, users=3, per_user=1, tracked=("cbrain", "plantly"))
-    t = start(tmp, env, cols=100, rows=24, want=["Clerk", "CBRAIN", "Plantly"])
+    t = start(tmp, env, cols=120, rows=24, want=["Clerk", "CBRAIN", "Plantly"])
     try:
         wait_rows(t, 5)
         time.sleep(0.5)

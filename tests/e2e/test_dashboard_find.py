@@ -21,7 +21,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ next to the tests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Term, check, wait_until, write  # noqa: E402
+from harness import check, write  # noqa: E402
 
 WAIT = 20 * harness.SLOW
 
@@ -36,28 +36,15 @@ def setup(tmp, users=8, per_user=2):
     return fake, env
 
 
-def listed(env, *args):
-    return json.loads(harness.cli_ok(env, "sessions", "--json", *args))["sessions"]
+listed = harness.listed_sessions
 
 
 def start(tmp, env, n, cols=150, rows=40):
-    t = Term(env=env, tmp=tmp, cols=cols, rows=rows)
-    check(t.wait_for("── Sessions %d " % n, WAIT), t.text())
-    check(wait_until(lambda: "loading" not in t.text(), WAIT), t.text())
-    t.key("tab")
-    return t
+    return harness.start_listed(env, tmp, n, cols, rows)
 
 
-def message(t):
-    return t.line(t.screen.lines - 1)
-
-
-def wait_message(t, pred, what):
-    check(t.wait_line(t.screen.lines - 1, pred, WAIT), "%s: %r\n%s" % (what, message(t), t.text()))
-
-
-def title(t):
-    return t.line(t.row_of("── Sessions"))
+message = harness.message_line
+title = harness.sessions_title
 
 
 def rows(t):
@@ -91,7 +78,6 @@ def t_filter_language(tmp, env):
         check(shown_count(t) == len(want), "%d shown, want %d:\n%s" % (shown_count(t), len(want),
                                                                        t.text()))
         # !word: not it; a status by name
-        live = [s for s in every if s["status"] in ("active", "pending")]
         filter_to(t, "status:active !revoked")
         check(t.wait_for('matching "status:active !revoked"', WAIT), t.text())
         check(shown_count(t) == len([s for s in every if s["status"] == "active"]), t.text())
@@ -133,6 +119,8 @@ def t_filter_language(tmp, env):
 
 def t_saved_views(tmp, env):
     fake, env = setup(tmp)
+    harness.add_fake_account(env, fake, "plantly")  # a login whose token lives an hour
+    harness.cli_ok(env, "create", "plantly")
     every = listed(env)
     n = len(every)
     active = [s for s in every if s["status"] == "active"]
@@ -140,11 +128,11 @@ def t_saved_views(tmp, env):
     try:
         t.send("1")
         check(t.wait_line(t.row_of("── Sessions"), lambda l: "(view Active)" in l, WAIT), title(t))
-        wait_message(t, lambda l: "view 1, Active: %d of %d" % (len(active), n) in l, "view 1")
+        harness.wait_message(t, lambda l: "view 1, Active: %d of %d" % (len(active), n) in l, "view 1")
         check(shown_count(t) == len(active) and all("active" in r for r in rows(t)), t.text())
         check("Expires▲" in t.text(), "sorted by expires:\n" + t.text())
         t.send("3")
-        wait_message(t, lambda l: "view 3, All: %d sessions" % n in l, "view 3")
+        harness.wait_message(t, lambda l: "view 3, All: %d sessions" % n in l, "view 3")
         check(shown_count(t) == n, title(t))
         # the picker lists them; Enter takes the one under its cursor
         t.send("0")
@@ -155,9 +143,13 @@ def t_saved_views(tmp, env):
         t.send("j")
         t.key("enter")
         check(t.wait_gone("Saved views", WAIT), t.text())
-        wait_message(t, lambda l: "view 2, Expiring in 1 h" in l, "view 2 from the picker")
+        harness.wait_message(t, lambda l: "view 2, Expiring in 1 h: 1 of %d" % n in l,
+                     "view 2 from the picker")
+        check(len(rows(t)) == 1 and "Plantly" in rows(t)[0], "the hour's one:\n" + t.text())
+        headless = listed(env, "--filter", "status:active expires:<1h")  # the same language
+        check([x["provider"] for x in headless] == ["plantly"], headless)
         t.send("9")
-        wait_message(t, lambda l: "no view 9: there are 3" in l, "no view 9")
+        harness.wait_message(t, lambda l: "no view 9: there are 3" in l, "no view 9")
         t.quit()
         t.close()
         # views of one's own replace the shipped ones
@@ -199,16 +191,16 @@ def t_command_line(tmp, env):
         check(t.wait_line(t.screen.lines - 1, lambda l: l.startswith(":sort created desc"),
                           WAIT), message(t))
         t.key("enter")
-        wait_message(t, lambda l: "sorted by created, descending" in l, ":sort")
+        harness.wait_message(t, lambda l: "sorted by created, descending" in l, ":sort")
         t.send(":revok\r")
-        wait_message(t, lambda l: "did you mean revoke?" in l, "unknown command")
+        harness.wait_message(t, lambda l: "did you mean revoke?" in l, "unknown command")
         t.send(":account lab\r")
         check(t.wait_line(t.row_of("── Sessions"), lambda l: "Sessions of lab 1 of" in l, WAIT),
               title(t))
         t.send(":account\r")
         check(t.wait_line(t.row_of("── Sessions"), lambda l: "of lab" not in l, WAIT), title(t))
         t.send(":theme light\r")
-        wait_message(t, lambda l: "theme light (remembered)" in l, ":theme")
+        harness.wait_message(t, lambda l: "theme light (remembered)" in l, ":theme")
         t.send(":help\r")  # an action by its name
         check(t.wait_for("Keys (", WAIT), t.text())
         t.key("esc")
@@ -256,7 +248,7 @@ def t_export(tmp, env):
         check(t.wait_for("columns: account,session,status,user", WAIT), t.text())
         path = os.path.join(out, "active.csv")
         t.send(":export %s\r" % path)
-        wait_message(t, lambda l: "exported %d sessions" % shown in l and path in l, "export")
+        harness.wait_message(t, lambda l: "exported %d sessions" % shown in l and path in l, "export")
         check(oct(os.stat(path).st_mode & 0o777) == "0o600", oct(os.stat(path).st_mode))
         with open(path, newline="") as f:
             data = list(csv.reader(f))
@@ -271,17 +263,17 @@ def t_export(tmp, env):
         with open(path, "w") as f:
             f.write("mine\n")
         t.send(":export %s\r" % path)
-        wait_message(t, lambda l: "exists: export! " in l, "refused")
+        harness.wait_message(t, lambda l: "exists: export! " in l, "refused")
         with open(path) as f:
             check(f.read() == "mine\n", "overwritten without !")
         t.send(":export! %s\r" % path)
-        wait_message(t, lambda l: "exported %d sessions" % shown in l, "export!")
+        harness.wait_message(t, lambda l: "exported %d sessions" % shown in l, "export!")
         with open(path) as f:
             check(f.read().startswith("account,session"), "not replaced")
         # JSON, by its extension or by name; never a secret
         jpath = os.path.join(out, "view")
         t.send(":export json %s\r" % jpath)
-        wait_message(t, lambda l: "exported %d sessions (every field)" % shown in l, "json")
+        harness.wait_message(t, lambda l: "exported %d sessions (every field)" % shown in l, "json")
         with open(jpath) as f:
             doc = json.load(f)
         check(len(doc["sessions"]) == shown and
@@ -292,9 +284,9 @@ def t_export(tmp, env):
             check("sk_test_fake" not in body and "cbrain-pass" not in body, name)
             check(".tmp." not in name, "a temporary file left: %s" % name)
         t.send(":export %s\r" % os.path.join(out, "noext"))
-        wait_message(t, lambda l: "which format?" in l, "no format")
+        harness.wait_message(t, lambda l: "which format?" in l, "no format")
         t.send(":export %s\r" % os.path.join(tmp, "no", "such", "dir", "x.csv"))
-        wait_message(t, lambda l: "not exported" in l and "No such file" in l, "no dir")
+        harness.wait_message(t, lambda l: "not exported" in l and "No such file" in l, "no dir")
         t.quit()
     finally:
         t.close()

@@ -11,7 +11,6 @@ Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_dashboard_many.py .
 (tests/e2e/run.sh runs it inside the private keyring). Prints "N passed, N failed" last.
 """
 
-import json
 import os
 import re
 import sys
@@ -20,7 +19,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ next to the tests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Term, check, wait_until  # noqa: E402
+from harness import check, wait_until  # noqa: E402
 
 WAIT = 20 * harness.SLOW
 
@@ -37,28 +36,15 @@ def setup(tmp, users=8, per_user=1, tracked=()):
 
 
 def listed(env, status=None):
-    out = json.loads(harness.cli_ok(env, "sessions", "--json"))["sessions"]
-    return [s for s in out if not status or s["status"] == status]
+    return [s for s in harness.listed_sessions(env) if not status or s["status"] == status]
 
 
 def start(tmp, env, n, cols=130, rows=40):
-    t = Term(env=env, tmp=tmp, cols=cols, rows=rows)
-    check(t.wait_for("── Sessions %d " % n, WAIT), t.text())
-    check(wait_until(lambda: "loading" not in t.text(), WAIT), t.text())
-    t.key("tab")
-    return t
+    return harness.start_listed(env, tmp, n, cols, rows)
 
 
-def message(t):
-    return t.line(t.screen.lines - 1)
-
-
-def wait_message(t, pred, what):
-    check(t.wait_line(t.screen.lines - 1, pred, WAIT), "%s: %r\n%s" % (what, message(t), t.text()))
-
-
-def title(t):
-    return t.line(t.row_of("── Sessions"))
+message = harness.message_line
+title = harness.sessions_title
 
 
 def marked_rows(t):
@@ -72,23 +58,23 @@ def t_mark_all_invert_clear_range(tmp, env):
     t = start(tmp, env, 8)
     try:
         t.send("*")
-        wait_message(t, lambda l: "8 of 8 rows marked" in l, "mark all")
+        harness.wait_message(t, lambda l: "8 of 8 rows marked" in l, "mark all")
         check(", 8 marked" in title(t) and len(marked_rows(t)) == 8, t.text())
         t.send("~")  # invert: none
-        wait_message(t, lambda l: "0 of 8 rows marked" in l, "invert")
+        harness.wait_message(t, lambda l: "0 of 8 rows marked" in l, "invert")
         check(not marked_rows(t), t.text())
         t.send(" ")  # one, by hand (the cursor moves down), then invert: the other seven
         t.send("~")
-        wait_message(t, lambda l: "7 of 8 rows marked" in l, "invert")
+        harness.wait_message(t, lambda l: "7 of 8 rows marked" in l, "invert")
         t.send("U")
-        wait_message(t, lambda l: "marks cleared" in l, "clear")
+        harness.wait_message(t, lambda l: "marks cleared" in l, "clear")
         check("marked" not in title(t), title(t))
         # all the rows the filter shows, and only those
         t.send("/active\r")
         check(t.wait_for('matching "active"', WAIT), t.text())
         shown = int(re.search(r"Sessions (\d+) of 8", title(t)).group(1))
         t.send("*")
-        wait_message(t, lambda l: "%d of %d rows marked" % (shown, shown) in l, "mark shown")
+        harness.wait_message(t, lambda l: "%d of %d rows marked" % (shown, shown) in l, "mark shown")
         t.key("esc")  # the filter; the marks stay, on those rows only
         check(t.wait_line(t.row_of("── Sessions"), lambda l: ", %d marked" % shown in l, WAIT),
               title(t))
@@ -101,14 +87,14 @@ def t_mark_all_invert_clear_range(tmp, env):
         t.send("j")
         check(wait_until(lambda: len(marked_rows(t)) == 3, WAIT), "range of 3:\n" + t.text())
         t.send("V")
-        wait_message(t, lambda l: "3 of 8 rows marked" in l, "range marked")
+        harness.wait_message(t, lambda l: "3 of 8 rows marked" in l, "range marked")
         check("VISUAL" not in title(t), title(t))
         # Esc leaves visual mode without marking
         t.send("G")
         t.send("V")
         t.send("k")
         t.key("esc")
-        wait_message(t, lambda l: "nothing marked" in l, "visual left")
+        harness.wait_message(t, lambda l: "nothing marked" in l, "visual left")
         check(", 3 marked" in title(t), title(t))
         t.quit()
     finally:
@@ -124,7 +110,7 @@ def t_question_lists_what_and_how_many(tmp, env):
     t = start(tmp, env, 12, cols=140, rows=44)
     try:
         t.send("*")
-        wait_message(t, lambda l: "of 12 rows marked" in l, "mark all")
+        harness.wait_message(t, lambda l: "of 12 rows marked" in l, "mark all")
         t.send("x")
         check(t.wait_for("[y/N]", WAIT), t.text())
         text = t.text()
@@ -174,7 +160,7 @@ def t_bulk_cancel_stops_the_rest(tmp, env):
         check(cancelled >= len(active) - 4, "too few cancelled (%d):\n%s" % (cancelled, text))
         check(done + cancelled + unsure == len(active), text)
         check(re.search(r"%d not sent \(cancelled\)" % cancelled, text), text)
-        wait_message(t, lambda l: "not sent (cancelled)" in l, "the summary")
+        harness.wait_message(t, lambda l: "not sent (cancelled)" in l, "the summary")
         time.sleep(1.5)  # nothing more goes out after the cancel
         revokes = [r for r in fake.requests("clerk") if r["method"] == "POST" and
                    r["path"].endswith("/revoke")]

@@ -57,8 +57,7 @@ def osc52_payloads(t):
     return out
 
 
-def message_line(t):
-    return t.line(t.screen.lines - 1)
+message_line = harness.message_line
 
 
 def status_bar(t):

@@ -197,6 +197,7 @@ def check_help_overlay(t):
         t.key("pgdn")
         check(wait_until(lambda: re.search(r"lines \d+-(\d+) of", t.line(1)).group(1)
                          != m.group(1), 5 * harness.SLOW), t.text())
+        t.wait_quiet(0.1)  # the rest of the page (its rule is drawn first)
         lines += t.lines()
     for name, keys, text in keymap_actions():
         pat = re.compile(r"^\s+%s\s+%s\s+%s\s*$" % (re.escape(keys or "(none)"), re.escape(name),

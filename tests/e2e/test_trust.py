@@ -276,6 +276,7 @@ CAPABILITIES = {
     ("sessions", "--format"): ("command", None),    # :export csv|tsv|json FILE
     ("sessions", "--time"): ("times", None),        # T, :time
     ("sessions", "--window"): ("account-edit", "Session window"),  # the account's field
+    ("help", ""): ("help", None),                   # ? shows every key and action
     ("refresh", ""): ("refresh", None),
     ("refresh", "--json"): (None, "an output format"),
     ("create", ""): ("create", None),

@@ -40,14 +40,13 @@ FUZZ_SRC_state := src/state.c src/seen.c src/config.c src/journal.c src/util.c s
                   src/strpool.c src/strslab.c
 FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
+FUZZ_COLUMNS_SRC := src/columns.c src/column_flags.c src/flags.c src/suggest.c src/textfold.c \
+                    src/timetext.c src/session_status.c
 FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/journal.c src/expiry.c \
-                  src/browser.c src/launch.c src/flags.c src/columns.c src/column_flags.c \
-                  src/suggest.c src/textfold.c src/timetext.c src/session_status.c \
-                  $(FUZZ_PROVIDER_SRC)
+                  src/browser.c src/launch.c $(FUZZ_COLUMNS_SRC) $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_sanitize := src/util.c
 FUZZ_SRC_jscan := src/providers/jscan.c
-FUZZ_SRC_query := src/query.c src/columns.c src/column_flags.c src/flags.c src/suggest.c \
-                  src/textfold.c src/timetext.c src/session_status.c src/util.c src/model.c \
+FUZZ_SRC_query := src/query.c src/query_time.c $(FUZZ_COLUMNS_SRC) src/util.c src/model.c \
                   src/strpool.c src/strslab.c
 FUZZ_SRC_journal := src/journal.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_seen := src/seen.c src/config.c src/journal.c src/util.c src/model.c src/strpool.c \

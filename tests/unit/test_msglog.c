@@ -7,11 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "msglog.h"
-#include "table.h"
 #include "util.h"
 
 static void test_ring_keeps_the_newest(void **state)
@@ -79,26 +79,6 @@ static void test_line(void **state)
     msglog_free(&l);
 }
 
-static void wants(char *got, const char *want)
-{
-    assert_string_equal(got, want);
-    free(got);
-}
-
-static void test_position(void **state)
-{
-    text_set_ascii(true);
-    wants(position_text("row", 0, 0, 0, 10), "");
-    wants(position_text("row", 0, 5, 0, 10), "row 1 of 5");          /* all on screen */
-    wants(position_text("row", 0, 50, 0, 10), "row 1 of 50 v");      /* more below */
-    wants(position_text("row", 20, 50, 15, 10), "row 21 of 50 ^v");  /* both */
-    wants(position_text("row", 49, 50, 40, 10), "row 50 of 50 ^");   /* more above */
-    wants(position_text("lines", 0, 40, 0, 20), "lines 1-20 of 40 v");
-    wants(position_text("lines", 0, 40, 20, 20), "lines 21-40 of 40 ^");
-    text_set_ascii(false);
-    wants(position_text("row", 20, 50, 15, 10), "row 21 of 50 \xe2\x96\xb2\xe2\x96\xbc");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -106,7 +86,6 @@ int main(void)
         cmocka_unit_test(test_one_clean_line),
         cmocka_unit_test(test_same_news_once),
         cmocka_unit_test(test_line),
-        cmocka_unit_test(test_position),
     };
     return cmocka_run_group_tests_name("msglog", tests, NULL, NULL);
 }
