@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,24 +93,38 @@ static void add_field(cJSON *o, const char *key, const char *value, bool nulls)
     free(clean);
 }
 
+/* An entry's text fields and their keys in a line, in the order written. */
+static const struct {
+    const char *key;
+    size_t at; /* offsetof the const char * in struct journal_entry */
+} FIELDS[] = {
+    {"origin", offsetof(struct journal_entry, origin)},
+    {"account", offsetof(struct journal_entry, account)},
+    {"account_label", offsetof(struct journal_entry, label)},
+    {"provider", offsetof(struct journal_entry, provider)},
+    {"session", offsetof(struct journal_entry, session)},
+    {"user", offsetof(struct journal_entry, user)},
+    {"action", offsetof(struct journal_entry, action)},
+    {"result", offsetof(struct journal_entry, result)},
+    {"status", offsetof(struct journal_entry, status)},
+    {"error", offsetof(struct journal_entry, error)},
+    {"request_id", offsetof(struct journal_entry, request_id)},
+    {"detail", offsetof(struct journal_entry, detail)},
+};
+
+static const char **field(struct journal_entry *e, size_t i)
+{
+    return (const char **)((char *)e + FIELDS[i].at);
+}
+
 cJSON *journal_entry_json(const struct journal_entry *e, bool nulls)
 {
     cJSON *o = cJSON_CreateObject();
     char when[40];
     iso_ms(e->time_ms, when, sizeof when);
     cJSON_AddStringToObject(o, "time", when);
-    add_field(o, "origin", e->origin, nulls);
-    add_field(o, "account", e->account, nulls);
-    add_field(o, "account_label", e->label, nulls);
-    add_field(o, "provider", e->provider, nulls);
-    add_field(o, "session", e->session, nulls);
-    add_field(o, "user", e->user, nulls);
-    add_field(o, "action", e->action, nulls);
-    add_field(o, "result", e->result, nulls);
-    add_field(o, "status", e->status, nulls);
-    add_field(o, "error", e->error, nulls);
-    add_field(o, "request_id", e->request_id, nulls);
-    add_field(o, "detail", e->detail, nulls);
+    for (size_t i = 0; i < ARRAY_LEN(FIELDS); i++)
+        add_field(o, FIELDS[i].key, *field((struct journal_entry *)e, i), nulls);
     return o;
 }
 
@@ -347,18 +362,8 @@ static bool parse_line(const char *line, size_t len, struct journal_entry *e)
     bool ok = cJSON_IsString(t) && parse_time(t->valuestring, &e->time_ms) &&
               cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "action"));
     if (ok) {
-        e->origin = dup_field(o, "origin");
-        e->account = dup_field(o, "account");
-        e->label = dup_field(o, "account_label");
-        e->provider = dup_field(o, "provider");
-        e->session = dup_field(o, "session");
-        e->user = dup_field(o, "user");
-        e->action = dup_field(o, "action");
-        e->result = dup_field(o, "result");
-        e->status = dup_field(o, "status");
-        e->error = dup_field(o, "error");
-        e->request_id = dup_field(o, "request_id");
-        e->detail = dup_field(o, "detail");
+        for (size_t i = 0; i < ARRAY_LEN(FIELDS); i++)
+            *field(e, i) = dup_field(o, FIELDS[i].key);
         ok = e->action != NULL;
     }
     cJSON_Delete(o);
@@ -367,10 +372,8 @@ static bool parse_line(const char *line, size_t len, struct journal_entry *e)
 
 static void entry_free(struct journal_entry *e)
 {
-    const char *f[] = {e->origin, e->account, e->label, e->provider, e->session, e->user,
-                       e->action, e->result, e->status, e->error, e->request_id, e->detail};
-    for (size_t i = 0; i < ARRAY_LEN(f); i++)
-        free((char *)f[i]);
+    for (size_t i = 0; i < ARRAY_LEN(FIELDS); i++)
+        free((char *)*field(e, i));
     memset(e, 0, sizeof *e);
 }
 

@@ -1,6 +1,7 @@
 /* Screen-share mode's masks (redact.h). */
 #include "redact.h"
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,24 +35,22 @@ static size_t char_len(const char *p)
     return n;
 }
 
-struct buf {
-    char *p;
-    size_t n, cap;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
+/* Masks are written into a GString b. */
+static void put(GString *b, const char *s, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
+    g_string_append_len(b, s, (gssize)n);
+}
+
+/* b's text as the caller's to free(), and b gone. */
+static char *take(GString *b)
+{
+    char *out = xstrdup(b->str);
+    g_string_free(b, TRUE);
+    return out;
 }
 
 /* Every word of s[0..n): its first character kept, each other one '*'. */
-static void mask_text(struct buf *b, const char *s, size_t n)
+static void mask_text(GString *b, const char *s, size_t n)
 {
     bool in_word = false;
     for (size_t i = 0; i < n;) {
@@ -68,7 +67,7 @@ static void mask_text(struct buf *b, const char *s, size_t n)
     }
 }
 
-static void mask_id(struct buf *b, const char *s, size_t n)
+static void mask_id(GString *b, const char *s, size_t n)
 {
     size_t keep = 0;
     while (keep < n && s[keep] != '_' && s[keep] != '-')
@@ -85,13 +84,13 @@ static void mask_id(struct buf *b, const char *s, size_t n)
     }
 }
 
-static void mask_address(struct buf *b, const char *s, size_t n)
+static void mask_address(GString *b, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         put(b, is_alnum((unsigned char)s[i]) ? "*" : s + i, 1);
 }
 
-static void mask(struct buf *b, enum redact_kind kind, const char *s, size_t n)
+static void mask(GString *b, enum redact_kind kind, const char *s, size_t n)
 {
     switch (kind) {
     case REDACT_ID: mask_id(b, s, n); break;
@@ -104,10 +103,9 @@ char *redact_value(enum redact_kind kind, const char *s)
 {
     if (!s)
         return NULL;
-    struct buf b = {0};
-    put(&b, "", 0);
-    mask(&b, kind, s, strlen(s));
-    return b.p;
+    GString *b = g_string_new(NULL);
+    mask(b, kind, s, strlen(s));
+    return take(b);
 }
 
 /* ---- free text ---- */
@@ -176,14 +174,13 @@ static bool looks_id(const char *s, size_t n)
 
 char *redact_line(const char *s)
 {
-    struct buf b = {0};
-    put(&b, "", 0);
+    GString *b = g_string_new(NULL);
     if (!s)
-        return b.p;
+        return take(b);
     size_t i = 0, n = strlen(s);
     while (i < n) {
         if (!token_char((unsigned char)s[i])) {
-            put(&b, s + i, 1);
+            put(b, s + i, 1);
             i++;
             continue;
         }
@@ -195,17 +192,17 @@ char *redact_line(const char *s)
             len--;
         const char *t = s + i;
         if (looks_email(t, len))
-            mask(&b, REDACT_TEXT, t, len);
+            mask(b, REDACT_TEXT, t, len);
         else if (looks_ipv4(t, len) || looks_ipv6(t, len))
-            mask(&b, REDACT_ADDRESS, t, len);
+            mask(b, REDACT_ADDRESS, t, len);
         else if (looks_id(t, len))
-            mask(&b, REDACT_ID, t, len);
+            mask(b, REDACT_ID, t, len);
         else
-            put(&b, t, len);
-        put(&b, t + len, end - i - len);
+            put(b, t, len);
+        put(b, t + len, end - i - len);
         i = end;
     }
-    return b.p;
+    return take(b);
 }
 
 /* ---- a session to show ---- */
