@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Issue 14 in the real dashboard against the fakes: every change is a line
-of the journal file (revoke from the dashboard and from a command, read
+of the journal file (revoke from the dashboard and from a command, an
+account added, edited and deleted, a token, a create and authorize, read
 back in the J overlay and filtered there); sessions that look wrong carry
 flags (impersonated, new place, new device, many live, stale) in their
 column, their filter and the detail view's reasons; a session crossing its
@@ -126,8 +127,8 @@ def t_journal_dashboard_and_command(tmp, env):
 
 
 def t_journal_refused_and_logout(tmp, env):
-    """A failure is a line too (with Clerk's trace id); a Plantly log out and
-    a login, and an account removed, from the dashboard."""
+    """A failure is a line too (with Clerk's trace id); a Plantly log out
+    from the dashboard, and its login from a command."""
     fake, env = setup(tmp, providers=("clerk", "plantly"), users=2, per_user=1)
     try:
         pl = harness.cli_ok(env, "create", "plantly").strip()
@@ -156,6 +157,93 @@ def t_journal_refused_and_logout(tmp, env):
         login = [e for e in journal(tmp) if e["action"] == "login"]
         check(login and login[0]["session"] == pl and login[0]["origin"] == "command",
               "the login: %r" % login)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_journal_dashboard_accounts(tmp, env):
+    """An account added, edited and deleted in the dashboard, a token minted
+    and a Basis Theory session created and authorized there: each a line
+    said to come from the dashboard, none with a secret, shown by J."""
+    fake, env = setup(tmp, providers=("basistheory",))
+    t = start(tmp, env, want=("Basis Theory",))
+    try:
+        settle(t)
+        t.send("a")
+        check(t.wait_for("Add an account", WAIT), t.text())
+        t.key("enter")   # told what is needed; the focus on Label
+        check(t.wait_for("needed", WAIT), t.text())
+        t.send("Clerk two")
+        t.key("tab")
+        t.send(fake.url("clerk"))
+        t.key("tab")
+        t.send("sk_test_fake")
+        t.key("enter")
+        wait_message(t, "added account Clerk two (Clerk, id clerk-two)")
+        a = wait_journal(tmp, lambda e: e["action"] == "account-add", "for the account added")
+        check(a["origin"] == "dashboard" and a["account"] == "clerk-two" and a["result"] == "ok"
+              and a["provider"] == "clerk", "account-add: %r" % a)
+        check(wait_until(lambda: re.search(r"Clerk\s+Clerk two\s+\d+", t.text()), WAIT), t.text())
+        row = t.row_of("Clerk two")
+        t.key("down")
+        check(wait_until(lambda: "Clerk two" in t.line(row)), t.text())
+        t.send("e")
+        check(t.wait_for("Edit Clerk two", WAIT), t.text())
+        t.send("\x15")
+        t.send("Clerk three")
+        t.key("enter")
+        wait_message(t, "saved account Clerk three")
+        ed = wait_journal(tmp, lambda e: e["action"] == "account-edit", "for the edit")
+        check(ed["origin"] == "dashboard" and ed.get("detail") == "label"
+              and ed["account_label"] == "Clerk three", "account-edit: %r" % ed)
+        # Basis Theory: created and authorized, two lines
+        t.key("up")
+        t.send("n")
+        check(t.wait_for("New Basis Theory session", WAIT), t.text())
+        t.send("token:read")
+        t.key("enter")
+        wait_message(t, "and granted it token:read")
+        au = wait_journal(tmp, lambda e: e["action"] == "authorize", "for the authorize")
+        cr = [e for e in journal(tmp) if e["action"] == "create"]
+        check(cr and cr[-1]["session"] == au["session"] and cr[-1]["origin"] == "dashboard"
+              and au["origin"] == "dashboard" and au["result"] == "ok"
+              and au["provider"] == "basistheory", "create %r, authorize %r" % (cr, au))
+        # a token minted for a Clerk session
+        sid = active_clerk(env)[0]["id"]
+        to_sessions(t)
+        select(t, sid)
+        t.send("t")
+        check(t.wait_for("Token for session", WAIT), t.text())
+        t.send("hasura")
+        t.key("enter")
+        check(t.wait_for("─ Token ─", WAIT), t.text())
+        t.key("esc")
+        tk = wait_journal(tmp, lambda e: e["action"] == "token", "for the token")
+        check(tk["origin"] == "dashboard" and tk["session"] == sid and tk["detail"] == "hasura"
+              and tk["result"] == "ok" and tk["account"] == "clerk-two", "token: %r" % tk)
+        # the account deleted
+        t.key("esc")     # the filter
+        t.key("tab")     # the accounts pane, on Basis Theory since n
+        t.key("down")
+        check(t.wait_for("row 2 of 2", WAIT), t.text())
+        t.send("D")
+        check(t.wait_for("Delete account Clerk three", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        wait_message(t, "deleted account Clerk three")
+        rm = wait_journal(tmp, lambda e: e["action"] == "account-remove", "for the delete")
+        check(rm["origin"] == "dashboard" and rm["account"] == "clerk-two", "remove: %r" % rm)
+        text = journal_text(tmp)
+        for s in SECRETS + ["key_private_fake", "key_public_fake", "eyJ"]:
+            check(s not in text, "a secret in the journal: %s" % s)
+        t.send("J")      # every one of them in the overlay
+        check(t.wait_for("Journal:", WAIT), t.text())
+        for action in ("account-add", "account-edit", "authorize", "token", "account-remove"):
+            check(re.search(r"dashboard\s+\S.*\s%s\b" % action, t.text()),
+                  "%s not in the overlay:\n%s" % (action, t.text()))
+        t.key("esc")
         t.quit()
     finally:
         t.close()
@@ -197,17 +285,31 @@ def t_flags(tmp, env):
         fake.stop()
 
 
-def t_many_live(tmp, env):
-    fake, env = clerk_account(tmp, "clerk", many_live="1")
+def t_many_live_and_stale(tmp, env):
+    fake, env = clerk_account(tmp, "clerk", many_live="1", stale_after="1m")
     try:
         uid = active_clerk(env)[0]["user_id"]
-        fake.control("POST", "/_fake/clerk/sign_in", {"user_ids": [uid]})
+        fresh = fake.control("POST", "/_fake/clerk/sign_in", {"user_ids": [uid]})
+        fresh = fresh["session_ids"][0]
         t = start(tmp, env, cols=200)
         settle(t)
         check(t.wait_for("Sessions 3", WAIT), t.text())
         to_sessions(t)
         select(t, "flag:many-live")   # the two live sessions of one user, only
         check(t.wait_for("Sessions 2 of 3 matching", WAIT), t.text())
+        check(fresh[:20] in t.text(), t.text())
+        # stale: the seeded sessions were last used hours ago, the sign-in just now
+        select(t, "flag:stale")
+        check(t.wait_for("Sessions 2 of 3 matching", WAIT), t.text())
+        check(fresh[:20] not in t.text(), "a session used just now is stale:\n" + t.text())
+        select(t, "flag:many-live flag:stale")   # the older session of the user of two
+        check(t.wait_for("Sessions 1 of 3 matching", WAIT), t.text())
+        t.key("enter")
+        check(t.wait_for("many live: the user has 2 live sessions at this account, more than 1 "
+                         "(many_live)", WAIT), t.text())
+        check(re.search(r"stale: live, but idle for [^,]+, longer than 1m[ 0s]* \(stale_after\)",
+                        t.text()), t.text())
+        t.key("esc")
         t.quit()
     finally:
         t.close()
@@ -273,6 +375,82 @@ def t_expiring_told_once(tmp, env):
         check(style and style[0] in ("yellow", "brown"),
               "not drawn as expiring: %r %r\n%s" % (style, t.line(y), t.text()))
         t.key("esc")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def children(pid):
+    """The processes whose parent is pid: [(pid, state)]."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = open("/proc/%s/stat" % d).read()
+            except OSError:
+                continue
+            fields = stat[stat.rfind(")") + 2:].split()
+            if int(fields[1]) == pid:
+                out.append((int(d), fields[0]))
+    return out
+
+
+def t_expiring_notify_send(tmp, env):
+    """With a desktop and notify-send on PATH, the notification is
+    notify-send's (no OSC); `on_expiring` (as the issue spells it) runs its
+    words without a shell, does not hold the dashboard up while it runs,
+    and is reaped when it ends."""
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    sent = os.path.join(tmp, "notify.json")
+    dump = os.path.join(tmp, "dump.py")
+    with open(dump, "w") as f:
+        f.write("import json, os, sys, time\n"
+                "json.dump({'argv': sys.argv, 'env': dict(os.environ)}, open(sys.argv[1], 'w'))\n"
+                "time.sleep(float(os.environ.get('DUMP_SLEEP', '0')))\n")
+    with open(os.path.join(bindir, "notify-send"), "w") as f:
+        f.write("#!/usr/bin/python3\nimport runpy, sys\nsys.argv[1:1] = [%r]\n"
+                "runpy.run_path(%r)\n" % (sent, dump))
+    os.chmod(os.path.join(bindir, "notify-send"), 0o755)
+    ran = os.path.join(tmp, "ran.json")
+    conf = ("set expiring-notify = yes\n"
+            "set on_expiring = /usr/bin/python3 %s %s '$HOME' 'two words'\n" % (dump, ran))
+    fake, env, sid = plantly_expiring(tmp, env, 25, {"expiring": "20s"}, conf)
+    try:
+        e = dict(env)
+        e.update({"PATH": bindir + ":" + env["PATH"], "DISPLAY": ":99", "DUMP_SLEEP": "4"})
+        t = start(tmp, e)
+        settle(t)
+        check(t.wait_for("(Plantly) expires in", WAIT), "not told:\n" + t.text())
+        check(wait_until(lambda: os.path.exists(ran) and os.path.getsize(ran), WAIT),
+              "the on_expiring command did not run")
+        # while the command sleeps, the dashboard answers keys
+        t.send("?")
+        check(t.wait_for("Keys", 2), "the dashboard waits for the command:\n" + t.text())
+        t.key("esc")
+        got = json.load(open(ran))
+        check(got["argv"] == [dump, ran, "$HOME", "two words"],
+              "split as a shell would not: %r" % got["argv"])
+        check(got["env"].get("SESAME_SESSION") == sid
+              and got["env"].get("SESAME_USER") == "demo@plantly.test", got["env"])
+        check(wait_until(lambda: os.path.exists(sent) and os.path.getsize(sent), WAIT),
+              "notify-send did not run")
+        n = json.load(open(sent))
+        check(n["argv"][2:4] == ["--app-name=sesame", "sesame: a session expires soon"]
+              and sid in n["argv"][4] and "(Plantly) expires in" in n["argv"][4],
+              "notify-send's arguments: %r" % n["argv"])
+        check(b"\x1b]9;" not in t.output() and b"\x1b]777;" not in t.output(),
+              "an OSC notification beside notify-send")
+        secrets = SECRETS + [secret_lookup(env, "plantly", "access_token", sid),
+                             secret_lookup(env, "plantly", "refresh_token", sid)]
+        for doc in (got, n):
+            text = json.dumps(doc)
+            for sec in secrets:
+                check(sec and sec not in text, "a secret given to a child")
+        # both ended (the command after its sleep): none left a zombie
+        check(wait_until(lambda: not children(t.proc.pid), 10),
+              "children left: %r" % children(t.proc.pid))
         t.quit()
     finally:
         t.close()
@@ -426,7 +604,8 @@ def t_screen_share(tmp, env):
 
 if __name__ == "__main__":
     sys.exit(harness.main([
-        t_journal_dashboard_and_command, t_journal_refused_and_logout, t_flags, t_many_live,
-        t_expiring_told_once, t_auto_refresh, t_cbrain_checked, t_production,
+        t_journal_dashboard_and_command, t_journal_refused_and_logout,
+        t_journal_dashboard_accounts, t_flags, t_many_live_and_stale,
+        t_expiring_told_once, t_expiring_notify_send, t_auto_refresh, t_cbrain_checked, t_production,
         t_read_only_account, t_screen_share,
     ]))

@@ -56,6 +56,10 @@ run sesame create bt-test
 BT=$(cat "$T/out")
 run sesame revoke bt-test "$BT"
 check "a forget journalled" jline 'e["action"] == "forget" and e["session"] == "'"$BT"'" and e["result"] == "ok"'
+run sesame create bt-test --permission token:read
+BT2=$(cat "$T/out")
+check "a create and its authorize journalled" jline 'e["action"] == "authorize" and e["session"] == "'"$BT2"'" and e["result"] == "ok" and e["origin"] == "command"'
+check "the create before it" jline 'e["action"] == "create" and e["session"] == "'"$BT2"'" and e["provider"] == "basistheory"'
 run sesame account edit plantly-test --set expiring=5m --label "Plantly two"
 check "an edit journalled with what changed" jline 'e["action"] == "account-edit" and e["detail"] == "label, expiring"'
 check "no secret in the journal" sh -c "! grep -qE 'sk_test_fake|plantly-pass|key_private_fake|key_public_fake' '$J'"
