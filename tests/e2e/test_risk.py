@@ -6,8 +6,9 @@ back in the J overlay and filtered there); sessions that look wrong carry
 flags (impersonated, new place, new device, many live, stale) in their
 column, their filter and the detail view's reasons; a session crossing its
 account's `expiring` is told once on the message line, with the bell, the
-terminal's notification and the on-expiring command (whose environment is
-checked: the session's fields, never a secret); a Plantly login with
+terminal's notification or notify-send, and the on-expiring command (its
+environment checked: the session's fields, never a secret; run without a
+shell, not holding the dashboard up, reaped); a Plantly login with
 auto_refresh renews itself before it expires (and a refused renewal is
 loud and journalled); a CBRAIN login ended elsewhere is found by the
 automatic check; a production account stands out and asks for its label
