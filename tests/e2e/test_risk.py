@@ -458,6 +458,38 @@ def t_expiring_notify_send(tmp, env):
         fake.stop()
 
 
+def ui_wakes(t):
+    """How often the dashboard's own thread (the process's first) has slept
+    and woken so far."""
+    with open("/proc/%d/task/%d/status" % (t.proc.pid, t.proc.pid)) as f:
+        for line in f:
+            if line.startswith("voluntary_ctxt_switches:"):
+                return int(line.split()[1])
+    return 0
+
+
+def t_expiring_idle(tmp, env):
+    """A session that crosses its `expiring` in an hour and a half adds no
+    timer of its own: with every countdown counting minutes, the idle
+    dashboard does not wake at all for a few seconds."""
+    fake, env, sid = plantly_expiring(tmp, env, 7200, {"expiring": "30m"},
+                                      "set expiring-bell = yes\nset refresh-interval = 0\n")
+    try:
+        t = start(tmp, env)
+        settle(t)
+        check(t.wait_for("in 1h 59m", WAIT), t.text())
+        time.sleep(1.0)
+        before = ui_wakes(t)
+        time.sleep(3.0)
+        woke = ui_wakes(t) - before
+        check(woke <= 1, "the idle dashboard woke %d times in 3 s" % woke)
+        check("expires in" not in message(t), "told an hour and a half early: " + message(t))
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 def t_auto_refresh(tmp, env):
     fake, env, sid = plantly_expiring(tmp, env, 25, {"expiring": "20s", "auto_refresh": "yes"})
     try:
@@ -607,6 +639,7 @@ if __name__ == "__main__":
     sys.exit(harness.main([
         t_journal_dashboard_and_command, t_journal_refused_and_logout,
         t_journal_dashboard_accounts, t_flags, t_many_live_and_stale,
-        t_expiring_told_once, t_expiring_notify_send, t_auto_refresh, t_cbrain_checked, t_production,
+        t_expiring_told_once, t_expiring_notify_send,
+        t_expiring_idle, t_auto_refresh, t_cbrain_checked, t_production,
         t_read_only_account, t_screen_share,
     ]))
