@@ -4,25 +4,27 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <glib.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "providers/jscan.h"
 #include "util.h"
 
 #define SEEN_FILE_MAX (8u * 1024u * 1024u)
 
 static const char *const kind_key[SEEN_KINDS] = {"countries", "devices"};
 
+/* A value's text lives in the account's chunk (seen_account.values), once
+ * however many users had it: 1,000 users of 100k sessions share a few
+ * dozen countries and device types. */
 static void seen_user_free(void *p)
 {
     struct seen_user *u = p;
-    for (int k = 0; k < SEEN_KINDS; k++) {
-        for (size_t i = 0; i < u->n[k]; i++)
-            free(u->v[k][i].value);
+    for (int k = 0; k < SEEN_KINDS; k++)
         free(u->v[k]);
-    }
     free(u->id);
     free(u);
 }
@@ -33,6 +35,7 @@ static struct seen_account *seen_new(const char *account_id)
     s->account_id = xstrdup(account_id);
     s->users = (struct _GHashTable *)g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                                            seen_user_free);
+    s->values = (struct _GStringChunk *)g_string_chunk_new(1024);
     return s;
 }
 
@@ -41,6 +44,7 @@ void seen_free(struct seen_account *s)
     if (!s)
         return;
     g_hash_table_destroy((GHashTable *)s->users);
+    g_string_chunk_free((GStringChunk *)s->values);
     free(s->account_id);
     free(s);
 }
@@ -91,7 +95,8 @@ void seen_note(struct seen_account *s, struct seen_user *u, enum seen_kind kind,
     if (u->n[kind] >= SEEN_MAX_VALUES)
         return; /* a user seen in so many places: the next one is new anyway */
     u->v[kind] = xrealloc(u->v[kind], (u->n[kind] + 1) * sizeof *u->v[kind]);
-    u->v[kind][u->n[kind]++] = (struct seen_value){xstrdup(value), started_ms};
+    const char *text = g_string_chunk_insert_const((GStringChunk *)s->values, value);
+    u->v[kind][u->n[kind]++] = (struct seen_value){text, started_ms};
     s->dirty = true;
 }
 
@@ -122,29 +127,62 @@ void seen_trim(struct seen_account *s)
 
 /* ---- the file ---- */
 
-char *seen_to_json(const struct seen_account *s)
+/* s as a JSON string: the values are clean text (checked when read, or
+ * sanitised on the way in), so only quotes, backslashes and control
+ * characters need escapes. */
+static void json_text(GString *out, const char *s)
 {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddNumberToObject(doc, "version", 1);
-    cJSON *users = cJSON_AddObjectToObject(doc, "users");
+    g_string_append_c(out, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            g_string_append_printf(out, "\\%c", c);
+        else if (c < 0x20)
+            g_string_append_printf(out, "\\u%04x", c);
+        else
+            g_string_append_c(out, (char)c);
+    }
+    g_string_append_c(out, '"');
+}
+
+/* Written as text, not through a cJSON tree: the tree of 1,000 users was
+ * 3 MB more at the peak of a 100k listing (README Benchmark). */
+static GString *to_text(const struct seen_account *s)
+{
+    GString *out = g_string_new("{\"version\":1,\"users\":{");
     GHashTableIter it;
     gpointer key, value;
+    bool first = true;
     g_hash_table_iter_init(&it, (GHashTable *)s->users);
     while (g_hash_table_iter_next(&it, &key, &value)) {
         const struct seen_user *u = value;
-        cJSON *o = cJSON_AddObjectToObject(users, u->id);
-        cJSON_AddNumberToObject(o, "last", (double)u->last_ms);
+        if (!first)
+            g_string_append_c(out, ',');
+        first = false;
+        json_text(out, u->id);
+        g_string_append_printf(out, ":{\"last\":%" PRId64, u->last_ms);
         for (int k = 0; k < SEEN_KINDS; k++) {
-            cJSON *vals = cJSON_AddObjectToObject(o, kind_key[k]);
-            for (size_t i = 0; i < u->n[k]; i++)
-                cJSON_AddNumberToObject(vals, u->v[k][i].value, (double)u->v[k][i].first_ms);
+            g_string_append_printf(out, ",\"%s\":{", kind_key[k]);
+            for (size_t i = 0; i < u->n[k]; i++) {
+                if (i)
+                    g_string_append_c(out, ',');
+                json_text(out, u->v[k][i].value);
+                g_string_append_printf(out, ":%" PRId64, u->v[k][i].first_ms);
+            }
+            g_string_append_c(out, '}');
         }
+        g_string_append_c(out, '}');
     }
-    char *text = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
-    char *out = xstrdup(text);
-    cJSON_free(text);
+    g_string_append(out, "}}");
     return out;
+}
+
+char *seen_to_json(const struct seen_account *s)
+{
+    GString *out = to_text(s);
+    char *text = xstrdup(out->str);
+    g_string_free(out, TRUE);
+    return text;
 }
 
 static bool whole_ms(const cJSON *n, int64_t *out)
@@ -155,8 +193,101 @@ static bool whole_ms(const cJSON *n, int64_t *out)
     return true;
 }
 
+/* ---- reading: in place (jscan), else through cJSON ---- */
+
+/* A key or string as a terminated copy in *buf (grown as needed). */
+static const char *decoded(const struct jstr *k, char **buf, size_t *cap)
+{
+    if (k->len + 1 > *cap) {
+        *cap = (k->len + 1) * 2;
+        *buf = xrealloc(*buf, *cap);
+    }
+    jstr_decode(k, *buf);
+    return *buf;
+}
+
+/* One kind's {"VALUE": first_ms, ...} of user u. */
+static void scan_values(struct jscan *j, struct seen_account *s, struct seen_user *u,
+                        enum seen_kind kind, char **buf, size_t *cap)
+{
+    if (jscan_peek(j) != '{') {
+        jscan_skip(j); /* not an object: nothing of this kind, as cJSON reads it */
+        return;
+    }
+    jscan_enter(j);
+    struct jstr k;
+    while (jscan_member(j, &k)) {
+        int64_t first;
+        if (jscan_peek(j) != '-') {
+            jscan_skip(j);
+            continue;
+        }
+        if (!jscan_int(j, &first))
+            return; /* a fraction or a big number: bad, cJSON reads the file */
+        const char *v = decoded(&k, buf, cap);
+        if (!str_empty(v) && text_is_clean(v))
+            seen_note(s, u, kind, v, first);
+    }
+}
+
+/* The file as seen_to_json writes it, walked in place: the cJSON tree of
+ * 1,000 users cost 3 MB at the peak of a 100k listing. false when jscan
+ * does not vouch for the text (then cJSON reads it, as before). */
+static bool scan_file(struct seen_account *s, const char *text, size_t len)
+{
+    struct jscan j;
+    jscan_init(&j, text, len);
+    if (jscan_peek(&j) != '{')
+        return false;
+    jscan_enter(&j);
+    struct jstr k;
+    bool users = false;
+    char *buf = NULL;
+    size_t cap = 0;
+    while (!j.bad && jscan_member(&j, &k)) {
+        if (!jstr_is(&k, "users") || users || jscan_peek(&j) != '{') {
+            jscan_skip(&j);
+            continue;
+        }
+        users = true;
+        jscan_enter(&j);
+        struct jstr uk;
+        while (!j.bad && jscan_member(&j, &uk)) {
+            const char *id = decoded(&uk, &buf, &cap);
+            if (str_empty(id) || jscan_peek(&j) != '{') {
+                jscan_skip(&j); /* what cannot be read is forgotten, not fatal */
+                continue;
+            }
+            struct seen_user *u = seen_user(s, id, true);
+            jscan_enter(&j);
+            struct jstr m;
+            while (!j.bad && jscan_member(&j, &m)) {
+                int64_t last;
+                if (jstr_is(&m, "last") && jscan_peek(&j) == '-') {
+                    if (jscan_int(&j, &last))
+                        u->last_ms = last;
+                } else if (jstr_is(&m, kind_key[SEEN_COUNTRY])) {
+                    scan_values(&j, s, u, SEEN_COUNTRY, &buf, &cap);
+                } else if (jstr_is(&m, kind_key[SEEN_DEVICE])) {
+                    scan_values(&j, s, u, SEEN_DEVICE, &buf, &cap);
+                } else {
+                    jscan_skip(&j);
+                }
+            }
+        }
+    }
+    free(buf);
+    return jscan_end(&j) && users;
+}
+
 int seen_from_json(struct seen_account *s, const char *text, size_t len, char **error)
 {
+    if (scan_file(s, text, len)) {
+        seen_trim(s);
+        s->dirty = false;
+        return 0;
+    }
+    g_hash_table_remove_all((GHashTable *)s->users); /* what the scan had read */
     cJSON *doc = cJSON_ParseWithLength(text, len);
     const cJSON *users = cJSON_GetObjectItemCaseSensitive(doc, "users");
     if (!cJSON_IsObject(users)) {
@@ -210,11 +341,11 @@ int seen_save(struct seen_account *s, char **error)
     char *path = path_of(s->account_id);
     if (!path)
         return 0;
-    char *text = seen_to_json(s);
-    int rc = config_write_atomic(path, text, strlen(text), error);
+    GString *text = to_text(s);
+    int rc = config_write_atomic(path, text->str, text->len, error);
     if (rc == 0)
         s->dirty = false;
-    free(text);
+    g_string_free(text, TRUE);
     free(path);
     return rc;
 }

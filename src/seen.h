@@ -19,7 +19,7 @@
 enum seen_kind { SEEN_COUNTRY, SEEN_DEVICE, SEEN_KINDS };
 
 struct seen_value {
-    char *value;
+    const char *value;         /* in the account's values */
     int64_t first_ms;          /* the start of the first session that had it */
 };
 
@@ -33,6 +33,7 @@ struct seen_user {
 struct seen_account {
     char *account_id;
     struct _GHashTable *users; /* id -> struct seen_user * */
+    struct _GStringChunk *values; /* every value's text, once */
     bool dirty;                /* learnt something since loaded or saved */
 };
 

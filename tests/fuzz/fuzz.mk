@@ -36,8 +36,8 @@ FUZZ_SRC_plantly := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_cbrain := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_apideck := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_config := src/config.c src/journal.c src/util.c src/model.c src/strpool.c src/strslab.c
-FUZZ_SRC_state := src/state.c src/seen.c src/config.c src/journal.c src/util.c src/model.c \
-                  src/strpool.c src/strslab.c
+FUZZ_SRC_state := src/state.c src/seen.c src/providers/jscan.c src/config.c src/journal.c src/util.c \
+                  src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
 FUZZ_COLUMNS_SRC := src/columns.c src/column_flags.c src/flags.c src/suggest.c src/textfold.c \
@@ -49,8 +49,8 @@ FUZZ_SRC_jscan := src/providers/jscan.c
 FUZZ_SRC_query := src/query.c src/query_time.c $(FUZZ_COLUMNS_SRC) src/util.c src/model.c \
                   src/strpool.c src/strslab.c
 FUZZ_SRC_journal := src/journal.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
-FUZZ_SRC_seen := src/seen.c src/config.c src/journal.c src/util.c src/model.c src/strpool.c \
-                 src/strslab.c
+FUZZ_SRC_seen := src/seen.c src/providers/jscan.c src/config.c src/journal.c src/util.c src/model.c \
+                 src/strpool.c src/strslab.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))
 

@@ -274,6 +274,59 @@ static void test_impersonated_reason(void **state)
     free(why);
 }
 
+/* The file read in place (jscan) and through cJSON (what jscan does not
+ * vouch for) gives the same memory; what seen_to_json writes reads back. */
+static struct seen_account *seen_text(const char *text)
+{
+    struct seen_account *s = seen_load("none", NULL);
+    assert_int_equal(seen_from_json(s, text, strlen(text), NULL), 0);
+    return s;
+}
+
+static void test_seen_file(void **state)
+{
+    /* odd but readable: a user that is not an object, a kind that is an
+     * array, a value that is not a number, an unknown member; the second
+     * holds a fraction, which only cJSON reads */
+    const char *odd[] = {
+        "{\"version\":1,\"x\":[1,{}],\"users\":{\"bob\":3,\"ada\":{\"last\":9,\"devices\":"
+        "[\"iPhone\"],\"countries\":{\"DE\":4,\"NZ\":\"x\",\"FR\":6},\"y\":null}}}",
+        "{\"version\":1,\"x\":[1,{}],\"users\":{\"bob\":3,\"ada\":{\"last\":9,\"devices\":"
+        "[\"iPhone\"],\"countries\":{\"DE\":4,\"NZ\":\"x\",\"FR\":6.0},\"y\":null}}}",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        struct seen_account *s = seen_text(odd[i]);
+        assert_int_equal(g_hash_table_size((GHashTable *)s->users), 1);
+        struct seen_user *u = seen_user(s, "ada", false);
+        assert_non_null(u);
+        assert_int_equal(u->last_ms, 9);
+        assert_int_equal(u->n[SEEN_DEVICE], 0);
+        assert_int_equal(u->n[SEEN_COUNTRY], 2);
+        assert_int_equal(seen_first(u, SEEN_COUNTRY, "DE"), 4);
+        assert_int_equal(seen_first(u, SEEN_COUNTRY, "FR"), 6);
+        seen_free(s);
+    }
+    /* quotes, backslashes and UTF-8 go out and come back */
+    struct seen_account *s = seen_load("none", NULL);
+    struct seen_user *u = seen_user(s, "user \"q\" \\ é", true);
+    seen_note(s, u, SEEN_DEVICE, "Nintendo \"Switch\" \\ é", 5);
+    seen_note(s, u, SEEN_COUNTRY, "DE", -3);
+    u->last_ms = 123456789012345;
+    char *text = seen_to_json(s);
+    struct seen_account *back = seen_text(text);
+    struct seen_user *b = seen_user(back, "user \"q\" \\ é", false);
+    assert_non_null(b);
+    assert_int_equal(b->last_ms, 123456789012345);
+    assert_int_equal(seen_first(b, SEEN_DEVICE, "Nintendo \"Switch\" \\ é"), 5);
+    assert_int_equal(seen_first(b, SEEN_COUNTRY, "DE"), -3);
+    char *again = seen_to_json(back);
+    assert_string_equal(again, text);
+    free(again);
+    free(text);
+    seen_free(back);
+    seen_free(s);
+}
+
 static void test_seen_bounds_and_damage(void **state)
 {
     struct seen_account *s = seen_load("many", NULL);
@@ -335,6 +388,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_many_live_and_stale, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impersonated_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seen_bounds_and_damage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seen_file, setup, teardown),
     };
     return cmocka_run_group_tests_name("flags", tests, NULL, NULL);
 }
