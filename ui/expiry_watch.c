@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action_common.h"
 #include "actions.h"
 #include "app.h"
 #include "browser.h"
@@ -178,11 +179,7 @@ static void renew(struct app *app, const struct session *s, size_t i)
 {
     struct expiry_watch *w = watch(app);
     struct store_account *sa = &app->store.acc[i];
-    struct job j;
-    memset(&j, 0, sizeof j);
-    j.kind = JOB_OP;
-    j.op = OP_REFRESH;
-    account_copy(&j.account, &sa->a);
+    struct job j = act_op_job(&sa->a, OP_REFRESH);
     j.args.session_id = xstrdup(s->id);
     j.user = xstrdup(s->user_display ? s->user_display : s->user_id);
     uint64_t job = worker_submit(app->worker, &j);
