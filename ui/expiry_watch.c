@@ -38,7 +38,9 @@ struct renewal {
 };
 
 struct expiry_watch {
-    GHashTable *told;          /* session ids told (or renewing): once each */
+    GHashTable *told;          /* session id -> the crossing (int64_t *) told of, or
+                                * renewed at: once each; a renewed session crosses
+                                * anew at another time */
     unsigned version;          /* the store's sessions_version last looked at */
     int64_t next_wall;         /* the next crossing (wall ms), 0: none */
     int64_t settle_mono;       /* a change waits to be looked at until then, 0: none */
@@ -50,7 +52,7 @@ static struct expiry_watch *watch(struct app *app)
 {
     if (!app->expiry) {
         app->expiry = xcalloc(1, sizeof *app->expiry);
-        app->expiry->told = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+        app->expiry->told = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
         app->expiry->version = app->store.sessions_version - 1; /* look at the first list */
     }
     return app->expiry;
@@ -213,14 +215,16 @@ static void look(struct app *app, int64_t now)
         if (crossing > now) {
             if (!next || crossing < next)
                 next = crossing;
-            if (g_hash_table_size(w->told))
-                g_hash_table_remove(w->told, s->id); /* renewed: it may cross again */
-            continue;
+            continue; /* no look-up: this runs over every session of 100k */
         }
-        if (!crossing || !session_expiring(s, now, sa->policy.expiring_ms) ||
-            g_hash_table_contains(w->told, s->id))
+        if (!crossing || !session_expiring(s, now, sa->policy.expiring_ms))
             continue;
-        g_hash_table_add(w->told, xstrdup(s->id));
+        const int64_t *was = g_hash_table_lookup(w->told, s->id);
+        if (was && *was == crossing)
+            continue;
+        int64_t *at = xmalloc(sizeof *at);
+        *at = crossing;
+        g_hash_table_replace(w->told, xstrdup(s->id), at);
         if (renews_itself(app, sa)) {
             renew(app, s, (size_t)acc);
             continue;
