@@ -75,6 +75,7 @@ struct query_index {
     size_t len, cap;
     size_t *off;      /* row i's text starts at text + off[i] */
     uint64_t *mask;   /* the bytes of row i's text */
+    uint8_t *lens;    /* row i's column c is lens[i * COLUMN_COUNT + c] bytes (255: or more) */
     size_t n, n_cap;
 };
 void query_index_free(struct query_index *ix);

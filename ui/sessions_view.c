@@ -83,7 +83,7 @@ static size_t keys_make(struct sessions_view *sv, const struct app *app, size_t 
 
 /* ---- the filter's index ---- */
 
-/* Is the index wanted (some 200 bytes a session)? Only once the filter
+/* Is the index wanted (some 220 bytes a session)? Only once the filter
  * is opened: then it is made a slice at a time (the view's work) while it
  * is typed into, the rest at once when the filter needs it first. */
 static bool index_wanted(const struct sessions_view *sv)
@@ -224,16 +224,24 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
     if (from_rows) {
         sv->n_rows = query_apply(&sv->query, &sv->hay, sv->rows, sv->n_rows, sv->rows);
     } else {
+        /* the index is read in its own order, then the rows taken in
+         * theirs: read in a sorted order, every row's text was a miss of
+         * the cache (100k rows: ~8 ms of the view Active's ~17) */
+        unsigned char *hit = NULL;
+        if (filtering) {
+            hit = xmalloc(sv->n_order ? sv->n_order : 1);
+            for (size_t k = 0; k < sv->n_order; k++)
+                hit[k] = query_index_match(&sv->query, &sv->hay, k);
+        }
         size_t o = 0;
         for (size_t r = 0; r < sv->n_order; r++) {
             size_t k = sv->order[r];
-            if (!in_narrow(sv, app, k))
-                continue;
-            if (filtering && !query_index_match(&sv->query, &sv->hay, k))
+            if ((hit && !hit[k]) || !in_narrow(sv, app, k))
                 continue;
             sv->rows[o++] = (row_index)k;
         }
         sv->n_rows = o;
+        free(hit);
     }
     if (sv->query.timed) { /* times compared (expires:<1h): of the rows the text kept */
         size_t o = 0;
@@ -578,9 +586,12 @@ void sessions_view_sort(struct view *v, struct app *app, int col, bool desc, boo
 }
 
 /* The filter becomes text (in the filter language): from all rows, or
- * (when it only got narrower) from the rows shown. 0, or ERR_USAGE with
- * *error when text does not parse (then the filter is as it was). */
-static int refilter(struct view *v, struct app *app, const char *text, char **error)
+ * (when it only got narrower) from the rows shown; with sort (a column id
+ * or SORT_NONE, desc), sorted that way first, the rows selected once.
+ * 0, or ERR_USAGE with *error when text does not parse (then the filter
+ * and the sort are as they were). */
+static int refilter(struct view *v, struct app *app, const char *text, const int *sort,
+                    bool desc, char **error)
 {
     struct sessions_view *sv = sessions_priv(v);
     struct query next;
@@ -590,6 +601,13 @@ static int refilter(struct view *v, struct app *app, const char *text, char **er
         return ERR_USAGE;
     }
     bool narrower = query_active(&sv->query) && query_narrows(&sv->query, &next);
+    if (sort) {
+        sv->sort = *sort;
+        sv->desc = *sort != SORT_NONE && desc;
+        remember_cursor(v, app);
+        sort_rows(sv, app);
+        narrower = false;
+    }
     query_free(&sv->query);
     sv->query = next;
     if (!select_rows(v, app, narrower)) /* its row is filtered out: the first one */
@@ -600,10 +618,16 @@ static int refilter(struct view *v, struct app *app, const char *text, char **er
 
 int sessions_view_filter(struct view *v, struct app *app, const char *text, char **error)
 {
+    return sessions_view_filter_sorted(v, app, text, NULL, false, error);
+}
+
+int sessions_view_filter_sorted(struct view *v, struct app *app, const char *text,
+                                const int *column, bool desc, char **error)
+{
     struct sessions_view *sv = sessions_priv(v);
     sessions_sync(v, app);
     *error = NULL;
-    int rc = refilter(v, app, text, error);
+    int rc = refilter(v, app, text, column, desc, error);
     if (rc == 0) {
         free(sv->typed);
         sv->typed = xstrdup(sv->query.source);
@@ -900,7 +924,7 @@ static void close_prompt(struct view *v, struct app *app, bool keep)
     sv->prompting = false;
     char *err = NULL;
     if (!keep)
-        refilter(v, app, "", &err);
+        refilter(v, app, "", NULL, false, &err);
     free(err);
     bool broken = keep && sv->query_error;
     prompt_update(v, app);
@@ -949,7 +973,7 @@ static bool key(struct view *v, struct app *app, keycode k)
     sessions_view_set_view_name(v, NULL);
     free(sv->query_error);
     sv->query_error = NULL;
-    refilter(v, app, sv->typed, &sv->query_error);
+    refilter(v, app, sv->typed, NULL, false, &sv->query_error);
     prompt_update(v, app);
     return true;
 }
@@ -980,7 +1004,7 @@ static bool back(struct view *v, struct app *app)
         visual_end(sv, app, false);
         app_message(app, "visual mode left: nothing marked");
     } else if (query_active(&sv->query)) {
-        refilter(v, app, "", &err);
+        refilter(v, app, "", NULL, false, &err);
         sessions_view_set_view_name(v, NULL);
         app_message(app, "filter cleared");
     } else if (sv->narrow) {

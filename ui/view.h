@@ -110,6 +110,10 @@ void sessions_view_narrow(struct view *v, struct app *app, const char *account_i
 /* The filter, in the filter language (src/query.h): 0, or ERR_USAGE with
  * *error (owned) and the filter as it was. */
 int sessions_view_filter(struct view *v, struct app *app, const char *text, char **error);
+/* The same, and sorted by *column (SORT_NONE: the default order; NULL:
+ * as it is) at once, not saved: a saved view's rows are selected once. */
+int sessions_view_filter_sorted(struct view *v, struct app *app, const char *text,
+                                const int *column, bool desc, char **error);
 const char *sessions_view_filter_text(const struct view *v);
 /* Sort by column (a column id, or SORT_NONE: the default order); save:
  * written back to sesame.conf, and said on the message line. */

@@ -63,15 +63,14 @@ static void apply(struct app *app, const struct prefs_view *pv, size_t number)
     if (!ses)
         return;
     char *err = NULL;
-    if (sessions_view_filter(ses, app, pv->filter, &err) != 0) {
+    int sort = !pv->has_sort ? 0 : strcmp(pv->sort, "none") == 0 ? SORT_NONE
+                                                                 : column_find(pv->sort);
+    if (sessions_view_filter_sorted(ses, app, pv->filter, pv->has_sort ? &sort : NULL,
+                                    pv->sort_desc, &err) != 0) {
         app_error(app, "view %s: its filter \"%s\" does not parse: %s", pv->name, pv->filter,
                   err);
         free(err);
         return;
-    }
-    if (pv->has_sort) {
-        int c = strcmp(pv->sort, "none") == 0 ? SORT_NONE : column_find(pv->sort);
-        sessions_view_sort(ses, app, c, pv->sort_desc, false);
     }
     if (pv->has_columns)
         sessions_view_set_columns(ses, app, &pv->columns, false);

@@ -365,6 +365,30 @@ static void test_narrows(void **state)
         }
 }
 
+/* A column of 255 bytes or more (the index keeps a byte of length per
+ * column): a field term still finds its column, before and after it. */
+static void test_long_columns(void **state)
+{
+    make_rows();
+    char user[400];
+    memset(user, 'x', sizeof user);
+    memcpy(user + sizeof user - 12, "zebra <z@q>", 12);
+    sessions[1].user_display = user;
+    char browser[256];
+    memset(browser, 'b', sizeof browser);
+    memcpy(browser + sizeof browser - 6, "lynx9", 6); /* 255 bytes exactly */
+    sessions[1].browser = browser;
+    keeps("user:zebra", "01000");
+    keeps("user:xxxxx", "01000");
+    keeps("status:revoked", "01000");
+    keeps("browser:lynx9", "01000");
+    keeps("ip:2001:db8", "01000");
+    keeps("place:paris", "01000");
+    keeps("country:fr", "01000");
+    keeps("!country:fr", "10111");
+    keeps("session:sess_bob", "01000");
+}
+
 /* One keystroke's worth over 100 000 rows: the budget of the dashboard's
  * filter (README: at most 5 ms), with room for a busy machine. */
 static void test_speed(void **state)
@@ -397,7 +421,8 @@ static void test_speed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_matching), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_matching), cmocka_unit_test(test_long_columns),
+        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_parse_shapes), cmocka_unit_test(test_spans),
         cmocka_unit_test(test_narrows), cmocka_unit_test(test_speed),
     };
