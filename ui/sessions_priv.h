@@ -26,6 +26,7 @@ typedef uint32_t row_index;
 struct sessions_view {
     struct listpos pos;
     unsigned seen;            /* store.sessions_version the rows were made from */
+    unsigned flags_seen;      /* store.flags_version then */
     bool built;
     row_index *acc_of;        /* per store session: its account's index (NO_ROW: none) */
     row_index *by_default;    /* store indexes in the default order (made on a rebuild) */

@@ -401,6 +401,7 @@ static void rebuild(struct view *v, struct app *app)
     sort_rows(sv, app);
     select_rows(v, app, false);
     sv->seen = app->store.sessions_version;
+    sv->flags_seen = app->store.flags_version;
     sv->built = true;
 }
 
@@ -410,8 +411,16 @@ void sessions_sync(struct view *v, struct app *app)
 {
     struct sessions_view *sv = sessions_priv(v);
     if (!sv->built || sv->seen != app->store.sessions_version ||
-        sv->n_order != app->store.sessions.n)
+        sv->n_order != app->store.sessions.n) {
         rebuild(v, app);
+    } else if (sv->flags_seen != app->store.flags_version) {
+        /* only flags changed: the cells read them as drawn; the filter's
+         * index holds their text, and a sort may be by them */
+        sv->flags_seen = app->store.flags_version;
+        query_index_reset(&sv->hay);
+        if (index_wanted(sv) || sv->sort == COLUMN_FLAGS)
+            rebuild(v, app);
+    }
 }
 
 bool sessions_in_range(const struct sessions_view *sv, size_t r)

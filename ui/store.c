@@ -220,7 +220,9 @@ static size_t flag_run(struct store *s, struct store_account *sa, size_t budget)
         note(s, xasprintf("the places seen could not be remembered: %s", err ? err : "?"));
     free(err);
     if (sa->flag_changed) {
-        s->sessions_version++;
+        /* not sessions_version: the rows, their order and marks stand (a
+         * rebuild over 100k was a key's wait at the end of each listing) */
+        s->flags_version++;
         s->version++;
     }
     return budget;

@@ -79,6 +79,7 @@ struct store {
     size_t n_graves;
     unsigned version;          /* bumped on every change, for views that cache */
     unsigned sessions_version; /* bumped when sessions (or the accounts' names) change */
+    unsigned flags_version;    /* bumped when only their flags changed (a flag pass) */
     char *note;                /* a problem to tell once (a memory of places that could not
                                 * be read or written), taken by the front end; or NULL */
 };

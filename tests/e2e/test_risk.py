@@ -286,6 +286,31 @@ def t_flags(tmp, env):
         fake.stop()
 
 
+def t_flags_of_a_big_listing(tmp, env):
+    """An account of more sessions than are taken in at once is flagged a
+    slice at a time after it shows; the filter typed meanwhile ends on the
+    rows the flags say (the headless count), without rows being rebuilt
+    for nothing when no filter reads them."""
+    fake = harness.Fake(tmp, ["--clerk-users", "80", "--clerk-sessions-per-user", "80"])
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "clerk", "clerk", ["sk_test_fake"], fake.url("clerk"),
+                        many_live="3", rate_limit="off")
+    try:
+        want = len(json.loads(harness.cli_ok(env, "sessions", "--filter", "flag:many-live",
+                                             "--json"))["sessions"])
+        check(0 < want < 6400, "many-live in the fake: %d" % want)
+        t = start(tmp, env, want=(), cols=200)
+        t.send("/")
+        t.send("flag:many-live")   # typed while the listing comes in
+        t.key("enter")
+        check(t.wait_for("Sessions %d of 6400 matching" % want, 30),
+              "the filter after the flag pass:\n" + t.text())
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 def t_many_live_and_stale(tmp, env):
     fake, env = clerk_account(tmp, "clerk", many_live="1", stale_after="1m")
     try:
@@ -638,7 +663,7 @@ def t_screen_share(tmp, env):
 if __name__ == "__main__":
     sys.exit(harness.main([
         t_journal_dashboard_and_command, t_journal_refused_and_logout,
-        t_journal_dashboard_accounts, t_flags, t_many_live_and_stale,
+        t_journal_dashboard_accounts, t_flags, t_flags_of_a_big_listing, t_many_live_and_stale,
         t_expiring_told_once, t_expiring_notify_send,
         t_expiring_idle, t_auto_refresh, t_cbrain_checked, t_production,
         t_read_only_account, t_screen_share,
