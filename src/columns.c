@@ -204,6 +204,12 @@ bool column_sort_key(enum column_id c, const struct column_row *r, int64_t now, 
     return *num > 0;
 }
 
+bool column_sort_key_steady(enum column_id c)
+{
+    return c == COLUMN_CREATED || c == COLUMN_LAST_ACTIVE || c == COLUMN_EXPIRES ||
+           c == COLUMN_IDLE;
+}
+
 int column_compare(enum column_id c, const struct column_row *a, const struct column_row *b,
                    int64_t now)
 {

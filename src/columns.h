@@ -99,6 +99,10 @@ const char *column_flags_text(const struct column_row *r, int64_t now, char *buf
  * the row has none: such rows go last in either direction. */
 bool column_sort_key(enum column_id c, const struct column_row *r, int64_t now, int64_t *num,
                      const char **text, char *buf);
+/* Does column c's key stay as it is while the clock moves (a time the
+ * provider gave, not a status or flag that the clock changes)? Then an
+ * order sorted by it holds until the sessions change. */
+bool column_sort_key_steady(enum column_id c);
 /* <0, 0, >0: a before, with, after b by column c, ascending; rows without
  * a value last; text case-folded and compared naturally ("s9" < "s10").
  * Ties are the caller's to break (session_order.h). */

@@ -300,8 +300,8 @@ static size_t row_room(const struct column_row *r, int64_t now, const char **tex
     return need;
 }
 
-/* The columns folded, SEP between them, appended to buf at *len; with
- * lens, the length of each (SEG_LONG: that or more) into lens[c]. */
+/* The columns folded, SEP between them, appended to buf at *len; the
+ * length of each (SEG_LONG: that or more) into lens[c]. */
 static void row_fold(const char *const *texts, char *buf, size_t *len, uint8_t *lens)
 {
     for (int c = 0; c < COLUMN_COUNT; c++) {
@@ -310,8 +310,11 @@ static void row_fold(const char *const *texts, char *buf, size_t *len, uint8_t *
         size_t start = *len;
         if (texts[c])
             text_fold_into(texts[c], buf, len);
-        if (lens)
-            lens[c] = (uint8_t)(*len - start < SEG_LONG ? *len - start : SEG_LONG);
+        /* a SEP of the text's own would end its column early: it becomes
+         * another control character, which no needle holds either */
+        for (char *p = buf + start; (p = memchr(p, SEP, *len - (size_t)(p - buf)));)
+            *p = '\x1e';
+        lens[c] = (uint8_t)(*len - start < SEG_LONG ? *len - start : SEG_LONG);
     }
     buf[*len] = '\0';
 }
@@ -333,23 +336,20 @@ static bool in_column(const char *seg, size_t sl, const char *needle, size_t nl)
     return false;
 }
 
-/* Is t's text in one of its columns of hay (a row's text)? With lens (the
- * index's lengths of the row's columns) a field's column is reached
- * without reading the ones before it: a field term over 100k rows reads
- * a few bytes of each, not the whole row (a view's status:active went
- * from ~17 ms to ~2). */
+/* Is t's text in one of its columns of hay (a row's text, the lengths of
+ * its columns in lens)? A field's column is reached without reading the
+ * ones before it: over 100k rows a field term reads a few bytes of each,
+ * not the whole row. */
 static bool found(const char *hay, const struct query_term *t, const uint8_t *lens)
 {
     if (t->plain)
         return strstr(hay, t->text) != NULL;
-    if (!lens && !strstr(hay, t->text))
-        return false; /* nowhere is not in its columns either */
     size_t nl = strlen(t->text);
     const char *seg = hay;
     uint32_t left = t->fields;
     for (int c = 0; c < COLUMN_COUNT && left; c++) {
         size_t sl;
-        if (lens && lens[c] < SEG_LONG) {
+        if (lens[c] < SEG_LONG) {
             sl = lens[c];
         } else {
             const char *end = strchr(seg, SEP);
@@ -383,8 +383,9 @@ bool query_match_row(const struct query *q, const struct column_row *r, int64_t 
     size_t room = row_room(r, now, texts, bufs), len = 0;
     char small[1024];
     char *buf = room <= sizeof small ? small : xmalloc(room);
-    row_fold(texts, buf, &len, NULL);
-    bool ok = match_text(q, buf, text_byte_mask(buf, len), NULL) && query_time_match(q, r, now);
+    uint8_t lens[COLUMN_COUNT];
+    row_fold(texts, buf, &len, lens);
+    bool ok = match_text(q, buf, text_byte_mask(buf, len), lens) && query_time_match(q, r, now);
     if (buf != small)
         free(buf);
     return ok;

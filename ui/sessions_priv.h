@@ -43,6 +43,9 @@ struct sessions_view {
     bool prompting;           /* the filter prompt is open */
 
     int sort;                 /* a column id, or SORT_NONE */
+    row_index *sorted;        /* the last order sorted by a steady key (a view switched */
+    int sorted_col;           /* back to is not sorted again): by this column (SORT_NONE: */
+    bool sorted_desc;         /* none kept), this way; forgotten when the sessions change */
     bool desc, prefs_loaded;
     char *narrow;             /* account id, or NULL for every account */
     char *view_name;          /* the saved view applied, till the filter or sort change by hand */

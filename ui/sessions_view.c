@@ -140,6 +140,10 @@ static void sort_rows(struct sessions_view *sv, const struct app *app)
     memcpy(sv->order, sv->by_default, (n ? n : 1) * sizeof *sv->order);
     if (n < 2 || sv->sort == SORT_NONE)
         return;
+    if (sv->sort == sv->sorted_col && sv->desc == sv->sorted_desc) {
+        memcpy(sv->order, sv->sorted, n * sizeof *sv->order);
+        return;
+    }
     enum column_id c = (enum column_id)sv->sort;
     bool numeric = column_def(c)->numeric;
     struct sort_item *items = xmalloc(n * sizeof *items);
@@ -164,6 +168,12 @@ static void sort_rows(struct sessions_view *sv, const struct app *app)
         free(folds[r]);
     free(folds);
     free(items);
+    if (column_sort_key_steady(c)) {
+        sv->sorted = xrealloc(sv->sorted, n * sizeof *sv->sorted);
+        memcpy(sv->sorted, sv->order, n * sizeof *sv->order);
+        sv->sorted_col = sv->sort;
+        sv->sorted_desc = sv->desc;
+    }
 }
 
 static bool in_narrow(const struct sessions_view *sv, const struct app *app, size_t k)
@@ -398,6 +408,7 @@ static void rebuild(struct view *v, struct app *app)
     find_keys(sv, app, &carried);
     markset_free(&carried);
     default_order(sv, app);
+    sv->sorted_col = SORT_NONE; /* the sessions changed */
     sort_rows(sv, app);
     select_rows(v, app, false);
     sv->seen = app->store.sessions_version;
@@ -1182,6 +1193,7 @@ static void destroy(struct view *v)
     free(sv->acc_of);
     free(sv->order);
     free(sv->by_default);
+    free(sv->sorted);
     free(sv->rows);
     query_index_free(&sv->hay);
     query_free(&sv->query);
@@ -1219,6 +1231,7 @@ struct view *sessions_view_new(void)
     v->ops = &sessions_ops;
     v->priv = sv;
     sv->sort = SORT_NONE;
+    sv->sorted_col = SORT_NONE;
     sv->cur = SIZE_MAX;
     sv->anchor_row = SIZE_MAX;
     sv->cur_col = COLUMN_SESSION;

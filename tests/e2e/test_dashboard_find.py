@@ -150,6 +150,20 @@ def t_saved_views(tmp, env):
         check([x["provider"] for x in headless] == ["plantly"], headless)
         t.send("9")
         harness.wait_message(t, lambda l: "no view 9: there are 3" in l, "no view 9")
+        # sorted once by expires, the order is kept for a switch back; new
+        # sessions make it sorted again: a second Plantly login (an hour
+        # left) comes first with the first one
+        t.send("1")
+        t.send("3")
+        harness.cli_ok(env, "create", "plantly")
+        t.send("R")
+        check(t.wait_for("── Sessions (view All) %d " % (n + 1), WAIT), title(t))
+        t.send("1")
+        check(t.wait_line(t.row_of("── Sessions"), lambda l: "(view Active) %d " % (len(active) + 1)
+                          in l, WAIT), title(t))
+        check(all("Plantly" in r for r in rows(t)[:2]) and "Plantly" not in rows(t)[2],
+              "the new session not sorted in:\n" + t.text())
+        n += 1
         t.quit()
         t.close()
         # views of one's own replace the shipped ones

@@ -304,6 +304,30 @@ static void test_compare(void **state)
     assert_int_equal(column_compare(COLUMN_IDLE, &ra, &rn, NOW), 0);
 }
 
+/* A steady key is the same whatever the clock says (the dashboard keeps an
+ * order sorted by one); the status is not (active, then expired). */
+static void test_steady_keys(void **state)
+{
+    struct session s = clerk_session();
+    struct column_row r = row_of(&s);
+    size_t steady = 0;
+    for (int c = 0; c < COLUMN_COUNT; c++) {
+        if (!column_sort_key_steady((enum column_id)c))
+            continue;
+        steady++;
+        int64_t n1, n2;
+        const char *t1, *t2;
+        char b1[COLUMN_TEXT_MAX], b2[COLUMN_TEXT_MAX];
+        bool h1 = column_sort_key((enum column_id)c, &r, NOW, &n1, &t1, b1);
+        bool h2 = column_sort_key((enum column_id)c, &r, NOW + 30 * DAY, &n2, &t2, b2);
+        assert_int_equal(h1, h2);
+        assert_int_equal(n1, n2);
+        assert_string_equal(t1 ? t1 : "", t2 ? t2 : "");
+    }
+    assert_int_equal(steady, 4); /* created, last active, expires, idle */
+    assert_false(column_sort_key_steady(COLUMN_STATUS));
+}
+
 /* ---- layout ---- */
 
 static int used(const int *w, size_t n, int gap)
@@ -440,7 +464,8 @@ int main(void)
         cmocka_unit_test(test_every_column_text), cmocka_unit_test(test_missing_values),
         cmocka_unit_test(test_countdowns),        cmocka_unit_test(test_relative_past),
         cmocka_unit_test(test_names),             cmocka_unit_test(test_parse_list),
-        cmocka_unit_test(test_compare),           cmocka_unit_test(test_layout_table),
+        cmocka_unit_test(test_compare),           cmocka_unit_test(test_steady_keys),
+        cmocka_unit_test(test_layout_table),
         cmocka_unit_test(test_layout_dashboard),  cmocka_unit_test(test_layout_edges),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

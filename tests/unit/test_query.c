@@ -366,7 +366,8 @@ static void test_narrows(void **state)
 }
 
 /* A column of 255 bytes or more (the index keeps a byte of length per
- * column): a field term still finds its column, before and after it. */
+ * column), or holding the index's separator: a field term still finds
+ * its column, and the ones after it. */
 static void test_long_columns(void **state)
 {
     make_rows();
@@ -387,6 +388,16 @@ static void test_long_columns(void **state)
     keeps("country:fr", "01000");
     keeps("!country:fr", "10111");
     keeps("session:sess_bob", "01000");
+    /* the index's separator inside a column (fuzz: regress/query) */
+    make_rows();
+    sessions[1].id = "sess\x1f" "bob";
+    keeps("session:bob", "01000");
+    keeps("status:revoked", "01000");
+    keeps("device:mobile", "01001");
+    user[100] = '\x1f'; /* in a column too long for its length byte */
+    sessions[1].user_display = user;
+    keeps("status:revoked", "01000");
+    keeps("user:zebra", "01000");
 }
 
 /* One keystroke's worth over 100 000 rows: the budget of the dashboard's
