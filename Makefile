@@ -19,6 +19,10 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -pthread $
              -DSESAME_DATADIR='"$(DATADIR)"' -Isrc -Iui
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS) -pthread
 
+# QUIET=1 (make demo): no compiler command lines, only what the compiler
+# says (errors and warnings); V=1 anywhere shows them again.
+Q := $(if $(and $(QUIET),$(if $(V),,1)),@,)
+
 # One build tree per flavour: build/ (release), build/asan, build/tsan.
 FLAVOUR ?= release
 B = build/$(FLAVOUR)
@@ -39,7 +43,7 @@ TEST_SUPPORT_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard tests/support/*.c))
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c)) \
              $(patsubst tests/integration/%.c,$(B)/tests/%,$(wildcard tests/integration/test_*.c))
 
-.PHONY: all deps demo check test tests unit asan tsan tsan-unit bench install uninstall clean screenshots faults fuzz
+.PHONY: all deps demo demo-build check test tests unit asan tsan tsan-unit bench install uninstall clean screenshots faults fuzz
 
 all: sesame
 
@@ -48,11 +52,11 @@ sesame: $(B)/sesame
 	@if [ "$(FLAVOUR)" = release ]; then cp $(B)/sesame sesame.tmp && mv -f sesame.tmp sesame; fi
 
 $(B)/sesame: $(CORE_OBJ) $(UI_OBJ) $(B)/src/main.o
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(CORE_OBJ) $(UI_OBJ) $(TEST_SUPPORT_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
@@ -66,7 +70,7 @@ include tools/screenshots.mk
 include tests/valgrind/valgrind.mk
 
 deps:
-	@sh tools/deps.sh
+	@sh tools/deps.sh check
 
 # Unit and integration tests of one flavour, inside a private keyring.
 unit: $(UNIT_TESTS) $(B)/sesame
@@ -99,8 +103,14 @@ tests: $(UNIT_TESTS) $(B)/sesame
 
 test: check
 
-demo: deps
-	@$(MAKE) --no-print-directory all
+# The demo needs less than the tests (tools/deps.sh demo): no cmocka, clang
+# or tmux. Its build runs in parallel and shows only what the compiler says.
+demo-build:
+	@sh tools/deps.sh demo
+	@echo "demo: building sesame ($(NPROC) jobs; make V=1 demo shows the commands)"
+	@$(MAKE) --no-print-directory -j$(NPROC) QUIET=1 all
+
+demo: demo-build
 	@sh tools/demo.sh
 
 # Every fault of the fake against every provider, one verdict per cell.
@@ -112,15 +122,21 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/bench.sh
 
+# docs/json.md (the --json document) goes beside the man page, which names
+# it: $(DOCDIR)/json.md.
+DOCDIR = $(PREFIX)/share/doc/sesame
+
 install: sesame
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 sesame $(DESTDIR)$(BINDIR)/sesame
 	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/ 2>/dev/null || true
-	if [ -f doc/sesame.1 ]; then install -d $(DESTDIR)$(MANDIR) && install -m 0644 doc/sesame.1 $(DESTDIR)$(MANDIR)/sesame.1; fi
+	install -m 0644 doc/sesame.1 $(DESTDIR)$(MANDIR)/sesame.1
+	install -m 0644 docs/json.md $(DESTDIR)$(DOCDIR)/json.md
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sesame $(DESTDIR)$(MANDIR)/sesame.1
+	rm -f $(DESTDIR)$(BINDIR)/sesame $(DESTDIR)$(MANDIR)/sesame.1 $(DESTDIR)$(DOCDIR)/json.md
 	rm -rf $(DESTDIR)$(DATADIR)
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	rm -rf build sesame

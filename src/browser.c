@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -11,9 +10,8 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "launch.h"
 #include "util.h"
-
-extern char **environ;
 
 #define START_CHECK_MS 1000
 
@@ -67,37 +65,6 @@ char **browser_argv(const char *entry, const char *url)
     return v;
 }
 
-static int spawn_one(char **argv, bool quiet, pid_t *pid)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    if (quiet) {
-        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    }
-    posix_spawnattr_init(&attr);
-    sigset_t def;
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigaddset(&def, SIGINT);
-    sigaddset(&def, SIGTERM);
-    sigaddset(&def, SIGHUP);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    /* its own process group: Ctrl-C in sesame's terminal is not its business */
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-                                    POSIX_SPAWN_SETPGROUP);
-    int rc = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    return rc;
-}
-
 static char **browser_entries(size_t *n)
 {
     const char *env = getenv("BROWSER");
@@ -126,24 +93,49 @@ static void argv_wipe_free(char **v)
     strv_free(v);
 }
 
+/* Is there an executable name in a directory of $PATH? */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *copy = xstrdup(str_empty(path) ? "/usr/bin:/bin" : path), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char *f = xasprintf("%s/%s", *d ? d : ".", name);
+        found = access(f, X_OK) == 0;
+        free(f);
+    }
+    free(copy);
+    return found;
+}
+
+char *browser_missing(void)
+{
+    if (!str_empty(getenv("BROWSER")))
+        return NULL;
+    if (str_empty(getenv("DISPLAY")) && str_empty(getenv("WAYLAND_DISPLAY")))
+        return xstrdup("no desktop ($DISPLAY unset); set $BROWSER, e.g. w3m");
+    if (!on_path("xdg-open"))
+        return xstrdup("xdg-open is missing; set $BROWSER, e.g. firefox");
+    return NULL;
+}
+
 int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
 {
     size_t n;
     char **entries = browser_entries(&n);
     int rc = ERR_USAGE;
-    *why = http_url_openable(url) ? NULL : xstrdup("not an http(s) URL");
+    char *failed = NULL; /* the last entry that did not start */
+    *why = http_url_openable(url) ? browser_missing() : xstrdup("not an http(s) URL");
     for (size_t i = 0; i < n && rc && !*why; i++) {
         char **argv = browser_argv(entries[i], url);
         if (!argv)
             continue;
-        int e = spawn_one(argv, quiet, pid);
+        int e = spawn_detached(argv, NULL, quiet, pid);
         if (e == 0) {
             rc = 0;
-            free(*why);
-            *why = NULL;
         } else {
-            free(*why);
-            *why = xasprintf("%s: %s", argv[0], strerror(e));
+            free(failed);
+            failed = xasprintf("%s: %s", argv[0], strerror(e));
         }
         argv_wipe_free(argv);
     }
@@ -151,7 +143,9 @@ int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why)
         free(entries[i]);
     free(entries);
     if (rc && !*why)
-        *why = xstrdup("$BROWSER is empty");
+        *why = failed ? failed : xstrdup("$BROWSER is empty");
+    else
+        free(failed);
     return rc;
 }
 

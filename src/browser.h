@@ -13,10 +13,18 @@
 char **browser_argv(const char *entry, const char *url);
 void strv_free(char **v);
 
+/* Why no browser can be started here, or NULL when one may be. With
+ * $BROWSER set, the user's word is taken; without it, xdg-open must be
+ * installed and have a desktop to show the page on ($DISPLAY or
+ * $WAYLAND_DISPLAY): else the text says so and how to set $BROWSER.
+ * Owned. */
+char *browser_missing(void);
+
 /* Start the first browser that starts; do not wait for it. A URL that is
- * not http_url_openable is refused (ERR_USAGE). quiet: its
- * stdout and stderr go to /dev/null (a full-screen caller). 0 and *pid, or
- * ERR_USAGE with *why (owned). The caller reaps the child. */
+ * not http_url_openable is refused (ERR_USAGE), and so is any when
+ * browser_missing says why. quiet: its stdout and stderr go to /dev/null
+ * (a full-screen caller). 0 and *pid, or ERR_USAGE with *why (owned). The
+ * caller reaps the child. */
 int browser_spawn(const char *url, bool quiet, pid_t *pid, char **why);
 
 /* browser_spawn, then up to a second to see that a launcher such as

@@ -28,6 +28,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "journal.h"
 #include "util.h"
 
 #define ACCOUNTS_FILE "accounts.conf"
@@ -110,20 +111,6 @@ int config_mkdir(const char *dir, char **error)
 
 /* ---- atomic write and lock ----------------------------------------------- */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* ERR_CONFIG with "what: strerror(errno)". */
 static int sys_error(char **error, const char *what)
 {
@@ -199,7 +186,7 @@ static int write_temp(const char *tmp, const char *path, const char *data, size_
         errno = EAGAIN;
         return sys_error(error, tmp);
     }
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (write_full(fd, data, len) != 0 || fsync(fd) != 0) {
         int e = errno;
         close(fd);
         unlink(tmp);
@@ -1053,6 +1040,52 @@ static int check_label(const struct account_list *l, const struct account *a, en
 /* Lock the config dir, read and check the file, apply, write, unlock. ADD
  * chooses a->id here, under the lock, so that two adds at once cannot
  * both take the same one. */
+static bool same_text(const char *x, const char *y)
+{
+    return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+/* The names of what an edit changed ("label, base_url, session_length"):
+ * never the values, a person reads them in accounts.conf. Owned. */
+static char *changed_names(const struct account *was, const struct account *now)
+{
+    GString *s = g_string_new(NULL);
+    const char *top[] = {"label", "base_url", "ca_file"};
+    const char *before[] = {was->label, was->base_url, was->ca_file};
+    const char *after[] = {now->label, now->base_url, now->ca_file};
+    for (size_t i = 0; i < ARRAY_LEN(top); i++)
+        if (!same_text(before[i], after[i]))
+            g_string_append_printf(s, "%s%s", s->len ? ", " : "", top[i]);
+    if (was->allow_http != now->allow_http)
+        g_string_append_printf(s, "%sallow_http", s->len ? ", " : "");
+    for (size_t i = 0; i < now->n_fields; i++)
+        if (!same_text(account_field(was, now->fields[i].key), now->fields[i].value))
+            g_string_append_printf(s, "%s%s", s->len ? ", " : "", now->fields[i].key);
+    for (size_t i = 0; i < was->n_fields; i++)
+        if (!account_field(now, was->fields[i].key))
+            g_string_append_printf(s, "%s%s", s->len ? ", " : "", was->fields[i].key);
+    return g_string_free(s, s->len == 0);
+}
+
+/* An account added, edited or removed: a line in the journal. */
+static void journal_account(enum change how, const struct account *was,
+                            const struct account *now)
+{
+    const struct account *a = now ? now : was;
+    char *detail = how == UPDATE && was && now ? changed_names(was, now) : NULL;
+    struct journal_entry e = {
+        .account = a->id,
+        .label = a->label,
+        .provider = a->provider_id,
+        .action = how == ADD ? "account-add" : how == UPDATE ? "account-edit"
+                                                             : "account-remove",
+        .result = "ok",
+        .detail = detail,
+    };
+    journal_append(&e);
+    g_free(detail);
+}
+
 static int change_accounts(enum change how, const struct account *a, const char *rm_id,
                            bool *rm_found, char **new_id, char **error)
 {
@@ -1103,6 +1136,10 @@ static int change_accounts(enum change how, const struct account *a, const char 
     rc = conf_file_write(f, error);
     if (rc == 0 && how == ADD)
         *new_id = xstrdup(added.id);
+    if (rc == 0 && how != UPSERT)
+        journal_account(how, how == ADD ? NULL : account_list_find_id(&l, how == REMOVE ? rm_id
+                                                                                         : a->id),
+                        how == REMOVE ? NULL : a);
 out:
     account_free(&added);
     account_list_free(&l);

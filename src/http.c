@@ -91,8 +91,24 @@ static long parse_count(const char *v)
     return n < 0 ? -1 : n;
 }
 
+/* A request id header's value as an id a person can quote: its leading
+ * run of [A-Za-z0-9._:-] (the header is the server's, anything may come). */
+static void take_request_id(const char *v, char *out, size_t size)
+{
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t n = 0;
+    while (n + 1 < size && v[n] &&
+           ((v[n] >= 'a' && v[n] <= 'z') || (v[n] >= 'A' && v[n] <= 'Z') ||
+            (v[n] >= '0' && v[n] <= '9') || strchr("._:-", v[n])))
+        n++;
+    memcpy(out, v, n);
+    out[n] = '\0';
+}
+
 static void reset_seen(struct http_response *r)
 {
+    r->request_id[0] = '\0';
     r->retry_after_s = -1;
     r->ratelimit_remaining = -1;
     r->ratelimit_reset_s = -1;
@@ -110,6 +126,11 @@ static size_t on_header(char *data, size_t size, size_t nitems, void *userp)
         t->resp.ratelimit_remaining = parse_count(buf);
     else if (header_value(data, n, "x-downstream-ratelimit-reset:", buf, sizeof buf))
         t->resp.ratelimit_reset_s = parse_count(buf);
+    /* the request's id, for the journal: Clerk's official client falls back
+     * on Cloudflare's CF-Ray when the body has no clerk_trace_id */
+    else if (header_value(data, n, "x-request-id:", buf, sizeof buf) ||
+             (!t->resp.request_id[0] && header_value(data, n, "cf-ray:", buf, sizeof buf)))
+        take_request_id(buf, t->resp.request_id, sizeof t->resp.request_id);
     /* a new status line (redirect, 100-continue) resets what we saw */
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
         reset_seen(&t->resp);

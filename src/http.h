@@ -34,6 +34,7 @@ struct http_response {
     long ratelimit_reset_s;             /* x-downstream-ratelimit-reset: seconds, -1 */
     char *location;                     /* a 3xx: where it pointed (never followed), owned;
                                          * NULL otherwise */
+    char request_id[72];                /* CF-Ray or X-Request-Id, for the journal ("" none) */
 };
 
 /* Builders used by the providers. All copy their arguments. */

@@ -90,16 +90,17 @@ int main(int argc, char **argv)
             ui.read_only = true;
         } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
             ui.no_color = true;
+        } else if (strcmp(a, "--redact") == 0) {
+            ui.redact = true;
         } else if (strcmp(a, "--theme") == 0) {
             if (i + 1 >= argc || str_empty(argv[i + 1]))
                 return usage_error("%s needs a theme name", a);
             ui.theme = argv[++i];
         } else if (strcmp(a, "--timeout") == 0) {
-            char *end = NULL;
-            long secs = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
-            if (!end || *end || secs < 1 || secs > 3600)
+            int64_t ms;
+            if (i + 1 >= argc || cli_parse_timeout(argv[i + 1], &ms) != 0)
                 return usage_error("%s wants a number of seconds from 1 to 3600", a);
-            cli_set_timeout_ms(secs * 1000LL);
+            cli_set_timeout_ms(ms);
             i++;
         } else if (strncmp(a, "--theme=", 8) == 0 && a[8]) {
             ui.theme = a + 8;
@@ -111,10 +112,13 @@ int main(int argc, char **argv)
         return ui_run(&ui);
 
     if (strcmp(argv[i], "help") == 0) {
-        if (i + 1 < argc && cli_find(argv[i + 1]))
-            cli_print_command_help(stdout, argv[i + 1]);
-        else
+        if (i + 1 >= argc) {
             cli_print_help(stdout);
+            return finish_stdout(0);
+        }
+        if (!cli_find(argv[i + 1]))
+            return cli_unknown_command(argv[i + 1]);
+        cli_print_command_help(stdout, argv[i + 1]);
         return finish_stdout(0);
     }
     if (ui.theme)
@@ -122,5 +126,7 @@ int main(int argc, char **argv)
     if (ui.read_only)
         return usage_error("%s applies to the dashboard only: a command does only what it "
                            "names", "--read-only");
+    if (ui.redact)
+        return usage_error("%s applies to the dashboard only", "--redact");
     return finish_stdout(cli_dispatch(argc - i, argv + i));
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flags.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "util.h"
@@ -165,6 +166,7 @@ void session_update(struct session *dst, const struct session *u)
         dst->abandon_ms = u->abandon_ms;
     dst->tracked |= u->tracked;
     dst->has_url |= u->has_url;
+    dst->flags |= u->flags & FLAGS_FROM_PROVIDER; /* an actor stays for the session's life */
 }
 
 void user_free(struct user *u)

@@ -66,6 +66,8 @@ struct session {
     enum session_status status;
     bool tracked;           /* created by sesame (kept in the state file) */
     bool has_url;           /* an openable URL is in the keyring (Vault) */
+    uint8_t flags;          /* what looks wrong (flags.h): the provider's FLAG_IMPERSONATED,
+                             * the others set when a list is taken in (flags_compute) */
 };
 
 struct user {

@@ -30,6 +30,7 @@
 
 #include "config.h"
 #include "session_status.h"
+#include "seen.h"
 #include "strpool.h"
 #include "strslab.h"
 #include "util.h"
@@ -395,9 +396,11 @@ int state_mark_unknown_in(const char *dir, const char *account_id, const char *s
 int state_remove_account(const char *account_id, char **error)
 {
     int rc = need_ids(account_id, NULL, "state_remove_account", error);
-    return rc ? rc
-              : change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, NULL,
-                             error);
+    if (rc == 0)
+        rc = change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, NULL, error);
+    if (rc == 0)
+        seen_forget(account_id); /* what it saw of its users' places goes with it */
+    return rc;
 }
 
 int state_check_writable(char **error)

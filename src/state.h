@@ -13,6 +13,7 @@ int state_load(struct session_list *out, char **error);
 /* Insert or replace (by account id + session id), under the lock. */
 int state_upsert(const struct session *s, char **error);
 int state_remove(const char *account_id, const char *session_id, char **error);
+/* The account's tracked sessions, and what it saw of its users (seen.h). */
 int state_remove_account(const char *account_id, char **error);
 
 /* The same in the state directory dir, for the worker's keyring thread

@@ -31,6 +31,9 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* All of data to fd, again after EINTR and short writes: 0, or -1 with errno. */
+int write_full(int fd, const void *data, size_t len);
+
 /* Overwrite then free: for every buffer that held a secret. NULL is fine. */
 void wipe(void *p, size_t n);
 void wipe_free(char *s);

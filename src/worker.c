@@ -12,6 +12,7 @@
 
 #include "account_check.h"
 #include "config.h"
+#include "journal.h"
 #include "scrub.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -99,6 +100,7 @@ void job_free(struct job *j)
     secret_bag_clear(&j->secrets);
     free(j->config_dir);
     free(j->state_dir);
+    free(j->user);
     memset(j, 0, sizeof *j);
 }
 
@@ -184,6 +186,7 @@ int worker_start_transfer(struct worker *w, struct request *r)
     j->in_multi++;
     if (r->host)
         r->host->in_multi++;
+    j->sent = true;
     return 0;
 }
 
@@ -250,10 +253,24 @@ static void job_uncount(struct worker *w, struct running_job *j)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* An operation that changed something goes to the journal, as its answer
+ * says (scrubbed already), whichever front end asked. */
+static void journal_answer(struct running_job *j, struct event *ev)
+{
+    struct journal_entry e;
+    char *text = NULL;
+    if (journal_op_entry(j->prov, &j->job.account, j->job.op, &j->job.args, j->job.user,
+                         ev->err, ev->error, &ev->result, &e, &text))
+        journal_append(&e);
+    free(text);
+}
+
 static void post(struct worker *w, struct running_job *j, struct event *ev)
 {
     if (!j->in_keyring) /* else the keyring thread owns the secrets (and adds none here) */
         secrets_scrub_event(ev, &j->secrets, j->job.args.verify_token);
+    if (!ev->progress && j->job.kind == JOB_OP)
+        journal_answer(j, ev);
     ev->job_id = j->id;
     ev->kind = j->job.kind;
     ev->op = j->job.op;
@@ -337,6 +354,7 @@ static void job_abandon(struct worker *w, struct running_job *j, int err, char *
 static void to_keyring(struct worker *w, struct running_job *j, enum keyring_phase phase)
 {
     j->phase = phase;
+    j->sent |= phase == KR_CALL || phase == KR_FINISH; /* a change may be under way */
     j->in_keyring = true;
     j->told_waiting = false;
     j->keyring_since = mono_ms();
@@ -695,6 +713,8 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
             res.refused = true;
         if (res.err && status >= 200 && status < 300)
             res.maybe_done = !(r->http.flags & HTTP_IDEMPOTENT);
+        if (!res.request_id && r->xfer.resp.request_id[0])
+            res.request_id = xstrdup(r->xfer.resp.request_id);
         if (r->unit)
             j->units_done++;
         if (!res.err && !j->merged.err)
@@ -870,7 +890,10 @@ static void apply_cancels(struct worker *w, uint64_t *ids, size_t n_ids, char **
             /* the account is gone: no answer at all */
             job_abandon(w, j, 0, NULL);
         else if (by_id)
-            job_abandon(w, j, ERR_CANCELLED, xstrdup("cancelled"));
+            job_abandon(w, j, ERR_CANCELLED,
+                        xstrdup(j->sent ? "cancelled after its request had gone out: it may "
+                                          "have taken effect (a refresh tells)"
+                                        : "cancelled before it was sent"));
         j = next;
     }
     for (size_t i = 0; i < n_accounts; i++)

@@ -36,6 +36,8 @@ struct job {
     char *config_dir;         /* KEYRING_PRUNE: whose accounts keep their items */
     char *state_dir;          /* where tracked sessions are recorded (worker_submit sets
                                * it: state_dir() of the caller's thread) */
+    char *user;               /* JOB_OP: whose session, for the journal line (a name or
+                               * e-mail); NULL: the answer's user id */
     bool dry_run;             /* KEYRING_PRUNE: only say what would go */
 };
 

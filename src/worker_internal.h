@@ -78,6 +78,8 @@ struct running_job {
     int n_paced;               /* of those, waiting in the pace queue */
     int n_retrying;            /* of those, waiting for a retry */
     bool answered;             /* a transfer of it ended (the host is there) */
+    bool sent;                 /* a request of it went out, or its keyring call began: a
+                                * cancel may come after it took effect */
     struct pace *pace;         /* its account's budget, once it sends */
     int64_t started, deadline; /* monotonic ms; the deadline moves with each answer */
     int64_t timeout_ms;        /* how long it may go without an answer */

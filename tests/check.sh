@@ -39,6 +39,9 @@ part() { # part NAME CMD...: run, show as it goes, add its closing line to the t
 part "unit + integration" env SESAME_BIN="$bin" sh "$here/run-tests.sh" "$rel"/test_*
 part "headless commands" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
 part "headless commands: trust" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli_trust.sh"
+part "headless commands: views" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli_views.sh"
+part "make demo, install" sh "$here/integration/test_make.sh"
+part "headless commands: risk" env SESAME_BIN="$bin" "$here/with-keyring.sh" sh "$here/integration/test_cli_risk.sh"
 part "headless commands: outcomes" "$here/with-keyring.sh" /usr/bin/python3 \
     "$here/integration/test_cli_outcomes.py" "$bin"
 part "headless commands: durability" "$here/with-keyring.sh" /usr/bin/python3 \
@@ -60,6 +63,10 @@ part "headless commands (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTI
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
 part "headless commands: trust (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$here/with-keyring.sh" sh "$here/integration/test_cli_trust.sh"
+part "headless commands: views (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$here/with-keyring.sh" sh "$here/integration/test_cli_views.sh"
+part "headless commands: risk (ASan+UBSan)" env SESAME_BIN="$asan/../sesame" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$here/with-keyring.sh" sh "$here/integration/test_cli_risk.sh"
 part "headless commands: outcomes (ASan+UBSan)" env \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$here/with-keyring.sh" /usr/bin/python3 "$here/integration/test_cli_outcomes.py" "$asan/../sesame"
@@ -69,7 +76,7 @@ part "headless commands: durability (ASan+UBSan)" env \
 part "end to end (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh "$here/e2e/run.sh" "$asan/../sesame"
 part "fuzz regressions" sh "$here/fuzz/run.sh" regress 0 clerk basistheory plantly cbrain apideck \
-    config state theme keymap prefs sanitize jscan
+    config state theme keymap prefs sanitize jscan journal seen query
 wait "$matrix_pid"
 echo "==== fault matrix"
 cat "$matrix_log"

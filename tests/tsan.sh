@@ -70,6 +70,8 @@ part "headless commands (TSan)" with_reports env SESAME_BIN="$b/sesame" \
     "$here/with-keyring.sh" sh "$here/integration/test_cli.sh"
 part "headless commands: trust (TSan)" with_reports env SESAME_BIN="$b/sesame" \
     "$here/with-keyring.sh" sh "$here/integration/test_cli_trust.sh"
+part "headless commands: views (TSan)" with_reports env SESAME_BIN="$b/sesame" \
+    "$here/with-keyring.sh" sh "$here/integration/test_cli_views.sh"
 part "end to end (TSan)" env TSAN_OPTIONS="$TS" sh "$here/e2e/run.sh" "$b/sesame"
 part "fault matrix (TSan)" with_reports "$here/with-keyring.sh" /usr/bin/python3 \
     "$here/faults/matrix.py" "$b/sesame"

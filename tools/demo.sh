@@ -10,7 +10,8 @@
 # Leaving the dashboard (q, Ctrl-C, closing the terminal, SIGTERM) stops
 # everything this started (the fake, gnome-keyring-daemon, dbus-daemon) and
 # removes its temporary directory. Nothing is written outside it: the user's
-# own keyring, D-Bus session and config are never touched.
+# own keyring, D-Bus session and config are never touched. Ctrl-C is a
+# normal way out: the exit status is 0 (make demo says no "Error 130").
 #
 # Usage: tools/demo.sh [DASHBOARD OPTIONS]      e.g. tools/demo.sh --theme light
 #        tools/demo.sh --exec COMMAND [ARGS...]   COMMAND instead of the dashboard, in the
@@ -64,7 +65,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
-trap 'exit 130' INT
+trap 'exit 0' INT # Ctrl-C: how one leaves a demo, not an error
 trap 'exit 143' TERM
 
 fail() {
@@ -90,9 +91,11 @@ wait_for() {
 # BROWSER is set, sesame is given a small launcher that puts the user's
 # environment back (HOME, XDG dirs, session bus) and runs xdg-open, so the
 # page opens in the browser already running rather than in a new one with a
-# throwaway profile.
+# throwaway profile. Without a desktop (or xdg-open) there is nothing to
+# launch: sesame itself then says what it would open and how to set BROWSER.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-if [ -z "${BROWSER:-}" ]; then
+if [ -z "${BROWSER:-}" ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] &&
+    command -v xdg-open >/dev/null 2>&1; then
     {
         echo '#!/bin/sh'
         echo '# made by tools/demo.sh: open a URL with the environment of the user who ran the demo'

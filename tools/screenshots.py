@@ -454,15 +454,34 @@ def scene_filter(p):
 
 
 def scene_confirm(p):
-    """Three sessions marked with Space, x asks before revoking."""
-    p.keys("Tab", "/", "=linus", "Enter", "Space", "Space", "Down", "Space", "x")
-    p.wait_for("Revoke 3 sessions")
+    """Every live session marked (*), x says what it will do to them: the
+    counts per kind and account, the requests, the first rows."""
+    p.keys("Tab", "/", "=status:active", "Enter", "*", "x")
+    p.wait_for("Act on many", "requests", "more")
 
 
 def scene_help(p):
     """? lists every action, its keys and its sesame.conf name."""
     p.keys("?")
-    p.wait_for("Keys (", "account-delete")
+    p.wait_for("Keys (", "column-left")
+
+
+def scene_log(p):
+    """L: the message log, each message and outcome whole (the staging
+    account's refusal, cut on the message line, read here in full)."""
+    p.keys("G", "r")  # Clerk staging, the last account
+    p.wait_for("(L: log)")
+    p.keys("L")
+    p.wait_for("Message log", "clerk_key_invalid")
+
+
+def scene_columns(p):
+    """C: the column chooser: show, hide, move and widen the columns."""
+    p.keys("Tab", "C")
+    p.wait_for("Columns: ", "[x] provider")
+    p.keys("Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down",
+           "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Space")
+    p.wait_for("[x] country")
 
 
 def scene_add_account(p):
@@ -472,6 +491,12 @@ def scene_add_account(p):
     p.keys("Right", "Right", "Right", "Right")
     p.wait_for("Apideck Vault", "Consumer")
     p.keys("Tab", "=Vault production")
+
+
+def scene_screen_share(p):
+    """M: screen-share mode, names, e-mails, ids, IPs and places masked."""
+    p.keys("M")
+    p.wait_for("screen-share", "sess_*****")
 
 
 def scene_theme(p):
@@ -487,7 +512,10 @@ SCENES = [
     ("filter", "default", "dark", scene_filter),
     ("confirm", "default", "dark", scene_confirm),
     ("help", "default", "dark", scene_help),
+    ("log", "default", "dark", scene_log),
+    ("columns", "default", "dark", scene_columns),
     ("add-account", "default", "dark", scene_add_account),
+    ("screen-share", "default", "dark", scene_screen_share),
     ("theme-default", "default", "dark", scene_theme),
     ("theme-light", "light", "light", scene_theme),
     ("theme-high-contrast", "high-contrast", "dark", scene_theme),

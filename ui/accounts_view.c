@@ -92,9 +92,11 @@ static void draw_empty(struct view *v, struct app *app)
             strncat(ids, ", ", sizeof ids - strlen(ids) - 1);
         strncat(ids, all[i]->id, sizeof ids - strlen(ids) - 1);
     }
-    char key[32];
+    char key[32], add[32];
     app_key_for(app, ACT_REFRESH_ALL, key, sizeof key);
-    char *reload = xasprintf("Then press %s here to load it.", *key ? key : "R");
+    app_key_for(app, ACT_ACCOUNT_ADD, add, sizeof add);
+    char *here = xasprintf("Press %s to add one here, or from a shell:", *add ? add : "a");
+    char *reload = xasprintf("then press %s here to load it.", *key ? key : "R");
     char *providers = xasprintf("Providers: %s", ids);
     const struct {
         const char *text;
@@ -102,15 +104,16 @@ static void draw_empty(struct view *v, struct app *app)
     } lines[] = {
         {"No accounts yet.", C_DEFAULT},
         {"", C_DEFAULT},
-        {"Add one from a shell, for example:", C_DEFAULT},
+        {here, C_DEFAULT},
         {"  sesame account add clerk --label prod", C_KEY},
+        {reload, C_DEFAULT},
         {"", C_DEFAULT},
         {providers, C_DIM},
-        {reload, C_DEFAULT},
     };
     for (size_t i = 0; i < ARRAY_LEN(lines) && (int)i + 2 < r->h; i++)
         draw_text(r->y + 2 + (int)i, r->x + 2, r->w - 4, lines[i].text, lines[i].role,
                   ALIGN_LEFT);
+    free(here);
     free(reload);
     free(providers);
 }
@@ -128,14 +131,16 @@ static void draw_row(struct view *v, struct app *app, size_t i, int y, const int
     const char *window = "";
     if (sa->provider && provider_field(sa->provider, "session_window"))
         window = session_window_text(&sa->a);
+    char *title = store_account_title(sa);
     const char *cells[N_COLS] = {
         [COL_PROVIDER] = sa->provider ? sa->provider->title : sa->a.provider_id,
-        [COL_ACCOUNT] = sa->a.label ? sa->a.label : sa->a.id,
+        [COL_ACCOUNT] = title,
         [COL_SESSIONS] = count,
         [COL_WINDOW] = window,
         [COL_STATE] = state,
     };
-    enum role roles[N_COLS] = {C_DEFAULT, C_DEFAULT, C_DEFAULT, C_DIM, state_role(sa->state)};
+    enum role roles[N_COLS] = {C_DEFAULT, sa->policy.production ? C_PRODUCTION : C_DEFAULT,
+                               C_DEFAULT, C_DIM, state_role(sa->state)};
     bool cursor = i == priv(v)->pos.cursor;
     enum role row = cursor ? (v->focused ? C_SELECTED : C_SELECTED_IDLE) : C_DEFAULT;
     table_draw_row(y, v->area.x, v->area.w, columns, widths, N_COLS, cells, roles, row);
@@ -146,13 +151,20 @@ static void draw_row(struct view *v, struct app *app, size_t i, int y, const int
         draw_part(y, x, v->area.x + v->area.w, app_spinner_glyph(app), C_SPINNER);
     }
     free(state);
+    free(title);
 }
 
 static void draw(struct view *v, struct app *app)
 {
     const struct rect *r = &v->area;
     struct accounts_view *av = priv(v);
-    draw_rule(r->y, r->x, r->w, "Accounts", C_BORDER, v->focused ? C_PANE_TITLE : C_PANE_IDLE);
+    size_t rows = visible_rows(v);
+    listpos_clamp(&av->pos, app->store.n_acc, rows);
+    /* never a row hidden without saying so */
+    char *where = position_text("row", av->pos.cursor, app->store.n_acc, av->pos.top, rows);
+    draw_rule2(r->y, r->x, r->w, "Accounts", where, C_BORDER,
+               v->focused ? C_PANE_TITLE : C_PANE_IDLE, C_DIM);
+    free(where);
     if (app->store.n_acc == 0) {
         draw_empty(v, app);
         return;
@@ -160,9 +172,7 @@ static void draw(struct view *v, struct app *app)
     int widths[N_COLS];
     table_layout(columns, N_COLS, r->w, widths);
     if (r->h > 1)
-        table_draw_header(r->y + 1, r->x, columns, widths, N_COLS, -1, false);
-    size_t rows = visible_rows(v);
-    listpos_clamp(&av->pos, app->store.n_acc, rows);
+        table_draw_header(r->y + 1, r->x, columns, widths, N_COLS, -1, false, -1);
     for (size_t k = 0; k < rows && av->pos.top + k < app->store.n_acc; k++)
         draw_row(v, app, av->pos.top + k, r->y + HEAD_ROWS + (int)k, widths);
 }

@@ -72,7 +72,11 @@ void act_grant_fields(struct form *f);
 char *act_grant_options(struct form *f, const struct account *a, const struct provider *p,
                         char **what);
 
-/* A (authorize) and V (verify): session_grant.c, session_verify.c. */
+/* x: revoke, log out or forget the marked sessions, else the one under the
+ * cursor (session_revoke.c). */
+void act_revoke(struct app *app);
+
+/* A (authorize) and verify: session_grant.c, session_verify.c. */
 void act_authorize(struct app *app);
 void act_verify(struct app *app);
 

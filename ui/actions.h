@@ -42,8 +42,9 @@ void requests_drop_account(struct app *app, const char *account_id);
 /* How many are in flight; *what (may be NULL) gets "revoking 3", "logging
  * in" ... (owned, NULL when none). */
 size_t requests_in_flight(const struct app *app, char **what);
-/* A child to reap (a browser); `what` names it in an error. */
-void requests_add_child(struct app *app, pid_t pid, const char *what);
+/* A child to reap (a browser, the on-expiring command); `what` names it in
+ * the error when it fails at once, hint (may be NULL) says what to do. */
+void requests_add_child(struct app *app, pid_t pid, const char *what, const char *hint);
 /* Reap children that ended; one that failed at once is reported. */
 void requests_reap(struct app *app);
 /* Monotonic ms at which to look at the children again, 0 for never. */
@@ -55,9 +56,12 @@ void requests_free(struct app *app);
 
 /* ---- the actions (session_actions.c, account_form.c) ---- */
 
-/* x n o O y t a e D: true if a is one of these (done, or refused with a
+/* x n o O y t a e D c: true if a is one of these (done, or refused with a
  * message). */
 bool actions_do(struct app *app, enum action a);
+/* c: cancel what the running bulk actions have not sent yet; false if
+ * none runs (session_revoke.c). */
+bool act_cancel_bulk(struct app *app);
 /* What read-only mode calls a, "revoking": NULL if a changes nothing. */
 const char *action_refused_read_only(enum action a);
 
@@ -75,6 +79,15 @@ void actions_copy(struct app *app, const char *text, const char *what);
 typedef void (*confirm_fn)(struct app *app, void *ctx);
 struct view *confirm_view_new(const char *title, const char *question, const char *detail,
                               confirm_fn yes, void *ctx, void (*ctx_free)(void *));
+/* The same with a list between the question and the detail: lines (one a
+ * '\n'), shown as they are, cut to the box (the counts and first rows of
+ * an action on many). */
+struct view *confirm_view_list(const char *title, const char *question, const char *list,
+                               const char *detail, confirm_fn yes, void *ctx,
+                               void (*ctx_free)(void *));
+/* The question made one whose answer is expect (a production account's
+ * label) typed out: anything else is no. */
+void confirm_view_expect(struct view *v, const char *expect);
 
 /* A JWT, masked ("eyJhbG•••") until revealed; token is moved in and wiped
  * when the overlay closes. */
@@ -90,6 +103,12 @@ struct view *url_view_new(const char *account_label, const char *session_id, int
 struct view *report_view_new(const char *title, size_t n_lines, struct view **backref);
 void report_view_line(struct view *v, size_t i, enum role role, const char *text);
 void report_view_title(struct view *v, const char *title);
+/* The bar over the lines: done of total answered (failed and cancelled of
+ * them), and whether a cancel can still stop some. */
+void report_view_progress(struct view *v, size_t done, size_t total, size_t failed,
+                          size_t cancelled, bool cancellable);
+/* What the cancel key does in the box (stop the rest of the batch). */
+void report_view_on_cancel(struct view *v, void (*fn)(struct app *app, void *ctx), void *ctx);
 void report_view_detach(struct view *v);
 
 /* ---- OSC 52 (osc52.c) ---- */

@@ -16,7 +16,10 @@
 #include "actions.h"
 #include "config.h"
 #include "draw.h"
+#include "journal.h"
+#include "redact.h"
 #include "providers/provider.h"
+#include "session_status.h"
 #include "signals.h"
 #include "state.h"
 #include "ui.h"
@@ -27,17 +30,45 @@
 
 /* The message line may show a secret the user asked for (O on a short
  * Vault URL): every copy is wiped when it goes. */
-static void set_message(struct app *app, bool error, const char *fmt, va_list ap)
+static void show_message(struct app *app, enum msglog_level level, const char *raw)
 {
-    char *raw = xvasprintf(fmt, ap);
+    bool error = level == MSGLOG_ERROR;
     wipe_free(app->message);
     app->message = sanitize_text(raw);
+    if (app->redact) { /* a message names sessions, users' addresses: masked too */
+        char *masked = redact_line(app->message);
+        wipe_free(app->message);
+        app->message = masked;
+    }
     app->message_error = error;
     app->message_job = 0;
     free(app->message_account);
     app->message_account = NULL;
     app->dirty = true;
+}
+
+static void set_message(struct app *app, enum msglog_level level, const char *fmt, va_list ap)
+{
+    char *raw = xvasprintf(fmt, ap);
+    msglog_add(&app->log, now_ms(), level, app->log_account, raw);
+    show_message(app, level, raw);
     wipe_free(raw);
+}
+
+void app_hint(struct app *app, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = xvasprintf(fmt, ap);
+    va_end(ap);
+    show_message(app, MSGLOG_INFO, text);
+    free(text);
+}
+
+void app_message_secret(struct app *app, const char *secret, const char *note)
+{
+    msglog_add(&app->log, now_ms(), MSGLOG_INFO, app->log_account, note);
+    show_message(app, MSGLOG_INFO, secret);
 }
 
 void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
@@ -46,7 +77,7 @@ void app_progress(struct app *app, uint64_t job, const char *fmt, ...)
         return; /* answered already (no worker): its answer is on the line */
     va_list ap;
     va_start(ap, fmt);
-    set_message(app, false, fmt, ap);
+    set_message(app, MSGLOG_JOB, fmt, ap);
     va_end(ap);
     app->message_job = job;
 }
@@ -72,6 +103,7 @@ static void refresh_settle(struct app *app)
     if (sa && (sa->job || sa->n_checks))
         return; /* still at it */
     const char *name = sa ? (sa->a.label ? sa->a.label : sa->a.id) : app->message_account;
+    app->log_account = name;
     if (!sa)
         app_message(app, "%s is gone", name);
     else if (sa->state == ACCOUNT_ERROR || sa->state == ACCOUNT_KEYRING_LOCKED ||
@@ -81,6 +113,7 @@ static void refresh_settle(struct app *app)
         app_message(app, "%s %s%s: %zu session%s", app->message_full ? "listed" : "refreshed",
                     name, app->message_full ? " again in full" : "", sa->n_sessions,
                     sa->n_sessions == 1 ? "" : "s");
+    app->log_account = NULL;
 }
 
 void app_refresh_said(struct app *app, size_t i, bool full)
@@ -92,8 +125,9 @@ void app_refresh_said(struct app *app, size_t i, bool full)
     else
         app_refresh_account(app, i);
     const struct store_account *sa = &app->store.acc[i];
-    app_message(app, full ? "listing %s again in full" : "refreshing %s",
-                sa->a.label ? sa->a.label : sa->a.id);
+    app->log_account = sa->a.label ? sa->a.label : sa->a.id;
+    app_message(app, full ? "listing %s again in full" : "refreshing %s", app->log_account);
+    app->log_account = NULL;
     app->message_account = xstrdup(sa->a.id);
     app->message_full = full;
     refresh_settle(app);
@@ -103,7 +137,7 @@ void app_message(struct app *app, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_message(app, false, fmt, ap);
+    set_message(app, MSGLOG_INFO, fmt, ap);
     va_end(ap);
 }
 
@@ -111,7 +145,7 @@ void app_error(struct app *app, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_message(app, true, fmt, ap);
+    set_message(app, MSGLOG_ERROR, fmt, ap);
     va_end(ap);
 }
 
@@ -187,17 +221,24 @@ static bool can_check(const struct app *app, const struct store_account *sa, boo
     if (!sa->provider || store_account_lists(sa))
         return false;
     return (sa->provider->caps & CAP_INFO) ||
-           (renew && !app->read_only && (sa->provider->caps & CAP_REFRESH));
+           (renew && !app->read_only && !sa->policy.read_only &&
+            (sa->provider->caps & CAP_REFRESH));
 }
 
-static void check_tracked(struct app *app, size_t i)
+/* live_only: an automatic round (auto_refresh) asks only about the logins
+ * not known to be over, so that one found ended is told (and journalled)
+ * once, not at every round. */
+static void check_tracked(struct app *app, size_t i, bool live_only)
 {
     struct store_account *sa = &app->store.acc[i];
     if (sa->n_checks)
         return; /* a round is under way */
+    int64_t now = now_ms();
     for (size_t k = 0; k < app->store.sessions.n; k++) {
         const struct session *x = &app->store.sessions.v[k];
         if (!x->account_id || strcmp(x->account_id, sa->a.id) != 0 || !x->id)
+            continue;
+        if (live_only && !session_status_live(session_status_seen(x, now)))
             continue;
         struct job j;
         memset(&j, 0, sizeof j);
@@ -224,7 +265,7 @@ static void list_account(struct app *app, size_t i, bool full)
     if (!store_account_lists(sa)) {
         reload_tracked(app);
         if (can_check(app, &app->store.acc[i], true) && app->worker)
-            check_tracked(app, i);
+            check_tracked(app, i, false);
     } else if (!app->worker) {
         store_set_error(&app->store, i, app->worker_error ? app->worker_error : "no worker");
     } else {
@@ -256,6 +297,15 @@ void app_relist_account(struct app *app, size_t i)
     list_account(app, i, true);
 }
 
+/* A CBRAIN account that says auto_refresh: its logins are checked on the
+ * listing accounts' schedule, so that one ended elsewhere is told
+ * (expiry_watch.c) rather than found out at its next use. */
+static bool checks_itself(const struct store_account *sa)
+{
+    return sa->policy.auto_refresh && sa->provider && (sa->provider->caps & CAP_INFO) &&
+           !store_account_lists(sa);
+}
+
 /* Each listing account refreshes on its own schedule, counted from its
  * last refresh (by hand or automatic); one still busy (a hanging provider)
  * waits for the next round rather than piling up requests. */
@@ -267,15 +317,19 @@ static void auto_refresh(struct app *app, int64_t mono)
     int64_t every = app->prefs.refresh_interval * 1000LL;
     for (size_t i = 0; i < app->store.n_acc; i++) {
         struct store_account *sa = &app->store.acc[i];
-        if (!store_account_lists(sa))
+        if (!store_account_lists(sa) && !checks_itself(sa))
             continue;
         if (!sa->refresh_due)
             sa->refresh_due = mono + every;
-        else if (mono >= sa->refresh_due && sa->job)
+        else if (mono >= sa->refresh_due && (sa->job || sa->n_checks))
             sa->refresh_due = mono + every;
-        else if (mono >= sa->refresh_due)
+        else if (mono >= sa->refresh_due && store_account_lists(sa))
             app_refresh_account(app, i);
+        else if (mono >= sa->refresh_due && app->worker)
+            check_tracked(app, i, true);
         sa = &app->store.acc[i];
+        if (mono >= sa->refresh_due) /* a tracked account's round (a listing set its own) */
+            sa->refresh_due = mono + every;
         if (!app->refresh_due || sa->refresh_due < app->refresh_due)
             app->refresh_due = sa->refresh_due;
     }
@@ -309,7 +363,7 @@ void app_refresh_all(struct app *app)
     refresh_listing(app);
     for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
         if (can_check(app, &app->store.acc[i], false))
-            check_tracked(app, i);
+            check_tracked(app, i, false);
     }
     views_changed(app);
 }
@@ -349,6 +403,7 @@ static void run_timers(struct app *app)
         app->dirty = true;
     }
     auto_refresh(app, mono);
+    expiry_tick(app);
     int64_t wall = now_ms(), tick = views_next_tick(app, wall);
     if (tick >= 0 && tick <= wall)
         app->ticking = true;
@@ -358,7 +413,8 @@ static void run_timers(struct app *app)
 static int sleep_ms(struct app *app)
 {
     int64_t mono = mono_ms(), wall = now_ms(), due = -1;
-    int64_t timers[] = {app->spinner_due, app->refresh_due, requests_next_due(app)};
+    int64_t timers[] = {app->spinner_due, app->refresh_due, requests_next_due(app),
+                        expiry_due(app)};
     for (size_t i = 0; i < ARRAY_LEN(timers); i++)
         if (timers[i] > 0 && (due < 0 || timers[i] < due))
             due = timers[i];
@@ -445,6 +501,31 @@ static void list_warned(struct app *app, const struct event *ev)
     app_error(app, "%s: %s", sa && sa->a.label ? sa->a.label : ev->account_id, ev->result.warning);
 }
 
+/* A listing's outcome goes to the log when it says something new: the
+ * first listing, an error, the end of an error (not every quiet refresh). */
+static void log_listing(struct app *app, const struct event *ev)
+{
+    ssize_t i = store_index(&app->store, ev->account_id);
+    if (i < 0 || ev->progress || ev->kind != JOB_OP)
+        return;
+    const struct store_account *sa = &app->store.acc[i];
+    bool failed = sa->state == ACCOUNT_ERROR || sa->state == ACCOUNT_KEYRING_LOCKED ||
+                  sa->state == ACCOUNT_KEYRING_UNAVAILABLE;
+    if (!failed && sa->state != ACCOUNT_OK)
+        return;
+    const char *outcome = failed ? (sa->error ? sa->error : account_state_name(sa->state)) : "";
+    const char *seen = g_hash_table_lookup(app->log_outcomes, sa->a.id);
+    if (seen && strcmp(seen, outcome) == 0)
+        return;
+    g_hash_table_replace(app->log_outcomes, xstrdup(sa->a.id), xstrdup(outcome));
+    const char *name = sa->a.label ? sa->a.label : sa->a.id;
+    char *line = failed ? xstrdup(outcome)
+                        : xasprintf("listed: %zu session%s", sa->n_sessions,
+                                    sa->n_sessions == 1 ? "" : "s");
+    msglog_add(&app->log, now_ms(), failed ? MSGLOG_ERROR : MSGLOG_INFO, name, line);
+    free(line);
+}
+
 static void drain_events(struct app *app)
 {
     struct event ev;
@@ -452,14 +533,26 @@ static void drain_events(struct app *app)
         if (requests_on_event(app, &ev)) { /* revoke, create, token ...: session_actions.c */
             views_changed(app);
         } else if (store_apply_event(&app->store, &ev)) {
+            log_listing(app, &ev);
             if (ev.kind == JOB_OP && (ev.op == OP_INFO || ev.op == OP_REFRESH) && !ev.progress)
                 save_checked(app, &ev);
             if (ev.kind == JOB_OP && ev.op == OP_LIST && !ev.progress && ev.result.warning)
                 list_warned(app, &ev);
+            expiry_on_event(app, &ev); /* a renewal or check of ours: said */
             views_changed(app);
         }
         event_free(&ev);
     }
+}
+
+/* A change whose journal line could not be written was made all the same:
+ * the person hears why the record of it is missing. */
+static void journal_said(struct app *app)
+{
+    char *lost = journal_take_error();
+    if (lost)
+        app_error(app, "%s", lost);
+    free(lost);
 }
 
 static void handle_signals(struct app *app)
@@ -517,6 +610,7 @@ static int loop(struct app *app, int sig_fd, char **fatal)
         }
         if (!app->quit)
             input_drain(app);
+        journal_said(app);
         run_timers(app);
         if (busy && !app->quit)
             app_work(app);
@@ -531,14 +625,18 @@ static void app_init(struct app *app, const struct ui_options *opt)
     memset(app, 0, sizeof *app);
     store_init(&app->store);
     keymap_init(&app->keymap);
+    msglog_init(&app->log, MSGLOG_MAX);
+    app->log_outcomes = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
     theme_init(&app->theme);
     prefs_init(&app->prefs);
     app->read_only = opt->read_only;
+    app->redact = opt->redact;
 }
 
 static void app_free(struct app *app)
 {
     app_close_overlay(app);
+    expiry_free(app);
     requests_free(app);
     for (size_t i = 0; i < app->n_panes; i++)
         app->panes[i]->ops->destroy(app->panes[i]);
@@ -547,8 +645,14 @@ static void app_free(struct app *app)
     theme_dirs_free(app->theme_dirs, app->n_theme_dirs);
     prefs_free(&app->prefs);
     wipe_free(app->message);
+    msglog_free(&app->log);
+    cmdline_free(app);
+    if (app->log_outcomes)
+        g_hash_table_destroy(app->log_outcomes);
     free(app->message_account);
     free(app->prompt);
+    free(app->prompt_error);
+    free(app->prompt_hint);
     free(app->worker_error);
 }
 
@@ -562,6 +666,7 @@ static void load_prefs(struct app *app)
     else if (n > 1)
         app_error(app, "%s (and %zu more)", app->prefs.errors[0], n - 1);
     app->read_only = app->read_only || app->prefs.read_only;
+    app->redact = app->redact || app->prefs.redact;
     app->mouse = app->prefs.mouse;
 }
 
@@ -611,18 +716,19 @@ int ui_run(const struct ui_options *opt)
     text_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("sesame: the dashboard needs a terminal on stdin and stdout "
-              "(see `sesame --help` for the commands that do not)\n", stderr);
+              "(see 'sesame --help' for the commands that do not)\n", stderr);
         return ERR_USAGE;
     }
     char *why = screen_unusable(); /* refused as a missing terminal is */
     if (why) {
-        fprintf(stderr, "sesame: %s; the commands work anywhere (see `sesame --help`)\n", why);
+        fprintf(stderr, "sesame: %s; the commands work anywhere (see 'sesame --help')\n", why);
         free(why);
         return ERR_USAGE;
     }
     const char *nc = getenv("NO_COLOR");
     bool no_color = opt->no_color || (nc && *nc);
     app_init(&app, opt);
+    journal_init(JOURNAL_DASHBOARD);
     load_prefs(&app);
     if (load_theme(&app, opt, no_color) != 0) {
         app_free(&app);

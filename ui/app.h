@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "keymap.h"
+#include "msglog.h"
 #include "prefs.h"
 #include "store.h"
 #include "theme.h"
@@ -21,6 +24,8 @@
 #define APP_SPINNER_MS 100
 
 struct worker;
+struct batch;
+struct expiry_watch;
 
 struct app {
     struct store store;
@@ -32,6 +37,7 @@ struct app {
     struct worker *worker;        /* NULL if it could not start */
     char *worker_error;
     struct actions *actions;      /* requests.c: our own jobs in flight, browsers to reap */
+    struct batch *batches;        /* bulk actions running (session_revoke.c): c cancels them */
 
     struct view *panes[APP_MAX_PANES];
     size_t n_panes, focus;
@@ -42,7 +48,15 @@ struct app {
     uint64_t message_job;         /* the message is news of this request: it goes with its answer */
     char *message_account;        /* ... or of refreshing this account: the outcome replaces it */
     bool message_full;            /* ... listing it again in full (^R) */
-    char *prompt;                 /* the filter being typed ("/" prompt on the message line), or NULL */
+    char *prompt;                 /* what is typed at a prompt on the message line, or NULL */
+    enum action prompt_action;    /* ... the filter's (/) or the command line's (:) */
+    char *prompt_error;           /* ... why it does not parse yet, or NULL */
+    char *prompt_hint;            /* ... what Tab offers, or NULL for the usual hint */
+    struct cmdline *cmdline;      /* the command line's text and history (command.c) */
+    bool commanding;              /* ... and it has the keys */
+    struct msglog log;            /* every message and outcome, for the log overlay (L) */
+    const char *log_account;      /* the account the next messages are about (a request's answer) */
+    GHashTable *log_outcomes;     /* account id -> its last listing's outcome in the log */
 
     int rows, cols;
     bool dirty;                   /* redraw before sleeping */
@@ -51,6 +65,8 @@ struct app {
     int exit_code;
     bool read_only;
     bool mouse;
+    bool redact;                  /* screen-share mode (redact.h): --redact, set redact, a key */
+    struct expiry_watch *expiry;  /* expiry_watch.c: sessions told about, renewals in flight */
 
     unsigned spinner;             /* frame of the activity spinner */
     int64_t spinner_due;          /* monotonic ms of its next frame, 0 = stopped */
@@ -60,6 +76,12 @@ struct app {
 /* Show a line on the message line (until the next key). */
 void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A hint about where the cursor is ("column user: z shows ..."): on the
+ * message line, but not a message worth keeping in the log. */
+void app_hint(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A secret the user asked to see (O on a short Vault URL): on the message
+ * line, wiped when it goes, and never kept in the log (which gets `note`). */
+void app_message_secret(struct app *app, const char *secret, const char *note);
 /* A line about request `job` in flight ("minting a token ..."): it leaves
  * the message line when the job's answer comes, unless the answer put
  * something else there (requests.c). */
@@ -111,6 +133,34 @@ void screen_layout(struct app *app);
 void screen_draw(struct app *app);        /* everything, then one refresh */
 void screen_tick(struct app *app);        /* the views whose tick came, in place */
 bool screen_too_small(const struct app *app);
+
+/* The command line (command.c): `:` opens it; it has the keys till Enter
+ * or Esc. command_run runs one line ("sort created desc", "revoke"). */
+void cmdline_open(struct app *app);
+bool cmdline_key(struct app *app, keycode k);
+void command_run(struct app *app, const char *line);
+void cmdline_free(struct app *app);
+
+/* Saved views (views.c): those of sesame.conf, else the three shipped. */
+struct prefs_view;
+size_t views_list(const struct app *app, struct prefs_view *out, size_t max);
+void views_switch(struct app *app, const char *name);  /* by name, start of one, or number */
+void views_number(struct app *app, size_t number);     /* 1.. */
+struct view *views_picker_new(struct app *app);
+
+/* The sessions table as it is shown, to a file (export.c): arg is "[csv|json]
+ * FILE"; an existing FILE only with overwrite (`:export!`). */
+void export_view(struct app *app, const char *arg, bool overwrite);
+
+/* Another theme now (screen.c): 0, or -1 with *error (the theme unchanged). */
+int screen_theme(struct app *app, const char *name, char **error);
+/* Before anything expires (expiry_watch.c): look at the sessions when
+ * they changed or one crossed its account's `expiring`; the monotonic ms
+ * of the next look (0: none); an answer to a renewal or check of ours. */
+void expiry_tick(struct app *app);
+int64_t expiry_due(struct app *app);
+void expiry_on_event(struct app *app, const struct event *ev);
+void expiry_free(struct app *app);
 
 /* Keys and the mouse (input.c). */
 void input_drain(struct app *app);        /* every key curses has, dispatched */

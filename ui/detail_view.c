@@ -10,8 +10,11 @@
 #include "actions.h"
 #include "app.h"
 #include "draw.h"
+#include "flags.h"
+#include "redact.h"
 #include "providers/provider.h"
 #include "session_status.h"
+#include "table.h"
 #include "util.h"
 
 #define LABEL_WIDTH 13 /* "Last active" + room */
@@ -127,11 +130,40 @@ static char *time_text(int64_t ms, int64_t now)
     return xasprintf("%s (%s ago)", abs, rel);
 }
 
-static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
+/* Why each of its flags is there (flags.h), a line each. */
+static void add_flags(struct lines *l, const struct detail_view *dv,
+                      const struct store_account *sa, const struct store *st, int64_t now)
+{
+    const struct session *s = &dv->s;
+    if (!s->flags || !sa)
+        return;
+    size_t n_live = 0;
+    for (size_t k = 0; s->user_id && k < st->sessions.n; k++) {
+        const struct session *x = &st->sessions.v[k];
+        n_live += x->user_id && x->account_id && strcmp(x->user_id, s->user_id) == 0 &&
+                  strcmp(x->account_id, sa->a.id) == 0 &&
+                  session_status_live(session_status_seen(x, now));
+    }
+    struct session probe = *s; /* the raw JSON fetched names the impersonator */
+    if (!probe.raw_json)
+        probe.raw_json = dv->fetched;
+    char *why = flags_explain(&probe, &sa->policy, sa->seen, n_live, now);
+    const char *label = "Flags";
+    for (char *line = why, *end; line && *line; line = end ? end + 1 : NULL) {
+        end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        add(l, label, line, C_FLAG);
+        label = "";
+    }
+    free(why);
+}
+
+/* Every field of s (the session, or its masked copy in screen-share mode). */
+static void build_fields(struct view *v, struct app *app, struct lines *l, int64_t now,
+                         const struct session *s, const struct store_account *sa)
 {
     struct detail_view *dv = priv(v);
-    const struct session *s = &dv->s;
-    const struct store_account *sa = store_find(&app->store, s->account_id);
     add_field(l, "Provider", sa ? (sa->provider ? sa->provider->title : sa->a.provider_id) : NULL);
     add_field(l, "Account", sa ? (sa->a.label ? sa->a.label : sa->a.id) : s->account_id);
     add_field(l, "Session", s->id);
@@ -144,8 +176,15 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
         free(status);
         status = g;
     }
-    add(l, "Status", status, session_status_role(s, now));
+    add(l, "Status", status, session_status_role(s, now, sa ? sa->policy.expiring_ms
+                                                         : POLICY_EXPIRING_DEFAULT_MS));
     free(status);
+    if (app->redact && s->flags) { /* the reasons name places and devices */
+        char names[96];
+        add(l, "Flags", flags_text(s->flags, names, sizeof names), C_FLAG);
+    } else {
+        add_flags(l, dv, sa, &app->store, now);
+    }
     add_field(l, "User", s->user_display);
     add_field(l, "User id", s->user_id);
     add_field(l, "Client id", s->client_id);
@@ -178,6 +217,26 @@ static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
     add(l, NULL, "", C_DEFAULT);
     add(l, NULL, "Raw JSON", C_PANE_TITLE);
     l->v[l->n - 1].rule = true;
+}
+
+static void build(struct view *v, struct app *app, struct lines *l, int64_t now)
+{
+    struct detail_view *dv = priv(v);
+    const struct store_account *sa = store_find(&app->store, dv->s.account_id);
+    if (app->redact) { /* screen-share mode: what could name someone is masked */
+        struct session masked;
+        redact_session(&dv->s, &masked);
+        build_fields(v, app, l, now, &masked, sa);
+        redacted_session_free(&masked);
+        char key[32];
+        char *why = xasprintf("(hidden in screen-share mode: %s shows it)",
+                              app_key_for(app, ACT_REDACT, key, sizeof key));
+        add(l, NULL, why, C_DIM);
+        free(why);
+        return;
+    }
+    build_fields(v, app, l, now, &dv->s, sa);
+    const struct session *s = &dv->s;
     if (!dv->json) {
         if (dv->fetching) {
             add(l, NULL, text_ascii() ? "loading..." : "loading\xe2\x80\xa6", C_DIM);
@@ -275,7 +334,9 @@ static void draw(struct view *v, struct app *app)
         draw_fill(r->y + y, r->x, r->w, C_DEFAULT);
     char close[32];
     app_key_for(app, ACT_BACK, close, sizeof close);
-    char *title = xasprintf("Session %s (%s closes)", dv->s.id ? dv->s.id : "?", close);
+    char *id = app->redact ? redact_value(REDACT_ID, dv->s.id) : xstrdup(dv->s.id);
+    char *title = xasprintf("Session %s (%s closes)", id ? id : "?", close);
+    free(id);
     char *clean = sanitize_text(title);
     draw_rule(r->y, r->x, r->w, clean, C_BORDER, C_PANE_TITLE);
     free(clean);
@@ -322,13 +383,9 @@ static bool action(struct view *v, struct app *app, enum action a)
     size_t body = body_rows(v), n = dv->n_shown;
     size_t max_top = n > body ? n - body : 0;
     size_t page = body > 1 ? body - 1 : 1;
+    if (scroll_action(&dv->top, max_top, page, a))
+        return true;
     switch (a) {
-    case ACT_MOVE_UP: dv->top = dv->top ? dv->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: dv->top = dv->top < max_top ? dv->top + 1 : max_top; break;
-    case ACT_PAGE_UP: dv->top = dv->top > page ? dv->top - page : 0; break;
-    case ACT_PAGE_DOWN: dv->top = dv->top + page < max_top ? dv->top + page : max_top; break;
-    case ACT_FIRST: dv->top = 0; break;
-    case ACT_LAST: dv->top = max_top; break;
     case ACT_BACK:
     case ACT_QUIT:
     case ACT_DETAILS:

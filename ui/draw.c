@@ -202,3 +202,18 @@ void draw_rule(int y, int x, int width, const char *title, enum role line_role,
         free(t);
     }
 }
+
+void draw_rule2(int y, int x, int width, const char *title, const char *right,
+                enum role line_role, enum role title_role, enum role right_role)
+{
+    int rw = str_empty(right) ? 0 : text_width(right) + 2;
+    if (rw == 0 || rw + 8 > width) {
+        draw_rule(y, x, width, title, line_role, title_role);
+        return;
+    }
+    draw_rule(y, x, width - rw - 2, title, line_role, title_role);
+    draw_rule(y, x + width - rw - 2, rw + 2, NULL, line_role, line_role);
+    char *t = xasprintf(" %s ", right);
+    draw_part(y, x + width - rw - 2, x + width - 2, t, right_role);
+    free(t);
+}

@@ -40,5 +40,9 @@ void draw_fill(int y, int x, int width, enum role role);
 /* A horizontal rule with a title: "── Accounts ─────". */
 void draw_rule(int y, int x, int width, const char *title, enum role line_role,
                enum role title_role);
+/* The same with text at its right end too ("── Sessions 305 ── row 3 of 305 ▼ ──"):
+ * the title gives way to it when both do not fit. */
+void draw_rule2(int y, int x, int width, const char *title, const char *right,
+                enum role line_role, enum role title_role, enum role right_role);
 
 #endif

@@ -34,11 +34,13 @@ static void draw(struct view *v, struct app *app)
     char close[32];
     app_key_for(app, ACT_BACK, close, sizeof close);
     char *title = xasprintf("Keys (%s closes)", close);
-    draw_rule(r->y, r->x, r->w, title, C_BORDER, C_PANE_TITLE);
-    free(title);
     size_t rows = body_rows(v), n = n_lines();
     if (hv->top + rows > n)
         hv->top = n > rows ? n - rows : 0;
+    char *where = position_text("lines", 0, n, hv->top, rows);
+    draw_rule2(r->y, r->x, r->w, title, where, C_BORDER, C_PANE_TITLE, C_DIM);
+    free(where);
+    free(title);
     int kw = r->w / 4 < KEYS_WIDTH ? r->w / 4 : KEYS_WIDTH, nw = NAME_WIDTH;
     for (size_t k = 0; k < rows && hv->top + k < n; k++) {
         enum action a = (enum action)(hv->top + k + 1);
@@ -54,7 +56,7 @@ static void draw(struct view *v, struct app *app)
     draw_text(r->y + r->h - 2, r->x + 2, r->w - 4,
               "No sort chosen: account by account as configured, newest first, ties by "
               "session id", C_DIM, ALIGN_LEFT);
-    char *foot = xasprintf("Change a key: `bind KEY ACTION` in %s/sesame.conf", config_dir());
+    char *foot = xasprintf("Change a key: bind KEY ACTION in %s/sesame.conf", config_dir());
     draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, foot, C_DIM, ALIGN_LEFT);
     free(foot);
 }
@@ -64,13 +66,9 @@ static bool action(struct view *v, struct app *app, enum action a)
     struct help_view *hv = v->priv;
     size_t rows = body_rows(v), n = n_lines();
     size_t max_top = n > rows ? n - rows : 0;
+    if (scroll_action(&hv->top, max_top, rows, a))
+        return true;
     switch (a) {
-    case ACT_MOVE_UP: hv->top = hv->top ? hv->top - 1 : 0; break;
-    case ACT_MOVE_DOWN: hv->top = hv->top < max_top ? hv->top + 1 : max_top; break;
-    case ACT_PAGE_UP: hv->top = hv->top > rows ? hv->top - rows : 0; break;
-    case ACT_PAGE_DOWN: hv->top = hv->top + rows < max_top ? hv->top + rows : max_top; break;
-    case ACT_FIRST: hv->top = 0; break;
-    case ACT_LAST: hv->top = max_top; break;
     case ACT_BACK:
     case ACT_HELP:
     case ACT_QUIT:
@@ -80,15 +78,6 @@ static bool action(struct view *v, struct app *app, enum action a)
         return false;
     }
     return true;
-}
-
-static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
-{
-    if (m->kind == MOUSE_WHEEL_UP)
-        return action(v, app, ACT_MOVE_UP);
-    if (m->kind == MOUSE_WHEEL_DOWN)
-        return action(v, app, ACT_MOVE_DOWN);
-    return false;
 }
 
 static void destroy(struct view *v)
@@ -101,7 +90,7 @@ static const struct view_ops help_ops = {
     .name = "help",
     .draw = draw,
     .action = action,
-    .mouse = mouse,
+    .mouse = view_wheel_scrolls,
     .destroy = destroy,
 };
 

@@ -39,6 +39,10 @@ static bool to_sessions(struct app *app, enum action a)
         long i = accounts_view_selected(app->panes[acc]);
         if (i < 0 || (size_t)i >= app->store.n_acc)
             return false;
+        if (account_view_wanted(&app->store.acc[i])) { /* its error, whole, not "no sessions" */
+            app_open_overlay(app, account_view_new(app->store.acc[i].a.id));
+            return true;
+        }
         sessions_view_narrow(v, app, app->store.acc[i].a.id);
         app->focus = s;
         char back[32];
@@ -65,6 +69,37 @@ static void global_action(struct app *app, enum action a)
     case ACT_HELP:
         app_open_overlay(app, help_view_new());
         break;
+    case ACT_LOG:
+        app_open_overlay(app, log_view_new(app));
+        break;
+    case ACT_COMMAND:
+        cmdline_open(app);
+        break;
+    case ACT_COLUMNS: {
+        size_t s = find_pane(app, "sessions");
+        if (s < app->n_panes)
+            app_open_overlay(app, columns_view_new(app, app->panes[s]));
+        break;
+    }
+    case ACT_VIEWS:
+        app_open_overlay(app, views_picker_new(app));
+        break;
+    case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
+    case ACT_VIEW_6: case ACT_VIEW_7: case ACT_VIEW_8: case ACT_VIEW_9:
+        views_number(app, (size_t)(a - ACT_VIEW_1) + 1);
+        break;
+    case ACT_JOURNAL:
+        app_open_overlay(app, journal_view_new(app));
+        break;
+    case ACT_REDACT: {
+        char key[32];
+        app->redact = !app->redact;
+        app_message(app, app->redact ? "screen-share mode: names, e-mail addresses, ids, IPs and "
+                                       "places are masked (%s shows them again)"
+                                     : "screen-share mode off (%s masks again)",
+                    app_key_for(app, ACT_REDACT, key, sizeof key));
+        break;
+    }
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         break;
@@ -98,8 +133,8 @@ void app_do_action(struct app *app, enum action a)
     if (v) {
         if (v->ops->action && v->ops->action(v, app, a))
             return;
-        if (a != ACT_QUIT && a != ACT_REDRAW)
-            return; /* an overlay is modal */
+        if (a != ACT_QUIT && a != ACT_REDRAW && a != ACT_REDACT)
+            return; /* an overlay is modal (but a meeting may start at any time) */
     } else if (app->n_panes) {
         v = app->panes[app->focus];
         if (v->ops->action && v->ops->action(v, app, a))
@@ -115,6 +150,8 @@ static void on_key(struct app *app, keycode k)
         wipe_free(app->message);
         app->message = NULL;
     }
+    if (app->commanding && cmdline_key(app, k))
+        return;
     struct view *top = app->overlay ? app->overlay
                        : app->n_panes ? app->panes[app->focus]
                                       : NULL;
@@ -128,6 +165,13 @@ static void on_key(struct app *app, keycode k)
         return;
     }
     app_do_action(app, a);
+}
+
+bool view_wheel_scrolls(struct view *v, struct app *app, const struct mouse_ev *m)
+{
+    if (m->kind != MOUSE_WHEEL_UP && m->kind != MOUSE_WHEEL_DOWN)
+        return false;
+    return v->ops->action(v, app, m->kind == MOUSE_WHEEL_UP ? ACT_MOVE_UP : ACT_MOVE_DOWN);
 }
 
 static bool inside(const struct rect *r, int y, int x)

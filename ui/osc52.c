@@ -54,18 +54,8 @@ int osc52_write(int fd, const void *data, size_t len)
     char *seq = osc52_sequence(data, len);
     if (!seq)
         return -1;
-    size_t n = strlen(seq), off = 0;
-    int rc = 0;
-    while (off < n) {
-        ssize_t w = write(fd, seq + off, n - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            rc = -1;
-            break;
-        }
-        off += (size_t)w;
-    }
+    size_t n = strlen(seq);
+    int rc = write_full(fd, seq, n);
     wipe(seq, n);
     free(seq);
     return rc;

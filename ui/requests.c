@@ -27,6 +27,7 @@ struct request {
 struct child {
     pid_t pid;
     char *what;
+    char *hint;           /* what to do when it fails at once, or NULL */
     int64_t started;      /* monotonic ms */
 };
 
@@ -93,6 +94,15 @@ uint64_t request_submit(struct app *app, struct job *job, const char *what, requ
     return r->job;
 }
 
+static void log_outcome(struct app *app, const char *account, const char *what,
+                        const struct event *ev)
+{
+    char *line = ev->err ? xasprintf("%s: %s", what, ev->error ? ev->error : "failed")
+                         : xasprintf("%s: done", what);
+    msglog_add(&app->log, now_ms(), ev->err ? MSGLOG_ERROR : MSGLOG_INFO, account, line);
+    free(line);
+}
+
 bool requests_on_event(struct app *app, struct event *ev)
 {
     struct actions *st = app->actions;
@@ -116,7 +126,15 @@ bool requests_on_event(struct app *app, struct event *ev)
     /* out of the table before it runs: done may submit or drop others */
     struct request r = st->req[i];
     st->req[i] = st->req[--st->n];
+    const struct store_account *sa = store_find(&app->store, r.account_id);
+    char *name = xstrdup(sa ? (sa->a.label ? sa->a.label : sa->a.id) : r.account_id);
+    uint64_t logged = app->log.added;
+    app->log_account = name; /* what done says is about this account */
     r.done(app, ev, r.ctx);
+    app->log_account = NULL;
+    if (app->log.added == logged) /* done said nothing: the log still has its outcome */
+        log_outcome(app, name, r.what, ev);
+    free(name);
     app_progress_done(app, r.job); /* its "... ing" line, unless done said more */
     request_free(&r);
     return true;
@@ -161,11 +179,11 @@ size_t requests_in_flight(const struct app *app, char **what)
     return n;
 }
 
-void requests_add_child(struct app *app, pid_t pid, const char *what)
+void requests_add_child(struct app *app, pid_t pid, const char *what, const char *hint)
 {
     struct actions *st = state(app);
     st->kids = xrealloc(st->kids, (st->n_kids + 1) * sizeof *st->kids);
-    st->kids[st->n_kids++] = (struct child){pid, xstrdup(what), mono_ms()};
+    st->kids[st->n_kids++] = (struct child){pid, xstrdup(what), xstrdup(hint), mono_ms()};
 }
 
 void requests_reap(struct app *app)
@@ -183,9 +201,10 @@ void requests_reap(struct app *app)
         }
         bool quick = mono_ms() - c->started < CHILD_WATCH_MS;
         if (r == c->pid && quick && WIFEXITED(status) && WEXITSTATUS(status) != 0)
-            app_error(app, "%s failed (exit status %d): set $BROWSER to a browser, or "
-                      "show the URL with O", c->what, WEXITSTATUS(status));
+            app_error(app, "%s failed (exit status %d)%s%s", c->what, WEXITSTATUS(status),
+                      c->hint ? ": " : "", c->hint ? c->hint : "");
         free(c->what);
+        free(c->hint);
         st->kids[i] = st->kids[--st->n_kids];
     }
 }
@@ -234,8 +253,10 @@ void requests_free(struct app *app)
     for (size_t i = 0; i < st->n; i++)
         request_free(&st->req[i]);
     free(st->req);
-    for (size_t i = 0; i < st->n_kids; i++)
+    for (size_t i = 0; i < st->n_kids; i++) {
         free(st->kids[i].what);
+        free(st->kids[i].hint);
+    }
     free(st->kids);
     for (size_t i = 0; i < st->n_last; i++) {
         free(st->last[i].key);

@@ -69,9 +69,11 @@ static void enable_mouse(struct app *app)
     mouse_mask = mousemask(want, NULL);
 }
 
+static struct theme_caps caps; /* what the terminal can show, found at start */
+
 static void apply_theme(struct app *app, bool no_color)
 {
-    struct theme_caps caps = {0, false};
+    caps = (struct theme_caps){0, false};
     if (!no_color && has_colors() && start_color() == OK) {
         caps.colors = COLORS;
         caps.default_colors = use_default_colors() == OK;
@@ -180,6 +182,25 @@ void screen_resume(struct app *app)
     screen_resized(app);
 }
 
+int screen_theme(struct app *app, const char *name, char **error)
+{
+    struct theme t;
+    theme_init(&t);
+    if (theme_load(&t, name, app->theme_dirs, app->n_theme_dirs, error) != 0) {
+        theme_free(&t);
+        return -1;
+    }
+    theme_free(&app->theme);
+    app->theme = t;
+    if (active) {
+        theme_apply(&app->theme, &caps);
+        bkgdset(' ' | theme_attr(C_DEFAULT));
+        clearok(curscr, TRUE);
+    }
+    app->dirty = true;
+    return 0;
+}
+
 bool screen_too_small(const struct app *app)
 {
     return app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
@@ -215,7 +236,10 @@ static void draw_title(struct app *app)
     size_t n_sess = app->store.sessions.n;
     char *what = xasprintf(" sesame  %zu account%s, %zu session%s", app->store.n_acc,
                            app->store.n_acc == 1 ? "" : "s", n_sess, n_sess == 1 ? "" : "s");
-    const char *right = app->read_only ? "read-only " : "";
+    const char *right = app->read_only && app->redact ? "screen-share  read-only "
+                        : app->read_only                ? "read-only "
+                        : app->redact                   ? "screen-share "
+                                                        : "";
     int rw = text_width(right);
     draw_part(0, 0, w - rw - 1, what, C_TITLE);
     if (rw)

@@ -1,7 +1,6 @@
-/* What the keys x n o O y t do to sessions: revoke (or log out, or forget)
- * one or every marked session after one y/N, create one where the provider
- * can, open or show a Vault session's URL, copy an id, URL or token through
- * OSC 52, mint a Clerk JWT. Every request goes through requests.c; its
+/* What the keys n o O y t do to sessions (x is session_revoke.c): create
+ * one where the provider can, open or show a Vault session's URL, copy an
+ * id, URL or token through OSC 52, mint a Clerk JWT. Every request goes through requests.c; its
  * answer lands in the store (and the state file for tracked sessions) and
  * on the message line. The order of operations is the headless commands'
  * (src/cli/lifecycle.c, open.c, token.c). */
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "account_policy.h"
 #include "action_common.h"
 #include "actions.h"
 #include "strpool.h"
@@ -49,446 +49,6 @@ static long target_account(struct app *app)
             return i;
     }
     return -1;
-}
-
-/* ==== x: revoke, log out or forget ==================================== */
-
-enum how { HOW_REVOKE, HOW_LOGOUT, HOW_FORGET };
-
-struct target {
-    struct session s;
-    struct account a;
-    const struct provider *p;
-    enum how how;
-};
-
-struct batch {
-    int refs;
-    struct target *t;
-    size_t n, answered, ok, failed;
-    char *first_error;
-    bool marks;           /* made of the marked sessions (cleared once confirmed) */
-    bool bulk;            /* more than one: a results box and a summary */
-    struct view *report;  /* the results overlay while it is open */
-};
-
-struct batch_item {
-    struct batch *b;
-    size_t i;
-};
-
-static void batch_unref(void *p)
-{
-    struct batch *b = p;
-    if (!b || --b->refs > 0)
-        return;
-    if (b->report)
-        report_view_detach(b->report);
-    for (size_t i = 0; i < b->n; i++) {
-        session_free(&b->t[i].s);
-        account_free(&b->t[i].a);
-    }
-    free(b->t);
-    free(b->first_error);
-    free(b);
-}
-
-static void item_free(void *p)
-{
-    struct batch_item *it = p;
-    batch_unref(it->b);
-    free(it);
-}
-
-/* How x ends this session: 0, or 1 when there is nothing to do (a listed
- * session that has ended), 2 when its provider cannot end it. */
-static int classify(const struct store_account *sa, const struct session *s, int64_t now,
-                    enum how *how)
-{
-    unsigned caps = sa->provider->caps;
-    bool alive = session_status_live(session_status_seen(s, now));
-    if (caps & CAP_LIST) {
-        if (!(caps & CAP_REVOKE))
-            return 2;
-        if (!alive)
-            return 1;
-        *how = HOW_REVOKE;
-        return 0;
-    }
-    /* tracked here: log out where the provider can, even when it looks over
-     * (a Plantly access token that expired leaves a refresh token that does
-     * not: the provider's answer says, session_outcome.h); else forget it */
-    *how = caps & CAP_REVOKE ? HOW_LOGOUT : HOW_FORGET;
-    return 0;
-}
-
-static const char *how_verb(enum how h)
-{
-    return h == HOW_REVOKE ? "revoking" : h == HOW_LOGOUT ? "logging out" : "forgetting";
-}
-
-static void add_target(struct batch *b, const struct store_account *sa, const struct session *s,
-                       enum how how)
-{
-    b->t = xrealloc(b->t, (b->n + 1) * sizeof *b->t);
-    struct target *t = &b->t[b->n++];
-    memset(t, 0, sizeof *t);
-    session_copy(&t->s, s);
-    account_copy(&t->a, &sa->a);
-    t->p = sa->provider;
-    t->how = how;
-}
-
-static char *target_line(const struct target *t, const char *head)
-{
-    return xasprintf("%s %s (%s)", head, t->s.id, act_name_of(&t->a));
-}
-
-static void batch_progress(struct app *app, struct batch *b, size_t i, bool ok, const char *text)
-{
-    struct target *t = &b->t[i];
-    /* what went wrong, with which session, unless the text says already */
-    char *said = ok || strstr(text, t->s.id) ? xstrdup(text)
-                                              : xasprintf("%s (%s): %s", t->s.id,
-                                                          act_name_of(&t->a), text);
-    b->answered++;
-    if (ok) {
-        b->ok++;
-    } else {
-        b->failed++;
-        if (!b->first_error)
-            b->first_error = xstrdup(said);
-    }
-    if (b->report) {
-        const char *mark = text_ascii() ? (ok ? "ok" : "!!") : (ok ? "✓" : "✗");
-        char *line = xasprintf("%s %s", mark, said);
-        report_view_line(b->report, i, ok ? C_REVOKED : C_ERROR, line);
-        free(line);
-    }
-    if (!b->bulk) {
-        if (ok)
-            app_message(app, "%s", said);
-        else
-            app_error(app, "%s", said);
-    } else if (b->answered < b->n) {
-        if (ok)
-            app_message(app, "%s (%zu of %zu)", said, b->answered, b->n);
-        else
-            app_error(app, "%s (%zu of %zu)", said, b->answered, b->n);
-    } else {
-        char *title = b->failed ? xasprintf("Ended %zu of %zu sessions, %zu failed", b->ok,
-                                            b->n, b->failed)
-                                : xasprintf("Ended %zu of %zu sessions", b->ok, b->n);
-        if (b->report)
-            report_view_title(b->report, title);
-        free(title);
-        if (b->failed)
-            app_error(app, "ended %zu of %zu sessions; %zu failed, the first: %s", b->ok, b->n,
-                      b->failed, b->first_error);
-        else
-            app_message(app, "ended all %zu sessions", b->n);
-    }
-    free(said);
-}
-
-static void offer_forget(struct app *app, const struct target *t, const char *why);
-
-/* x forgot a session here (no request): the state file follows the
- * keyring, which the worker cleared. */
-static char *forgot(struct app *app, const struct target *t, const struct event *ev, bool *ok)
-{
-    char *err = NULL, *text;
-    if (!*ok)
-        return xstrdup(ev->error ? ev->error : "failed");
-    if (state_remove(t->a.id, t->s.id, &err) != 0) {
-        *ok = false;
-        text = xasprintf("its keys are removed, but the state file could not be written: %s",
-                         err ? err : "?");
-    } else {
-        store_remove_session(&app->store, t->a.id, t->s.id);
-        char *left = session_status_live(session_status_seen(&t->s, now_ms()))
-                         ? act_expiry_text(t->s.expires_ms) : NULL;
-        text = xasprintf("forgot session %s (%s) here%s%s", t->s.id, act_name_of(&t->a),
-                         left && *left ? "; at the provider it " : "", left ? left : "");
-        free(left);
-    }
-    free(err);
-    return text;
-}
-
-/* What the provider's answer to a revoke or log out says (session_outcome.h):
- * a tracked session that ended leaves the state file and the table; a
- * listed one shows as the provider now says it is. */
-static char *ended(struct app *app, const struct target *t, struct event *ev,
-                   const struct end_outcome *o, bool *ok)
-{
-    char *err = NULL, *text = NULL;
-    *ok = o->rc == 0;
-    if (!*ok) {
-        if (o->session) /* the one asked about, not ended: show it as it is */
-            store_merge_session(&app->store, t->a.id, o->session);
-        return xstrdup(o->text);
-    }
-    if (o->forget && state_remove(t->a.id, t->s.id, &err) != 0) {
-        *ok = false;
-        text = xasprintf("%s, but the state file could not be written: %s", o->text,
-                         err ? err : "?");
-    } else if (o->forget) {
-        store_remove_session(&app->store, t->a.id, t->s.id);
-    } else if (act_record(app, &t->a, &ev->result, &err) != 0) {
-        *ok = false;
-        text = xasprintf("%s, but the state file could not be written: %s", o->text, err);
-    }
-    free(err);
-    return text ? text : xstrdup(o->text);
-}
-
-static void target_done(struct app *app, struct event *ev, void *ctx)
-{
-    struct batch_item *it = ctx;
-    struct batch *b = it->b;
-    struct target *t = &b->t[it->i];
-    bool ok = ev->err == 0;
-    char *text;
-    if (t->how == HOW_FORGET) {
-        text = forgot(app, t, ev, &ok);
-    } else {
-        struct end_outcome o;
-        session_end_outcome(t->p, act_name_of(&t->a), t->s.id, ev->err, ev->error, &ev->result, &o);
-        if (!b->bulk && t->how == HOW_LOGOUT && !app->overlay &&
-            (ev->err == ERR_PROVIDER || ev->err == ERR_KEYRING)) {
-            offer_forget(app, t, o.text);
-            end_outcome_free(&o);
-            b->answered++;
-            b->failed++;
-            return;
-        }
-        text = ended(app, t, ev, &o, &ok);
-        end_outcome_free(&o);
-    }
-    batch_progress(app, b, it->i, ok, text);
-    free(text);
-}
-
-static uint64_t submit_target(struct app *app, struct batch *b, size_t i)
-{
-    struct target *t = &b->t[i];
-    struct job j;
-    if (t->how == HOW_FORGET) {
-        j = act_secret_job(&t->a, JOB_SECRET_CLEAR, NULL, t->s.id);
-    } else {
-        j = act_op_job(&t->a, OP_REVOKE);
-        j.args.session_id = xstrdup(t->s.id);
-    }
-    struct batch_item *it = xcalloc(1, sizeof *it);
-    it->b = b;
-    it->i = i;
-    b->refs++;
-    return request_submit(app, &j, how_verb(t->how), target_done, it, item_free);
-}
-
-static void revoke_go(struct app *app, void *ctx)
-{
-    struct batch *b = ctx;
-    if (b->marks) {
-        struct view *ses = act_pane(app, "sessions");
-        if (ses)
-            sessions_view_clear_marks(ses);
-    }
-    if (b->n > 1 && !app->overlay) {
-        char *title = xasprintf("Ending %zu sessions", b->n);
-        b->report = report_view_new(title, b->n, &b->report);
-        free(title);
-        for (size_t i = 0; i < b->n; i++) {
-            char *line = target_line(&b->t[i], text_ascii() ? ".." : "…");
-            report_view_line(b->report, i, C_PENDING, line);
-            free(line);
-        }
-        app_open_overlay(app, b->report);
-    }
-    uint64_t job = 0;
-    for (size_t i = 0; i < b->n; i++)
-        job = submit_target(app, b, i);
-    if (!b->bulk)
-        app_progress(app, job, "%s session %s (%s)", how_verb(b->t[0].how), b->t[0].s.id,
-                     act_name_of(&b->t[0].a));
-}
-
-static char *single_question(const struct target *t, char **detail, const char **title)
-{
-    const char *who = t->s.user_display ? t->s.user_display : t->s.user_id;
-    char *of = who ? xasprintf(" of %s", who) : xstrdup("");
-    char *q = NULL;
-    *detail = NULL;
-    switch (t->how) {
-    case HOW_REVOKE:
-        *title = "Revoke";
-        q = xasprintf("Revoke session %s%s at %s (%s)?", t->s.id, of, act_name_of(&t->a), t->p->title);
-        break;
-    case HOW_LOGOUT:
-        *title = "Log out";
-        q = xasprintf("Log out session %s at %s (%s)?", t->s.id, act_name_of(&t->a), t->p->title);
-        *detail = xasprintf("%s ends the session; its tokens are removed from the keyring.",
-                            t->p->title);
-        break;
-    case HOW_FORGET: {
-        *title = "Forget";
-        q = xasprintf("Forget session %s at %s (%s)?", t->s.id, act_name_of(&t->a), t->p->title);
-        char *left = act_expiry_text(t->s.expires_ms);
-        if (session_status_live(session_status_seen(&t->s, now_ms())))
-            *detail = xasprintf("%s has no way to revoke a session: it is dropped here with its "
-                                "keys in the keyring, and stays valid at %s%s%s.", t->p->title,
-                                t->p->title, *left ? " until it " : "", left);
-        else
-            *detail = xasprintf("It is dropped here with its keys in the keyring.");
-        free(left);
-        break;
-    }
-    }
-    free(of);
-    return q;
-}
-
-static char *bulk_question(const struct batch *b, size_t skipped, char **detail)
-{
-    size_t at_provider = 0, forget = 0, accounts = 0;
-    char *who = xstrdup(""); /* the providers that cannot revoke */
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->t[i].how == HOW_FORGET) {
-            forget++;
-            if (!strstr(who, b->t[i].p->title)) {
-                char *w = xasprintf("%s%s%s", who, *who ? " and " : "", b->t[i].p->title);
-                free(who);
-                who = w;
-            }
-        } else {
-            at_provider++;
-        }
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = strcmp(b->t[k].a.id, b->t[i].a.id) == 0;
-        accounts += !seen;
-    }
-    const char *verb = forget == b->n ? "Forget" : "Revoke";
-    char *q = xasprintf("%s %zu session%s at %zu account%s?", verb, b->n, b->n == 1 ? "" : "s",
-                        accounts, accounts == 1 ? "" : "s");
-    char *a = at_provider && forget ? xasprintf("%zu revoked or logged out at the provider; ",
-                                                at_provider)
-                                    : xstrdup("");
-    char *f = forget ? xasprintf("%zu only forgotten here, keys and all (%s cannot revoke: "
-                                 "valid there until %s); ", forget, who,
-                                 forget == 1 ? "it expires" : "they expire")
-                     : xstrdup("");
-    free(who);
-    char *s = skipped ? xasprintf("%zu marked that already ended %s left alone; ", skipped,
-                                  skipped == 1 ? "is" : "are")
-                      : xstrdup("");
-    char *all = xasprintf("%s%s%s", a, f, s);
-    size_t len = strlen(all);
-    if (len >= 2)
-        all[len - 2] = '.'; /* the last "; " */
-    if (len >= 2)
-        all[len - 1] = '\0';
-    *detail = all;
-    free(a);
-    free(f);
-    free(s);
-    return q;
-}
-
-static void revoke_marked(struct app *app, struct view *ses, size_t n_marked)
-{
-    const struct session **marked = xcalloc(n_marked, sizeof *marked);
-    size_t n = sessions_view_marked(ses, app, marked, n_marked);
-    if (n > n_marked)
-        n = n_marked;
-    struct batch *b = xcalloc(1, sizeof *b);
-    b->refs = 1;
-    b->marks = true;
-    size_t skipped = 0, cannot = 0;
-    int64_t now = now_ms();
-    for (size_t i = 0; i < n; i++) {
-        struct store_account *sa = store_find(&app->store, marked[i]->account_id);
-        enum how how;
-        int c = sa && sa->provider ? classify(sa, marked[i], now, &how) : 2;
-        if (c == 0)
-            add_target(b, sa, marked[i], how);
-        else if (c == 1)
-            skipped++;
-        else
-            cannot++;
-    }
-    free(marked);
-    b->bulk = b->n > 1;
-    if (b->n == 0) {
-        app_error(app, "nothing to revoke: the %zu marked session%s %s ended already", n,
-                  n == 1 ? "" : "s", n == 1 ? "has" : "have");
-        batch_unref(b);
-        return;
-    }
-    char *detail = NULL, *q;
-    const char *title = "Revoke";
-    if (b->n == 1 && skipped + cannot == 0) /* one marked: asked like one */
-        q = single_question(&b->t[0], &detail, &title);
-    else
-        q = bulk_question(b, skipped + cannot, &detail);
-    app_open_overlay(app, confirm_view_new(title, q, detail, revoke_go, b, batch_unref));
-    free(q);
-    free(detail);
-}
-
-static void revoke_action(struct app *app)
-{
-    struct view *ses = act_pane(app, "sessions");
-    size_t n_marked = ses ? sessions_view_marked(ses, app, NULL, 0) : 0;
-    if (n_marked) {
-        revoke_marked(app, ses, n_marked);
-        return;
-    }
-    struct session s;
-    struct store_account *sa;
-    if (!act_current_session(app, "revoke", &s, &sa))
-        return;
-    enum how how;
-    int c = classify(sa, &s, now_ms(), &how);
-    if (c != 0) {
-        if (c == 1)
-            app_error(app, "session %s is %s already: nothing to revoke", s.id,
-                      session_status_name(session_status_seen(&s, now_ms())));
-        else
-            app_error(app, "%s sessions cannot be revoked", sa->provider->title);
-        session_free(&s);
-        return;
-    }
-    struct batch *b = xcalloc(1, sizeof *b);
-    b->refs = 1;
-    add_target(b, sa, &s, how);
-    session_free(&s);
-    char *detail = NULL;
-    const char *title = "Revoke";
-    char *q = single_question(&b->t[0], &detail, &title);
-    app_open_overlay(app, confirm_view_new(title, q, detail, revoke_go, b, batch_unref));
-    free(q);
-    free(detail);
-}
-
-/* A logout the provider refused (the token died already, say): drop it here? */
-static void offer_forget(struct app *app, const struct target *t, const char *why)
-{
-    struct batch *b = xcalloc(1, sizeof *b);
-    b->refs = 1;
-    b->t = xcalloc(1, sizeof *b->t);
-    b->n = 1;
-    session_copy(&b->t[0].s, &t->s);
-    account_copy(&b->t[0].a, &t->a);
-    b->t[0].p = t->p;
-    b->t[0].how = HOW_FORGET;
-    char *q = xasprintf("%s did not log out session %s: %s", t->p->title, t->s.id, why);
-    app_open_overlay(app, confirm_view_new("Log out failed", q,
-                                           "Forget it here anyway (its tokens are removed "
-                                           "from the keyring)?", revoke_go, b, batch_unref));
-    app_error(app, "%s (%s): %s", t->s.id, act_name_of(&t->a), why);
-    free(q);
 }
 
 /* ==== n: a new session ================================================= */
@@ -819,6 +379,12 @@ static void create_action(struct app *app)
                   sa->a.provider_id ? sa->a.provider_id : "");
         return;
     }
+    char *refused = account_refuses(&sa->a, OP_CREATE);
+    if (refused) {
+        app_error(app, "%s", refused);
+        free(refused);
+        return;
+    }
     if (!(sa->provider->caps & CAP_CREATE)) {
         app_error(app, "%s sessions are made by signing in to your app, not here: n works on "
                   "Basis Theory, Apideck Vault, Plantly and CBRAIN accounts", sa->provider->title);
@@ -870,7 +436,10 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         return;
     }
     if (u->use == URL_SHOW && text_width(ev->secret) < app->cols) {
-        app_message(app, "%s", ev->secret);
+        char *note = xasprintf("showed the URL of session %s (not kept in the log)",
+                               u->session_id);
+        app_message_secret(app, ev->secret, note);
+        free(note);
     } else if (u->use == URL_SHOW) { /* too long for one line: wrapped in a box */
         const char *top = app->overlay ? app->overlay->ops->name : NULL;
         if (top && (strcmp(top, "form") == 0 || strcmp(top, "confirm") == 0))
@@ -892,12 +461,13 @@ static void url_done(struct app *app, struct event *ev, void *ctx)
         char *why = NULL;
         if (browser_spawn(ev->secret, true, &pid, &why) != 0) {
             char *O = act_hint_key(app, ACT_SHOW_URL), *y = act_hint_key(app, ACT_COPY);
-            app_error(app, "no browser found%s%s%s: %s shows the URL, %s copies it",
-                      why ? " (" : "", why ? why : "", why ? ")" : "", O, y);
+            app_error(app, "would open %s's Vault page, but %s (%s shows the URL, %s copies it)",
+                      u->session_id, why ? why : "no browser started", O, y);
             free(O);
             free(y);
         } else {
-            requests_add_child(app, pid, "the browser");
+            requests_add_child(app, pid, "the browser",
+                               "set $BROWSER to a browser, or show the URL with O");
             app_message(app, "opened session %s in the browser", u->session_id);
         }
         free(why);
@@ -1057,7 +627,11 @@ static void account_action(struct app *app, enum action a)
 bool actions_do(struct app *app, enum action a)
 {
     switch (a) {
-    case ACT_REVOKE: revoke_action(app); break;
+    case ACT_REVOKE: act_revoke(app); break;
+    case ACT_CANCEL:
+        if (!act_cancel_bulk(app))
+            app_message(app, "nothing to cancel: no action on many is running");
+        break;
     case ACT_CREATE: create_action(app); break;
     case ACT_OPEN_URL: url_action(app, URL_OPEN); break;
     case ACT_SHOW_URL: url_action(app, URL_SHOW); break;

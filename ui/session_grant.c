@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "action_common.h"
+#include "account_policy.h"
 #include "actions.h"
 #include "cli/cli.h"
 #include "form.h"
@@ -146,7 +147,11 @@ void act_authorize(struct app *app)
     if (!act_current_session(app, "authorize", &s, &sa))
         return;
     enum session_status st = session_status_seen(&s, now_ms());
-    if (!(sa->provider->caps & CAP_AUTHORIZE)) {
+    char *refused = account_refuses(&sa->a, OP_AUTHORIZE);
+    if (refused) {
+        app_error(app, "%s", refused);
+        free(refused);
+    } else if (!(sa->provider->caps & CAP_AUTHORIZE)) {
         app_error(app, "%s sessions are not authorized by sesame (only Basis Theory sessions are)",
                   sa->provider->title);
     } else if (!session_status_live(st)) {

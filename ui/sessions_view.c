@@ -1,102 +1,57 @@
-/* The sessions table: every account's sessions in one table, sorted by a
- * column, filtered as you type, narrowed to one account (Enter on it in
- * the accounts pane; Esc widens again), with marks for actions on many.
+/* The sessions table: every account's sessions in one table, with the
+ * columns chosen from the registry (src/columns.h), sorted by a column,
+ * filtered as you type in the filter language (src/query.h), narrowed to
+ * one account (Enter on it in the accounts pane; Esc widens again), with
+ * marks for actions on many (one by one, all shown, inverted, a range in
+ * visual mode) and a column cursor whose cell can be read whole and copied.
  *
  * The rows are indexes into the store's sessions, rebuilt only when the
  * store's sessions change (sessions_version): then the order is sorted
- * once; each session's filter haystack is made once the filter is opened,
- * a slice at a time between keys (work), or all at once when the filter
- * needs them first. A keystroke in the filter only scans haystacks;
- * drawing only touches the rows on screen. The "expires in" countdowns ask
- * for a redraw (next_tick) only when a value on screen is about to change,
- * on a whole second. */
+ * once; each session's row of the filter's index is made once the filter
+ * is opened, a slice at a time between keys (work), or all at once when
+ * the filter needs them first. A keystroke in the filter only scans the
+ * index; drawing (sessions_draw.c) only touches the rows on screen. */
 #include <glib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "app.h"
+#include "actions.h"
 #include "config.h"
 #include "draw.h"
-#include "filter.h"
+#include "lineedit.h"
 #include "providers/provider.h"
+#include "query_time.h"
 #include "session_order.h"
 #include "session_status.h"
+#include "sessions_priv.h"
 #include "sort.h"
-#include "table.h"
+#include "textfold.h"
 #include "util.h"
 
-enum {
-    COL_MARK,
-    COL_PROVIDER, /* COL_PROVIDER + sort column = its table column */
-    COL_ACCOUNT,
-    COL_USER,
-    COL_SESSION,
-    COL_STATUS,
-    COL_CREATED,
-    COL_LAST,
-    COL_EXPIRES,
-    COL_DEVICE,
-    COL_BROWSER,
-    COL_IP,
-    N_COLS
-};
-
-/* title, min, want, grow, keep (lowest goes first when narrow), align */
-static const struct column columns[N_COLS] = {
-    [COL_MARK] = {"", 1, 1, 0, 100, ALIGN_LEFT},
-    [COL_PROVIDER] = {"Provider", 7, 13, 0, 6, ALIGN_LEFT},
-    [COL_ACCOUNT] = {"Account", 7, 14, 1, 8, ALIGN_LEFT},
-    [COL_USER] = {"User", 10, 26, 3, 9, ALIGN_LEFT},
-    [COL_SESSION] = {"Session", 10, 22, 2, 7, ALIGN_LEFT},
-    [COL_STATUS] = {"Status", 7, 9, 0, 11, ALIGN_LEFT},
-    [COL_CREATED] = {"Created", 12, 12, 0, 4, ALIGN_LEFT},
-    [COL_LAST] = {"Last active", 12, 12, 0, 3, ALIGN_LEFT},
-    [COL_EXPIRES] = {"Expires in", 7, 11, 0, 10, ALIGN_RIGHT},
-    [COL_DEVICE] = {"Device", 7, 12, 1, 2, ALIGN_LEFT},
-    [COL_BROWSER] = {"Browser", 8, 16, 1, 1, ALIGN_LEFT},
-    [COL_IP] = {"IP / place", 10, 22, 1, 0, ALIGN_LEFT},
-};
-
-#define HEAD_ROWS 2           /* the rule with the title, the column headers */
-#define EXPIRING_MS (5 * 60 * 1000)
 #define WHEEL_ROWS 3
 
-struct sessions_view {
-    struct listpos pos;
-    unsigned seen;            /* store.sessions_version the rows were made from */
-    bool built;
-    row_index *acc_of;        /* per store session: its account's index (NO_ROW: none) */
-    row_index *order;         /* store indexes, sorted */
-    row_index *rows;          /* order, narrowed and filtered: what the table shows */
-    size_t n_order, n_rows;
-    struct filter_index hay;  /* per store session; the first hay.n made so far */
-    int64_t hay_now;          /* the clock the haystacks' statuses are made with */
-    struct filter filter;     /* the needle kept or being typed */
-    bool prompting;           /* the filter prompt is open */
-    enum sort_col sort;
-    bool desc, sort_loaded;
-    char *narrow;             /* account id, or NULL for every account */
-    GHashTable *marks;        /* "account\x1fsession": marks that outlive a refresh */
-    unsigned char *marked;    /* per store session: in marks (the fast way to ask) */
-    size_t n_marked_shown;    /* marked rows among rows[] */
-    char *cur_key;            /* the session under the cursor, to follow it ... */
-    size_t cur;               /* ... and its store index (SIZE_MAX: none) */
-    bool has_data[N_COLS];    /* a column some session has a value for */
-    int widths[N_COLS];       /* of the last draw */
-    int64_t drawn_ms;         /* the clock the countdowns on screen were drawn with */
-};
+/* ---- a store session as a row of the registry ---- */
 
-static struct sessions_view *priv(const struct view *v)
+const struct store_account *sessions_account_of(const struct sessions_view *sv,
+                                                const struct app *app, size_t k)
 {
-    return v->priv;
+    size_t i = sv->acc_of ? sv->acc_of[k] : NO_ROW;
+    return i < app->store.n_acc ? &app->store.acc[i] : NULL;
 }
 
-static size_t visible_rows(const struct view *v)
+struct column_row sessions_row(const struct sessions_view *sv, const struct app *app, size_t k)
 {
-    return v->area.h > HEAD_ROWS ? (size_t)(v->area.h - HEAD_ROWS) : 0;
+    const struct store_account *sa = sessions_account_of(sv, app, k);
+    struct column_row r = {&app->store.sessions.v[k], NULL, NULL, NULL, NULL};
+    if (sa) {
+        r.account_id = sa->a.id;
+        r.account_label = sa->a.label;
+        r.provider_id = sa->a.provider_id;
+        r.provider_title = sa->provider ? sa->provider->title : NULL;
+    }
+    return r;
 }
 
 static char *session_key(const struct session *s)
@@ -104,209 +59,51 @@ static char *session_key(const struct session *s)
     return xasprintf("%s\x1f%s", s->account_id ? s->account_id : "", s->id ? s->id : "");
 }
 
-static const struct store_account *account_of(const struct sessions_view *sv,
-                                              const struct app *app, size_t k)
+/* Store session k's key: what its mark is known by after a refresh. */
+static uint64_t mark_key(struct sessions_view *sv, const struct app *app, size_t k)
 {
-    size_t i = sv->acc_of ? sv->acc_of[k] : NO_ROW;
-    return i < app->store.n_acc ? &app->store.acc[i] : NULL;
-}
-
-static const char *provider_title(const struct store_account *sa)
-{
-    if (!sa)
-        return "";
-    return sa->provider ? sa->provider->title : sa->a.provider_id ? sa->a.provider_id : "";
-}
-
-static const char *account_name(const struct store_account *sa)
-{
-    if (!sa)
-        return "";
-    return sa->a.label ? sa->a.label : sa->a.id ? sa->a.id : "";
-}
-
-static const char *user_text(const struct session *s)
-{
-    return s->user_display ? s->user_display : s->user_id;
-}
-
-/* The local time's offset from UTC at t, in seconds. Zones change their
- * offset on a quarter hour of UTC, so the offset of a quarter hour is
- * asked once (localtime_r) and remembered, in a small cache. */
-static long local_offset(time_t t, bool *ok)
-{
-    enum { QUARTER = 900, SLOTS = 1024 };
-    static struct {
-        int64_t key; /* the quarter + 1, 0 = empty */
-        long off;
-    } cache[SLOTS];
-    int64_t q = (int64_t)t >= 0 ? (int64_t)t / QUARTER : -((-(int64_t)t + QUARTER - 1) / QUARTER);
-    size_t slot = (size_t)((uint64_t)q % SLOTS);
-    *ok = true;
-    if (cache[slot].key == q + 1)
-        return cache[slot].off;
-    struct tm tm;
-    if (!localtime_r(&t, &tm)) {
-        *ok = false;
-        return 0;
-    }
-    cache[slot].key = q + 1;
-    cache[slot].off = tm.tm_gmtoff;
-    return tm.tm_gmtoff;
-}
-
-struct civil {
-    int64_t year;
-    int month, day, hour, min; /* month 1..12 */
-};
-
-/* Local calendar time of t (seconds since the epoch), without strftime. */
-static bool civil_local(time_t t, struct civil *c)
-{
-    bool ok;
-    int64_t local = (int64_t)t + local_offset(t, &ok);
-    if (!ok)
-        return false;
-    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-    int64_t secs = local - days * 86400;
-    /* days to year/month/day, proleptic Gregorian (H. Hinnant's algorithm) */
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
-    c->month = (int)(mp < 10 ? mp + 3 : mp - 9);
-    c->year = yoe + era * 400 + (c->month <= 2);
-    c->hour = (int)(secs / 3600);
-    c->min = (int)(secs / 60 % 60);
-    return true;
-}
-
-/* The month's name as strftime's %b gives it in this locale (asked once). */
-static const char *month_abbr(int month)
-{
-    static char names[12][32];
-    static bool have;
-    if (!have) {
-        for (int m = 0; m < 12; m++) {
-            struct tm tm;
-            memset(&tm, 0, sizeof tm);
-            tm.tm_mon = m;
-            tm.tm_mday = 1;
-            tm.tm_year = 100;
-            if (strftime(names[m], sizeof names[m], "%b", &tm) == 0)
-                names[m][0] = '\0';
-        }
-        have = true;
-    }
-    return names[(month - 1) % 12];
-}
-
-/* "Jan 02 15:04" this year, "2023-01-02" before; "" if unknown. By hand
- * (as strftime would write them): it runs for every session on a rebuild. */
-static void format_time(int64_t ms, char *buf, size_t bufsz)
-{
-    buf[0] = '\0';
-    if (ms <= 0)
-        return;
-    struct civil c, cn;
-    if (!civil_local((time_t)(ms / 1000), &c) || !civil_local(time(NULL), &cn))
-        return;
-    if (c.year == cn.year)
-        snprintf(buf, bufsz, "%s %02d %02d:%02d", month_abbr(c.month), c.day, c.hour, c.min);
-    else
-        snprintf(buf, bufsz, "%04lld-%02d-%02d", (long long)c.year, c.month, c.day);
-}
-
-static char *ip_text(const struct session *s)
-{
-    if (s->ip && s->place)
-        return xasprintf("%s %s", s->ip, s->place);
-    return xstrdup(s->ip ? s->ip : s->place ? s->place : "");
-}
-
-enum role session_status_role(const struct session *s, int64_t now)
-{
-    int64_t left;
-    switch (session_status_seen(s, now)) {
-    case SESSION_ACTIVE:
-        return session_time_left(s, now, &left) && left < EXPIRING_MS ? C_EXPIRING : C_ACTIVE;
-    case SESSION_PENDING: return C_PENDING;
-    case SESSION_REVOKED:
-    case SESSION_REMOVED: return C_REVOKED;
-    case SESSION_ENDED:
-    case SESSION_EXPIRED:
-    case SESSION_ABANDONED:
-    case SESSION_REPLACED: return C_EXPIRED;
-    default: return C_DIM;
-    }
-}
-
-/* ---- the rows: haystacks, order, narrowing, filter ---- */
-
-static void haystack_add(struct sessions_view *sv, const struct app *app, size_t k, int64_t now)
-{
+    if (sv->keys[k])
+        return sv->keys[k];
     const struct session *s = &app->store.sessions.v[k];
-    const struct store_account *sa = account_of(sv, app, k);
-    char created[32], last[32];
-    format_time(s->created_ms, created, sizeof created);
-    format_time(s->last_active_ms, last, sizeof last);
-    const char *fields[] = {
-        provider_title(sa), account_name(sa), s->user_display, s->user_id, s->id,
-        session_status_name(session_status_seen(s, now)), created, last, s->device, s->browser, s->ip, s->place,
-        s->client_id,
-    };
-    filter_index_add(&sv->hay, fields, ARRAY_LEN(fields));
+    size_t i = sv->acc_of ? sv->acc_of[k] : NO_ROW;
+    uint64_t acc = i < sv->n_acc_key ? sv->acc_key[i] : markset_account(s->account_id);
+    return sv->keys[k] = markset_key(acc, s->id);
 }
 
-/* Are the haystacks wanted (some 200 bytes a session)? Only once the
- * filter is opened: then they are made a slice at a time (the view's
- * work) while it is typed into, the rest at once when the filter needs
- * them first. */
-static bool haystacks_wanted(const struct sessions_view *sv)
+/* Make the next (up to budget) keys; returns how many are left. */
+static size_t keys_make(struct sessions_view *sv, const struct app *app, size_t budget)
 {
-    return sv->prompting || filter_active(&sv->filter);
+    size_t n = sv->n_order;
+    while (budget > 0 && sv->keys_done < n) {
+        mark_key(sv, app, sv->keys_done++);
+        budget--;
+    }
+    return n - sv->keys_done;
 }
 
-/* Make the next (up to budget) haystacks; returns how many are left. */
-static size_t haystacks_make(struct sessions_view *sv, const struct app *app, size_t budget)
+/* ---- the filter's index ---- */
+
+/* Is the index wanted (some 220 bytes a session)? Only once the filter
+ * is opened: then it is made a slice at a time (the view's work) while it
+ * is typed into, the rest at once when the filter needs it first. */
+static bool index_wanted(const struct sessions_view *sv)
+{
+    return sv->prompting || query_active(&sv->query);
+}
+
+/* Make the next (up to budget) rows of the index; returns how many are left. */
+static size_t index_make(struct sessions_view *sv, const struct app *app, size_t budget)
 {
     size_t n = sv->n_order;
     while (budget > 0 && sv->hay.n < n) {
-        haystack_add(sv, app, sv->hay.n, sv->hay_now);
+        struct column_row r = sessions_row(sv, app, sv->hay.n);
+        query_index_add(&sv->hay, &r, sv->hay_now);
         budget--;
     }
     return n - sv->hay.n;
 }
 
-static void sort_key(const struct sessions_view *sv, const struct app *app, size_t k,
-                     int64_t now, struct sort_item *it, char **fold)
-{
-    const struct session *s = &app->store.sessions.v[k];
-    const struct store_account *sa = account_of(sv, app, k);
-    const char *text = NULL;
-    it->index = k;
-    it->missing = false;
-    switch (sv->sort) {
-    case SORT_PROVIDER: text = provider_title(sa); break;
-    case SORT_ACCOUNT: text = account_name(sa); break;
-    case SORT_USER: text = user_text(s); break;
-    case SORT_SESSION: text = s->id; break;
-    case SORT_DEVICE: text = s->device; break;
-    case SORT_BROWSER: text = s->browser; break;
-    case SORT_IP: text = s->ip ? s->ip : s->place; break;
-    case SORT_STATUS: it->num = session_status_seen(s, now); break;
-    case SORT_CREATED: it->num = s->created_ms; it->missing = !s->created_ms; break;
-    case SORT_LAST_ACTIVE: it->num = s->last_active_ms; it->missing = !s->last_active_ms; break;
-    case SORT_EXPIRES: it->num = s->expires_ms; it->missing = !s->expires_ms; break;
-    default: break;
-    }
-    if (!sort_column_numeric(sv->sort)) {
-        it->missing = str_empty(text);
-        *fold = it->missing ? NULL : filter_fold(text);
-        it->text = *fold;
-    }
-}
+/* ---- the order ---- */
 
 /* qsort_r's context for the default order: the store's sessions and
  * their accounts' places. */
@@ -326,49 +123,71 @@ static int default_cmp(const void *x, const void *y, void *p)
 /* order[] by the chosen column; rows it finds equal, and every row when no
  * column is chosen, in the default order (session_order.h), which does not
  * depend on the order the store got them in: a refresh moves no row. */
+static void default_order(struct sessions_view *sv, const struct app *app)
+{
+    size_t n = app->store.sessions.n;
+    for (size_t k = 0; k < n; k++)
+        sv->by_default[k] = (row_index)k;
+    struct order_ctx ctx = {app->store.sessions.v, sv->acc_of};
+    if (n > 1)
+        qsort_r(sv->by_default, n, sizeof *sv->by_default, default_cmp, &ctx);
+}
+
 static void sort_rows(struct sessions_view *sv, const struct app *app)
 {
     size_t n = app->store.sessions.n;
     sv->n_order = n;
-    for (size_t k = 0; k < n; k++)
-        sv->order[k] = (row_index)k;
-    if (n < 2)
+    memcpy(sv->order, sv->by_default, (n ? n : 1) * sizeof *sv->order);
+    if (n < 2 || sv->sort == SORT_NONE)
         return;
-    struct order_ctx ctx = {app->store.sessions.v, sv->acc_of};
-    qsort_r(sv->order, n, sizeof *sv->order, default_cmp, &ctx);
-    if (sv->sort == SORT_NONE)
+    if (sv->sort == sv->sorted_col && sv->desc == sv->sorted_desc) {
+        memcpy(sv->order, sv->sorted, n * sizeof *sv->order);
         return;
+    }
+    enum column_id c = (enum column_id)sv->sort;
+    bool numeric = column_def(c)->numeric;
     struct sort_item *items = xmalloc(n * sizeof *items);
-    char **folds = xcalloc(n, sizeof *folds);
+    char **folds = numeric ? NULL : xcalloc(n, sizeof *folds);
     int64_t now = now_ms();
     for (size_t r = 0; r < n; r++) {
-        sort_key(sv, app, sv->order[r], now, &items[r], &folds[r]);
+        struct column_row row = sessions_row(sv, app, sv->order[r]);
+        char buf[COLUMN_TEXT_MAX];
+        const char *text;
+        int64_t num;
         items[r].index = r; /* ties: the default order */
+        items[r].missing = !column_sort_key(c, &row, now, &num, &text, buf);
+        items[r].num = num;
+        items[r].text = NULL;
+        if (!numeric && !items[r].missing)
+            items[r].text = folds[r] = text_fold(text);
     }
-    sort_items(items, n, sort_column_numeric(sv->sort), sv->desc);
-    row_index *by_default = xmalloc(n * sizeof *by_default);
-    memcpy(by_default, sv->order, n * sizeof *by_default);
+    sort_items(items, n, numeric, sv->desc);
     for (size_t r = 0; r < n; r++)
-        sv->order[r] = by_default[items[r].index];
-    free(by_default);
-    for (size_t r = 0; r < n; r++)
+        sv->order[r] = sv->by_default[items[r].index];
+    for (size_t r = 0; folds && r < n; r++)
         free(folds[r]);
     free(folds);
     free(items);
+    if (column_sort_key_steady(c)) {
+        sv->sorted = xrealloc(sv->sorted, n * sizeof *sv->sorted);
+        memcpy(sv->sorted, sv->order, n * sizeof *sv->order);
+        sv->sorted_col = sv->sort;
+        sv->sorted_desc = sv->desc;
+    }
 }
 
 static bool in_narrow(const struct sessions_view *sv, const struct app *app, size_t k)
 {
     if (!sv->narrow)
         return true;
-    const struct store_account *sa = account_of(sv, app, k);
+    const struct store_account *sa = sessions_account_of(sv, app, k);
     return sa && sa->a.id && strcmp(sa->a.id, sv->narrow) == 0;
 }
 
-static void count_marked(struct sessions_view *sv, const struct app *app)
+static void count_marked(struct sessions_view *sv)
 {
     sv->n_marked_shown = 0;
-    if (g_hash_table_size(sv->marks) == 0)
+    if (sv->n_marks == 0)
         return;
     for (size_t r = 0; r < sv->n_rows; r++)
         sv->n_marked_shown += sv->marked[sv->rows[r]];
@@ -376,9 +195,9 @@ static void count_marked(struct sessions_view *sv, const struct app *app)
 
 /* Put the cursor back on the session it was on, if it is still shown
  * (true); else it keeps its place. */
-static bool follow_cursor(struct view *v, const struct app *app)
+static bool follow_cursor(struct view *v)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     bool found = false;
     for (size_t r = 0; sv->cur != SIZE_MAX && r < sv->n_rows; r++) {
         if (sv->rows[r] == sv->cur) {
@@ -387,13 +206,13 @@ static bool follow_cursor(struct view *v, const struct app *app)
             break;
         }
     }
-    listpos_clamp(&sv->pos, sv->n_rows, visible_rows(v));
+    listpos_clamp(&sv->pos, sv->n_rows, sessions_visible(v));
     return found;
 }
 
 static void remember_cursor(struct view *v, const struct app *app)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     size_t k = sv->pos.cursor < sv->n_rows ? sv->rows[sv->pos.cursor] : SIZE_MAX;
     if (k == sv->cur && sv->cur_key)
         return;
@@ -408,98 +227,166 @@ static void remember_cursor(struct view *v, const struct app *app)
  * narrower, from the rows there are. */
 static bool select_rows(struct view *v, const struct app *app, bool from_rows)
 {
-    struct sessions_view *sv = priv(v);
-    if (filter_active(&sv->filter))
-        haystacks_make(sv, app, SIZE_MAX);
+    struct sessions_view *sv = sessions_priv(v);
+    bool filtering = query_active(&sv->query);
+    if (filtering)
+        index_make(sv, app, SIZE_MAX);
     if (from_rows) {
-        sv->n_rows = filter_apply(&sv->filter, &sv->hay, sv->rows, sv->n_rows, sv->rows);
+        sv->n_rows = query_apply(&sv->query, &sv->hay, sv->rows, sv->n_rows, sv->rows);
     } else {
+        /* the index is read in its own order, then the rows taken in
+         * theirs: read in a sorted order, every row's text was a miss of
+         * the cache (100k rows: ~8 ms of the view Active's ~17) */
+        unsigned char *hit = NULL;
+        if (filtering) {
+            hit = xmalloc(sv->n_order ? sv->n_order : 1);
+            for (size_t k = 0; k < sv->n_order; k++)
+                hit[k] = query_index_match(&sv->query, &sv->hay, k);
+        }
         size_t o = 0;
-        bool filtering = filter_active(&sv->filter);
         for (size_t r = 0; r < sv->n_order; r++) {
             size_t k = sv->order[r];
-            if (!in_narrow(sv, app, k))
-                continue;
-            if (filtering && !filter_index_match(&sv->filter, &sv->hay, k))
+            if ((hit && !hit[k]) || !in_narrow(sv, app, k))
                 continue;
             sv->rows[o++] = (row_index)k;
         }
         sv->n_rows = o;
+        free(hit);
     }
-    count_marked(sv, app);
-    return follow_cursor(v, app);
+    if (sv->query.timed) { /* times compared (expires:<1h): of the rows the text kept */
+        size_t o = 0;
+        int64_t now = now_ms();
+        for (size_t r = 0; r < sv->n_rows; r++) {
+            struct column_row row = sessions_row(sv, app, sv->rows[r]);
+            if (query_time_match(&sv->query, &row, now))
+                sv->rows[o++] = sv->rows[r];
+        }
+        sv->n_rows = o;
+    }
+    count_marked(sv);
+    sv->anchor_row = SIZE_MAX; /* the visual range's start, where it is now */
+    for (size_t r = 0; sv->visual && r < sv->n_rows; r++) {
+        if (sv->rows[r] == sv->anchor) {
+            sv->anchor_row = r;
+            break;
+        }
+    }
+    return follow_cursor(v);
 }
 
-/* The store's sessions by their keys, anew: which are marked (marks of
- * sessions that are gone go), which one the cursor was on. */
-static void find_keys(struct sessions_view *sv, const struct app *app)
+/* The keys of the marked sessions, before the store's list is replaced
+ * (their keys were made when they were marked). */
+static void carry_marks(const struct sessions_view *sv, struct markset *out)
 {
+    markset_init(out);
+    if (sv->n_marks == 0)
+        return;
+    markset_reserve(out, sv->n_marks);
+    for (size_t k = 0; k < sv->n_order; k++)
+        if (sv->marked[k])
+            markset_add(out, sv->keys[k]);
+}
+
+/* The store's sessions anew: which are marked (marks of sessions that are
+ * gone go), which one the cursor was on, where the visual range began. */
+static void find_keys(struct sessions_view *sv, const struct app *app, const struct markset *carried)
+{
+    const char *anchor_key = sv->visual ? sv->anchor_key : NULL;
     size_t n = app->store.sessions.n;
-    bool any_marks = g_hash_table_size(sv->marks) > 0;
-    GHashTable *keep = any_marks ? g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL)
-                                 : NULL;
     memset(sv->marked, 0, n ? n : 1);
+    memset(sv->keys, 0, (n ? n : 1) * sizeof *sv->keys);
+    sv->keys_done = 0;
+    sv->n_marks = 0;
     sv->cur = SIZE_MAX;
-    for (size_t k = 0; (any_marks || sv->cur_key) && k < n; k++) {
-        char *key = session_key(&app->store.sessions.v[k]);
+    size_t anchor = SIZE_MAX;
+    if (carried->n) { /* every key now: the marks find their sessions */
+        keys_make(sv, app, SIZE_MAX);
+        for (size_t k = 0; k < n; k++)
+            if (markset_has(carried, sv->keys[k]))
+                sv->n_marks += sv->marked[k] = 1;
+    }
+    for (size_t k = 0; (sv->cur_key || anchor_key) && k < n; k++) {
+        const struct session *s = &app->store.sessions.v[k];
+        char *key = session_key(s);
         if (sv->cur_key && sv->cur == SIZE_MAX && strcmp(key, sv->cur_key) == 0)
             sv->cur = k;
-        if (any_marks && g_hash_table_contains(sv->marks, key)) {
-            sv->marked[k] = 1;
-            g_hash_table_add(keep, key);
-        } else {
-            free(key);
-        }
-        if (!any_marks && sv->cur != SIZE_MAX)
+        if (anchor_key && anchor == SIZE_MAX && strcmp(key, anchor_key) == 0)
+            anchor = k;
+        free(key);
+        if ((sv->cur != SIZE_MAX || !sv->cur_key) && (anchor != SIZE_MAX || !anchor_key))
             break;
     }
-    if (keep) {
-        g_hash_table_destroy(sv->marks);
-        sv->marks = keep;
-    }
+    if (sv->visual && anchor == SIZE_MAX)
+        sv->visual = false; /* where it began is gone */
+    sv->anchor = anchor;
+    sv->anchor_row = SIZE_MAX;
 }
 
+/* Which columns some session has a value for (a default set leaves out
+ * those none has). Each is looked for until found. */
 static void find_data(struct sessions_view *sv, const struct app *app)
 {
     size_t n = app->store.sessions.n;
-    for (int c = 0; c < N_COLS; c++)
-        sv->has_data[c] = true;
-    if (n == 0)
-        return; /* an empty table shows what it would have */
-    bool *h = sv->has_data;
-    h[COL_USER] = h[COL_CREATED] = h[COL_LAST] = false;
-    h[COL_DEVICE] = h[COL_BROWSER] = h[COL_IP] = false;
-    for (size_t k = 0; k < n; k++) {
-        if (h[COL_USER] && h[COL_CREATED] && h[COL_LAST] && h[COL_DEVICE] && h[COL_BROWSER] &&
-            h[COL_IP])
-            break; /* every column has something: no need to look further */
-        const struct session *s = &app->store.sessions.v[k];
-        h[COL_USER] |= !str_empty(user_text(s));
-        h[COL_CREATED] |= s->created_ms > 0;
-        h[COL_LAST] |= s->last_active_ms > 0;
-        h[COL_DEVICE] |= !str_empty(s->device);
-        h[COL_BROWSER] |= !str_empty(s->browser);
-        h[COL_IP] |= !str_empty(s->ip) || !str_empty(s->place);
+    int64_t now = now_ms();
+    bool want[COLUMN_COUNT];
+    size_t missing = 0;
+    for (int c = 0; c < COLUMN_COUNT; c++) {
+        want[c] = column_def((enum column_id)c)->hide_empty;
+        sv->has_data[c] = !want[c] || n == 0; /* an empty table shows what it would have */
+        missing += want[c] && n;
+    }
+    for (size_t k = 0; missing && k < n; k++) {
+        struct column_row r = sessions_row(sv, app, k);
+        char buf[COLUMN_TEXT_MAX];
+        for (int c = 0; c < COLUMN_COUNT; c++) {
+            if (!want[c] || sv->has_data[c])
+                continue;
+            /* absolute: a countdown that has run out still has a value */
+            if (column_text((enum column_id)c, &r, now, TIME_ABSOLUTE, buf)) {
+                sv->has_data[c] = true;
+                missing--;
+            }
+        }
+    }
+}
+
+/* The choices sesame.conf made, once: sort, columns, time. */
+static void load_prefs(struct sessions_view *sv, const struct app *app)
+{
+    if (sv->prefs_loaded)
+        return;
+    sv->prefs_loaded = true;
+    int c = column_find(app->prefs.sort_column);
+    sv->sort = c >= 0 ? c : SORT_NONE;
+    sv->desc = c >= 0 && app->prefs.sort_desc;
+    sv->time = app->prefs.time_absolute ? TIME_ABSOLUTE : TIME_RELATIVE;
+    if (app->prefs.has_columns) {
+        sv->choice = app->prefs.columns;
+        sv->chosen = true;
     }
 }
 
 static void rebuild(struct view *v, struct app *app)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     size_t n = app->store.sessions.n;
-    if (!sv->sort_loaded) {
-        sv->sort = sort_column_parse(app->prefs.sort_column);
-        sv->desc = sv->sort != SORT_NONE && app->prefs.sort_desc;
-        sv->sort_loaded = true;
-    }
+    load_prefs(sv, app);
     if (sv->narrow && store_index(&app->store, sv->narrow) < 0) {
         free(sv->narrow); /* the account went away */
         sv->narrow = NULL;
     }
+    struct markset carried;
+    carry_marks(sv, &carried); /* by the old list's keys, before it goes */
     sv->acc_of = xrealloc(sv->acc_of, (n ? n : 1) * sizeof *sv->acc_of);
     sv->order = xrealloc(sv->order, (n ? n : 1) * sizeof *sv->order);
+    sv->by_default = xrealloc(sv->by_default, (n ? n : 1) * sizeof *sv->by_default);
     sv->rows = xrealloc(sv->rows, (n ? n : 1) * sizeof *sv->rows);
     sv->marked = xrealloc(sv->marked, n ? n : 1);
+    sv->keys = xrealloc(sv->keys, (n ? n : 1) * sizeof *sv->keys);
+    sv->n_acc_key = app->store.n_acc;
+    sv->acc_key = xrealloc(sv->acc_key, (sv->n_acc_key ? sv->n_acc_key : 1) * sizeof *sv->acc_key);
+    for (size_t i = 0; i < sv->n_acc_key; i++)
+        sv->acc_key[i] = markset_account(app->store.acc[i].a.id);
     /* the account of each session, looked up by id once per account run */
     const char *last_id = NULL;
     row_index last_i = NO_ROW;
@@ -512,35 +399,57 @@ static void rebuild(struct view *v, struct app *app)
         }
         sv->acc_of[k] = last_i;
     }
-    if (haystacks_wanted(sv))
-        filter_index_reset(&sv->hay); /* made later, by work() or for the filter */
+    if (index_wanted(sv))
+        query_index_reset(&sv->hay); /* made later, by work() or for the filter */
     else
-        filter_index_free(&sv->hay); /* and its memory too, till the filter is opened */
+        query_index_free(&sv->hay); /* and its memory too, till the filter is opened */
     sv->hay_now = now_ms();
     find_data(sv, app);
-    find_keys(sv, app);
+    find_keys(sv, app, &carried);
+    markset_free(&carried);
+    default_order(sv, app);
+    sv->sorted_col = SORT_NONE; /* the sessions changed */
     sort_rows(sv, app);
     select_rows(v, app, false);
     sv->seen = app->store.sessions_version;
+    sv->flags_seen = app->store.flags_version;
     sv->built = true;
 }
 
 /* Rebuild if the store's sessions changed since (the count too, in case
  * someone changed them without saying so: indexes must never go stale). */
-static void sync_rows(struct view *v, struct app *app)
+void sessions_sync(struct view *v, struct app *app)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     if (!sv->built || sv->seen != app->store.sessions_version ||
-        sv->n_order != app->store.sessions.n)
+        sv->n_order != app->store.sessions.n) {
         rebuild(v, app);
+    } else if (sv->flags_seen != app->store.flags_version) {
+        /* only flags changed: the cells read them as drawn; the filter's
+         * index holds their text, and a sort may be by them */
+        sv->flags_seen = app->store.flags_version;
+        query_index_reset(&sv->hay);
+        if (index_wanted(sv) || sv->sort == COLUMN_FLAGS)
+            rebuild(v, app);
+    }
+}
+
+bool sessions_in_range(const struct sessions_view *sv, size_t r)
+{
+    if (!sv->visual || r >= sv->n_rows)
+        return false;
+    size_t a = sv->anchor_row < sv->n_rows ? sv->anchor_row : sv->pos.cursor;
+    size_t lo = a < sv->pos.cursor ? a : sv->pos.cursor;
+    size_t hi = a < sv->pos.cursor ? sv->pos.cursor : a;
+    return r >= lo && r <= hi;
 }
 
 /* ---- what the other views and actions use ---- */
 
 const struct session *sessions_view_current(const struct view *v, struct app *app)
 {
-    struct sessions_view *sv = priv(v);
-    sync_rows((struct view *)v, app);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync((struct view *)v, app);
     if (sv->pos.cursor >= sv->n_rows)
         return NULL;
     return &app->store.sessions.v[sv->rows[sv->pos.cursor]];
@@ -549,10 +458,10 @@ const struct session *sessions_view_current(const struct view *v, struct app *ap
 size_t sessions_view_marked(const struct view *v, struct app *app, const struct session **out,
                             size_t max)
 {
-    struct sessions_view *sv = priv(v);
-    sync_rows((struct view *)v, app);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync((struct view *)v, app);
     size_t n = 0;
-    if (g_hash_table_size(sv->marks) == 0)
+    if (sv->n_marks == 0)
         return 0;
     for (size_t r = 0; r < sv->n_rows; r++) {
         if (!sv->marked[sv->rows[r]])
@@ -566,520 +475,586 @@ size_t sessions_view_marked(const struct view *v, struct app *app, const struct 
 
 void sessions_view_clear_marks(struct view *v)
 {
-    struct sessions_view *sv = priv(v);
-    g_hash_table_remove_all(sv->marks);
+    struct sessions_view *sv = sessions_priv(v);
     if (sv->marked)
         memset(sv->marked, 0, sv->n_order ? sv->n_order : 1);
-    sv->n_marked_shown = 0;
+    sv->n_marks = sv->n_marked_shown = 0;
 }
 
 void sessions_view_narrow(struct view *v, struct app *app, const char *account_id)
 {
-    struct sessions_view *sv = priv(v);
-    sync_rows(v, app);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
     free(sv->narrow);
     sv->narrow = xstrdup(account_id);
     if (!select_rows(v, app, false))
-        listpos_set(&sv->pos, sv->n_rows, 0, visible_rows(v));
+        listpos_set(&sv->pos, sv->n_rows, 0, sessions_visible(v));
     remember_cursor(v, app);
 }
 
-/* ---- drawing ---- */
-
-/* The table's columns as laid out now: those no session has a value for
- * are left out; and a column goes (the least needed first) while a more
- * needed one gets less than half way from its min to its want. */
-static void layout(struct sessions_view *sv, int width)
+size_t sessions_view_count(struct view *v, struct app *app)
 {
-    struct column cols[N_COLS];
-    int idx[N_COLS], w[N_COLS];
-    size_t n = 0;
-    for (int c = 0; c < N_COLS; c++) {
-        sv->widths[c] = 0;
-        if (sv->has_data[c]) {
-            idx[n] = c;
-            cols[n++] = columns[c];
-        }
+    sessions_sync(v, app);
+    return sessions_priv(v)->n_rows;
+}
+
+struct column_row sessions_view_row(struct view *v, struct app *app, size_t r)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    return sessions_row(sv, app, sv->rows[r < sv->n_rows ? r : 0]);
+}
+
+size_t sessions_view_shown(struct view *v, struct app *app, enum column_id *out)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    sessions_layout(sv, v->area.w > 0 ? v->area.w : app->cols);
+    memcpy(out, sv->id, sv->n_cols * sizeof *out);
+    return sv->n_cols;
+}
+
+enum time_mode sessions_view_time(const struct view *v)
+{
+    return sessions_priv(v)->time;
+}
+
+const struct column_choice *sessions_view_columns(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    if (!sv->chosen) { /* the default set, as it is shown */
+        memset(&sv->choice.width, 0, sizeof sv->choice.width);
+        sv->choice.set = columns_default_dashboard;
     }
-    for (;;) {
-        table_layout(cols, n, width, w);
-        size_t least = n;
-        for (size_t i = 0; i < n; i++)
-            if (w[i] > 0 && (least == n || cols[i].keep < cols[least].keep))
-                least = i;
-        bool starved = false;
-        for (size_t i = 0; least < n && i < n; i++)
-            if (w[i] > 0 && cols[i].keep > cols[least].keep &&
-                w[i] < (cols[i].min + cols[i].want) / 2)
-                starved = true;
-        if (!starved)
-            break;
-        memmove(&cols[least], &cols[least + 1], (n - least - 1) * sizeof *cols);
-        memmove(&idx[least], &idx[least + 1], (n - least - 1) * sizeof *idx);
-        n--;
-    }
-    for (size_t i = 0; i < n; i++)
-        sv->widths[idx[i]] = w[i];
+    return &sv->choice;
 }
 
-static char *title_text(const struct sessions_view *sv, const struct app *app)
+const char *sessions_view_filter_text(const struct view *v)
 {
-    GString *t = g_string_new("Sessions");
-    if (sv->narrow) {
-        const struct store_account *sa = store_find((struct store *)&app->store, sv->narrow);
-        g_string_append_printf(t, " of %s", account_name(sa));
-    }
-    if (filter_active(&sv->filter) || sv->narrow)
-        g_string_append_printf(t, " %zu of %zu", sv->n_rows, app->store.sessions.n);
-    else
-        g_string_append_printf(t, " %zu", sv->n_rows);
-    if (filter_active(&sv->filter))
-        g_string_append_printf(t, " matching \"%s\"", sv->filter.text);
-    if (sv->n_marked_shown)
-        g_string_append_printf(t, ", %zu marked", sv->n_marked_shown);
-    return g_string_free(t, FALSE);
+    return sessions_priv(v)->query.source;
 }
 
-static void draw_empty(struct view *v, struct app *app)
+void sessions_view_set_view_name(struct view *v, const char *name)
 {
-    const struct rect *r = &v->area;
-    struct sessions_view *sv = priv(v);
-    char back[32];
-    app_key_for(app, ACT_BACK, back, sizeof back);
-    char *line;
-    if (filter_active(&sv->filter))
-        line = xasprintf("No session matches \"%s\" (%s clears the filter).", sv->filter.text,
-                         back);
-    else if (sv->narrow)
-        line = xasprintf("No sessions in this account (%s shows every account).", back);
-    else if (store_in_flight(&app->store))
-        line = xstrdup("No sessions yet: loading...");
-    else
-        line = xstrdup("No sessions. Providers without a list show those created here "
-                       "(`sesame create ACCOUNT`).");
-    if (r->h > HEAD_ROWS)
-        draw_text(r->y + HEAD_ROWS, r->x + 2, r->w - 4, line, C_DIM, ALIGN_LEFT);
-    free(line);
+    struct sessions_view *sv = sessions_priv(v);
+    free(sv->view_name);
+    sv->view_name = xstrdup(name);
 }
 
-/* The first match of the filter in each cell, in the match colour. */
-static void draw_matches(struct view *v, int y, const char *const *cells)
+int sessions_view_sort_column(const struct view *v, bool *desc)
 {
-    struct sessions_view *sv = priv(v);
-    int x = v->area.x;
-    for (int c = 0; c < N_COLS; c++) {
-        int w = sv->widths[c];
-        if (w <= 0)
-            continue;
-        size_t start, len;
-        if (cells[c] && columns[c].align == ALIGN_LEFT &&
-            filter_find(&sv->filter, cells[c], &start, &len)) {
-            char *before = xstrndup(cells[c], start), *match = xstrndup(cells[c] + start, len);
-            int bw = text_width(before), mw = text_width(match);
-            /* the cell's last column holds the ellipsis when it was cut */
-            int room = (text_width(cells[c]) > w ? w - 1 : w) - bw;
-            if (room > 0)
-                draw_text(y, x + bw, mw < room ? mw : room, match, C_MATCH, ALIGN_LEFT);
-            free(before);
-            free(match);
-        }
-        x += w + 1;
-    }
+    *desc = sessions_priv(v)->desc;
+    return sessions_priv(v)->sort;
 }
 
-/* The "expires in" text of s at now into buf, and the role to draw it in. */
-static enum role expires_cell(const struct session *s, int64_t now, char *buf, size_t size)
+/* Write a choice back to sesame.conf, saying what happened either way. */
+static void remember(struct app *app, const char *name, const char *value, const char *done)
 {
-    int64_t left;
-    if (session_time_left(s, now, &left)) {
-        format_duration(left, buf, size);
-        return session_status_role(s, now);
-    }
-    snprintf(buf, size, "-");
-    return C_DIM;
-}
-
-/* The bar a row is drawn in: the cursor's, or none (C_DEFAULT). */
-static enum role row_bar(const struct view *v, size_t row)
-{
-    const struct sessions_view *sv = v->priv;
-    if (row != sv->pos.cursor)
-        return C_DEFAULT;
-    return v->focused ? C_SELECTED : C_SELECTED_IDLE;
-}
-
-static void draw_row(struct view *v, struct app *app, size_t row, int y, int64_t now)
-{
-    struct sessions_view *sv = priv(v);
-    size_t k = sv->rows[row];
-    const struct session *s = &app->store.sessions.v[k];
-    const struct store_account *sa = account_of(sv, app, k);
-    char created[32], last[32], expires[40];
-    format_time(s->created_ms, created, sizeof created);
-    format_time(s->last_active_ms, last, sizeof last);
-    enum session_status st = session_status_seen(s, now);
-    enum role expires_role = expires_cell(s, now, expires, sizeof expires);
-    bool marked = sv->marked[k];
-    char *ip = ip_text(s);
-    const char *cells[N_COLS] = {
-        [COL_MARK] = marked ? (text_ascii() ? "*" : "\xe2\x97\x8f") : "",
-        [COL_PROVIDER] = provider_title(sa),
-        [COL_ACCOUNT] = account_name(sa),
-        [COL_USER] = user_text(s),
-        [COL_SESSION] = s->id,
-        [COL_STATUS] = session_status_name(st),
-        [COL_CREATED] = created,
-        [COL_LAST] = last,
-        [COL_EXPIRES] = expires,
-        [COL_DEVICE] = s->device,
-        [COL_BROWSER] = s->browser,
-        [COL_IP] = ip,
-    };
-    enum role base = marked ? C_MARKED : C_DEFAULT, roles[N_COLS];
-    /* the mark column too: an unmarked row's blank there in C_MARKED was an
-     * underlined blank, a "_", in themes that mark by underline (mono) */
-    for (int c = 0; c < N_COLS; c++)
-        roles[c] = base;
-    roles[COL_STATUS] = session_status_role(s, now);
-    roles[COL_EXPIRES] = expires_role;
-    enum role bar = row_bar(v, row);
-    table_draw_row(y, v->area.x, v->area.w, columns, sv->widths, N_COLS, cells, roles, bar);
-    if (!marked && bar != C_DEFAULT && sv->widths[COL_MARK] > 0)
-        draw_fill(y, v->area.x, sv->widths[COL_MARK], C_DEFAULT); /* nor in the cursor's bar */
-    if (filter_active(&sv->filter) && row != sv->pos.cursor)
-        draw_matches(v, y, cells);
-    free(ip);
-}
-
-static void draw(struct view *v, struct app *app)
-{
-    const struct rect *r = &v->area;
-    struct sessions_view *sv = priv(v);
-    sync_rows(v, app);
-    if (sv->prompting && !v->focused) /* focus went elsewhere: keep what was typed */
-        sv->prompting = false;
-    char *title = title_text(sv, app);
-    draw_rule(r->y, r->x, r->w, title, C_BORDER, v->focused ? C_PANE_TITLE : C_PANE_IDLE);
-    free(title);
-    layout(sv, r->w);
-    int sort_col = sv->sort == SORT_NONE ? -1 : COL_PROVIDER + (int)sv->sort;
-    if (r->h > 1)
-        table_draw_header(r->y + 1, r->x, columns, sv->widths, N_COLS, sort_col, sv->desc);
-    if (sv->n_rows == 0) {
-        draw_empty(v, app);
-        return;
-    }
-    size_t rows = visible_rows(v);
-    listpos_clamp(&sv->pos, sv->n_rows, rows);
-    /* the clock in whole seconds: every countdown on screen changes at the
-     * same instant, so they cost one redraw a second at most */
-    int64_t now = now_ms() / 1000 * 1000;
-    sv->drawn_ms = now;
-    for (size_t i = 0; i < rows && sv->pos.top + i < sv->n_rows; i++)
-        draw_row(v, app, sv->pos.top + i, r->y + HEAD_ROWS + (int)i, now);
-}
-
-/* ---- the countdowns ---- */
-
-/* How long until the countdown of a session with `left` ms to go shows
- * another value: seconds under an hour, minutes under a day, then hours
- * (as format_duration writes them). */
-static int64_t until_change(int64_t left)
-{
-    int64_t step = left < 3600 * 1000 ? 1000 : left < 86400 * 1000 ? 60 * 1000 : 3600 * 1000;
-    return left % step + 1;
-}
-
-/* When what was last drawn stops being true (may be in the past: then
- * the app redraws at once): on a whole wall-clock second, since draw
- * counts down from the second (drawn_ms) it is in. */
-static int64_t next_tick(struct view *v, struct app *app, int64_t now)
-{
-    struct sessions_view *sv = priv(v);
-    if (!sv->built || sv->seen != app->store.sessions_version ||
-        sv->n_order != app->store.sessions.n || !sv->drawn_ms)
-        return -1; /* rebuilt and redrawn on the change anyway */
-    size_t rows = visible_rows(v);
-    int64_t best = -1, drawn = sv->drawn_ms;
-    for (size_t i = 0; i < rows && sv->pos.top + i < sv->n_rows; i++) {
-        const struct session *s = &app->store.sessions.v[sv->rows[sv->pos.top + i]];
-        int64_t left;
-        if (!session_time_left(s, drawn, &left))
-            continue; /* no countdown, or it has run out for good */
-        int64_t t = (drawn + until_change(left) + 999) / 1000 * 1000; /* a whole second */
-        if (best < 0 || t < best)
-            best = t;
-    }
-    return best;
-}
-
-/* The rows whose countdown was running at the last draw, drawn again: their
- * value, or their status once they expire, is all that time changes. */
-static void tick(struct view *v, struct app *app)
-{
-    struct sessions_view *sv = priv(v);
-    int64_t drawn = sv->drawn_ms, now = now_ms() / 1000 * 1000;
-    size_t rows = visible_rows(v);
-    for (size_t i = 0; i < rows && sv->pos.top + i < sv->n_rows; i++) {
-        size_t row = sv->pos.top + i;
-        const struct session *s = &app->store.sessions.v[sv->rows[row]];
-        int64_t left;
-        if (!session_time_left(s, drawn, &left))
-            continue;
-        int y = v->area.y + HEAD_ROWS + (int)i;
-        /* the status or its colour turns too (expiring soon, expired): the
-         * whole row; else the countdown's cell alone */
-        if (session_status_role(s, now) != session_status_role(s, drawn) || filter_active(&sv->filter)) {
-            draw_row(v, app, row, y, now);
-        } else {
-            char expires[40];
-            enum role r = expires_cell(s, now, expires, sizeof expires);
-            table_draw_cell(y, v->area.x, columns, sv->widths, COL_EXPIRES, expires, r,
-                            row_bar(v, row));
-        }
-    }
-    sv->drawn_ms = now;
-}
-
-/* ---- keys ---- */
-
-static void set_sort(struct view *v, struct app *app, enum sort_col col, bool desc)
-{
-    struct sessions_view *sv = priv(v);
-    sync_rows(v, app);
-    sv->sort = col;
-    sv->desc = desc;
-    remember_cursor(v, app);
-    sort_rows(sv, app);
-    select_rows(v, app, false);
-    if (col == SORT_NONE)
-        return;
     char *path = prefs_path(config_dir()), *err = NULL;
-    if (prefs_save_sort(path, sort_column_name(col), desc, &err) != 0) {
-        app_error(app, "sorted by %s, but not remembered: %s", sort_column_name(col),
-                  err ? err : "?");
-    } else {
-        char next[32], rev[32];
-        app_key_for(app, ACT_SORT, next, sizeof next);
-        app_key_for(app, ACT_SORT_REVERSE, rev, sizeof rev);
-        app_message(app, "sorted by %s, %s (%s: next column, %s: reverse)",
-                    sort_column_name(col), desc ? "descending" : "ascending", next, rev);
-    }
+    if (prefs_save_setting(path, name, value, &err) != 0)
+        app_error(app, "%s, but not remembered: %s", done, err ? err : "?");
+    else
+        app_message(app, "%s", done);
     free(err);
     free(path);
 }
 
-static void next_sort(struct view *v, struct app *app)
+void sessions_view_set_columns(struct view *v, struct app *app, const struct column_choice *c,
+                               bool save)
 {
-    struct sessions_view *sv = priv(v);
-    bool shown[SORT_COUNT];
-    layout(sv, v->area.w > 0 ? v->area.w : app->cols);
-    for (int c = 0; c < SORT_COUNT; c++)
-        shown[c] = sv->widths[COL_PROVIDER + c] > 0;
-    enum sort_col col = sort_next(sv->sort, shown);
-    set_sort(v, app, col == SORT_NONE ? SORT_PROVIDER : col, false);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    sv->choice = *c;
+    sv->chosen = true;
+    sessions_layout(sv, v->area.w > 0 ? v->area.w : app->cols);
+    if (!save)
+        return;
+    char *text = prefs_format_columns(c);
+    char *done = xasprintf("columns: %s", text);
+    remember(app, "columns", text, done);
+    free(done);
+    free(text);
+}
+
+void sessions_view_sort(struct view *v, struct app *app, int col, bool desc, bool save)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    sv->sort = col;
+    sv->desc = col != SORT_NONE && desc;
+    remember_cursor(v, app);
+    sort_rows(sv, app);
+    select_rows(v, app, false);
+    if (!save)
+        return;
+    if (col == SORT_NONE) {
+        remember(app, "sort", "none", "sorted in the default order: account by account, newest "
+                 "first");
+        return;
+    }
+    const char *name = column_def((enum column_id)col)->name;
+    char next[32], rev[32];
+    app_key_for(app, ACT_SORT, next, sizeof next);
+    app_key_for(app, ACT_SORT_REVERSE, rev, sizeof rev);
+    char *done = xasprintf("sorted by %s, %s (%s: next column, %s: reverse)", name,
+                           desc ? "descending" : "ascending", next, rev);
+    char *value = xasprintf("%s%s", name, desc ? " desc" : "");
+    remember(app, "sort", value, done);
+    free(value);
+    free(done);
+}
+
+/* The filter becomes text (in the filter language): from all rows, or
+ * (when it only got narrower) from the rows shown; with sort (a column id
+ * or SORT_NONE, desc), sorted that way first, the rows selected once.
+ * 0, or ERR_USAGE with *error when text does not parse (then the filter
+ * and the sort are as they were). */
+static int refilter(struct view *v, struct app *app, const char *text, const int *sort,
+                    bool desc, char **error)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    struct query next;
+    query_init(&next);
+    if (query_parse(&next, text, error) != 0) {
+        query_free(&next);
+        return ERR_USAGE;
+    }
+    bool narrower = query_active(&sv->query) && query_narrows(&sv->query, &next);
+    if (sort) {
+        sv->sort = *sort;
+        sv->desc = *sort != SORT_NONE && desc;
+        remember_cursor(v, app);
+        sort_rows(sv, app);
+        narrower = false;
+    }
+    query_free(&sv->query);
+    sv->query = next;
+    if (!select_rows(v, app, narrower)) /* its row is filtered out: the first one */
+        listpos_set(&sv->pos, sv->n_rows, 0, sessions_visible(v));
+    remember_cursor(v, app);
+    return 0;
+}
+
+int sessions_view_filter(struct view *v, struct app *app, const char *text, char **error)
+{
+    return sessions_view_filter_sorted(v, app, text, NULL, false, error);
+}
+
+int sessions_view_filter_sorted(struct view *v, struct app *app, const char *text,
+                                const int *column, bool desc, char **error)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    *error = NULL;
+    int rc = refilter(v, app, text, column, desc, error);
+    if (rc == 0) {
+        free(sv->typed);
+        sv->typed = xstrdup(sv->query.source);
+    }
+    return rc;
+}
+
+/* ---- marks ---- */
+
+/* A mark is a byte; its key is made now if the work between keys has not
+ * come to it yet (a refresh carries it over by the key). */
+static void set_mark(struct sessions_view *sv, const struct app *app, size_t k, bool on)
+{
+    if (sv->marked[k] == on)
+        return;
+    if (on)
+        mark_key(sv, app, k);
+    sv->marked[k] = on;
+    sv->n_marks += on ? 1 : (size_t)-1;
 }
 
 static void toggle_mark(struct view *v, struct app *app)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     if (sv->pos.cursor >= sv->n_rows)
         return;
     size_t k = sv->rows[sv->pos.cursor];
-    char *key = session_key(&app->store.sessions.v[k]);
-    if (sv->marked[k]) {
-        g_hash_table_remove(sv->marks, key);
-        free(key);
-        sv->n_marked_shown--;
-    } else {
-        g_hash_table_add(sv->marks, key);
-        sv->n_marked_shown++;
-    }
-    sv->marked[k] = !sv->marked[k];
-    listpos_move(&sv->pos, sv->n_rows, 1, visible_rows(v));
+    set_mark(sv, app, k, !sv->marked[k]);
+    sv->n_marked_shown += sv->marked[k] ? 1 : (size_t)-1;
+    listpos_move(&sv->pos, sv->n_rows, 1, sessions_visible(v));
 }
 
-/* The filter prompt: what the needle became, from all rows or (when it
- * only got narrower) from the rows shown. */
-static void refilter(struct view *v, struct app *app, const char *text)
+/* Every row shown marked (on), unmarked (off), or each the other way. */
+enum mark_how { MARK_ON, MARK_OFF, MARK_FLIP };
+
+static void mark_rows(struct sessions_view *sv, const struct app *app, size_t from, size_t to,
+                      enum mark_how how)
 {
-    struct sessions_view *sv = priv(v);
-    struct filter next;
-    filter_init(&next);
-    filter_set(&next, text);
-    bool narrower = filter_active(&sv->filter) && filter_narrows(&sv->filter, &next);
-    filter_free(&sv->filter);
-    sv->filter = next;
-    if (!select_rows(v, app, narrower)) /* its row is filtered out: the first one */
-        listpos_set(&sv->pos, sv->n_rows, 0, visible_rows(v));
-    remember_cursor(v, app);
+    for (size_t r = from; r < to && r < sv->n_rows; r++) {
+        size_t k = sv->rows[r];
+        set_mark(sv, app, k, how == MARK_ON ? true : how == MARK_OFF ? false : !sv->marked[k]);
+    }
+    count_marked(sv);
 }
+
+static void say_marked(struct app *app, const struct sessions_view *sv)
+{
+    char revoke[32], clear[32];
+    app_key_for(app, ACT_REVOKE, revoke, sizeof revoke);
+    app_key_for(app, ACT_MARK_CLEAR, clear, sizeof clear);
+    app_message(app, "%zu of %zu rows marked (%s acts on them, %s unmarks all)",
+                sv->n_marked_shown, sv->n_rows, revoke, clear);
+}
+
+/* Visual mode: V starts a range at the cursor; moving stretches it; V or
+ * Space marks it; Esc leaves it without marking. */
+static void visual_start(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    if (sv->pos.cursor >= sv->n_rows)
+        return;
+    sv->visual = true;
+    sv->anchor = sv->rows[sv->pos.cursor];
+    sv->anchor_row = sv->pos.cursor;
+    free(sv->anchor_key);
+    sv->anchor_key = session_key(&app->store.sessions.v[sv->anchor]);
+    char key[32], mark[32], back[32];
+    app_key_for(app, ACT_MARK_RANGE, key, sizeof key);
+    app_key_for(app, ACT_MARK, mark, sizeof mark);
+    app_key_for(app, ACT_BACK, back, sizeof back);
+    app_message(app, "visual: move to stretch the range; %s or %s marks it, %s leaves", key, mark,
+                back);
+}
+
+static void visual_end(struct sessions_view *sv, const struct app *app, bool mark)
+{
+    if (mark) {
+        size_t a = sv->anchor_row < sv->n_rows ? sv->anchor_row : sv->pos.cursor;
+        size_t lo = a < sv->pos.cursor ? a : sv->pos.cursor;
+        size_t hi = a < sv->pos.cursor ? sv->pos.cursor : a;
+        mark_rows(sv, app, lo, hi + 1, MARK_ON);
+    }
+    sv->visual = false;
+    free(sv->anchor_key);
+    sv->anchor_key = NULL;
+}
+
+bool sessions_view_commit_range(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    if (!sv->visual)
+        return false;
+    sessions_sync(v, app);
+    visual_end(sv, app, true);
+    return true;
+}
+
+static bool mark_action(struct view *v, struct app *app, enum action a)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    switch (a) {
+    case ACT_MARK:
+        if (sv->visual) {
+            visual_end(sv, app, true);
+            say_marked(app, sv);
+        } else {
+            toggle_mark(v, app);
+        }
+        return true;
+    case ACT_MARK_RANGE:
+        if (sv->visual) {
+            visual_end(sv, app, true);
+            say_marked(app, sv);
+        } else {
+            visual_start(v, app);
+        }
+        return true;
+    case ACT_MARK_ALL:
+        visual_end(sv, app, false);
+        mark_rows(sv, app, 0, sv->n_rows, MARK_ON);
+        say_marked(app, sv);
+        return true;
+    case ACT_MARK_INVERT:
+        visual_end(sv, app, false);
+        mark_rows(sv, app, 0, sv->n_rows, MARK_FLIP);
+        say_marked(app, sv);
+        return true;
+    case ACT_MARK_CLEAR:
+        visual_end(sv, app, false);
+        sessions_view_clear_marks(v);
+        app_message(app, "marks cleared");
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* ---- the column cursor ---- */
+
+/* The columns on screen (laid out with a width), in order. */
+static size_t on_screen(struct view *v, struct app *app, int *out)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_layout(sv, v->area.w > 0 ? v->area.w : app->cols);
+    size_t n = 0;
+    for (size_t i = 0; i < sv->n_cols; i++)
+        if (sv->widths[1 + i] > 0)
+            out[n++] = (int)sv->id[i];
+    return n;
+}
+
+static void column_move(struct view *v, struct app *app, int delta)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    int cols[COLUMN_COUNT];
+    size_t n = on_screen(v, app, cols), at = n;
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (cols[i] == sv->cur_col)
+            at = i;
+    if (at == n) /* it was on a column that went: the nearest end */
+        at = delta > 0 ? 0 : n - 1;
+    else if (delta > 0)
+        at = at + 1 < n ? at + 1 : at;
+    else
+        at = at > 0 ? at - 1 : 0;
+    sv->cur_col = cols[at];
+    const struct column_def *d = column_def((enum column_id)sv->cur_col);
+    char cell[32], copy[32];
+    app_key_for(app, ACT_CELL, cell, sizeof cell);
+    app_key_for(app, ACT_COPY, copy, sizeof copy);
+    app_hint(app, "column %s (%s shows the cell whole, %s copies it)", d->name, cell, copy);
+}
+
+/* The cursor row's text of the column under the column cursor, whole
+ * (its value as the registry gives it: the time in both forms). Owned,
+ * NULL when there is no row. *title gets the column's title. */
+static char *cursor_cell(struct view *v, struct app *app, const char **title)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    if (sv->pos.cursor >= sv->n_rows)
+        return NULL;
+    enum column_id c = (enum column_id)sv->cur_col;
+    struct column_row r = sessions_row(sv, app, sv->rows[sv->pos.cursor]);
+    char rel[COLUMN_TEXT_MAX], abs[COLUMN_TEXT_MAX];
+    int64_t now = now_ms();
+    const char *a = column_text(c, &r, now, sv->time, rel);
+    const char *b = column_def(c)->time ? column_text(c, &r, now, TIME_ABSOLUTE == sv->time
+                                                          ? TIME_RELATIVE : TIME_ABSOLUTE, abs)
+                                        : NULL;
+    *title = column_def(c)->title;
+    if (a && b && strcmp(a, b) != 0)
+        return xasprintf("%s (%s)", a, b);
+    return xstrdup(a ? a : "");
+}
+
+static void show_cell(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    const char *title;
+    char *text = cursor_cell(v, app, &title);
+    if (!text)
+        return;
+    const struct session *s = &app->store.sessions.v[sv->rows[sv->pos.cursor]];
+    char *head = xasprintf("%s of session %s", title, s->id ? s->id : "?");
+    app_open_overlay(app, text_view_new(head, *text ? text : "(no value)"));
+    free(head);
+    free(text);
+}
+
+/* y on a column other than the session id: its cell, whole. (On the id,
+ * the actions' y: the id, or a Vault session's URL.) */
+static bool copy_cell(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    if (sv->cur_col == COLUMN_SESSION || sv->pos.cursor >= sv->n_rows)
+        return false;
+    const char *title;
+    char *text = cursor_cell(v, app, &title);
+    struct column_row r = sessions_row(sv, app, sv->rows[sv->pos.cursor]);
+    char buf[COLUMN_TEXT_MAX];
+    const char *plain = column_text((enum column_id)sv->cur_col, &r, now_ms(), sv->time, buf);
+    if (!plain || !*plain) {
+        app_message(app, "the %s of this session is empty: nothing to copy", title);
+    } else {
+        char *what = xasprintf("the %s \"%s\"", title, plain);
+        actions_copy(app, plain, what);
+        free(what);
+    }
+    free(text);
+    return true;
+}
+
+/* Y: the row's cells (the columns shown), tab-separated. */
+static void copy_row(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    if (sv->pos.cursor >= sv->n_rows)
+        return;
+    struct column_row r = sessions_row(sv, app, sv->rows[sv->pos.cursor]);
+    GString *line = g_string_new("");
+    int64_t now = now_ms();
+    for (size_t i = 0; i < sv->n_cols; i++) {
+        char buf[COLUMN_TEXT_MAX];
+        const char *t = column_text(sv->id[i], &r, now, sv->time, buf);
+        g_string_append_printf(line, "%s%s", i ? "\t" : "", t ? t : "");
+    }
+    char *text = g_string_free(line, FALSE);
+    char *what = xasprintf("the row of session %s (%zu columns)", r.s->id ? r.s->id : "?",
+                           sv->n_cols);
+    actions_copy(app, text, what);
+    free(what);
+    free(text);
+}
+
+void sessions_view_toggle_time(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sv->time = sv->time == TIME_RELATIVE ? TIME_ABSOLUTE : TIME_RELATIVE;
+    bool abs = sv->time == TIME_ABSOLUTE;
+    remember(app, "time", abs ? "absolute" : "relative",
+             abs ? "times are absolute (2026-12-06 14:03)" : "times are relative (3h ago, in 12m)");
+}
+
+/* ---- the filter prompt ---- */
 
 static void prompt_update(struct view *v, struct app *app)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     free(app->prompt);
-    app->prompt = sv->prompting ? xstrdup(sv->filter.text) : NULL;
+    free(app->prompt_error);
+    app->prompt = sv->prompting ? xstrdup(sv->typed ? sv->typed : "") : NULL;
+    app->prompt_error = sv->prompting ? xstrdup(sv->query_error) : NULL;
+    app->prompt_action = ACT_FILTER;
     app->dirty = true;
 }
 
 static void open_prompt(struct view *v, struct app *app)
 {
-    struct sessions_view *sv = priv(v);
-    sync_rows(v, app);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
     sv->prompting = true;
+    free(sv->typed);
+    sv->typed = xstrdup(sv->query.source);
+    free(sv->query_error);
+    sv->query_error = NULL;
     prompt_update(v, app);
 }
 
 static void close_prompt(struct view *v, struct app *app, bool keep)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     sv->prompting = false;
+    char *err = NULL;
     if (!keep)
-        refilter(v, app, "");
+        refilter(v, app, "", NULL, false, &err);
+    free(err);
+    bool broken = keep && sv->query_error;
     prompt_update(v, app);
-    if (keep && filter_active(&sv->filter)) {
+    if (broken) {
+        app_error(app, "the filter \"%s\" was not taken: %s (the filter is \"%s\")", sv->typed,
+                  sv->query_error, sv->query.source);
+    } else if (keep && query_active(&sv->query)) {
         char back[32];
         app_key_for(app, ACT_BACK, back, sizeof back);
         app_message(app, "%zu of %zu sessions match \"%s\" (%s clears the filter)", sv->n_rows,
-                    app->store.sessions.n, sv->filter.text, back);
+                    app->store.sessions.n, sv->query.source, back);
     }
-}
-
-/* The text without its last character (UTF-8) or its last word. */
-static char *chop(const char *text, bool word)
-{
-    size_t n = strlen(text);
-    if (word) {
-        while (n > 0 && text[n - 1] == ' ')
-            n--;
-        while (n > 0 && text[n - 1] != ' ')
-            n--;
-    } else {
-        while (n > 0 && ((unsigned char)text[n - 1] & 0xc0) == 0x80)
-            n--;
-        if (n > 0)
-            n--;
-    }
-    return xstrndup(text, n);
-}
-
-static char *append_char(const char *text, keycode k)
-{
-    char buf[5] = {0};
-    if (k < 0x80) {
-        buf[0] = (char)k;
-    } else if (k < 0x800) {
-        buf[0] = (char)(0xc0 | (k >> 6));
-        buf[1] = (char)(0x80 | (k & 0x3f));
-    } else if (k < 0x10000) {
-        buf[0] = (char)(0xe0 | (k >> 12));
-        buf[1] = (char)(0x80 | ((k >> 6) & 0x3f));
-        buf[2] = (char)(0x80 | (k & 0x3f));
-    } else {
-        buf[0] = (char)(0xf0 | (k >> 18));
-        buf[1] = (char)(0x80 | ((k >> 12) & 0x3f));
-        buf[2] = (char)(0x80 | ((k >> 6) & 0x3f));
-        buf[3] = (char)(0x80 | (k & 0x3f));
-    }
-    return xasprintf("%s%s", text, buf);
+    free(sv->query_error);
+    sv->query_error = NULL;
 }
 
 static bool action(struct view *v, struct app *app, enum action a);
 
 static bool key(struct view *v, struct app *app, keycode k)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     if (!sv->prompting)
         return false;
-    char *text = NULL;
-    switch (k) {
-    case '\n':
+    switch (lineedit_key(&sv->typed, k)) {
+    case LINEEDIT_ENTER:
         close_prompt(v, app, true);
         return true;
-    case 27:
+    case LINEEDIT_CANCEL:
         close_prompt(v, app, false);
         return true;
-    case KEY_FN(KEY_BACKSPACE):
-    case KEY_FN(KEY_DC):
-        text = chop(sv->filter.text, false);
+    case LINEEDIT_KEPT:
+        return true; /* the prompt has the keys until Enter or Esc */
+    case LINEEDIT_OTHER:
+        switch (k) {
+        case KEY_FN(KEY_UP): return action(v, app, ACT_MOVE_UP);
+        case KEY_FN(KEY_DOWN): return action(v, app, ACT_MOVE_DOWN);
+        case KEY_FN(KEY_PPAGE): return action(v, app, ACT_PAGE_UP);
+        case KEY_FN(KEY_NPAGE): return action(v, app, ACT_PAGE_DOWN);
+        default: return true;
+        }
+    case LINEEDIT_CHANGED:
         break;
-    case KEY_CTRL('w'):
-        text = chop(sv->filter.text, true);
-        break;
-    case KEY_CTRL('u'):
-        text = xstrdup("");
-        break;
-    case KEY_FN(KEY_UP):
-        return action(v, app, ACT_MOVE_UP);
-    case KEY_FN(KEY_DOWN):
-        return action(v, app, ACT_MOVE_DOWN);
-    case KEY_FN(KEY_PPAGE):
-        return action(v, app, ACT_PAGE_UP);
-    case KEY_FN(KEY_NPAGE):
-        return action(v, app, ACT_PAGE_DOWN);
-    default:
-        if (k >= 0x20 && k != 0x7f && k < KEY_FN_BIT && !(k >= 0x80 && k < 0xa0))
-            text = append_char(sv->filter.text, k);
-        else
-            return true; /* the prompt has the keys until Enter or Esc */
     }
-    refilter(v, app, text);
-    free(text);
+    /* what does not parse yet (user: with no value) keeps the last filter
+     * that did, and says why under the prompt */
+    sessions_view_set_view_name(v, NULL);
+    free(sv->query_error);
+    sv->query_error = NULL;
+    refilter(v, app, sv->typed, NULL, false, &sv->query_error);
     prompt_update(v, app);
     return true;
 }
 
-static void refresh_current(struct view *v, struct app *app)
+/* ---- the other keys ---- */
+
+static void refresh_current(struct view *v, struct app *app, bool full)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     const struct session *s = sessions_view_current(v, app);
-    const char *id = s ? s->account_id : sv->narrow;
-    ssize_t i = store_index(&app->store, id);
-    if (i < 0) {
+    ssize_t i = store_index(&app->store, s ? s->account_id : sv->narrow);
+    if (i < 0 && full) {
+        app_message(app, "no session here to list the account of");
+    } else if (i < 0) {
         char all[32];
         app_key_for(app, ACT_REFRESH_ALL, all, sizeof all);
         app_message(app, "no session here to refresh the account of (%s refreshes all)", all);
-        return;
+    } else {
+        app_refresh_said(app, (size_t)i, full);
     }
-    app_refresh_said(app, (size_t)i, false);
-}
-
-static void relist_current(struct view *v, struct app *app)
-{
-    struct sessions_view *sv = priv(v);
-    const struct session *s = sessions_view_current(v, app);
-    ssize_t i = store_index(&app->store, s ? s->account_id : sv->narrow);
-    if (i < 0) {
-        app_message(app, "no session here to list the account of");
-        return;
-    }
-    app_refresh_said(app, (size_t)i, true);
 }
 
 static bool back(struct view *v, struct app *app)
 {
-    struct sessions_view *sv = priv(v);
-    if (filter_active(&sv->filter)) {
-        refilter(v, app, "");
+    struct sessions_view *sv = sessions_priv(v);
+    char *err = NULL;
+    if (sv->visual) {
+        visual_end(sv, app, false);
+        app_message(app, "visual mode left: nothing marked");
+    } else if (query_active(&sv->query)) {
+        refilter(v, app, "", NULL, false, &err);
+        sessions_view_set_view_name(v, NULL);
         app_message(app, "filter cleared");
     } else if (sv->narrow) {
         sessions_view_narrow(v, app, NULL);
         app_message(app, "showing every account's sessions");
-    } else if (g_hash_table_size(sv->marks)) {
+    } else if (sv->n_marks) {
         sessions_view_clear_marks(v);
         app_message(app, "marks cleared");
     } else {
         return false;
     }
+    free(err);
     return true;
+}
+
+static void next_sort(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_view_set_view_name(v, NULL);
+    int cols[COLUMN_COUNT];
+    size_t n = on_screen(v, app, cols);
+    int col = sort_next(sv->sort, cols, n);
+    sessions_view_sort(v, app, col == SORT_NONE ? COLUMN_PROVIDER : col, false, true);
 }
 
 static bool action(struct view *v, struct app *app, enum action a)
 {
-    struct sessions_view *sv = priv(v);
-    sync_rows(v, app);
-    size_t n = sv->n_rows, rows = visible_rows(v);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    size_t n = sv->n_rows, rows = sessions_visible(v);
     long page = rows > 1 ? (long)rows - 1 : 1;
     switch (a) {
     case ACT_MOVE_UP: listpos_move(&sv->pos, n, -1, rows); break;
@@ -1088,26 +1063,41 @@ static bool action(struct view *v, struct app *app, enum action a)
     case ACT_PAGE_DOWN: listpos_move(&sv->pos, n, page, rows); break;
     case ACT_FIRST: listpos_set(&sv->pos, n, 0, rows); break;
     case ACT_LAST: listpos_set(&sv->pos, n, n ? n - 1 : 0, rows); break;
-    case ACT_MARK: toggle_mark(v, app); break;
+    case ACT_COL_LEFT: column_move(v, app, -1); break;
+    case ACT_COL_RIGHT: column_move(v, app, 1); break;
+    case ACT_CELL: show_cell(v, app); break;
+    case ACT_COPY:
+        if (!copy_cell(v, app))
+            return false; /* the id (or a Vault URL): the actions' y */
+        break;
+    case ACT_COPY_ALL: copy_row(v, app); break;
+    case ACT_TIMES: sessions_view_toggle_time(v, app); break;
     case ACT_FILTER: open_prompt(v, app); break;
     case ACT_SORT: next_sort(v, app); break;
     case ACT_SORT_REVERSE:
-        set_sort(v, app, sv->sort == SORT_NONE ? SORT_PROVIDER : sv->sort, !sv->desc);
+        sessions_view_set_view_name(v, NULL);
+        sessions_view_sort(v, app, sv->sort == SORT_NONE ? COLUMN_PROVIDER : sv->sort, !sv->desc,
+                           true);
         break;
-    case ACT_REFRESH: refresh_current(v, app); break;
-    case ACT_RELIST: relist_current(v, app); break;
+    case ACT_REFRESH: refresh_current(v, app, false); break;
+    case ACT_RELIST: refresh_current(v, app, true); break;
     case ACT_DETAILS:
         if (sv->pos.cursor >= n)
             return false;
         app_open_overlay(app,
                          detail_view_new(app, &app->store.sessions.v[sv->rows[sv->pos.cursor]]));
         return true;
+    case ACT_REVOKE:
+        if (sv->visual) /* x on a range: the range, marked, then the question */
+            visual_end(sv, app, true);
+        return false;
     case ACT_BACK:
         if (!back(v, app))
             return false;
         break;
     default:
-        return false;
+        if (!mark_action(v, app, a))
+            return false;
     }
     remember_cursor(v, app);
     return true;
@@ -1117,29 +1107,32 @@ static bool action(struct view *v, struct app *app, enum action a)
 
 static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
 {
-    struct sessions_view *sv = priv(v);
-    sync_rows(v, app);
-    size_t n = sv->n_rows, rows = visible_rows(v);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    size_t n = sv->n_rows, rows = sessions_visible(v);
     switch (m->kind) {
     case MOUSE_WHEEL_UP: listpos_move(&sv->pos, n, -WHEEL_ROWS, rows); break;
     case MOUSE_WHEEL_DOWN: listpos_move(&sv->pos, n, WHEEL_ROWS, rows); break;
     case MOUSE_CLICK:
-    case MOUSE_DOUBLE:
+    case MOUSE_DOUBLE: {
+        int c = sessions_column_at(sv, m->x);
         if (m->y == 1) { /* a header: sort by it, again to reverse */
-            int c = table_column_at(sv->widths, N_COLS, m->x);
-            if (c < COL_PROVIDER)
+            if (c < 0)
                 return false;
-            enum sort_col col = (enum sort_col)(c - COL_PROVIDER);
-            set_sort(v, app, col, col == sv->sort ? !sv->desc : false);
+            sessions_view_set_view_name(v, NULL);
+            sessions_view_sort(v, app, c, c == sv->sort ? !sv->desc : false, true);
             return true;
         }
         if (m->y < HEAD_ROWS || sv->pos.top + (size_t)(m->y - HEAD_ROWS) >= n)
             return false;
         listpos_set(&sv->pos, n, sv->pos.top + (size_t)(m->y - HEAD_ROWS), rows);
+        if (c >= 0)
+            sv->cur_col = c; /* the column clicked has the column cursor */
         remember_cursor(v, app);
         if (m->kind == MOUSE_DOUBLE)
             app_do_action(app, ACT_DETAILS);
         return true;
+    }
     }
     remember_cursor(v, app);
     return true;
@@ -1149,66 +1142,82 @@ static bool mouse(struct view *v, struct app *app, const struct mouse_ev *m)
 
 static char *status_line(struct view *v, struct app *app, bool *error)
 {
-    struct sessions_view *sv = priv(v);
-    sync_rows(v, app);
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync(v, app);
+    if (sv->visual) {
+        char key[32], back_key[32];
+        app_key_for(app, ACT_MARK_RANGE, key, sizeof key);
+        app_key_for(app, ACT_BACK, back_key, sizeof back_key);
+        return xasprintf("visual: move to stretch the range, %s marks it, %s leaves", key,
+                         back_key);
+    }
     if (sv->n_marked_shown) {
-        char mark[32], revoke[32], back_key[32];
+        char mark[32], revoke[32], clear[32];
         app_key_for(app, ACT_MARK, mark, sizeof mark);
         app_key_for(app, ACT_REVOKE, revoke, sizeof revoke);
-        app_key_for(app, ACT_BACK, back_key, sizeof back_key);
+        app_key_for(app, ACT_MARK_CLEAR, clear, sizeof clear);
         return xasprintf("%zu marked: %s acts on them, %s unmarks one, %s unmarks all",
-                         sv->n_marked_shown, revoke, mark, back_key);
+                         sv->n_marked_shown, revoke, mark, clear);
     }
     if (sv->pos.cursor >= sv->n_rows)
         return NULL;
-    const struct store_account *sa = account_of(sv, app, sv->rows[sv->pos.cursor]);
+    const struct store_account *sa = sessions_account_of(sv, app, sv->rows[sv->pos.cursor]);
     if (sa && sa->error && sa->state != ACCOUNT_OK && sa->state != ACCOUNT_LOADING) {
         *error = true;
-        return xasprintf("%s: %s", account_name(sa), sa->error);
+        return xasprintf("%s: %s", sa->a.label ? sa->a.label : sa->a.id, sa->error);
     }
     return NULL;
 }
 
 static void changed(struct view *v, struct app *app)
 {
-    sync_rows(v, app);
+    sessions_sync(v, app);
 }
 
+/* Between keys: the marks' keys, then the filter's index once it is wanted. */
 static size_t work(struct view *v, struct app *app, size_t budget)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     if (!sv->built || sv->seen != app->store.sessions_version ||
         sv->n_order != app->store.sessions.n)
-        return 0; /* the next sync_rows rebuilds first */
-    if (!haystacks_wanted(sv))
-        return 0;
-    return haystacks_make(sv, app, budget);
+        return 0; /* the next sessions_sync rebuilds first */
+    size_t left = keys_make(sv, app, budget);
+    if (budget && left)
+        return left;
+    return left + (index_wanted(sv) ? index_make(sv, app, budget) : 0);
 }
 
 static void destroy(struct view *v)
 {
-    struct sessions_view *sv = priv(v);
+    struct sessions_view *sv = sessions_priv(v);
     free(sv->acc_of);
     free(sv->order);
+    free(sv->by_default);
+    free(sv->sorted);
     free(sv->rows);
-    filter_index_free(&sv->hay);
-    filter_free(&sv->filter);
+    query_index_free(&sv->hay);
+    query_free(&sv->query);
+    free(sv->typed);
+    free(sv->query_error);
     free(sv->narrow);
+    free(sv->view_name);
     free(sv->cur_key);
+    free(sv->anchor_key);
     free(sv->marked);
-    g_hash_table_destroy(sv->marks);
+    free(sv->acc_key);
+    free(sv->keys);
     free(sv);
     free(v);
 }
 
 static const struct view_ops sessions_ops = {
     .name = "sessions",
-    .draw = draw,
+    .draw = sessions_draw,
     .action = action,
     .key = key,
     .mouse = mouse,
-    .next_tick = next_tick,
-    .tick = tick,
+    .next_tick = sessions_next_tick,
+    .tick = sessions_tick,
     .status_line = status_line,
     .work = work,
     .changed = changed,
@@ -1222,8 +1231,11 @@ struct view *sessions_view_new(void)
     v->ops = &sessions_ops;
     v->priv = sv;
     sv->sort = SORT_NONE;
+    sv->sorted_col = SORT_NONE;
     sv->cur = SIZE_MAX;
-    sv->marks = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-    filter_init(&sv->filter);
+    sv->anchor_row = SIZE_MAX;
+    sv->cur_col = COLUMN_SESSION;
+    sv->choice.set = columns_default_dashboard;
+    query_init(&sv->query);
     return v;
 }

@@ -1,43 +1,17 @@
-/* Column names and a stable sort of rows by one key. */
+/* Going round the columns, and a stable sort of rows by one key. */
 #include "sort.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[SORT_COUNT] = {
-    [SORT_PROVIDER] = "provider", [SORT_ACCOUNT] = "account",   [SORT_USER] = "user",
-    [SORT_SESSION] = "session",   [SORT_STATUS] = "status",     [SORT_CREATED] = "created",
-    [SORT_LAST_ACTIVE] = "last-active", [SORT_EXPIRES] = "expires", [SORT_DEVICE] = "device",
-    [SORT_BROWSER] = "browser",   [SORT_IP] = "ip",
-};
-
-const char *sort_column_name(enum sort_col c)
+int sort_next(int cur, const int *shown, size_t n)
 {
-    return c >= 0 && c < SORT_COUNT ? names[c] : "none";
-}
-
-enum sort_col sort_column_parse(const char *name)
-{
-    for (int i = 0; name && i < SORT_COUNT; i++)
-        if (strcmp(name, names[i]) == 0)
-            return (enum sort_col)i;
-    return SORT_NONE;
-}
-
-bool sort_column_numeric(enum sort_col c)
-{
-    return c == SORT_STATUS || c == SORT_CREATED || c == SORT_LAST_ACTIVE || c == SORT_EXPIRES;
-}
-
-enum sort_col sort_next(enum sort_col cur, const bool *shown)
-{
-    int start = cur < 0 || cur >= SORT_COUNT ? -1 : (int)cur;
-    for (int k = 1; k <= SORT_COUNT; k++) {
-        int c = (start + k) % SORT_COUNT;
-        if (!shown || shown[c])
-            return (enum sort_col)c;
-    }
-    return SORT_NONE;
+    if (n == 0)
+        return SORT_NONE;
+    for (size_t i = 0; i < n; i++)
+        if (shown[i] == cur)
+            return shown[(i + 1) % n];
+    return shown[0];
 }
 
 struct order {

@@ -1,7 +1,8 @@
-/* Sorting the sessions table: by one column, ascending or descending,
- * stable (rows that compare equal keep their order), with rows that have
- * no value last either way. The caller puts each row's key for the chosen
- * column into a sort_item; this file orders them. Pure: tested alone. */
+/* Sorting the sessions table: by one column of the registry (columns.h),
+ * ascending or descending, stable (rows that compare equal keep their
+ * order), with rows that have no value last either way. The caller puts
+ * each row's key for the chosen column into a sort_item; this file orders
+ * them. Pure: tested alone. */
 #ifndef SESAME_SORT_H
 #define SESAME_SORT_H
 
@@ -9,33 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The sortable columns, in table order; names as `set sort` takes them. */
-enum sort_col {
-    SORT_NONE = -1,  /* the default order of session_order.h */
-    SORT_PROVIDER = 0,
-    SORT_ACCOUNT,
-    SORT_USER,
-    SORT_SESSION,
-    SORT_STATUS,
-    SORT_CREATED,
-    SORT_LAST_ACTIVE,
-    SORT_EXPIRES,
-    SORT_DEVICE,
-    SORT_BROWSER,
-    SORT_IP,
-    SORT_COUNT
-};
+/* No column chosen: the default order of session_order.h. */
+#define SORT_NONE (-1)
 
-/* "provider" ... "ip"; "none" for SORT_NONE. */
-const char *sort_column_name(enum sort_col c);
-/* SORT_NONE if name is NULL or unknown. */
-enum sort_col sort_column_parse(const char *name);
-/* Numbers (times, status rank) rather than text? */
-bool sort_column_numeric(enum sort_col c);
-/* The column `s` goes to after cur: the next one that shown[] says is on
- * screen (shown may be NULL: all are), wrapping round; SORT_NONE goes to
- * the first. SORT_NONE if none is shown. */
-enum sort_col sort_next(enum sort_col cur, const bool *shown);
+/* The column `s` goes to after cur (a column id of columns.h, or
+ * SORT_NONE): the next of shown[0..n) in order, wrapping round; SORT_NONE
+ * and a column not shown go to the first. SORT_NONE if none is shown. */
+int sort_next(int cur, const int *shown, size_t n);
 
 struct sort_item {
     const char *text;  /* text columns: the folded text (compared naturally: "s9" < "s10") */

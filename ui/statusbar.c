@@ -1,6 +1,7 @@
 /* The status bar (main keys, what is in flight) and the message line. */
 #include "app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,20 +9,110 @@
 #include "draw.h"
 #include "util.h"
 
-/* Hints in order of importance: the last ones go first when it is narrow. */
-static const struct {
-    enum action action;
+/* The hints of what is in front, in order of importance (the last ones go
+ * first when it is narrow): an action's first key, or a key of the view's
+ * own (forms and questions take keys before the keymap). */
+struct hint {
+    enum action action;  /* ACT_NONE: key is literal */
+    const char *key;
     const char *label;
-    bool panes_only; /* only with more than one pane */
-} hints[] = {
-    {ACT_QUIT, "quit", false},
-    {ACT_HELP, "help", false},
-    {ACT_FILTER, "filter", true},
-    {ACT_SORT, "sort", true},
-    {ACT_REFRESH, "refresh", false},
-    {ACT_REFRESH_ALL, "reload all", false},
-    {ACT_NEXT_PANE, "pane", true},
 };
+
+#define HINT(a, label) {a, NULL, label}
+#define LITERAL(k, label) {ACT_NONE, k, label}
+
+static const struct hint panes_hints[] = {
+    HINT(ACT_QUIT, "quit"), HINT(ACT_HELP, "help"), HINT(ACT_FILTER, "filter"),
+    HINT(ACT_SORT, "sort"), HINT(ACT_REFRESH, "refresh"), HINT(ACT_REFRESH_ALL, "reload all"),
+    HINT(ACT_NEXT_PANE, "pane"), HINT(ACT_LOG, "log"),
+};
+static const struct hint help_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_MOVE_DOWN, "down"), HINT(ACT_MOVE_UP, "up"),
+    HINT(ACT_PAGE_DOWN, "page"),
+};
+static const struct hint detail_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_MOVE_DOWN, "scroll"), HINT(ACT_PAGE_DOWN, "page"),
+    HINT(ACT_LOG, "log"),
+};
+static const struct hint log_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_COPY, "copy entry"), HINT(ACT_COPY_ALL, "copy all"),
+    HINT(ACT_MOVE_DOWN, "down"), HINT(ACT_MOVE_UP, "up"), HINT(ACT_LAST, "newest"),
+};
+static const struct hint confirm_hints[] = {
+    LITERAL("y Enter", "go ahead"), LITERAL("Esc", "no"),
+};
+static const struct hint form_hints[] = {
+    LITERAL("Enter", "save"), LITERAL("Esc", "cancel"), LITERAL("Tab", "next field"),
+    LITERAL("BackTab", "previous"),
+};
+static const struct hint report_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_MOVE_DOWN, "scroll"), HINT(ACT_LOG, "log"),
+};
+static const struct hint account_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_ACCOUNT_EDIT, "edit the account"),
+    HINT(ACT_REFRESH, "try again"), HINT(ACT_COPY, "copy the error"),
+};
+static const struct hint columns_hints[] = {
+    LITERAL("Enter", "keep"), HINT(ACT_BACK, "cancel"), LITERAL("Space", "show/hide"),
+    LITERAL("K J", "move"), LITERAL("< >", "width"),
+};
+static const struct hint views_hints[] = {
+    LITERAL("Enter", "switch"), HINT(ACT_BACK, "close"), LITERAL("1-9", "view"),
+};
+static const struct hint text_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_COPY, "copy"),
+};
+static const struct hint token_hints[] = {
+    HINT(ACT_BACK, "close"), HINT(ACT_COPY, "copy"), HINT(ACT_REVEAL, "show or mask"),
+};
+
+static const struct {
+    const char *view;
+    const struct hint *hints;
+    size_t n;
+} view_hints[] = {
+    {"help", help_hints, ARRAY_LEN(help_hints)},
+    {"detail", detail_hints, ARRAY_LEN(detail_hints)},
+    {"log", log_hints, ARRAY_LEN(log_hints)},
+    {"confirm", confirm_hints, ARRAY_LEN(confirm_hints)},
+    {"form", form_hints, ARRAY_LEN(form_hints)},
+    {"report", report_hints, ARRAY_LEN(report_hints)},
+    {"token", token_hints, ARRAY_LEN(token_hints)},
+    {"account", account_hints, ARRAY_LEN(account_hints)},
+    {"columns", columns_hints, ARRAY_LEN(columns_hints)},
+    {"views", views_hints, ARRAY_LEN(views_hints)},
+    {"text", text_hints, ARRAY_LEN(text_hints)},
+};
+
+static const struct hint command_hints[] = {
+    LITERAL("Enter", "run"), LITERAL("Esc", "cancel"), LITERAL("Tab", "complete"),
+    LITERAL("Up/Down", "history"),
+};
+static const struct hint filter_hints[] = {
+    LITERAL("Enter", "keep"), LITERAL("Esc", "clear"), LITERAL("Up/Down", "move"),
+    LITERAL("^U", "erase"),
+};
+
+/* The hints of the prompt or overlay in front, else of the panes. */
+static const struct hint *hints_in_front(const struct app *app, size_t *n)
+{
+    if (app->commanding) {
+        *n = ARRAY_LEN(command_hints);
+        return command_hints;
+    }
+    if (app->prompt) {
+        *n = ARRAY_LEN(filter_hints);
+        return filter_hints;
+    }
+    for (size_t i = 0; app->overlay && i < ARRAY_LEN(view_hints); i++) {
+        if (strcmp(app->overlay->ops->name, view_hints[i].view) == 0) {
+            *n = view_hints[i].n;
+            return view_hints[i].hints;
+        }
+    }
+    *n = ARRAY_LEN(panes_hints);
+    return panes_hints;
+}
 
 static int hint_width(const char *key, const char *label)
 {
@@ -59,13 +150,16 @@ void statusbar_draw(struct app *app, int y)
         free(txt);
     }
     free(doing);
-    /* left: the main keys, as many as fit */
+    /* left: the main keys of what is in front, as many as fit */
     int x = 1;
-    for (size_t i = 0; i < ARRAY_LEN(hints); i++) {
-        if (hints[i].panes_only && app->n_panes < 2)
-            continue;
+    size_t n;
+    const struct hint *hints = hints_in_front(app, &n);
+    for (size_t i = 0; i < n; i++) {
         char key[32];
-        app_key_for(app, hints[i].action, key, sizeof key);
+        if (hints[i].action != ACT_NONE)
+            app_key_for(app, hints[i].action, key, sizeof key);
+        else
+            snprintf(key, sizeof key, "%s", hints[i].key);
         if (!*key)
             continue;
         if (x + hint_width(key, hints[i].label) > right)
@@ -77,18 +171,28 @@ void statusbar_draw(struct app *app, int y)
     }
 }
 
-/* "/needle█   Enter keeps, Esc clears": the filter being typed. */
+/* "/needle█   Enter keeps, Esc clears": the filter (or a command) being
+ * typed, and under way why it does not parse yet, or what Tab offers. */
 static void prompt_draw(struct app *app, int y)
 {
-    char keep[32], clear[32];
-    app_key_for(app, ACT_FILTER, keep, sizeof keep);
-    int x = draw_part(y, 0, app->cols, *keep ? keep : "/", C_KEY);
+    char lead[32], back[32];
+    app_key_for(app, app->prompt_action, lead, sizeof lead);
+    app_key_for(app, ACT_BACK, back, sizeof back);
+    int x = draw_part(y, 0, app->cols, *lead ? lead : app->prompt_action == ACT_COMMAND ? ":" : "/",
+                      C_KEY);
     int end = app->cols - 1;
-    char *hint = xasprintf("  Enter keeps, %s clears", app_key_for(app, ACT_BACK, clear,
-                                                                   sizeof clear));
+    char *hint = app->prompt_error ? xasprintf("  %s", app->prompt_error)
+                 : app->prompt_hint ? xasprintf("  %s", app->prompt_hint)
+                 : app->prompt_action == ACT_COMMAND
+                     ? xasprintf("  Tab completes, Enter runs, %s cancels", back)
+                     : xasprintf("  Enter keeps, %s clears", back);
     int hw = text_width(hint);
-    int text_end = x + text_width(app->prompt) + 1 + hw <= end ? end - hw : end;
-    /* the end of a long needle, so that what is typed stays in sight */
+    /* the hint gives way to what is typed, down to half the line (cut) */
+    int typed = x + text_width(app->prompt) + 1;
+    int text_end = typed + hw <= end ? end - hw : typed > end / 2 ? end : end / 2;
+    if (text_end < typed && typed <= end)
+        text_end = typed;
+    /* the end of a long text, so that what is typed stays in sight */
     const char *shown = app->prompt;
     while (*shown && x + text_width(shown) + 1 > text_end)
         shown++;
@@ -97,8 +201,27 @@ static void prompt_draw(struct app *app, int y)
     x = draw_part(y, x, text_end, shown, C_INPUT);
     x = draw_part(y, x, text_end + 1, " ", C_SELECTED);
     if (text_end < end)
-        draw_part(y, text_end, app->cols, hint, C_DIM);
+        draw_part(y, text_end, app->cols, hint, app->prompt_error ? C_ERROR : C_DIM);
     free(hint);
+}
+
+/* The message, or as much as fits and where to read the rest: "… (L: log)". */
+static void draw_message(struct app *app, int y)
+{
+    enum role role = app->message_error ? C_ERROR : C_MESSAGE;
+    char key[32];
+    app_key_for(app, ACT_LOG, key, sizeof key);
+    if (text_width(app->message) <= app->cols || !*key) {
+        draw_text(y, 0, app->cols, app->message, role, ALIGN_LEFT);
+        return;
+    }
+    char *more = xasprintf(" (%s: log)", key);
+    int mw = text_width(more);
+    char *cut = text_clip(app->message, app->cols - mw, NULL); /* ends in the ellipsis */
+    int x = draw_part(y, 0, app->cols, cut, role);
+    draw_part(y, x, app->cols, more, C_DIM);
+    free(cut);
+    free(more);
 }
 
 void message_draw(struct app *app, int y)
@@ -109,8 +232,7 @@ void message_draw(struct app *app, int y)
         return;
     }
     if (app->message) {
-        draw_text(y, 0, app->cols, app->message, app->message_error ? C_ERROR : C_MESSAGE,
-                  ALIGN_LEFT);
+        draw_message(app, y);
         return;
     }
     struct view *v = app->overlay ? app->overlay : app->n_panes ? app->panes[app->focus] : NULL;

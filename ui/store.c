@@ -7,6 +7,8 @@
 
 #include "providers/provider.h"
 #include "session_outcome.h"
+#include "flags.h"
+#include "seen.h"
 #include "session_status.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -27,6 +29,8 @@ static void checks_clear(struct store_account *sa)
 static void account_entry_free(struct store_account *sa)
 {
     account_free(&sa->a);
+    flags_end(sa->flagging);
+    seen_free(sa->seen);
     free(sa->error);
     free(sa->progress);
     checks_clear(sa);
@@ -48,6 +52,7 @@ void store_free(struct store *s)
     for (size_t i = 0; i < s->n_graves; i++)
         session_list_clear(&s->graves[i]);
     free(s->graves);
+    free(s->note);
     memset(s, 0, sizeof *s);
 }
 
@@ -153,6 +158,104 @@ static void drop_sessions(struct store *s, const char *account_id)
 }
 
 static void own_session(struct session *d, const char *account_id);
+
+static void note(struct store *s, char *text)
+{
+    if (!text)
+        return;
+    free(s->note);
+    s->note = text;
+}
+
+static bool of_account(const struct session *x, const char *id)
+{
+    return x->account_id == id || (x->account_id && strcmp(x->account_id, id) == 0);
+}
+
+static void flag_stop(struct store_account *sa)
+{
+    flags_end(sa->flagging);
+    sa->flagging = NULL;
+}
+
+/* Up to budget of the store's sessions through account sa's flag pass
+ * (flags.h: each of its sessions learnt, then flagged); returns the budget
+ * left. A pass whose sessions moved meanwhile starts over. */
+static size_t flag_run(struct store *s, struct store_account *sa, size_t budget)
+{
+    if (sa->flagging &&
+        (sa->flag_version != s->sessions_version || sa->flag_len != s->sessions.n))
+        flag_stop(sa);
+    if (!sa->flagging) {
+        char *err = NULL;
+        if (!sa->seen && store_account_lists(sa)) /* places come from a listing (Clerk) */
+            sa->seen = seen_load(sa->a.id, &err);
+        note(s, err);
+        sa->flagging = flags_begin(&sa->policy, sa->seen, now_ms());
+        sa->flag_phase = 0;
+        sa->flag_at = 0;
+        sa->flag_changed = false;
+        sa->flag_version = s->sessions_version;
+        sa->flag_len = s->sessions.n;
+    }
+    const char *id = sa->a.id;
+    for (; budget > 0 && sa->flag_phase < 2; budget--) {
+        if (sa->flag_at == s->sessions.n) {
+            sa->flag_phase++;
+            sa->flag_at = 0;
+            continue;
+        }
+        struct session *x = &s->sessions.v[sa->flag_at++];
+        if (!of_account(x, id))
+            continue;
+        if (sa->flag_phase == 0)
+            flags_learn(sa->flagging, x);
+        else
+            sa->flag_changed |= flags_flag(sa->flagging, x);
+    }
+    if (sa->flag_phase < 2)
+        return budget;
+    flag_stop(sa);
+    char *err = NULL;
+    if (sa->seen && seen_save(sa->seen, &err) != 0)
+        note(s, xasprintf("the places seen could not be remembered: %s", err ? err : "?"));
+    free(err);
+    if (sa->flag_changed) {
+        /* not sessions_version: the rows, their order and marks stand (a
+         * rebuild over 100k was a key's wait at the end of each listing) */
+        s->flags_version++;
+        s->version++;
+    }
+    return budget;
+}
+
+static size_t flag_left(const struct store *s, const struct store_account *sa)
+{
+    return sa->flagging ? (size_t)(2 - sa->flag_phase) * s->sessions.n - sa->flag_at : 0;
+}
+
+/* Flag account i's sessions anew: at once when it has few, else a slice
+ * at a time (store_work). */
+static void flag_account(struct store *s, size_t i)
+{
+    if (i >= s->n_acc)
+        return;
+    struct store_account *sa = &s->acc[i];
+    flag_stop(sa);
+    size_t n = 0;
+    for (size_t k = 0; k < s->sessions.n && n <= STORE_AT_ONCE; k++)
+        n += of_account(&s->sessions.v[k], sa->a.id);
+    if (n == 0)
+        return;
+    flag_run(s, sa, n <= STORE_AT_ONCE ? SIZE_MAX : 1);
+}
+
+static void flag_account_of(struct store *s, const char *account_id)
+{
+    ssize_t i = store_index(s, account_id);
+    if (i >= 0)
+        flag_account(s, (size_t)i);
+}
 static void adopt_list(struct store *s, struct session_list *list, const char *account_id,
                        bool owned);
 static void count_sessions(struct store *s);
@@ -172,6 +275,7 @@ static void list_done(struct store *s, struct store_account *sa, struct session_
         free(mark);
     }
     adopt_list(s, list, sa->a.id, owned);
+    flag_account(s, (size_t)(sa - s->acc));
     if (sa->covered)
         g_hash_table_destroy(sa->covered);
     sa->covered = NULL;
@@ -240,6 +344,12 @@ size_t store_work(struct store *s, size_t budget)
         } else {
             left += sa->incoming.n - sa->incoming_done + n - sa->gone_done;
         }
+    }
+    for (size_t i = 0; i < s->n_acc; i++) {
+        struct store_account *sa = &s->acc[i];
+        if (sa->flagging && budget > 0)
+            budget = flag_run(s, sa, budget);
+        left += flag_left(s, sa);
     }
     while (budget > 0 && s->n_graves > 0) {
         struct session_list *g = &s->graves[s->n_graves - 1];
@@ -396,10 +506,15 @@ void store_set_accounts(struct store *s, struct account_list *list)
         sa->a = list->v[i];
         memset(&list->v[i], 0, sizeof list->v[i]);
         sa->provider = provider_find(sa->a.provider_id);
+        account_policy_of(&sa->a, &sa->policy);
         struct store_account *old = store_find(s, sa->a.id);
         if (old && old->a.provider_id && sa->a.provider_id &&
             strcmp(old->a.provider_id, sa->a.provider_id) == 0) {
+            sa->seen = old->seen;
+            old->seen = NULL;
             sa->state = old->state;
+            sa->err = old->err;
+            sa->check_err = old->check_err;
             sa->error = old->error;
             old->error = NULL;
             sa->loaded = old->loaded;
@@ -430,6 +545,7 @@ void store_set_accounts(struct store *s, struct account_list *list)
             char *msg = xasprintf("unknown provider '%s'", sa->error);
             free(sa->error);
             sa->error = msg;
+            sa->err = ERR_CONFIG;
         }
     }
     bool same = same_accounts(s->acc, s->n_acc, next, list->n);
@@ -446,6 +562,8 @@ void store_set_accounts(struct store *s, struct account_list *list)
     s->version++;
     if (!same)
         s->sessions_version++; /* labels or places changed */
+    for (size_t i = 0; i < s->n_acc; i++)
+        flag_account(s, i); /* its many_live or stale_after may be new */
 }
 
 void store_set_loading(struct store *s, size_t i, uint64_t job)
@@ -468,6 +586,7 @@ void store_set_error(struct store *s, size_t i, const char *msg)
     struct store_account *sa = &s->acc[i];
     free(sa->error);
     sa->error = sanitize_text(msg);
+    sa->err = ERR_INTERNAL;
     sa->state = ACCOUNT_ERROR;
     sa->job = 0;
     free(sa->progress);
@@ -479,6 +598,7 @@ static void apply_error(struct store_account *sa, const struct event *ev)
 {
     free(sa->error);
     sa->error = sanitize_text(ev->error ? ev->error : "failed");
+    sa->err = ev->err;
     if (ev->err == ERR_KEYRING)
         sa->state = strstr(sa->error, "locked") ? ACCOUNT_KEYRING_LOCKED
                                                 : ACCOUNT_KEYRING_UNAVAILABLE;
@@ -535,6 +655,7 @@ void store_merge_session(struct store *s, const char *account_id, const struct s
         sanitize_session(x);
         s->sessions_version++;
     }
+    flag_account_of(s, account_id); /* a revoke makes a user's live sessions fewer */
     s->version++;
 }
 
@@ -546,6 +667,7 @@ bool store_remove_session(struct store *s, const char *account_id, const char *s
     session_free(x);
     *x = s->sessions.v[--s->sessions.n];
     count_sessions(s);
+    flag_account_of(s, account_id);
     s->sessions_version++;
     s->version++;
     return true;
@@ -609,6 +731,7 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
     if (ev->err != 0 && ev->err != ERR_CANCELLED && !sa->check_error) {
         char *e = xasprintf("%s%s", ev->error ? ev->error : "failed", note ? note : "");
         sa->check_error = sanitize_text(e);
+        sa->check_err = ev->err;
         free(e);
     }
     free(note);
@@ -629,11 +752,13 @@ static bool apply_check(struct store *s, struct store_account *sa, struct event 
     if (sa->n_checks == 0 && !sa->job) {
         free(sa->error);
         sa->error = sa->check_error;
+        sa->err = sa->check_err;
         sa->check_error = NULL;
         sa->state = sa->error ? ACCOUNT_ERROR : ACCOUNT_OK;
         if (!sa->error)
             sa->updated_ms = now_ms();
     }
+    flag_account(s, (size_t)(sa - s->acc));
     s->version++;
     return true;
 }
@@ -778,6 +903,13 @@ static bool tracked_unchanged(struct store *s, struct session_list *list)
     return true;
 }
 
+static void flag_tracked(struct store *s)
+{
+    for (size_t i = 0; i < s->n_acc; i++)
+        if (s->acc[i].provider && !store_account_lists(&s->acc[i]))
+            flag_account(s, i);
+}
+
 void store_set_tracked(struct store *s, struct session_list *list)
 {
     if (tracked_unchanged(s, list)) {
@@ -790,6 +922,7 @@ void store_set_tracked(struct store *s, struct session_list *list)
             }
         }
         session_list_clear(list);
+        flag_tracked(s);
         s->version++;
         return;
     }
@@ -812,6 +945,7 @@ void store_set_tracked(struct store *s, struct session_list *list)
     }
     session_list_clear(list);
     count_sessions(s);
+    flag_tracked(s);
     s->version++;
 }
 
@@ -848,4 +982,11 @@ size_t store_waiting_budget(const struct store *s, const struct store_account **
         }
     }
     return n;
+}
+
+char *store_account_title(const struct store_account *sa)
+{
+    const char *name = sa->a.label ? sa->a.label : sa->a.id ? sa->a.id : "";
+    return xasprintf("%s%s%s", sa->policy.production ? BADGE_PRODUCTION " " : "",
+                     sa->policy.read_only ? BADGE_READ_ONLY " " : "", name);
 }

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "account_policy.h"
 #include "config.h"
 #include "model.h"
 #include "worker.h"
@@ -27,9 +28,19 @@ enum account_state {
 
 struct store_account {
     struct account a;
+    struct account_policy policy;    /* its own settings (account_policy.h) */
+    struct seen_account *seen;       /* the places and devices it saw (seen.h), once loaded */
+    struct flag_pass *flagging;      /* its sessions' flags being computed anew (flags.h), a
+                                      * slice at a time by store_work: which phase (learn,
+                                      * flag), how far, over which version of the sessions */
+    int flag_phase;
+    size_t flag_at, flag_len;
+    unsigned flag_version;
+    bool flag_changed;
     const struct provider *provider; /* NULL: unknown provider id */
     enum account_state state;
     char *error;               /* one sanitised line when state is an error */
+    int err;                   /* ... and its class (enum sesame_err) */
     size_t n_sessions;
     bool loaded;               /* n_sessions means something */
     uint64_t job;              /* the list job in flight, 0 = none */
@@ -40,6 +51,7 @@ struct store_account {
                                 * one per tracked session */
     size_t n_checks;
     char *check_error;         /* the first failed check of the current round */
+    int check_err;             /* ... and its class */
     char *progress;            /* news while it runs ("waiting for the keyring"), or NULL */
     bool budget_wait;          /* its listing waits for the account's request budget */
     int64_t updated_ms;        /* wall clock of the last good answer */
@@ -67,6 +79,9 @@ struct store {
     size_t n_graves;
     unsigned version;          /* bumped on every change, for views that cache */
     unsigned sessions_version; /* bumped when sessions (or the accounts' names) change */
+    unsigned flags_version;    /* bumped when only their flags changed (a flag pass) */
+    char *note;                /* a problem to tell once (a memory of places that could not
+                                * be read or written), taken by the front end; or NULL */
 };
 
 void store_init(struct store *s);
@@ -110,8 +125,10 @@ void store_add_check(struct store *s, size_t i, uint64_t job, const char *sessio
 
 /* The work put off so that keys are read in between: up to budget sessions
  * of a big list that arrived sanitised (when all are, it replaces the
- * account's: version changes), else up to budget of the sessions dropped
- * freed. Returns how many are left; budget 0 only asks. */
+ * account's: version changes), else of an account's sessions flagged anew
+ * (flags.h; an account of at most STORE_AT_ONCE is flagged at once), else
+ * up to budget of the sessions dropped freed. Returns how many are left;
+ * budget 0 only asks. */
 size_t store_work(struct store *s, size_t budget);
 
 /* How many accounts have jobs in flight. */
@@ -132,6 +149,13 @@ void store_forget_jobs(struct store *s, const char *account_id);
 /* The session account_id/session_id, NULL if it is not there. */
 struct session *store_session_find(struct store *s, const char *account_id,
                                    const char *session_id);
+
+/* The account's name as the panes show it: its label, after the badges of
+ * its settings ("PROD" for production, "RO" for read-only: words, so that
+ * they read in every theme, mono too). Owned. */
+#define BADGE_PRODUCTION "PROD"
+#define BADGE_READ_ONLY "RO"
+char *store_account_title(const struct store_account *sa);
 
 /* "ok", "loading", "error", "keyring locked" ... */
 const char *account_state_name(enum account_state st);

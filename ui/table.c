@@ -137,10 +137,45 @@ void listpos_set(struct listpos *p, size_t n, size_t index, size_t visible)
     listpos_clamp(p, n, visible);
 }
 
+bool scroll_action(size_t *at, size_t max, size_t page, enum action a)
+{
+    size_t p = *at > max ? max : *at;
+    switch (a) {
+    case ACT_MOVE_UP: p = p ? p - 1 : 0; break;
+    case ACT_MOVE_DOWN: p = p < max ? p + 1 : max; break;
+    case ACT_PAGE_UP: p = p > page ? p - page : 0; break;
+    case ACT_PAGE_DOWN: p = p + page < max ? p + page : max; break;
+    case ACT_FIRST: p = 0; break;
+    case ACT_LAST: p = max; break;
+    default: return false;
+    }
+    *at = p;
+    return true;
+}
+
+char *position_text(const char *what, size_t cursor, size_t n, size_t top, size_t visible)
+{
+    if (n == 0)
+        return xstrdup("");
+    bool above = top > 0, below = top + visible < n;
+    const char *up = text_ascii() ? "^" : "\xe2\x96\xb2", *down = text_ascii() ? "v" : "\xe2\x96\xbc";
+    char *marks = xasprintf("%s%s%s%s", above || below ? " " : "", above ? up : "",
+                            below ? down : "", "");
+    char *out;
+    if (strcmp(what, "lines") == 0) {
+        size_t last = top + visible < n ? top + visible : n;
+        out = xasprintf("lines %zu-%zu of %zu%s", top + 1, last, n, marks);
+    } else {
+        out = xasprintf("%s %zu of %zu%s", what, cursor < n ? cursor + 1 : n, n, marks);
+    }
+    free(marks);
+    return out;
+}
+
 /* ---- curses ---- */
 
 void table_draw_header(int y, int x, const struct column *cols, const int *widths, size_t n,
-                       int sort, bool desc)
+                       int sort, bool desc, int cursor)
 {
     int pos = x;
     for (size_t i = 0; i < n; i++) {
@@ -151,7 +186,7 @@ void table_draw_header(int y, int x, const struct column *cols, const int *width
                                      : xstrdup(cols[i].title);
         /* a column without a title (the marks) has no header to underline */
         enum role r = *title ? C_HEADER : C_DEFAULT;
-        draw_text(y, pos, widths[i], title, r, cols[i].align);
+        draw_text(y, pos, widths[i], title, (int)i == cursor ? C_CELL : r, cols[i].align);
         free(title);
         pos += widths[i];
         if (i + 1 < n) {

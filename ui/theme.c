@@ -53,7 +53,10 @@ static const char builtin_default[] =
     "border      = blue         default\n"
     "input       = default      default  underline\n"
     "masked      = bright-black default\n"
-    "match       = yellow       default  bold underline\n";
+    "match       = yellow       default  bold underline\n"
+    "cell        = black        yellow   bold\n"
+    "flag        = magenta      default  bold\n"
+    "production  = bright-white red      bold\n";
 
 static const char builtin_mono[] =
     "default     = default default\n"
@@ -81,7 +84,10 @@ static const char builtin_mono[] =
     "border      = default default dim\n"
     "input       = default default underline\n"
     "masked      = default default dim\n"
-    "match       = default default bold underline\n";
+    "match       = default default bold underline\n"
+    "cell        = default default bold underline\n"
+    "flag        = default default bold italic\n"
+    "production  = default default reverse bold\n";
 
 const char *role_name(enum role r)
 {

@@ -35,7 +35,10 @@
     X(C_BORDER,      "border",      "pane borders and separators")            \
     X(C_INPUT,       "input",       "text fields of forms and prompts")       \
     X(C_MASKED,      "masked",      "a masked secret")                        \
-    X(C_MATCH,       "match",       "text matching the filter")
+    X(C_MATCH,       "match",       "text matching the filter")               \
+    X(C_CELL,        "cell",        "the cell under the column cursor")       \
+    X(C_FLAG,        "flag",        "a session's flags: what looks wrong")    \
+    X(C_PRODUCTION,  "production",  "a production account's name and badge")
 
 enum role {
 #define THEME_ROLE_ENUM(e, name, help) e,

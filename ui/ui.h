@@ -8,6 +8,7 @@ struct ui_options {
     const char *theme;      /* theme name or path; NULL = config, else "default" */
     bool read_only;         /* no destructive action */
     bool no_color;          /* NO_COLOR set or --no-color */
+    bool redact;            /* screen-share mode from the start (--redact) */
 };
 
 /* Runs the dashboard until the user quits; returns the process exit code.

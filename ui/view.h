@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "columns.h"
 #include "keymap.h"
 
 struct app;
@@ -77,9 +78,15 @@ struct view {
     void *priv;        /* the view's own state */
 };
 
+/* The mouse wheel over a view that scrolls: its move-up and move-down
+ * actions (a view_ops mouse for overlays that only scroll). */
+bool view_wheel_scrolls(struct view *v, struct app *app, const struct mouse_ev *m);
+
 /* The views there are. Each returns a new view owned by the caller. */
 struct view *accounts_view_new(void);
 struct view *help_view_new(void);
+/* The journal overlay (journal_view.c): every change sesame made. */
+struct view *journal_view_new(struct app *app);
 
 /* The accounts pane's selected account index, or -1 (for actions that
  * need one, like refresh, edit, delete). */
@@ -96,16 +103,63 @@ const struct session *sessions_view_current(const struct view *v, struct app *ap
 size_t sessions_view_marked(const struct view *v, struct app *app, const struct session **out,
                             size_t max);
 void sessions_view_clear_marks(struct view *v);
+/* In visual mode: mark the range and leave it (true); false if not in it. */
+bool sessions_view_commit_range(struct view *v, struct app *app);
 /* Show only account_id's sessions (NULL: every account's again). */
 void sessions_view_narrow(struct view *v, struct app *app, const char *account_id);
+/* The filter, in the filter language (src/query.h): 0, or ERR_USAGE with
+ * *error (owned) and the filter as it was. */
+int sessions_view_filter(struct view *v, struct app *app, const char *text, char **error);
+/* The same, and sorted by *column (SORT_NONE: the default order; NULL:
+ * as it is) at once, not saved: a saved view's rows are selected once. */
+int sessions_view_filter_sorted(struct view *v, struct app *app, const char *text,
+                                const int *column, bool desc, char **error);
+const char *sessions_view_filter_text(const struct view *v);
+/* Sort by column (a column id, or SORT_NONE: the default order); save:
+ * written back to sesame.conf, and said on the message line. */
+void sessions_view_sort(struct view *v, struct app *app, int column, bool desc, bool save);
+int sessions_view_sort_column(const struct view *v, bool *desc);
+/* The columns chosen (the default set until one is), and choosing them. */
+struct column_choice;
+const struct column_choice *sessions_view_columns(struct view *v, struct app *app);
+void sessions_view_set_columns(struct view *v, struct app *app, const struct column_choice *c,
+                               bool save);
+/* Relative or absolute times, written back to sesame.conf. */
+void sessions_view_toggle_time(struct view *v, struct app *app);
+enum time_mode sessions_view_time(const struct view *v);
+/* What the table shows, for handing it on (:export): its rows in order
+ * (r < sessions_view_count) and its columns (at most COLUMN_COUNT). */
+size_t sessions_view_count(struct view *v, struct app *app);
+struct column_row sessions_view_row(struct view *v, struct app *app, size_t r);
+size_t sessions_view_shown(struct view *v, struct app *app, enum column_id *out);
+/* The saved view it shows now, for its title (NULL: none, or changed since). */
+void sessions_view_set_view_name(struct view *v, const char *name);
 /* The colour role of s's status as seen at now (session_status_seen): the
- * table's and the detail view's. */
-enum role session_status_role(const struct session *s, int64_t now);
+ * table's and the detail view's; expiring_ms: its account's threshold
+ * (expiry.h session_expiring). */
+enum role session_status_role(const struct session *s, int64_t now, int64_t expiring_ms);
 
 /* The detail overlay (detail_view.c): every field of s and its raw JSON
  * (asked for with OP_GET when the list left it out: "loading" till then),
  * scrollable. s is copied. */
 struct view *detail_view_new(struct app *app, const struct session *s);
+
+/* An account in error read in full (account_view.c): the whole error,
+ * what it means and what to do (src/advice.c). Wanted for accounts whose
+ * state is an error. */
+struct store_account;
+bool account_view_wanted(const struct store_account *sa);
+struct view *account_view_new(const char *account_id);
+
+/* The column chooser over the sessions table ses (columns_view.c). */
+struct view *columns_view_new(struct app *app, struct view *ses);
+
+/* A text to read whole, in a box (the cell under the column cursor): y
+ * copies it, Esc closes. */
+struct view *text_view_new(const char *title, const char *text);
+
+/* The message log overlay (log_view.c): app->log, scrollable, copyable. */
+struct view *log_view_new(struct app *app);
 
 /* The overlays of the actions (x n o O y t a e D) are declared with them:
  * the y/N question, the token and URL box and the results of a batch in

@@ -19,6 +19,7 @@
 #include "account_check.h"
 #include "http_curl.h"
 #include "state.h"
+#include "suggest.h"
 #include "util.h"
 
 static char *provider_ids(void)
@@ -187,19 +188,18 @@ static int ca_file_ok(const char *path)
     free(why);
     return rc;
 }
+const struct option cli_account_add_opts[] = {
+    {"label", required_argument, NULL, 'l'}, {"base-url", required_argument, NULL, 'b'},
+    {"ca-file", required_argument, NULL, 'c'}, {"allow-http", no_argument, NULL, 'H'},
+    {"set", required_argument, NULL, 's'},   {"no-check", no_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+};
 
 static int add_parse(int argc, char **argv, struct add_options *o, const struct provider **p)
 {
-    static const struct option opts[] = {
-        {"label", required_argument, NULL, 'l'}, {"base-url", required_argument, NULL, 'b'},
-        {"ca-file", required_argument, NULL, 'c'}, {"allow-http", no_argument, NULL, 'H'},
-        {"set", required_argument, NULL, 's'},   {"no-check", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-    };
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("account", argc, argv, cli_account_add_opts)) != -1) {
         switch (ch) {
         case 'l': o->label = optarg; break;
         case 'b': o->base_url = optarg; break;
@@ -208,8 +208,7 @@ static int add_parse(int argc, char **argv, struct add_options *o, const struct 
         case 'n': o->no_check = true; break;
         case 's': o->sets[o->n_sets++] = optarg; break;
         case 'h': cli_print_command_help(stdout, "account"); return -1;
-        case ':': return cli_usage_error("account", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("account", "unknown option %s", cli_bad_option(argv));
+        default: return ERR_USAGE;
         }
     }
     char *ids = provider_ids();
@@ -309,15 +308,16 @@ out:
 
 /* ---- edit ------------------------------------------------------------------ */
 
+const struct option cli_account_edit_opts[] = {
+    {"label", required_argument, NULL, 'l'},   {"base-url", required_argument, NULL, 'b'},
+    {"ca-file", required_argument, NULL, 'c'}, {"allow-http", no_argument, NULL, 'H'},
+    {"no-allow-http", no_argument, NULL, 'N'}, {"set", required_argument, NULL, 's'},
+    {"secret", required_argument, NULL, 'S'},  {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 static int account_edit(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"label", required_argument, NULL, 'l'},   {"base-url", required_argument, NULL, 'b'},
-        {"ca-file", required_argument, NULL, 'c'}, {"allow-http", no_argument, NULL, 'H'},
-        {"no-allow-http", no_argument, NULL, 'N'}, {"set", required_argument, NULL, 's'},
-        {"secret", required_argument, NULL, 'S'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *label = NULL, *base_url = NULL, *ca_file = NULL;
     int http = -1, ch;
     char **sets = xcalloc((size_t)argc + 1, sizeof *sets);
@@ -325,8 +325,7 @@ static int account_edit(int argc, char **argv)
     size_t n_sets = 0, n_kinds = 0;
     int rc = 0;
     optind = 0;
-    opterr = 0;
-    while (rc == 0 && (ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while (rc == 0 && (ch = cli_getopt("account", argc, argv, cli_account_edit_opts)) != -1) {
         switch (ch) {
         case 'l': label = optarg; break;
         case 'b': base_url = optarg; break;
@@ -336,8 +335,7 @@ static int account_edit(int argc, char **argv)
         case 's': sets[n_sets++] = optarg; break;
         case 'S': kinds[n_kinds++] = optarg; break;
         case 'h': cli_print_command_help(stdout, "account"); rc = -1; break;
-        case ':': rc = cli_usage_error("account", "%s needs a value", argv[optind - 1]); break;
-        default: rc = cli_usage_error("account", "unknown option %s", cli_bad_option(argv)); break;
+        default: rc = ERR_USAGE; break;
         }
     }
     if (rc == 0 && optind + 1 != argc)
@@ -438,27 +436,31 @@ out:
 
 /* ---- list -------------------------------------------------------------- */
 
+const struct option cli_account_list_opts[] = {
+    {"json", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+};
+
+const struct option cli_account_prune_opts[] = {
+    {"dry-run", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+};
+
 /* The options of a subcommand that takes one flag (--json, --dry-run) and
  * no arguments, then the accounts: 0 (with *on, and c to cli_done), -1
  * after --help was printed, or the exit status after an error. */
-static int flag_only(int argc, char **argv, const char *sub, const char *flag, bool *on,
+static int flag_only(int argc, char **argv, const char *sub, const struct option *opts, bool *on,
                      struct cli *c)
 {
-    const struct option opts[] = {
-        {flag, no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
     int ch;
     *on = false;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("account", argc, argv, opts)) != -1) {
         if (ch == 'f') {
             *on = true;
         } else if (ch == 'h') {
             cli_print_command_help(stdout, "account");
             return -1;
         } else {
-            return cli_usage_error("account", "unknown option %s", cli_bad_option(argv));
+            return ERR_USAGE;
         }
     }
     if (optind != argc)
@@ -470,7 +472,7 @@ static int account_list(int argc, char **argv)
 {
     bool json;
     struct cli c;
-    int rc = flag_only(argc, argv, "list", "json", &json, &c);
+    int rc = flag_only(argc, argv, "list", cli_account_list_opts, &json, &c);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (json) {
@@ -488,12 +490,12 @@ static int account_list(int argc, char **argv)
 
 static int account_remove(int argc, char **argv)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        cli_print_command_help(stdout, "account");
-        return 0;
-    }
-    int first = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
-    if (argc - first != 1 || (first == 1 && argv[1][0] == '-'))
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int opt = cli_getopt_none("account", argc, argv, opts);
+    if (opt)
+        return opt < 0 ? 0 : opt;
+    int first = optind;
+    if (argc - first != 1)
         return cli_usage_error("account", "account remove wants one ACCOUNT (id or label)");
     struct cli c;
     int rc = cli_init(&c);
@@ -548,7 +550,7 @@ static int account_prune(int argc, char **argv)
 {
     bool dry_run;
     struct cli c;
-    int rc = flag_only(argc, argv, "prune", "dry-run", &dry_run, &c);
+    int rc = flag_only(argc, argv, "prune", cli_account_prune_opts, &dry_run, &c);
     if (rc)
         return rc < 0 ? 0 : rc;
     char *report = NULL;
@@ -581,5 +583,14 @@ int cmd_account(int argc, char **argv)
         cli_print_command_help(stdout, "account");
         return 0;
     }
+    static const char *const subs[] = {"add", "edit", "list", "remove", "prune"};
+    struct suggest sg;
+    suggest_init(&sg, sub);
+    for (size_t i = 0; i < ARRAY_LEN(subs); i++)
+        suggest_offer(&sg, subs[i]);
+    const char *best = suggest_best(&sg);
+    if (best)
+        return cli_usage_error("account", "unknown account command '%s' (did you mean %s?)", sub,
+                               best);
     return cli_usage_error("account", "unknown account command '%s'", sub);
 }

@@ -5,31 +5,51 @@
 #ifndef SESAME_CLI_H
 #define SESAME_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "columns.h"
 #include "config.h"
+#include "delimited.h"
 #include "model.h"
 #include "providers/provider.h"
+#include "query.h"
 #include "worker.h"
 
 /* ---- the command table ------------------------------------------------ */
+
+#define CLI_OPTION_SETS 5
 
 struct cli_command {
     const char *name;                  /* "sessions" */
     int (*run)(int argc, char **argv); /* argv[0] is the name; returns the exit code */
     const char *usage;                 /* one or more lines, each "sesame ..." */
     const char *summary;               /* one line */
-    const char *details;               /* more, for COMMAND --help only; or NULL */
+    const char *details;               /* what it does, its options, examples: COMMAND --help */
+    void (*more)(FILE *out);           /* what follows details (made from tables); or NULL */
+    const struct option *opts[CLI_OPTION_SETS]; /* the option tables it reads (NULL-ended) */
 };
 
 /* NULL-name terminated. */
 const struct cli_command *cli_commands(void);
 const struct cli_command *cli_find(const char *name);
-/* Runs argv[0] (a command name). Unknown: usage error. */
+/* Runs argv[0] (a command name). Unknown: usage error ("did you mean"). */
 int cli_dispatch(int argc, char **argv);
+/* The command (or "help") that typed is likely a typo of, or NULL. */
+const char *cli_suggest_command(const char *typed);
+/* "unknown command 'sesions' (did you mean sessions?)": ERR_USAGE. */
+int cli_unknown_command(const char *typed);
+/* The table of exit statuses, as --help and every COMMAND --help end. */
+void cli_print_exit_status(FILE *out);
+
+/* The option tables of the commands (getopt_long's, NULL-ended). */
+extern const struct option cli_account_add_opts[], cli_account_edit_opts[],
+    cli_account_list_opts[], cli_account_prune_opts[], cli_sessions_opts[], cli_refresh_opts[],
+    cli_create_opts[], cli_authorize_opts[], cli_revoke_opts[], cli_token_opts[],
+    cli_verify_opts[], cli_open_opts[], cli_log_opts[];
 /* How long one operation may take in all (--timeout); 0 = the default. */
 void cli_set_timeout_ms(int64_t ms);
 /* Every command, option, environment variable and exit code. */
@@ -44,6 +64,7 @@ int cmd_authorize(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_open(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 /* ---- shared plumbing (common.c) --------------------------------------- */
 
@@ -54,7 +75,8 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The command's usage lines on out. */
 void cli_print_usage(FILE *out, const char *command);
-/* COMMAND --help: the usage lines, then the details if it has any. */
+/* COMMAND --help: the usage lines, what it does, its options, examples,
+ * the options every command takes and the exit statuses. */
 void cli_print_command_help(FILE *out, const char *command);
 
 /* What a running command holds: the accounts and, once needed, a worker. */
@@ -74,9 +96,9 @@ struct account *cli_account(struct cli *c, const char *name);
 /* How a hint names account a (account_ref over the accounts cli_init
  * loaded): pastes back to a, quoted for the shell. Owned. */
 char *cli_account_ref(const struct account *a);
-/* The option getopt_long just refused, as typed ("-r" of "-rf", or
- * "--bogus"), for "unknown option" messages (valid until the next call). */
-const char *cli_bad_option(char **argv);
+/* Whether op may be done at a (account_refuses: its read_only): 0, or
+ * ERR_USAGE after the error was printed. */
+int cli_refused(const struct account *a, enum op op);
 /* The provider of an account, or NULL after an error was printed. */
 const struct provider *cli_provider(const struct account *a);
 /* The session sid that sesame tracks for account a (named name on the
@@ -103,6 +125,23 @@ int cli_wait(struct cli *c, uint64_t id, struct event *ev);
 int cli_wait_listing(struct cli *c, uint64_t id, const char *who, struct event *ev);
 /* Starts the worker if needed; 0 or an error code (printed). */
 int cli_start_worker(struct cli *c);
+
+/* getopt_long over the command's opts and the options every command
+ * takes anywhere: --timeout SECONDS (applied here) and --help (returned as
+ * 'h'). Returns an option's val, 'h', -1 at the end, or '?' after a usage
+ * error was printed (an unknown option, with "did you mean"; an ambiguous
+ * one; a missing value; a bad --timeout). Set optind = 0 first. */
+int cli_getopt(const char *command, int argc, char **argv, const struct option *opts);
+/* cli_getopt for a command whose opts are --help alone: 0 (its arguments
+ * start at optind), -1 after --help was printed, or ERR_USAGE after an
+ * error was printed. */
+int cli_getopt_none(const char *command, int argc, char **argv, const struct option *opts);
+/* --timeout's value: 1 to 3600 seconds, into *ms; 0 or ERR_USAGE. */
+int cli_parse_timeout(const char *arg, int64_t *ms);
+/* The width to fit a table into: the terminal's (TIOCGWINSZ, else
+ * $COLUMNS, else 80) when stdout is a terminal; 0 (never cut) when it is
+ * not (a pipe, a file). */
+int cli_terminal_width(void);
 
 /* Read one secret: from the terminal without echo when stdin is a
  * terminal (prompt shown there, the terminal restored even on Ctrl-C), else
@@ -195,9 +234,25 @@ char *cli_listing_json(const struct cli_listing *l);
 /* The same document written to out as it is made (no copy of it in
  * memory), with the final newline; false if writing failed. */
 bool cli_listing_write_json(FILE *out, const struct cli_listing *l);
-/* An aligned table for people; "no sessions" when empty. now: for the
- * "expires in" column. */
-void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now);
+/* How a listing is shown: which columns (columns.h), times relative or
+ * absolute, and the width of the terminal the table is for. */
+struct cli_view {
+    struct column_set cols;
+    bool cols_given;   /* chosen (--columns): shown even where no row has a value */
+    enum time_mode time;
+    int width;         /* > 0: the table is cut to fit (a terminal); 0: never cut */
+    int64_t now;       /* the clock statuses and countdowns are shown at */
+};
+/* The default: columns_default_table, relative times, never cut. */
+void cli_view_default(struct cli_view *v, int64_t now);
+/* An aligned table for people; "no sessions" when empty. */
+void cli_listing_table(FILE *out, const struct cli_listing *l, const struct cli_view *v);
+/* A header of column names, then a record per row: every value whole
+ * (delimited.h). False if writing failed. */
+bool cli_listing_delimited(FILE *out, const struct cli_listing *l, const struct cli_view *v,
+                           enum delimited_format format);
+/* Keep only the rows q keeps (query.h), as seen at now. */
+void cli_listing_query(struct cli_listing *l, const struct query *q, int64_t now);
 
 char *cli_accounts_json(const struct account_list *l);
 void cli_accounts_table(FILE *out, const struct account_list *l);

@@ -16,6 +16,7 @@
 #include <cJSON.h>
 
 #include "progress.h"
+#include "account_policy.h"
 #include "state.h"
 #include "util.h"
 
@@ -62,10 +63,18 @@ void cli_print_usage(FILE *out, const char *command)
 
 void cli_print_command_help(FILE *out, const char *command)
 {
-    cli_print_usage(out, command);
     const struct cli_command *cmd = cli_find(command);
-    if (cmd && cmd->details)
-        fprintf(out, "\n%s", cmd->details);
+    if (!cmd)
+        return;
+    cli_print_usage(out, command);
+    fprintf(out, "\n%s", cmd->details);
+    if (cmd->more)
+        cmd->more(out);
+    fprintf(out, "\nEvery command also takes --timeout SECONDS (give up on an operation that\n"
+                 "makes no progress for this long; default 30), before or after its name,\n"
+                 "and --help. ACCOUNT is an account's id or label (see 'sesame help account').\n"
+                 "\n");
+    cli_print_exit_status(out);
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -122,25 +131,14 @@ char *cli_account_ref(const struct account *a)
     return account_ref(hint_accounts, a);
 }
 
-/* Is w a cluster of short options ("-rf") holding c? */
-static bool short_word_has(const char *w, int c)
+int cli_refused(const struct account *a, enum op op)
 {
-    return w && w[0] == '-' && w[1] != '-' && strchr(w + 1, c);
-}
-
-const char *cli_bad_option(char **argv)
-{
-    /* getopt_long leaves optind on a cluster ("-rf") whose first letter it
-     * refused, and after one it has done with: look at both words */
-    static char one[3] = "-?";
-    if (optopt > 0 && optopt < 0x80) {
-        if ((optind > 0 && short_word_has(argv[optind - 1], optopt)) ||
-            short_word_has(argv[optind], optopt)) {
-            one[1] = (char)optopt;
-            return one;
-        }
-    }
-    return optind > 0 ? argv[optind - 1] : "?";
+    char *why = account_refuses(a, op);
+    if (!why)
+        return 0;
+    cli_error(ERR_USAGE, "%s", why);
+    free(why);
+    return ERR_USAGE;
 }
 
 const struct provider *cli_provider(const struct account *a)

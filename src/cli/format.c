@@ -10,6 +10,10 @@
 
 #include <cJSON.h>
 
+#include "columns.h"
+#include "delimited.h"
+#include "flags.h"
+#include "query.h"
 #include "session_order.h"
 #include "session_status.h"
 #include "strpool.h"
@@ -319,6 +323,19 @@ static void jfield_raw(struct jout *o, const char *indent, const char *key, cons
     jend(o, last);
 }
 
+/* ["new-place", "many-live"]: the names are plain ASCII (flags.h). */
+static const char *flags_json(unsigned flags, char *buf, size_t size)
+{
+    size_t at = (size_t)snprintf(buf, size, "[");
+    for (unsigned bit = 1; bit <= 0x80 && at < size; bit <<= 1)
+        if ((flags & bit) && flag_name(bit))
+            at += (size_t)snprintf(buf + at, size - at, "%s\"%s\"", at > 1 ? ", " : "",
+                                   flag_name(bit));
+    if (at < size)
+        snprintf(buf + at, size - at, "]");
+    return buf;
+}
+
 static void write_row(struct jout *o, const struct cli_row *r, const struct cli_names *nm)
 {
     static const char in[] = "      ";
@@ -339,6 +356,8 @@ static void write_row(struct jout *o, const struct cli_row *r, const struct cli_
     jfield_str(o, in, "browser", s->browser, false);
     jfield_str(o, in, "ip", s->ip, false);
     jfield_str(o, in, "place", s->place, false);
+    char flags[96];
+    jfield_raw(o, in, "flags", flags_json(s->flags, flags, sizeof flags), false);
     jfield_raw(o, in, "tracked", s->tracked ? "true" : "false", false);
     jfield_raw(o, in, "has_url", s->has_url ? "true" : "false", true);
 }
@@ -572,31 +591,6 @@ static void show_ours(struct shown *c, const char *s)
     c->width = cli_text_width(s);
 }
 
-/* "YYYY-MM-DD HH:MM" in the local zone, or "-"; buf holds 32 bytes. */
-static const char *local_time(int64_t ms, char *buf)
-{
-    if (ms <= 0)
-        return "-";
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        return "-";
-    if (!format_tm(&tm, ' ', false, buf))
-        strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
-    return buf;
-}
-
-/* What the dashboard's "Expires in" shows: the time left while it counts
- * down, else "-" (the status says how it ended). */
-static const char *expires_in(const struct session *s, int64_t now, char *buf, size_t n)
-{
-    int64_t left;
-    if (!session_time_left(s, now, &left))
-        return "-";
-    format_duration(left, buf, n);
-    return buf;
-}
-
 /* A line of the table, made whole before it is written. */
 struct line {
     char *buf;
@@ -613,32 +607,41 @@ static void line_put(struct line *l, const char *s, size_t len)
     l->n += len;
 }
 
-/* The cell, padded to width plus two spaces unless it is the last. */
-static void line_cell(struct line *l, const struct shown *c, size_t width, bool last)
+static void line_pad(struct line *l, size_t pad)
 {
     static const char spaces[] = "                                ";
-    line_put(l, c->text, strlen(c->text));
-    if (last) {
-        line_put(l, "\n", 1);
-        return;
-    }
-    for (size_t pad = width - c->width + 2; pad > 0;) {
+    while (pad > 0) {
         size_t k = pad < sizeof spaces - 1 ? pad : sizeof spaces - 1;
         line_put(l, spaces, k);
         pad -= k;
     }
 }
 
+/* The cell in width columns (to the right when right), then two spaces,
+ * or the line's end after the last (which is not padded on the right). */
+static void line_cell_aligned(struct line *l, const struct shown *c, size_t width, bool right,
+                              bool last)
+{
+    size_t pad = width > c->width ? width - c->width : 0;
+    if (right)
+        line_pad(l, pad);
+    line_put(l, c->text, strlen(c->text));
+    if (last) {
+        line_put(l, "\n", 1);
+        return;
+    }
+    line_pad(l, (right ? 0 : pad) + 2);
+}
+
+static void line_cell(struct line *l, const struct shown *c, size_t width, bool last)
+{
+    line_cell_aligned(l, c, width, false, last);
+}
+
 static void line_write(struct line *l, FILE *out)
 {
     fwrite(l->buf, 1, l->n, out); /* a failed write shows in main's check */
     l->n = 0;
-}
-
-static void unshow(struct shown *c, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(c[i].owned);
 }
 
 /* Print rows of cells (ncol columns, row-major) aligned; the last column
@@ -672,61 +675,176 @@ static void free_cells(char **cells, size_t n)
     free(cells);
 }
 
-#define SESSION_COLS 8
+/* ---- the sessions table ------------------------------------------------ */
 
-/* The cells of row r of l (bufs: room for its times); their text only
- * when want_text. */
-static void session_cells(struct shown *c, const struct cli_listing *l, const struct cli_row *r,
-                          int64_t now, char (*bufs)[40], bool want_text)
+void cli_view_default(struct cli_view *v, int64_t now)
 {
-    show(&c[0], names_at(l, r)->account_label, 24, want_text);
-    show(&c[1], names_at(l, r)->provider_title, 16, want_text);
-    show(&c[2], r->s.user_display ? r->s.user_display : r->s.user_id, 44, want_text);
-    show(&c[3], r->s.id, 64, want_text);
-    show_ours(&c[4], session_status_name(r->s.status));
-    show_ours(&c[5], local_time(r->s.created_ms, bufs[0]));
-    show_ours(&c[6], local_time(r->s.last_active_ms, bufs[1]));
-    show_ours(&c[7], expires_in(&r->s, now, bufs[2], sizeof bufs[2]));
+    memset(v, 0, sizeof *v);
+    v->cols = columns_default_table;
+    v->time = TIME_RELATIVE;
+    v->now = now;
+}
+
+static struct column_row row_of(const struct cli_listing *l, const struct cli_row *r)
+{
+    const struct cli_names *nm = names_at(l, r);
+    struct column_row row = {&r->s, nm->account_id, nm->account_label, nm->provider_id,
+                             nm->provider_title};
+    return row;
+}
+
+/* The columns shown, in order, with what they need. */
+struct table_cols {
+    enum column_id id[COLUMN_COUNT];
+    size_t width[COLUMN_COUNT];
+    bool right[COLUMN_COUNT];
+    size_t n;
+};
+
+/* The header of column c: its title in capitals ("LAST ACTIVE"). */
+static void header_of(enum column_id c, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", column_def(c)->title);
+    for (char *p = buf; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 32);
+}
+
+/* The cell of column c (its text, or "-"), cut at max columns. */
+static void show_cell(struct shown *out, const struct cli_listing *l, const struct cli_row *r,
+                      enum column_id c, const struct cli_view *v, size_t max, bool want_text,
+                      bool *has)
+{
+    char buf[COLUMN_TEXT_MAX];
+    struct column_row row = row_of(l, r);
+    const char *text = column_text(c, &row, v->now, v->time, buf);
+    if (has)
+        *has |= text != NULL;
+    show(out, text ? text : "-", max, want_text);
+    if (want_text && out->text == buf) { /* buf goes out of scope */
+        out->text = out->owned = xstrdup(buf);
+    }
+}
+
+/* Which columns, how wide: every cell measured (the widths pass makes no
+ * text); a default set leaves out its columns that no row has a value
+ * for; a width given (a terminal) lays them out into it by the registry's
+ * rules, else every column is as wide as its widest cell. */
+static void table_columns(const struct cli_listing *l, const struct cli_view *v,
+                          struct table_cols *t)
+{
+    size_t n = v->cols.n < COLUMN_COUNT ? v->cols.n : COLUMN_COUNT;
+    size_t natural[COLUMN_COUNT];
+    bool has[COLUMN_COUNT] = {false};
+    for (size_t k = 0; k < n; k++) {
+        char head[64];
+        header_of(v->cols.v[k], head, sizeof head);
+        natural[k] = cli_text_width(head);
+    }
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t k = 0; k < n; k++) {
+            struct shown c;
+            show_cell(&c, l, &l->rows[i], v->cols.v[k], v, SIZE_MAX - 1, false, &has[k]);
+            if (c.width > natural[k])
+                natural[k] = c.width;
+            free(c.owned);
+        }
+    t->n = 0;
+    int nat[COLUMN_COUNT];
+    enum column_id ids[COLUMN_COUNT];
+    for (size_t k = 0; k < n; k++) {
+        enum column_id c = v->cols.v[k];
+        if (!v->cols_given && column_def(c)->hide_empty && !has[k])
+            continue;
+        ids[t->n] = c;
+        nat[t->n] = natural[k] > INT32_MAX ? INT32_MAX : (int)natural[k];
+        t->n++;
+    }
+    int w[COLUMN_COUNT];
+    long total = 0;
+    for (size_t k = 0; k < t->n; k++)
+        total += nat[k] + (k ? 2 : 0);
+    if (v->width > 0 && total > v->width) {
+        struct column_layout in = {ids, t->n, nat, v->width, 2, false, v->time};
+        columns_layout(&in, w);
+    } else {
+        memcpy(w, nat, t->n * sizeof *w);
+    }
+    size_t o = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        if (w[k] <= 0)
+            continue; /* it had to go */
+        t->id[o] = ids[k];
+        t->width[o] = (size_t)w[k];
+        t->right[o] = column_def(ids[k])->align == COLUMN_RIGHT;
+        o++;
+    }
+    t->n = o;
 }
 
 /* Written as it is made, in two passes over the rows (the widths of the
  * columns, then the lines): a table of every cell first held 100k rows'
  * worth of copies, ~20 MB. */
-void cli_listing_table(FILE *out, const struct cli_listing *l, int64_t now)
+void cli_listing_table(FILE *out, const struct cli_listing *l, const struct cli_view *v)
 {
     if (l->n == 0) {
         fprintf(out, "no sessions\n");
         return;
     }
-    static const char *const head[SESSION_COLS] = {
-        "ACCOUNT", "PROVIDER", "USER", "SESSION", "STATUS", "CREATED", "LAST ACTIVE", "EXPIRES IN",
-    };
-    struct shown c[SESSION_COLS];
-    char bufs[3][40];
-    size_t w[SESSION_COLS];
-    for (size_t k = 0; k < SESSION_COLS; k++)
-        w[k] = cli_text_width(head[k]);
-    for (size_t i = 0; i < l->n; i++) {
-        session_cells(c, l, &l->rows[i], now, bufs, false);
-        for (size_t k = 0; k < SESSION_COLS; k++)
-            if (c[k].width > w[k])
-                w[k] = c[k].width;
-        unshow(c, SESSION_COLS);
-    }
+    struct table_cols t;
+    table_columns(l, v, &t);
     struct line line = {0};
-    for (size_t k = 0; k < SESSION_COLS; k++) {
-        show_ours(&c[k], head[k]);
-        line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
+    struct shown c;
+    for (size_t k = 0; k < t.n; k++) {
+        char head[64];
+        header_of(t.id[k], head, sizeof head);
+        show(&c, head, t.width[k], true);
+        line_cell_aligned(&line, &c, t.width[k], t.right[k], k + 1 == t.n);
+        free(c.owned);
     }
     line_write(&line, out);
     for (size_t i = 0; i < l->n; i++) {
-        session_cells(c, l, &l->rows[i], now, bufs, true);
-        for (size_t k = 0; k < SESSION_COLS; k++)
-            line_cell(&line, &c[k], w[k], k + 1 == SESSION_COLS);
+        for (size_t k = 0; k < t.n; k++) {
+            show_cell(&c, l, &l->rows[i], t.id[k], v, t.width[k], true, NULL);
+            line_cell_aligned(&line, &c, t.width[k], t.right[k], k + 1 == t.n);
+            free(c.owned);
+        }
         line_write(&line, out);
-        unshow(c, SESSION_COLS);
     }
     free(line.buf);
+}
+
+bool cli_listing_delimited(FILE *out, const struct cli_listing *l, const struct cli_view *v,
+                           enum delimited_format format)
+{
+    const char *fields[COLUMN_COUNT];
+    size_t n = v->cols.n < COLUMN_COUNT ? v->cols.n : COLUMN_COUNT;
+    for (size_t k = 0; k < n; k++)
+        fields[k] = column_def(v->cols.v[k])->name;
+    bool ok = delimited_write_row(out, format, fields, n);
+    char bufs[COLUMN_COUNT][COLUMN_TEXT_MAX];
+    for (size_t i = 0; i < l->n; i++) {
+        struct column_row row = row_of(l, &l->rows[i]);
+        for (size_t k = 0; k < n; k++)
+            fields[k] = column_text(v->cols.v[k], &row, v->now, v->time, bufs[k]);
+        ok &= delimited_write_row(out, format, fields, n);
+    }
+    return ok;
+}
+
+void cli_listing_query(struct cli_listing *l, const struct query *q, int64_t now)
+{
+    if (!query_active(q))
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        struct column_row row = row_of(l, &l->rows[i]);
+        if (query_match_row(q, &row, now))
+            l->rows[k++] = l->rows[i];
+        else
+            session_free(&l->rows[i].s);
+    }
+    l->n = k;
 }
 
 #define ACCOUNT_COLS 5

@@ -3,9 +3,13 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "account_policy.h"
+#include "journal.h"
 #include "session_outcome.h"
 #include "strpool.h"
 #include "strslab.h"
@@ -34,31 +38,33 @@ static bool wants_grant(const struct grant_opts *g)
     return g->n_perms > 0 || g->rules_json || g->expires_at;
 }
 
-/* Parse argv of create (allow_options) or authorize; returns the number
- * of positional arguments at argv[optind...] via *first, or -1 on a usage
+const struct option cli_create_opts[] = {
+    {"options", required_argument, NULL, 'o'},   {"permission", required_argument, NULL, 'p'},
+    {"rules", required_argument, NULL, 'r'},     {"expires-at", required_argument, NULL, 'e'},
+    {"json", no_argument, NULL, 'j'},            {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+const struct option cli_authorize_opts[] = {
+    {"permission", required_argument, NULL, 'p'}, {"rules", required_argument, NULL, 'r'},
+    {"expires-at", required_argument, NULL, 'e'}, {"json", no_argument, NULL, 'j'},
+    {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+};
+
+/* Parse argv of create or authorize (their opts); returns the number of
+ * positional arguments at argv[optind...] via *first, or -1 on a usage
  * error (printed), -2 for --help (printed). */
-static int parse_grant(const char *cmd, int argc, char **argv, bool allow_options,
+static int parse_grant(const char *cmd, int argc, char **argv, const struct option *opts,
                        struct grant_opts *g, int *first)
 {
-    static const struct option opts[] = {
-        {"options", required_argument, NULL, 'o'},   {"permission", required_argument, NULL, 'p'},
-        {"rules", required_argument, NULL, 'r'},     {"expires-at", required_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},            {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     memset(g, 0, sizeof *g);
     g->perms = xcalloc((size_t)argc + 1, sizeof *g->perms);
     int ch;
     char *err = NULL;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(cmd, argc, argv, opts)) != -1) {
         switch (ch) {
         case 'o':
-            if (!allow_options) {
-                cli_usage_error(cmd, "%s takes no --options", cmd);
-                return -1;
-            }
             free(g->options_json);
             if (cli_json_arg("--options", optarg, &g->options_json, &err) != 0)
                 goto bad;
@@ -71,9 +77,8 @@ static int parse_grant(const char *cmd, int argc, char **argv, bool allow_option
             break;
         case 'e': g->expires_at = optarg; break;
         case 'j': g->json = true; break;
-        case 'h': cli_print_usage(stdout, cmd); return -2;
-        case ':': cli_usage_error(cmd, "%s needs a value", argv[optind - 1]); return -1;
-        default: cli_usage_error(cmd, "unknown option %s", cli_bad_option(argv)); return -1;
+        case 'h': cli_print_command_help(stdout, cmd); return -2;
+        default: return -1;
         }
     }
     *first = optind;
@@ -184,7 +189,7 @@ int cmd_create(int argc, char **argv)
 {
     struct grant_opts g;
     int first = 0;
-    int npos = parse_grant("create", argc, argv, true, &g, &first);
+    int npos = parse_grant("create", argc, argv, cli_create_opts, &g, &first);
     if (npos < 0) {
         grant_opts_free(&g);
         return npos == -2 ? 0 : ERR_USAGE;
@@ -214,6 +219,8 @@ int cmd_create(int argc, char **argv)
         free(q);
         goto out;
     }
+    if ((rc = cli_refused(a, OP_CREATE)) != 0)
+        goto out;
     if (wants_grant(&g)) {
         if (!(p->caps & CAP_AUTHORIZE)) {
             rc = cli_error(ERR_USAGE, "%s sessions take no --permission, --rules or "
@@ -307,7 +314,7 @@ int cmd_authorize(int argc, char **argv)
 {
     struct grant_opts g;
     int first = 0;
-    int npos = parse_grant("authorize", argc, argv, false, &g, &first);
+    int npos = parse_grant("authorize", argc, argv, cli_authorize_opts, &g, &first);
     if (npos < 0) {
         grant_opts_free(&g);
         return npos == -2 ? 0 : ERR_USAGE;
@@ -345,6 +352,8 @@ int cmd_authorize(int argc, char **argv)
                        "sessions are)", p->title);
         goto out;
     }
+    if ((rc = cli_refused(a, OP_AUTHORIZE)) != 0)
+        goto out;
     rc = cli_tracked_session(a, name, sid, &s);
     if (rc)
         goto out;
@@ -386,10 +395,13 @@ static int forget(struct cli *c, const struct account *a, const struct provider 
     int rc = cli_wait(c, cli_submit_secret(c, a, JOB_SECRET_CLEAR, NULL, s->id, NULL), &ev);
     if (rc) {
         cli_error(rc, "%s: %s", a->label, ev.error);
+        journal_forget(a, s, NULL, ev.error);
         event_free(&ev);
         return rc;
     }
     event_free(&ev);
+    journal_forget(a, s, cannot_revoke ? "the provider cannot end it"
+                                       : "without asking the provider", NULL);
     char left[40] = "";
     int64_t now = now_ms();
     if (s->expires_ms > now)
@@ -407,20 +419,57 @@ static int forget(struct cli *c, const struct account *a, const struct provider 
     return 0;
 }
 
+/* A production account (account_confirm_label): its label typed on the
+ * terminal, or given with --confirm (scripts); anything else stops here. */
+static int production_confirmed(const struct account *a, const char *given, const char *name,
+                                const char *sid)
+{
+    const char *label = account_confirm_label(a);
+    if (!label)
+        return 0;
+    char *typed = NULL;
+    if (!given && isatty(STDIN_FILENO)) {
+        fprintf(stderr, "%s is a production account: type its label to go on: ", label);
+        fflush(stderr);
+        char buf[512];
+        if (fgets(buf, sizeof buf, stdin)) {
+            buf[strcspn(buf, "\r\n")] = '\0';
+            typed = xstrdup(buf);
+        }
+        given = typed;
+    }
+    int rc = 0;
+    if (!given) {
+        char *q = shell_quote(label), *qn = shell_quote(name), *qs = shell_quote(sid);
+        rc = cli_error(ERR_USAGE, "%s is a production account: a revoke there needs its label "
+                       "typed out (sesame revoke --confirm %s %s %s)", label, q, qn, qs);
+        free(q);
+        free(qn);
+        free(qs);
+    } else if (strcmp(given, label) != 0) {
+        rc = cli_error(ERR_USAGE, "\"%s\" is not %s: nothing was changed", given, label);
+    }
+    free(typed);
+    return rc;
+}
+
+const struct option cli_revoke_opts[] = {
+    {"forget", no_argument, NULL, 'f'}, {"confirm", required_argument, NULL, 'c'},
+    {"help", no_argument, NULL, 'h'},   {NULL, 0, NULL, 0},
+};
+
 int cmd_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"forget", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
     bool forget_only = false;
+    const char *confirm = NULL;
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("revoke", argc, argv, cli_revoke_opts)) != -1) {
         switch (ch) {
         case 'f': forget_only = true; break;
-        case 'h': cli_print_usage(stdout, "revoke"); return 0;
-        default: return cli_usage_error("revoke", "unknown option %s", cli_bad_option(argv));
+        case 'c': confirm = optarg; break;
+        case 'h': cli_print_command_help(stdout, "revoke"); return 0;
+        default: return ERR_USAGE;
         }
     }
     int first = optind;
@@ -439,11 +488,15 @@ int cmd_revoke(int argc, char **argv)
         rc = a ? ERR_CONFIG : ERR_USAGE;
         goto out;
     }
+    if ((rc = cli_refused(a, OP_REVOKE)) != 0)
+        goto out;
     if (!(p->caps & CAP_LIST)) {
         rc = cli_tracked_session(a, name, sid, &s);
         if (rc)
             goto out;
     }
+    if ((rc = production_confirmed(a, confirm, name, sid)) != 0)
+        goto out;
     if (forget_only && (p->caps & CAP_LIST)) {
         rc = cli_error(ERR_USAGE, "%s sessions are listed by %s, not tracked here: there is "
                        "nothing to forget", p->title, p->title);
@@ -453,10 +506,12 @@ int cmd_revoke(int argc, char **argv)
         rc = forget(&c, a, p, &s, !forget_only);
         goto out;
     }
-    struct op_args args = {0};
-    args.session_id = xstrdup(sid);
+    struct job j = {.kind = JOB_OP, .op = OP_REVOKE};
+    account_copy(&j.account, a);
+    j.args.session_id = xstrdup(sid);
+    j.user = xstrdup(s.user_display ? s.user_display : s.user_id); /* tracked: for the journal */
     struct event ev;
-    cli_wait(&c, cli_submit_op(&c, a, OP_REVOKE, &args), &ev);
+    cli_wait(&c, cli_submit_job(&c, &j), &ev);
     struct end_outcome o;
     session_end_outcome(p, a->label, sid, ev.err, ev.error, &ev.result, &o);
     rc = o.rc;

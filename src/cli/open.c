@@ -18,31 +18,31 @@
 #include "util.h"
 
 /* $BROWSER or xdg-open; 0 when one started, else ERR_USAGE printed. */
-static int open_url(const char *url)
+static int open_url(const char *url, const char *sid)
 {
     char *why = NULL;
     int rc = browser_open(url, &why);
     if (rc)
-        cli_error(rc, "no browser found%s%s%s: use --print", why ? " (" : "", why ? why : "",
-                  why ? ")" : "");
+        cli_error(rc, "would open %s's Vault page, but %s (--print writes the URL)", sid,
+                  why ? why : "no browser started");
     free(why);
     return rc;
 }
 
+const struct option cli_open_opts[] = {
+    {"print", no_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+};
+
 int cmd_open(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"print", no_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
     bool print = false;
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("open", argc, argv, cli_open_opts)) != -1) {
         switch (ch) {
         case 'p': print = true; break;
-        case 'h': cli_print_usage(stdout, "open"); return 0;
-        default: return cli_usage_error("open", "unknown option %s", cli_bad_option(argv));
+        case 'h': cli_print_command_help(stdout, "open"); return 0;
+        default: return ERR_USAGE;
         }
     }
     if (argc - optind != 2)
@@ -86,7 +86,7 @@ int cmd_open(int argc, char **argv)
         rc = cli_error(ERR_USAGE, "%s: the URL %s gave session %s is not an http(s) URL: not "
                        "opened (--print shows it)", a->label, p->title, sid);
     } else {
-        rc = open_url(ev.secret);
+        rc = open_url(ev.secret, sid);
         if (rc == 0)
             printf("opened session %s in the browser\n", sid);
     }

@@ -8,19 +8,77 @@
 
 #include "progress.h"
 #include "session_outcome.h"
+#include "flags.h"
+#include "seen.h"
 #include "session_status.h"
 #include "providers/common.h"
 #include "strpool.h"
 #include "state.h"
 #include "util.h"
 
-/* Print the listing (table or JSON), report failures on stderr; the exit
- * code is the first failure's class. */
-static int finish_listing(struct cli_listing *l, bool json, bool have_status,
-                          enum session_status status)
+/* What looks wrong (flags.h), per account over all its rows, before any
+ * filter (many-live counts every live session of a user); the places and
+ * devices of a listed account are remembered as the dashboard does. */
+static void flag_listing(struct cli_listing *l, const struct account_list *accounts)
 {
-    if (have_status)
-        cli_listing_filter(l, status);
+    int64_t now = now_ms();
+    for (size_t rank = 0; rank < l->n_names; rank++) {
+        const struct account *a = account_list_find_id(accounts, l->names[rank].account_id);
+        if (!a)
+            continue;
+        const struct provider *p = provider_find(a->provider_id);
+        char *err = NULL;
+        struct seen_account *seen = p && (p->caps & CAP_LIST) ? seen_load(a->id, &err) : NULL;
+        if (err)
+            cli_error(0, "warning: %s", err);
+        free(err);
+        err = NULL;
+        struct account_policy pol;
+        account_policy_of(a, &pol);
+        /* the rows where they are (an array of 100k pointers was 0.8 MB more
+         * at the listing's peak) */
+        struct flag_pass *pass = flags_begin(&pol, seen, now);
+        for (size_t i = 0; i < l->n; i++)
+            if (l->rows[i].rank == rank)
+                flags_learn(pass, &l->rows[i].s);
+        for (size_t i = 0; i < l->n; i++)
+            if (l->rows[i].rank == rank)
+                flags_flag(pass, &l->rows[i].s);
+        flags_end(pass);
+        if (seen && seen_save(seen, &err) != 0)
+            cli_error(0, "warning: the places seen could not be remembered: %s", err);
+        free(err);
+        seen_free(seen);
+    }
+}
+
+/* How a listing is handed out: the format, the view (columns, time,
+ * width) and what keeps a row. */
+enum out_format { OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON };
+
+struct listing_out {
+    enum out_format format;
+    struct cli_view view;
+    bool have_status;
+    enum session_status status;
+    struct query query;
+};
+
+static void listing_out_init(struct listing_out *o)
+{
+    memset(o, 0, sizeof *o);
+    cli_view_default(&o->view, 0);
+    query_init(&o->query);
+}
+
+/* Print the listing as asked, report failures on stderr; the exit code is
+ * the first failure's class. */
+static int finish_listing(struct cli_listing *l, struct listing_out *o)
+{
+    int64_t now = now_ms();
+    if (o->have_status)
+        cli_listing_filter(l, o->status);
+    cli_listing_query(l, &o->query, now);
     cli_listing_sort(l);
     int rc = 0;
     for (size_t i = 0; i < l->n_errs; i++) {
@@ -28,10 +86,22 @@ static int finish_listing(struct cli_listing *l, bool json, bool have_status,
         if (!rc)
             rc = l->errs[i].code;
     }
-    if (json) {
+    o->view.now = now;
+    switch (o->format) {
+    case OUT_JSON:
         cli_listing_write_json(stdout, l); /* a failed write shows in main's check */
-    } else if (l->n > 0 || l->n_errs == 0) { /* not "no sessions" when none could be read */
-        cli_listing_table(stdout, l, now_ms());
+        break;
+    case OUT_TSV:
+    case OUT_CSV:
+        cli_listing_delimited(stdout, l, &o->view,
+                              o->format == OUT_CSV ? DELIMITED_CSV : DELIMITED_TSV);
+        break;
+    case OUT_TABLE:
+        if (l->n > 0 || l->n_errs == 0) { /* not "no sessions" when none could be read */
+            o->view.width = cli_terminal_width();
+            cli_listing_table(stdout, l, &o->view);
+        }
+        break;
     }
     return rc;
 }
@@ -57,57 +127,114 @@ static void add_result(struct cli_listing *l, const struct account *a, struct ev
     cli_listing_take_all(l, a, &ev->result.sessions, now);
 }
 
+const struct option cli_sessions_opts[] = {
+    {"account", required_argument, NULL, 'a'}, {"status", required_argument, NULL, 's'},
+    {"json", no_argument, NULL, 'j'},          {"format", required_argument, NULL, 'f'},
+    {"columns", required_argument, NULL, 'c'}, {"filter", required_argument, NULL, 'q'},
+    {"time", required_argument, NULL, 't'},    {"window", required_argument, NULL, 'w'},
+    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+};
+
+static int parse_format(const char *arg, enum out_format *f)
+{
+    static const char *const names[] = {"table", "tsv", "csv", "json"};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++)
+        if (strcmp(arg, names[i]) == 0) {
+            *f = (enum out_format)i;
+            return 0;
+        }
+    return cli_usage_error("sessions", "--format '%s': one of table, tsv, csv, json", arg);
+}
+
+static int parse_time(const char *arg, enum time_mode *tm)
+{
+    if (strcmp(arg, "relative") == 0)
+        *tm = TIME_RELATIVE;
+    else if (strcmp(arg, "absolute") == 0)
+        *tm = TIME_ABSOLUTE;
+    else
+        return cli_usage_error("sessions", "--time '%s': relative or absolute", arg);
+    return 0;
+}
+
+/* What a value of an option says, checked before anything is asked. */
+static int parse_value(int ch, const char *arg, struct listing_out *o, bool *time_given)
+{
+    char *err = NULL;
+    int rc = 0;
+    switch (ch) {
+    case 'j': o->format = OUT_JSON; break;
+    case 'f': rc = parse_format(arg, &o->format); break;
+    case 't': rc = parse_time(arg, &o->view.time); *time_given = true; break;
+    case 'c':
+        if (columns_parse(arg, &o->view.cols, &err) != 0)
+            rc = cli_usage_error("sessions", "--columns: %s", err);
+        o->view.cols_given = true;
+        break;
+    case 'q':
+        if (query_parse(&o->query, arg, &err) != 0)
+            rc = cli_usage_error("sessions", "--filter: %s", err);
+        break;
+    case 's':
+        if (cli_parse_status(arg, &o->status, &err) != 0)
+            rc = cli_usage_error("sessions", "%s", err);
+        o->have_status = true;
+        break;
+    }
+    free(err);
+    return rc;
+}
+
 int cmd_sessions(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"account", required_argument, NULL, 'a'}, {"status", required_argument, NULL, 's'},
-        {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
-        {"window", required_argument, NULL, 'w'},  {NULL, 0, NULL, 0},
-    };
     const char *only = NULL, *status_arg = NULL, *window = NULL;
-    bool json = false;
-    int ch;
+    struct listing_out o;
+    listing_out_init(&o);
+    bool time_given = false;
+    int ch, rc = 0;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while (!rc && (ch = cli_getopt("sessions", argc, argv, cli_sessions_opts)) != -1) {
         switch (ch) {
         case 'a': only = optarg; break;
-        case 's': status_arg = optarg; break;
-        case 'j': json = true; break;
         case 'w': window = optarg; break;
-        case 'h': cli_print_usage(stdout, "sessions"); return 0;
-        case ':': return cli_usage_error("sessions", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("sessions", "unknown option %s", cli_bad_option(argv));
+        case 'h': cli_print_command_help(stdout, "sessions"); query_free(&o.query); return 0;
+        case '?': rc = ERR_USAGE; break;
+        case 's': status_arg = optarg; /* fall through */
+        default: rc = parse_value(ch, optarg, &o, &time_given); break;
         }
     }
-    if (optind != argc)
-        return cli_usage_error("sessions", "unexpected argument '%s'", argv[optind]);
+    if (!rc && optind != argc)
+        rc = cli_usage_error("sessions", "unexpected argument '%s'", argv[optind]);
+    if (!rc && o.format == OUT_JSON && (o.view.cols_given || time_given))
+        rc = cli_usage_error("sessions", "%s does not apply to JSON: the document has every "
+                             "field, times in RFC 3339 (docs/json.md)",
+                             o.view.cols_given ? "--columns" : "--time");
+    /* what is handed on has its times as they are, not as they seemed then */
+    if (!time_given && (o.format == OUT_CSV || o.format == OUT_TSV))
+        o.view.time = TIME_ABSOLUTE;
     int64_t window_ms;
     char *werr = NULL;
-    if (window && !*window) /* not the default in disguise */
-        return cli_usage_error("sessions", "--window needs a value: 7d, 30d, all ...");
-    if (window && session_window_parse(window, &window_ms, &werr) != 0) {
-        cli_usage_error("sessions", "--window: %s", werr);
-        free(werr);
-        return ERR_USAGE;
+    if (!rc && window && !*window) /* not the default in disguise */
+        rc = cli_usage_error("sessions", "--window needs a value: 7d, 30d, all ...");
+    if (!rc && window && session_window_parse(window, &window_ms, &werr) != 0)
+        rc = cli_usage_error("sessions", "--window: %s", werr);
+    free(werr);
+    if (rc) {
+        query_free(&o.query);
+        return rc;
     }
-    enum session_status status = SESSION_UNKNOWN;
-    if (status_arg) {
-        char *err = NULL;
-        if (cli_parse_status(status_arg, &status, &err) != 0) {
-            cli_usage_error("sessions", "%s", err);
-            free(err);
-            return ERR_USAGE;
-        }
-    }
+    enum session_status status = o.status;
 
     struct cli c;
-    int rc = cli_init(&c);
-    if (rc)
+    rc = cli_init(&c);
+    if (rc) {
+        query_free(&o.query);
         return rc;
+    }
     struct account *one = NULL;
     if (only && !(one = cli_account(&c, only))) {
         cli_done(&c);
+        query_free(&o.query);
         return ERR_USAGE;
     }
     size_t first = one ? (size_t)(one - c.accounts.v) : 0;
@@ -171,7 +298,9 @@ int cmd_sessions(int argc, char **argv)
     free(waits);
     free(state_err);
     session_list_clear(&state);
-    rc = finish_listing(&l, json, status_arg != NULL, status);
+    flag_listing(&l, &c.accounts);
+    rc = finish_listing(&l, &o);
+    query_free(&o.query);
     cli_listing_free(&l);
     cli_done(&c);
     return rc;
@@ -280,20 +409,20 @@ static int refresh_tracked_local(const struct account *a, struct session_list *t
     return rc;
 }
 
+const struct option cli_refresh_opts[] = {
+    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+};
+
 int cmd_refresh(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
     bool json = false;
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("refresh", argc, argv, cli_refresh_opts)) != -1) {
         switch (ch) {
         case 'j': json = true; break;
-        case 'h': cli_print_usage(stdout, "refresh"); return 0;
-        default: return cli_usage_error("refresh", "unknown option %s", cli_bad_option(argv));
+        case 'h': cli_print_command_help(stdout, "refresh"); return 0;
+        default: return ERR_USAGE;
         }
     }
     int npos = argc - optind;
@@ -312,6 +441,8 @@ int cmd_refresh(int argc, char **argv)
         return a ? ERR_CONFIG : ERR_USAGE;
     }
     struct cli_listing l = {0};
+    if ((p->caps & CAP_REFRESH) && (rc = cli_refused(a, OP_REFRESH)) != 0)
+        goto out; /* a renewal rotates the tokens: a change */
     if (p->caps & CAP_LIST) {
         /* a remote list: one session (GET) or all of them (LIST) */
         struct op_args args = {0};
@@ -365,7 +496,11 @@ int cmd_refresh(int argc, char **argv)
             rc = refresh_tracked_local(a, &targets, &l);
         session_list_clear(&targets);
     }
-    int lrc = finish_listing(&l, json, false, SESSION_UNKNOWN);
+    struct listing_out o;
+    listing_out_init(&o);
+    o.format = json ? OUT_JSON : OUT_TABLE;
+    int lrc = finish_listing(&l, &o);
+    query_free(&o.query);
     if (!rc)
         rc = lrc;
 out:

@@ -26,17 +26,17 @@ static int resolve(struct cli *c, const char *name, unsigned cap, const char *wh
     return 0;
 }
 
+const struct option cli_token_opts[] = {
+    {"expires-in", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_token(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"expires-in", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     long expires_in = 0;
     int ch;
     optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt("token", argc, argv, cli_token_opts)) != -1) {
         switch (ch) {
         case 'e': {
             char *end;
@@ -48,9 +48,8 @@ int cmd_token(int argc, char **argv)
             expires_in = v;
             break;
         }
-        case 'h': cli_print_usage(stdout, "token"); return 0;
-        case ':': return cli_usage_error("token", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("token", "unknown option %s", cli_bad_option(argv));
+        case 'h': cli_print_command_help(stdout, "token"); return 0;
+        default: return ERR_USAGE;
         }
     }
     int npos = argc - optind;
@@ -86,19 +85,19 @@ out:
     return rc;
 }
 
+const struct option cli_verify_opts[] = {
+    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+};
+
 int cmd_verify(int argc, char **argv)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        cli_print_usage(stdout, "verify");
-        return 0;
-    }
-    int first = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+    int opt = cli_getopt_none("verify", argc, argv, cli_verify_opts);
+    if (opt)
+        return opt < 0 ? 0 : opt;
+    int first = optind;
     if (argc - first != 2)
         return cli_usage_error("verify", "verify wants ACCOUNT and SESSION (the token is read "
                                "from the terminal or standard input, never the command line)");
-    for (int i = first; i < argc && first == 1; i++)
-        if (argv[i][0] == '-')
-            return cli_usage_error("verify", "unknown option %s", argv[i]);
     struct cli c;
     int rc = cli_init(&c);
     if (rc)

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../flags.h"
 #include "../strpool.h"
 #include "../strslab.h"
 #include "../util.h"
@@ -421,6 +422,7 @@ struct session_in {
     bool has_activity; /* latest_activity is an object: the rest come from it */
     const char *device_type, *browser_name, *browser_version, *ip_address, *city, *country;
     bool is_mobile;    /* is_mobile is true (not merely present) */
+    bool actor;        /* actor is an object: someone acts as the user (impersonation) */
 };
 
 static void session_in_json(const cJSON *o, struct session_in *in)
@@ -434,6 +436,7 @@ static void session_in_json(const cJSON *o, struct session_in *in)
     in->has_last_active = json_int64(o, "last_active_at", &in->last_active);
     in->has_expire = json_int64(o, "expire_at", &in->expire);
     in->has_abandon = json_int64(o, "abandon_at", &in->abandon);
+    in->actor = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "actor"));
     const cJSON *act = cJSON_GetObjectItemCaseSensitive(o, "latest_activity");
     if (!cJSON_IsObject(act))
         return;
@@ -511,6 +514,8 @@ static bool add_session(const struct session_in *in, const struct account *acct,
         s->expires_ms = in->expire;
     if (in->has_abandon)
         s->abandon_ms = in->abandon;
+    if (in->actor)
+        s->flags |= FLAG_IMPERSONATED;
     if (in->has_activity) {
         const char *dev = text_or_null(in->device_type);
         if (dev)
@@ -792,10 +797,11 @@ struct key {
 #define KEY(s) {s, sizeof s - 1}
 
 enum { M_ID, M_USER_ID, M_CLIENT_ID, M_STATUS, M_CREATED, M_LAST_ACTIVE, M_EXPIRE, M_ABANDON,
-       M_ACTIVITY, M_SESSION_COUNT };
+       M_ACTIVITY, M_ACTOR, M_SESSION_COUNT };
 static const struct key session_keys[M_SESSION_COUNT] = {
     KEY("id"), KEY("user_id"), KEY("client_id"), KEY("status"), KEY("created_at"),
     KEY("last_active_at"), KEY("expire_at"), KEY("abandon_at"), KEY("latest_activity"),
+    KEY("actor"),
 };
 enum { A_DEVICE, A_MOBILE, A_BROWSER, A_VERSION, A_IP, A_CITY, A_COUNTRY, A_COUNT };
 static const struct key activity_keys[A_COUNT] = {
@@ -873,6 +879,7 @@ static bool scan_session(struct jscan *j, struct session_in *in, char **buf, siz
     in->expire = m[M_EXPIRE].n;
     in->has_abandon = m[M_ABANDON].kind == '-';
     in->abandon = m[M_ABANDON].n;
+    in->actor = m[M_ACTOR].kind == '{';
     in->has_activity = m[M_ACTIVITY].kind == '{';
     if (in->has_activity) {
         in->device_type = member_text(&a[A_DEVICE], &at);
@@ -1183,6 +1190,12 @@ static void parse_error(enum op op, const struct http_response *resp, struct op_
         if (gone)
             result_fail(out, ERR_PROVIDER, "HTTP 410 from Clerk: verify is deprecated by Clerk");
         return;
+    }
+    /* what Clerk asks to be quoted about a failed request */
+    out->request_id = json_dup_str(j, "clerk_trace_id");
+    if (out->request_id && !out->request_id[0]) {
+        free(out->request_id);
+        out->request_id = NULL;
     }
     const cJSON *errs = cJSON_GetObjectItemCaseSensitive(j, "errors");
     const cJSON *first = cJSON_IsArray(errs) ? cJSON_GetArrayItem(errs, 0) : NULL;

@@ -165,6 +165,9 @@ struct op_result {
                                      * late) or came as a success sesame could not use. For
                                      * a renewal: the tokens may have been rotated (set by
                                      * the worker; session_refresh_failed reads it) */
+    char *request_id;               /* the provider's id of the request, for the journal
+                                     * (Clerk's clerk_trace_id, else a CF-Ray or
+                                     * X-Request-Id header), or NULL */
 };
 void op_result_free(struct op_result *r);
 /* Queue a follow-up request (args copied); the new entry, to set its prio

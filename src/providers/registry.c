@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../account_policy.h"
 #include "../util.h"
 
 #define MAX_PROVIDERS 16
@@ -68,6 +69,24 @@ const struct field provider_common_fields[] = {
     {"rate_limit", "Request budget (N/10s)", 0,
      "requests this account may send per window, e.g. 50/10s; default: half the "
      "provider's documented limit; off = no pacing", check_rate},
+    {"expiring", "Expiring within", 0,
+     "a live session with less left stands out and is told once; default 10m; off",
+     policy_check_duration_or_off},
+    {"auto_refresh", "Renew before expiry", 0,
+     "yes: Plantly logins renew themselves before they expire, CBRAIN logins are checked",
+     policy_check_bool},
+    {"production", "Production", 0,
+     "yes: its rows carry the production colour and badge; revoking asks for its label",
+     policy_check_bool},
+    {"read_only", "Read-only", 0,
+     "yes: nothing that changes a session here (revoke, create, authorize, renew)",
+     policy_check_bool},
+    {"many_live", "Many live sessions", 0,
+     "a user with more live sessions than this is flagged; default 5; off",
+     policy_check_count_or_off},
+    {"stale_after", "Stale after", 0,
+     "a live session idle longer than this is flagged; default 3d; off",
+     policy_check_duration_or_off},
     {NULL, NULL, 0, NULL, NULL},
 };
 

@@ -105,6 +105,7 @@ void op_result_free(struct op_result *r)
     free(r->covered);
     free(r->warning);
     free(r->error);
+    free(r->request_id);
     memset(r, 0, sizeof *r);
 }
 
@@ -146,6 +147,10 @@ void op_result_merge(struct op_result *dst, struct op_result *src)
     for (size_t i = 0; i < src->new_secrets.n; i++)
         secret_bag_put(&dst->new_secrets, src->new_secrets.item[i].kind,
                        src->new_secrets.item[i].value);
+    if (src->request_id && !dst->request_id) {
+        dst->request_id = src->request_id;
+        src->request_id = NULL;
+    }
     dst->forget_session |= src->forget_session;
     dst->gone |= src->gone;
     if (src->n_covered) {

@@ -470,6 +470,39 @@ class Fake:
             _live_fakes.remove(self)
 
 
+# ---- the dashboard's lines ----
+
+def message_line(t):
+    """The message line (the last row)."""
+    return t.line(t.screen.lines - 1)
+
+
+def wait_message(t, pred, what, timeout=20):
+    """Until pred(the message line) holds; fails saying what was waited for."""
+    check(t.wait_line(t.screen.lines - 1, pred, timeout * SLOW),
+          "%s: %r\n%s" % (what, message_line(t), t.text()))
+
+
+def sessions_title(t):
+    """The sessions pane's title rule."""
+    return t.line(t.row_of("── Sessions"))
+
+
+def start_listed(env, tmp, n, cols=130, rows=40, timeout=20):
+    """sesame with n sessions listed, nothing loading, the sessions table
+    focused."""
+    t = Term(env=env, tmp=tmp, cols=cols, rows=rows)
+    check(t.wait_for("── Sessions %d " % n, timeout * SLOW), t.text())
+    check(wait_until(lambda: "loading" not in t.text(), timeout * SLOW), t.text())
+    t.key("tab")
+    return t
+
+
+def listed_sessions(env, *args):
+    """What `sesame sessions --json ARGS` lists."""
+    return json.loads(cli_ok(env, "sessions", "--json", *args))["sessions"]
+
+
 # ---- the headless CLI ----
 
 def cli(env, *args, stdin="", timeout=60):

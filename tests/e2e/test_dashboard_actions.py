@@ -262,7 +262,7 @@ def t_bulk_partial_failure(tmp, env):
         t.key("enter")
         n = len(active)
         check(t.wait_for("Ended %d of %d sessions, 1 failed" % (n - 1, n), WAIT), t.text())
-        wait_message(t, "ended %d of %d sessions; 1 failed" % (n - 1, n))
+        wait_message(t, "ended %d of %d sessions, 1 failed" % (n - 1, n))
         text = t.text()
         check(len(re.findall(r"✓ revoked session sess_", text)) == n - 1, text)
         failed = re.search(r"✗ (sess_\S+) \(clerk\): HTTP 400", text)

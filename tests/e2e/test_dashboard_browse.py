@@ -71,23 +71,46 @@ def table_rows(t):
     return out
 
 
+RIGHT_ALIGNED = ("Expires", "Idle limit")
+
+
+def header_cell(t, title):
+    """(x, width on screen) of a column's title on the header row: the title
+    whole, or cut with an ellipsis where the column is narrower than it."""
+    hdr = t.line(header_row(t))
+    x = hdr.find(title)
+    if x >= 0:
+        return x, len(title)
+    for k in range(len(title) - 1, 2, -1):
+        x = hdr.find(title[:k] + "…")
+        if x >= 0:
+            return x, k + 1
+    check(False, "no column %r: %r" % (title, hdr))
+
+
 def column_x(t, title):
     """Where a column's title starts on the header row."""
-    x = t.line(header_row(t)).find(title)
-    check(x >= 0, "no column %r: %r" % (title, t.line(header_row(t))))
-    return x
+    return header_cell(t, title)[0]
 
 
 def cell(t, y, title, width=None):
     """The text of column `title` on row y, up to the next column."""
     hdr = t.line(header_row(t))
-    x = column_x(t, title)
+    x, tw = header_cell(t, title)
+    cells = t.cells(y)
     if width is None:
-        m = re.compile(r"\S").search(hdr, x + len(title) + 1)
+        m = re.compile(r"\S").search(hdr, x + tw + 1)
         end = m.start() if m else len(hdr)
-        # a right-aligned column (Expires in) starts where the blanks before it end
         width = end - x
-    return "".join(t.cells(y)[x:x + width]).strip()  # by cell: wide characters take two
+    if title in RIGHT_ALIGNED:  # its text may begin left of its title: back to a double blank
+        right = x + tw
+        x = right
+        while x > 0 and "".join(cells[x - 2:x]) != "  ":
+            x -= 1
+        width = right - x
+    # by cell: wide characters take two; a double blank ends a value (the
+    # text of a right-aligned column after it may reach under this title)
+    return "".join(cells[x:x + width]).strip().split("  ")[0]
 
 
 def cursor_row(t, bg="cyan"):
@@ -134,14 +157,14 @@ def t_browse_all_providers(tmp, env):
             check(any(cell(t, y, "Provider") == title for y, _ in rows),
                   "no %s row:\n%s" % (title, t.text()))
         for col in ("Provider", "Account", "User", "Session", "Status", "Created", "Last active",
-                    "Expires in", "Device", "Browser", "IP / place"):
+                    "Expires", "Device", "Browser", "IP", "Place"):
             column_x(t, col)
         # what the providers give: a Clerk user with an e-mail, a device, an IP
         clerk = [y for y, _ in rows if cell(t, y, "Provider") == "Clerk"]
         check(any("@example.com" in cell(t, y, "User") or "…" in cell(t, y, "User")
                   for y in clerk), t.text())
         check(all(cell(t, y, "Device") for y in clerk), "no device:\n" + t.text())
-        check(all(re.match(r"\d+\.\d+", cell(t, y, "IP / place")) for y in clerk), t.text())
+        check(all(re.match(r"\d+\.\d+", cell(t, y, "IP")) for y in clerk), t.text())
         # wide characters in a label: every column still in its place
         cbrain = next(y for y, _ in rows if cell(t, y, "Provider") == "CBRAIN")
         check(cell(t, cbrain, "Account") == "lab 研究所 ü", t.line(cbrain))
@@ -149,7 +172,7 @@ def t_browse_all_providers(tmp, env):
         check(cell(t, cbrain, "User") == "demo (user 42)", t.line(cbrain))
         plantly = next(y for y, _ in rows if cell(t, y, "Provider") == "Plantly")
         check(cell(t, plantly, "User") == "demo@plantly.test", t.line(plantly))
-        check(re.match(r"\d+m \d\ds$", cell(t, plantly, "Expires in")), t.line(plantly))
+        check(re.match(r"in \d+m \d\ds$", cell(t, plantly, "Expires")), t.line(plantly))
         # status colours by role (default theme): active green, pending cyan, expired grey
         t.key("G")
         check(wait_cursor(t, lambda y: y == rows[-1][0]), "G")
@@ -412,7 +435,7 @@ def t_sort_remembered(tmp, env):
 
 def t_detail_view(tmp, env):
     fake, env = setup(tmp, users=4, per_user=2, tracked=("cbrain",))
-    t = start(tmp, env, cols=100, rows=24, want=["Clerk", "CBRAIN"])
+    t = start(tmp, env, cols=120, rows=24, want=["Clerk", "CBRAIN"])
     try:
         wait_rows(t, 9)
         y = next(y for y, _ in table_rows(t) if cell(t, y, "Provider") == "Clerk" and
@@ -530,22 +553,24 @@ def t_resize(tmp, env):
         check(wait_cursor(t, lambda y: y == table_rows(t)[3][0]), "cursor")
         sid = cell(t, cursor_row(t), "Session").rstrip("…")[:10]
         t.resize(60, 15)
-        check(wait_until(lambda: "Expires in" in t.text() and t.find_row("── Sessions") >= 0),
+        check(wait_until(lambda: "Session" in t.text() and t.find_row("── Sessions") >= 0),
               "no table at 60x15:\n" + t.text())
         check("terminal too small" not in t.text(), t.text())
         # a frame is written in pieces: the status bar may come a moment later
         check(wait_until(lambda: "q quit" in t.line(13)), "status bar: %r" % t.line(13))
-        for col in ("User", "Status", "Expires in"):
+        for col in ("Session", "Status"):  # the id stays readable, the status too
             check(col in t.line(header_row(t)), "no %s at 60 columns: %r" % (col, t.line(header_row(t))))
         check(wait_cursor(t, lambda y: y >= 0), "no cursor at 60x15:\n" + t.text())
-        check("…" in t.text(), "no ellipsis at 60 columns:\n" + t.text())
+        # the session id stays whole: columns go before it is cut
+        check(all("…" not in cell(t, y, "Session") for y, _ in table_rows(t)),
+              "a session id cut at 60 columns:\n" + t.text())
         t.resize(59, 15)
         check(t.wait_for("terminal too small"), t.text())
         t.resize(60, 14)
         check(t.wait_for("now 60x14"), t.text())
         t.key("j")  # keys still work while too small
         t.resize(60, 15)
-        check(t.wait_for("Expires in"), t.text())
+        check(t.wait_for("Session"), t.text())
         t.resize(160, 45)
         check(wait_until(lambda: "Device" in t.text() and "Session" in t.text()), t.text())
         check(t.wait_for(sid), "the cursor's session went off screen:\n" + t.text())
@@ -554,7 +579,7 @@ def t_resize(tmp, env):
         for c, r in ((70, 20), (100, 16), (61, 30), (200, 50), (90, 25)):
             t.resize(c, r)
             time.sleep(0.05)
-        check(wait_until(lambda: "q quit" in t.line(23) and "Expires in" in t.text()),
+        check(wait_until(lambda: "q quit" in t.line(23) and "Expires" in t.text()),
               t.text())
         t.quit()
     finally:
@@ -684,8 +709,7 @@ def t_escape_sequences(tmp, env):
             check(cell(t, y, "Status") in ("active", "expired", "pending", "ended", "revoked",
                                            "removed", "abandoned", "replaced"),
                   "columns moved on row %d:\n%s" % (y, t.text()))
-            check(cell(t, y, "Created").startswith("Nov") or re.match(r"[A-Z][a-z][a-z] ",
-                                                                      cell(t, y, "Created")),
+            check(re.match(r"(\d+[mhdy] ago|just now)$", cell(t, y, "Created")),
                   "columns moved on row %d:\n%s" % (y, t.text()))
         # every row open in the detail view (raw JSON too)
         for _ in range(10):
@@ -849,7 +873,7 @@ def t_refreshes_keep_memory_flat(tmp, env):
 
 def t_refresh_keys(tmp, env):
     fake, env = setup(tmp, users=3, per_user=1, tracked=("cbrain", "plantly"))
-    t = start(tmp, env, cols=100, rows=24, want=["Clerk", "CBRAIN", "Plantly"])
+    t = start(tmp, env, cols=120, rows=24, want=["Clerk", "CBRAIN", "Plantly"])
     try:
         wait_rows(t, 5)
         time.sleep(0.5)
@@ -911,8 +935,8 @@ def t_countdown(tmp, env):
         if cursor_row(t) == y:
             t.key("g")
         check(wait_until(lambda: cursor_row(t) != y), "cursor")
-        v0 = cell(t, y, "Expires in")
-        check(re.match(r"2m [0-5]\ds$", v0), "countdown %r" % v0)
+        v0 = cell(t, y, "Expires")
+        check(re.match(r"in 2m [0-5]\ds$", v0), "countdown %r" % v0)
         x = t.line(y).rfind(v0)
         c = t.attrs(y)[x]
         check(c.fg in YELLOW and c.bold, "expiring soon: %r %r" % (c.fg, c.bold))
@@ -920,7 +944,7 @@ def t_countdown(tmp, env):
         seen = {v0}
         end = time.time() + 3.5
         while time.time() < end:
-            seen.add(cell(t, y, "Expires in"))
+            seen.add(cell(t, y, "Expires"))
             time.sleep(0.05)
         check(len(seen) >= 3, "the countdown did not tick: %r" % seen)
         # idle: a small redraw each second, no busy loop

@@ -18,6 +18,7 @@ tests (when there is one) got no item. Prints "N passed, N failed" last.
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,16 +44,22 @@ ACCOUNTS = [  # provider title, account label, sessions shown in the accounts pa
 # ---- the demo in a pty ----
 
 class Demo:
-    """sh tools/demo.sh in a Term of 120x40, TMPDIR of its own under tmp."""
+    """sh tools/demo.sh in a Term of 120x40, TMPDIR of its own under tmp;
+    with via_make, `make demo` in the source tree (as a newcomer types it)."""
 
-    def __init__(self, tmp, env):
+    def __init__(self, tmp, env, via_make=False):
         self.tmpdir = os.path.join(tmp, "demo-tmpdir")
         os.makedirs(self.tmpdir)
         env = dict(env, TMPDIR=self.tmpdir, SESAME_DEMO_BIN=harness.BINARY)
         saved = harness.BINARY
-        harness.BINARY = "/bin/sh"  # Term runs BINARY ARGS
+        if via_make:
+            harness.BINARY = shutil.which("make", path=env.get("PATH"))
+            args = ["-C", TOP, "--no-print-directory", "demo"]
+        else:
+            harness.BINARY = "/bin/sh"  # Term runs BINARY ARGS
+            args = [DEMO]
         try:
-            self.t = Term(args=[DEMO], env=env, tmp=tmp, cols=120, rows=40)
+            self.t = Term(args=args, env=env, tmp=tmp, cols=120, rows=40)
         finally:
             harness.BINARY = saved
         self.dir = None
@@ -145,15 +152,20 @@ def check_screen(t):
         check(prefix in text, "no %s session in the table:\n%s" % (prefix, text))
 
 
-def vault_url(d):
-    """Select the Vault session in the sessions pane, O: the URL sesame shows."""
-    t = d.t
+def select_vault(t):
+    """The cursor on the Vault session, in the sessions pane."""
     t.key("tab")
     t.key("/")
     t.send("vault-")
     check(t.wait_for('matching "vault-"'), "filter not applied:\n" + t.text())
     t.key("enter")
     time.sleep(0.3)
+
+
+def vault_url(d):
+    """Select the Vault session in the sessions pane, O: the URL sesame shows."""
+    t = d.t
+    select_vault(t)
     t.send("O")
     ok = t.wait_for("/apideck/vault-ui/session/", 10 * harness.SLOW)
     check(ok, "O showed no Vault URL:\n" + t.text())
@@ -178,8 +190,17 @@ def check_help_overlay(t):
     t.send("?")
     check(t.wait_for("Keys (", 5 * harness.SLOW), "no help overlay:\n" + t.text())
     lines = t.lines()
+    for _ in range(10):  # every page of it: it says where it stands
+        m = re.search(r"lines \d+-(\d+) of (\d+)", t.line(1))
+        if not m or m.group(1) == m.group(2):
+            break
+        t.key("pgdn")
+        check(wait_until(lambda: re.search(r"lines \d+-(\d+) of", t.line(1)).group(1)
+                         != m.group(1), 5 * harness.SLOW), t.text())
+        t.wait_quiet(0.1)  # the rest of the page (its rule is drawn first)
+        lines += t.lines()
     for name, keys, text in keymap_actions():
-        pat = re.compile(r"^\s+%s\s+%s\s+%s\s*$" % (re.escape(keys), re.escape(name),
+        pat = re.compile(r"^\s+%s\s+%s\s+%s\s*$" % (re.escape(keys or "(none)"), re.escape(name),
                                                   re.escape(text)))
         check(any(pat.match(line) for line in lines),
               "help overlay has no line for %s (%s): \n%s" % (name, keys, t.text()))
@@ -196,13 +217,15 @@ def t_docs_keys_match_keymap(tmp, env):
     with open(os.path.join(TOP, "doc", "sesame.1")) as f:
         man = f.read()
     actions = keymap_actions()
-    readme_rows = re.findall(r"^\| `[^|]*` \| `[a-z-]+` \| [^|]+ \|$", readme, re.M)
+    readme_rows = re.findall(r"^\| (?:`[^|]*`|\(none\)) \| `[a-z0-9-]+` \| [^|]+ \|$", readme,
+                             re.M)
     check(len(readme_rows) == len(actions), "README has %d key rows, ui/keymap.h %d actions"
           % (len(readme_rows), len(actions)))
     for (name, keys, text), row in zip(actions, readme_rows):
-        want = "| %s | `%s` | %s |" % (" ".join("`%s`" % k for k in keys.split()), name, text)
+        shown = " ".join("`%s`" % k for k in keys.split()) or "(none)"
+        want = "| %s | `%s` | %s |" % (shown, name, text)
         check(row == want, "README key row\n  %s\nwant\n  %s" % (row, want))
-        man_keys = ", ".join(k.strip("<>") for k in keys.split())
+        man_keys = ", ".join(k.strip("<>") for k in keys.split()) or "(none)"
         man_row = "%s\t%s\t%s" % (man_keys, name.replace("-", "\\-"), text.replace("-", "\\-"))
         check(man_row in man.split("\n"), "doc/sesame.1 has no KEYS row %r" % man_row)
     for png in re.findall(r"\(screenshots/([a-z-]+\.png)\)", readme):
@@ -236,12 +259,50 @@ def t_demo_shows_five_providers_and_quits_clean(tmp, env):
 
 
 def t_demo_ctrl_c(tmp, env):
+    """Ctrl-C is a normal way to leave the demo: exit status 0."""
     d = Demo(tmp, env)
     try:
         d.wait_ready()
         d.t.send("\x03")  # the terminal's VINTR: SIGINT to the foreground group
         code = d.t.wait_exit(20 * harness.SLOW)
-        check(code == 130, "demo exit %r after Ctrl-C, stderr: %s" % (code, d.t.stderr()))
+        check(code == 0, "demo exit %r after Ctrl-C, stderr: %s" % (code, d.t.stderr()))
+        d.check_all_gone()
+    finally:
+        d.close()
+
+
+def t_make_demo_ctrl_c(tmp, env):
+    """make demo, left with Ctrl-C: no "Error 130" from make, nothing left."""
+    d = Demo(tmp, env, via_make=True)
+    try:
+        d.wait_ready()
+        d.t.send("\x03")
+        d.t.wait_exit(20 * harness.SLOW)
+        said = d.t.raw.decode("utf-8", "replace") + d.t.stderr()
+        check("Error" not in said and "***" not in said, "make said: %s" % said[-600:])
+        d.check_all_gone()
+    finally:
+        d.close()
+
+
+def t_demo_open_without_desktop(tmp, env):
+    """o where there is no desktop (no $DISPLAY, no $BROWSER): sesame says
+    what it would open and how to set $BROWSER, and shows no URL."""
+    env = {k: v for k, v in env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
+    d = Demo(tmp, env)
+    try:
+        d.wait_ready()
+        t = d.t
+        select_vault(t)
+        t.send("o")
+        check(t.wait_for("set $BROWSER, e.g. w3m", 10 * harness.SLOW),
+              "no word on $BROWSER:\n" + t.text())
+        text = t.text()
+        check(re.search(r"would open vault-[0-9a-f]+'s Vault page, but no desktop", text),
+              "what it would open:\n" + text)
+        check("/vault-ui/session/" not in text, "the URL is on screen:\n" + text)
+        t.send("q")
+        check(t.wait_exit(20 * harness.SLOW) == 0, "demo did not end:\n" + t.text())
         d.check_all_gone()
     finally:
         d.close()
@@ -282,6 +343,8 @@ if __name__ == "__main__":
         t_docs_keys_match_keymap,
         t_demo_shows_five_providers_and_quits_clean,
         t_demo_ctrl_c,
+        t_make_demo_ctrl_c,
+        t_demo_open_without_desktop,
         t_demo_terminal_closed,
         t_demo_sigterm_to_the_script,
     ]))

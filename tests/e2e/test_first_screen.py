@@ -56,6 +56,35 @@ def t_empty_80x24(tmp, env):
         t.close()
 
 
+def t_empty_screens_name_the_keys(tmp, env):
+    """The empty screens say which key does it (a to add, n to create), and
+    no Markdown backtick reaches the terminal (empty panes, help overlay)."""
+    t = Term(env=env, tmp=tmp, cols=120, rows=30)
+    try:
+        check(t.wait_for("Press a to add one here, or from a shell:"), "no key to add:\n" + t.text())
+        check(t.wait_for("no account yet (a adds one)"), "sessions pane:\n" + t.text())
+        check("`" not in t.text(), "a backtick on screen:\n" + t.text())
+        t.send("?")
+        check(t.wait_for("Change a key: bind KEY ACTION in"), "help foot:\n" + t.text())
+        check("`" not in t.text(), "a backtick in the help:\n" + t.text())
+        t.key("esc")
+        check(t.wait_gone("Change a key"), "help did not close:\n" + t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+    # an account of a provider without a list, nothing created yet
+    write(tmp, "accounts.conf", "[account lab]\nprovider=cbrain\nlabel=lab\n")
+    t = Term(env=env, tmp=tmp, cols=120, rows=30)
+    try:
+        check(t.wait_for("n creates one at the selected account"), "no key to create:\n" + t.text())
+        check("`" not in t.text(), "a backtick on screen:\n" + t.text())
+        t.send("q")
+        check_restored(t, t.wait_exit(), 0)
+    finally:
+        t.close()
+
+
 def t_empty_60x15(tmp, env):
     t = Term(cols=60, rows=15, env=env, tmp=tmp)
     try:
@@ -125,6 +154,12 @@ def t_accounts(tmp, env):
         # move, help overlay and back
         t.send("j")
         t.send("?")
+        check(t.wait_for("Keys ("), "no help:\n" + t.text())
+        for _ in range(6):  # the page of it that has refresh-all
+            if "Reload accounts and refresh them all" in t.text():
+                break
+            t.key("pgdn")
+            time.sleep(0.1)
         check(t.wait_for("Reload accounts and refresh them all"), "no help:\n" + t.text())
         check("R <F5>" in t.text(), "help does not show the keys")
         t.send("\x1b")
@@ -388,7 +423,7 @@ def t_config_keys_and_errors(tmp, env):
     write(tmp, "sesame.conf", "bind q none\nbind Q quit\nset colour = red\nset read-only = yes\n")
     t = Term(env=env, tmp=tmp)
     try:
-        check(t.wait_for("sesame.conf:3: unknown setting 'colour'"), "no error:\n" + t.text())
+        check(t.wait_for("sesame.conf:3: unknown setting 'colour"), "no error:\n" + t.text())
         check("read-only" in t.line(0), "title: %r" % t.line(0))
         t.send("q")
         check(t.wait_for("q does nothing"), "q still bound:\n" + t.text())
@@ -467,7 +502,8 @@ def t_tmux_suspend(tmp, env):
 
 
 TESTS = [
-    t_empty_80x24, t_empty_60x15, t_too_small_and_resize, t_accounts, t_select_keys_and_mouse,
+    t_empty_80x24, t_empty_screens_name_the_keys, t_empty_60x15, t_too_small_and_resize,
+    t_accounts, t_select_keys_and_mouse,
     t_sigterm, t_sighup,
     t_ctrl_c, t_sigquit, t_terminal_gone, t_idle_cpu, t_idle_cpu_with_accounts,
     t_suspend_orphaned, t_no_color, t_eight_colours, t_bad_theme,

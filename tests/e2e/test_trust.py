@@ -113,7 +113,7 @@ def t_revoke_not_ended_is_red(tmp, env):
         check(re.search(r"✓ revoked session sess_\w+ \(clerk\): Clerk says revoked", text), text)
         check(re.search(r"✗ Clerk answered the revoke of session sess_\w+ with session", text),
               text)
-        wait_message(t, "ended 1 of 2 sessions; 1 failed")
+        wait_message(t, "ended 1 of 2 sessions, 1 failed")
         t.key("esc")
         t.quit()
     finally:
@@ -229,7 +229,7 @@ def t_authorize_and_verify(tmp, env):
         # V: the token in a masked field; Clerk answers 410 nowadays, which is said
         t.key("esc")
         select(t, clerk_sid)
-        t.send("V")
+        t.send(":verify\r")  # deprecated by Clerk: no key of its own, its name on the command line
         check(t.wait_for("Verify a token of session %s" % clerk_sid, WAIT), t.text())
         t.send("eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJ4In0.c2ln")
         check("eyJhbGci" not in t.text(), "the token is shown:\n" + t.text())
@@ -308,7 +308,12 @@ CAPABILITIES = {
     ("sessions", "--account"): ("details", None),  # Enter on an account narrows to it
     ("sessions", "--status"): ("filter", None),
     ("sessions", "--json"): (None, "an output format"),
+    ("sessions", "--columns"): ("columns", None),   # the chooser (C), :columns, set columns
+    ("sessions", "--filter"): ("filter", None),     # the same language at /
+    ("sessions", "--format"): ("command", None),    # :export csv|tsv|json FILE
+    ("sessions", "--time"): ("times", None),        # T, :time
     ("sessions", "--window"): ("account-edit", "Session window"),  # the account's field
+    ("help", ""): ("help", None),                   # ? shows every key and action
     ("refresh", ""): ("refresh", None),
     ("refresh", "--json"): (None, "an output format"),
     ("create", ""): ("create", None),
@@ -324,6 +329,11 @@ CAPABILITIES = {
     ("authorize", "--json"): (None, "an output format"),
     ("revoke", ""): ("revoke", None),
     ("revoke", "--forget"): ("revoke", None),  # offered when the provider refuses a log out
+    ("revoke", "--confirm"): ("revoke", None),  # a production account's label, typed out
+    ("log", ""): ("journal", None),
+    ("log", "--account"): ("journal", None),    # the overlay's filter: the account's label
+    ("log", "--since"): ("journal", None),      # ... or the day
+    ("log", "--json"): (None, "an output format"),
     ("token", ""): ("token", "Template"),
     ("token", "--expires-in"): ("token", "Expires in (s)"),
     ("verify", ""): ("verify", "Session token"),
@@ -400,7 +410,7 @@ def t_every_capability_has_a_key(tmp, env):
         screens.append(form_text(t, "n", "New Apideck Vault session"))
         select(t, clerk_sid)
         screens += [form_text(t, "t", "Token for session"),
-                    form_text(t, "V", "Verify a token")]
+                    form_text(t, ":verify\r", "Verify a token")]
         t.key("esc")
         t.key("tab")  # the accounts pane: each account's form has its provider's fields
         screens.append(form_text(t, "e", "Edit clerk"))

@@ -66,11 +66,45 @@ def _sign_in(clerk, body):
     else:
         users = _users(clerk, body["user_ids"])
 
+    where, actor = _where(body), _actor(body)   # checked before anything changes
+
     def device(sid):
-        return activity_obj("sess_activity_2" + b62ish(digest("signin-activity", sid), 26),
-                            digest("signin-client", sid, size=16), 0)
+        act = activity_obj("sess_activity_2" + b62ish(digest("signin-activity", sid), 26),
+                           digest("signin-client", sid, size=16), 0)
+        act.update(where)
+        return act
     made = [clerk.add_session(u, at, device) for u in users]
+    for s in made:
+        if actor is not None:
+            clerk.update_session(s["id"], {"actor": actor})
     return {"session_ids": [s["id"] for s in made], "user_ids": [s["user_id"] for s in made]}
+
+
+def _where(body):
+    """Where a sign-in comes from, when the body says: "city", "country",
+    "device_type", "is_mobile", "ip_address" override the drawn device."""
+    where = {}
+    for key in ("city", "country", "device_type", "ip_address"):
+        if key in body:
+            if not isinstance(body[key], str) or not body[key]:
+                raise BadBody("%s must be a non-empty string" % key)
+            where[key] = body[key]
+    if "is_mobile" in body:
+        if not isinstance(body["is_mobile"], bool):
+            raise BadBody("is_mobile must be true or false")
+        where["is_mobile"] = body["is_mobile"]
+    return where
+
+
+def _actor(body):
+    """The actor of an impersonated sign-in: "actor": {"sub": ...} as Clerk
+    sets it when someone signs in as the user, or None."""
+    if "actor" not in body:
+        return None
+    actor = body["actor"]
+    if not isinstance(actor, dict) or not isinstance(actor.get("sub"), str):
+        raise BadBody('actor must be an object with a "sub" (the impersonator\'s user id)')
+    return actor
 
 
 def _activity(clerk, body):

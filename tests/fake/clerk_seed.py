@@ -18,6 +18,17 @@ HOUR = 3_600_000
 DAY = 24 * HOUR
 SESSION_LIFETIME = 7 * DAY
 ABANDON_AFTER = 30 * DAY
+# The instance's inactivity timeout (fake.py --clerk-inactivity-timeout): a
+# session is abandoned that long after its last activity, which can come
+# before its expiry. None: abandon_at is ABANDON_AFTER after its creation.
+INACTIVITY_MS = None
+
+
+def abandon_at(created, last_active):
+    """When a session is abandoned, as the instance's settings make it."""
+    if INACTIVITY_MS is not None:
+        return last_active + INACTIVITY_MS
+    return created + ABANDON_AFTER
 SESSION_SPACING = 6 * HOUR
 SESSIONS_PER_CLIENT = 2
 RECENT = 7 * DAY               # "active": some activity within this
@@ -192,7 +203,7 @@ class Seed:
             "last_active_at": last_active,
             "latest_activity": activity,
             "expire_at": expire,
-            "abandon_at": created + ABANDON_AFTER,
+            "abandon_at": abandon_at(created, last_active),
             "updated_at": updated,
             "created_at": created,
         }

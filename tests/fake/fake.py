@@ -3,6 +3,7 @@
 
     /usr/bin/python3 tests/fake/fake.py [--port 0] [--port-file PATH]
         [--clerk-users N] [--clerk-sessions-per-user M] [--clerk-active-users K]
+        [--clerk-inactivity-timeout S]
         [--seed S] [--clerk-rate-limit R/W|off] [--verbose]
         [--tls-cert FILE --tls-key FILE [--tls-port 0]]
 
@@ -36,6 +37,7 @@ import basistheory  # noqa: E402
 import cbrain       # noqa: E402
 import clerk        # noqa: E402
 import clerk_control  # noqa: E402
+import clerk_seed     # noqa: E402
 import faults       # noqa: E402
 import limits       # noqa: E402
 import plantly      # noqa: E402
@@ -551,6 +553,9 @@ def main(argv=None):
     ap.add_argument("--clerk-active-users", type=int, default=None, metavar="K",
                     help="only K users active in the last 7 days (default: all)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--clerk-inactivity-timeout", type=int, default=None, metavar="S",
+                    help="abandon a Clerk session S seconds after its last activity (Clerk's "
+                         "inactivity timeout; default: 30 days after its creation)")
     ap.add_argument("--clerk-rate-limit", type=clerk_rate_limit, default=CLERK_RATE_LIMIT_DEFAULT,
                     metavar="R/W", help="R requests per window W (100/10s, 10/1s) or off "
                                         "(default %s)" % CLERK_RATE_LIMIT_DEFAULT)
@@ -563,6 +568,10 @@ def main(argv=None):
         ap.error("--tls-cert and --tls-key go together")
     if args.clerk_active_users is not None and not 0 <= args.clerk_active_users <= args.clerk_users:
         ap.error("--clerk-active-users must be from 0 to --clerk-users")
+    if args.clerk_inactivity_timeout is not None:
+        if args.clerk_inactivity_timeout < 1:
+            ap.error("--clerk-inactivity-timeout is a number of seconds, at least 1")
+        clerk_seed.INACTIVITY_MS = args.clerk_inactivity_timeout * 1000
 
     signal.signal(signal.SIGTERM, lambda *_: STOP.set())
     signal.signal(signal.SIGINT, lambda *_: STOP.set())

@@ -68,12 +68,17 @@ def control(base, method, path, body=None):
 
 
 def dir_digest(d):
-    """{relative path: sha256} of every regular file below d."""
+    """{relative path: sha256} of every regular file below d, but the
+    journal (it records a failure too, as it should) and the places seen
+    per user (a listing teaches them): records, not state a failure may
+    not touch."""
     out = {}
     for root, _, files in os.walk(d):
         for f in files:
             p = os.path.join(root, f)
-            if ".lock" in f or ".tmp." in f:
+            if ".lock" in f or ".tmp." in f or f.startswith("journal.jsonl"):
+                continue
+            if os.path.basename(root) == "seen":
                 continue
             with open(p, "rb") as fh:
                 out[os.path.relpath(p, d)] = hashlib.sha256(fh.read()).hexdigest()

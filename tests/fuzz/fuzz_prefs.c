@@ -11,6 +11,7 @@
 #include "fuzz_common.h"
 
 #include "keymap.h"
+#include "columns.h"
 #include "prefs.h"
 #include "util.h"
 
@@ -77,10 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     prefs_free(&f);
 
     /* the sort written back */
-    size_t n_cols = 0;
-    while (prefs_sort_columns[n_cols])
-        n_cols++;
-    const char *column = prefs_sort_columns[(pick >> 1) % n_cols];
+    const char *column = column_def((enum column_id)((pick >> 1) % COLUMN_COUNT))->name;
     bool desc = pick & 1;
     char *next = prefs_rewrite_sort(text, column, desc);
     struct prefs r;

@@ -155,7 +155,7 @@ check "Clerk sessions are not tracked" json 'not any(s["tracked"] for s in d["se
 SID=$(jget '[s["id"] for s in d["sessions"] if s["status"] == "active"][0]')
 SID2=$(jget '[s["id"] for s in d["sessions"] if s["status"] == "active"][1]')
 run sesame sessions
-expect "Clerk sessions table" 0 "ACCOUNT +PROVIDER +USER +SESSION +STATUS +CREATED +LAST ACTIVE +EXPIRES IN"
+expect "Clerk sessions table" 0 "ACCOUNT +PROVIDER +USER +SESSION +STATUS +CREATED +LAST ACTIVE +EXPIRES"
 check "table shows a session" grep -q "$SID" "$T/out"
 run sesame sessions --status active --json
 expect "status filter" 0
@@ -396,9 +396,13 @@ i=0; while [ ! -s "$T/opened" ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); do
 check "browser got --new-tab and the URL" test "$(cat "$T/opened" 2>/dev/null)" = "--new-tab
 $URL"
 run env BROWSER="/nonexistent/browser:$T/nonexistent2" "$BIN" open vault-test "$VA"
-expect "no browser" 2 "no browser found.*use --print"
-run env -u BROWSER PATH=/nonexistent "$BIN" open vault-test "$VA"
-expect "no xdg-open" 2 "no browser found"
+expect "no browser" 2 "would open $VA's Vault page, but .*nonexistent2.*--print writes the URL"
+run env -u BROWSER -u DISPLAY -u WAYLAND_DISPLAY "$BIN" open vault-test "$VA"
+expect "no desktop: what it would open, and how to set \$BROWSER" 2 \
+    "would open $VA's Vault page, but no desktop \\(\\\$DISPLAY unset\\); set \\\$BROWSER, e.g. w3m"
+check "no desktop: the URL is not said" sh -c "! grep -qF '$URL' '$T/err' '$T/out'"
+run env -u BROWSER DISPLAY=:99 PATH=/nonexistent "$BIN" open vault-test "$VA"
+expect "no xdg-open" 2 "xdg-open is missing; set \\\$BROWSER"
 run sesame open vault-test vault-nosuch --print
 expect "open an unknown session" 2 "no tracked session"
 run sesame verify vault-test "$VA"

@@ -146,6 +146,18 @@ static void test_clerk_revoke_is_visible_in_next_list(void **state)
     assert_int_equal(ev.err, 0);
     assert_int_equal(ev.result.sessions.n, 1);
     assert_int_equal(ev.result.sessions.v[0].status, SESSION_REVOKED);
+    /* the request's id for the journal: Cloudflare's CF-Ray header */
+    assert_non_null(ev.result.request_id);
+    assert_int_equal(strlen(ev.result.request_id), 20);
+    assert_string_equal(ev.result.request_id + 16, "-FAK");
+    event_free(&ev);
+
+    /* refused: Clerk's own trace id, from the error body, comes first */
+    struct op_args again = {.session_id = xstrdup(sid)};
+    ev = run(&a, OP_REVOKE, &again, 0);
+    assert_int_equal(ev.err, ERR_PROVIDER);
+    assert_non_null(ev.result.request_id);
+    assert_int_equal(strlen(ev.result.request_id), 32);
     event_free(&ev);
 
     struct op_args l = {.user_id = xstrdup(uid)};

@@ -77,11 +77,63 @@ static void test_spawn_runs_browser_with_url(void **state)
     free(script);
 }
 
+/* Without $BROWSER: xdg-open needs a desktop and must be installed; the
+ * reason says how to set $BROWSER, and nothing is started. */
+static void test_missing(void **state)
+{
+    unsetenv("BROWSER");
+    unsetenv("DISPLAY");
+    unsetenv("WAYLAND_DISPLAY");
+    char *why = browser_missing();
+    assert_non_null(why);
+    assert_string_equal(why, "no desktop ($DISPLAY unset); set $BROWSER, e.g. w3m");
+    free(why);
+    pid_t pid = 0;
+    assert_int_equal(browser_spawn("https://vault.example/s/abc", true, &pid, &why), ERR_USAGE);
+    assert_int_equal(pid, 0);
+    assert_non_null(strstr(why, "set $BROWSER"));
+    assert_null(strstr(why, "vault.example")); /* the URL is a secret */
+    free(why);
+    char *path = xstrdup(getenv("PATH"));
+    setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+    setenv("PATH", "/nonexistent", 1);
+    why = browser_missing();
+    assert_non_null(why);
+    assert_string_equal(why, "xdg-open is missing; set $BROWSER, e.g. firefox");
+    free(why);
+    setenv("PATH", path, 1);
+    free(path);
+    setenv("BROWSER", "anything", 1); /* the user's word */
+    assert_null(browser_missing());
+    unsetenv("BROWSER");
+    unsetenv("WAYLAND_DISPLAY");
+}
+
+/* $BROWSER a:b: b is tried when a does not start. */
+static void test_next_entry(void **state)
+{
+    setenv("BROWSER", "/nonexistent/one:/bin/true", 1);
+    char *why = NULL;
+    pid_t pid = 0;
+    assert_int_equal(browser_spawn("https://x.example/", true, &pid, &why), 0);
+    assert_null(why);
+    assert_true(pid > 0);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    setenv("BROWSER", "/nonexistent/one:/nonexistent/two", 1);
+    assert_int_equal(browser_spawn("https://x.example/", true, &pid, &why), ERR_USAGE);
+    assert_non_null(strstr(why, "/nonexistent/two")); /* the last one tried */
+    free(why);
+    unsetenv("BROWSER");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_browser_argv),
         cmocka_unit_test(test_spawn_runs_browser_with_url),
+        cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_next_entry),
     };
     return cmocka_run_group_tests_name("browser", tests, NULL, NULL);
 }

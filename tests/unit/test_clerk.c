@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flags.h"
 #include "providers/common.h"
 #include "providers/provider.h"
 #include "util.h"
@@ -551,6 +552,34 @@ static void assert_session_1(const struct session *s)
     assert_non_null(s->raw_json);
     assert_non_null(strstr(s->raw_json, "\"id\":\"sess_2a\""));
     assert_non_null(strstr(s->raw_json, "\"abandon_at\":1702592000000"));
+}
+
+/* Clerk sets actor when someone signs in as the user: the session is
+ * flagged impersonated, by the page scanner and by cJSON alike. */
+static void test_parse_actor(void **state)
+{
+    static const char *const pages[] = {
+        "[" SESSION_1 ",{\"object\":\"session\",\"id\":\"sess_imp\",\"user_id\":\"user_1\","
+        "\"client_id\":\"client_9\",\"actor\":{\"sub\":\"user_admin\",\"iss\":\"x\"},"
+        "\"status\":\"active\",\"last_active_at\":1,\"latest_activity\":null,"
+        "\"expire_at\":2,\"abandon_at\":3,\"updated_at\":4,\"created_at\":5}]",
+        /* a fraction: the scanner leaves the page to cJSON */
+        "[" SESSION_1 ",{\"object\":\"session\",\"id\":\"sess_imp\",\"user_id\":\"user_1\","
+        "\"client_id\":\"client_9\",\"actor\":{\"sub\":\"user_admin\"},"
+        "\"status\":\"active\",\"last_active_at\":1.5,\"latest_activity\":null,"
+        "\"expire_at\":2,\"abandon_at\":3,\"updated_at\":4,\"created_at\":5}]",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(pages); i++) {
+        struct op_args a = {0};
+        a.user_id = "user_1";
+        struct op_result out;
+        parse(OP_LIST, &a, 200, pages[i], &out);
+        assert_int_equal(out.err, 0);
+        assert_int_equal(out.sessions.n, 2);
+        assert_int_equal(out.sessions.v[0].flags & FLAG_IMPERSONATED, 0); /* actor: null */
+        assert_int_equal(out.sessions.v[1].flags, FLAG_IMPERSONATED);
+        op_result_free(&out);
+    }
 }
 
 static void test_parse_list_paginated_first_page(void **state)
@@ -1235,6 +1264,7 @@ static void test_parse_clerk_errors(void **state)
         assert_int_equal(out.err, ERR_PROVIDER);
         assert_string_equal(out.error,
                             "HTTP 404 from Clerk: resource_not_found: Resource not found");
+        assert_string_equal(out.request_id, "abc123"); /* for the journal */
         assert_int_equal(out.sessions.n, 0);
         assert_int_equal(out.n_follow, 0);
         op_result_free(&out);
@@ -1685,6 +1715,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_token, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_unsupported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_list_paginated_first_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_actor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_list_paginated_later_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_list_total_exact_and_small, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_list_total_absurd, setup, teardown),

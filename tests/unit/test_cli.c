@@ -330,16 +330,26 @@ static void test_listing_json_empty(void **state)
     free(doc);
 }
 
-static char *render_table(const struct cli_listing *l)
+/* The table at T0, relative times, width columns wide (0: never cut). */
+static char *render_table_as(const struct cli_listing *l, enum time_mode tm, int width)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    cli_listing_table(f, l, T0);
+    struct cli_view v;
+    cli_view_default(&v, T0);
+    v.time = tm;
+    v.width = width;
+    cli_listing_table(f, l, &v);
     fclose(f);
     char *copy = xstrdup(buf); /* a plain heap string (open_memstream kept &buf) */
     free(buf);
     return copy;
+}
+
+static char *render_table(const struct cli_listing *l)
+{
+    return render_table_as(l, TIME_RELATIVE, 0);
 }
 
 /* Byte offset of the display column col in a line of ASCII/UTF-8. */
@@ -367,7 +377,8 @@ static void test_listing_table(void **state)
         lines[n++] = s;
     assert_int_equal(n, 4);
     assert_non_null(strstr(lines[0], "ACCOUNT"));
-    assert_non_null(strstr(lines[0], "EXPIRES IN"));
+    assert_non_null(strstr(lines[0], "EXPIRES"));
+    assert_null(strstr(lines[0], "IDLE")); /* no session has an idle limit: left out */
     /* columns line up: SESSION header and each id start at the same column */
     size_t col = column_at(lines[0], "SESSION");
     assert_int_equal(column_at(lines[1], "sess_new"), col);
@@ -376,14 +387,22 @@ static void test_listing_table(void **state)
     size_t st = column_at(lines[0], "STATUS");
     assert_int_equal(column_at(lines[1], "revoked"), st);
     assert_int_equal(column_at(lines[3], "expired"), st);
-    /* times in the local zone (UTC here), the countdown, dashes for unknown */
-    assert_non_null(strstr(lines[2], "2023-11-14 21:13"));
-    assert_non_null(strstr(lines[2], "2d 01h"));
+    /* times relative to now, the countdown; dashes for unknown */
+    assert_non_null(strstr(lines[2], "1h ago"));
+    assert_non_null(strstr(lines[2], "1m ago"));
+    assert_non_null(strstr(lines[2], "in 2d 01h"));
+    assert_non_null(strstr(lines[1], " -"));
     assert_non_null(strstr(lines[2], "Ada Lovelace"));
     assert_non_null(strstr(lines[1], "user_2")); /* no name known: the id */
     assert_non_null(strstr(lines[3], "Apideck Vault"));
     /* no escape sequence from a label reaches the terminal */
     assert_null(strchr(lines[3], '\x1b'));
+    free(out);
+    /* absolute: in the local zone (UTC here) */
+    out = render_table_as(&l, TIME_ABSOLUTE, 0);
+    assert_non_null(strstr(out, "2023-11-14 21:13"));
+    assert_non_null(strstr(out, "2023-11-16 23:13"));
+    assert_null(strstr(out, "ago"));
     free(out);
     cli_listing_free(&l);
     free_accounts(&clerk, &vault);
@@ -406,23 +425,39 @@ static void test_listing_filter_and_empty(void **state)
     free_accounts(&clerk, &vault);
 }
 
-static void test_table_truncates_wide_text(void **state)
+/* Piped (no width), nothing is cut; on a terminal of 60 columns the cut
+ * is marked and the columns still line up, the session id whole. */
+static void test_table_cuts_to_width_only(void **state)
 {
     struct cli_listing l = {0};
     struct account a;
-    make_account(&a, "a", "Konto \xc3\xbc" "ber alles und noch viel mehr dazu", "clerk");
+    static const char label[] = "Konto \xc3\xbc" "ber alles und noch viel mehr dazu";
+    static const char user[] = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe5\x90\x8d"
+                               "\xe5\x89\x8d with a very long tail that goes on and on and on";
+    make_account(&a, "a", label, "clerk");
     struct session s = {0};
-    s.id = "sess_1";
-    s.user_display = strpool_get("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe5\x90\x8d\xe5\x89\x8d"
-                                 " with a very long tail that goes on and on and on");
+    s.id = "sess_2dp0a1wMtIJY5kePaBlUeUY7ctn";
+    s.user_display = strpool_get(user);
+    s.status = SESSION_ACTIVE;
     cli_listing_add(&l, &a, &s, T0);
     strpool_put(s.user_display);
     char *out = render_table(&l);
+    assert_non_null(strstr(out, label)); /* whole */
+    assert_non_null(strstr(out, user));
+    assert_null(strstr(out, "\xe2\x80\xa6"));
+    free(out);
+    out = render_table_as(&l, TIME_RELATIVE, 60);
     char *second = strchr(out, '\n') + 1;
-    size_t col = column_at(out, "PROVIDER");
-    assert_int_equal(column_at(second, "Clerk"), col);
     assert_non_null(strstr(second, "\xe2\x80\xa6")); /* the cut is marked */
-    assert_int_equal(column_at(out, "SESSION"), column_at(second, "sess_1"));
+    assert_int_equal(column_at(out, "SESSION"), column_at(second, "sess_2dp0"));
+    assert_non_null(strstr(second, s.id));              /* the session id whole */
+    for (char *line = out; *line;) {
+        char *nl = strchr(line, '\n');
+        char *one = xstrndup(line, (size_t)(nl - line));
+        assert_true(cli_text_width(one) <= 60);
+        free(one);
+        line = nl + 1;
+    }
     free(out);
     cli_listing_free(&l);
     account_free(&a);
@@ -550,6 +585,66 @@ static void test_command_table(void **state)
     free(buf);
 }
 
+/* Every command's help says what it does, names every option it reads,
+ * gives examples and the exit statuses: an option added without a word in
+ * its help fails here. */
+static void test_every_option_in_help(void **state)
+{
+    size_t n = 0;
+    for (const struct cli_command *c = cli_commands(); c->name; c++, n++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        cli_print_command_help(f, c->name);
+        fclose(f);
+        if (!strstr(buf, "Examples:\n"))
+            fail_msg("sesame %s --help has no examples", c->name);
+        if (!strstr(buf, "Exit status:\n"))
+            fail_msg("sesame %s --help has no exit statuses", c->name);
+        if (!strstr(buf, "--timeout SECONDS"))
+            fail_msg("sesame %s --help does not say --timeout", c->name);
+        assert_int_equal(strncmp(buf, "usage: sesame ", 14), 0);
+        assert_non_null(c->opts[0]);
+        for (size_t k = 0; k < CLI_OPTION_SETS && c->opts[k]; k++)
+            for (const struct option *o = c->opts[k]; o->name; o++) {
+                char *want = xasprintf("--%s", o->name);
+                if (!strstr(buf, want))
+                    fail_msg("sesame %s --help does not say %s", c->name, want);
+                free(want);
+            }
+        free(buf);
+    }
+    assert_int_equal(n, 10); /* log too */
+    /* the sessions help lists every column */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cli_print_command_help(f, "sessions");
+    fclose(f);
+    for (int c = 0; c < COLUMN_COUNT; c++) {
+        char *want = xasprintf("\n  %s ", column_def((enum column_id)c)->name);
+        assert_non_null(strstr(buf, want));
+        free(want);
+    }
+    free(buf);
+    assert_string_equal(cli_suggest_command("sesions"), "sessions");
+    assert_string_equal(cli_suggest_command("hlep"), "help");
+    assert_null(cli_suggest_command("frobnicate"));
+}
+
+static void test_parse_timeout(void **state)
+{
+    int64_t ms = 0;
+    assert_int_equal(cli_parse_timeout("10", &ms), 0);
+    assert_int_equal(ms, 10000);
+    assert_int_equal(cli_parse_timeout("3600", &ms), 0);
+    static const char *const bad[] = {"0", "3601", "-1", "10s", "", " 5", "1e3",
+                                      "99999999999999999999"};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++)
+        assert_int_equal(cli_parse_timeout(bad[i], &ms), ERR_USAGE);
+    assert_int_equal(cli_parse_timeout(NULL, &ms), ERR_USAGE);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -568,7 +663,9 @@ int main(void)
         cmocka_unit_test(test_listing_json_empty),
         cmocka_unit_test(test_listing_table),
         cmocka_unit_test(test_listing_filter_and_empty),
-        cmocka_unit_test(test_table_truncates_wide_text),
+        cmocka_unit_test(test_table_cuts_to_width_only),
+        cmocka_unit_test(test_every_option_in_help),
+        cmocka_unit_test(test_parse_timeout),
         cmocka_unit_test(test_accounts_output),
         cmocka_unit_test(test_json_arg),
         cmocka_unit_test(test_secrets_from_stdin),

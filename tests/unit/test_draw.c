@@ -1,6 +1,7 @@
 /* draw.c and table.c, the pure parts: how wide text is, fitting it into N
  * columns with an ellipsis and padding (wide and combining characters,
- * control characters, invalid UTF-8), column layout and the cursor. */
+ * control characters, invalid UTF-8), column layout, the cursor, where a
+ * list stands ("row 12 of 305 ▼") and the moving keys. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -254,6 +255,50 @@ static void test_listpos(void **state)
     assert_int_equal(p.top, 2);
 }
 
+static void wants(char *got, const char *want)
+{
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_position(void **state)
+{
+    text_set_ascii(true);
+    wants(position_text("row", 0, 0, 0, 10), "");
+    wants(position_text("row", 0, 5, 0, 10), "row 1 of 5");          /* all on screen */
+    wants(position_text("row", 0, 50, 0, 10), "row 1 of 50 v");      /* more below */
+    wants(position_text("row", 20, 50, 15, 10), "row 21 of 50 ^v");  /* both */
+    wants(position_text("row", 49, 50, 40, 10), "row 50 of 50 ^");   /* more above */
+    wants(position_text("lines", 0, 40, 0, 20), "lines 1-20 of 40 v");
+    wants(position_text("lines", 0, 40, 20, 20), "lines 21-40 of 40 ^");
+    text_set_ascii(false);
+    wants(position_text("row", 20, 50, 15, 10), "row 21 of 50 \xe2\x96\xb2\xe2\x96\xbc");
+}
+
+static void test_scroll_action(void **state)
+{
+    size_t at = 5;
+    assert_true(scroll_action(&at, 10, 4, ACT_MOVE_UP));
+    assert_int_equal(at, 4);
+    assert_true(scroll_action(&at, 10, 4, ACT_PAGE_DOWN));
+    assert_int_equal(at, 8);
+    assert_true(scroll_action(&at, 10, 4, ACT_PAGE_DOWN)); /* no further than max */
+    assert_int_equal(at, 10);
+    assert_true(scroll_action(&at, 10, 4, ACT_MOVE_DOWN));
+    assert_int_equal(at, 10);
+    assert_true(scroll_action(&at, 10, 4, ACT_FIRST));
+    assert_int_equal(at, 0);
+    assert_true(scroll_action(&at, 10, 4, ACT_PAGE_UP)); /* no further than 0 */
+    assert_int_equal(at, 0);
+    assert_true(scroll_action(&at, 10, 4, ACT_LAST));
+    assert_int_equal(at, 10);
+    at = 30; /* a list that got shorter */
+    assert_true(scroll_action(&at, 10, 4, ACT_MOVE_UP));
+    assert_int_equal(at, 9);
+    assert_false(scroll_action(&at, 10, 4, ACT_QUIT)); /* not a moving key: untouched */
+    assert_int_equal(at, 9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +312,8 @@ int main(void)
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_column_at),
         cmocka_unit_test(test_listpos),
+        cmocka_unit_test(test_position),
+        cmocka_unit_test(test_scroll_action),
     };
     return cmocka_run_group_tests_name("draw", tests, setup, NULL);
 }

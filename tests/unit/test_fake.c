@@ -1352,6 +1352,46 @@ static void test_clerk_seed_active_users(void **state)
     assert_true(worst < 500);
 }
 
+/* A sign-in from a place and device the body names, and one made by an
+ * impersonator (actor): what sesame's flags are tested against. */
+static void test_clerk_sign_in_where_and_actor(void **state)
+{
+    (void)state;
+    seed_clerk(5, 2, 5);
+    cJSON *users = clerk_get("/users?limit=1");
+    char *uid = strdup(jstr(cJSON_GetArrayItem(users, 0), "id"));
+    cJSON_Delete(users);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"user_ids\":[\"%s\"],\"country\":\"NZ\",\"city\":\"Wellington\","
+             "\"device_type\":\"Nintendo\",\"is_mobile\":true,"
+             "\"actor\":{\"sub\":\"user_2admin\"}}", uid);
+    cJSON *in = control_json("/_fake/clerk/sign_in", body, 200);
+    const char *sid = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(in, "session_ids"), 0)
+                          ->valuestring;
+    cJSON *s = clerk_get("/sessions/%s", sid);
+    const cJSON *act = cJSON_GetObjectItemCaseSensitive(s, "latest_activity");
+    assert_string_equal(jstr(act, "country"), "NZ");
+    assert_string_equal(jstr(act, "city"), "Wellington");
+    assert_string_equal(jstr(act, "device_type"), "Nintendo");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(act, "is_mobile")));
+    assert_string_equal(jstr(cJSON_GetObjectItemCaseSensitive(s, "actor"), "sub"), "user_2admin");
+    cJSON_Delete(s);
+    cJSON_Delete(in);
+    /* bad overrides change nothing */
+    static const char *const bad[] = {"\"country\":\"\"", "\"device_type\":3",
+                                      "\"is_mobile\":\"yes\"", "\"actor\":true",
+                                      "\"actor\":{\"iss\":\"x\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body, "{\"user_ids\":[\"%s\"],%s}", uid, bad[i]);
+        assert_int_equal(fake_control(F, "POST", "/_fake/clerk/sign_in", body, NULL), 400);
+    }
+    cJSON *list = clerk_get("/sessions?user_id=%s&limit=500", uid);
+    assert_int_equal(cJSON_GetArraySize(list), 3);
+    cJSON_Delete(list);
+    free(uid);
+}
+
 static void test_clerk_sign_in_activity_revoke(void **state)
 {
     (void)state;
@@ -2085,6 +2125,7 @@ int main(void)
         cmocka_unit_test_setup(test_clerk_user_order_moves_between_pages, reset_fake),
         cmocka_unit_test_setup(test_clerk_seed_active_users, reset_fake),
         cmocka_unit_test_setup(test_clerk_sign_in_activity_revoke, reset_fake),
+        cmocka_unit_test_setup(test_clerk_sign_in_where_and_actor, reset_fake),
         cmocka_unit_test(test_clerk_rate_limit),
         cmocka_unit_test_setup(test_clerk_rate_limit_concurrent, reset_fake),
         cmocka_unit_test_setup(test_stats_by_status_and_route, reset_fake),

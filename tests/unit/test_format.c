@@ -2,9 +2,10 @@
  * listing below mixes what a provider can send (wide and combining
  * characters, invalid UTF-8, escape sequences, quotes, ties in the sort
  * order, times across a DST change) and its table (in three time zones and
- * two locales) and JSON are compared with tests/unit/golden/listing.txt,
- * written by the code before the fast paths. SESAME_UPDATE_GOLDEN=1
- * rewrites that file (only for a change of output that is meant). */
+ * two locales, relative and absolute times, piped and at terminal widths,
+ * every column), TSV, CSV and JSON are compared with
+ * tests/unit/golden/listing.txt. SESAME_UPDATE_GOLDEN=1 rewrites that file
+ * (only for a change of output that is meant). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,8 @@ static void fill(struct cli_listing *l, const struct account *a)
         s.created_ms = PICK(created, &seed);
         s.last_active_ms = lcg(&seed) % 4 ? s.created_ms + lcg(&seed) % 7200000 : 0;
         s.expires_ms = lcg(&seed) % 5 ? T0 + PICK(expires_in, &seed) : 0;
+        /* an idle limit on some (no draw from seed: the rest stay as they were) */
+        s.abandon_ms = i % 7 == 3 ? T0 + 30 * 60000 : i % 11 == 5 ? T0 - 1000 : 0;
         s.device = strpool_get(PICK(devices, &seed));
         s.browser = strpool_get(PICK(browsers, &seed));
         s.ip = PICK(ips, &seed);
@@ -164,13 +167,28 @@ static char *text_close(struct text *t)
     return copy;
 }
 
-static void table_in(FILE *f, const struct cli_listing *l, const char *tz, const char *locale)
+static void zone(const char *tz, const char *locale)
 {
     setenv("TZ", tz, 1);
     tzset();
     assert_non_null(setlocale(LC_ALL, locale));
-    fprintf(f, "---- table, TZ=%s, %s\n", tz, locale);
-    cli_listing_table(f, l, T0);
+}
+
+/* The table as the view asks, in a zone and a locale. */
+static void table_in(FILE *f, const struct cli_listing *l, const struct cli_view *v,
+                     const char *what, const char *tz, const char *locale)
+{
+    zone(tz, locale);
+    fprintf(f, "---- table, %s, width %d, TZ=%s, %s\n", what, v->width, tz, locale);
+    cli_listing_table(f, l, v);
+}
+
+static void delimited_in(FILE *f, const struct cli_listing *l, const struct cli_view *v,
+                         enum delimited_format format)
+{
+    zone("UTC", "C.UTF-8");
+    fprintf(f, "---- %s\n", format == DELIMITED_CSV ? "csv" : "tsv");
+    assert_true(cli_listing_delimited(f, l, v, format));
 }
 
 /* Every output of the listing, one after another. */
@@ -178,13 +196,35 @@ static char *render_all(const struct cli_listing *l)
 {
     struct text t;
     text_open(&t);
-    table_in(t.f, l, "UTC", "C.UTF-8");
-    table_in(t.f, l, "CET-1CEST,M3.5.0,M10.5.0/3", "C.UTF-8");
-    table_in(t.f, l, "ODD-5:30:15", "C.UTF-8");
-    table_in(t.f, l, "UTC", "C");
-    setenv("TZ", "UTC", 1);
-    tzset();
-    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    struct cli_view v;
+    cli_view_default(&v, T0);
+    /* the default: relative times, never cut (piped) */
+    table_in(t.f, l, &v, "default", "UTC", "C.UTF-8");
+    table_in(t.f, l, &v, "default", "UTC", "C");
+    /* absolute times in three zones */
+    v.time = TIME_ABSOLUTE;
+    table_in(t.f, l, &v, "absolute", "UTC", "C.UTF-8");
+    table_in(t.f, l, &v, "absolute", "CET-1CEST,M3.5.0,M10.5.0/3", "C.UTF-8");
+    table_in(t.f, l, &v, "absolute", "ODD-5:30:15", "C.UTF-8");
+    /* on terminals of 120, 80 and 60 columns */
+    v.time = TIME_RELATIVE;
+    for (int w = 120; w >= 60; w -= w == 120 ? 40 : 20) {
+        v.width = w;
+        table_in(t.f, l, &v, "default", "UTC", "C.UTF-8");
+    }
+    v.width = 80;
+    table_in(t.f, l, &v, "default", "UTC", "C");
+    /* every column, chosen */
+    v.width = 0;
+    v.cols.n = 0;
+    for (int c = 0; c < COLUMN_COUNT; c++)
+        v.cols.v[v.cols.n++] = (enum column_id)c;
+    v.cols_given = true;
+    v.time = TIME_ABSOLUTE;
+    table_in(t.f, l, &v, "every column", "UTC", "C.UTF-8");
+    delimited_in(t.f, l, &v, DELIMITED_TSV);
+    delimited_in(t.f, l, &v, DELIMITED_CSV);
+    zone("UTC", "C.UTF-8");
     fprintf(t.f, "---- json\n");
     char *doc = cli_listing_json(l);
     fputs(doc, t.f);

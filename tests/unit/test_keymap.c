@@ -24,7 +24,7 @@ static void test_action_table(void **state)
         for (int b = 0; b < a; b++)
             assert_string_not_equal(name, action_name((enum action)b));
         for (const char *c = name; *c; c++)
-            assert_true((*c >= 'a' && *c <= 'z') || *c == '-');
+            assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-');
     }
     assert_int_equal(action_parse("frobnicate"), ACT_NONE);
     assert_int_equal(action_parse("quit"), ACT_QUIT);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "columns.h"
 #include "keymap.h"
 #include "prefs.h"
 #include "util.h"
@@ -71,18 +72,130 @@ static void test_parse_all(void **state)
     prefs_free(&p);
 }
 
+/* What a session crossing its account's `expiring` does, and screen-share
+ * mode: the command is kept as written (run later without a shell). */
+static void test_expiring_and_redact(void **state)
+{
+    struct prefs p;
+    prefs_init(&p);
+    assert_false(p.expiring_bell || p.expiring_notify || p.redact);
+    assert_null(p.on_expiring);
+    const char *text = "set expiring-bell = yes\n"
+                       "set expiring_notify = on\n"
+                       "set on_expiring = notify-me --to 'Ada L' \"$HOME\"   \n"
+                       "set redact = true\n";
+    assert_int_equal(prefs_parse(&p, NULL, text, "c"), 0);
+    assert_true(p.expiring_bell && p.expiring_notify && p.redact);
+    assert_string_equal(p.on_expiring, "notify-me --to 'Ada L' \"$HOME\"");
+    /* a quote left open is said where it is */
+    assert_int_equal(prefs_parse(&p, NULL, "set on-expiring = sh -c 'oops\n", "c"), 1);
+    assert_non_null(strstr(p.errors[0], "c:1: on-expiring:"));
+    assert_string_equal(p.on_expiring, "notify-me --to 'Ada L' \"$HOME\""); /* kept */
+    assert_int_equal(prefs_parse(&p, NULL, "set on-expiring =\n", "c"), 1);
+    prefs_free(&p);
+}
+
 static void test_every_sort_column(void **state)
 {
-    for (size_t i = 0; prefs_sort_columns[i]; i++) {
+    /* every column of the registry sorts; the old names are all of them */
+    for (int c = 0; c < COLUMN_COUNT; c++) {
         struct prefs p;
         prefs_init(&p);
-        char *line = xasprintf("set sort = %s", prefs_sort_columns[i]);
+        const char *name = column_def((enum column_id)c)->name;
+        char *line = xasprintf("set sort = %s", name);
         assert_int_equal(prefs_parse(&p, NULL, line, "f"), 0);
-        assert_string_equal(p.sort_column, prefs_sort_columns[i]);
+        assert_string_equal(p.sort_column, name);
         free(line);
         prefs_free(&p);
     }
+    const char *old[] = {"provider", "account", "user", "session", "status", "created",
+                         "last-active", "expires", "device", "browser", "ip"};
+    for (size_t i = 0; i < ARRAY_LEN(old); i++)
+        assert_true(prefs_sort_column_valid(old[i]));
     assert_false(prefs_sort_column_valid("colour"));
+    struct prefs p;
+    prefs_init(&p);
+    assert_int_equal(prefs_parse(&p, NULL, "set sort = user\nset sort = none\n", "f"), 0);
+    assert_null(p.sort_column); /* none: the default order */
+    prefs_free(&p);
+}
+
+static void test_columns_time_views(void **state)
+{
+    struct prefs p;
+    prefs_init(&p);
+    assert_false(p.has_columns);
+    assert_false(p.time_absolute);
+    assert_int_equal(prefs_parse(&p, NULL,
+                                 "set columns = account, user:30,session ,expires\n"
+                                 "set time = absolute\n"
+                                 "view Mine = user:ada !status:ended | sort expires desc | "
+                                 "columns user,session:40\n"
+                                 "view \"Ada's, all\" = \"Ada L\" | sort none\n"
+                                 "view mine = status:active\n", /* the same name: replaced */
+                                 "f"), 0);
+    assert_true(p.has_columns);
+    assert_int_equal(p.columns.set.n, 4);
+    assert_int_equal(p.columns.set.v[1], COLUMN_USER);
+    assert_int_equal(p.columns.width[COLUMN_USER], 30);
+    assert_int_equal(p.columns.width[COLUMN_SESSION], 0);
+    char *back = prefs_format_columns(&p.columns);
+    assert_string_equal(back, "account,user:30,session,expires");
+    free(back);
+    assert_true(p.time_absolute);
+    assert_int_equal(p.n_views, 2);
+    assert_string_equal(p.views[0].name, "mine");
+    assert_string_equal(p.views[0].filter, "status:active");
+    assert_false(p.views[0].has_sort);
+    assert_string_equal(p.views[1].name, "Ada's, all");
+    assert_string_equal(p.views[1].filter, "\"Ada L\"");
+    assert_true(p.views[1].has_sort);
+    assert_string_equal(p.views[1].sort, "none");
+    prefs_free(&p);
+
+    /* a view's sort and columns, and the defaults sesame ships */
+    prefs_init(&p);
+    assert_int_equal(prefs_parse(&p, NULL, "view x = a | columns user, session:40 | sort ip desc\n",
+                                 "f"), 0);
+    assert_true(p.views[0].has_columns && p.views[0].has_sort && p.views[0].sort_desc);
+    assert_int_equal(p.views[0].columns.width[COLUMN_SESSION], 40);
+    assert_string_equal(p.views[0].sort, "ip");
+    prefs_free(&p);
+    struct prefs_view v[PREFS_MAX_VIEWS];
+    prefs_init(&p);
+    size_t n = prefs_views(&p, v, PREFS_MAX_VIEWS);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].name, "Active");
+    assert_string_equal(v[1].name, "Expiring in 1 h");
+    assert_string_equal(v[2].name, "All");
+    assert_string_equal(v[2].filter, "");
+    prefs_views_free(v, n);
+    prefs_free(&p);
+
+    const struct {
+        const char *line, *want;
+    } bad[] = {
+        {"set columns = user,usr", "f:1: columns: unknown column 'usr' (did you mean user?)"},
+        {"set columns = user:0", "f:1: columns: a width after ':' is a number from 1 to 200"},
+        {"set columns = user:wide", "f:1: columns: a width after ':' is a number from 1 to 200"},
+        {"set time = soon", "f:1: time is relative or absolute, not 'soon'"},
+        {"view = x", "f:1: expected 'view NAME = FILTER [| sort COLUMN [desc]] [| columns LIST]'"},
+        {"view x y", "f:1: expected 'view NAME = FILTER [| sort COLUMN [desc]] [| columns LIST]'"},
+        {"view \"x = y", "f:1: a view's name in quotes is not closed"},
+        {"view x = a | sort", "f:1: expected '| sort COLUMN [desc]' or '| columns LIST', not 'sort'"},
+        {"view x = a | sort usr", "f:1: sort: unknown column 'usr' (did you mean user?)"},
+        {"view x = a | colour red", "f:1: expected '| sort COLUMN [desc]' or '| columns LIST', "
+                                    "not 'colour red'"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        prefs_init(&p);
+        assert_int_equal(prefs_parse(&p, NULL, bad[i].line, "f"), 1);
+        if (strncmp(p.errors[0], bad[i].want, strlen(bad[i].want)) != 0)
+            fail_msg("%s: got %s, want %s", bad[i].line, p.errors[0], bad[i].want);
+        assert_int_equal(p.n_views, 0);
+        assert_false(p.has_columns);
+        prefs_free(&p);
+    }
 }
 
 static void test_errors(void **state)
@@ -106,14 +219,15 @@ static void test_errors(void **state)
     assert_int_equal(p.n_errors_total, 8);
     const char *want[] = {
         "/c/sesame.conf:2: unknown setting 'colour' (theme, refresh-interval, read-only, mouse, "
-        "sort)",
+        "sort, columns, time, expiring-bell, expiring-notify, on-expiring, redact)",
         "/c/sesame.conf:3: 'read-only' is yes or no, not 'maybe'",
         "/c/sesame.conf:4: refresh-interval: at least 5 seconds, or 0 for off",
         "/c/sesame.conf:5: refresh-interval 'soon': seconds from 0 (off) to 86400",
-        "/c/sesame.conf:6: unknown sort column 'colour' (provider, account, user, session, "
-        "status, created, last-active, expires, device, browser, ip)",
+        "/c/sesame.conf:6: sort: unknown column 'colour'; the columns: "
+        "provider, provider-id, account, account-id, user, user-id, session, client, status, "
+        "created, last-active, expires, idle, device, browser, ip, place, country, flags",
         "/c/sesame.conf:7: unknown action 'explode' (see the help screen, ?)",
-        "/c/sesame.conf:8: unknown command 'unbind' (set, bind)",
+        "/c/sesame.conf:8: unknown command 'unbind' (set, bind, view)",
         "/c/sesame.conf:9: expected 'set NAME = VALUE'",
     };
     for (size_t i = 0; i < ARRAY_LEN(want); i++)
@@ -143,7 +257,7 @@ static void check_value_errors(const char *line, const char *want)
 
 static void test_value_errors(void **state)
 {
-    check_value_errors("set sort = expires sideways", "f:1: expected 'set sort = COLUMN [desc]'");
+    check_value_errors("set sort = expires sideways", "f:1: expected 'sort = COLUMN [desc]'");
     check_value_errors("set theme = a b", "f:1: 'theme' takes one value");
     check_value_errors("set theme =", "f:1: no value for 'theme'");
     check_value_errors("set = x", "f:1: expected one name between 'set' and '='");
@@ -181,6 +295,14 @@ static void test_rewrite_sort(void **state)
     /* comments and other settings that merely mention sort are not it */
     check_rewrite("# set sort = user\nset sorted = 1\n", "ip", false,
                   "# set sort = user\nset sorted = 1\nset sort = ip\n");
+    /* any setting, the same way: the columns chooser's, the time key's */
+    char *out = prefs_rewrite_setting("set sort = ip\nset columns = user\nset time=relative\n",
+                                      "columns", "account,user:30");
+    assert_string_equal(out, "set sort = ip\nset columns = account,user:30\nset time=relative\n");
+    free(out);
+    out = prefs_rewrite_setting("set sort = ip\n", "time", "absolute");
+    assert_string_equal(out, "set sort = ip\nset time = absolute\n");
+    free(out);
 }
 
 static char *read_all(const char *path)
@@ -245,7 +367,9 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_parse_all),
         cmocka_unit_test(test_every_sort_column),
+        cmocka_unit_test(test_columns_time_views),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_expiring_and_redact),
         cmocka_unit_test(test_value_errors),
         cmocka_unit_test(test_rewrite_sort),
         cmocka_unit_test(test_save_and_load),

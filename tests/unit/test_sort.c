@@ -1,6 +1,6 @@
-/* sort.c: column names as `set sort` takes them, `s` going round the columns
- * on screen, and a stable sort by text (naturally: s9 before s10) or number,
- * either way, with rows that have no value last either way. */
+/* sort.c: `s` going round the columns on screen, and a stable sort by
+ * text (naturally: s9 before s10) or number, either way, with rows that
+ * have no value last either way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,46 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefs.h"
+#include "columns.h"
 #include "sort.h"
 #include "util.h"
 
-static void test_names(void **state)
-{
-    /* the same names, in the same order, as prefs takes */
-    size_t n = 0;
-    for (; prefs_sort_columns[n]; n++) {
-        assert_string_equal(sort_column_name((enum sort_col)n), prefs_sort_columns[n]);
-        assert_int_equal(sort_column_parse(prefs_sort_columns[n]), (enum sort_col)n);
-    }
-    assert_int_equal(n, SORT_COUNT);
-    assert_int_equal(sort_column_parse("last-active"), SORT_LAST_ACTIVE);
-    assert_int_equal(sort_column_parse("Last-Active"), SORT_NONE);
-    assert_int_equal(sort_column_parse(""), SORT_NONE);
-    assert_int_equal(sort_column_parse(NULL), SORT_NONE);
-    assert_string_equal(sort_column_name(SORT_NONE), "none");
-    assert_string_equal(sort_column_name(SORT_COUNT), "none");
-    assert_true(sort_column_numeric(SORT_CREATED));
-    assert_true(sort_column_numeric(SORT_EXPIRES));
-    assert_true(sort_column_numeric(SORT_STATUS));
-    assert_false(sort_column_numeric(SORT_USER));
-    assert_false(sort_column_numeric(SORT_IP));
-}
-
 static void test_next(void **state)
 {
-    assert_int_equal(sort_next(SORT_NONE, NULL), SORT_PROVIDER);
-    assert_int_equal(sort_next(SORT_PROVIDER, NULL), SORT_ACCOUNT);
-    assert_int_equal(sort_next(SORT_IP, NULL), SORT_PROVIDER); /* round again */
-    bool shown[SORT_COUNT] = {false};
-    assert_int_equal(sort_next(SORT_USER, shown), SORT_NONE); /* nothing on screen */
-    shown[SORT_USER] = shown[SORT_EXPIRES] = true;
-    assert_int_equal(sort_next(SORT_NONE, shown), SORT_USER);
-    assert_int_equal(sort_next(SORT_USER, shown), SORT_EXPIRES);
-    assert_int_equal(sort_next(SORT_EXPIRES, shown), SORT_USER);
-    assert_int_equal(sort_next(SORT_IP, shown), SORT_USER); /* from a column not shown */
-    shown[SORT_EXPIRES] = false;
-    assert_int_equal(sort_next(SORT_USER, shown), SORT_USER); /* the only one */
+    const int shown[] = {COLUMN_PROVIDER, COLUMN_USER, COLUMN_EXPIRES};
+    assert_int_equal(sort_next(SORT_NONE, shown, 3), COLUMN_PROVIDER);
+    assert_int_equal(sort_next(COLUMN_PROVIDER, shown, 3), COLUMN_USER);
+    assert_int_equal(sort_next(COLUMN_USER, shown, 3), COLUMN_EXPIRES);
+    assert_int_equal(sort_next(COLUMN_EXPIRES, shown, 3), COLUMN_PROVIDER); /* round again */
+    assert_int_equal(sort_next(COLUMN_IP, shown, 3), COLUMN_PROVIDER); /* one not shown */
+    assert_int_equal(sort_next(COLUMN_USER, shown, 0), SORT_NONE);     /* nothing on screen */
+    assert_int_equal(sort_next(COLUMN_USER, shown + 1, 1), COLUMN_USER); /* the only one */
 }
 
 static void order_is(const struct sort_item *v, size_t n, const size_t *want)
@@ -112,7 +86,6 @@ static void test_stable_many(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),
         cmocka_unit_test(test_next),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_numbers),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "flags.h"
 #include "providers/provider.h"
 #include "store.h"
 #include "strpool.h"
@@ -632,9 +633,62 @@ static void test_big_list(void **state)
     store_free(&s);
 }
 
+/* Flags are computed when a list is taken in: a small one at once, a big
+ * one a slice at a time between keys; a revoke counts again. */
+static void test_flags_taken_in(void **state)
+{
+    struct store s;
+    store_init(&s);
+    struct account_list l = {0};
+    add_account(&l, "prod", "clerk");
+    account_set_field(&l.v[0], "many_live", "2");
+    store_set_accounts(&s, &l);
+    account_list_free(&l);
+    store_set_loading(&s, 0, 7);
+    struct event ev = list_event("prod", 7, 4);
+    for (size_t i = 0; i < 4; i++)
+        ev.result.sessions.v[i].user_id = strpool_get(i < 3 ? "u1" : "u2");
+    ev.result.sessions.v[0].flags = FLAG_IMPERSONATED;
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    assert_int_equal(store_work(&s, 0), 0);
+    struct session *a = store_session_find(&s, "prod", "sess_0");
+    assert_int_equal(a->flags, FLAG_IMPERSONATED | FLAG_MANY_LIVE);
+    assert_int_equal(store_session_find(&s, "prod", "sess_1")->flags, FLAG_MANY_LIVE);
+    assert_int_equal(store_session_find(&s, "prod", "sess_3")->flags, 0);
+    /* revoked: u1 has two live sessions left, not more than two */
+    struct session fresh = {0};
+    fresh.id = "sess_1";
+    fresh.status = SESSION_REVOKED;
+    unsigned sv = s.sessions_version;
+    store_merge_session(&s, "prod", &fresh);
+    assert_int_equal(store_session_find(&s, "prod", "sess_0")->flags, FLAG_IMPERSONATED);
+    assert_int_equal(store_session_find(&s, "prod", "sess_2")->flags, 0);
+    assert_true(s.sessions_version != sv);
+
+    /* a big list: flagged by store_work, a slice at a time */
+    size_t n = STORE_AT_ONCE + 100;
+    store_set_loading(&s, 0, 8);
+    ev = list_event("prod", 8, n);
+    for (size_t i = 0; i < n; i++)
+        ev.result.sessions.v[i].user_id = strpool_get("u9");
+    assert_true(store_apply_event(&s, &ev));
+    event_free(&ev);
+    while (s.acc[0].job) /* taken in ... */
+        store_work(&s, 1000);
+    assert_true(store_work(&s, 0) > 0); /* ... and not yet flagged */
+    assert_int_equal(store_session_find(&s, "prod", "sess_5")->flags, 0);
+    while (store_work(&s, 1000) > 0)
+        ;
+    assert_int_equal(store_session_find(&s, "prod", "sess_5")->flags, FLAG_MANY_LIVE);
+    assert_int_equal(store_session_find(&s, "prod", "sess_5099")->flags, FLAG_MANY_LIVE);
+    store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flags_taken_in),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_refused_refresh),
         cmocka_unit_test(test_lost_refresh_answer),

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../support/loopback.h"
 #include "providers/common.h"
@@ -92,6 +93,7 @@ static atomic_int limited_left; /* /limited answers 429 + Retry-After: 1 */
 static atomic_int resets_seen;  /* /reset-post: closes without answering, counted */
 static atomic_int always_limited; /* every request 429 + Retry-After: 0 */
 static atomic_int downstream_spent; /* answers say the downstream limit is spent for 1 s */
+static atomic_int counted;      /* /count: requests that reached the server */
 
 static void handler(const struct lb_request *req, struct lb_response *r, void *ud)
 {
@@ -106,6 +108,8 @@ static void handler(const struct lb_request *req, struct lb_response *r, void *u
         r->delay_ms = 1500;
     } else if (strcmp(req->path, "/slow") == 0) {
         r->delay_ms = 300;
+    } else if (strcmp(req->path, "/count") == 0) {
+        atomic_fetch_add(&counted, 1);
     } else if (strcmp(req->path, "/hang") == 0) {
         r->hang = 1;
     } else if (strcmp(req->path, "/flaky") == 0 && atomic_fetch_sub(&flaky_left, 1) > 0) {
@@ -313,6 +317,44 @@ static void test_cancel_job(void **state)
     assert_int_equal(ev.err, ERR_CANCELLED);
     assert_true(mono_ms() - t0 < 1000);
     event_free(&ev);
+    assert_int_equal(worker_pending(f->w), 0);
+}
+
+/* A bulk action cancelled while its account's budget paces it: what had
+ * not gone out never does, and the answer says which was which. */
+static void test_cancel_paced_not_sent(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&counted, 0);
+    enum { N = 5 };
+    uint64_t id[N];
+    for (int i = 0; i < N; i++) {
+        struct job j = {.kind = JOB_OP, .op = OP_GET};
+        j.account.id = xstrdup("bulk");
+        j.account.label = xstrdup("bulk");
+        j.account.provider_id = xstrdup("loop");
+        j.account.base_url = xstrdup(f->base);
+        account_set_field(&j.account, "rate_limit", "1/10s"); /* one now, the next in 10 s */
+        j.args.status = xstrdup(i == 0 ? "/hang" : "/count");
+        j.args.template_name = xstrdup("GET");
+        id[i] = worker_submit(f->w, &j);
+    }
+    int64_t t0 = mono_ms();
+    usleep(300 * 1000); /* the first (hanging) goes out; the others wait for budget */
+    for (int i = 0; i < N; i++)
+        worker_cancel(f->w, id[i]);
+    for (int i = 0; i < N; i++) {
+        struct event ev = wait_for(f, id[i]);
+        assert_int_equal(ev.err, ERR_CANCELLED);
+        if (i == 0)
+            assert_non_null(strstr(ev.error, "after its request had gone out"));
+        else
+            assert_string_equal(ev.error, "cancelled before it was sent");
+        event_free(&ev);
+    }
+    assert_true(mono_ms() - t0 < 5000);
+    usleep(300 * 1000);
+    assert_int_equal(atomic_load(&counted), 0); /* none of the paced ones reached the server */
     assert_int_equal(worker_pending(f->w), 0);
 }
 
@@ -681,6 +723,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_429_past_deadline_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deadline_with_hanging_server, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_job, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_paced_not_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_account_drops_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_account_spares_later_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_followups_merge_into_one_event, setup, teardown),
