@@ -36,7 +36,7 @@ FUZZ_SRC_plantly := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_cbrain := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_apideck := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_config := src/config.c src/journal.c src/util.c src/model.c src/strpool.c src/strslab.c
-FUZZ_SRC_state := src/state.c src/seen.c src/providers/jscan.c src/config.c src/journal.c src/util.c \
+FUZZ_SRC_state := src/state.c src/session_status.c src/seen.c src/providers/jscan.c src/config.c src/journal.c src/util.c \
                   src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
