@@ -74,6 +74,7 @@ static void clear_terms(struct query *q)
     q->n = 0;
     q->need = 0;
     q->timed = false;
+    q->looks = 0;
 }
 
 void query_free(struct query *q)
@@ -246,6 +247,8 @@ int query_parse(struct query *q, const char *text, char **error)
         if (!terms[i].negated)
             q->need |= terms[i].mask;
         q->timed |= terms[i].cmp != 0;
+        if (!terms[i].cmp)
+            q->looks |= terms[i].plain ? ALL_FIELDS : terms[i].fields;
     }
     return 0;
 bad:
@@ -287,14 +290,15 @@ bool query_narrows(const struct query *wider, const struct query *narrower)
 
 /* ---- a row's text ---- */
 
-/* The text of every column of r (absolute times) into texts, and the room
- * their folded form takes (row_fold). */
-static size_t row_room(const struct column_row *r, int64_t now, const char **texts,
-                       char (*bufs)[COLUMN_TEXT_MAX])
+/* The text of the columns of r in cols (absolute times; NULL for the
+ * others) into texts, and the room their folded form takes (row_fold). */
+static size_t row_room(const struct column_row *r, int64_t now, uint32_t cols,
+                       const char **texts, char (*bufs)[COLUMN_TEXT_MAX])
 {
     size_t need = 1;
     for (int c = 0; c < COLUMN_COUNT; c++) {
-        texts[c] = column_text((enum column_id)c, r, now, TIME_ABSOLUTE, bufs[c]);
+        texts[c] = cols & BIT(c) ? column_text((enum column_id)c, r, now, TIME_ABSOLUTE, bufs[c])
+                                 : NULL;
         need += (texts[c] ? strlen(texts[c]) * 4 : 0) + 1;
     }
     return need;
@@ -380,7 +384,7 @@ bool query_match_row(const struct query *q, const struct column_row *r, int64_t 
         return true;
     const char *texts[COLUMN_COUNT];
     char bufs[COLUMN_COUNT][COLUMN_TEXT_MAX];
-    size_t room = row_room(r, now, texts, bufs), len = 0;
+    size_t room = row_room(r, now, q->looks, texts, bufs), len = 0;
     char small[1024];
     char *buf = room <= sizeof small ? small : xmalloc(room);
     uint8_t lens[COLUMN_COUNT];
@@ -389,6 +393,11 @@ bool query_match_row(const struct query *q, const struct column_row *r, int64_t 
     if (buf != small)
         free(buf);
     return ok;
+}
+
+bool query_reads_every_column(const struct query *q)
+{
+    return q->looks == ALL_FIELDS;
 }
 
 /* ---- the index ---- */
@@ -412,7 +421,7 @@ void query_index_add(struct query_index *ix, const struct column_row *r, int64_t
 {
     const char *texts[COLUMN_COUNT];
     char bufs[COLUMN_COUNT][COLUMN_TEXT_MAX];
-    size_t need = row_room(r, now, texts, bufs);
+    size_t need = row_room(r, now, ALL_FIELDS, texts, bufs);
     if (ix->len + need > ix->cap) {
         size_t cap = ix->cap ? ix->cap : 4096;
         while (cap < ix->len + need)

@@ -47,6 +47,7 @@ struct query {
     size_t n;
     uint64_t need;    /* the bytes every row that matches has: the quick no */
     bool timed;       /* a term compares times: the index alone cannot tell (query_time.h) */
+    uint32_t looks;   /* bit c: a text term looks at column c (every bit for a plain word) */
 };
 
 void query_init(struct query *q);
@@ -66,8 +67,13 @@ bool query_narrows(const struct query *wider, const struct query *narrower);
 
 /* ---- matching ---- */
 
-/* Does row r (its status and times as seen at now) pass q? */
+/* Does row r (its status and times as seen at now) pass q? Only the
+ * columns q looks at are made: a query of fields (status:active) costs a
+ * few columns a row, a plain word all of them. */
 bool query_match_row(const struct query *q, const struct column_row *r, int64_t now);
+/* Does q have a plain word (it reads every column of a row: many rows
+ * are matched faster through an index)? */
+bool query_reads_every_column(const struct query *q);
 
 /* The folded text of every column of many rows, in one block. */
 struct query_index {

@@ -400,6 +400,29 @@ static void test_long_columns(void **state)
     keeps("user:zebra", "01000");
 }
 
+/* Which queries read every column of a row (a plain word) and which only
+ * their fields' (the dashboard matches those without its index). */
+static void test_columns_read(void **state)
+{
+    static const struct {
+        const char *query;
+        bool every;
+    } cases[] = {
+        {"ada", true},           {"!revoked", true},          {"status:active ada", true},
+        {"\"a phrase\"", true},  {"status:active", false},    {"!user:bob country:fr", false},
+        {"expires:<1h", false},  {"status:active expires:<1h", false},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct query q;
+        query_init(&q);
+        char *err = NULL;
+        assert_int_equal(query_parse(&q, cases[i].query, &err), 0);
+        if (query_reads_every_column(&q) != cases[i].every)
+            fail_msg("'%s' reads every column: %d", cases[i].query, !cases[i].every);
+        query_free(&q);
+    }
+}
+
 /* One keystroke's worth over 100 000 rows: the budget of the dashboard's
  * filter (README: at most 5 ms), with room for a busy machine. */
 static void test_speed(void **state)
@@ -433,6 +456,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matching), cmocka_unit_test(test_long_columns),
+        cmocka_unit_test(test_columns_read),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_parse_shapes), cmocka_unit_test(test_spans),
         cmocka_unit_test(test_narrows), cmocka_unit_test(test_speed),
