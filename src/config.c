@@ -671,6 +671,8 @@ static bool has_id_prefix(const char *name)
     return name && g_ascii_strncasecmp(name, "id:", 3) == 0;
 }
 
+#define LABEL_MAX_CHARS 100
+
 char *account_label_clean(const char *label, char **why)
 {
     *why = NULL;
@@ -684,6 +686,9 @@ char *account_label_clean(const char *label, char **why)
     } else if (has_id_prefix(trimmed)) {
         *why = xasprintf("a label must not start with \"%.3s\": 'id:ID' names an account by "
                          "its id", trimmed);
+    } else if (g_utf8_strlen(trimmed, -1) > LABEL_MAX_CHARS) {
+        /* a name to read on a line, typed back in hints: not a document */
+        *why = xasprintf("a label is at most %d characters", LABEL_MAX_CHARS);
     }
     if (*why) {
         free(trimmed);
@@ -759,8 +764,9 @@ int account_resolve(struct account_list *l, const char *name, struct account **o
         return 0;
     }
     if (n == 0) {
-        set_error(error, xasprintf("no account '%s' (see 'sesame account list')",
-                                   name ? name : ""));
+        char *shown = text_shown(name);
+        set_error(error, xasprintf("no account '%s' (see 'sesame account list')", shown));
+        free(shown);
         return ERR_USAGE;
     }
     GString *msg = g_string_new(NULL);
