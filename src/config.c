@@ -879,12 +879,20 @@ static int parse_account(struct conf_file *f, const char *g, struct account *a, 
                 set_error(error, conf_file_error(f, g, k, "too many fields in [%s] (at most %d)",
                                                  g, ACCOUNT_MAX_FIELDS));
                 rc = ERR_CONFIG;
-            } else {
-                account_set_field(a, fk, v);
+            } else { /* as --set stores it: " 10/10s " means 10/10s, in either */
+                char *trimmed = text_trim(v);
+                account_set_field(a, fk, trimmed);
+                free(trimmed);
             }
             free(v);
         }
-        /* any other key: not ours (a newer sesame?); left in the file as is */
+        else if (!strchr(k, '[')) { /* not ours (a newer sesame?); left in the file as is,
+                                     * and named where it may be a mistake (account_check) */
+            char *more = xasprintf("%s%s%s", a->stray_keys ? a->stray_keys : "",
+                                   a->stray_keys ? " " : "", k);
+            free(a->stray_keys);
+            a->stray_keys = more;
+        }
     }
     g_strfreev(keys);
     if (rc)

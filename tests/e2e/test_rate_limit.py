@@ -322,6 +322,17 @@ def t_hand_edited_limit_is_refused(tmp, env):
         check(r.returncode == 6, "exit %d: %s" % (r.returncode, r.stderr))
         check(field in r.stderr and "account edit" in r.stderr, r.stderr)
         check(counts(fake)[0] == before, "it asked Clerk anyway")
+    # a field written without "field.", a field Clerk has not, a value with
+    # spaces about it (as --set takes it: trimmed)
+    for extra, said in (("rate_limit=banana", "field.rate_limit="), ("field.bogus=1", "bogus")):
+        with open(path, "w") as f:
+            f.write(text.replace("[account prod]\n", "[account prod]\n%s\n" % extra))
+        r = harness.cli(env, "sessions")
+        check(r.returncode == 6 and said in r.stderr, "%s: exit %d: %s" % (extra, r.returncode, r.stderr))
+    with open(path, "w") as f:
+        f.write(re.sub(r"(rate_limit *= *)\S+", lambda m: m.group(1) + "10/1s   ", text))
+    r = harness.cli(env, "sessions")
+    check(r.returncode == 0, "exit %d: %s" % (r.returncode, r.stderr))
     fake.stop()
 
 
