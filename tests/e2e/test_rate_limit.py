@@ -212,6 +212,10 @@ def t_paced_listing_shows_progress(tmp, env):
         check(t.wait_for("prod waiting for budget", 10 * harness.SLOW),
               "the status bar does not say it waits:\n" + t.text())
         check("users" in t.line(t.row_of("prod")), t.line(t.row_of("prod")))
+        # the sessions that came are counted in the accounts pane as they come
+        check(wait_until(lambda: re.search(r"prod +[1-9][0-9]* ", t.line(t.row_of("prod")))
+                         and "users" in t.line(t.row_of("prod")), 10 * harness.SLOW),
+              "no count while it lists: " + t.line(t.row_of("prod")))
         t0 = time.time()
         t.key("?")
         check(t.wait_for("Keys (", 2), "help did not open while pacing")
