@@ -23,6 +23,7 @@
 #define SHARED_VERSION 1u
 #define SHARED_SLOTS BUDGET_MAX_SLOTS  /* any rate's window fits: budgets share one size */
 #define LOCK_TRIES 200                 /* 1 ms apart: a holder stuck longer is ignored */
+#define SKIP_MS 1000                   /* and the file left alone this long */
 /* Times later than now by more than this come from an earlier boot (the
  * state-dir fallback outlives one) or a damaged file: reset. */
 #define FUTURE_SLACK_MS 60000
@@ -40,7 +41,9 @@ struct shared_header {
 
 struct budget_shared {
     int fd;
-    int64_t *buf; /* the newest sends, read for one take */
+    char *path;
+    int64_t skip_until; /* the file could not be had: left alone until then */
+    int64_t *buf;       /* the newest sends, read for one take */
 };
 
 char *budget_shared_dir(void)
@@ -98,26 +101,39 @@ static int open_regular(const char *path)
     return fd;
 }
 
+/* The file at path, made if missing; a symlink, FIFO or socket in its
+ * place is ours to replace (the directory is the user's); a directory is
+ * left alone. -1 when there is none to be had. */
+static int open_budget_file(const char *path)
+{
+    char *dir = g_path_get_dirname(path);
+    bool ok = dir_ok(dir);
+    g_free(dir);
+    if (!ok)
+        return -1;
+    int fd = open_regular(path);
+    struct stat st;
+    if (fd < 0 && lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+        unlink(path) == 0)
+        fd = open_regular(path);
+    return fd;
+}
+
 struct budget_shared *budget_shared_open(const char *dir, const char *account_id)
 {
-    if (str_empty(dir) || str_empty(account_id) || !dir_ok(dir))
+    if (str_empty(dir) || str_empty(account_id))
         return NULL;
     char *name = file_name(account_id);
     char *path = xasprintf("%s/%s", dir, name);
     free(name);
-    int fd = open_regular(path);
-    struct stat st;
-    if (fd < 0 && lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* a symlink, FIFO or socket in its place: ours to replace (the
-         * directory is the user's); a directory is left alone */
-        if (unlink(path) == 0)
-            fd = open_regular(path);
-    }
-    free(path);
-    if (fd < 0)
+    int fd = open_budget_file(path);
+    if (fd < 0) {
+        free(path);
         return NULL;
+    }
     struct budget_shared *s = xcalloc(1, sizeof *s);
     s->fd = fd;
+    s->path = path;
     s->buf = xcalloc(SHARED_SLOTS, sizeof *s->buf);
     return s;
 }
@@ -127,8 +143,24 @@ void budget_shared_close(struct budget_shared *s)
     if (!s)
         return;
     close(s->fd);
+    free(s->path);
     free(s->buf);
     free(s);
+}
+
+/* The file was removed (the runtime directory cleaned; a dashboard lives
+ * for days): the processes started since share a new one, and so do we. */
+static bool still_there(struct budget_shared *s)
+{
+    struct stat st;
+    if (fstat(s->fd, &st) == 0 && st.st_nlink > 0)
+        return true;
+    int fd = open_budget_file(s->path);
+    if (fd < 0)
+        return false;
+    close(s->fd);
+    s->fd = fd;
+    return true;
 }
 
 /* Never a hang: a lock held for longer than LOCK_TRIES ms (a stopped
@@ -197,17 +229,24 @@ static bool reset(const struct budget_shared *s, struct shared_header *h)
            write_at(s->fd, h, sizeof *h, 0);
 }
 
-/* Lock the file and read its header, resetting what is not a budget file. */
-static bool lock_and_read(const struct budget_shared *s, struct shared_header *h, int64_t now)
+/* Lock the file and read its header, resetting what is not a budget file.
+ * A file that cannot be had is left alone for a while: a lock held by a
+ * stuck process must not cost every request LOCK_TRIES ms. */
+static bool lock_and_read(struct budget_shared *s, struct shared_header *h, int64_t now)
 {
-    if (!s || !lock_file(s->fd))
+    if (!s || now < s->skip_until)
         return false;
+    if (!still_there(s) || !lock_file(s->fd)) {
+        s->skip_until = now + SKIP_MS;
+        return false;
+    }
     struct stat st;
     bool ok = fstat(s->fd, &st) == 0 && st.st_size == FILE_SIZE &&
               read_at(s->fd, h, sizeof *h, 0) && header_sane(s, h, now);
     if (ok || reset(s, h))
         return true;
     unlock_file(s->fd);
+    s->skip_until = now + SKIP_MS;
     return false;
 }
 

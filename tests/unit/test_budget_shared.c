@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -245,6 +246,55 @@ static void test_id_that_is_no_file_name(void **state)
     budget_shared_close(b);
 }
 
+/* The file removed under a running dashboard (the runtime directory
+ * cleaned): it shares the new one with the processes started since. */
+static void test_removed_file_is_made_again(void **state)
+{
+    struct fixture *f = *state;
+    struct budget_shared *a = budget_shared_open(f->dir, "acct");
+    assert_int_equal(take(a, 2, T0), 0);
+    char *cmd = xasprintf("rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    struct budget_shared *b = budget_shared_open(f->dir, "acct");
+    assert_non_null(b);
+    assert_int_equal(take(b, 2, T0), 0);
+    assert_int_equal(take(a, 2, T0), 0);
+    assert_true(take(b, 2, T0) > 0); /* a's second send is in the new file */
+    budget_shared_close(a);
+    budget_shared_close(b);
+}
+
+/* A lock nobody lets go of (a stopped process, a stranger's flock): the
+ * take gives up (the caller's budget decides) within a fraction of a
+ * second, and the file is left alone for a while, not waited on again. */
+static void test_stuck_lock_is_no_hang(void **state)
+{
+    struct fixture *f = *state;
+    struct budget_shared *a = budget_shared_open(f->dir, "acct");
+    int holder = open(f->path, O_RDWR);
+    assert_int_equal(flock(holder, LOCK_EX), 0);
+    int64_t t = mono_ms();
+    assert_int_equal(take(a, 5, T0), -1);
+    assert_true(mono_ms() - t < 2000);
+    t = mono_ms();
+    assert_int_equal(take(a, 5, T0 + 10), -1);
+    assert_true(mono_ms() - t < 50);
+    struct rate r = {2, 10000};
+    struct budget b;
+    budget_init(&b, &r, T0);
+    budget_attach(&b, a);
+    assert_int_equal(budget_take(&b, T0 + 20), 0);
+    assert_int_equal(budget_take(&b, T0 + 20), 0);
+    assert_true(budget_take(&b, T0 + 20) > 0); /* its own budget still holds */
+    close(holder);
+    assert_int_equal(budget_take(&b, T0 + 10020), 0); /* back on the file after a while */
+    budget_free(&b);
+    struct budget_shared *c = budget_shared_open(f->dir, "acct");
+    assert_int_equal(take(c, 1, T0 + 10020), 10000);
+    budget_shared_close(c);
+}
+
 /* A real second process: the child's sends count in the parent's window. */
 static void test_another_process_sends(void **state)
 {
@@ -280,6 +330,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_file_is_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strange_files_in_its_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_id_that_is_no_file_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removed_file_is_made_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stuck_lock_is_no_hang, setup, teardown),
         cmocka_unit_test_setup_teardown(test_another_process_sends, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
