@@ -75,11 +75,23 @@ static void test_two_handles_share_the_count(void **state)
     budget_shared_close(a);
     budget_shared_close(b);
     budget_shared_close(c);
+    /* private whatever the umask: the directories made on the way too */
+    char *made = xasprintf("%s/made/here", f->dir);
+    mode_t old = umask(0);
+    c = budget_shared_open(made, "acct");
+    umask(old);
+    assert_int_equal(take(c, 3, T0), 0);
+    budget_shared_close(c);
     struct stat st;
     assert_int_equal(stat(f->path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(stat(f->dir, &st), 0);
+    assert_int_equal(stat(made, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
+    free(made);
+    made = xasprintf("%s/made/here/acct", f->dir);
+    assert_int_equal(stat(made, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(made);
 }
 
 /* A 429's block, written by one, is waited out by the other. */
