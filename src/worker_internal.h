@@ -93,6 +93,9 @@ struct running_job {
     long units_done;           /* of those, answered */
     int64_t told_at;           /* last progress event (monotonic) */
     long told_done, told_total;
+    long walk_repeats;         /* units a walk's pages asked for again (the order moved) */
+    long walk_recovered;       /* new units its catch-up found: skipped ones, back */
+    bool walk_stalled;         /* a page brought nothing new: paging stopped there */
     int told_wait;             /* the last progress said: 0 nothing, 1 waiting for budget,
                                 * 2 rate limited */
     bool uncounted;            /* no longer in worker_pending() */

@@ -90,14 +90,17 @@ static const struct provider provider_loop = {
 static atomic_int flaky_left;   /* /flaky answers 503 this many times */
 static atomic_int limited_left; /* /limited answers 429 + Retry-After: 1 */
 static atomic_int resets_seen;  /* /reset-post: closes without answering, counted */
-static atomic_int always_limited; /* every request 429 + Retry-After: 0 */
+static atomic_int always_limited; /* every request 429 + Retry-After: 0 (2: the follow-ups
+                                   * alone, no Retry-After) */
 static atomic_int downstream_spent; /* answers say the downstream limit is spent for 1 s */
 
 static void handler(const struct lb_request *req, struct lb_response *r, void *ud)
 {
-    if (atomic_load(&always_limited)) {
+    if (atomic_load(&always_limited) == 1 ||
+        (atomic_load(&always_limited) == 2 && strstr(req->path, "p=1"))) {
         r->status = 429;
-        snprintf(r->extra_headers, sizeof r->extra_headers, "Retry-After: 0\r\n");
+        if (atomic_load(&always_limited) == 1)
+            snprintf(r->extra_headers, sizeof r->extra_headers, "Retry-After: 0\r\n");
     } else if (atomic_load(&downstream_spent)) {
         snprintf(r->extra_headers, sizeof r->extra_headers,
                  "x-downstream-ratelimit-limit: 5\r\nx-downstream-ratelimit-remaining: 0\r\n"
@@ -435,6 +438,24 @@ static void test_always_refused_gives_up(void **state)
     event_free(&ev);
 }
 
+/* Refused without a word of how long: the timeout is the timeout. The
+ * budget the refusals block is the provider's wait, not pacing of ours,
+ * and does not stop the clock (it ran 22 s for a timeout of 10). */
+static void test_always_refused_unsaid_ends_at_the_timeout(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&always_limited, 2);
+    int64_t t0 = mono_ms();
+    struct event ev = wait_for(f, submit_fan(f, "/fan", 5, "20/1s", 1500));
+    atomic_store(&always_limited, 0);
+    int64_t took = mono_ms() - t0;
+    assert_int_equal(ev.err, ERR_NETWORK);
+    printf("# refused unsaid: gave up after %lld ms (timeout 1500): %s\n", (long long)took,
+           ev.error);
+    assert_true(took < 3000);
+    event_free(&ev);
+}
+
 static void test_retry_after_longer_than_the_timeout_fails_at_once(void **state)
 {
     struct fixture *f = *state;
@@ -695,6 +716,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_listing_that_paces_is_not_given_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_429_shrinks_the_budget_and_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_refused_gives_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_always_refused_unsaid_ends_at_the_timeout, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_longer_than_the_timeout_fails_at_once,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_tells_units_and_budget, setup, teardown),
