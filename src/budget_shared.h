@@ -5,7 +5,8 @@
  * send times (CLOCK_MONOTONIC ms: one clock for every process on the
  * machine); every access is under an exclusive lock on the file, held for
  * microseconds, never across network I/O. A file that is damaged, of
- * another size, or not a regular file of the user's is reset or ignored:
+ * another size, or not a regular file of the user's is reset or ignored,
+ * one removed is made again, a lock nobody lets go of is given up on:
  * the caller's own budget still applies. Not thread-safe: one caller per
  * process (the worker thread); the lock is for the other processes. */
 #ifndef SESAME_BUDGET_SHARED_H
