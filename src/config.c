@@ -99,6 +99,15 @@ const char *state_dir(void)
                                       g_get_user_state_dir));
 }
 
+const char *runtime_dir(void)
+{
+    static char *dir;
+    const char *v = getenv("XDG_RUNTIME_DIR");
+    if (!str_empty(v) && v[0] == '/')
+        return remember(&dir, g_build_filename(v, "sesame", NULL));
+    return state_dir();
+}
+
 int config_mkdir(const char *dir, char **error)
 {
     if (g_mkdir_with_parents(dir, 0700) != 0) {

@@ -1105,6 +1105,7 @@ struct worker *worker_start(const struct worker_options *opt, char **error)
     struct worker *w = xcalloc(1, sizeof *w);
     if (opt)
         w->opt = *opt;
+    w->opt.budget_dir = w->budget_dir = w->opt.budget_dir ? xstrdup(w->opt.budget_dir) : NULL;
     if (w->opt.max_per_host <= 0)
         w->opt.max_per_host = DEFAULT_MAX_PER_HOST;
     if (w->opt.connect_timeout_ms <= 0)
@@ -1134,6 +1135,7 @@ struct worker *worker_start(const struct worker_options *opt, char **error)
 fail:
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
+    free(w->budget_dir);
     free(w);
     return NULL;
 }
@@ -1155,6 +1157,7 @@ void worker_stop(struct worker *w)
         curl_multi_cleanup(w->multi);
     event_queue_destroy(&w->events);
     free(w->cancel_ids);
+    free(w->budget_dir);
     for (size_t i = 0; i < w->n_cancel_accounts; i++)
         free(w->cancel_accounts[i]);
     free(w->cancel_accounts);

@@ -54,6 +54,7 @@ struct pace {
     struct request *head[PRIO_LEVELS], *tail[PRIO_LEVELS];
     int n;                     /* requests queued */
     int64_t ready_at;          /* monotonic ms the budget allows the next, 0 = now */
+    bool shared_tried;         /* its shared budget was looked for (found or not) */
     struct pace *next;
 };
 
@@ -148,6 +149,7 @@ struct worker {
     struct running_job *zombies;
     struct request *reqs;
     struct pace *paces;        /* per account that sent */
+    char *budget_dir;          /* opt.budget_dir's own copy */
     struct host *hosts;        /* every host a request went to */
     int64_t pace_due;          /* monotonic ms a waiting pace can go on, 0 = none waits */
     struct remembered *memory; /* per account */

@@ -132,7 +132,8 @@ void cli_print_help(FILE *out)
     fprintf(out,
             "\n"
             "Every account also takes --set rate_limit=N/10s (or 5/1s, 300/1m, off): the\n"
-            "requests it may send per window (default: half the provider's documented limit).\n\n"
+            "requests it may send per window (default: half the provider's documented limit),\n"
+            "all the sesame processes of yours on this machine together.\n\n"
             "ACCOUNT is an account's id, or its label in any case (id:ID: the id alone); a name\n"
             "that could mean two accounts is refused. Secret fields (API keys, passwords) are\n"
             "never taken from the command line: 'account add' asks for them on the terminal\n"

@@ -381,6 +381,44 @@ static void test_budget_paces_a_listing(void **state)
     event_free(&ev);
 }
 
+/* Two workers (two processes' worth: each opens the file for itself) with
+ * the same budget directory spend one budget: their listings of one
+ * account together never hold more than it in a window. */
+static void test_workers_share_a_budget(void **state)
+{
+    struct fixture *f = *state;
+    char dir[] = "/tmp/sesame-budgets.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct worker_options o = {.budget_dir = dir};
+    char *err = NULL;
+    struct worker *mine = f->w, *w[2];
+    for (int i = 0; i < 2; i++)
+        assert_non_null(w[i] = worker_start(&o, &err));
+    int64_t t0 = mono_ms();
+    uint64_t id[2];
+    for (int i = 0; i < 2; i++) {
+        f->w = w[i];
+        id[i] = submit_fan(f, "/fan", 20, "4/200ms", 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        f->w = w[i];
+        struct event ev = wait_for(f, id[i]);
+        assert_int_equal(ev.err, 0);
+        assert_int_equal(ev.result.sessions.n, 21);
+        event_free(&ev);
+    }
+    int64_t took = mono_ms() - t0;
+    printf("# 2 x 21 requests at 4/200ms shared took %lld ms\n", (long long)took);
+    assert_true(took >= (42 - 4) * 50 - 100); /* each alone: 850 ms */
+    assert_true(loopback_most_within(f->lb, 150) <= 4);
+    for (int i = 0; i < 2; i++)
+        worker_stop(w[i]);
+    f->w = mine;
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
 static void test_listing_that_paces_is_not_given_up(void **state)
 {
     struct fixture *f = *state;
@@ -713,6 +751,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_provider_and_http_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_with_requests_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget_paces_a_listing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workers_share_a_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_listing_that_paces_is_not_given_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_429_shrinks_the_budget_and_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_refused_gives_up, setup, teardown),
