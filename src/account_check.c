@@ -1,19 +1,44 @@
 /* Checks an account passes before it is stored (account_check.h). */
 #include "account_check.h"
 
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
+/* A key of the config file that is none of sesame's but a field's name
+ * ("rate_limit=" for "field.rate_limit="), or a field the provider does not
+ * have: a hand edit that would be ignored in silence. */
+static char *key_problem(const struct provider *p, const struct account *a)
+{
+    char **stray = g_strsplit(a->stray_keys ? a->stray_keys : "", " ", -1);
+    char *why = NULL;
+    for (size_t i = 0; !why && stray[i]; i++)
+        if (*stray[i] && provider_field(p, stray[i]))
+            why = xasprintf("'%s=' is not read: a field is written field.%s=", stray[i],
+                            stray[i]);
+    g_strfreev(stray);
+    for (size_t i = 0; !why && i < a->n_fields; i++)
+        if (!provider_field(p, a->fields[i].key)) {
+            char *shown = text_shown(a->fields[i].key);
+            why = xasprintf("%s accounts have no field '%s' (field.%s)", p->title, shown, shown);
+            free(shown);
+        }
+    return why;
+}
+
 char *account_fields_problem(const struct provider *p, const struct account *a)
 {
+    char *why = key_problem(p, a);
+    if (why)
+        return why;
     const struct field *lists[] = {p->fields, provider_common_fields};
     for (size_t i = 0; i < 2; i++)
         for (const struct field *f = lists[i]; f && f->key; f++) {
             if (f->flags & FIELD_SECRET)
                 continue;
-            char *why = provider_field_check(p, f->key, account_field(a, f->key));
+            why = provider_field_check(p, f->key, account_field(a, f->key));
             if (why)
                 return why;
         }

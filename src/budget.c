@@ -1,4 +1,4 @@
-/* Request budgets: parsing "N/10s" and the token bucket. */
+/* Request budgets: parsing "N/10s" and the sliding window. */
 #include "budget.h"
 
 #include <ctype.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget_shared.h"
 #include "util.h"
 
 #define MAX_REQUESTS 1000000
@@ -107,8 +108,17 @@ void budget_init(struct budget *b, const struct rate *r, int64_t now)
     (void)now;
 }
 
+void budget_attach(struct budget *b, struct budget_shared *s)
+{
+    if (!s)
+        return;
+    budget_shared_close(b->shared);
+    b->shared = s;
+}
+
 void budget_free(struct budget *b)
 {
+    budget_shared_close(b->shared);
     free(b->sent);
     memset(b, 0, sizeof *b);
 }
@@ -129,6 +139,8 @@ void budget_set_rate(struct budget *b, const struct rate *r, int64_t now)
     struct budget old = *b;
     budget_init(b, r, now);
     b->blocked_until = old.blocked_until;
+    b->shared = old.shared;
+    old.shared = NULL;
     /* what was sent lately still counts, the newest first kept */
     for (int i = old.n > b->slots ? old.n - b->slots : 0; old.slots && i < old.n; i++)
         b->sent[b->n++] = old.sent[(old.head + i) % old.slots];
@@ -144,20 +156,33 @@ int64_t budget_take(struct budget *b, int64_t now)
     if (budget_unlimited(b))
         return 0;
     expire(b, now);
-    if (b->n < b->limit) {
-        b->sent[(b->head + b->n) % b->slots] = now;
-        b->n++;
-        return 0;
+    if (b->n >= b->limit) {
+        /* the send whose leaving makes room (more than one when the limit shrank) */
+        int64_t frees = b->sent[(b->head + b->n - b->limit) % b->slots] + b->window_ms;
+        return frees > now ? frees - now : 1;
     }
-    /* the send whose leaving makes room (more than one when the limit shrank) */
-    int64_t frees = b->sent[(b->head + b->n - b->limit) % b->slots] + b->window_ms;
-    return frees > now ? frees - now : 1;
+    if (b->shared) {
+        int64_t until;
+        int64_t wait = budget_shared_take(b->shared, b->limit, b->window_ms, now, &until);
+        if (until > b->blocked_until)
+            b->blocked_until = until; /* another process was answered 429 */
+        if (wait > 0)
+            return wait;
+        /* wait < 0: the file failed this time; this process's budget alone decides */
+    }
+    b->sent[(b->head + b->n) % b->slots] = now;
+    b->n++;
+    return 0;
 }
 
 void budget_block(struct budget *b, int64_t wait_ms, int64_t now)
 {
-    if (wait_ms > 0 && now + wait_ms > b->blocked_until)
+    if (wait_ms <= 0)
+        return;
+    if (now + wait_ms > b->blocked_until)
         b->blocked_until = now + wait_ms;
+    if (b->shared && !budget_unlimited(b))
+        budget_shared_block(b->shared, now + wait_ms, now);
 }
 
 void budget_refused(struct budget *b, int64_t retry_after_ms, int64_t now)

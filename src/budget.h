@@ -5,8 +5,11 @@
  * never more than the budget in ANY window (a token bucket would allow a
  * burst and a window's refill together, twice the budget). A 429 that still
  * comes (someone else spent the limit) halves what a window may hold and
- * blocks until Retry-After; it grows back while answers come. Pure: the
- * caller passes the clock (monotonic ms). */
+ * blocks until Retry-After; it grows back while answers come. The caller
+ * passes the clock (monotonic ms). Attached to the account's shared budget
+ * (budget_shared.h), a window holds at most `limit` sends of all sesame's
+ * processes together and a 429's block is everyone's; the halving stays
+ * this process's own (its reaction). Without one it is pure. */
 #ifndef SESAME_BUDGET_H
 #define SESAME_BUDGET_H
 
@@ -30,6 +33,8 @@ void rate_format(const struct rate *r, char *buf, size_t size);
  * shorter window (the same rate): the window remembers each send. */
 #define BUDGET_MAX_SLOTS 10000
 
+struct budget_shared;
+
 struct budget {
     struct rate configured;   /* what the account may spend */
     int limit;                /* requests a window may hold now (halved on 429) */
@@ -40,6 +45,8 @@ struct budget {
     int64_t blocked_until;    /* after a 429: nothing before this */
     int64_t halved_at;        /* the limit was last halved for a 429, 0 = never */
     int64_t changed_at;       /* the limit last shrank or grew (it grows a window later) */
+    struct budget_shared *shared; /* the same account's in sesame's other processes (owned),
+                               * NULL = this process's alone */
 };
 
 void budget_init(struct budget *b, const struct rate *r, int64_t now);
@@ -47,6 +54,8 @@ void budget_free(struct budget *b);
 /* Change the configured rate, keeping what was sent in the window. */
 void budget_set_rate(struct budget *b, const struct rate *r, int64_t now);
 bool budget_unlimited(const struct budget *b);
+/* Share b with sesame's other processes through s (taken; NULL: no change). */
+void budget_attach(struct budget *b, struct budget_shared *s);
 /* Spend one request: 0 when it may go now (recorded as sent), else the ms
  * to wait before asking again (nothing spent). */
 int64_t budget_take(struct budget *b, int64_t now);

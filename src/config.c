@@ -100,6 +100,15 @@ const char *state_dir(void)
                                       g_get_user_state_dir));
 }
 
+const char *runtime_dir(void)
+{
+    static char *dir;
+    const char *v = getenv("XDG_RUNTIME_DIR");
+    if (!str_empty(v) && v[0] == '/')
+        return remember(&dir, g_build_filename(v, "sesame", NULL));
+    return state_dir();
+}
+
 int config_mkdir(const char *dir, char **error)
 {
     if (g_mkdir_with_parents(dir, 0700) != 0) {
@@ -658,6 +667,8 @@ static bool has_id_prefix(const char *name)
     return name && g_ascii_strncasecmp(name, "id:", 3) == 0;
 }
 
+#define LABEL_MAX_CHARS 100
+
 char *account_label_clean(const char *label, char **why)
 {
     *why = NULL;
@@ -671,6 +682,9 @@ char *account_label_clean(const char *label, char **why)
     } else if (has_id_prefix(trimmed)) {
         *why = xasprintf("a label must not start with \"%.3s\": 'id:ID' names an account by "
                          "its id", trimmed);
+    } else if (g_utf8_strlen(trimmed, -1) > LABEL_MAX_CHARS) {
+        /* a name to read on a line, typed back in hints: not a document */
+        *why = xasprintf("a label is at most %d characters", LABEL_MAX_CHARS);
     }
     if (*why) {
         free(trimmed);
@@ -746,8 +760,9 @@ int account_resolve(struct account_list *l, const char *name, struct account **o
         return 0;
     }
     if (n == 0) {
-        set_error(error, xasprintf("no account '%s' (see 'sesame account list')",
-                                   name ? name : ""));
+        char *shown = text_shown(name);
+        set_error(error, xasprintf("no account '%s' (see 'sesame account list')", shown));
+        free(shown);
         return ERR_USAGE;
     }
     GString *msg = g_string_new(NULL);
@@ -860,12 +875,20 @@ static int parse_account(struct conf_file *f, const char *g, struct account *a, 
                 set_error(error, conf_file_error(f, g, k, "too many fields in [%s] (at most %d)",
                                                  g, ACCOUNT_MAX_FIELDS));
                 rc = ERR_CONFIG;
-            } else {
-                account_set_field(a, fk, v);
+            } else { /* as --set stores it: " 10/10s " means 10/10s, in either */
+                char *trimmed = text_trim(v);
+                account_set_field(a, fk, trimmed);
+                free(trimmed);
             }
             free(v);
         }
-        /* any other key: not ours (a newer sesame?); left in the file as is */
+        else if (!strchr(k, '[')) { /* not ours (a newer sesame?); left in the file as is,
+                                     * and named where it may be a mistake (account_check) */
+            char *more = xasprintf("%s%s%s", a->stray_keys ? a->stray_keys : "",
+                                   a->stray_keys ? " " : "", k);
+            free(a->stray_keys);
+            a->stray_keys = more;
+        }
     }
     g_strfreev(keys);
     if (rc)

@@ -22,6 +22,9 @@ const char *config_dir(void);
 /* Directory of state files: $SESAME_STATE_DIR, else $XDG_STATE_HOME/sesame
  * (~/.local/state/sesame). Same rules as config_dir. */
 const char *state_dir(void);
+/* Directory of files that live while the user is logged in (the shared
+ * request budgets): $XDG_RUNTIME_DIR/sesame, else state_dir(). Same rules. */
+const char *runtime_dir(void);
 
 /* Load accounts. A missing file is an empty list (0). A malformed one gives
  * ERR_CONFIG and *error = "path:line: what is wrong"; the file is left as is. */

@@ -38,6 +38,7 @@ void account_free(struct account *a)
     free(a->label);
     free(a->base_url);
     free(a->ca_file);
+    free(a->stray_keys);
     for (size_t i = 0; i < a->n_fields; i++) {
         free(a->fields[i].key);
         free(a->fields[i].value);
@@ -59,6 +60,7 @@ void account_copy(struct account *dst, const struct account *src)
         dst->fields[i].value = xstrdup(src->fields[i].value);
     }
     dst->n_fields = src->n_fields;
+    dst->stray_keys = xstrdup(src->stray_keys);
 }
 
 const char *account_field(const struct account *a, const char *key)

@@ -27,6 +27,9 @@ struct account {
     bool allow_http;                   /* plain http:// to a non-loopback host */
     struct kv fields[ACCOUNT_MAX_FIELDS]; /* provider fields that are not secret */
     size_t n_fields;
+    char *stray_keys;                  /* keys of the config file sesame does not read
+                                        * (space-separated, NULL: none): a newer sesame's,
+                                        * or a field written without "field." */
 };
 
 enum session_status {

@@ -207,7 +207,7 @@ static bool asked_already(struct running_job *j, const struct request *r)
 
 /* Build one request of job j and queue it for its account's budget
  * (pace_pump starts it). Errors land in j->merged. */
-static void add_request(struct worker *w, struct running_job *j, enum op op,
+static bool add_request(struct worker *w, struct running_job *j, enum op op,
                         const struct op_args *args, int prio, bool unit)
 {
     struct request *r = xcalloc(1, sizeof *r);
@@ -225,11 +225,11 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
     if (rc != 0) {
         set_error(&j->merged, rc, err ? err : xasprintf("%s: cannot build request", j->prov->title));
         request_free(w, r);
-        return;
+        return false;
     }
     if (asked_already(j, r)) {
         request_free(w, r);
-        return;
+        return false;
     }
     r->host = host_for(w, r->http.url);
     r->next = w->reqs;
@@ -238,6 +238,55 @@ static void add_request(struct worker *w, struct running_job *j, enum op op,
     if (unit)
         j->units_total++;
     pace_push(j->pace, r, false);
+    return true;
+}
+
+/* What an answer asks for next: its units first, then its other requests
+ * (the next page), which a walk's page that brought no new unit does not
+ * get: a server that repeats its pages is not walked to the end of the
+ * page cap. A walk's repeats and its catch-up's finds are counted for
+ * walk_warning. */
+static void add_follow_ups(struct worker *w, struct running_job *j, const struct op_result *res)
+{
+    long units = 0, added = 0;
+    for (size_t i = 0; i < res->n_follow && !j->merged.err; i++) {
+        const struct op_followup *f = &res->follow[i];
+        if (!f->unit)
+            continue;
+        units++;
+        added += add_request(w, j, f->op, &f->args, f->prio, true);
+    }
+    if (res->page_kind == PAGE_WALK)
+        j->walk_repeats += units - added;
+    else if (res->page_kind == PAGE_CATCH_UP)
+        j->walk_recovered += added;
+    if (res->page_kind == PAGE_WALK && units > 0 && added == 0) {
+        j->walk_stalled = true;
+        return;
+    }
+    for (size_t i = 0; i < res->n_follow && !j->merged.err; i++)
+        if (!res->follow[i].unit)
+            add_request(w, j, res->follow[i].op, &res->follow[i].args, res->follow[i].prio,
+                        false);
+}
+
+/* A walk whose pages repeated what they had listed without its catch-up
+ * finding as many new: that many may be missing, and it says so. */
+static void walk_warning(struct running_job *j)
+{
+    struct op_result *r = &j->merged;
+    long missing = j->walk_repeats - j->walk_recovered;
+    if (r->err || r->warning || (missing <= 0 && !j->walk_stalled))
+        return;
+    const char *unit = j->prov->list_unit ? j->prov->list_unit : "items";
+    if (j->walk_stalled)
+        r->warning = xasprintf("%s sent a page of %s all listed already: sesame stopped paging "
+                               "there, and the list may be incomplete (^R or sesame sessions "
+                               "lists again)", j->prov->title, unit);
+    else
+        r->warning = xasprintf("%s repeated %ld %s across its pages (its order moved while "
+                               "sesame paged): up to %ld may be missing (^R or sesame sessions "
+                               "lists again)", j->prov->title, j->walk_repeats, unit, missing);
 }
 
 /* ---- jobs ------------------------------------------------------------- */
@@ -400,6 +449,7 @@ static void job_answer(struct worker *w, struct running_job *j)
 static void job_complete(struct worker *w, struct running_job *j)
 {
     struct op_result *r = &j->merged;
+    walk_warning(j);
     if (!r->err) {
         attach_users(j, &r->sessions);
         memory_note_live(j, &r->sessions);
@@ -718,9 +768,7 @@ static void request_done(struct worker *w, struct request *r, CURLcode rc)
         if (r->unit)
             j->units_done++;
         if (!res.err && !j->merged.err)
-            for (size_t i = 0; i < res.n_follow; i++)
-                add_request(w, j, res.follow[i].op, &res.follow[i].args, res.follow[i].prio,
-                            res.follow[i].unit);
+            add_follow_ups(w, j, &res);
         op_result_merge(&j->merged, &res);
     }
     request_free(w, r);
@@ -1080,6 +1128,7 @@ struct worker *worker_start(const struct worker_options *opt, char **error)
     struct worker *w = xcalloc(1, sizeof *w);
     if (opt)
         w->opt = *opt;
+    w->opt.budget_dir = w->budget_dir = w->opt.budget_dir ? xstrdup(w->opt.budget_dir) : NULL;
     if (w->opt.max_per_host <= 0)
         w->opt.max_per_host = DEFAULT_MAX_PER_HOST;
     if (w->opt.connect_timeout_ms <= 0)
@@ -1109,6 +1158,7 @@ struct worker *worker_start(const struct worker_options *opt, char **error)
 fail:
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
+    free(w->budget_dir);
     free(w);
     return NULL;
 }
@@ -1130,6 +1180,7 @@ void worker_stop(struct worker *w)
         curl_multi_cleanup(w->multi);
     event_queue_destroy(&w->events);
     free(w->cancel_ids);
+    free(w->budget_dir);
     for (size_t i = 0; i < w->n_cancel_accounts; i++)
         free(w->cancel_accounts[i]);
     free(w->cancel_accounts);

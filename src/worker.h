@@ -67,6 +67,8 @@ struct worker_options {
     int max_per_host;         /* requests in flight per host; 0 = 6 */
     long connect_timeout_ms;  /* 0 = 10 s */
     int max_retries;          /* 5xx / reset retries for idempotent requests; 0 = 3, -1 = none */
+    const char *budget_dir;   /* the request budgets shared with sesame's other processes
+                               * (budget_shared_dir(), copied); NULL = this process's alone */
 };
 
 struct worker *worker_start(const struct worker_options *opt, char **error);

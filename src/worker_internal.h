@@ -54,6 +54,7 @@ struct pace {
     struct request *head[PRIO_LEVELS], *tail[PRIO_LEVELS];
     int n;                     /* requests queued */
     int64_t ready_at;          /* monotonic ms the budget allows the next, 0 = now */
+    bool shared_tried;         /* its shared budget was looked for (found or not) */
     struct pace *next;
 };
 
@@ -94,6 +95,9 @@ struct running_job {
     long units_done;           /* of those, answered */
     int64_t told_at;           /* last progress event (monotonic) */
     long told_done, told_total;
+    long walk_repeats;         /* units a walk's pages asked for again (the order moved) */
+    long walk_recovered;       /* new units its catch-up found: skipped ones, back */
+    bool walk_stalled;         /* a page brought nothing new: paging stopped there */
     int told_wait;             /* the last progress said: 0 nothing, 1 waiting for budget,
                                 * 2 rate limited */
     bool uncounted;            /* no longer in worker_pending() */
@@ -147,6 +151,7 @@ struct worker {
     struct running_job *zombies;
     struct request *reqs;
     struct pace *paces;        /* per account that sent */
+    char *budget_dir;          /* opt.budget_dir's own copy */
     struct host *hosts;        /* every host a request went to */
     int64_t pace_due;          /* monotonic ms a waiting pace can go on, 0 = none waits */
     struct remembered *memory; /* per account */

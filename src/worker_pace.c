@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget_shared.h"
 #include "util.h"
 #include "worker_internal.h"
 
@@ -33,6 +34,11 @@ struct pace *pace_for(struct worker *w, struct running_job *j)
         w->paces = p;
     } else {
         budget_set_rate(&p->budget, &r, mono_ms());
+    }
+    /* an unlimited budget never touches the file: looked for once it has a rate */
+    if (w->budget_dir && !p->shared_tried && !budget_unlimited(&p->budget)) {
+        p->shared_tried = true;
+        budget_attach(&p->budget, budget_shared_open(w->budget_dir, id));
     }
     return p;
 }

@@ -122,7 +122,7 @@ static void draw_row(struct view *v, struct app *app, size_t i, int y, const int
 {
     const struct store_account *sa = &app->store.acc[i];
     char count[24];
-    if (sa->loaded)
+    if (sa->loaded || (sa->streamed && sa->n_sessions > 0)) /* as far as it came */
         snprintf(count, sizeof count, "%zu", sa->n_sessions);
     else
         snprintf(count, sizeof count, "-");

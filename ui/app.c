@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "budget_shared.h"
 #include "config.h"
 #include "draw.h"
 #include "journal.h"
@@ -695,11 +696,14 @@ static void start_worker(struct app *app)
 {
     struct worker_options wo;
     memset(&wo, 0, sizeof wo);
+    char *budgets = budget_shared_dir();
+    wo.budget_dir = budgets;
     sigset_t old;
     char *err = NULL;
     signals_block(&old); /* the worker and its threads never take our signals */
     app->worker = worker_start(&wo, &err);
     signals_unblock(&old);
+    free(budgets);
     if (!app->worker) {
         app->worker_error = xasprintf("cannot start the worker: %s", err ? err : "?");
         app_error(app, "%s", app->worker_error);

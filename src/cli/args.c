@@ -49,8 +49,10 @@ int cli_apply_sets(const struct provider *p, struct account *a, char *const *set
         const struct field *f = provider_field(p, key);
         if (!f) {
             char *names = field_names(p, 0, FIELD_SECRET);
-            msg = xasprintf("%s has no field '%s' (fields for --set: %s)", p->title, key,
+            char *shown = text_shown(key);
+            msg = xasprintf("%s has no field '%s' (fields for --set: %s)", p->title, shown,
                             *names ? names : "none");
+            free(shown);
             free(names);
         } else if (f->flags & FIELD_SECRET) {
             msg = xasprintf("secrets are never taken from the command line: %s (%s) is "
@@ -157,7 +159,9 @@ int cli_parse_status(const char *s, enum session_status *out, char **error)
     if (session_status_named(s, out))
         return 0;
     char *words = session_status_words();
-    *error = xasprintf("--status '%s' is not one of %s", s ? s : "", words);
+    char *shown = text_shown(s);
+    *error = xasprintf("--status '%s' is not one of %s", shown, words);
+    free(shown);
     free(words);
     return ERR_USAGE;
 }

@@ -415,7 +415,8 @@ void cli_print_help(FILE *out)
     fprintf(out,
             "\n"
             "Every account also takes --set rate_limit=N/10s (or 5/1s, 300/1m, off): the\n"
-            "requests it may send per window (default: half the provider's documented limit);\n"
+            "requests it may send per window, all your sesame processes on this machine\n"
+            "together (default: half the provider's documented limit);\n"
             "expiring=10m (a live session with less left stands out; off), auto_refresh=yes\n"
             "(Plantly renews, CBRAIN checks its logins before they expire), production=yes\n"
             "(a revoke there asks for the account's label: --confirm), read_only=yes (nothing\n"

@@ -15,6 +15,7 @@
 
 #include <cJSON.h>
 
+#include "budget_shared.h"
 #include "progress.h"
 #include "account_policy.h"
 #include "state.h"
@@ -178,7 +179,9 @@ int cli_start_worker(struct cli *c)
     if (c->worker)
         return 0;
     char *err = NULL;
-    c->worker = worker_start(NULL, &err);
+    char *budgets = budget_shared_dir();
+    c->worker = worker_start(&(struct worker_options){.budget_dir = budgets}, &err);
+    free(budgets);
     if (!c->worker) {
         cli_error(ERR_INTERNAL, "%s", err ? err : "cannot start the worker");
         free(err);

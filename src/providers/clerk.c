@@ -1265,6 +1265,10 @@ static void clerk_parse(const struct account *acct, enum op op, const struct op_
     }
     if (op == OP_LIST) {
         struct filters f = list_filters(acct, args);
+        if (!f.user_id && !f.client_id)
+            out->page_kind = args->phase == PHASE_WALK_USERS   ? PAGE_WALK
+                             : args->phase == PHASE_WALK_TODAY ? PAGE_CATCH_UP
+                                                               : PAGE_PLAIN;
         if (!f.user_id && !f.client_id && parse_users_walk_itemwise(args, resp, out))
             return;
         if ((f.user_id || f.client_id) && parse_sessions_page_scan(acct, args, &f, resp, out))

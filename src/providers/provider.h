@@ -153,6 +153,14 @@ struct op_result {
     size_t n_covered;
     bool partial;                   /* LIST: a refresh of some users, not the whole list */
     char *warning;                  /* the answer is not all there is (one line), or NULL */
+    enum page_kind {
+        PAGE_PLAIN,                 /* units it asks for may repeat others' */
+        PAGE_WALK,                  /* a page of a walk by offset: a unit asked for already
+                                     * means the order moved under the paging, and one
+                                     * item may have been skipped for it */
+        PAGE_CATCH_UP,              /* the walk's last look: a new unit it finds is one of
+                                     * those the moving order skipped */
+    } page_kind;
     int err;                        /* enum sesame_err, 0 = ok */
     char *error;                    /* one line for a person, when err != 0 */
     bool refused;                   /* with err: the provider said no to what was asked

@@ -116,12 +116,18 @@ void provider_rate(const struct provider *p, const struct account *a,
         p->default_rate(a, secrets, out);
 }
 
+/* Every field holds an id, a name, a duration or a URL part: a kilobyte is
+ * room enough, and a longer value only fails later (HTTP 414). */
+#define FIELD_VALUE_MAX 1024
+
 char *provider_field_check(const struct provider *p, const char *key, const char *value)
 {
     if (!p || !key || str_empty(value))
         return NULL;
     const struct field *f = provider_field(p, key);
-    char *why = f && f->validate ? f->validate(value) : NULL;
+    char *why = strlen(value) > FIELD_VALUE_MAX
+        ? xasprintf("is longer than %d bytes", FIELD_VALUE_MAX) /* ids, names, durations */
+        : f && f->validate ? f->validate(value) : NULL;
     /* what is kept in accounts.conf is shown and sent as it was typed:
      * never flattened or cut at a line end, refused as every field is */
     if (!why && f && !(f->flags & FIELD_SECRET) && has_control_chars(value))

@@ -12,6 +12,7 @@ Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_rate_limit.py ./ses
 (tests/e2e/run.sh runs it inside the private keyring). Prints "N passed, N failed" last.
 """
 
+import json
 import os
 import pty
 import re
@@ -22,6 +23,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ next to the tests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -210,6 +212,10 @@ def t_paced_listing_shows_progress(tmp, env):
         check(t.wait_for("prod waiting for budget", 10 * harness.SLOW),
               "the status bar does not say it waits:\n" + t.text())
         check("users" in t.line(t.row_of("prod")), t.line(t.row_of("prod")))
+        # the sessions that came are counted in the accounts pane as they come
+        check(wait_until(lambda: re.search(r"prod +[1-9][0-9]* ", t.line(t.row_of("prod")))
+                         and "users" in t.line(t.row_of("prod")), 10 * harness.SLOW),
+              "no count while it lists: " + t.line(t.row_of("prod")))
         t0 = time.time()
         t.key("?")
         check(t.wait_for("Keys (", 2), "help did not open while pacing")
@@ -320,6 +326,17 @@ def t_hand_edited_limit_is_refused(tmp, env):
         check(r.returncode == 6, "exit %d: %s" % (r.returncode, r.stderr))
         check(field in r.stderr and "account edit" in r.stderr, r.stderr)
         check(counts(fake)[0] == before, "it asked Clerk anyway")
+    # a field written without "field.", a field Clerk has not, a value with
+    # spaces about it (as --set takes it: trimmed)
+    for extra, said in (("rate_limit=banana", "field.rate_limit="), ("field.bogus=1", "bogus")):
+        with open(path, "w") as f:
+            f.write(text.replace("[account prod]\n", "[account prod]\n%s\n" % extra))
+        r = harness.cli(env, "sessions")
+        check(r.returncode == 6 and said in r.stderr, "%s: exit %d: %s" % (extra, r.returncode, r.stderr))
+    with open(path, "w") as f:
+        f.write(re.sub(r"(rate_limit *= *)\S+", lambda m: m.group(1) + "10/1s   ", text))
+    r = harness.cli(env, "sessions")
+    check(r.returncode == 0, "exit %d: %s" % (r.returncode, r.stderr))
     fake.stop()
 
 
@@ -356,11 +373,49 @@ def t_headless_progress_of_several_accounts(tmp, env):
     fake.stop()
 
 
+def users_page(fake, limit=500):
+    """Clerk's first users page as sesame's walk asks for it (newest activity first)."""
+    req = urllib.request.Request(fake.url("clerk") + "/users?limit=%d&offset=0&order_by="
+                                 "-last_active_at" % limit,
+                                 headers={"Authorization": "Bearer sk_test_fake"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read().decode())
+
+
+def t_repeated_users_are_said(tmp, env):
+    """A users page that repeats users (an order that moved under the
+    paging, or a server that lies) may hide as many: the listing says so
+    on stderr, unless the walk's last look found them again."""
+    env = harness.keyring_env(tmp)
+    fake = big_instance(tmp, limit="off", users=700, active=650, per_user=1)
+    add_clerk(env, fake, rate_limit="off")
+    page = users_page(fake)
+    check(len(page) == 500, "page of %d" % len(page))
+    fake.fault("clerk", "answer", route="GET /users", count=1, body=page[:400] + page[:100])
+    r = harness.cli(env, "sessions", "--json", timeout=120)
+    check(r.returncode == 0, "exit %d: %s" % (r.returncode, r.stderr))
+    check("repeated 100 users" in r.stderr and "up to 100 may be missing" in r.stderr,
+          "not said: %r" % r.stderr)
+    # a page repeated for ever: paging stops at the first page with nothing new
+    fake.fault("clerk", "answer", route="GET /users", body=page)
+    before = fake.count("clerk", "GET", "/users")
+    r = harness.cli(env, "sessions", "--json", timeout=120)
+    pages = fake.count("clerk", "GET", "/users") - before
+    check(r.returncode == 0, "exit %d: %s" % (r.returncode, r.stderr))
+    check(pages <= 3, "%d pages of the same users" % pages)
+    check("all listed already" in r.stderr, r.stderr)
+    # an ordinary listing says nothing
+    fake.clear_faults()
+    r = harness.cli(env, "sessions", "--json", timeout=120)
+    check(r.returncode == 0 and r.stderr == "", r.stderr)
+    fake.stop()
+
+
 TESTS = [
     t_first_listing_asks_for_the_active_users, t_refresh_asks_for_what_changed,
     t_revoked_elsewhere_seen_within_recheck, t_forced_full_listing, t_paced_listing_shows_progress, t_headless_progress_on_a_terminal,
     t_refused_is_waited_out, t_hand_edited_limit_is_refused,
-    t_headless_progress_of_several_accounts,
+    t_headless_progress_of_several_accounts, t_repeated_users_are_said,
 ]
 
 if __name__ == "__main__":

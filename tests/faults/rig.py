@@ -52,7 +52,7 @@ FAULTS = {
     "503": ({"fault": "status", "status": 503}, 4, 4),
     "malformed": ({"fault": "malformed"}, 3, 3),  # an answer, not the documented JSON
     "truncated": ({"fault": "truncated"}, 4, 4),
-    "50MB": ({"fault": "huge", "mb": 50}, 4, 4),
+    "50MB": ({"fault": "huge", "mb": 50}, 3, 3),  # an answer, larger than any documented
     "html": ({"fault": "html", "status": 502}, 4, 4),
     "escape": ({"fault": "escape"}, 0, 0),
     "tls": (None, 4, 4),
@@ -151,6 +151,9 @@ class Rig:
         add-args in place of PROVIDERS' own."""
         for prov, (label, extra, secrets, _, _) in PROVIDERS.items():
             extra = (fields or {}).get(prov, extra)
+            # faults, not pacing: the matrix asks more of Basis Theory in a minute
+            # than its default budget (25/1m) lets go
+            extra = extra + ["--set", "rate_limit=off"]
             rc, _, err, _ = self.sesame(["account", "add", prov, "--label", label,
                                          "--base-url", self.url(prov)] + extra, stdin=secrets)
             if rc != 0:

@@ -657,6 +657,21 @@ expect "ID:x names x by its id" 0 "saved account x \(x\)"
 # shellcheck disable=SC2086
 feed "pw" sesame account add plantly --label "   " $P
 expect "a label of spaces: refused" 2 "nothing but spaces"
+# a pasted megabyte is refused where it is stored, and never echoed whole
+big=$(head -c 100000 /dev/zero | tr '\0' x)
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "$big" $P
+expect "a label of 100000 characters: refused" 2 "at most 100 characters"
+check "... and not echoed" test "$(wc -c <"$T/err")" -lt 2000
+run sesame account edit x --set "email_address=$big"
+expect "a field of 100000 bytes: refused" 2 "longer than 1024 bytes"
+check "... cut in the message" test "$(wc -c <"$T/err")" -lt 2000
+for args in "sessions --account $big" "sessions --status $big" "account edit x --set x$big=1"; do
+    # shellcheck disable=SC2086
+    run sesame $args
+    expect "${args%%xxx*}...: refused" 2
+    check "${args%%x*}...: cut in the message" test "$(wc -c <"$T/err")" -lt 2000
+done
 # shellcheck disable=SC2086
 feed "pw" sesame account add plantly --label "$(printf 'tab\there')" $P
 expect "a label with a tab: refused" 2 "shows as typed"

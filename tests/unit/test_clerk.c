@@ -972,6 +972,7 @@ static void test_parse_users_walk_full_page(void **state)
     assert_int_equal(next->prio, PRIO_WALK); /* the walk goes before what it asks for */
     assert_false(next->unit);
     assert_null(out.warning);
+    assert_int_equal(out.page_kind, PAGE_WALK); /* its repeats are counted */
     op_result_free(&out);
     /* a million users is where the walk stops, and says so */
     a.offset = 1999 * 500;
@@ -1007,6 +1008,7 @@ static void test_parse_users_walk_ends_with_today(void **state)
     a.offset = 500;
     parse(OP_LIST, &a, 200, "[{\"id\":\"user_x\"}]", &out);
     assert_int_equal(out.n_follow, 1);
+    assert_int_equal(out.page_kind, PAGE_CATCH_UP); /* what it finds new was skipped */
     op_result_free(&out);
 }
 

@@ -91,15 +91,18 @@ static const struct provider provider_loop = {
 static atomic_int flaky_left;   /* /flaky answers 503 this many times */
 static atomic_int limited_left; /* /limited answers 429 + Retry-After: 1 */
 static atomic_int resets_seen;  /* /reset-post: closes without answering, counted */
-static atomic_int always_limited; /* every request 429 + Retry-After: 0 */
+static atomic_int always_limited; /* every request 429 + Retry-After: 0 (2: the follow-ups
+                                   * alone, no Retry-After) */
 static atomic_int downstream_spent; /* answers say the downstream limit is spent for 1 s */
 static atomic_int counted;      /* /count: requests that reached the server */
 
 static void handler(const struct lb_request *req, struct lb_response *r, void *ud)
 {
-    if (atomic_load(&always_limited)) {
+    if (atomic_load(&always_limited) == 1 ||
+        (atomic_load(&always_limited) == 2 && strstr(req->path, "p=1"))) {
         r->status = 429;
-        snprintf(r->extra_headers, sizeof r->extra_headers, "Retry-After: 0\r\n");
+        if (atomic_load(&always_limited) == 1)
+            snprintf(r->extra_headers, sizeof r->extra_headers, "Retry-After: 0\r\n");
     } else if (atomic_load(&downstream_spent)) {
         snprintf(r->extra_headers, sizeof r->extra_headers,
                  "x-downstream-ratelimit-limit: 5\r\nx-downstream-ratelimit-remaining: 0\r\n"
@@ -420,6 +423,44 @@ static void test_budget_paces_a_listing(void **state)
     event_free(&ev);
 }
 
+/* Two workers (two processes' worth: each opens the file for itself) with
+ * the same budget directory spend one budget: their listings of one
+ * account together never hold more than it in a window. */
+static void test_workers_share_a_budget(void **state)
+{
+    struct fixture *f = *state;
+    char dir[] = "/tmp/sesame-budgets.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct worker_options o = {.budget_dir = dir};
+    char *err = NULL;
+    struct worker *mine = f->w, *w[2];
+    for (int i = 0; i < 2; i++)
+        assert_non_null(w[i] = worker_start(&o, &err));
+    int64_t t0 = mono_ms();
+    uint64_t id[2];
+    for (int i = 0; i < 2; i++) {
+        f->w = w[i];
+        id[i] = submit_fan(f, "/fan", 20, "4/200ms", 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        f->w = w[i];
+        struct event ev = wait_for(f, id[i]);
+        assert_int_equal(ev.err, 0);
+        assert_int_equal(ev.result.sessions.n, 21);
+        event_free(&ev);
+    }
+    int64_t took = mono_ms() - t0;
+    printf("# 2 x 21 requests at 4/200ms shared took %lld ms\n", (long long)took);
+    assert_true(took >= (42 - 4) * 50 - 100); /* each alone: 850 ms */
+    assert_true(loopback_most_within(f->lb, 150) <= 4);
+    for (int i = 0; i < 2; i++)
+        worker_stop(w[i]);
+    f->w = mine;
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
 static void test_listing_that_paces_is_not_given_up(void **state)
 {
     struct fixture *f = *state;
@@ -474,6 +515,24 @@ static void test_always_refused_gives_up(void **state)
     assert_non_null(strstr(ev.error, "rate limited by Loop"));
     printf("# refused every time: gave up after %lld ms: %s\n", (long long)took, ev.error);
     assert_true(took < 8000);
+    event_free(&ev);
+}
+
+/* Refused without a word of how long: the timeout is the timeout. The
+ * budget the refusals block is the provider's wait, not pacing of ours,
+ * and does not stop the clock (it ran 22 s for a timeout of 10). */
+static void test_always_refused_unsaid_ends_at_the_timeout(void **state)
+{
+    struct fixture *f = *state;
+    atomic_store(&always_limited, 2);
+    int64_t t0 = mono_ms();
+    struct event ev = wait_for(f, submit_fan(f, "/fan", 5, "20/1s", 1500));
+    atomic_store(&always_limited, 0);
+    int64_t took = mono_ms() - t0;
+    assert_int_equal(ev.err, ERR_NETWORK);
+    printf("# refused unsaid: gave up after %lld ms (timeout 1500): %s\n", (long long)took,
+           ev.error);
+    assert_true(took < 3000);
     event_free(&ev);
 }
 
@@ -735,9 +794,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_provider_and_http_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_with_requests_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget_paces_a_listing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workers_share_a_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_listing_that_paces_is_not_given_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_429_shrinks_the_budget_and_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_refused_gives_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_always_refused_unsaid_ends_at_the_timeout, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_longer_than_the_timeout_fails_at_once,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_tells_units_and_budget, setup, teardown),
