@@ -29,7 +29,7 @@ FUZZ_LIBS := $(shell pkg-config --libs $(FUZZ_PKGS) 2>/dev/null) -pthread
 
 # What each target links besides its own tests/fuzz/fuzz_<target>.c.
 FUZZ_PROVIDER_SRC := src/util.c src/model.c src/strpool.c src/strslab.c src/http_request.c src/budget.c \
-                     src/account_policy.c src/budget_shared.c src/config.c \
+                     src/account_policy.c src/budget_shared.c src/config.c src/journal.c \
                      $(wildcard src/providers/*.c)
 FUZZ_SRC_clerk := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_basistheory := $(FUZZ_PROVIDER_SRC)
