@@ -93,6 +93,11 @@ def selected_row(screen):
     return -1
 
 
+def label_selected(t, label):
+    row = selected_row(t.screen)
+    return row >= 0 and label in t.screen.display[row]
+
+
 def account_row(screen, label):
     for line in screen.display[1:ROWS - 2]:
         if label in line:
@@ -209,6 +214,12 @@ def fig_key_latency(big):
                     raise RuntimeError("no first frame:\n" + t.text())
                 for r in range(rounds):
                     if r > 0:
+                        # ^R lists the selected account again in full: the keys may
+                        # have left the cursor on CBRAIN's row
+                        if label_selected(t, "CBRAIN hangs"):
+                            t.send("k")
+                            if t.wait_for(lambda s: label_selected(t, "Clerk 100k"), 5) is None:
+                                raise RuntimeError("k did not select Clerk:\n" + t.text())
                         t.send("\x12")  # ^R: the account listed again in full
                         if t.wait_for(lambda s: "loading" in account_row(s, "Clerk 100k"),
                                       5) is None:
