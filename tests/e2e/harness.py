@@ -538,10 +538,12 @@ CREDENTIALS = {
 }
 
 
-def add_fake_account(env, fake, provider, label=None):
-    """An account of provider against the fake, with working credentials."""
+def add_fake_account(env, fake, provider, label=None, **more):
+    """An account of provider against the fake, with working credentials
+    (and the fields in more, e.g. rate_limit="off")."""
     secrets, fields = CREDENTIALS[provider]
-    add_account(env, provider, label or provider, secrets, fake.url(provider), **fields)
+    add_account(env, provider, label or provider, secrets, fake.url(provider),
+                **dict(fields, **more))
     return label or provider
 
 

@@ -698,7 +698,7 @@ def t_read_only_config(tmp, env):
 def t_no_keyring(tmp, env):
     """base_env: no Secret Service on the bus."""
     write(tmp, "accounts.conf", "[account plantly]\nprovider=plantly\nlabel=plantly\n"
-          "base_url=http://127.0.0.1:9/plantly\nemail_address=demo@plantly.test\n")
+          "base_url=http://127.0.0.1:9/plantly\nfield.email_address=demo@plantly.test\n")
     t = start(tmp, env, want=("plantly",))
     try:
         t.send("n")

@@ -222,8 +222,11 @@ def t_cells_readable_and_read_whole(tmp, env):
     t = start(tmp, env, cols=120, rows=30, want="── Sessions 8 ")
     try:
         # at 120 columns the ids are whole and the account label readable
-        cells = session_cells(t)
-        check(len(cells) == 8 and all(c in ids for c in cells), "ids cut at 120:\n" + t.text())
+        # (the layout settles once the names of the users are in: a frame may
+        # come before)
+        check(wait_until(lambda: len(session_cells(t)) == 8
+                         and all(c in ids for c in session_cells(t)), WAIT),
+              "ids cut at 120:\n" + t.text())
         y, hdr = header(t)
         x = hdr.find("Account")
         shown = t.line(y + 1)[x:x + 20]
