@@ -150,6 +150,13 @@ static void on_key(struct app *app, keycode k)
         wipe_free(app->message);
         app->message = NULL;
     }
+    if (screen_too_small(app)) {
+        /* nothing acts unseen: the screen says only that q quits (a revoke's
+         * y and Enter went through to a confirm nobody could read) */
+        if (keymap_lookup(&app->keymap, k) == ACT_QUIT)
+            app_do_action(app, ACT_QUIT);
+        return;
+    }
     if (app->commanding && cmdline_key(app, k))
         return;
     struct view *top = app->overlay ? app->overlay

@@ -568,9 +568,16 @@ def t_resize(tmp, env):
         check(t.wait_for("terminal too small"), t.text())
         t.resize(60, 14)
         check(t.wait_for("now 60x14"), t.text())
-        t.key("j")  # keys still work while too small
+        # nothing acts unseen: x, y, Enter on the too-small screen revoke nothing
+        t.send("x")
+        t.send("y")
+        t.key("enter")
+        time.sleep(0.3)
+        check(not [r for r in fake.requests("clerk") if r["method"] == "POST"],
+              "a key acted on the too-small screen: %r" % fake.requests("clerk")[-2:])
         t.resize(60, 15)
         check(t.wait_for("Session"), t.text())
+        check("Revoke" not in t.text(), "a confirm opened unseen:\n" + t.text())
         t.resize(160, 45)
         check(wait_until(lambda: "Device" in t.text() and "Session" in t.text()), t.text())
         check(t.wait_for(sid), "the cursor's session went off screen:\n" + t.text())
