@@ -56,9 +56,16 @@ char *delimited_field(enum delimited_format format, const char *raw)
     put(&clean, "", 0);
     if (raw)
         clean_into(&clean, format, raw);
-    if (format == DELIMITED_TSV)
-        return clean.s;
+    /* a spreadsheet opens TSV too: a value it would run as a formula is
+     * defused in either format */
     bool formula = clean.s[0] && strchr("=+-@", clean.s[0]);
+    if (format == DELIMITED_TSV) {
+        if (!formula)
+            return clean.s;
+        char *defused = xasprintf("'%s", clean.s);
+        free(clean.s);
+        return defused;
+    }
     bool quote = clean.s[strcspn(clean.s, ",\"\t\n\r")] != '\0';
     if (!quote && !formula)
         return clean.s;

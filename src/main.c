@@ -112,7 +112,7 @@ int main(int argc, char **argv)
         return ui_run(&ui);
 
     if (strcmp(argv[i], "help") == 0) {
-        if (i + 1 >= argc) {
+        if (i + 1 >= argc || strcmp(argv[i + 1], "help") == 0) { /* help help: this */
             cli_print_help(stdout);
             return finish_stdout(0);
         }

@@ -93,8 +93,8 @@ static const char sessions_details[] =
     "On a terminal the table fits its width: the columns least needed go first and long\n"
     "values are cut with a mark, but the session id and the account label stay readable.\n"
     "Piped or written to a file, nothing is cut. TSV writes a tab, a line break and a\n"
-    "backslash in a value as \\t, \\n and \\\\; CSV quotes as RFC 4180 says, ends lines\n"
-    "with CRLF and puts a ' before a value that begins with = + - or @ (so that a\n"
+    "backslash in a value as \\t, \\n and \\\\; CSV quotes as RFC 4180 says and ends\n"
+    "lines with CRLF; both put a ' before a value that begins with = + - or @ (so that a\n"
     "spreadsheet does not run it). A value nobody knows is '-' in the table and empty\n"
     "in TSV and CSV; the first line of TSV and CSV names the columns.\n";
 

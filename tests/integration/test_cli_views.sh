@@ -116,6 +116,8 @@ import csv, re, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", r[5]) for r in rows[1:] if r[5]), rows[1]
 ' "$T/out"
+run sesame help help
+expect "help help is the help" 0 "sesame help \[COMMAND\]"
 run sesame sessions --format tsv --columns session,user,place
 expect "--format tsv" 0 "^session	user	place$"
 check "tsv: three fields a line, a line a session" "$PY" -c '

@@ -60,7 +60,11 @@ static void test_tsv_fields(void **state)
         {"tab\there", "tab\\there"},
         {"two\nlines\r\n", "two\\nlines\\r\\n"},
         {"back\\slash", "back\\\\slash"},
-        {"=1+1", "=1+1"},
+        {"=1+1", "'=1+1"}, /* a spreadsheet opens TSV too */
+        {"=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"},
+        {"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
+        {"@SUM(1)", "'@SUM(1)"},
+        {"a=b", "a=b"},
         {"red \x1b[31mtext", "red text"},
         {"\x1b]0;title\a", ""},
     };
