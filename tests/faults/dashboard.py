@@ -344,7 +344,8 @@ def run_cell(rig, d, prov, fault):
     t0 = time.time()
     if how == "form":
         d.t.send("n")
-        if not d.t.wait_for("New ", 5 * d.slow) or "Enter saves" not in d.t.text():
+        # the form's title and its hint line may come in two writes
+        if not d.t.wait_for("New ", 5 * d.slow) or not d.t.wait_for("Enter saves", 2 * d.slow):
             raise Problem("no form:\n" + d.t.text())
         d.t.key("enter")
         if not d.t.wait_gone("Enter saves", 5 * d.slow):
