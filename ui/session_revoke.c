@@ -624,6 +624,14 @@ static void revoke_marked(struct app *app, struct view *ses, size_t n_marked)
         free(detail);
         detail = more;
     }
+    size_t hidden = sessions_view_marks_hidden(ses, app);
+    if (hidden) { /* acted on unseen would surprise; left out unsaid would too */
+        char *more = xasprintf("%s%s%zu marked but hidden by the filter %s left out.",
+                               detail ? detail : "", detail ? " " : "", hidden,
+                               hidden == 1 ? "is" : "are");
+        free(detail);
+        detail = more;
+    }
     ask(app, confirm_view_list(title, q, list, detail, revoke_go, b, batch_unref), b);
     free(q);
     free(list);
@@ -636,6 +644,13 @@ void act_revoke(struct app *app)
     size_t n_marked = ses ? sessions_view_marked(ses, app, NULL, 0) : 0;
     if (n_marked) {
         revoke_marked(app, ses, n_marked);
+        return;
+    }
+    size_t hidden = ses ? sessions_view_marks_hidden(ses, app) : 0;
+    if (hidden) { /* not the row under the cursor, when marks say otherwise */
+        app_error(app, "the %zu marked session%s %s hidden by the filter: clear it to act on "
+                  "them, or U to clear the marks", hidden, hidden == 1 ? "" : "s",
+                  hidden == 1 ? "is" : "are");
         return;
     }
     struct session s;

@@ -483,6 +483,13 @@ size_t sessions_view_marked(const struct view *v, struct app *app, const struct 
     return n;
 }
 
+size_t sessions_view_marks_hidden(const struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    sessions_sync((struct view *)v, app);
+    return sv->n_marks > sv->n_marked_shown ? sv->n_marks - sv->n_marked_shown : 0;
+}
+
 void sessions_view_clear_marks(struct view *v)
 {
     struct sessions_view *sv = sessions_priv(v);

@@ -102,6 +102,9 @@ const struct session *sessions_view_current(const struct view *v, struct app *ap
  * returns how many there are in all (may be more than max). */
 size_t sessions_view_marked(const struct view *v, struct app *app, const struct session **out,
                             size_t max);
+/* Marked sessions the filter hides now: a bulk action leaves them out, and
+ * says so. */
+size_t sessions_view_marks_hidden(const struct view *v, struct app *app);
 void sessions_view_clear_marks(struct view *v);
 /* In visual mode: mark the range and leave it (true); false if not in it. */
 bool sessions_view_commit_range(struct view *v, struct app *app);

@@ -78,6 +78,15 @@ def t_mark_all_invert_clear_range(tmp, env):
         t.key("esc")  # the filter; the marks stay, on those rows only
         check(t.wait_line(t.row_of("── Sessions"), lambda l: ", %d marked" % shown in l, WAIT),
               title(t))
+        # marks the filter hides are never acted on unsaid, nor is the cursor's
+        # row when every mark is hidden
+        t.send("/expired\r")
+        check(t.wait_for('matching "expired"', WAIT), t.text())
+        t.send("x")
+        harness.wait_message(t, lambda l: "hidden by the filter" in l, "hidden marks said")
+        check("[y/N]" not in t.text(), "a question about the row under the cursor:\n" + t.text())
+        t.key("esc")
+        check(t.wait_gone('matching "expired"', WAIT), t.text())
         t.send("U")
         # visual mode: a range from the cursor, stretched by moving, marked by V
         t.send("g")
