@@ -987,6 +987,8 @@ static bool key(struct view *v, struct app *app, keycode k)
         return false;
     switch (lineedit_key(&sv->typed, k)) {
     case LINEEDIT_ENTER:
+        if (sv->query_error) /* not taken: the prompt stays, its error under it, */
+            return true;     /* until it parses or Esc (no half-typed filter left) */
         close_prompt(v, app, true);
         return true;
     case LINEEDIT_CANCEL:

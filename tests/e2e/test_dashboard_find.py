@@ -110,6 +110,14 @@ def t_filter_language(tmp, env):
               message(t))
         x = message(t).find("unknown field")
         check(x > 0 and t.attrs(t.screen.lines - 1)[x].fg == "red", "not in the error colour")
+        # Enter does not take it: the prompt stays with its error until it parses
+        t.key("enter")
+        time.sleep(0.3)
+        check("did you mean user?" in message(t) and "usr:ada" in t.text(),
+              "a filter that does not parse was taken:\n" + t.text())
+        t.send("\x15")  # still typing into the prompt: fixed, it is taken
+        t.send("user:ada\r")
+        check(t.wait_for('matching "user:ada"', WAIT), t.text())
         t.key("esc")
         t.quit()
     finally:
