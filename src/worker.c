@@ -940,7 +940,7 @@ static void apply_cancels(struct worker *w, uint64_t *ids, size_t n_ids, char **
         else if (by_id)
             job_abandon(w, j, ERR_CANCELLED,
                         xstrdup(j->sent ? "cancelled after its request had gone out: it may "
-                                          "have taken effect (a refresh tells)"
+                                          "have taken effect (^R lists the account again)"
                                         : "cancelled before it was sent"));
         j = next;
     }

@@ -151,7 +151,7 @@ static char *summary(const struct batch *b)
     if (b->cancelled)
         g_string_append_printf(s, ", %zu not sent (cancelled)", b->cancelled);
     if (b->unsure)
-        g_string_append_printf(s, ", %zu cancelled after going out (a refresh tells)",
+        g_string_append_printf(s, ", %zu cancelled after going out (^R reads them again)",
                                b->unsure);
     return g_string_free(s, FALSE);
 }
