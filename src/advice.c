@@ -84,6 +84,11 @@ static void network_error(const char *m, const struct account *a, const char *ti
     } else if (has(m, "rate limited")) {
         set(out, ADVICE_WAIT, xasprintf("%s refused every request for a while (429).", title),
             xstrdup("Wait and refresh; its own back end may be spending the limit."), NULL);
+    } else if (has(m, "HTTP 5")) { /* it answered: reached, and failing on its side */
+        set(out, ADVICE_RETRY, xasprintf("%s answered with a server error, again after "
+                                         "retries.", title),
+            xstrdup("The trouble is on the provider's side: wait and refresh (its status page "
+                    "may say more)."), NULL);
     } else {
         set(out, ADVICE_RETRY, xasprintf("%s could not be reached, or did not answer in time.",
                                          title),

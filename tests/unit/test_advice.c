@@ -68,6 +68,13 @@ static void test_addresses(void **state)
     a = get(ERR_NETWORK, "could not reach Clerk: Connection refused", "clerk", "c");
     assert_int_equal(a.step, ADVICE_RETRY);
     assert_null(a.command);
+    assert_non_null(strstr(a.what, "could not be reached"));
+    advice_free(&a);
+    /* a 5xx is an answer: Clerk was reached, and failed on its side */
+    a = get(ERR_NETWORK, "HTTP 500 from Clerk: internal_clerk_error: Oops", "clerk", "c");
+    assert_int_equal(a.step, ADVICE_RETRY);
+    assert_null(strstr(a.what, "could not be reached"));
+    assert_non_null(strstr(a.what, "server error"));
     advice_free(&a);
 }
 
