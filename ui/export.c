@@ -74,6 +74,15 @@ static int write_file(const char *path, bool replace, enum export_format fmt,
                       const struct cli_listing *l, const struct cli_view *v, char **error)
 {
     struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* export! replaces a file it wrote before, never a directory, a
+         * link (to what?) or a FIFO someone reads */
+        *error = xasprintf("%s is %s: export writes a file of its own", path,
+                           S_ISDIR(st.st_mode)   ? "a directory"
+                           : S_ISLNK(st.st_mode) ? "a symbolic link"
+                                                 : "not a regular file");
+        return ERR_USAGE;
+    }
     if (!replace && lstat(path, &st) == 0) {
         *error = xasprintf("%s exists: export! %s replaces it", path, path);
         return ERR_USAGE;

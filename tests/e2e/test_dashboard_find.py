@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import time
 
@@ -292,6 +293,20 @@ def t_export(tmp, env):
         harness.wait_message(t, lambda l: "exported %d sessions" % shown in l, "export!")
         with open(path) as f:
             check(f.read().startswith("account,session"), "not replaced")
+        # never over a directory, a link or a FIFO, ! or not
+        odd = os.path.join(tmp, "odd")  # apart: the files in out are read below
+        os.mkdir(odd)
+        fifo = os.path.join(odd, "fifo.csv")
+        os.mkfifo(fifo)
+        link = os.path.join(odd, "link.csv")
+        os.symlink(path, link)
+        folder = os.path.join(odd, "dir.csv")
+        os.mkdir(folder)
+        for target, what in ((folder, "a directory"), (fifo, "not a regular file"),
+                             (link, "a symbolic link")):
+            t.send(":export! %s\r" % target)
+            harness.wait_message(t, lambda l: what in l, "export! over %s" % what)
+        check(os.path.islink(link) and stat.S_ISFIFO(os.lstat(fifo).st_mode), "replaced")
         # JSON, by its extension or by name; never a secret
         jpath = os.path.join(out, "view")
         t.send(":export json %s\r" % jpath)
