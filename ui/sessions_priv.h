@@ -29,7 +29,8 @@ struct sessions_view {
     unsigned flags_seen;      /* store.flags_version then */
     bool built;
     row_index *acc_of;        /* per store session: its account's index (NO_ROW: none) */
-    row_index *by_default;    /* store indexes in the default order (made on a rebuild) */
+    row_index *by_default;    /* store indexes in the default order, kept once a column is
+                               * sorted by (NULL: order is in the default order) */
     row_index *order;         /* store indexes, sorted */
     row_index *rows;          /* order, narrowed and filtered: what the table shows */
     size_t n_order, n_rows;
@@ -56,7 +57,8 @@ struct sessions_view {
     unsigned char *marked;    /* per store session */
     size_t n_marks;           /* marked among the store's sessions */
     size_t n_marked_shown;    /* marked rows among rows[] */
-    uint64_t *keys;           /* per store session: its markset_key, 0 = not made yet */
+    uint64_t *keys;           /* per store session: its markset_key, 0 = not made yet;
+                               * NULL till something is marked */
     size_t keys_done;         /* the first keys_done are made */
     uint64_t *acc_key;        /* per account: markset_account of its id */
     size_t n_acc_key;
