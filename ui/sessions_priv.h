@@ -32,7 +32,9 @@ struct sessions_view {
     row_index *by_default;    /* store indexes in the default order, kept once a column is
                                * sorted by (NULL: order is in the default order) */
     row_index *order;         /* store indexes, sorted */
-    row_index *rows;          /* order, narrowed and filtered: what the table shows */
+    row_index *rows;          /* order, narrowed and filtered: what the table shows; order
+                               * itself when every row is shown, else rows_buf */
+    row_index *rows_buf;      /* rows' own array (NULL while they are order) */
     size_t n_order, n_rows;
 
     /* the filter */
