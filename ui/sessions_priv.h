@@ -34,7 +34,7 @@ struct sessions_view {
     row_index *order;         /* store indexes, sorted */
     row_index *rows;          /* order, narrowed and filtered: what the table shows; order
                                * itself when every row is shown, else rows_buf */
-    row_index *rows_buf;      /* rows' own array (NULL while they are order) */
+    row_index *rows_buf;      /* rows' own array, made once some are left out (NULL till then) */
     size_t n_order, n_rows;
 
     /* the filter */

@@ -261,13 +261,16 @@ static bool rows_selected(struct view *v)
 }
 
 /* rows as an array of their own, to be written (till then they may be
- * order itself). */
-static row_index *rows_own(struct sessions_view *sv)
+ * order itself): with the rows there are when keep. Once made it stays
+ * till the sessions change: a filter typed and erased maps no memory
+ * each time. */
+static row_index *rows_own(struct sessions_view *sv, bool keep)
 {
     if (!sv->rows_buf)
         sv->rows_buf = xmalloc((sv->n_order ? sv->n_order : 1) * sizeof *sv->rows_buf);
     if (sv->rows != sv->rows_buf) {
-        memcpy(sv->rows_buf, sv->rows, sv->n_rows * sizeof *sv->rows_buf);
+        if (keep)
+            memcpy(sv->rows_buf, sv->rows, sv->n_rows * sizeof *sv->rows_buf);
         sv->rows = sv->rows_buf;
     }
     return sv->rows;
@@ -284,8 +287,6 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
     if (!filtering && !sv->narrow) {
         sv->rows = sv->order;
         sv->n_rows = sv->n_order;
-        free(sv->rows_buf);
-        sv->rows_buf = NULL;
         return rows_selected(v);
     }
     /* fields only (a saved view's status:active) while the index is not
@@ -296,7 +297,7 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
                   !query_reads_every_column(&sv->query);
     if (filtering && !by_row)
         index_make(sv, app, SIZE_MAX);
-    row_index *rows = rows_own(sv);
+    row_index *rows = rows_own(sv, from_rows && !by_row);
     if (from_rows && !by_row) {
         sv->n_rows = query_apply(&sv->query, &sv->hay, rows, sv->n_rows, rows);
     } else {
