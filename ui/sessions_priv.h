@@ -54,8 +54,9 @@ struct sessions_view {
     char *view_name;          /* the saved view applied, till the filter or sort change by hand */
 
     /* marks: per store session; carried over a refresh (which rebuilds every
-     * row) by the sessions' keys, made a slice at a time between keys (work)
-     * so that marking all of 100k rows only sets bytes */
+     * row) by the sessions' keys, made once something is marked, then a
+     * slice at a time between keys (work) so that marking all of 100k rows
+     * only sets bytes */
     unsigned char *marked;    /* per store session */
     size_t n_marks;           /* marked among the store's sessions */
     size_t n_marked_shown;    /* marked rows among rows[] */
