@@ -29,9 +29,12 @@ struct sessions_view {
     unsigned flags_seen;      /* store.flags_version then */
     bool built;
     row_index *acc_of;        /* per store session: its account's index (NO_ROW: none) */
-    row_index *by_default;    /* store indexes in the default order (made on a rebuild) */
+    row_index *by_default;    /* store indexes in the default order, kept once a column is
+                               * sorted by (NULL: order is in the default order) */
     row_index *order;         /* store indexes, sorted */
-    row_index *rows;          /* order, narrowed and filtered: what the table shows */
+    row_index *rows;          /* order, narrowed and filtered: what the table shows; order
+                               * itself when every row is shown, else rows_buf */
+    row_index *rows_buf;      /* rows' own array, made once some are left out (NULL till then) */
     size_t n_order, n_rows;
 
     /* the filter */
@@ -51,12 +54,14 @@ struct sessions_view {
     char *view_name;          /* the saved view applied, till the filter or sort change by hand */
 
     /* marks: per store session; carried over a refresh (which rebuilds every
-     * row) by the sessions' keys, made a slice at a time between keys (work)
-     * so that marking all of 100k rows only sets bytes */
+     * row) by the sessions' keys, made once something is marked, then a
+     * slice at a time between keys (work) so that marking all of 100k rows
+     * only sets bytes */
     unsigned char *marked;    /* per store session */
     size_t n_marks;           /* marked among the store's sessions */
     size_t n_marked_shown;    /* marked rows among rows[] */
-    uint64_t *keys;           /* per store session: its markset_key, 0 = not made yet */
+    uint64_t *keys;           /* per store session: its markset_key, 0 = not made yet;
+                               * NULL till something is marked */
     size_t keys_done;         /* the first keys_done are made */
     uint64_t *acc_key;        /* per account: markset_account of its id */
     size_t n_acc_key;

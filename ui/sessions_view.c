@@ -59,9 +59,21 @@ static char *session_key(const struct session *s)
     return xasprintf("%s\x1f%s", s->account_id ? s->account_id : "", s->id ? s->id : "");
 }
 
+/* The keys are made only once something is marked (or marks were carried
+ * over a refresh): 8 bytes a session that a table never marked in does not
+ * hold (100k sessions: 0.8 MB of the peak). */
+static void keys_want(struct sessions_view *sv)
+{
+    if (!sv->keys) {
+        sv->keys = xcalloc(sv->n_order ? sv->n_order : 1, sizeof *sv->keys);
+        sv->keys_done = 0;
+    }
+}
+
 /* Store session k's key: what its mark is known by after a refresh. */
 static uint64_t mark_key(struct sessions_view *sv, const struct app *app, size_t k)
 {
+    keys_want(sv);
     if (sv->keys[k])
         return sv->keys[k];
     const struct session *s = &app->store.sessions.v[k];
@@ -73,7 +85,7 @@ static uint64_t mark_key(struct sessions_view *sv, const struct app *app, size_t
 /* Make the next (up to budget) keys; returns how many are left. */
 static size_t keys_make(struct sessions_view *sv, const struct app *app, size_t budget)
 {
-    size_t n = sv->n_order;
+    size_t n = sv->keys ? sv->n_order : 0;
     while (budget > 0 && sv->keys_done < n) {
         mark_key(sv, app, sv->keys_done++);
         budget--;
@@ -127,17 +139,26 @@ static void default_order(struct sessions_view *sv, const struct app *app)
 {
     size_t n = app->store.sessions.n;
     for (size_t k = 0; k < n; k++)
-        sv->by_default[k] = (row_index)k;
+        sv->order[k] = (row_index)k;
     struct order_ctx ctx = {app->store.sessions.v, sv->acc_of};
     if (n > 1)
-        qsort_r(sv->by_default, n, sizeof *sv->by_default, default_cmp, &ctx);
+        qsort_r(sv->order, n, sizeof *sv->order, default_cmp, &ctx);
+    free(sv->by_default); /* the old list's */
+    sv->by_default = NULL;
 }
 
 static void sort_rows(struct sessions_view *sv, const struct app *app)
 {
     size_t n = app->store.sessions.n;
     sv->n_order = n;
-    memcpy(sv->order, sv->by_default, (n ? n : 1) * sizeof *sv->order);
+    /* the default order is kept aside only once a column is sorted by
+     * (4 bytes a session): till then order is in it */
+    if (sv->by_default) {
+        memcpy(sv->order, sv->by_default, (n ? n : 1) * sizeof *sv->order);
+    } else if (n >= 2 && sv->sort != SORT_NONE) {
+        sv->by_default = xmalloc(n * sizeof *sv->by_default);
+        memcpy(sv->by_default, sv->order, n * sizeof *sv->by_default);
+    }
     if (n < 2 || sv->sort == SORT_NONE)
         return;
     if (sv->sort == sv->sorted_col && sv->desc == sv->sorted_desc) {
@@ -223,12 +244,51 @@ static void remember_cursor(struct view *v, const struct app *app)
         sv->cur_key = session_key(&app->store.sessions.v[k]);
 }
 
+/* After the rows were chosen: the marks among them, the visual range's
+ * start, the cursor. */
+static bool rows_selected(struct view *v)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    count_marked(sv);
+    sv->anchor_row = SIZE_MAX; /* the visual range's start, where it is now */
+    for (size_t r = 0; sv->visual && r < sv->n_rows; r++) {
+        if (sv->rows[r] == sv->anchor) {
+            sv->anchor_row = r;
+            break;
+        }
+    }
+    return follow_cursor(v);
+}
+
+/* rows as an array of their own, to be written (till then they may be
+ * order itself): with the rows there are when keep. Once made it stays
+ * till the sessions change: a filter typed and erased maps no memory
+ * each time. */
+static row_index *rows_own(struct sessions_view *sv, bool keep)
+{
+    if (!sv->rows_buf)
+        sv->rows_buf = xmalloc((sv->n_order ? sv->n_order : 1) * sizeof *sv->rows_buf);
+    if (sv->rows != sv->rows_buf) {
+        if (keep)
+            memcpy(sv->rows_buf, sv->rows, sv->n_rows * sizeof *sv->rows_buf);
+        sv->rows = sv->rows_buf;
+    }
+    return sv->rows;
+}
+
 /* rows from order (narrowed, filtered) — or, when the filter only got
- * narrower, from the rows there are. */
+ * narrower, from the rows there are. Every row shown (no filter, no
+ * account narrowed to): rows are order itself, not a copy of it (4 bytes
+ * a session, 0.4 MB at 100k). */
 static bool select_rows(struct view *v, const struct app *app, bool from_rows)
 {
     struct sessions_view *sv = sessions_priv(v);
     bool filtering = query_active(&sv->query);
+    if (!filtering && !sv->narrow) {
+        sv->rows = sv->order;
+        sv->n_rows = sv->n_order;
+        return rows_selected(v);
+    }
     /* fields only (a saved view's status:active) while the index is not
      * made: those columns of each row, not all of them for the index at
      * once (100k rows: the first view was ~110 ms; work() makes the index
@@ -237,8 +297,9 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
                   !query_reads_every_column(&sv->query);
     if (filtering && !by_row)
         index_make(sv, app, SIZE_MAX);
+    row_index *rows = rows_own(sv, from_rows && !by_row);
     if (from_rows && !by_row) {
-        sv->n_rows = query_apply(&sv->query, &sv->hay, sv->rows, sv->n_rows, sv->rows);
+        sv->n_rows = query_apply(&sv->query, &sv->hay, rows, sv->n_rows, rows);
     } else {
         /* the index is read in its own order, then the rows taken in
          * theirs: read in a sorted order, every row's text was a miss of
@@ -258,7 +319,7 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
             size_t k = sv->order[r];
             if ((hit && !hit[k]) || !in_narrow(sv, app, k))
                 continue;
-            sv->rows[o++] = (row_index)k;
+            rows[o++] = (row_index)k;
         }
         sv->n_rows = o;
         free(hit);
@@ -269,19 +330,11 @@ static bool select_rows(struct view *v, const struct app *app, bool from_rows)
         for (size_t r = 0; r < sv->n_rows; r++) {
             struct column_row row = sessions_row(sv, app, sv->rows[r]);
             if (query_time_match(&sv->query, &row, now))
-                sv->rows[o++] = sv->rows[r];
+                rows[o++] = rows[r];
         }
         sv->n_rows = o;
     }
-    count_marked(sv);
-    sv->anchor_row = SIZE_MAX; /* the visual range's start, where it is now */
-    for (size_t r = 0; sv->visual && r < sv->n_rows; r++) {
-        if (sv->rows[r] == sv->anchor) {
-            sv->anchor_row = r;
-            break;
-        }
-    }
-    return follow_cursor(v);
+    return rows_selected(v);
 }
 
 /* The keys of the marked sessions, before the store's list is replaced
@@ -304,12 +357,14 @@ static void find_keys(struct sessions_view *sv, const struct app *app, const str
     const char *anchor_key = sv->visual ? sv->anchor_key : NULL;
     size_t n = app->store.sessions.n;
     memset(sv->marked, 0, n ? n : 1);
-    memset(sv->keys, 0, (n ? n : 1) * sizeof *sv->keys);
+    free(sv->keys); /* the old list's; made again once something is marked */
+    sv->keys = NULL;
     sv->keys_done = 0;
     sv->n_marks = 0;
     sv->cur = SIZE_MAX;
     size_t anchor = SIZE_MAX;
     if (carried->n) { /* every key now: the marks find their sessions */
+        keys_want(sv);
         keys_make(sv, app, SIZE_MAX);
         for (size_t k = 0; k < n; k++)
             if (markset_has(carried, sv->keys[k]))
@@ -389,14 +444,16 @@ static void rebuild(struct view *v, struct app *app)
     carry_marks(sv, &carried); /* by the old list's keys, before it goes */
     sv->acc_of = xrealloc(sv->acc_of, (n ? n : 1) * sizeof *sv->acc_of);
     sv->order = xrealloc(sv->order, (n ? n : 1) * sizeof *sv->order);
-    sv->by_default = xrealloc(sv->by_default, (n ? n : 1) * sizeof *sv->by_default);
-    sv->rows = xrealloc(sv->rows, (n ? n : 1) * sizeof *sv->rows);
+    free(sv->rows_buf); /* select_rows makes them anew */
+    sv->rows_buf = NULL;
+    sv->rows = sv->order;
+    sv->n_rows = 0;
     sv->marked = xrealloc(sv->marked, n ? n : 1);
-    sv->keys = xrealloc(sv->keys, (n ? n : 1) * sizeof *sv->keys);
     sv->n_acc_key = app->store.n_acc;
     sv->acc_key = xrealloc(sv->acc_key, (sv->n_acc_key ? sv->n_acc_key : 1) * sizeof *sv->acc_key);
     for (size_t i = 0; i < sv->n_acc_key; i++)
         sv->acc_key[i] = markset_account(app->store.acc[i].a.id);
+    sv->n_order = n; /* the keys below are made for the new list */
     /* the account of each session, looked up by id once per account run */
     const char *last_id = NULL;
     row_index last_i = NO_ROW;
@@ -1213,7 +1270,7 @@ static void destroy(struct view *v)
     free(sv->order);
     free(sv->by_default);
     free(sv->sorted);
-    free(sv->rows);
+    free(sv->rows_buf);
     query_index_free(&sv->hay);
     query_free(&sv->query);
     free(sv->typed);

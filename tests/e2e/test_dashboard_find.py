@@ -330,5 +330,56 @@ def t_export(tmp, env):
         fake.stop()
 
 
+def ids(t):
+    """The sessions shown, by id, in the order shown."""
+    return [m.group(0) for r in rows(t) for m in [re.search(r"sess_\w+|cbrain-\w+", r)] if m]
+
+
+def t_order_kept_through_filters(tmp, env):
+    """Every row shown is the table's order itself, and the default order is
+    kept aside only once a column is sorted by: filtering, clearing, sorting
+    and sorting back (also after a refresh) give the same rows in the same
+    order as before."""
+    fake, env = setup(tmp)
+    n = len(listed(env))
+    t = start(tmp, env, n)
+
+    def shown(want, what):
+        ok = harness.wait_until(lambda: ids(t) == want, WAIT)
+        check(ok, "%s:\n%r\nwant\n%r\n%s" % (what, ids(t), want, t.text()))
+
+    try:
+        first = ids(t)
+        check(len(first) == n, "%d of %d shown:\n%s" % (len(first), n, t.text()))
+        filter_to(t, "lab")
+        check(t.wait_for('matching "lab"', WAIT), t.text())
+        check(len(ids(t)) == 1, t.text())
+        filter_to(t, "")
+        shown(first, "all again after the filter")
+        t.send(":sort session desc\r")
+        harness.wait_message(t, lambda l: "sorted by session, descending" in l, "sort")
+        by_id = ids(t)
+        check(sorted(by_id) == sorted(first) and by_id != first, "not sorted anew: %r" % by_id)
+        filter_to(t, "e")
+        check(t.wait_for('matching "e"', WAIT), t.text())
+        check(ids(t) == [x for x in by_id if x in ids(t)], "a filter kept the order")
+        filter_to(t, "")
+        shown(by_id, "all again, sorted")
+        t.send(":sort none\r")
+        shown(first, "the default order back")
+        t.send(":sort session desc\r")
+        shown(by_id, "sorted again")
+        t.send("R")
+        harness.wait_message(t, lambda l: "reloaded" in l, "R")
+        shown(by_id, "sorted after a refresh")
+        t.send(":sort none\r")
+        shown(first, "the default order after a refresh")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 if __name__ == "__main__":
-    sys.exit(harness.main([t_filter_language, t_saved_views, t_command_line, t_export]))
+    sys.exit(harness.main([t_filter_language, t_saved_views, t_command_line, t_export,
+                               t_order_kept_through_filters]))
