@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action_common.h"
 #include "actions.h"
 #include "util.h"
 
@@ -248,4 +249,7 @@ void input_drain(struct app *app)
         else
             on_key(app, keycode_from_curses(fn, (uint32_t)ch));
     }
+    struct view *ses = act_pane(app, "sessions");
+    if (ses)
+        sessions_view_settle(ses, app);
 }

@@ -44,6 +44,8 @@ struct sessions_view {
     char *typed;              /* the text at the prompt (may not parse) */
     char *query_error;        /* why typed does not parse, or NULL */
     bool prompting;           /* the filter prompt is open */
+    bool filter_pending;      /* typed into since the filter was last applied: applied
+                               * once the keys that came together are read (a paste) */
 
     int sort;                 /* a column id, or SORT_NONE */
     row_index *sorted;        /* the last order sorted by a steady key (a view switched */

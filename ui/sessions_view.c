@@ -1044,11 +1044,13 @@ static bool key(struct view *v, struct app *app, keycode k)
         return false;
     switch (lineedit_key(&sv->typed, k)) {
     case LINEEDIT_ENTER:
+        sessions_view_settle(v, app);
         if (sv->query_error) /* not taken: the prompt stays, its error under it, */
             return true;     /* until it parses or Esc (no half-typed filter left) */
         close_prompt(v, app, true);
         return true;
     case LINEEDIT_CANCEL:
+        sv->filter_pending = false;
         close_prompt(v, app, false);
         return true;
     case LINEEDIT_KEPT:
@@ -1064,14 +1066,24 @@ static bool key(struct view *v, struct app *app, keycode k)
     case LINEEDIT_CHANGED:
         break;
     }
+    sessions_view_set_view_name(v, NULL);
+    sv->filter_pending = true; /* sessions_view_settle, once the keys read together are in */
+    app->dirty = true;
+    return true;
+}
+
+void sessions_view_settle(struct view *v, struct app *app)
+{
+    struct sessions_view *sv = sessions_priv(v);
+    if (!sv->filter_pending)
+        return;
+    sv->filter_pending = false;
     /* what does not parse yet (user: with no value) keeps the last filter
      * that did, and says why under the prompt */
-    sessions_view_set_view_name(v, NULL);
     free(sv->query_error);
     sv->query_error = NULL;
     refilter(v, app, sv->typed, NULL, false, &sv->query_error);
     prompt_update(v, app);
-    return true;
 }
 
 /* ---- the other keys ---- */

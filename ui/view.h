@@ -106,6 +106,10 @@ size_t sessions_view_marked(const struct view *v, struct app *app, const struct 
  * says so. */
 size_t sessions_view_marks_hidden(const struct view *v, struct app *app);
 void sessions_view_clear_marks(struct view *v);
+/* Apply what was typed into the filter prompt since it was last applied:
+ * called once the keys that came together are read, so a paste of a
+ * thousand characters filters once, not a thousand times. */
+void sessions_view_settle(struct view *v, struct app *app);
 /* In visual mode: mark the range and leave it (true); false if not in it. */
 bool sessions_view_commit_range(struct view *v, struct app *app);
 /* Show only account_id's sessions (NULL: every account's again). */

@@ -78,6 +78,10 @@ def t_filter_language(tmp, env):
         check(t.wait_for('matching "user:%s"' % user, WAIT), t.text())
         check(shown_count(t) == len(want), "%d shown, want %d:\n%s" % (shown_count(t), len(want),
                                                                        t.text()))
+        # a paste (one write of some 700 characters, filtered once): the whole of it
+        t.send("/\x15" + " ".join(["user:%s" % user] * 60) + "\r")
+        check(t.wait_for('matching "user:%s user:' % user, WAIT), t.text())
+        check(shown_count(t) == len(want), "after a paste:\n" + t.text())
         # !word: not it; a status by name
         filter_to(t, "status:active !revoked")
         check(t.wait_for('matching "status:active !revoked"', WAIT), t.text())
