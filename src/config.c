@@ -601,6 +601,14 @@ static char *accounts_path(const char *dir)
     return g_build_filename(dir, ACCOUNTS_FILE, NULL);
 }
 
+bool accounts_file_changed(struct file_stamp *st)
+{
+    char *path = accounts_path(config_dir());
+    bool changed = file_stamp_take(st, path);
+    g_free(path);
+    return changed;
+}
+
 void accounts_remove_stale_temps(const char *dir)
 {
     char *path = accounts_path(dir);

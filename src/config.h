@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "filestamp.h"
 #include "model.h"
 
 struct account_list {
@@ -29,6 +30,9 @@ const char *runtime_dir(void);
 /* Load accounts. A missing file is an empty list (0). A malformed one gives
  * ERR_CONFIG and *error = "path:line: what is wrong"; the file is left as is. */
 int accounts_load(struct account_list *out, char **error);
+/* Has accounts.conf changed since *st was taken (filestamp.h)? Take it
+ * before accounts_load, so that a write in between shows next time. */
+bool accounts_file_changed(struct file_stamp *st);
 
 /* Apply one change under the lock, re-reading the file first so that a
  * change made by another instance meanwhile is kept.

@@ -199,6 +199,14 @@ static int load_from(const char *dir, struct conf_file **f, struct session_list 
     return rc;
 }
 
+bool state_file_changed(struct file_stamp *st)
+{
+    char *path = g_build_filename(state_dir(), STATE_FILE, NULL);
+    bool changed = file_stamp_take(st, path);
+    g_free(path);
+    return changed;
+}
+
 int state_load(struct session_list *out, char **error)
 {
     return state_load_in(state_dir(), out, error);

