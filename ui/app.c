@@ -367,8 +367,13 @@ static bool reload_accounts(struct app *app)
     return true;
 }
 
+/* How often an idle dashboard looks at the files (two stats): a login
+ * made by a script shows, and renews itself, within a second or so. */
+#define FILES_LOOK_MS 1000
+
 void app_sync_files(struct app *app)
 {
+    app->files_due = mono_ms() + FILES_LOOK_MS;
     struct file_stamp acc = app->accounts_stamp, st = app->state_stamp;
     bool accounts = accounts_file_changed(&acc), state = state_file_changed(&st);
     if (!accounts && !state)
@@ -386,6 +391,7 @@ void app_sync_files(struct app *app)
 
 void app_refresh_all(struct app *app)
 {
+    app->files_due = mono_ms() + FILES_LOOK_MS;
     reload_accounts(app);
     reload_tracked(app);
     refresh_listing(app);
@@ -442,7 +448,7 @@ static int sleep_ms(struct app *app)
 {
     int64_t mono = mono_ms(), wall = now_ms(), due = -1;
     int64_t timers[] = {app->spinner_due, app->refresh_due, requests_next_due(app),
-                        expiry_due(app)};
+                        expiry_due(app), app->files_due};
     for (size_t i = 0; i < ARRAY_LEN(timers); i++)
         if (timers[i] > 0 && (due < 0 || timers[i] < due))
             due = timers[i];

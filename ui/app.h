@@ -31,6 +31,7 @@ struct app {
     struct store store;
     struct file_stamp accounts_stamp; /* accounts.conf as last read (app_sync_files) */
     struct file_stamp state_stamp;    /* sessions.state as last read */
+    int64_t files_due;                /* monotonic ms of the next look at them */
     struct keymap keymap;
     struct theme theme;
     struct prefs prefs;

@@ -93,7 +93,29 @@ def t_changed_while_asked(tmp, env):
         fake.stop()
 
 
+def t_login_made_elsewhere(tmp, env):
+    """`sesame create` while the dashboard is open: the login shows without
+    R, and (auto_refresh) renews itself before it expires."""
+    fake = harness.Fake(tmp)
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "plantly", "Plantly", ["plantly-pass"], fake.url("plantly"),
+                        email_address="demo@plantly.test", expiring="20s", auto_refresh="yes")
+    try:
+        t = start(tmp, env, want=("Plantly",))
+        settle(t)
+        fake.control("POST", "/_fake/config", {"plantly_expires_in": 25})
+        sid = harness.cli_ok(env, "create", "plantly").strip()
+        check(t.wait_for(sid[:16], WAIT), "the login made elsewhere is not shown:\n" + t.text())
+        wait_message(t, "renewed session %s (Plantly) before it expired" % sid, timeout=30)
+        check(fake.count("plantly", "PUT") == 1, "one renewal")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 if __name__ == "__main__":
     sys.exit(harness.main([
         t_read_only_set_elsewhere, t_production_set_elsewhere, t_changed_while_asked,
+        t_login_made_elsewhere,
     ]))
