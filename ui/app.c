@@ -17,6 +17,7 @@
 #include "budget_shared.h"
 #include "config.h"
 #include "draw.h"
+#include "filewatch.h"
 #include "journal.h"
 #include "redact.h"
 #include "providers/provider.h"
@@ -367,13 +368,24 @@ static bool reload_accounts(struct app *app)
     return true;
 }
 
-/* How often an idle dashboard looks at the files (two stats): a login
+/* How often an idle dashboard looks at the files (two stats) when it
+ * cannot be woken by their changes (a directory not made yet): a login
  * made by a script shows, and renews itself, within a second or so. */
 #define FILES_LOOK_MS 1000
 
+static void watch_files(struct app *app)
+{
+    if (app->watch_fd < 0) {
+        const char *dirs[] = {config_dir(), state_dir()};
+        app->watch_fd = filewatch_open(dirs, ARRAY_LEN(dirs));
+    }
+    app->files_due = app->watch_fd < 0 ? mono_ms() + FILES_LOOK_MS : 0;
+}
+
 void app_sync_files(struct app *app)
 {
-    app->files_due = mono_ms() + FILES_LOOK_MS;
+    if (app->files_due && mono_ms() >= app->files_due)
+        watch_files(app);
     struct file_stamp acc = app->accounts_stamp, st = app->state_stamp;
     bool accounts = accounts_file_changed(&acc), state = state_file_changed(&st);
     if (!accounts && !state)
@@ -391,7 +403,7 @@ void app_sync_files(struct app *app)
 
 void app_refresh_all(struct app *app)
 {
-    app->files_due = mono_ms() + FILES_LOOK_MS;
+    watch_files(app);
     reload_accounts(app);
     reload_tracked(app);
     refresh_listing(app);
@@ -621,15 +633,16 @@ static int loop(struct app *app, int sig_fd, char **fatal)
             screen_tick(app);
             app->ticking = false;
         }
-        struct pollfd pfd[3] = {
+        struct pollfd pfd[4] = {
             {.fd = STDIN_FILENO, .events = POLLIN},
             {.fd = sig_fd, .events = POLLIN},
             {.fd = app->worker ? worker_event_fd(app->worker) : -1, .events = POLLIN},
+            {.fd = app->watch_fd, .events = POLLIN}, /* poll skips a -1 */
         };
         /* work put off: keys, signals and events are looked at between
          * its slices, and poll only waits once it is done */
         bool busy = work_step(app, 0);
-        int n = poll(pfd, app->worker ? 3 : 2, busy ? 0 : sleep_ms(app));
+        int n = poll(pfd, 4, busy ? 0 : sleep_ms(app));
         if (n < 0 && errno != EINTR) {
             *fatal = xasprintf("poll: %s", strerror(errno));
             return -1;
@@ -638,6 +651,8 @@ static int loop(struct app *app, int sig_fd, char **fatal)
             handle_signals(app);
         if (n > 0 && app->worker && (pfd[2].revents & POLLIN))
             drain_events(app);
+        if (n > 0 && app->watch_fd >= 0 && (pfd[3].revents & POLLIN))
+            filewatch_drain(app->watch_fd); /* app_sync_files below looks */
         if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
             app->quit = true; /* the terminal went away: nothing more to read or draw */
             app->exit_code = 128 + SIGHUP;
@@ -667,10 +682,13 @@ static void app_init(struct app *app, const struct ui_options *opt)
     prefs_init(&app->prefs);
     app->read_only = opt->read_only;
     app->redact = opt->redact;
+    app->watch_fd = -1;
 }
 
 static void app_free(struct app *app)
 {
+    if (app->watch_fd >= 0)
+        close(app->watch_fd);
     app_close_overlay(app);
     expiry_free(app);
     requests_free(app);

@@ -31,7 +31,8 @@ struct app {
     struct store store;
     struct file_stamp accounts_stamp; /* accounts.conf as last read (app_sync_files) */
     struct file_stamp state_stamp;    /* sessions.state as last read */
-    int64_t files_due;                /* monotonic ms of the next look at them */
+    int watch_fd;                     /* woken by their changes (filewatch.h), or -1 ... */
+    int64_t files_due;                /* ... then the monotonic ms of the next look, else 0 */
     struct keymap keymap;
     struct theme theme;
     struct prefs prefs;
