@@ -47,8 +47,9 @@ int accounts_update(const struct account *a, char **error);
 int accounts_upsert(const struct account *a, char **error);
 int accounts_remove(const char *id, char **error);
 /* accounts_remove, and *found: whether the account was there to remove
- * (false: another sesame removed it meanwhile, which is no error). */
-int accounts_remove_found(const char *id, bool *found, char **error);
+ * (false: another sesame removed it meanwhile, which is no error); note
+ * (or NULL) is the detail of its journal line. */
+int accounts_remove_found(const char *id, const char *note, bool *found, char **error);
 
 /* Lock dir (as every writer does) and load its accounts: the lock's fd, to
  * be given to config_unlock once done, or -1 with *error. While it is

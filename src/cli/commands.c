@@ -37,6 +37,10 @@ static const char account_details[] =
     "\n"
     "remove: the account's keyring items, its tracked sessions and its entry in\n"
     "accounts.conf go (its sessions at the provider are not ended); then prune runs.\n"
+    "Forgetting tracked sessions is a change: an account with read_only = yes is not\n"
+    "removed (set read_only=no first), one with production = yes needs its label typed\n"
+    "on a terminal or given with --confirm LABEL. The journal line says how many\n"
+    "tracked sessions were forgotten.\n"
     "\n"
     "prune: removes the keyring items of sesame (application=sesame) whose account is\n"
     "not in accounts.conf, e.g. left by an add that was killed, or whose session is not\n"
@@ -268,11 +272,11 @@ static const struct cli_command commands[] = {
      "sesame account edit ACCOUNT [--label NAME] [--base-url URL] [--ca-file FILE]\n"
      "           [--allow-http | --no-allow-http] [--set KEY=VALUE]... [--secret KIND]...\n"
      "sesame account list [--json]\n"
-     "sesame account remove ACCOUNT\n"
+     "sesame account remove ACCOUNT [--confirm LABEL]\n"
      "sesame account prune [--dry-run]",
      "add, edit, list or remove accounts (secrets go to the keyring)", account_details, NULL,
      {cli_account_add_opts, cli_account_edit_opts, cli_account_list_opts,
-      cli_account_prune_opts}},
+      cli_account_prune_opts, cli_account_remove_opts}},
     {"sessions", cmd_sessions,
      "sesame sessions [--account ACCOUNT] [--status STATUS] [--filter QUERY]\n"
      "           [--columns LIST] [--format table|tsv|csv|json] [--json]\n"

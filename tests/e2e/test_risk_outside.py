@@ -114,8 +114,45 @@ def t_login_made_elsewhere(tmp, env):
         fake.stop()
 
 
+def t_delete_guarded(tmp, env):
+    """D: a read-only account is not deleted (its tracked login would be
+    forgotten); a production one asks for its label, set elsewhere too."""
+    fake = harness.Fake(tmp)
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "plantly", "Plantly", ["plantly-pass"], fake.url("plantly"),
+                        email_address="demo@plantly.test", read_only="yes")
+    harness.cli_ok(env, "account", "edit", "Plantly", "--set", "read_only=no")
+    sid = harness.cli_ok(env, "create", "plantly").strip()
+    harness.cli_ok(env, "account", "edit", "Plantly", "--set", "read_only=yes")
+    try:
+        t = start(tmp, env, want=("Plantly",))
+        settle(t)
+        t.send("D")
+        wait_message(t, "Plantly is read-only (read_only = yes): removing it would forget")
+        check("Delete account" not in t.text(), t.text())
+        harness.cli_ok(env, "account", "edit", "Plantly", "--set", "read_only=no",
+                       "--set", "production=yes")
+        t.send("D")
+        check(t.wait_for("Production: type Plantly to go ahead", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        time.sleep(0.5)
+        check(sid in harness.cli_ok(env, "sessions", "--json"), "deleted without the label")
+        t.send("D")
+        check(t.wait_for("Production: type Plantly", WAIT), t.text())
+        t.send("Plantly")
+        t.key("enter")
+        wait_message(t, "1 tracked session forgotten here")
+        e = [e for e in journal(tmp) if e["action"] == "account-remove"][-1]
+        check(e.get("detail") == "1 tracked session forgotten" and e["origin"] == "dashboard", e)
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 if __name__ == "__main__":
     sys.exit(harness.main([
         t_read_only_set_elsewhere, t_production_set_elsewhere, t_changed_while_asked,
-        t_login_made_elsewhere,
+        t_login_made_elsewhere, t_delete_guarded,
     ]))
