@@ -12,6 +12,7 @@ Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_risk_outside.py ./s
 Prints "N passed, N failed" last.
 """
 
+import datetime
 import os
 import sys
 import time
@@ -151,8 +152,42 @@ def t_delete_guarded(tmp, env):
         fake.stop()
 
 
+def t_on_expiring_for_every_session(tmp, env):
+    """More sessions cross at once than commands run at once (8): each gets
+    its run, in its turn, none dropped."""
+    out = os.path.join(tmp, "ran.log")
+    harness.write(tmp, "sesame.conf", "set on-expiring = sh -c 'echo \"$SESAME_SESSION\" >> "
+                  "\"$0\"; sleep 1' %s\n" % out)
+    fake = harness.Fake(tmp, ["--clerk-users", "8", "--clerk-sessions-per-user", "3"])
+    env = harness.keyring_env(tmp)
+    harness.add_account(env, "clerk", "Clerk", ["sk_test_fake"], fake.url("clerk"),
+                        expiring="6d")
+    t = None
+    try:
+        def at(s, key):
+            return datetime.datetime.fromisoformat(s[key].replace("Z", "+00:00")).timestamp()
+        now, window = time.time(), 6 * 86400
+        # inside the window now, and crossed it after they began (told)
+        live = sorted(s["id"] for s in active_clerk(env) if s.get("expires_at")
+                      and at(s, "expires_at") - now <= window
+                      and at(s, "expires_at") - window > at(s, "created_at"))
+        check(len(live) > 8, "too few sessions to tell: %d" % len(live))
+        t = start(tmp, env)
+        settle(t)
+
+        def ran():
+            return sorted(open(out).read().split()) if os.path.exists(out) else []
+        check(wait_until(lambda: ran() == live, 30),
+              "on-expiring ran for %d of %d sessions:\n%s" % (len(ran()), len(live), t.text()))
+        t.quit()
+    finally:
+        if t:
+            t.close()
+        fake.stop()
+
+
 if __name__ == "__main__":
     sys.exit(harness.main([
         t_read_only_set_elsewhere, t_production_set_elsewhere, t_changed_while_asked,
-        t_login_made_elsewhere, t_delete_guarded,
+        t_login_made_elsewhere, t_delete_guarded, t_on_expiring_for_every_session,
     ]))
