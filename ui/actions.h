@@ -73,6 +73,8 @@ void account_delete(struct app *app, size_t index);
 
 /* Copy text to the terminal's clipboard (OSC 52); what names it on the
  * message line ("the id sess_..."). */
+/* Refused in screen-share mode (said): a clipboard shared with the meeting's
+ * tool, or kept by a manager, would carry what the screen masks. */
 void actions_copy(struct app *app, const char *text, const char *what);
 
 /* ---- overlays ---- */

@@ -186,8 +186,42 @@ def t_on_expiring_for_every_session(tmp, env):
         fake.stop()
 
 
+def t_screen_share_after_the_fact(tmp, env):
+    """M after messages named a session: the log (L) masks them too, and
+    nothing is copied while the mode is on."""
+    fake, env = clerk_account(tmp, "Clerk")
+    try:
+        sid = active_clerk(env)[0]["id"]
+        t = start(tmp, env)
+        settle(t)
+        to_sessions(t)
+        select(t, sid)
+        t.send("x")
+        check(t.wait_for("Revoke session", WAIT), t.text())
+        t.send("y")
+        t.key("enter")
+        wait_message(t, "revoked session " + sid)
+        t.send("M")
+        wait_message(t, "screen-share mode: names")
+        t.send("L")
+        check(t.wait_for("Message log", WAIT), t.text())
+        check(sid[:12] not in t.text(), "logged before M, shown whole:\n" + t.text())
+        check(t.wait_for("sess_***", WAIT), t.text())
+        t.send("y")
+        wait_message(t, "screen-share mode: nothing is copied")
+        t.key("esc")
+        t.send("y")
+        wait_message(t, "screen-share mode: nothing is copied")
+        check(b"\x1b]52;" not in t.output(), "copied in screen-share mode")
+        t.quit()
+    finally:
+        t.close()
+        fake.stop()
+
+
 if __name__ == "__main__":
     sys.exit(harness.main([
         t_read_only_set_elsewhere, t_production_set_elsewhere, t_changed_while_asked,
         t_login_made_elsewhere, t_delete_guarded, t_on_expiring_for_every_session,
+        t_screen_share_after_the_fact,
     ]))
