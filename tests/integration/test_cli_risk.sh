@@ -166,5 +166,16 @@ expect "production: removed with the label, the forgotten logins said" 0 "\($N t
 # (grep: a hand-damaged line above is no JSON)
 check "the journal says how many tracked sessions were forgotten" grep -q '"account":"plantly-test".*"action":"account-remove","result":"ok","detail":"'"$N"' tracked sessions forgotten"' "$J"
 
+# an old journal file that cannot be read is skipped with a note; the rest is read
+[ -e "$J.1" ] && mv "$J.1" "$T/journal.1.kept"
+truncate -s 17M "$J.1"
+run sesame log
+expect "an oversized rotated journal is skipped" 0 "journal.jsonl.1: too large .*skipped"
+check "... and the current one is read" grep -q "account-remove" "$T/out"
+run sesame log --json
+check "... in --json too, in skipped" json 'any("journal.jsonl.1: too large" in n for n in d["skipped"]) and d["entries"]'
+rm -f "$J.1"
+[ -e "$T/journal.1.kept" ] && mv "$T/journal.1.kept" "$J.1"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
