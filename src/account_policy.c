@@ -54,7 +54,8 @@ char *policy_check_duration_or_off(const char *value)
 
 char *policy_check_count_or_off(const char *value)
 {
-    return is_off(value) || count_parse(value) > 0
+    /* "0" is not "off" here: a count of 0 reads as "flag any live session" */
+    return (is_off(value) && strcmp(value, "0") != 0) || count_parse(value) > 0
         ? NULL : xstrdup("is not a number from 1 to 100000, or off");
 }
 
