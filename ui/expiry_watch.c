@@ -182,8 +182,8 @@ static void tell(struct app *app, const size_t *v, size_t n, bool loud, int64_t 
     if (!sa)
         return;
     char *text = said(app, first, sa, n, now);
-    if (loud)
-        app_error(app, "%s", text);
+    if (loud) /* after a failed renewal: logged, the line keeps the failure (it says more) */
+        msglog_add(&app->log, now_ms(), MSGLOG_ERROR, app->log_account, text);
     else
         app_message(app, "%s", text);
     if (app->prefs.expiring_bell && screen_active())
@@ -332,11 +332,7 @@ static void renewed(struct app *app, size_t r, const struct event *ev)
             beep(); /* loud: a session is about to go */
         if (s && sa) {
             size_t k = (size_t)(s - app->store.sessions.v);
-            char *keep = app->message ? xstrdup(app->message) : NULL;
             tell(app, &k, 1, true, now);
-            if (keep) /* the failure stays on the line: it says more */
-                app_error(app, "%s", keep);
-            free(keep);
         }
     }
     free(rn.account_id);
