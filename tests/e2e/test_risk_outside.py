@@ -12,6 +12,7 @@ Usage: tests/with-keyring.sh /usr/bin/python3 tests/e2e/test_risk_outside.py ./s
 Prints "N passed, N failed" last.
 """
 
+import contextlib
 import datetime
 import os
 import sys
@@ -27,14 +28,28 @@ from test_dashboard_actions import (WAIT, select, sessions, settle, start,  # no
 from test_risk import active_clerk, clerk_account, journal  # noqa: E402
 
 
-def t_read_only_set_elsewhere(tmp, env):
-    fake, env = clerk_account(tmp, "Clerk prod")
+@contextlib.contextmanager
+def at_a_session(tmp, label):
+    """A Clerk account `label` against a fake of 2 sessions, the dashboard
+    open with the cursor on one of them: (fake, env, t, sid)."""
+    fake, env = clerk_account(tmp, label)
+    t = None
     try:
         sid = active_clerk(env)[0]["id"]
         t = start(tmp, env)
         settle(t)
         to_sessions(t)
         select(t, sid)
+        yield fake, env, t, sid
+        t.quit()
+    finally:
+        if t:
+            t.close()
+        fake.stop()
+
+
+def t_read_only_set_elsewhere(tmp, env):
+    with at_a_session(tmp, "Clerk prod") as (fake, env, t, sid):
         harness.cli_ok(env, "account", "edit", "Clerk prod", "--set", "read_only=yes")
         t.send("x")
         wait_message(t, "Clerk prod is read-only (read_only = yes)")
@@ -44,20 +59,10 @@ def t_read_only_set_elsewhere(tmp, env):
         wait_message(t, "Clerk prod is read-only (read_only = yes)")
         time.sleep(0.5)
         check(fake.count("clerk", "POST", "/revoke") == 0, "revoked at a read-only account")
-        t.quit()
-    finally:
-        t.close()
-        fake.stop()
 
 
 def t_production_set_elsewhere(tmp, env):
-    fake, env = clerk_account(tmp, "Clerk two")
-    try:
-        sid = active_clerk(env)[0]["id"]
-        t = start(tmp, env)
-        settle(t)
-        to_sessions(t)
-        select(t, sid)
+    with at_a_session(tmp, "Clerk two") as (fake, env, t, sid):
         harness.cli_ok(env, "account", "edit", "Clerk two", "--set", "production=yes")
         t.send("x")
         check(t.wait_for("Production: type Clerk two to go ahead", WAIT), t.text())
@@ -65,21 +70,11 @@ def t_production_set_elsewhere(tmp, env):
         t.key("enter")
         wait_message(t, "is not Clerk two")
         check(fake.count("clerk", "POST", "/revoke") == 0, "revoked without the label")
-        t.quit()
-    finally:
-        t.close()
-        fake.stop()
 
 
 def t_changed_while_asked(tmp, env):
     """The y/N was asked before read_only was set elsewhere: y does nothing."""
-    fake, env = clerk_account(tmp, "Clerk three")
-    try:
-        sid = active_clerk(env)[0]["id"]
-        t = start(tmp, env)
-        settle(t)
-        to_sessions(t)
-        select(t, sid)
+    with at_a_session(tmp, "Clerk three") as (fake, env, t, sid):
         t.send("x")
         check(t.wait_for("Revoke session", WAIT), t.text())
         harness.cli_ok(env, "account", "edit", "Clerk three", "--set", "read_only=yes")
@@ -88,10 +83,6 @@ def t_changed_while_asked(tmp, env):
         wait_message(t, "Clerk three is read-only (read_only = yes)")
         time.sleep(0.5)
         check(fake.count("clerk", "POST", "/revoke") == 0, "revoked at a read-only account")
-        t.quit()
-    finally:
-        t.close()
-        fake.stop()
 
 
 def t_login_made_elsewhere(tmp, env):
@@ -189,13 +180,7 @@ def t_on_expiring_for_every_session(tmp, env):
 def t_screen_share_after_the_fact(tmp, env):
     """M after messages named a session: the log (L) masks them too, and
     nothing is copied while the mode is on."""
-    fake, env = clerk_account(tmp, "Clerk")
-    try:
-        sid = active_clerk(env)[0]["id"]
-        t = start(tmp, env)
-        settle(t)
-        to_sessions(t)
-        select(t, sid)
+    with at_a_session(tmp, "Clerk") as (fake, env, t, sid):
         t.send("x")
         check(t.wait_for("Revoke session", WAIT), t.text())
         t.send("y")
@@ -213,10 +198,6 @@ def t_screen_share_after_the_fact(tmp, env):
         t.send("y")
         wait_message(t, "screen-share mode: nothing is copied")
         check(b"\x1b]52;" not in t.output(), "copied in screen-share mode")
-        t.quit()
-    finally:
-        t.close()
-        fake.stop()
 
 
 if __name__ == "__main__":
