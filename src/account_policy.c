@@ -54,7 +54,8 @@ char *policy_check_duration_or_off(const char *value)
 
 char *policy_check_count_or_off(const char *value)
 {
-    return is_off(value) || count_parse(value) > 0
+    /* "0" is not "off" here: a count of 0 reads as "flag any live session" */
+    return (is_off(value) && strcmp(value, "0") != 0) || count_parse(value) > 0
         ? NULL : xstrdup("is not a number from 1 to 100000, or off");
 }
 
@@ -107,6 +108,26 @@ char *account_refuses(const struct account *a, enum op op)
                           : op == OP_CREATE ? "create a session"
                           : op == OP_AUTHORIZE ? "authorize a session" : "renew a session",
                           q);
+    free(q);
+    return why;
+}
+
+char *account_remove_refuses(const struct account *a, const char *typed)
+{
+    const char *name = a->label ? a->label : a->id;
+    char *q = shell_quote(a->id), *why = NULL;
+    const char *label = account_confirm_label(a);
+    if (bool_field(a, "read_only"))
+        why = xasprintf("%s is read-only (read_only = yes): removing it would forget its tracked "
+                        "sessions; to allow it: sesame account edit %s --set read_only=no",
+                        name, q);
+    else if (label && !typed) {
+        char *ql = shell_quote(label);
+        why = xasprintf("%s is a production account: removing it needs its label typed out "
+                        "(sesame account remove --confirm %s %s)", name, ql, q);
+        free(ql);
+    } else if (label && strcmp(typed, label) != 0)
+        why = xasprintf("\"%s\" is not %s: nothing was changed", typed, label);
     free(q);
     return why;
 }

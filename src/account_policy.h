@@ -45,8 +45,17 @@ void account_policy_of(const struct account *a, struct account_policy *out);
  * authorize, refresh (a renewal rotates tokens); forget is OP_REVOKE too. */
 char *account_refuses(const struct account *a, enum op op);
 
-/* The label a revoke (x, `sesame revoke`) at a production account asks to
- * be typed out before it goes, NULL when it needs only a yes. */
+/* Why account a may not be removed, owned, or NULL. Removing it forgets
+ * its tracked sessions here (their keys leave the keyring, the logins stay
+ * live at the provider), a change read_only = yes refuses: the message
+ * names the way out (set read_only=no first). A production account
+ * (account_confirm_label) is removed only with its label typed: typed is
+ * what was typed (NULL: nothing yet); the message says how to give it. */
+char *account_remove_refuses(const struct account *a, const char *typed);
+
+/* The label a revoke (x, `sesame revoke`) or an account's removal at a
+ * production account asks to be typed out before it goes, NULL when it
+ * needs only a yes. */
 const char *account_confirm_label(const struct account *a);
 
 /* "yes" / "no" and their synonyms (true/false, on/off, 1/0): 0 or 1, -1 if

@@ -601,6 +601,14 @@ static char *accounts_path(const char *dir)
     return g_build_filename(dir, ACCOUNTS_FILE, NULL);
 }
 
+bool accounts_file_changed(struct file_stamp *st)
+{
+    char *path = accounts_path(config_dir());
+    bool changed = file_stamp_take(st, path);
+    g_free(path);
+    return changed;
+}
+
 void accounts_remove_stale_temps(const char *dir)
 {
     char *path = accounts_path(dir);
@@ -1092,10 +1100,11 @@ static char *changed_names(const struct account *was, const struct account *now)
 
 /* An account added, edited or removed: a line in the journal. */
 static void journal_account(enum change how, const struct account *was,
-                            const struct account *now)
+                            const struct account *now, const char *note)
 {
     const struct account *a = now ? now : was;
-    char *detail = how == UPDATE && was && now ? changed_names(was, now) : NULL;
+    char *detail = how == UPDATE && was && now ? changed_names(was, now)
+                   : note ? g_strdup(note) : NULL;
     struct journal_entry e = {
         .account = a->id,
         .label = a->label,
@@ -1110,7 +1119,7 @@ static void journal_account(enum change how, const struct account *was,
 }
 
 static int change_accounts(enum change how, const struct account *a, const char *rm_id,
-                           bool *rm_found, char **new_id, char **error)
+                           bool *rm_found, const char *rm_note, char **new_id, char **error)
 {
     char *dir = xstrdup(config_dir());
     struct conf_file *f = NULL;
@@ -1162,7 +1171,7 @@ static int change_accounts(enum change how, const struct account *a, const char 
     if (rc == 0 && how != UPSERT)
         journal_account(how, how == ADD ? NULL : account_list_find_id(&l, how == REMOVE ? rm_id
                                                                                          : a->id),
-                        how == REMOVE ? NULL : a);
+                        how == REMOVE ? NULL : a, rm_note);
 out:
     account_free(&added);
     account_list_free(&l);
@@ -1179,7 +1188,7 @@ int accounts_add(struct account *a, char **error)
     int rc = check_account(&probe, error);
     char *id = NULL;
     if (rc == 0)
-        rc = change_accounts(ADD, a, NULL, NULL, &id, error);
+        rc = change_accounts(ADD, a, NULL, NULL, NULL, &id, error);
     if (rc == 0) {
         free(a->id);
         a->id = id;
@@ -1190,16 +1199,16 @@ int accounts_add(struct account *a, char **error)
 int accounts_update(const struct account *a, char **error)
 {
     int rc = check_account(a, error);
-    return rc ? rc : change_accounts(UPDATE, a, NULL, NULL, NULL, error);
+    return rc ? rc : change_accounts(UPDATE, a, NULL, NULL, NULL, NULL, error);
 }
 
 int accounts_upsert(const struct account *a, char **error)
 {
     int rc = check_account(a, error);
-    return rc ? rc : change_accounts(UPSERT, a, NULL, NULL, NULL, error);
+    return rc ? rc : change_accounts(UPSERT, a, NULL, NULL, NULL, NULL, error);
 }
 
-int accounts_remove_found(const char *id, bool *found, char **error)
+int accounts_remove_found(const char *id, const char *note, bool *found, char **error)
 {
     if (found)
         *found = false;
@@ -1207,12 +1216,12 @@ int accounts_remove_found(const char *id, bool *found, char **error)
         set_error(error, xasprintf("bad account id \"%s\"", id ? id : ""));
         return ERR_USAGE;
     }
-    return change_accounts(REMOVE, NULL, id, found, NULL, error);
+    return change_accounts(REMOVE, NULL, id, found, note, NULL, error);
 }
 
 int accounts_remove(const char *id, char **error)
 {
-    return accounts_remove_found(id, NULL, error);
+    return accounts_remove_found(id, NULL, NULL, error);
 }
 
 int accounts_lock_load(const char *dir, struct account_list *out, char **error)

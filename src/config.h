@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "filestamp.h"
 #include "model.h"
 
 struct account_list {
@@ -29,6 +30,9 @@ const char *runtime_dir(void);
 /* Load accounts. A missing file is an empty list (0). A malformed one gives
  * ERR_CONFIG and *error = "path:line: what is wrong"; the file is left as is. */
 int accounts_load(struct account_list *out, char **error);
+/* Has accounts.conf changed since *st was taken (filestamp.h)? Take it
+ * before accounts_load, so that a write in between shows next time. */
+bool accounts_file_changed(struct file_stamp *st);
 
 /* Apply one change under the lock, re-reading the file first so that a
  * change made by another instance meanwhile is kept.
@@ -43,8 +47,9 @@ int accounts_update(const struct account *a, char **error);
 int accounts_upsert(const struct account *a, char **error);
 int accounts_remove(const char *id, char **error);
 /* accounts_remove, and *found: whether the account was there to remove
- * (false: another sesame removed it meanwhile, which is no error). */
-int accounts_remove_found(const char *id, bool *found, char **error);
+ * (false: another sesame removed it meanwhile, which is no error); note
+ * (or NULL) is the detail of its journal line. */
+int accounts_remove_found(const char *id, const char *note, bool *found, char **error);
 
 /* Lock dir (as every writer does) and load its accounts: the lock's fd, to
  * be given to config_unlock once done, or -1 with *error. While it is

@@ -2,10 +2,13 @@
  * no clock, so that a column's text needs nothing more. */
 #include "flags.h"
 
+#include <glib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "suggest.h"
 #include "util.h"
 
 static const struct {
@@ -25,6 +28,26 @@ const char *flag_name(unsigned flag)
         if (table[i].flag == flag)
             return table[i].name;
     return NULL;
+}
+
+char *flag_word_check(const char *word)
+{
+    GString *all = g_string_new(NULL);
+    struct suggest sg;
+    suggest_init(&sg, word);
+    bool part = false;
+    for (size_t i = 0; i < FLAG_COUNT; i++) {
+        part = part || strcasestr(table[i].name, word) != NULL;
+        suggest_offer(&sg, table[i].name);
+        g_string_append_printf(all, "%s%s", i ? ", " : "", table[i].name);
+    }
+    const char *best = suggest_best(&sg);
+    char *why = part ? NULL
+                : best ? xasprintf("unknown flag '%s' (did you mean %s?); the flags: %s", word,
+                                   best, all->str)
+                       : xasprintf("unknown flag '%s'; the flags: %s", word, all->str);
+    g_string_free(all, TRUE);
+    return why;
 }
 
 unsigned flag_parse(const char *word)

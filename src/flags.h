@@ -43,6 +43,12 @@ const char *flag_name(unsigned flag);
  * if none or several ("new"). */
 unsigned flag_parse(const char *word);
 
+/* Why word, looked for in the flags (a filter's flag:WORD matches part of
+ * a flag's name: "new" both new-place and new-device), can match no flag:
+ * "unknown flag 'bogus'; the flags: ...", with a did-you-mean; owned. NULL
+ * when it is part of a flag's name. */
+char *flag_word_check(const char *word);
+
 /* The names of flags, space-separated ("impersonated new-place"; "" for
  * none), into buf: the flags column's text, what flag:... matches. A name
  * that does not fit is left out whole. */

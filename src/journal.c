@@ -403,13 +403,21 @@ void journal_parse(struct journal_list *out, const char *text, size_t len, const
     }
 }
 
-static int read_file(struct journal_list *out, const char *p, char **error)
+/* One file's lines into out. A rotated file (rotated: one of the old ones)
+ * that cannot be read (too large, not a regular file) is skipped with a
+ * note: the rest of the journal is still worth reading. */
+static int read_file(struct journal_list *out, const char *p, bool rotated, char **error)
 {
     char *data = NULL, *err = NULL;
     size_t len = 0;
     int rc = file_read_regular(p, READ_MAX, &data, &len, &err);
     if (rc == ENOENT)
         return 0;
+    if (rc != 0 && rotated) {
+        note(out, xasprintf("%s, skipped", err ? err : p));
+        free(err);
+        return 0;
+    }
     if (rc != 0) {
         *error = err;
         return ERR_CONFIG;
@@ -432,7 +440,7 @@ int journal_read(struct journal_list *out, char **error)
     int rc = 0;
     for (int i = n_keep; rc == 0 && i >= 0; i--) {
         char *f = i ? xasprintf("%s.%d", p, i) : xstrdup(p);
-        rc = read_file(out, f, error);
+        rc = read_file(out, f, i > 0, error);
         free(f);
     }
     free(p);

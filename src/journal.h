@@ -96,8 +96,9 @@ struct journal_list {
 };
 
 /* Every line of the rotated files and the journal, oldest first; a line
- * that is not a journal entry is skipped with a note. A missing journal
- * is empty (0); an unreadable one ERR_CONFIG with *error. */
+ * that is not a journal entry is skipped with a note, and so is a rotated
+ * file that cannot be read (too large, not a regular file). A missing
+ * journal is empty (0); an unreadable current file ERR_CONFIG with *error. */
 int journal_read(struct journal_list *out, char **error);
 /* The same for one file's text (tests, fuzzing); name prefixes the notes. */
 void journal_parse(struct journal_list *out, const char *text, size_t len, const char *name);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "flags.h"
 #include "query_time.h"
 #include "suggest.h"
 #include "textfold.h"
@@ -186,6 +187,11 @@ static int read_term(const char **p, struct query_term *t, char **error)
         }
         if (!*word) {
             *error = xasprintf("%s: needs a value, as in %s:ada", field, field);
+            free(field);
+            free(word);
+            return ERR_USAGE;
+        }
+        if (bits == BIT(COLUMN_FLAGS) && (*error = flag_word_check(word))) {
             free(field);
             free(word);
             return ERR_USAGE;

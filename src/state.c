@@ -199,6 +199,14 @@ static int load_from(const char *dir, struct conf_file **f, struct session_list 
     return rc;
 }
 
+bool state_file_changed(struct file_stamp *st)
+{
+    char *path = g_build_filename(state_dir(), STATE_FILE, NULL);
+    bool changed = file_stamp_take(st, path);
+    g_free(path);
+    return changed;
+}
+
 int state_load(struct session_list *out, char **error)
 {
     return state_load_in(state_dir(), out, error);
@@ -250,7 +258,7 @@ static struct session *find_in(struct session_list *l, const char *account_id,
  * CHECK_WRITABLE, see that a write could be made there). */
 static int change_state(const char *dir, enum change what, const struct session *s,
                         const char *account_id, const char *session_id, bool *read,
-                        bool *taken, char **error)
+                        bool *taken, size_t *removed, char **error)
 {
     struct conf_file *f = NULL;
     struct session_list l = { 0 };
@@ -310,7 +318,10 @@ static int change_state(const char *dir, enum change what, const struct session 
                 (what == REMOVE && strcmp(l.v[i].id, session_id) != 0))
                 continue;
             char *g = group_name(l.v[i].account_id, l.v[i].id);
-            changed |= g_key_file_remove_group(kf, g, NULL);
+            bool gone = g_key_file_remove_group(kf, g, NULL);
+            changed |= gone;
+            if (gone && removed)
+                (*removed)++;
             free(g);
         }
         break;
@@ -350,20 +361,20 @@ static int need_ids(const char *account_id, const char *session_id, const char *
 int state_upsert(const struct session *s, char **error)
 {
     int rc = writable(s, error);
-    return rc ? rc : change_state(state_dir(), UPSERT, s, NULL, NULL, NULL, NULL, error);
+    return rc ? rc : change_state(state_dir(), UPSERT, s, NULL, NULL, NULL, NULL, NULL, error);
 }
 
 int state_merge_in(const char *dir, const struct session *fresh, char **error)
 {
     int rc = writable(fresh, error);
-    return rc ? rc : change_state(dir, MERGE, fresh, NULL, NULL, NULL, NULL, error);
+    return rc ? rc : change_state(dir, MERGE, fresh, NULL, NULL, NULL, NULL, NULL, error);
 }
 
 int state_add_new_in(const char *dir, const struct session *s, bool *taken, char **error)
 {
     *taken = false;
     int rc = writable(s, error);
-    return rc ? rc : change_state(dir, ADD_NEW, s, NULL, NULL, NULL, taken, error);
+    return rc ? rc : change_state(dir, ADD_NEW, s, NULL, NULL, NULL, taken, NULL, error);
 }
 
 int state_merge(const struct session *fresh, char **error)
@@ -377,7 +388,8 @@ int state_remove_in(const char *dir, const char *account_id, const char *session
     if (read)
         *read = false;
     int rc = need_ids(account_id, session_id ? session_id : "", "state_remove", error);
-    return rc ? rc : change_state(dir, REMOVE, NULL, account_id, session_id, read, NULL, error);
+    return rc ? rc
+              : change_state(dir, REMOVE, NULL, account_id, session_id, read, NULL, NULL, error);
 }
 
 int state_remove(const char *account_id, const char *session_id, char **error)
@@ -390,14 +402,18 @@ int state_mark_unknown_in(const char *dir, const char *account_id, const char *s
 {
     int rc = need_ids(account_id, session_id ? session_id : "", "state_mark_unknown", error);
     return rc ? rc
-              : change_state(dir, MARK_UNKNOWN, NULL, account_id, session_id, NULL, NULL, error);
+              : change_state(dir, MARK_UNKNOWN, NULL, account_id, session_id, NULL, NULL, NULL,
+                             error);
 }
 
-int state_remove_account(const char *account_id, char **error)
+int state_remove_account(const char *account_id, size_t *removed, char **error)
 {
+    if (removed)
+        *removed = 0;
     int rc = need_ids(account_id, NULL, "state_remove_account", error);
     if (rc == 0)
-        rc = change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, NULL, error);
+        rc = change_state(state_dir(), REMOVE_ACCOUNT, NULL, account_id, NULL, NULL, NULL, removed,
+                          error);
     if (rc == 0)
         seen_forget(account_id); /* what it saw of its users' places goes with it */
     return rc;
@@ -405,7 +421,7 @@ int state_remove_account(const char *account_id, char **error)
 
 int state_check_writable(char **error)
 {
-    return change_state(state_dir(), CHECK_WRITABLE, NULL, NULL, NULL, NULL, NULL, error);
+    return change_state(state_dir(), CHECK_WRITABLE, NULL, NULL, NULL, NULL, NULL, NULL, error);
 }
 
 int state_load_in(const char *dir, struct session_list *out, char **error)

@@ -5,16 +5,22 @@
 #define SESAME_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "filestamp.h"
 #include "model.h"
 
 /* Missing file: empty list. Malformed: ERR_CONFIG, "path:line: ...". */
 int state_load(struct session_list *out, char **error);
+/* Has sessions.state changed since *st was taken (filestamp.h)? Take it
+ * before state_load. */
+bool state_file_changed(struct file_stamp *st);
 /* Insert or replace (by account id + session id), under the lock. */
 int state_upsert(const struct session *s, char **error);
 int state_remove(const char *account_id, const char *session_id, char **error);
-/* The account's tracked sessions, and what it saw of its users (seen.h). */
-int state_remove_account(const char *account_id, char **error);
+/* The account's tracked sessions, and what it saw of its users (seen.h);
+ * *removed (NULL: not wanted): how many tracked sessions went. */
+int state_remove_account(const char *account_id, size_t *removed, char **error);
 
 /* The same in the state directory dir, for the worker's keyring thread
  * (state_dir() is the main thread's): a session made there is recorded

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "account_check.h"
+#include "account_policy.h"
+#include "account_remove.h"
 #include "actions.h"
 #include "app.h"
 #include "config.h"
@@ -511,9 +513,8 @@ static void cleared(struct app *app, struct event *ev, void *ctx)
         return;
     }
     char *err = NULL;
-    int rc = state_remove_account(a->id, &err);
-    if (rc == 0)
-        rc = accounts_remove(a->id, &err);
+    size_t forgot = 0;
+    int rc = account_remove_records(a->id, NULL, &forgot, &err);
     if (rc) {
         app_error(app, "%s: its keyring items are removed, but %s", name_of(a),
                   err ? err : "the config could not be written");
@@ -523,7 +524,11 @@ static void cleared(struct app *app, struct event *ev, void *ctx)
     }
     free(err);
     app_refresh_all(app);
-    char *done = xasprintf("deleted account %s (id %s) and its keyring items", name_of(a), a->id);
+    char *done = forgot ? xasprintf("deleted account %s (id %s) and its keyring items; %zu tracked "
+                                    "session%s forgotten here", name_of(a), a->id, forgot,
+                                    forgot == 1 ? "" : "s")
+                        : xasprintf("deleted account %s (id %s) and its keyring items",
+                                    name_of(a), a->id);
     app_message(app, "%s", done);
     prune_after_delete(app, done);
     free(done);
@@ -547,6 +552,20 @@ static void after_cancel(struct app *app, struct event *ev, void *ctx)
 static void delete_go(struct app *app, void *ctx)
 {
     struct account *a = ctx;
+    /* asked of the account as it was: made read-only or production since
+     * by another sesame (app_sync_files read it in), it asks again */
+    const struct store_account *now = store_find(&app->store, a->id);
+    if (now && (account_confirm_label(&now->a) && !account_confirm_label(a))) {
+        app_error(app, "%s is production now: nothing was deleted; press D again to type its "
+                  "label", name_of(&now->a));
+        return;
+    }
+    char *why = now ? account_remove_refuses(&now->a, account_confirm_label(&now->a)) : NULL;
+    if (why) {
+        app_error(app, "%s", why);
+        free(why);
+        return;
+    }
     if (app->worker)
         worker_cancel_account(app->worker, a->id);
     store_forget_jobs(&app->store, a->id); /* no answers will come for those */
@@ -565,6 +584,12 @@ void account_delete(struct app *app, size_t index)
     if (index >= app->store.n_acc)
         return;
     struct store_account *sa = &app->store.acc[index];
+    if (sa->policy.read_only) {
+        char *why = account_remove_refuses(&sa->a, NULL);
+        app_error(app, "%s", why);
+        free(why);
+        return;
+    }
     const char *title = sa->provider ? sa->provider->title : sa->a.provider_id;
     char *q = xasprintf("Delete account %s (%s, id %s)?", name_of(&sa->a), title ? title : "?",
                         sa->a.id);
@@ -578,8 +603,10 @@ void account_delete(struct app *app, size_t index)
                            "ended at %s.", sa->n_sessions, sa->n_sessions == 1 ? "" : "s", title);
     struct account *a = xcalloc(1, sizeof *a);
     account_copy(a, &sa->a);
-    app_open_overlay(app, confirm_view_new("Delete account", q, detail, delete_go, a,
-                                           delete_free));
+    struct view *v = confirm_view_new("Delete account", q, detail, delete_go, a, delete_free);
+    if (account_confirm_label(&sa->a))
+        confirm_view_expect(v, account_confirm_label(&sa->a));
+    app_open_overlay(app, v);
     free(q);
     free(detail);
 }

@@ -45,6 +45,8 @@ size_t requests_in_flight(const struct app *app, char **what);
 /* A child to reap (a browser, the on-expiring command); `what` names it in
  * the error when it fails at once, hint (may be NULL) says what to do. */
 void requests_add_child(struct app *app, pid_t pid, const char *what, const char *hint);
+/* How many children named `what` are not reaped yet. */
+size_t requests_children(const struct app *app, const char *what);
 /* Reap children that ended; one that failed at once is reported. */
 void requests_reap(struct app *app);
 /* Monotonic ms at which to look at the children again, 0 for never. */
@@ -71,6 +73,8 @@ void account_delete(struct app *app, size_t index);
 
 /* Copy text to the terminal's clipboard (OSC 52); what names it on the
  * message line ("the id sess_..."). */
+/* Refused in screen-share mode (said): a clipboard shared with the meeting's
+ * tool, or kept by a manager, would carry what the screen masks. */
 void actions_copy(struct app *app, const char *text, const char *what);
 
 /* ---- overlays ---- */

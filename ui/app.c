@@ -17,6 +17,7 @@
 #include "budget_shared.h"
 #include "config.h"
 #include "draw.h"
+#include "filewatch.h"
 #include "journal.h"
 #include "redact.h"
 #include "providers/provider.h"
@@ -203,6 +204,7 @@ static void views_changed(struct app *app)
 
 static void reload_tracked(struct app *app)
 {
+    state_file_changed(&app->state_stamp); /* before the read: a write after it shows next time */
     struct session_list tracked = {0};
     char *err = NULL;
     if (state_load(&tracked, &err) != 0) {
@@ -343,23 +345,66 @@ static void refresh_listing(struct app *app)
             app_refresh_account(app, i);
 }
 
-void app_refresh_all(struct app *app)
+/* Read accounts.conf again; the sessions and jobs of the accounts that
+ * stay are kept. False when it could not be read (said). */
+static bool reload_accounts(struct app *app)
 {
+    accounts_file_changed(&app->accounts_stamp);
     struct account_list list = {0};
     char *err = NULL;
     if (accounts_load(&list, &err) != 0) {
         app_error(app, "%s", err ? err : "cannot read the accounts");
         free(err);
         account_list_free(&list);
-    } else {
-        for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
-            struct store_account *sa = &app->store.acc[i];
-            if (sa->job && !account_list_find_id(&list, sa->a.id))
-                worker_cancel_account(app->worker, sa->a.id);
-        }
-        store_set_accounts(&app->store, &list);
-        account_list_free(&list);
+        return false;
     }
+    for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
+        struct store_account *sa = &app->store.acc[i];
+        if (sa->job && !account_list_find_id(&list, sa->a.id))
+            worker_cancel_account(app->worker, sa->a.id);
+    }
+    store_set_accounts(&app->store, &list);
+    account_list_free(&list);
+    return true;
+}
+
+/* How often an idle dashboard looks at the files (two stats) when it
+ * cannot be woken by their changes (a directory not made yet): a login
+ * made by a script shows, and renews itself, within a second or so. */
+#define FILES_LOOK_MS 1000
+
+static void watch_files(struct app *app)
+{
+    if (app->watch_fd < 0) {
+        const char *dirs[] = {config_dir(), state_dir()};
+        app->watch_fd = filewatch_open(dirs, ARRAY_LEN(dirs));
+    }
+    app->files_due = app->watch_fd < 0 ? mono_ms() + FILES_LOOK_MS : 0;
+}
+
+void app_sync_files(struct app *app)
+{
+    if (app->files_due && mono_ms() >= app->files_due)
+        watch_files(app);
+    struct file_stamp acc = app->accounts_stamp, st = app->state_stamp;
+    bool accounts = accounts_file_changed(&acc), state = state_file_changed(&st);
+    if (!accounts && !state)
+        return;
+    if (accounts && reload_accounts(app)) {
+        for (size_t i = 0; i < app->store.n_acc; i++) /* one added elsewhere */
+            if (store_account_lists(&app->store.acc[i]) && !app->store.acc[i].loaded &&
+                !app->store.acc[i].job && app->store.acc[i].state == ACCOUNT_IDLE)
+                app_refresh_account(app, i);
+    }
+    if (state)
+        reload_tracked(app);
+    views_changed(app);
+}
+
+void app_refresh_all(struct app *app)
+{
+    watch_files(app);
+    reload_accounts(app);
     reload_tracked(app);
     refresh_listing(app);
     for (size_t i = 0; app->worker && i < app->store.n_acc; i++) {
@@ -415,7 +460,7 @@ static int sleep_ms(struct app *app)
 {
     int64_t mono = mono_ms(), wall = now_ms(), due = -1;
     int64_t timers[] = {app->spinner_due, app->refresh_due, requests_next_due(app),
-                        expiry_due(app)};
+                        expiry_due(app), app->files_due};
     for (size_t i = 0; i < ARRAY_LEN(timers); i++)
         if (timers[i] > 0 && (due < 0 || timers[i] < due))
             due = timers[i];
@@ -588,15 +633,16 @@ static int loop(struct app *app, int sig_fd, char **fatal)
             screen_tick(app);
             app->ticking = false;
         }
-        struct pollfd pfd[3] = {
+        struct pollfd pfd[4] = {
             {.fd = STDIN_FILENO, .events = POLLIN},
             {.fd = sig_fd, .events = POLLIN},
             {.fd = app->worker ? worker_event_fd(app->worker) : -1, .events = POLLIN},
+            {.fd = app->watch_fd, .events = POLLIN}, /* poll skips a -1 */
         };
         /* work put off: keys, signals and events are looked at between
          * its slices, and poll only waits once it is done */
         bool busy = work_step(app, 0);
-        int n = poll(pfd, app->worker ? 3 : 2, busy ? 0 : sleep_ms(app));
+        int n = poll(pfd, 4, busy ? 0 : sleep_ms(app));
         if (n < 0 && errno != EINTR) {
             *fatal = xasprintf("poll: %s", strerror(errno));
             return -1;
@@ -605,12 +651,16 @@ static int loop(struct app *app, int sig_fd, char **fatal)
             handle_signals(app);
         if (n > 0 && app->worker && (pfd[2].revents & POLLIN))
             drain_events(app);
+        if (n > 0 && app->watch_fd >= 0 && (pfd[3].revents & POLLIN))
+            filewatch_drain(app->watch_fd); /* app_sync_files below looks */
         if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
             app->quit = true; /* the terminal went away: nothing more to read or draw */
             app->exit_code = 128 + SIGHUP;
         }
-        if (!app->quit)
+        if (!app->quit) {
+            app_sync_files(app); /* what another sesame changed guards these keys */
             input_drain(app);
+        }
         journal_said(app);
         run_timers(app);
         if (busy && !app->quit)
@@ -632,10 +682,13 @@ static void app_init(struct app *app, const struct ui_options *opt)
     prefs_init(&app->prefs);
     app->read_only = opt->read_only;
     app->redact = opt->redact;
+    app->watch_fd = -1;
 }
 
 static void app_free(struct app *app)
 {
+    if (app->watch_fd >= 0)
+        close(app->watch_fd);
     app_close_overlay(app);
     expiry_free(app);
     requests_free(app);

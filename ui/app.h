@@ -29,6 +29,10 @@ struct expiry_watch;
 
 struct app {
     struct store store;
+    struct file_stamp accounts_stamp; /* accounts.conf as last read (app_sync_files) */
+    struct file_stamp state_stamp;    /* sessions.state as last read */
+    int watch_fd;                     /* woken by their changes (filewatch.h), or -1 ... */
+    int64_t files_due;                /* ... then the monotonic ms of the next look, else 0 */
     struct keymap keymap;
     struct theme theme;
     struct prefs prefs;
@@ -102,6 +106,12 @@ void app_refresh_account(struct app *app, size_t i);
 void app_relist_account(struct app *app, size_t i);
 /* Reread accounts.conf and the state file, then refresh every account. */
 void app_refresh_all(struct app *app);
+/* What another sesame wrote since we read it (an `account edit` in another
+ * shell, a `sesame create`): accounts.conf or sessions.state changed (their
+ * stat, cheap) is read again, keeping every session and job; new accounts
+ * are listed. The loop asks before it reads keys, so that a read_only or
+ * production set elsewhere guards the next action here. */
+void app_sync_files(struct app *app);
 
 /* Put v on top (the app owns it from now); close the one on top. */
 void app_open_overlay(struct app *app, struct view *v);

@@ -3,7 +3,9 @@
  * the message line, and as sesame.conf asks, with the bell, a desktop
  * notification (notify-send, else the terminal's OSC 9 / OSC 777) and the
  * user's on-expiring command (its fields in SESAME_*, without a shell,
- * reaped with the browsers). A Plantly login whose account says
+ * reaped with the browsers): one run per session, MAX_COMMANDS at once,
+ * the rest queued and started as those end (none dropped in silence: past
+ * MAX_QUEUED waiting, what is not run is said). A Plantly login whose account says
  * auto_refresh renews itself at the crossing instead; a renewal refused is
  * a loud message (and, by the worker, a journal line), and then told as
  * expiring. A CBRAIN login of such an account is checked with each
@@ -30,7 +32,10 @@
 #include "worker.h"
 
 #define SETTLE_MS 200          /* a change is looked at this long after it */
-#define MAX_COMMANDS 8         /* on-expiring commands started at one crossing, at most */
+#define MAX_COMMANDS 8         /* on-expiring commands running at once, at most */
+#define MAX_QUEUED 10000       /* ... and waiting their turn (each an environment) */
+#define QUEUE_LOOK_MS 250      /* while some wait: how often the ended ones are reaped */
+#define COMMAND_WHAT "the on-expiring command"
 
 struct renewal {
     uint64_t job;
@@ -46,6 +51,7 @@ struct expiry_watch {
     int64_t settle_mono;       /* a change waits to be looked at until then, 0: none */
     struct renewal *renew;
     size_t n_renew;
+    GQueue waiting;            /* environments (char **) of on-expiring runs not started */
 };
 
 static struct expiry_watch *watch(struct app *app)
@@ -69,6 +75,9 @@ void expiry_free(struct app *app)
         free(w->renew[i].session_id);
     }
     free(w->renew);
+    char **env;
+    while ((env = g_queue_pop_head(&w->waiting)))
+        strv_free(env);
     free(w);
     app->expiry = NULL;
 }
@@ -101,7 +110,7 @@ static void desktop_notify(struct app *app, const char *body)
     g_free(path);
 }
 
-static void run_command(struct app *app, const struct session *s, const struct store_account *sa)
+static void start_command(struct app *app, char **env)
 {
     char **argv = NULL, *err = NULL;
     if (expiry_argv(app->prefs.on_expiring, &argv, &err) != 0) {
@@ -109,18 +118,39 @@ static void run_command(struct app *app, const struct session *s, const struct s
         free(err);
         return;
     }
-    struct expiry_names n;
-    names_of(sa, &n);
-    char **env = expiry_env(NULL, s, &n, now_ms());
     pid_t pid;
     int e = spawn_detached(argv, env, true, &pid);
     if (e == 0)
-        requests_add_child(app, pid, "the on-expiring command", "see `set on-expiring` in "
-                           "sesame.conf");
+        requests_add_child(app, pid, COMMAND_WHAT, "see `set on-expiring` in sesame.conf");
     else
         app_error(app, "the on-expiring command %s could not start: %s", argv[0], strerror(e));
-    strv_free(env);
     strv_free(argv);
+}
+
+/* Start the waiting runs while fewer than MAX_COMMANDS are running. */
+static void run_waiting(struct app *app)
+{
+    struct expiry_watch *w = watch(app);
+    if (g_queue_is_empty(&w->waiting))
+        return;
+    requests_reap(app);
+    while (!g_queue_is_empty(&w->waiting) && requests_children(app, COMMAND_WHAT) < MAX_COMMANDS) {
+        char **env = g_queue_pop_head(&w->waiting);
+        start_command(app, env);
+        strv_free(env);
+    }
+}
+
+/* One run for session s, in its turn; false when too many wait already. */
+static bool queue_command(struct app *app, const struct session *s, const struct store_account *sa)
+{
+    struct expiry_watch *w = watch(app);
+    if (g_queue_get_length(&w->waiting) >= MAX_QUEUED)
+        return false;
+    struct expiry_names n;
+    names_of(sa, &n);
+    g_queue_push_tail(&w->waiting, expiry_env(NULL, s, &n, now_ms()));
+    return true;
 }
 
 /* What the message line and a notification say of sessions told together. */
@@ -152,8 +182,8 @@ static void tell(struct app *app, const size_t *v, size_t n, bool loud, int64_t 
     if (!sa)
         return;
     char *text = said(app, first, sa, n, now);
-    if (loud)
-        app_error(app, "%s", text);
+    if (loud) /* after a failed renewal: logged, the line keeps the failure (it says more) */
+        msglog_add(&app->log, now_ms(), MSGLOG_ERROR, app->log_account, text);
     else
         app_message(app, "%s", text);
     if (app->prefs.expiring_bell && screen_active())
@@ -161,12 +191,17 @@ static void tell(struct app *app, const size_t *v, size_t n, bool loud, int64_t 
     if (app->prefs.expiring_notify)
         desktop_notify(app, text);
     free(text);
-    for (size_t i = 0; app->prefs.on_expiring && i < n && i < MAX_COMMANDS; i++) {
+    size_t dropped = 0;
+    for (size_t i = 0; app->prefs.on_expiring && i < n; i++) {
         const struct session *s = &app->store.sessions.v[v[i]];
         const struct store_account *a = store_find(&app->store, s->account_id);
-        if (a)
-            run_command(app, s, a);
+        if (a && !queue_command(app, s, a))
+            dropped++;
     }
+    if (dropped)
+        app_error(app, "the on-expiring command was not run for %zu session%s: %d wait their "
+                  "turn already", dropped, dropped == 1 ? "" : "s", MAX_QUEUED);
+    run_waiting(app);
 }
 
 /* ---- renewing ---- */
@@ -241,6 +276,7 @@ static void look(struct app *app, int64_t now)
 void expiry_tick(struct app *app)
 {
     struct expiry_watch *w = watch(app);
+    run_waiting(app);
     int64_t mono = mono_ms(), wall = now_ms();
     if (w->version != app->store.sessions_version && !w->settle_mono)
         w->settle_mono = mono + SETTLE_MS;
@@ -256,6 +292,11 @@ int64_t expiry_due(struct app *app)
 {
     struct expiry_watch *w = watch(app);
     int64_t due = w->settle_mono;
+    if (!g_queue_is_empty(&w->waiting)) {
+        int64_t at = mono_ms() + QUEUE_LOOK_MS;
+        if (!due || at < due)
+            due = at;
+    }
     if (w->next_wall) {
         int64_t at = mono_ms() + (w->next_wall - now_ms());
         if (!due || at < due)
@@ -291,11 +332,7 @@ static void renewed(struct app *app, size_t r, const struct event *ev)
             beep(); /* loud: a session is about to go */
         if (s && sa) {
             size_t k = (size_t)(s - app->store.sessions.v);
-            char *keep = app->message ? xstrdup(app->message) : NULL;
             tell(app, &k, 1, true, now);
-            if (keep) /* the failure stays on the line: it says more */
-                app_error(app, "%s", keep);
-            free(keep);
         }
     }
     free(rn.account_id);

@@ -13,6 +13,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "table.h"
+#include "redact.h"
 #include "util.h"
 
 #define TIME_WIDTH 8   /* "14:03:07" */
@@ -38,19 +39,25 @@ static int text_x(const struct view *v)
 }
 
 /* The entry's text as it is shown: the account leads when it has no
- * column of its own (narrow). */
-static char *shown_text(const struct view *v, const struct msglog_entry *e)
+ * column of its own (narrow). Screen-share mode masks it as it is drawn,
+ * so that what was logged before M was pressed is masked too. */
+static char *shown_text(const struct view *v, const struct app *app,
+                        const struct msglog_entry *e)
 {
-    if (v->area.w >= 70 || !e->account)
-        return xstrdup(e->text);
-    return xasprintf("%s: %s", e->account, e->text);
+    char *text = v->area.w >= 70 || !e->account ? xstrdup(e->text)
+                 : xasprintf("%s: %s", e->account, e->text);
+    if (!app->redact)
+        return text;
+    char *masked = redact_line(text);
+    free(text);
+    return masked;
 }
 
 /* Rows entry i takes at the view's width. */
 static size_t entry_rows(const struct view *v, const struct app *app, size_t i)
 {
     const struct msglog_entry *e = msglog_get(&app->log, i);
-    char *text = shown_text(v, e), *parts[1];
+    char *text = shown_text(v, app, e), *parts[1];
     size_t n = dialog_wrap(text, v->area.w - text_x(v) - 1, parts, 0);
     free(text);
     return n ? (n < MAX_WRAP ? n : MAX_WRAP) : 1;
@@ -134,7 +141,7 @@ static void draw_entry(struct view *v, struct app *app, size_t i, int y, int y_e
     bool cur = i == lv->cursor;
     enum role base = e->level == MSGLOG_ERROR ? C_ERROR : e->level == MSGLOG_JOB ? C_PENDING
                                                                               : C_DEFAULT;
-    char *text = shown_text(v, e), *parts[MAX_WRAP];
+    char *text = shown_text(v, app, e), *parts[MAX_WRAP];
     int tx = text_x(v);
     size_t n = dialog_wrap(text, r->w - tx - 1, parts, MAX_WRAP);
     if (n > MAX_WRAP)

@@ -186,6 +186,15 @@ void requests_add_child(struct app *app, pid_t pid, const char *what, const char
     st->kids[st->n_kids++] = (struct child){pid, xstrdup(what), xstrdup(hint), mono_ms()};
 }
 
+size_t requests_children(const struct app *app, const char *what)
+{
+    const struct actions *st = app->actions;
+    size_t n = 0;
+    for (size_t i = 0; st && i < st->n_kids; i++)
+        n += strcmp(st->kids[i].what, what) == 0;
+    return n;
+}
+
 void requests_reap(struct app *app)
 {
     struct actions *st = app->actions;

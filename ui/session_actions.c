@@ -419,6 +419,11 @@ static void url_free(void *p)
 
 void actions_copy(struct app *app, const char *text, const char *what)
 {
+    if (app->redact) { /* a clipboard shared with the meeting's tool or a manager keeps it */
+        app_error(app, "screen-share mode: nothing is copied (the clipboard may be shared or "
+                  "kept); M turns the mode off");
+        return;
+    }
     if (!screen_active() || osc52_write(STDOUT_FILENO, text, strlen(text)) != 0) {
         app_error(app, "could not copy %s: %s", what,
                   strlen(text) > OSC52_MAX ? "too long for OSC 52" : "the terminal is not there");

@@ -370,9 +370,45 @@ static void cancel_from_report(struct app *app, void *ctx)
     act_cancel_bulk(app);
 }
 
+/* The question was asked of the accounts as they were; another sesame
+ * may have made one read-only or production since (app_sync_files read it
+ * in before this key): its targets are dropped, said, not acted on. */
+static void drop_changed(struct app *app, struct batch *b)
+{
+    size_t kept = 0, dropped = 0;
+    char *why = NULL;
+    for (size_t i = 0; i < b->n; i++) {
+        struct target *t = &b->t[i];
+        const struct store_account *sa = store_find(&app->store, t->a.id);
+        char *refused = sa ? account_refuses(&sa->a, OP_REVOKE) : NULL;
+        if (!refused && sa && account_confirm_label(&sa->a) && !account_confirm_label(&t->a))
+            refused = xasprintf("%s is production now (production = yes): nothing was done; "
+                                "press x again to type its label", act_name_of(&sa->a));
+        if (!refused) {
+            b->t[kept++] = *t;
+            continue;
+        }
+        if (dropped++ == 0)
+            why = refused;
+        else
+            free(refused);
+        session_free(&t->s);
+        account_free(&t->a);
+    }
+    b->n = kept;
+    if (why && dropped > 1)
+        app_error(app, "%s (and %zu more sessions left alone)", why, dropped - 1);
+    else if (why)
+        app_error(app, "%s", why);
+    free(why);
+}
+
 static void revoke_go(struct app *app, void *ctx)
 {
     struct batch *b = ctx;
+    drop_changed(app, b);
+    if (b->n == 0)
+        return;
     if (b->marks) {
         struct view *ses = act_pane(app, "sessions");
         if (ses)

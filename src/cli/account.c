@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "account_check.h"
+#include "account_policy.h"
+#include "account_remove.h"
 #include "http_curl.h"
 #include "state.h"
 #include "suggest.h"
@@ -488,12 +490,24 @@ static int account_list(int argc, char **argv)
 
 /* ---- remove, prune --------------------------------------------------------- */
 
+const struct option cli_account_remove_opts[] = {
+    {"confirm", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 static int account_remove(int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int opt = cli_getopt_none("account", argc, argv, opts);
-    if (opt)
-        return opt < 0 ? 0 : opt;
+    const struct option *opts = cli_account_remove_opts;
+    const char *confirm = NULL;
+    int ch;
+    optind = 0;
+    while ((ch = cli_getopt("account", argc, argv, opts)) != -1) {
+        switch (ch) {
+        case 'c': confirm = optarg; break;
+        case 'h': cli_print_command_help(stdout, "account"); return 0;
+        default: return ERR_USAGE;
+        }
+    }
     int first = optind;
     if (argc - first != 1)
         return cli_usage_error("account", "account remove wants one ACCOUNT (id or label)");
@@ -503,6 +517,18 @@ static int account_remove(int argc, char **argv)
         return rc;
     struct account *found = cli_account(&c, argv[first]);
     if (!found) {
+        cli_done(&c);
+        return ERR_USAGE;
+    }
+    struct account_policy pol;
+    account_policy_of(found, &pol);
+    const char *label = account_confirm_label(found);
+    char *typed = label && !pol.read_only ? cli_typed_label(label, confirm) : NULL;
+    char *why = account_remove_refuses(found, typed);
+    free(typed);
+    if (why) {
+        cli_error(ERR_USAGE, "%s", why);
+        free(why);
         cli_done(&c);
         return ERR_USAGE;
     }
@@ -519,9 +545,8 @@ static int account_remove(int argc, char **argv)
     event_free(&ev);
     char *err = NULL;
     bool was_there = false;
-    rc = state_remove_account(a.id, &err);
-    if (rc == 0)
-        rc = accounts_remove_found(a.id, &was_there, &err);
+    size_t forgot = 0;
+    rc = account_remove_records(a.id, &was_there, &forgot, &err);
     if (rc) {
         cli_error(rc, "%s", err ? err : "cannot write the config");
         free(err);
@@ -529,7 +554,10 @@ static int account_remove(int argc, char **argv)
     }
     free(err);
     char *q = shell_quote(a.label);
-    if (was_there)
+    if (was_there && forgot)
+        printf("removed account %s (%s) and its keyring items (%zu tracked session%s forgotten "
+               "here: not ended at the provider)\n", a.id, q, forgot, forgot == 1 ? "" : "s");
+    else if (was_there)
         printf("removed account %s (%s) and its keyring items\n", a.id, q);
     else /* a remove at the same time did it: what was asked is done */
         printf("account %s (%s) was already removed (by another sesame at the same time)\n",

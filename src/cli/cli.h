@@ -47,7 +47,7 @@ void cli_print_exit_status(FILE *out);
 
 /* The option tables of the commands (getopt_long's, NULL-ended). */
 extern const struct option cli_account_add_opts[], cli_account_edit_opts[],
-    cli_account_list_opts[], cli_account_prune_opts[], cli_sessions_opts[], cli_refresh_opts[],
+    cli_account_list_opts[], cli_account_prune_opts[], cli_account_remove_opts[], cli_sessions_opts[], cli_refresh_opts[],
     cli_create_opts[], cli_authorize_opts[], cli_revoke_opts[], cli_token_opts[],
     cli_verify_opts[], cli_open_opts[], cli_log_opts[];
 /* How long one operation may take in all (--timeout); 0 = the default. */
@@ -99,6 +99,10 @@ char *cli_account_ref(const struct account *a);
 /* Whether op may be done at a (account_refuses: its read_only): 0, or
  * ERR_USAGE after the error was printed. */
 int cli_refused(const struct account *a, enum op op);
+/* What was typed for a production account's label: given (--confirm), else
+ * a line asked for on the terminal; NULL when neither (stdin no terminal).
+ * Owned. */
+char *cli_typed_label(const char *label, const char *given);
 /* The provider of an account, or NULL after an error was printed. */
 const struct provider *cli_provider(const struct account *a);
 /* The session sid that sesame tracks for account a (named name on the

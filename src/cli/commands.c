@@ -37,6 +37,10 @@ static const char account_details[] =
     "\n"
     "remove: the account's keyring items, its tracked sessions and its entry in\n"
     "accounts.conf go (its sessions at the provider are not ended); then prune runs.\n"
+    "Forgetting tracked sessions is a change: an account with read_only = yes is not\n"
+    "removed (set read_only=no first), one with production = yes needs its label typed\n"
+    "on a terminal or given with --confirm LABEL. The journal line says how many\n"
+    "tracked sessions were forgotten.\n"
     "\n"
     "prune: removes the keyring items of sesame (application=sesame) whose account is\n"
     "not in accounts.conf, e.g. left by an add that was killed, or whose session is not\n"
@@ -249,8 +253,9 @@ static const char log_details[] =
     "account-remove), how it ended (ok or failed, the status the provider answered,\n"
     "or the error) and the provider's request id where it gives one (Clerk's trace\n"
     "id). Never a secret. Lines are printed oldest first; a damaged line (a crash\n"
-    "while it was written) is skipped with a note on stderr. The dashboard shows the\n"
-    "same lines with J.\n"
+    "while it was written) is skipped with a note on stderr, and so is an old\n"
+    "(rotated) file that cannot be read (too large). The dashboard shows the same\n"
+    "lines with J.\n"
     "\n"
     "Options:\n"
     "  --since DURATION      only the changes of the last 30m, 12h, 7d ...\n"
@@ -268,11 +273,11 @@ static const struct cli_command commands[] = {
      "sesame account edit ACCOUNT [--label NAME] [--base-url URL] [--ca-file FILE]\n"
      "           [--allow-http | --no-allow-http] [--set KEY=VALUE]... [--secret KIND]...\n"
      "sesame account list [--json]\n"
-     "sesame account remove ACCOUNT\n"
+     "sesame account remove ACCOUNT [--confirm LABEL]\n"
      "sesame account prune [--dry-run]",
      "add, edit, list or remove accounts (secrets go to the keyring)", account_details, NULL,
      {cli_account_add_opts, cli_account_edit_opts, cli_account_list_opts,
-      cli_account_prune_opts}},
+      cli_account_prune_opts, cli_account_remove_opts}},
     {"sessions", cmd_sessions,
      "sesame sessions [--account ACCOUNT] [--status STATUS] [--filter QUERY]\n"
      "           [--columns LIST] [--format table|tsv|csv|json] [--json]\n"

@@ -142,6 +142,21 @@ int cli_refused(const struct account *a, enum op op)
     return ERR_USAGE;
 }
 
+char *cli_typed_label(const char *label, const char *given)
+{
+    if (given)
+        return xstrdup(given);
+    if (!isatty(STDIN_FILENO))
+        return NULL;
+    fprintf(stderr, "%s is a production account: type its label to go on: ", label);
+    fflush(stderr);
+    char buf[512];
+    if (!fgets(buf, sizeof buf, stdin))
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return xstrdup(buf);
+}
+
 const struct provider *cli_provider(const struct account *a)
 {
     const struct provider *p = provider_find(a->provider_id);

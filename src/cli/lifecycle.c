@@ -427,27 +427,17 @@ static int production_confirmed(const struct account *a, const char *given, cons
     const char *label = account_confirm_label(a);
     if (!label)
         return 0;
-    char *typed = NULL;
-    if (!given && isatty(STDIN_FILENO)) {
-        fprintf(stderr, "%s is a production account: type its label to go on: ", label);
-        fflush(stderr);
-        char buf[512];
-        if (fgets(buf, sizeof buf, stdin)) {
-            buf[strcspn(buf, "\r\n")] = '\0';
-            typed = xstrdup(buf);
-        }
-        given = typed;
-    }
+    char *typed = cli_typed_label(label, given);
     int rc = 0;
-    if (!given) {
+    if (!typed) {
         char *q = shell_quote(label), *qn = shell_quote(name), *qs = shell_quote(sid);
         rc = cli_error(ERR_USAGE, "%s is a production account: a revoke there needs its label "
                        "typed out (sesame revoke --confirm %s %s %s)", label, q, qn, qs);
         free(q);
         free(qn);
         free(qs);
-    } else if (strcmp(given, label) != 0) {
-        rc = cli_error(ERR_USAGE, "\"%s\" is not %s: nothing was changed", given, label);
+    } else if (strcmp(typed, label) != 0) {
+        rc = cli_error(ERR_USAGE, "\"%s\" is not %s: nothing was changed", typed, label);
     }
     free(typed);
     return rc;

@@ -533,6 +533,10 @@ def t_auto_refresh(tmp, env):
         f = wait_journal(tmp, lambda e: e["action"] == "refresh" and e["result"] == "failed",
                          "for the refused renewal")
         check("401" in f.get("error", ""), f)
+        t.send("L")   # the failure is logged once (it was twice), the expiry after it
+        check(t.wait_for("Message log", WAIT) and t.wait_for("expires", WAIT), t.text())
+        check(t.text().count("could not renew") == 1, "the failure logged twice:\n" + t.text())
+        t.key("esc")
         t.quit()
     finally:
         t.close()

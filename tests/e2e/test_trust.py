@@ -304,6 +304,7 @@ CAPABILITIES = {
     ("account list", ""): ("next-pane", "── Accounts"),  # the accounts pane
     ("account list", "--json"): (None, "an output format"),
     ("account remove", ""): ("account-delete", None),
+    ("account remove", "--confirm"): ("account-delete", None),  # a production account's label
     ("sessions", ""): ("next-pane", "── Sessions"),
     ("sessions", "--account"): ("details", None),  # Enter on an account narrows to it
     ("sessions", "--status"): ("filter", None),

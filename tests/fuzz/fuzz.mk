@@ -29,28 +29,28 @@ FUZZ_LIBS := $(shell pkg-config --libs $(FUZZ_PKGS) 2>/dev/null) -pthread
 
 # What each target links besides its own tests/fuzz/fuzz_<target>.c.
 FUZZ_PROVIDER_SRC := src/util.c src/model.c src/strpool.c src/strslab.c src/http_request.c src/budget.c \
-                     src/account_policy.c src/budget_shared.c src/config.c src/journal.c \
+                     src/account_policy.c src/budget_shared.c src/config.c src/filestamp.c src/journal.c \
                      $(wildcard src/providers/*.c)
 FUZZ_SRC_clerk := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_basistheory := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_plantly := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_cbrain := $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_apideck := $(FUZZ_PROVIDER_SRC)
-FUZZ_SRC_config := src/config.c src/journal.c src/util.c src/model.c src/strpool.c src/strslab.c
-FUZZ_SRC_state := src/state.c src/session_status.c src/seen.c src/providers/jscan.c src/config.c src/journal.c src/util.c \
+FUZZ_SRC_config := src/config.c src/filestamp.c src/journal.c src/util.c src/model.c src/strpool.c src/strslab.c
+FUZZ_SRC_state := src/state.c src/session_status.c src/seen.c src/providers/jscan.c src/config.c src/filestamp.c src/journal.c src/util.c \
                   src/model.c src/strpool.c src/strslab.c
 FUZZ_SRC_theme := ui/theme.c ui/textfile.c src/util.c
 FUZZ_SRC_keymap := ui/keymap.c ui/textfile.c src/util.c
 FUZZ_COLUMNS_SRC := src/columns.c src/column_flags.c src/flags.c src/suggest.c src/textfold.c \
                     src/timetext.c src/session_status.c
-FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/journal.c src/expiry.c \
+FUZZ_SRC_prefs := ui/prefs.c ui/keymap.c ui/textfile.c src/config.c src/filestamp.c src/journal.c src/expiry.c \
                   src/browser.c src/launch.c $(FUZZ_COLUMNS_SRC) $(FUZZ_PROVIDER_SRC)
 FUZZ_SRC_sanitize := src/util.c
 FUZZ_SRC_jscan := src/providers/jscan.c
 FUZZ_SRC_query := src/query.c src/query_time.c $(FUZZ_COLUMNS_SRC) src/util.c src/model.c \
                   src/strpool.c src/strslab.c
-FUZZ_SRC_journal := src/journal.c src/config.c src/util.c src/model.c src/strpool.c src/strslab.c
-FUZZ_SRC_seen := src/seen.c src/providers/jscan.c src/config.c src/journal.c src/util.c src/model.c \
+FUZZ_SRC_journal := src/journal.c src/config.c src/filestamp.c src/util.c src/model.c src/strpool.c src/strslab.c
+FUZZ_SRC_seen := src/seen.c src/providers/jscan.c src/config.c src/filestamp.c src/journal.c src/util.c src/model.c \
                  src/strpool.c src/strslab.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))

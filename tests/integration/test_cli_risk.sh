@@ -144,5 +144,38 @@ expect "production: revoked with the label" 0 "revoked"
 run sesame account edit clerk-ro --set production=maybe
 expect "production is yes or no" 2 "production"
 
+# removing an account forgets its tracked sessions: read_only refuses it,
+# production asks for the label, the journal says how many went
+run sesame create plantly-test
+PL2=$(cat "$T/out")
+run sesame account edit plantly-test --set read_only=yes
+run sesame account remove plantly-test
+expect "read-only: remove refused, with the way out" 2 "Plantly two is read-only \(read_only = yes\).*--set read_only=no"
+check "read-only: its login still tracked" sh -c "\"$BIN\" sessions --account plantly-test --json | grep -qF '$PL2'"
+check "read-only: its token still in the keyring" sh -c "[ -n \"\$(secret-tool lookup application sesame account plantly-test kind access_token session '$PL2')\" ]"
+run sesame account edit plantly-test --set read_only=no --set production=yes
+run sesame account remove plantly-test
+expect "production: remove asks for the label" 2 "production account.*--confirm 'Plantly two'"
+run sesame account remove plantly-test --confirm "plantly test"
+expect "production: remove only with the label as it is" 2 "is not Plantly two"
+check "production: still there" sh -c "\"$BIN\" account list | grep -q plantly-test"
+run sesame sessions --account plantly-test --json
+N=$(jget 'len(d["sessions"])')
+run sesame account remove plantly-test --confirm "Plantly two"
+expect "production: removed with the label, the forgotten logins said" 0 "\($N tracked sessions forgotten here: not ended"
+# (grep: a hand-damaged line above is no JSON)
+check "the journal says how many tracked sessions were forgotten" grep -q '"account":"plantly-test".*"action":"account-remove","result":"ok","detail":"'"$N"' tracked sessions forgotten"' "$J"
+
+# an old journal file that cannot be read is skipped with a note; the rest is read
+[ -e "$J.1" ] && mv "$J.1" "$T/journal.1.kept"
+truncate -s 17M "$J.1"
+run sesame log
+expect "an oversized rotated journal is skipped" 0 "journal.jsonl.1: too large .*skipped"
+check "... and the current one is read" grep -q "account-remove" "$T/out"
+run sesame log --json
+check "... in --json too, in skipped" json 'any("journal.jsonl.1: too large" in n for n in d["skipped"]) and d["entries"]'
+rm -f "$J.1"
+[ -e "$T/journal.1.kept" ] && mv "$T/journal.1.kept" "$J.1"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

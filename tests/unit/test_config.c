@@ -226,11 +226,11 @@ static void test_round_trip(void **state)
 
     char *error = NULL;
     bool found = false;
-    assert_int_equal(accounts_remove_found("clerk-prod", &found, &error), 0);
+    assert_int_equal(accounts_remove_found("clerk-prod", NULL, &found, &error), 0);
     assert_null(error);
     assert_true(found);
     /* gone already (a parallel remove): fine, and said */
-    assert_int_equal(accounts_remove_found("clerk-prod", &found, &error), 0);
+    assert_int_equal(accounts_remove_found("clerk-prod", NULL, &found, &error), 0);
     assert_false(found);
     assert_int_equal(accounts_remove("clerk-prod", &error), 0);
     load_ok(&l);

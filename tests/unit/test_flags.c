@@ -137,6 +137,10 @@ static void test_policy(void **state)
     assert_non_null(why = policy_check_duration_or_off("10 minutes"));
     free(why);
     assert_null(policy_check_count_or_off("12"));
+    assert_null(policy_check_count_or_off("off"));
+    assert_non_null(why = policy_check_count_or_off("0")); /* its message says 1 to 100000 */
+    assert_non_null(strstr(why, "from 1 to 100000"));
+    free(why);
     assert_non_null(why = policy_check_count_or_off("-3"));
     free(why);
     assert_non_null(why = policy_check_count_or_off("999999999999"));

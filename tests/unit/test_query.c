@@ -221,6 +221,8 @@ static void test_errors(void **state)
     refused("ada stauts:active", "unknown field 'stauts' (did you mean status?)");
     refused("colour:blue", "unknown field 'colour'; the fields: provider,");
     refused("https://example.com", "unknown field 'https'");
+    refused("flag:bogus", "unknown flag 'bogus'; the flags: impersonated, new-place, new-device,");
+    refused("!flags:stael", "unknown flag 'stael' (did you mean stale?)");
     refused("user:", "user: needs a value, as in user:ada");
     refused("user: ada", "user: needs a value");
     refused("status:\"\"", "status: needs a value");

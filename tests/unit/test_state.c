@@ -280,7 +280,7 @@ static void test_remove_account(void **state)
     upsert_ok(&s);
     session_free(&s);
     char *error = NULL;
-    assert_int_equal(state_remove_account("gone", &error), 0);
+    assert_int_equal(state_remove_account("gone", NULL, &error), 0);
     assert_null(error);
     struct session_list l = { 0 };
     load_ok(&l);
@@ -288,8 +288,8 @@ static void test_remove_account(void **state)
     for (size_t i = 0; i < l.n; i++)
         assert_string_not_equal(l.v[i].account_id, "gone");
     session_list_clear(&l);
-    assert_int_equal(state_remove_account("gone", NULL), 0);
-    assert_int_equal(state_remove_account(NULL, NULL), ERR_USAGE);
+    assert_int_equal(state_remove_account("gone", NULL, NULL), 0);
+    assert_int_equal(state_remove_account(NULL, NULL, NULL), ERR_USAGE);
 }
 
 static const struct {
@@ -332,7 +332,7 @@ static void test_malformed(void **state)
         assert_string_equal(e2, error);
         free(e2);
         e2 = NULL;
-        assert_int_equal(state_remove_account("a", &e2), ERR_CONFIG);
+        assert_int_equal(state_remove_account("a", NULL, &e2), ERR_CONFIG);
         assert_string_equal(e2, error);
         free(e2);
         char *text = read_text(f->path);
