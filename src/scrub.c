@@ -412,6 +412,24 @@ static int span_cmp(const void *a, const void *b)
     return x->from < y->from ? -1 : x->from > y->from;
 }
 
+/* A printable ASCII character that starts no escape: read only as itself. */
+static bool plain(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && c != '%' && c != '\\' && c != '&' && c != '+';
+}
+
+/* nd cannot begin at t[i], as its first two characters written plainly
+ * tell: most texts are settled this way, without a walk. */
+static bool cannot_begin(const struct needle *nd, const unsigned char *t, size_t len, size_t i)
+{
+    if (nd->n < 2 || i + 1 >= len || !plain(t[i]) || !plain(t[i + 1]))
+        return false;
+    uint32_t a = t[i], b = t[i + 1];
+    if (nd->fuzzy)
+        a = fold(a), b = fold(b);
+    return a != nd->cp[0] || b != nd->cp[1];
+}
+
 /* Where some needle is found at t[i]: its span (with the rest of the
  * secret a piece is part of), false when none is. */
 static bool found_at(const struct scrubber *sc, const unsigned char *t, size_t len, size_t i,
@@ -419,6 +437,8 @@ static bool found_at(const struct scrubber *sc, const unsigned char *t, size_t l
 {
     for (size_t c = sc->cand_at[t[i]]; c < sc->cand_at[t[i] + 1]; c++) {
         const struct needle *nd = &sc->v[sc->cand[c]];
+        if (cannot_begin(nd, t, len, i))
+            continue;
         long budget = (long)nd->n * 16 + 64;
         size_t end = walk(nd, t, len, i, 0, &budget, 0);
         if (!end)
@@ -428,7 +448,7 @@ static bool found_at(const struct scrubber *sc, const unsigned char *t, size_t l
         sp->mask = nd->mask;
         return true;
     }
-    if (i < 3 || !dots_at(t, len, i - 3))
+    if (i < 3 || t[i - 1] != '.' || !dots_at(t, len, i - 3))
         return false;
     for (size_t k = 0; k < sc->n; k++) {
         const struct needle *nd = &sc->v[k];

@@ -528,6 +528,25 @@ fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/verify"
 feed "$JWT" sesame verify disguise "$sid"
 expect "verify answered with the token as its session: masked" 3 "with session \[secret token\]: unexpected answer"
 check "verify: the token is nowhere in the output" sh -c "! grep -qi 'eyJhbGciOiJIUzI1NiJ9' '$T/out' '$T/err'"
+# a part of a secret: the end of a key, a piece between two previews, the
+# key in base64 (the tester's round 2), and a JWT's signature alone; not in
+# the output and not in the journal
+K=apk_live_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ
+printf '%s\n' "$K" | "$BIN" account add apideck --label Frag --base-url "$FAKE_URL/apideck" \
+    --set app_id=fake-app --set consumer_id=c1 --no-check >/dev/null
+K64=$(printf '%s' "$K" | base64 -w0)
+for m in "key $(echo "$K" | cut -c21-)" "key $(echo "$K" | cut -c1-25)...$(echo "$K" | cut -c41-)" "key $K64"; do
+    fake POST /_fake/fault '{"provider": "apideck", "route": "POST /vault/sessions", "fault": "answer", "status": 401, "count": 1, "body": {"status_code": 401, "error": "Unauthorized", "type_name": "UnauthorizedError", "message": "'"$m"'"}}' >/dev/null
+    run sesame create frag
+    check "create, message '${m%"${m#????????????}"}...': masked" grep -q "key \[secret api_key\]" "$T/err"
+    check "create, message '${m%"${m#????????????}"}...': no part of the key shows" \
+        sh -c "! grep -qE 'mnopqrstu|vwxyzABC|${K64%"${K64#????????????}"}' '$T/out' '$T/err'"
+done
+run sesame log
+check "the journal holds no part of the key" sh -c "! grep -qE 'mnopqrstu|vwxyzABC|${K64%"${K64#????????????}"}' '$T/out'"
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/verify", "fault": "answer", "count": 1, "status": 400, "body": {"errors": [{"message": "m", "code": "c", "long_message": "sig c2lnbmF0dXJl"}]}}' >/dev/null
+feed "$JWT" sesame verify disguise "$sid"
+expect "verify: a JWT's signature alone is masked" 3 "sig \[secret token\]"
 
 # ---- 8. hints quote account names for the shell -----------------------------------------
 
