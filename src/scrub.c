@@ -746,6 +746,20 @@ void secrets_scrub_event(struct event *ev, const struct secret_bag *bag, const c
         scrubber_free(&sc);
         return;
     }
+    /* a token that holds a secret the request carried (the key, say) is
+     * no token: the answer is refused, the token never shown */
+    char *held = ev->result.token ? scrubbed_copy(&sc, ev->result.token) : NULL;
+    if (held) {
+        wipe_free(held);
+        wipe_free(ev->result.token);
+        ev->result.token = NULL;
+        if (!ev->err) {
+            ev->err = ERR_PROVIDER;
+            free(ev->error);
+            ev->error = xstrdup("unexpected answer: the token holds a secret of the account, "
+                                "so it is not shown");
+        }
+    }
     scrub_owned(&sc, &ev->error);
     scrub_owned(&sc, &ev->result.error);
     for (size_t i = 0; i < ev->result.sessions.n; i++) {

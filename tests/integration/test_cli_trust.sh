@@ -547,6 +547,18 @@ check "the journal holds no part of the key" sh -c "! grep -qE 'mnopqrstu|vwxyzA
 fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/verify", "fault": "answer", "count": 1, "status": 400, "body": {"errors": [{"message": "m", "code": "c", "long_message": "sig c2lnbmF0dXJl"}]}}' >/dev/null
 feed "$JWT" sesame verify disguise "$sid"
 expect "verify: a JWT's signature alone is masked" 3 "sig \[secret token\]"
+# a token answer that is no JWT (the key, as the tester's round 2 had it),
+# or a JWT-shaped one that holds the key: refused, never printed
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/tokens", "fault": "answer", "count": 1, "status": 200, "body": {"object": "token", "jwt": "sk_test_fake"}}' >/dev/null
+run sesame token disguise "$sid"
+expect "token: a jwt that is the key is an unexpected answer" 3 "unexpected answer: the token answer's jwt is not a JWT"
+check "token: the key is not printed" sh -c "! grep -qi 'sk_test_fake' '$T/out' '$T/err'"
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/tokens", "fault": "answer", "count": 1, "status": 200, "body": {"object": "token", "jwt": "eyJhbGciOiJIUzI1NiJ9.sk_test_fake.c2lnbmF0dXJl"}}' >/dev/null
+run sesame token disguise "$sid"
+expect "token: a JWT that holds the key is an unexpected answer" 3 "the token holds a secret of the account"
+check "token: that JWT is not printed" sh -c "! grep -qi 'sk_test_fake' '$T/out' '$T/err'"
+run sesame token disguise "$sid"
+expect "token: a real token is printed" 0 "^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$"
 
 # ---- 8. hints quote account names for the shell -----------------------------------------
 

@@ -73,15 +73,16 @@ static void test_event(void **state)
     struct session *s = session_list_push(&ev.result.sessions);
     s->id = strslab_take(xstrdup("sess_1"));
     s->raw_json = xstrdup("{\"echo\":\"sk_live_abcdef\"}");
-    /* what was asked for is left alone */
+    /* what was asked for is left alone (a token holding a secret: see
+     * test_token_holding_a_secret) */
     ev.secret = xstrdup("sk_live_abcdef");
-    ev.result.token = xstrdup("sk_live_abcdef");
+    ev.result.token = xstrdup("eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
     secrets_scrub_event(&ev, &bag, NULL);
     assert_string_equal(ev.error, "HTTP 401: [secret api_key] is not valid");
     assert_string_equal(ev.result.error, "also [secret api_key]");
     assert_string_equal(s->raw_json, "{\"echo\":\"[secret api_key]\"}");
     assert_string_equal(ev.secret, "sk_live_abcdef");
-    assert_string_equal(ev.result.token, "sk_live_abcdef");
+    assert_string_equal(ev.result.token, "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
     event_free(&ev);
     secret_bag_clear(&bag);
 }
@@ -286,6 +287,29 @@ static void test_jwt_parts(void **state)
     scrubbed(NULL, jwt, "header.signature eyJhbGciOiJSUzI1NiJ9 x", "header.signature [secret token] x");
 }
 
+/* A token asked for that holds a secret the request carried is no token:
+ * dropped, and the event fails. */
+static void test_token_holding_a_secret(void **state)
+{
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "api_key", "sk_test_fake");
+    struct event ev = {0};
+    ev.result.token = xstrdup("eyJhbGciOiJIUzI1NiJ9.sk_test_fake.c2lnbmF0dXJl");
+    secrets_scrub_event(&ev, &bag, NULL);
+    assert_null(ev.result.token);
+    assert_int_equal(ev.err, ERR_PROVIDER);
+    assert_string_equal(ev.error, "unexpected answer: the token holds a secret of the account, "
+                                  "so it is not shown");
+    event_free(&ev);
+    memset(&ev, 0, sizeof ev);
+    ev.result.token = xstrdup("eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
+    secrets_scrub_event(&ev, &bag, NULL);
+    assert_int_equal(ev.err, 0);
+    assert_string_equal(ev.result.token, "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
+    event_free(&ev);
+    secret_bag_clear(&bag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_fragments),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_jwt_parts),
+        cmocka_unit_test(test_token_holding_a_secret),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
