@@ -724,5 +724,36 @@ feed "apideck-fake-key" sesame account add apideck --label Vault $V --set "sessi
 expect "session_length=' 1h': taken as 1h" 0 "^vault$"
 check "stored trimmed" grep -qx "field.session_length=1h" "$SESAME_CONFIG_DIR/accounts.conf"
 
+# field values and labels that show as something they are not (the tester's
+# round 2): a bidi override or a zero-width space in a value, labels that
+# read as another's (Unicode spaces, fullwidth letters), "id:" in fullwidth
+feed "cbrain-pass" sesame account add cbrain --label cb2 --base-url "$FAKE_URL/cbrain" \
+    --set "login=$(printf 'de\342\200\256mo')"
+expect "a login with a bidi override: refused" 2 "login: .* holds characters that do not show"
+# shellcheck disable=SC2086
+feed "apideck-fake-key" sesame account add apideck --label Vault2 --base-url "$FAKE_URL/apideck" \
+    --set "app_id=$(printf 'fake\342\200\213-app')" --set consumer_id=c1 --no-check
+expect "an app_id with a zero-width space: refused, --no-check or not" 2 "app_id: .* holds characters that do not show"
+run sesame account edit vault --set "consumer_id=$(printf 'c\342\200\2561')"
+expect "edit: a consumer_id with a bidi override: refused" 2 "consumer_id: .* holds characters that do not show"
+check "nothing of it stored" sh -c "! grep -q \"$(printf '\342\200\256')\" '$SESAME_CONFIG_DIR/accounts.conf'"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "a b" $P
+expect "label 'a b'" 0 "^a-b$"
+for l in "$(printf 'a\302\240b')" "$(printf 'a\342\200\203b')" "$(printf 'a\343\200\200b')" \
+    "$(printf '\357\275\201 \357\275\202')"; do
+    # shellcheck disable=SC2086
+    feed "pw" sesame account add plantly --label "$l" $P
+    expect "a label that reads as 'a b': refused" 2 "exists already \(id a-b\)"
+done
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "$(printf 'zw\342\200\213sp')" $P
+expect "a label with a zero-width space: refused" 2 "shows as typed"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "$(printf '\357\275\211\357\275\204:y')" $P
+expect "a label 'id:' in fullwidth: refused" 2 "must not start with"
+run sesame account edit "$(printf 'a\302\240b')" --set email_address=c@plantly.test
+expect "a name with a no-break space finds 'a b'" 0 "saved account a-b"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
