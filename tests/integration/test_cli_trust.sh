@@ -755,5 +755,25 @@ expect "a label 'id:' in fullwidth: refused" 2 "must not start with"
 run sesame account edit "$(printf 'a\302\240b')" --set email_address=c@plantly.test
 expect "a name with a no-break space finds 'a b'" 0 "saved account a-b"
 
+# a Plantly refresh whose expires_in is a fraction is no lifetime; null is
+# "not known": the old token's expiry is not shown as the new one's
+# shellcheck disable=SC2086
+feed "plantly-pass" sesame account add plantly --label Life $P
+fake POST /_fake/config '{"plantly_expires_in": 600}' >/dev/null
+run sesame create life
+lp=$(cat "$T/out")
+fake POST /_fake/config '{"plantly_expires_in": 3600}' >/dev/null
+for v in null 3.5; do
+    fake POST /_fake/fault '{"provider": "plantly", "route": "PUT /auth/sessions", "fault": "answer", "count": 1, "status": 200, "body": {"type": "session", "token_type": "bearer", "access_token": "eyJhbGciOiJFUzUxMiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2ln", "refresh_token": "eyJhbGciOiJFUzUxMiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2ln", "expires_in": '"$v"'}}' >/dev/null
+    run sesame refresh life "$lp"
+    if [ "$v" = null ]; then
+        expect "refresh, expires_in null: taken" 0
+        run sesame sessions --account life --json
+        check "expires_in null: no expiry made up" sh -c "grep -q '\"expires_at\": *null' '$T/out' || ! grep -q expires_at '$T/out'"
+    else
+        expect "refresh, expires_in 3.5: an unexpected answer" 3 "expires_in is not a lifetime"
+    fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
