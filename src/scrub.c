@@ -649,12 +649,6 @@ static void needles_for(struct scrubber *sc, const char *secret, const char *kin
     }
 }
 
-static int needle_longer(const void *a, const void *b)
-{
-    const struct needle *x = a, *y = b;
-    return x->n > y->n ? -1 : x->n < y->n;
-}
-
 static void scrubber_init(struct scrubber *sc, const struct secret_bag *bag, const char *extra)
 {
     memset(sc, 0, sizeof *sc);
@@ -663,8 +657,14 @@ static void scrubber_init(struct scrubber *sc, const struct secret_bag *bag, con
             needles_for(sc, bag->item[i].value, bag->item[i].kind);
     if (extra && strlen(extra) >= SCRUB_MIN_LEN)
         needles_for(sc, extra, "token");
-    /* the longest first: a secret that holds another is masked whole */
-    qsort(sc->v, sc->n, sizeof *sc->v, needle_longer);
+    /* the longest first (in the order given among equals): a secret that
+     * holds another is masked whole */
+    for (size_t i = 1; i < sc->n; i++)
+        for (size_t k = i; k > 0 && sc->v[k].n > sc->v[k - 1].n; k--) {
+            struct needle t = sc->v[k];
+            sc->v[k] = sc->v[k - 1];
+            sc->v[k - 1] = t;
+        }
     /* by the byte a match can begin with, in that order */
     size_t count[256] = {0};
     for (size_t i = 0; i < sc->n; i++)
