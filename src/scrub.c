@@ -44,11 +44,20 @@ struct needle {
     char *mask;       /* "[secret KIND]" */
 };
 
+/* A needle that may begin at a byte, with what settles most texts without
+ * a walk: its first two characters (folded when fuzzy), when it has two. */
+struct cand {
+    size_t needle;
+    uint32_t c0, c1;
+    bool fuzzy, two;
+};
+
 struct scrubber {
     struct needle *v; /* the longest first */
     size_t n, cap;
-    size_t *cand;          /* needle indices by the byte a match can begin with: */
+    struct cand *cand;     /* needles by the byte a match can begin with: */
     size_t cand_at[257];   /* byte b's are cand[cand_at[b] .. cand_at[b + 1]) */
+    bool hot[256];         /* a byte where something may be found: a candidate's, or '.' */
 };
 
 /* ---- characters ---------------------------------------------------------- */
@@ -418,27 +427,20 @@ static bool plain(unsigned char c)
     return c > 0x20 && c < 0x7f && c != '%' && c != '\\' && c != '&' && c != '+';
 }
 
-/* nd cannot begin at t[i], as its first two characters written plainly
- * tell: most texts are settled this way, without a walk. */
-static bool cannot_begin(const struct needle *nd, const unsigned char *t, size_t len, size_t i)
-{
-    if (nd->n < 2 || i + 1 >= len || !plain(t[i]) || !plain(t[i + 1]))
-        return false;
-    uint32_t a = t[i], b = t[i + 1];
-    if (nd->fuzzy)
-        a = fold(a), b = fold(b);
-    return a != nd->cp[0] || b != nd->cp[1];
-}
-
 /* Where some needle is found at t[i]: its span (with the rest of the
  * secret a piece is part of), false when none is. */
 static bool found_at(const struct scrubber *sc, const unsigned char *t, size_t len, size_t i,
                      struct span *sp)
 {
+    /* two characters written plainly settle most candidates without a walk */
+    bool plain2 = i + 1 < len && plain(t[i]) && plain(t[i + 1]);
+    uint32_t a = t[i], b = plain2 ? t[i + 1] : 0, fa = plain2 ? fold(a) : 0, fb = fold(b);
     for (size_t c = sc->cand_at[t[i]]; c < sc->cand_at[t[i] + 1]; c++) {
-        const struct needle *nd = &sc->v[sc->cand[c]];
-        if (cannot_begin(nd, t, len, i))
+        const struct cand *cd = &sc->cand[c];
+        if (plain2 && cd->two &&
+            (cd->fuzzy ? fa != cd->c0 || fb != cd->c1 : a != cd->c0 || b != cd->c1))
             continue;
+        const struct needle *nd = &sc->v[cd->needle];
         long budget = (long)nd->n * 16 + 64;
         size_t end = walk(nd, t, len, i, 0, &budget, 0);
         if (!end)
@@ -448,8 +450,13 @@ static bool found_at(const struct scrubber *sc, const unsigned char *t, size_t l
         sp->mask = nd->mask;
         return true;
     }
-    if (i < 3 || t[i - 1] != '.' || !dots_at(t, len, i - 3))
-        return false;
+    return false;
+}
+
+/* Right after a "..." at t[i]: the end of a secret cut off there. */
+static bool tail_found_at(const struct scrubber *sc, const unsigned char *t, size_t len,
+                          size_t i, struct span *sp)
+{
     for (size_t k = 0; k < sc->n; k++) {
         const struct needle *nd = &sc->v[k];
         size_t end = nd->at == 0 && nd->cut ? cut_tail_at(nd, t, len, i) : 0;
@@ -472,12 +479,17 @@ static char *scrubbed_copy(const struct scrubber *sc, const char *text)
     size_t len = strlen(text), n = 0, cap = 0;
     struct span *spans = NULL;
     for (size_t i = 0; i < len; i++) {
-        struct span sp;
-        if (!found_at(sc, t, len, i, &sp))
+        if (!sc->hot[t[i]])
             continue;
-        if (n == cap)
-            spans = xrealloc(spans, (cap = cap ? cap * 2 : 4) * sizeof *spans);
-        spans[n++] = sp;
+        struct span sp[2];
+        int found = found_at(sc, t, len, i, &sp[0]);
+        if (t[i] == '.' && dots_at(t, len, i))
+            found += tail_found_at(sc, t, len, i + 3, &sp[found]);
+        for (int f = 0; f < found; f++) {
+            if (n == cap)
+                spans = xrealloc(spans, (cap = cap ? cap * 2 : 4) * sizeof *spans);
+            spans[n++] = sp[f];
+        }
     }
     if (n == 0)
         return NULL;
@@ -679,7 +691,11 @@ static void scrubber_init(struct scrubber *sc, const struct secret_bag *bag, con
     for (size_t i = 0; i < sc->n; i++)
         for (int b = 0; b < 256; b++)
             if (sc->v[i].first[b])
-                sc->cand[fill[b]++] = i;
+                sc->cand[fill[b]++] = (struct cand){i, sc->v[i].cp[0],
+                                                    sc->v[i].n > 1 ? sc->v[i].cp[1] : 0,
+                                                    sc->v[i].fuzzy, sc->v[i].n > 1};
+    for (int b = 0; b < 256; b++)
+        sc->hot[b] = count[b] > 0 || b == '.';
 }
 
 static void scrubber_free(struct scrubber *sc)
