@@ -645,17 +645,24 @@ struct account *account_list_find_id(const struct account_list *l, const char *i
 
 /* ---- names people give: ACCOUNT ----------------------------------------- */
 
-/* s as labels are compared: case folded, then in NFC. g_free it. */
+/* s as labels are compared: in NFKC, case folded, in NFKC again (so a
+ * no-break or an em space is a space, a fullwidth letter the letter). g_free
+ * it. Letters of other scripts that only look alike (a Cyrillic "а" for a
+ * Latin "a") stay different: telling confusables apart needs Unicode's
+ * confusables table, which this does not carry. */
 static char *label_key(const char *s)
 {
-    char *folded = g_utf8_casefold(s, -1);
-    char *key = g_utf8_normalize(folded, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+    char *nfkc = g_utf8_normalize(s, -1, G_NORMALIZE_ALL_COMPOSE);
+    char *folded = g_utf8_casefold(nfkc ? nfkc : s, -1);
+    char *key = g_utf8_normalize(folded, -1, G_NORMALIZE_ALL_COMPOSE);
+    g_free(nfkc);
     g_free(folded);
     return key ? key : g_strdup(s);
 }
 
-/* Labels are compared as a person reads them: "Plantly" is "plantly", and
- * "café" is "café" whether its é came as one code point or two. */
+/* Labels are compared as a person reads them: "Plantly" is "plantly",
+ * "café" is "café" whether its é came as one code point or two, "a b" is
+ * "a b" with a no-break space, "ｐｌａｎｔｌｙ" is "plantly". */
 static bool label_eq(const char *a, const char *b)
 {
     if (!a || !b)
@@ -675,6 +682,15 @@ static bool has_id_prefix(const char *name)
     return name && g_ascii_strncasecmp(name, "id:", 3) == 0;
 }
 
+/* A label that reads as "id:..." (in fullwidth letters, say). */
+static bool reads_as_id_prefix(const char *label)
+{
+    char *key = label_key(label);
+    bool id = has_id_prefix(key);
+    g_free(key);
+    return id;
+}
+
 #define LABEL_MAX_CHARS 100
 
 char *account_label_clean(const char *label, char **why)
@@ -684,12 +700,14 @@ char *account_label_clean(const char *label, char **why)
     if (!*trimmed) {
         *why = xstrdup(str_empty(label) ? "a label is needed"
                                         : "a label of nothing but spaces names nothing");
-    } else if (!g_utf8_validate(trimmed, -1, NULL) || !text_is_clean(trimmed)) {
+    } else if (!g_utf8_validate(trimmed, -1, NULL) || !text_is_clean(trimmed) ||
+               text_has_hidden(trimmed)) {
         *why = xstrdup("a label must be text the screen shows as typed: no control "
-                       "characters (a tab, a line end), no bidi overrides, only UTF-8");
-    } else if (has_id_prefix(trimmed)) {
-        *why = xasprintf("a label must not start with \"%.3s\": 'id:ID' names an account by "
-                         "its id", trimmed);
+                       "characters (a tab, a line end), no bidi overrides or zero-width "
+                       "characters, only UTF-8");
+    } else if (reads_as_id_prefix(trimmed)) {
+        *why = xasprintf("a label must not start with \"%.*s\": 'id:ID' names an account by "
+                         "its id", (int)(g_utf8_offset_to_pointer(trimmed, 3) - trimmed), trimmed);
     } else if (g_utf8_strlen(trimmed, -1) > LABEL_MAX_CHARS) {
         /* a name to read on a line, typed back in hints: not a document */
         *why = xasprintf("a label is at most %d characters", LABEL_MAX_CHARS);
@@ -797,7 +815,7 @@ const struct account *account_name_conflict(const struct account_list *l, const 
         const struct account *o = &l->v[i];
         if (self_id && o->id && strcmp(o->id, self_id) == 0)
             continue;
-        if (label_eq(o->label, label) || (o->id && g_ascii_strcasecmp(o->id, label) == 0))
+        if (label_eq(o->label, label) || label_eq(o->id, label))
             return o;
     }
     return NULL;

@@ -162,7 +162,7 @@ void session_update(struct session *dst, const struct session *u)
         dst->created_ms = u->created_ms;
     if (u->last_active_ms)
         dst->last_active_ms = u->last_active_ms;
-    if (u->expires_ms)
+    if (u->expires_ms || u->expiry_unknown)
         dst->expires_ms = u->expires_ms;
     if (u->abandon_ms)
         dst->abandon_ms = u->abandon_ms;

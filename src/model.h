@@ -69,6 +69,8 @@ struct session {
     enum session_status status;
     bool tracked;           /* created by sesame (kept in the state file) */
     bool has_url;           /* an openable URL is in the keyring (Vault) */
+    bool expiry_unknown;    /* an update whose expiry is not known: the old one goes too
+                             * (new tokens whose lifetime was not given) */
     uint8_t flags;          /* what looks wrong (flags.h): the provider's FLAG_IMPERSONATED,
                              * the others set when a list is taken in (flags_compute) */
 };
@@ -92,7 +94,8 @@ void session_copy(struct session *dst, const struct session *src);
 void user_free(struct user *u);
 /* Apply a provider's newer view of a session onto the one we hold: fields
  * the update leaves unset (NULL, 0) keep their old value, so a refresh that
- * does not repeat the creation time does not lose it. */
+ * does not repeat the creation time does not lose it; the expiry too,
+ * unless the update's expiry_unknown says the old one no longer holds. */
 void session_update(struct session *dst, const struct session *update);
 
 /* A growable array of sessions. */

@@ -27,20 +27,37 @@
 #define TRAILING_MIN 6   /* a cut-off secret: at least this many characters of it */
 #define LONE_BYTE 0xDC00 /* a byte that is no UTF-8 character reads as this + the byte */
 #define MAX_DEPTH 64     /* positions with two readings both tried, along one match */
+#define PIECE 16         /* a fragment of a secret is found by a piece of it this long, */
+#define PIECE_STEP 8     /* taken every this many characters */
+#define JWT_PART_MIN 8   /* a JWT's part masked alone from this length */
 
-/* One secret, read as the text is read. */
+/* One secret, or a part of one, read as the text is read. */
 struct needle {
-    uint32_t *cp;     /* its characters (folded and without invisibles when fuzzy) */
+    const uint32_t *cp; /* its characters (folded and without invisibles when fuzzy) */
     size_t n;
+    const uint32_t *whole; /* the secret's, cp == whole + at; a piece found grows over it */
+    size_t whole_n, at;
+    bool owns;        /* cp is this needle's (the secret's own) */
     bool fuzzy;       /* case and invisible characters ignored */
     bool cut;         /* its beginning, cut off at the end of a text or a "...", counts */
     bool first[256];  /* the bytes a match can begin with */
     char *mask;       /* "[secret KIND]" */
 };
 
+/* A needle that may begin at a byte, with what settles most texts without
+ * a walk: its first two characters (folded when fuzzy), when it has two. */
+struct cand {
+    size_t needle;
+    uint32_t c0, c1;
+    bool fuzzy, two;
+};
+
 struct scrubber {
-    struct needle v[SECRET_BAG_MAX + 1];
-    size_t n;
+    struct needle *v; /* the longest first */
+    size_t n, cap;
+    struct cand *cand;     /* needles by the byte a match can begin with: */
+    size_t cand_at[257];   /* byte b's are cand[cand_at[b] .. cand_at[b + 1]) */
+    bool hot[256];         /* a byte where something may be found: a candidate's, or '.' */
 };
 
 /* ---- characters ---------------------------------------------------------- */
@@ -326,49 +343,175 @@ static size_t walk(const struct needle *nd, const unsigned char *t, size_t len, 
     }
 }
 
-/* The spans of text where nd is found, masked: a new string, or NULL when
- * it is not there. */
-static char *mask_needle(const struct needle *nd, const char *text)
+/* A piece found at t[i..): how far before i the secret it is part of goes
+ * on, read as the text is written (an escape there is left: the piece
+ * found is a secret's 2 * PIECE_STEP characters at most from where the
+ * fragment begins). */
+static size_t grow_back(const struct needle *nd, const unsigned char *t, size_t i)
 {
-    const unsigned char *t = (const unsigned char *)text;
-    size_t len = strlen(text), mlen = strlen(nd->mask);
-    GString *out = NULL;
-    size_t from = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (!nd->first[t[i]])
+    size_t k = nd->at, done = i, j = i;
+    while (k > 0 && j > 0) {
+        size_t s = j - 1;
+        while (s > 0 && j - s < 4 && (t[s] & 0xc0) == 0x80)
+            s--;
+        uint32_t c;
+        if (utf8_at(t + s, j - s, &c) != j - s) {
+            s = j - 1;
+            c = LONE_BYTE + t[s];
+        }
+        if (fold(c) == nd->whole[k - 1])
+            k--, done = s;
+        else if (!invisible(c))
+            break;
+        j = s;
+    }
+    return done;
+}
+
+/* A piece found ending at t[i]: how far after it the secret goes on. */
+static size_t grow_forward(const struct needle *nd, const unsigned char *t, size_t len,
+                           size_t i, long budget)
+{
+    size_t k = nd->at + nd->n, done = i;
+    while (k < nd->whole_n && i < len && budget-- > 0) {
+        struct reading r[2];
+        int nr = readings_at(t, len, i, r), x = 0;
+        while (x < nr && fold(r[x].cp) != nd->whole[k])
+            x++;
+        if (x < nr) {
+            i = done = r[x].next;
+            k++;
             continue;
+        }
+        for (x = 0; x < nr && !invisible(r[x].cp); x++)
+            ;
+        if (x == nr)
+            break;
+        i = r[x].next;
+    }
+    return done;
+}
+
+/* Right after a "...": the end of a secret whose beginning was cut off
+ * (TRAILING_MIN characters of it at least). */
+static size_t cut_tail_at(const struct needle *nd, const unsigned char *t, size_t len,
+                          size_t i)
+{
+    struct needle tail = *nd;
+    tail.cut = false;
+    for (size_t o = 1; o + TRAILING_MIN <= nd->n; o++) {
+        tail.cp = nd->cp + o;
+        tail.n = nd->n - o;
+        long budget = (long)tail.n * 16 + 64;
+        size_t end = walk(&tail, t, len, i, 0, &budget, 0);
+        if (end)
+            return end;
+    }
+    return 0;
+}
+
+struct span {
+    size_t from, to;
+    const char *mask;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* A printable ASCII character that starts no escape: read only as itself. */
+static bool plain(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && c != '%' && c != '\\' && c != '&' && c != '+';
+}
+
+/* Where some needle is found at t[i]: its span (with the rest of the
+ * secret a piece is part of), false when none is. */
+static bool found_at(const struct scrubber *sc, const unsigned char *t, size_t len, size_t i,
+                     struct span *sp)
+{
+    /* two characters written plainly settle most candidates without a walk */
+    bool plain2 = i + 1 < len && plain(t[i]) && plain(t[i + 1]);
+    uint32_t a = t[i], b = plain2 ? t[i + 1] : 0, fa = plain2 ? fold(a) : 0, fb = fold(b);
+    for (size_t c = sc->cand_at[t[i]]; c < sc->cand_at[t[i] + 1]; c++) {
+        const struct cand *cd = &sc->cand[c];
+        if (plain2 && cd->two &&
+            (cd->fuzzy ? fa != cd->c0 || fb != cd->c1 : a != cd->c0 || b != cd->c1))
+            continue;
+        const struct needle *nd = &sc->v[cd->needle];
         long budget = (long)nd->n * 16 + 64;
         size_t end = walk(nd, t, len, i, 0, &budget, 0);
         if (!end)
             continue;
-        if (!out)
-            out = g_string_sized_new(len + mlen);
-        g_string_append_len(out, text + from, (gssize)(i - from));
-        g_string_append_len(out, nd->mask, (gssize)mlen);
-        from = end;
-        i = end - 1;
+        sp->from = nd->at > 0 ? grow_back(nd, t, i) : i;
+        sp->to = grow_forward(nd, t, len, end, (long)nd->whole_n * 16 + 64);
+        sp->mask = nd->mask;
+        return true;
     }
-    if (!out)
+    return false;
+}
+
+/* Right after a "..." at t[i]: the end of a secret cut off there. */
+static bool tail_found_at(const struct scrubber *sc, const unsigned char *t, size_t len,
+                          size_t i, struct span *sp)
+{
+    for (size_t k = 0; k < sc->n; k++) {
+        const struct needle *nd = &sc->v[k];
+        size_t end = nd->at == 0 && nd->cut ? cut_tail_at(nd, t, len, i) : 0;
+        if (end) {
+            *sp = (struct span){i, end, nd->mask};
+            return true;
+        }
+    }
+    return false;
+}
+
+/* text with every needle masked: a new string, or NULL when none is there.
+ * Every position is tried (spans found overlapping are masked as one), so
+ * two secrets that overlap in a text are both masked. */
+static char *scrubbed_copy(const struct scrubber *sc, const char *text)
+{
+    if (!text || sc->n == 0)
         return NULL;
+    const unsigned char *t = (const unsigned char *)text;
+    size_t len = strlen(text), n = 0, cap = 0;
+    struct span *spans = NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (!sc->hot[t[i]])
+            continue;
+        struct span sp[2];
+        int found = found_at(sc, t, len, i, &sp[0]);
+        if (t[i] == '.' && dots_at(t, len, i))
+            found += tail_found_at(sc, t, len, i + 3, &sp[found]);
+        for (int f = 0; f < found; f++) {
+            if (n == cap)
+                spans = xrealloc(spans, (cap = cap ? cap * 2 : 4) * sizeof *spans);
+            spans[n++] = sp[f];
+        }
+    }
+    if (n == 0)
+        return NULL;
+    qsort(spans, n, sizeof *spans, span_cmp);
+    GString *out = g_string_sized_new(len + 32);
+    size_t from = 0;
+    for (size_t k = 0; k < n;) {
+        size_t to = spans[k].to;
+        const char *mask = spans[k].mask;
+        g_string_append_len(out, text + from, (gssize)(spans[k].from - from));
+        for (k++; k < n && spans[k].from < to; k++)
+            if (spans[k].to > to)
+                to = spans[k].to;
+        g_string_append(out, mask);
+        from = to;
+    }
     g_string_append(out, text + from);
+    free(spans);
     char *r = xstrdup(out->str);
     wipe(out->str, out->len);
     g_string_free(out, TRUE);
     return r;
-}
-
-/* text with every needle masked: a new string, or NULL when none is there. */
-static char *scrubbed_copy(const struct scrubber *sc, const char *text)
-{
-    char *cur = NULL;
-    for (size_t i = 0; text && i < sc->n; i++) {
-        char *next = mask_needle(&sc->v[i], cur ? cur : text);
-        if (next) {
-            wipe_free(cur);
-            cur = next;
-        }
-    }
-    return cur;
 }
 
 /* ---- needles ------------------------------------------------------------- */
@@ -387,70 +530,187 @@ static void mark_first(struct needle *nd, uint32_t c)
     }
 }
 
-static void needle_init(struct needle *nd, const char *secret, const char *kind)
+/* secret's characters as a needle reads them (*fuzzy: folded, without
+ * invisibles): a new array of *n. */
+static uint32_t *secret_chars(const char *secret, size_t *n, bool *fuzzy)
 {
-    memset(nd, 0, sizeof *nd);
     const unsigned char *s = (const unsigned char *)secret;
     size_t len = strlen(secret), visible = 0;
-    nd->cp = xcalloc(len + 1, sizeof *nd->cp);
+    uint32_t *cp = xcalloc(len + 1, sizeof *cp);
+    *n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t c;
         size_t k = utf8_at(s + i, len - i, &c);
         if (k == 0)
             c = LONE_BYTE + s[i];
         i += k ? k : 1;
-        nd->cp[nd->n++] = c;
+        cp[(*n)++] = c;
         visible += !invisible(c);
     }
     /* a short secret is masked only as it is spelt: read loosely, "demo"
      * would mask "Demo" in a name */
-    nd->fuzzy = visible >= SCRUB_FUZZY_MIN;
-    if (nd->fuzzy) {
+    *fuzzy = visible >= SCRUB_FUZZY_MIN;
+    if (*fuzzy) {
         size_t o = 0;
-        for (size_t i = 0; i < nd->n; i++)
-            if (!invisible(nd->cp[i]))
-                nd->cp[o++] = fold(nd->cp[i]);
-        nd->n = o;
+        for (size_t i = 0; i < *n; i++)
+            if (!invisible(cp[i]))
+                cp[o++] = fold(cp[i]);
+        *n = o;
     }
-    nd->cut = nd->n > TRAILING_MIN;
+    return cp;
+}
+
+/* A needle for whole[at..at+n) (whole: owned by the scrubber once it is
+ * the needle's own, at 0 and whole_n long). */
+static void needle_add(struct scrubber *sc, const uint32_t *whole, size_t whole_n, size_t at,
+                       size_t n, bool fuzzy, const char *kind)
+{
+    if (sc->n == sc->cap)
+        sc->v = xrealloc(sc->v, (sc->cap = sc->cap ? sc->cap * 2 : 16) * sizeof *sc->v);
+    struct needle *nd = &sc->v[sc->n++];
+    memset(nd, 0, sizeof *nd);
+    nd->whole = whole;
+    nd->whole_n = whole_n;
+    nd->at = at;
+    nd->cp = whole + at;
+    nd->n = n;
+    nd->fuzzy = fuzzy;
+    nd->owns = at == 0 && n == whole_n;
+    nd->cut = at == 0 && n > TRAILING_MIN;
     nd->mask = xasprintf("[secret %s]", kind ? kind : "");
     nd->first['%'] = nd->first['\\'] = nd->first['&'] = nd->first['+'] = true;
     mark_first(nd, nd->cp[0]);
 }
 
+static void needle_whole(struct scrubber *sc, const char *text, const char *kind)
+{
+    size_t n;
+    bool fuzzy;
+    uint32_t *cp = secret_chars(text, &n, &fuzzy);
+    if (n == 0) {
+        free(cp);
+        return;
+    }
+    needle_add(sc, cp, n, 0, n, fuzzy, kind);
+}
+
+/* A JWT's parts (header.payload.signature, base64url): the text the
+ * signature alone, say, is echoed in. */
+static bool jwt_shaped(const uint32_t *cp, size_t n, size_t dot[2])
+{
+    size_t dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cp[i] == '.') {
+            if (dots == 2)
+                return false;
+            dot[dots++] = i;
+        } else if (!(cp[i] < 0x80 && (g_ascii_isalnum((char)cp[i]) || cp[i] == '-' ||
+                                      cp[i] == '_'))) {
+            return false;
+        }
+    }
+    return dots == 2;
+}
+
+/* Every needle that stands for one secret: the secret; the PIECE-long
+ * pieces of it every PIECE_STEP characters (and the last), which any
+ * fragment of PIECE + PIECE_STEP - 1 characters holds one of; each part of
+ * a JWT; the secret in base64 and base64url at each of the three
+ * alignments it may have in a longer encoded text. */
+static void needles_for(struct scrubber *sc, const char *secret, const char *kind)
+{
+    size_t first = sc->n;
+    needle_whole(sc, secret, kind);
+    if (sc->n == first || !sc->v[first].fuzzy)
+        return;
+    const uint32_t *cp = sc->v[first].cp;
+    size_t n = sc->v[first].n, dot[2];
+    for (size_t at = 0; n > PIECE && at + PIECE <= n; at += PIECE_STEP)
+        needle_add(sc, cp, n, at, PIECE, true, kind);
+    if (n > PIECE && (n - PIECE) % PIECE_STEP != 0)
+        needle_add(sc, cp, n, n - PIECE, PIECE, true, kind);
+    if (jwt_shaped(cp, n, dot)) {
+        size_t from[3] = {0, dot[0] + 1, dot[1] + 1}, to[3] = {dot[0], dot[1], n};
+        for (size_t p = 0; p < 3; p++)
+            if (to[p] - from[p] >= JWT_PART_MIN)
+                needle_add(sc, cp, n, from[p], to[p] - from[p], true, kind);
+    }
+    size_t slen = strlen(secret);
+    for (size_t align = 0; align < 3; align++) {
+        unsigned char *buf = xcalloc(slen + 3, 1);
+        memcpy(buf + align, secret, slen);
+        gchar *b64 = g_base64_encode(buf, slen + align);
+        wipe(buf, slen + 3);
+        free(buf);
+        /* the characters that hang on bytes before or after the secret go */
+        size_t blen = strlen(b64);
+        while (blen > 0 && b64[blen - 1] == '=')
+            blen--;
+        if ((slen + align) % 3 != 0)
+            blen--;
+        size_t skip = align == 0 ? 0 : align + 1;
+        b64[blen] = '\0';
+        needle_whole(sc, b64 + skip, kind);
+        if (strpbrk(b64 + skip, "+/")) {
+            g_strdelimit(b64 + skip, "+", '-');
+            g_strdelimit(b64 + skip, "/", '_');
+            needle_whole(sc, b64 + skip, kind);
+        }
+        wipe(b64, strlen(b64));
+        g_free(b64);
+    }
+}
+
 static void scrubber_init(struct scrubber *sc, const struct secret_bag *bag, const char *extra)
 {
-    sc->n = 0;
-    const char *secrets[SECRET_BAG_MAX + 1], *kinds[SECRET_BAG_MAX + 1];
-    size_t n = 0;
-    for (size_t i = 0; bag && i < bag->n; i++) {
-        secrets[n] = bag->item[i].value;
-        kinds[n++] = bag->item[i].kind;
-    }
-    if (extra) {
-        secrets[n] = extra;
-        kinds[n++] = "token";
-    }
-    for (size_t i = 0; i < n; i++)
-        if (secrets[i] && strlen(secrets[i]) >= SCRUB_MIN_LEN)
-            needle_init(&sc->v[sc->n++], secrets[i], kinds[i]);
-    /* the longest first: a secret that holds another is masked whole */
+    memset(sc, 0, sizeof *sc);
+    for (size_t i = 0; bag && i < bag->n; i++)
+        if (bag->item[i].value && strlen(bag->item[i].value) >= SCRUB_MIN_LEN)
+            needles_for(sc, bag->item[i].value, bag->item[i].kind);
+    if (extra && strlen(extra) >= SCRUB_MIN_LEN)
+        needles_for(sc, extra, "token");
+    /* the longest first (in the order given among equals): a secret that
+     * holds another is masked whole */
     for (size_t i = 1; i < sc->n; i++)
         for (size_t k = i; k > 0 && sc->v[k].n > sc->v[k - 1].n; k--) {
             struct needle t = sc->v[k];
             sc->v[k] = sc->v[k - 1];
             sc->v[k - 1] = t;
         }
+    /* by the byte a match can begin with, in that order */
+    size_t count[256] = {0};
+    for (size_t i = 0; i < sc->n; i++)
+        for (int b = 0; b < 256; b++)
+            count[b] += sc->v[i].first[b];
+    sc->cand_at[0] = 0;
+    for (int b = 0; b < 256; b++)
+        sc->cand_at[b + 1] = sc->cand_at[b] + count[b];
+    sc->cand = xcalloc(sc->cand_at[256] + 1, sizeof *sc->cand);
+    size_t fill[256];
+    memcpy(fill, sc->cand_at, sizeof fill);
+    for (size_t i = 0; i < sc->n; i++)
+        for (int b = 0; b < 256; b++)
+            if (sc->v[i].first[b])
+                sc->cand[fill[b]++] = (struct cand){i, sc->v[i].cp[0],
+                                                    sc->v[i].n > 1 ? sc->v[i].cp[1] : 0,
+                                                    sc->v[i].fuzzy, sc->v[i].n > 1};
+    for (int b = 0; b < 256; b++)
+        sc->hot[b] = count[b] > 0 || b == '.';
 }
 
 static void scrubber_free(struct scrubber *sc)
 {
     for (size_t i = 0; i < sc->n; i++) {
-        wipe(sc->v[i].cp, sc->v[i].n * sizeof *sc->v[i].cp);
-        free(sc->v[i].cp);
+        if (sc->v[i].owns) {
+            wipe((void *)sc->v[i].cp, sc->v[i].n * sizeof *sc->v[i].cp);
+            free((void *)sc->v[i].cp);
+        }
         free(sc->v[i].mask);
     }
-    sc->n = 0;
+    free(sc->v);
+    free(sc->cand);
+    sc->v = NULL;
+    sc->n = sc->cap = 0;
 }
 
 /* ---- what leaves the worker -------------------------------------------------- */
@@ -498,8 +758,24 @@ void secrets_scrub_event(struct event *ev, const struct secret_bag *bag, const c
         return;
     struct scrubber sc;
     scrubber_init(&sc, bag, extra);
-    if (sc.n == 0)
+    if (sc.n == 0) {
+        scrubber_free(&sc);
         return;
+    }
+    /* a token that holds a secret the request carried (the key, say) is
+     * no token: the answer is refused, the token never shown */
+    char *held = ev->result.token ? scrubbed_copy(&sc, ev->result.token) : NULL;
+    if (held) {
+        wipe_free(held);
+        wipe_free(ev->result.token);
+        ev->result.token = NULL;
+        if (!ev->err) {
+            ev->err = ERR_PROVIDER;
+            free(ev->error);
+            ev->error = xstrdup("unexpected answer: the token holds a secret of the account, "
+                                "so it is not shown");
+        }
+    }
     scrub_owned(&sc, &ev->error);
     scrub_owned(&sc, &ev->result.error);
     for (size_t i = 0; i < ev->result.sessions.n; i++) {

@@ -30,7 +30,9 @@ void secrets_scrub(char **text, const struct secret_bag *bag, const char *extra)
 /* The same over everything of an event that leaves the worker: its error
  * or progress line, the result's error, every string of each session (its
  * id too: an answer may put a key there) and of each user. Not ev->secret,
- * ev->result.token or ev->result.url: those are the secrets asked for. */
+ * ev->result.token or ev->result.url: those are the secrets asked for; but
+ * a token that holds a secret of bag or extra is dropped and the event
+ * fails (ERR_PROVIDER, an unexpected answer). */
 void secrets_scrub_event(struct event *ev, const struct secret_bag *bag, const char *extra);
 
 #endif

@@ -247,6 +247,27 @@ bool text_is_clean(const char *s)
     return clean_prefix((const unsigned char *)s, n) == n;
 }
 
+bool text_has_hidden(const char *s)
+{
+    for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
+        if ((unsigned char)*p < 0x80) {
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                return true;
+            continue;
+        }
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        if (c == (gunichar)-1 || c == (gunichar)-2)
+            return true;
+        GUnicodeType t = g_unichar_type(c);
+        if (t == G_UNICODE_FORMAT || t == G_UNICODE_CONTROL || c == 0x34f || c == 0x115f ||
+            c == 0x1160 || c == 0x17b4 || c == 0x17b5 || c == 0x180e || c == 0x2800 ||
+            c == 0x3164 || c == 0xffa0 || (c >= 0xfe00 && c <= 0xfe0f) ||
+            (c >= 0xe0100 && c <= 0xe01ef))
+            return true;
+    }
+    return false;
+}
+
 void sanitize_in_place(char **s)
 {
     if (!*s || text_is_clean(*s))

@@ -47,6 +47,12 @@ int64_t mono_ms(void);      /* monotonic clock, for deadlines */
 char *sanitize_text(const char *s);
 /* True if sanitize_text(s) would return s unchanged (NULL: true). */
 bool text_is_clean(const char *s);
+/* True if s (UTF-8) holds a character that shows as nothing: a control
+ * character, a format character (Unicode Cf: bidi overrides and isolates,
+ * zero-width space and joiners, the BOM, a soft hyphen ...) or another
+ * blank one (a Hangul filler, a variation selector, the combining grapheme
+ * joiner). What a person reads of such a text is not what it is. */
+bool text_has_hidden(const char *s);
 /* *s (owned, may be NULL) made safe as sanitize_text does, without a copy
  * when it already is: for data sanitised once already, checked again. */
 void sanitize_in_place(char **s);

@@ -1238,12 +1238,14 @@ static void parse_token(const struct http_response *resp, struct op_result *out)
         return;
     }
     cJSON *jwt = cJSON_GetObjectItemCaseSensitive(j, "jwt");
-    if (cJSON_IsString(jwt) && jwt->valuestring[0]) {
-        out->token = sanitize_text(jwt->valuestring);
-        wipe(jwt->valuestring, strlen(jwt->valuestring)); /* cJSON frees without wiping */
-    } else {
+    if (!cJSON_IsString(jwt) || !jwt->valuestring[0])
         result_bad_shape(out, TITLE, resp, "no jwt in the token answer");
-    }
+    else if (!jwt_wellformed(jwt->valuestring)) /* not shown: it may be anything, a key too */
+        result_bad_shape(out, TITLE, resp, "the token answer's jwt is not a JWT");
+    else
+        out->token = sanitize_text(jwt->valuestring);
+    if (cJSON_IsString(jwt))
+        wipe(jwt->valuestring, strlen(jwt->valuestring)); /* cJSON frees without wiping */
     cJSON_Delete(j);
 }
 

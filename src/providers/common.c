@@ -437,3 +437,52 @@ const char *session_window_text(const struct account *a)
     const char *w = account_field(a, "session_window");
     return str_empty(w) ? SESSION_WINDOW_DEFAULT : w;
 }
+
+/* One base64url part (no padding) of s[0..n): its bytes, NUL-ended, *len
+ * of them, or NULL. Each copy is wiped: the part may be a secret's. */
+static char *base64url_part(const char *s, size_t n, size_t *len)
+{
+    if (n == 0 || n % 4 == 1)
+        return NULL;
+    char *b = xcalloc(n + 4, 1);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!g_ascii_isalnum(c) && c != '-' && c != '_') {
+            wipe(b, n);
+            free(b);
+            return NULL;
+        }
+        b[i] = c == '-' ? '+' : c == '_' ? '/' : c;
+    }
+    memset(b + n, '=', (4 - n % 4) % 4);
+    gsize raw_len = 0;
+    guchar *raw = g_base64_decode(b, &raw_len);
+    wipe(b, n + 4);
+    free(b);
+    char *out = xcalloc(raw_len + 1, 1);
+    memcpy(out, raw, raw_len);
+    wipe(raw, raw_len);
+    g_free(raw);
+    *len = raw_len;
+    return out;
+}
+
+bool jwt_wellformed(const char *s)
+{
+    const char *d1 = s ? strchr(s, '.') : NULL, *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    if (!d2 || strchr(d2 + 1, '.'))
+        return false;
+    size_t len[3] = {0};
+    char *parts[3] = {base64url_part(s, (size_t)(d1 - s), &len[0]),
+                      base64url_part(d1 + 1, (size_t)(d2 - d1 - 1), &len[1]),
+                      base64url_part(d2 + 1, strlen(d2 + 1), &len[2])};
+    cJSON *header = parts[0] ? cJSON_ParseWithLength(parts[0], len[0]) : NULL;
+    bool ok = parts[1] && parts[2] && cJSON_IsObject(header);
+    cJSON_Delete(header);
+    for (int i = 0; i < 3; i++) {
+        if (parts[i])
+            wipe(parts[i], len[i]);
+        free(parts[i]);
+    }
+    return ok;
+}

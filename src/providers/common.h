@@ -60,6 +60,11 @@ char *answer_body_what(const struct http_response *resp);
 
 /* Error for a well-formed JSON body that lacks what the spec promises:
  * "HTTP 200 from Clerk: unexpected answer: <what>". */
+/* s is a JWT as RFC 7519 writes one: three base64url parts joined by dots,
+ * the first (the header) a JSON object. Anything else in a token answer is
+ * an unexpected answer, never a token to hand on. */
+bool jwt_wellformed(const char *s);
+
 void result_bad_shape(struct op_result *out, const char *title,
                       const struct http_response *resp, const char *what);
 

@@ -241,11 +241,11 @@ static void parse_session(const struct account *acct, enum op op, const struct o
 
     int64_t now = tracked_now(args);
     /* optional (absent or null: not known), but one that came must be a
-     * lifetime: -5 or 1e300 is no answer to take a session's clock from */
-    int64_t secs, expires_ms = 0;
-    const cJSON *ei = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
-    if (ei && !cJSON_IsNull(ei) &&
-        (!json_int64(j, "expires_in", &secs) || !tracked_expiry(now, secs, &expires_ms))) {
+     * lifetime: -5, 3.5 or 1e300 is no answer to take a session's clock from */
+    int64_t expires_ms;
+    bool expiry_unknown;
+    if (!tracked_expiry(now, cJSON_GetObjectItemCaseSensitive(j, "expires_in"), &expires_ms,
+                        &expiry_unknown)) {
         result_bad_shape(out, TITLE, resp, "expires_in is not a lifetime in seconds "
                                            "(1 s to 10 years)");
         goto out;
@@ -264,6 +264,7 @@ static void parse_session(const struct account *acct, enum op op, const struct o
     s->created_ms = op == OP_CREATE ? now : 0; /* refresh: the stored one stands */
     s->last_active_ms = now;
     s->expires_ms = expires_ms;
+    s->expiry_unknown = expiry_unknown; /* a refresh's: the old token's expiry is not this one's */
     secret_bag_put(&out->new_secrets, "access_token", access);
     if (!str_empty(refresh))
         secret_bag_put(&out->new_secrets, "refresh_token", refresh);

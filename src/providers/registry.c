@@ -132,6 +132,10 @@ char *provider_field_check(const struct provider *p, const char *key, const char
      * never flattened or cut at a line end, refused as every field is */
     if (!why && f && !(f->flags & FIELD_SECRET) && has_control_chars(value))
         why = xstrdup("holds control characters (a tab, a line end ...)");
+    /* nor shown as something it is not: what shows as nothing is refused */
+    else if (!why && f && !(f->flags & FIELD_SECRET) && text_has_hidden(value))
+        why = xstrdup("holds characters that do not show (a zero-width space, a bidi "
+                      "control, a soft hyphen ...)");
     if (!why)
         return NULL;
     char *shown = text_shown(value);

@@ -112,10 +112,17 @@ char *tracked_raw_json(const cJSON *obj)
     return clean;
 }
 
-bool tracked_expiry(int64_t now, int64_t secs, int64_t *expires_ms)
+bool tracked_expiry(int64_t now, const cJSON *v, int64_t *expires_ms, bool *unknown)
 {
-    if (secs <= 0 || secs > 10LL * 366 * 86400)
+    *expires_ms = 0;
+    *unknown = !v || cJSON_IsNull(v);
+    if (*unknown)
+        return true;
+    if (!cJSON_IsNumber(v))
         return false;
-    *expires_ms = now + secs * 1000;
+    double d = v->valuedouble;
+    if (!(d > 0 && d <= 10.0 * 366 * 86400) || d != (double)(int64_t)d) /* NaN fails too */
+        return false;
+    *expires_ms = now + (int64_t)d * 1000;
     return true;
 }

@@ -48,8 +48,11 @@ char *tracked_raw_json(const cJSON *obj);
 /* Whether the status is 2xx. */
 static inline bool tracked_ok(long status) { return status >= 200 && status < 300; }
 
-/* *expires_ms = now + secs*1000; false when secs is no lifetime (<= 0) or an
- * absurd one (> 10 y): an answer that says so is not what was documented. */
-bool tracked_expiry(int64_t now, int64_t secs, int64_t *expires_ms);
+/* An answer's lifetime in seconds (v: its JSON value, NULL when absent):
+ * *expires_ms = now + v*1000, or 0 with *unknown set when it is absent or
+ * null (not known: nothing is made up). False when v is no lifetime: not a
+ * whole number of seconds (3.5, "3600"), <= 0, or an absurd one (> 10 y);
+ * an answer that says so is not what was documented. */
+bool tracked_expiry(int64_t now, const cJSON *v, int64_t *expires_ms, bool *unknown);
 
 #endif

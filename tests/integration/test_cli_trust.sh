@@ -528,6 +528,37 @@ fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/verify"
 feed "$JWT" sesame verify disguise "$sid"
 expect "verify answered with the token as its session: masked" 3 "with session \[secret token\]: unexpected answer"
 check "verify: the token is nowhere in the output" sh -c "! grep -qi 'eyJhbGciOiJIUzI1NiJ9' '$T/out' '$T/err'"
+# a part of a secret: the end of a key, a piece between two previews, the
+# key in base64 (the tester's round 2), and a JWT's signature alone; not in
+# the output and not in the journal
+K=apk_live_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ
+printf '%s\n' "$K" | "$BIN" account add apideck --label Frag --base-url "$FAKE_URL/apideck" \
+    --set app_id=fake-app --set consumer_id=c1 --no-check >/dev/null
+K64=$(printf '%s' "$K" | base64 -w0)
+for m in "key $(echo "$K" | cut -c21-)" "key $(echo "$K" | cut -c1-25)...$(echo "$K" | cut -c41-)" "key $K64"; do
+    fake POST /_fake/fault '{"provider": "apideck", "route": "POST /vault/sessions", "fault": "answer", "status": 401, "count": 1, "body": {"status_code": 401, "error": "Unauthorized", "type_name": "UnauthorizedError", "message": "'"$m"'"}}' >/dev/null
+    run sesame create frag
+    check "create, message '${m%"${m#????????????}"}...': masked" grep -q "key \[secret api_key\]" "$T/err"
+    check "create, message '${m%"${m#????????????}"}...': no part of the key shows" \
+        sh -c "! grep -qE 'mnopqrstu|vwxyzABC|${K64%"${K64#????????????}"}' '$T/out' '$T/err'"
+done
+run sesame log
+check "the journal holds no part of the key" sh -c "! grep -qE 'mnopqrstu|vwxyzABC|${K64%"${K64#????????????}"}' '$T/out'"
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/verify", "fault": "answer", "count": 1, "status": 400, "body": {"errors": [{"message": "m", "code": "c", "long_message": "sig c2lnbmF0dXJl"}]}}' >/dev/null
+feed "$JWT" sesame verify disguise "$sid"
+expect "verify: a JWT's signature alone is masked" 3 "sig \[secret token\]"
+# a token answer that is no JWT (the key, as the tester's round 2 had it),
+# or a JWT-shaped one that holds the key: refused, never printed
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/tokens", "fault": "answer", "count": 1, "status": 200, "body": {"object": "token", "jwt": "sk_test_fake"}}' >/dev/null
+run sesame token disguise "$sid"
+expect "token: a jwt that is the key is an unexpected answer" 3 "unexpected answer: the token answer's jwt is not a JWT"
+check "token: the key is not printed" sh -c "! grep -qi 'sk_test_fake' '$T/out' '$T/err'"
+fake POST /_fake/fault '{"provider": "clerk", "route": "POST /sessions/*/tokens", "fault": "answer", "count": 1, "status": 200, "body": {"object": "token", "jwt": "eyJhbGciOiJIUzI1NiJ9.sk_test_fake.c2lnbmF0dXJl"}}' >/dev/null
+run sesame token disguise "$sid"
+expect "token: a JWT that holds the key is an unexpected answer" 3 "the token holds a secret of the account"
+check "token: that JWT is not printed" sh -c "! grep -qi 'sk_test_fake' '$T/out' '$T/err'"
+run sesame token disguise "$sid"
+expect "token: a real token is printed" 0 "^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$"
 
 # ---- 8. hints quote account names for the shell -----------------------------------------
 
@@ -692,6 +723,57 @@ expect "consumer_name with a line end: refused" 2 "consumer_name: .* holds contr
 feed "apideck-fake-key" sesame account add apideck --label Vault $V --set "session_length= 1h"
 expect "session_length=' 1h': taken as 1h" 0 "^vault$"
 check "stored trimmed" grep -qx "field.session_length=1h" "$SESAME_CONFIG_DIR/accounts.conf"
+
+# field values and labels that show as something they are not (the tester's
+# round 2): a bidi override or a zero-width space in a value, labels that
+# read as another's (Unicode spaces, fullwidth letters), "id:" in fullwidth
+feed "cbrain-pass" sesame account add cbrain --label cb2 --base-url "$FAKE_URL/cbrain" \
+    --set "login=$(printf 'de\342\200\256mo')"
+expect "a login with a bidi override: refused" 2 "login: .* holds characters that do not show"
+# shellcheck disable=SC2086
+feed "apideck-fake-key" sesame account add apideck --label Vault2 --base-url "$FAKE_URL/apideck" \
+    --set "app_id=$(printf 'fake\342\200\213-app')" --set consumer_id=c1 --no-check
+expect "an app_id with a zero-width space: refused, --no-check or not" 2 "app_id: .* holds characters that do not show"
+run sesame account edit vault --set "consumer_id=$(printf 'c\342\200\2561')"
+expect "edit: a consumer_id with a bidi override: refused" 2 "consumer_id: .* holds characters that do not show"
+check "nothing of it stored" sh -c "! grep -q \"$(printf '\342\200\256')\" '$SESAME_CONFIG_DIR/accounts.conf'"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "a b" $P
+expect "label 'a b'" 0 "^a-b$"
+for l in "$(printf 'a\302\240b')" "$(printf 'a\342\200\203b')" "$(printf 'a\343\200\200b')" \
+    "$(printf '\357\275\201 \357\275\202')"; do
+    # shellcheck disable=SC2086
+    feed "pw" sesame account add plantly --label "$l" $P
+    expect "a label that reads as 'a b': refused" 2 "exists already \(id a-b\)"
+done
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "$(printf 'zw\342\200\213sp')" $P
+expect "a label with a zero-width space: refused" 2 "shows as typed"
+# shellcheck disable=SC2086
+feed "pw" sesame account add plantly --label "$(printf '\357\275\211\357\275\204:y')" $P
+expect "a label 'id:' in fullwidth: refused" 2 "must not start with"
+run sesame account edit "$(printf 'a\302\240b')" --set email_address=c@plantly.test
+expect "a name with a no-break space finds 'a b'" 0 "saved account a-b"
+
+# a Plantly refresh whose expires_in is a fraction is no lifetime; null is
+# "not known": the old token's expiry is not shown as the new one's
+# shellcheck disable=SC2086
+feed "plantly-pass" sesame account add plantly --label Life $P
+fake POST /_fake/config '{"plantly_expires_in": 600}' >/dev/null
+run sesame create life
+lp=$(cat "$T/out")
+fake POST /_fake/config '{"plantly_expires_in": 3600}' >/dev/null
+for v in null 3.5; do
+    fake POST /_fake/fault '{"provider": "plantly", "route": "PUT /auth/sessions", "fault": "answer", "count": 1, "status": 200, "body": {"type": "session", "token_type": "bearer", "access_token": "eyJhbGciOiJFUzUxMiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2ln", "refresh_token": "eyJhbGciOiJFUzUxMiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2ln", "expires_in": '"$v"'}}' >/dev/null
+    run sesame refresh life "$lp"
+    if [ "$v" = null ]; then
+        expect "refresh, expires_in null: taken" 0
+        run sesame sessions --account life --json
+        check "expires_in null: no expiry made up" sh -c "grep -q '\"expires_at\": *null' '$T/out' || ! grep -q expires_at '$T/out'"
+    else
+        expect "refresh, expires_in 3.5: an unexpected answer" 3 "expires_in is not a lifetime"
+    fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

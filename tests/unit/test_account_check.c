@@ -54,6 +54,14 @@ static void test_validators(void **state)
         {"apideck", "consumer_email", "a@b@example.com", "is not an e-mail address"},
         {"apideck", "consumer_email", "Ada <ada@example.com>", "is not an e-mail address"},
         {"apideck", "app_id", "x\r\nInjected: 1", "holds control characters"},
+        /* what shows as nothing: what is shown would not be what is sent */
+        {"apideck", "consumer_id", "c\xe2\x80\xae" "1", "holds characters that do not show"},
+        {"apideck", "app_id", "fake\xe2\x80\x8b-app", "holds characters that do not show"},
+        {"apideck", "consumer_name", "Ac\xc2\xadme", "holds characters that do not show"},
+        {"apideck", "consumer_name", "Acme\xe2\x81\xa6", "holds characters that do not show"},
+        {"apideck", "consumer_name", "\xef\xbb\xbf" "Acme", "holds characters that do not show"},
+        {"apideck", "consumer_name", "Caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", NULL},
+        {"plantly", "email_address", "demo@plantly.test\xe2\x80\xae", "do not show"},
         {"plantly", "email_address", "demo@plantly.test", NULL},
         {"plantly", "email_address", "demo-at-plantly", "email_address: \"demo-at-plantly\""},
     };
@@ -71,6 +79,7 @@ static void test_validators(void **state)
     field_ok(v, "consumer_name", "anything at all");
     field_ok(v, "no_such_field", "x");
     field_ok(&provider_cbrain, "login", "demo");
+    field_bad(&provider_cbrain, "login", "de\xe2\x80\xaemo", "holds characters that do not show");
 
     struct account a = {0};
     account_set_field(&a, "app_id", "app");

@@ -1223,11 +1223,33 @@ static void test_parse_token(void **state)
     struct op_args a = {0};
     a.session_id = "sess_2a";
     struct op_result out;
-    parse(OP_TOKEN, &a, 200, "{\"object\":\"token\",\"jwt\":\"eyJ0.eyJ1.sig\"}", &out);
+    const char *jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzXzJhIn0.c2lnbmF0dXJl";
+    char *answer = xasprintf("{\"object\":\"token\",\"jwt\":\"%s\"}", jwt);
+    parse(OP_TOKEN, &a, 200, answer, &out);
+    free(answer);
     assert_int_equal(out.err, 0);
-    assert_string_equal(out.token, "eyJ0.eyJ1.sig");
+    assert_string_equal(out.token, jwt);
     assert_int_equal(out.sessions.n, 0);
     op_result_free(&out);
+
+    /* what is no JWT is an unexpected answer, and never shown: it may be the
+     * key (three base64url parts, the first a JSON object, or nothing) */
+    const char *not_jwt[] = {
+        "sk_test_fake", "eyJ0.eyJ1.sig", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzIn0",
+        "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzIn0.c2ln.c2ln", "eyJhbGciOiJSUzI1NiJ9..c2ln",
+        "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzIn0.c2l+", "WzEsMl0.eyJzaWQiOiJzIn0.c2ln" /* [1,2] */,
+        "eyJhbGciOiJSUzI1NiJ9 .eyJzaWQiOiJzIn0.c2ln",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(not_jwt); i++) {
+        answer = xasprintf("{\"object\":\"token\",\"jwt\":\"%s\"}", not_jwt[i]);
+        parse(OP_TOKEN, &a, 200, answer, &out);
+        free(answer);
+        assert_int_equal(out.err, ERR_PROVIDER);
+        assert_string_equal(out.error, "HTTP 200 from Clerk: unexpected answer: the token "
+                                       "answer's jwt is not a JWT");
+        assert_null(out.token);
+        op_result_free(&out);
+    }
 
     const char *bad[] = {"{\"object\":\"token\"}", "{\"jwt\":5}", "{\"jwt\":\"\"}", "[]"};
     for (size_t i = 0; i < ARRAY_LEN(bad); i++) {

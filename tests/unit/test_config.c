@@ -851,6 +851,17 @@ static void test_label_clean(void **state)
     label_refused("\xe2\x80\xaegnp.exe", "shows as typed");        /* U+202E */
     label_refused("\x1b[31mred", "shows as typed");
     label_refused("bad\xff", "shows as typed");
+    /* what shows as nothing: zero-width space, soft hyphen, word joiner, BOM,
+     * a bidi isolate, a Hangul filler */
+    label_refused("zw\xe2\x80\x8bsp", "shows as typed");
+    label_refused("soft\xc2\xadhyphen", "shows as typed");
+    label_refused("word\xe2\x81\xa0joiner", "shows as typed");
+    label_refused("bom\xef\xbb\xbf", "shows as typed");
+    label_refused("iso\xe2\x81\xa8late", "shows as typed");
+    label_refused("fill\xe3\x85\xa4" "er", "shows as typed");
+    /* "id:" in fullwidth letters, or with a fullwidth colon */
+    label_refused("\xef\xbd\x89\xef\xbd\x84:y", "must not start with \"\xef\xbd\x89\xef\xbd\x84:\"");
+    label_refused("id\xef\xbc\x9ay", "must not start with");
 
     /* add and edit refuse what did not come through it (another front end) */
     struct account a;
@@ -869,6 +880,33 @@ static void test_label_clean(void **state)
     a.label = xstrdup("ID:fine");
     assert_int_equal(accounts_update(&a, &error), ERR_USAGE);
     free(error);
+    account_free(&a);
+}
+
+/* Labels that read the same are one label: Unicode spaces, fullwidth
+ * letters (NFKC, case folded); a label equal to another's id that way too. */
+static void test_label_lookalikes(void **state)
+{
+    struct account a, b;
+    make_account(&a, "", "plantly", "a b");
+    char *error = NULL;
+    assert_int_equal(accounts_add(&a, &error), 0);
+    const char *same[] = {"a\xc2\xa0" "b", "a\xe2\x80\x83" "b", "a\xe3\x80\x80" "b",
+                          "\xef\xbd\x81 \xef\xbd\x82", "A\xe2\x80\xaf" "B"};
+    for (size_t i = 0; i < ARRAY_LEN(same); i++) {
+        make_account(&b, "", "plantly", same[i]);
+        assert_int_equal(accounts_add(&b, &error), ERR_USAGE);
+        if (!strstr(error, "exists already (id a-b)"))
+            fail_msg("%s: %s", same[i], error);
+        free(error);
+        error = NULL;
+        account_free(&b);
+    }
+    make_account(&b, "", "plantly", "\xef\xbd\x81-\xef\xbd\x82"); /* the id a-b, fullwidth */
+    assert_int_equal(accounts_add(&b, &error), ERR_USAGE);
+    assert_non_null(strstr(error, "is the id of another account"));
+    free(error);
+    account_free(&b);
     account_free(&a);
 }
 
@@ -1049,6 +1087,7 @@ int main(void)
         cmocka_unit_test(test_resolve),
         cmocka_unit_test_setup_teardown(test_label_clean, setup, teardown),
         cmocka_unit_test(test_account_ref),
+        cmocka_unit_test_setup_teardown(test_label_lookalikes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_adds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_temps_removed, setup, teardown),

@@ -52,6 +52,15 @@ static void test_session_update_keeps_unset_fields(void **state)
     assert_int_equal(old.expires_ms, 9000);
     assert_string_equal(old.user_display, "ada");
     assert_true(old.tracked);
+    /* an update without an expiry keeps it; one that says it is not known
+     * (new tokens, their lifetime not given) drops it */
+    struct session none = {.id = strslab_dup("s1"), .status = SESSION_ACTIVE};
+    session_update(&old, &none);
+    assert_int_equal(old.expires_ms, 9000);
+    none.expiry_unknown = true;
+    session_update(&old, &none);
+    assert_int_equal(old.expires_ms, 0);
+    session_free(&none);
     session_free(&old);
     session_free(&upd);
 }

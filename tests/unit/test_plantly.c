@@ -397,6 +397,9 @@ static void test_parse_login_expiry(void **state)
         {",\"expires_in\":0", -1},
         {",\"expires_in\":1e300", -1},         /* absurd */
         {",\"expires_in\":316300000", -1},     /* over 10 years */
+        {",\"expires_in\":3.5", -1},           /* a fraction is no lifetime */
+        {",\"expires_in\":0.5", -1},
+        {",\"expires_in\":3600.0", NOW + 3600000LL}, /* a whole number, however written */
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         char *body = xasprintf("{\"access_token\":\"" ACCESS "\",\"refresh_token\":\"" REFRESH
@@ -411,6 +414,8 @@ static void test_parse_login_expiry(void **state)
             assert_int_equal(r.err, 0);
             assert_int_equal(r.sessions.n, 1);
             assert_int_equal(r.sessions.v[0].expires_ms, cases[i].want);
+            /* not known: said so, so that a refresh drops the old token's */
+            assert_int_equal(r.sessions.v[0].expiry_unknown, cases[i].want == 0);
         }
         assert_no_secrets(&r);
         op_result_free(&r);

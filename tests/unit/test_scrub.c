@@ -73,15 +73,16 @@ static void test_event(void **state)
     struct session *s = session_list_push(&ev.result.sessions);
     s->id = strslab_take(xstrdup("sess_1"));
     s->raw_json = xstrdup("{\"echo\":\"sk_live_abcdef\"}");
-    /* what was asked for is left alone */
+    /* what was asked for is left alone (a token holding a secret: see
+     * test_token_holding_a_secret) */
     ev.secret = xstrdup("sk_live_abcdef");
-    ev.result.token = xstrdup("sk_live_abcdef");
+    ev.result.token = xstrdup("eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
     secrets_scrub_event(&ev, &bag, NULL);
     assert_string_equal(ev.error, "HTTP 401: [secret api_key] is not valid");
     assert_string_equal(ev.result.error, "also [secret api_key]");
     assert_string_equal(s->raw_json, "{\"echo\":\"[secret api_key]\"}");
     assert_string_equal(ev.secret, "sk_live_abcdef");
-    assert_string_equal(ev.result.token, "sk_live_abcdef");
+    assert_string_equal(ev.result.token, "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
     event_free(&ev);
     secret_bag_clear(&bag);
 }
@@ -218,6 +219,97 @@ static void test_event_every_field(void **state)
     secret_bag_clear(&bag);
 }
 
+/* Any long fragment of a secret, not only its beginning: a server's message
+ * may print the end of a key, or a part of it between two previews. The
+ * whole fragment is masked, not only the piece that found it. */
+static void test_fragments(void **state)
+{
+    struct secret_bag bag = {0};
+    const char *k = "apk_live_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+    secret_bag_put(&bag, "api_key", k);
+    char *in = xasprintf("key %s", k + 20);
+    scrubbed(&bag, NULL, in, "key [secret api_key]");
+    free(in);
+    in = xasprintf("key %.25s...%s", k, k + 40);
+    scrubbed(&bag, NULL, in, "key [secret api_key]...[secret api_key]");
+    free(in);
+    in = xasprintf("mid <%.30s> end", k + 12);
+    scrubbed(&bag, NULL, in, "mid <[secret api_key]> end");
+    free(in);
+    /* in another case, escaped, split by an invisible character */
+    scrubbed(&bag, NULL, "k=JKLMNOPQRSTUVWXYZ%61bcdefghij!", "k=[secret api_key]!");
+    scrubbed(&bag, NULL, "k=jklmnopqr\xe2\x80\x8bstuvwxyzabcdefghij!", "k=[secret api_key]!");
+    /* short runs that happen to be in the key stay */
+    scrubbed(&bag, NULL, "the abcdef and 0123456789 and ABCDEFGHIJ",
+             "the abcdef and 0123456789 and ABCDEFGHIJ");
+    secret_bag_clear(&bag);
+}
+
+/* The secret in base64 or base64url, at each alignment a longer encoded
+ * text may give it. */
+static void test_base64(void **state)
+{
+    struct secret_bag bag = {0};
+    const char *k = "sk_test_0123456789?abcdefghij>>~";
+    secret_bag_put(&bag, "api_key", k);
+    for (int align = 0; align < 3; align++) {
+        GString *g = g_string_new(NULL);
+        g_string_append_len(g, "xy", align);
+        g_string_append(g, k);
+        g_string_append(g, "zz");
+        gchar *b64 = g_base64_encode((const guchar *)g->str, g->len);
+        for (int url = 0; url < 2; url++) {
+            if (url) {
+                g_strdelimit(b64, "+", '-');
+                g_strdelimit(b64, "/", '_');
+            }
+            char *t = xasprintf("echo %s end", b64);
+            secrets_scrub(&t, &bag, NULL);
+            if (strstr(t, "[secret api_key]") == NULL || strlen(t) > 40)
+                fail_msg("align %d url %d: %s -> %s", align, url, b64, t);
+            free(t);
+        }
+        g_free(b64);
+        g_string_free(g, TRUE);
+    }
+    secret_bag_clear(&bag);
+}
+
+/* A JWT's signature (or another part) printed alone. */
+static void test_jwt_parts(void **state)
+{
+    const char *jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzXzEiLCJzdWIiOiJ1c2VyXzEifQ."
+                      "QkVFRl9zaWduYXR1cmVfb2ZfdGhlX3Rva2Vu";
+    scrubbed(NULL, jwt, "sig QkVFRl9zaWduYXR1cmVfb2ZfdGhlX3Rva2Vu is bad",
+             "sig [secret token] is bad");
+    scrubbed(NULL, jwt, "payload eyJzaWQiOiJzZXNzXzEiLCJzdWIiOiJ1c2VyXzEifQ.",
+             "payload [secret token]");
+    scrubbed(NULL, jwt, "header.signature eyJhbGciOiJSUzI1NiJ9 x", "header.signature [secret token] x");
+}
+
+/* A token asked for that holds a secret the request carried is no token:
+ * dropped, and the event fails. */
+static void test_token_holding_a_secret(void **state)
+{
+    struct secret_bag bag = {0};
+    secret_bag_put(&bag, "api_key", "sk_test_fake");
+    struct event ev = {0};
+    ev.result.token = xstrdup("eyJhbGciOiJIUzI1NiJ9.sk_test_fake.c2lnbmF0dXJl");
+    secrets_scrub_event(&ev, &bag, NULL);
+    assert_null(ev.result.token);
+    assert_int_equal(ev.err, ERR_PROVIDER);
+    assert_string_equal(ev.error, "unexpected answer: the token holds a secret of the account, "
+                                  "so it is not shown");
+    event_free(&ev);
+    memset(&ev, 0, sizeof ev);
+    ev.result.token = xstrdup("eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
+    secrets_scrub_event(&ev, &bag, NULL);
+    assert_int_equal(ev.err, 0);
+    assert_string_equal(ev.result.token, "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl");
+    event_free(&ev);
+    secret_bag_clear(&bag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +321,10 @@ int main(void)
         cmocka_unit_test(test_nothing_else_masked),
         cmocka_unit_test(test_bounded),
         cmocka_unit_test(test_event_every_field),
+        cmocka_unit_test(test_fragments),
+        cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_jwt_parts),
+        cmocka_unit_test(test_token_holding_a_secret),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

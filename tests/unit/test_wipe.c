@@ -492,7 +492,8 @@ static void test_providers_parse(void **state)
     wipe_free(body);
 
     watch_reset();
-    body = xasprintf("{\"object\":\"token\",\"jwt\":\"eyJ0.%s.sig\"}", secret("clerkjwt"));
+    body = xasprintf("{\"object\":\"token\",\"jwt\":\"eyJhbGciOiJSUzI1NiJ9.%s.c2ln\"}",
+                     secret("clerkjwt"));
     parse_and_free("clerk", OP_TOKEN, body);
     wipe_free(body);
 }
